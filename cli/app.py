@@ -1,0 +1,46 @@
+"""The ``vcall`` command: the typer application and its sub-commands."""
+
+from __future__ import annotations
+
+import typer
+
+import vcall
+from vcall.cli.commands import validate
+
+app = typer.Typer(
+    name="vcall",
+    help=(
+        "Local call simulator and toolkit for Alibaba Cloud SmartCall (intelligent voice "
+        "interaction) callback endpoints."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vcall {vcall.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        callback=_version,
+        is_eager=True,
+        help="Show the version and exit.",
+    ),
+) -> None:
+    """vcall plays the platform's part: it sends callbacks to your endpoint and checks every answer."""
+
+
+validate.register(app)
+
+
+def main() -> None:
+    app()

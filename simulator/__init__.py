@@ -1,0 +1,1 @@
+"""The vcall library: spec, validator, platform model and engine. No terminal code here."""

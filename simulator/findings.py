@@ -1,0 +1,55 @@
+"""Findings: what a rule says about a response, a callback or a parameter set.
+
+A finding is plain data. The console, the JSON writer and the JUnit writer all render the same
+objects; nothing here knows how it will be shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One observation by one rule.
+
+    ``rule`` is a stable id (documented in the README), ``path`` a JSON path into the response
+    (``data.mute_time``; empty for the body as a whole), ``seed`` the vendor page it comes from.
+    """
+
+    rule: str
+    severity: Severity
+    path: str
+    message: str
+    seed: str
+    expected: str | None = None
+    actual: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape: rule, severity, path, message, seed (+ expected/actual)."""
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return {key: value for key, value in data.items() if value is not None}
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(finding.is_error for finding in findings)
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[Severity, int]:
+    counts = dict.fromkeys(Severity, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts
