@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 import vcall
-from vcall.cli.commands import validate
+from vcall.cli.commands import fixtures, simulate, validate
 
 app = typer.Typer(
     name="vcall",
@@ -40,6 +40,8 @@ def root(
 
 
 validate.register(app)
+simulate.register(app)
+fixtures.register(app)
 
 
 def main() -> None:

@@ -903,3 +903,38 @@ class PlatformDefaults:
 PLATFORM_DEFAULTS = PlatformDefaults()
 MAX_RESPONSE_BYTES = 1024 * 1024
 """vcall's own limit on a response body (1 MiB): larger is a finding."""
+MAX_JSON_DEPTH = 32
+"""vcall's own limit on JSON nesting in a response body (a valid response nests 3 deep)."""
+
+ACTION_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "number": frozenset({"transfer", "parallel_transfer"}),
+        "dtmf_nonin_overtime": frozenset({"dtmf"}),
+        "dtmf_max_numbers": frozenset({"dtmf"}),
+        "dtmf_end_character": frozenset({"dtmf"}),
+        "transfer_playfile": frozenset({"parallel_transfer", "parallel_bridge"}),
+        "is_monitor": frozenset({"parallel_transfer", "parallel_bridge"}),
+        "cc_name": frozenset({"parallel_transfer", "parallel_bridge"}),
+    }
+)
+"""Response fields that take effect only with these actions (seed 001: ``number`` "valid when
+action is transfer", ``dtmf_*`` "specific to the dtmf command", ``transfer_playfile``,
+``is_monitor`` and ``cc_name`` "after a parallel transfer succeeds")."""
+
+SMARTCALL_COMMON_PARAMS = frozenset(
+    {
+        "Action",
+        "Version",
+        "Format",
+        "RegionId",
+        "AccessKeyId",
+        "SecurityToken",
+        "SignatureMethod",
+        "SignatureVersion",
+        "SignatureNonce",
+        "Signature",
+        "Timestamp",
+    }
+)
+"""RPC parameters every SmartCall request carries besides its own (seed 003 lists ``Action``; the
+signature ones per SPEC-NOTES §5, V1 signing): not SmartCall parameters, never "unknown"."""

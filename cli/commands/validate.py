@@ -1,9 +1,111 @@
-"""``vcall validate-response``: placeholder, replaced by the validator work."""
+"""``vcall validate-response``: check one response body against the spec, offline."""
 
 from __future__ import annotations
 
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+
+from vcall.cli.errors import handled_errors
+from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.findings import print_findings
+from vcall.simulator.errors import InputNotFoundError, UsageError
+from vcall.simulator.findings import Finding
+from vcall.simulator.spec import Stage
+from vcall.simulator.validation import ValidationResult, validate_response
+
+STDIN = "-"
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+HELP = (
+    "Check a response body your endpoint returns, without running a call.\n\n"
+    "Reads FILE, or stdin when FILE is [bold]-[/] or absent and a body is piped in. Every "
+    "problem is a finding with a stable rule id (see the README's rule table).\n\n"
+    "Exit status: 0 no errors (warnings allowed unless [bold]--strict[/]), 1 errors found, "
+    "2 usage error."
+)
+
+EPILOG = """[bold]Examples[/]
+
+[cyan]vcall validate-response answer.json --stage callin[/]
+
+[cyan]curl -s localhost:8080/bot | vcall validate-response - --stage followup --call-id '100001616500^100001871490'[/]
+
+[cyan]vcall validate-response play.json --stage followup --format json --strict[/]"""
+
+
+def read_body(file: str | None) -> bytes:
+    """The bytes of ``file``, or of stdin for ``-`` (or no file with piped input)."""
+    if file is None or file == STDIN:
+        if file is None and sys.stdin.isatty():
+            raise UsageError("no input: give a FILE, or pipe a response body on stdin")
+        return sys.stdin.buffer.read()
+    try:
+        return Path(file).read_bytes()
+    except FileNotFoundError:
+        raise InputNotFoundError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputNotFoundError(f"{file}: is a directory, expected a file") from None
+    except OSError as error:
+        raise InputNotFoundError(f"{file}: cannot read ({error.strerror})") from None
+
+
+def exit_code(findings: tuple[Finding, ...], *, strict: bool) -> ExitCode:
+    """FAILED on any error, or on any finding at all with ``strict``."""
+    if any(finding.is_error for finding in findings) or (strict and findings):
+        return ExitCode.FAILED
+    return ExitCode.OK
+
+
+def render(result: ValidationResult, output_format: OutputFormat, source: str) -> None:
+    if output_format is OutputFormat.JSON:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    print_findings(Console(highlight=False), result.findings, title=source)
+
+
+def validate_response_command(
+    stage: Annotated[
+        Stage,
+        typer.Option(
+            "--stage",
+            case_sensitive=False,
+            help="callin: the answer to the first inbound callback; followup: any later one.",
+        ),
+    ],
+    file: Annotated[
+        str | None,
+        typer.Argument(metavar="FILE|-", help="Response body to check; - or nothing reads stdin."),
+    ] = None,
+    call_id: Annotated[
+        str | None,
+        typer.Option("--call-id", help="The request's call_id: data.call_id must equal it."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", case_sensitive=False, help="text (a table) or json."),
+    ] = OutputFormat.TEXT,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
+    ] = False,
+) -> None:
+    with handled_errors():
+        body = read_body(file)
+    result = validate_response(body, stage, call_id=call_id)
+    render(result, output_format, "stdin" if file in (None, STDIN) else str(file))
+    raise typer.Exit(exit_code(result.findings, strict=strict))
 
 
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
+    app.command("validate-response", help=HELP, epilog=EPILOG)(validate_response_command)

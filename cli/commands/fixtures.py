@@ -1,0 +1,54 @@
+"""``vcall fixtures check``: validate fixture files without running them (a fast pre-commit hook)."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from vcall.cli.errors import handled_errors
+from vcall.cli.exit_codes import ExitCode
+from vcall.simulator.fixture_check import FixtureCheck, check_fixtures
+
+fixtures_app = typer.Typer(help="Work with fixture files (caller scenarios).", no_args_is_help=True)
+
+EPILOG = """\
+[bold]Examples[/]
+
+  vcall fixtures check fixtures/
+  vcall fixtures check 'tests/calls/**/*.yaml'
+
+Exit codes: 0 all valid · 1 some file invalid · 2 usage (path not found).
+"""
+
+
+@fixtures_app.command("check", epilog=EPILOG)
+def check_command(
+    paths: list[str] = typer.Argument(..., help="Fixture files, directories or globs."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems."),
+) -> None:
+    """Check fixture files: schema, unknown keys (with suggestions), steps that can never run."""
+    console = Console(highlight=False)
+    with handled_errors():
+        results = check_fixtures(paths)
+    for result in results:
+        _print(console, result, quiet)
+    bad = sum(1 for result in results if not result.ok)
+    colour = "red" if bad else "green"
+    console.print(f"[{colour}]{len(results) - bad} valid, {bad} invalid[/] fixture file(s)")
+    raise typer.Exit(ExitCode.FAILED if bad else ExitCode.OK)
+
+
+def _print(console: Console, result: FixtureCheck, quiet: bool) -> None:
+    if result.ok and not result.findings:
+        if not quiet:
+            name = result.scenario.name if result.scenario else ""
+            console.print(f"[green]ok[/]   {escape(result.file)}  [dim]{escape(name)}[/]")
+        return
+    for finding in result.findings:
+        style = "red" if finding.is_error else "yellow"
+        console.print(f"[{style}]{finding.severity.value}[/] {escape(finding.message)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(fixtures_app, name="fixtures")

@@ -1,0 +1,116 @@
+"""``vcall simulate``: replay fixture scenarios against an endpoint (or open the console)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from vcall.cli.errors import handled_errors
+from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.transcript import TranscriptPrinter, summary_line, summary_table
+from vcall.simulator.delivery import Placement
+from vcall.simulator.durations import parse_duration
+from vcall.simulator.engine import SimulationConfig, simulate
+from vcall.simulator.errors import UsageError
+from vcall.simulator.fixture_loader import load_scenarios
+from vcall.simulator.reports import write_json_report, write_junit_report
+from vcall.simulator.results import RunResult
+from vcall.simulator.targets import EXAMPLE_BOT, Target, resolve_target
+
+EPILOG = """\
+[bold]Examples[/]
+
+  vcall simulate --example-bot --fixture fixtures/
+  vcall simulate http://127.0.0.1:8080/callback -f fixtures/dtmf_menu.yaml --report junit.xml
+  vcall simulate myapp.main:app -f 'tests/calls/*.yaml' --concurrency 4 --report-json run.json
+  vcall simulate http://127.0.0.1:8080/callback -f fixtures/ --params query --check-placement
+
+[bold]Exit codes[/]: 0 all passed · 1 expectation or spec failures · 2 usage or fixture errors ·
+3 endpoint unreachable · 130 interrupted (partial results printed and written)
+"""
+
+
+def simulate_command(
+    target: str | None = typer.Argument(
+        None, help="Endpoint URL (http://127.0.0.1:8080/callback) or an in-process ASGI/WSGI app as module:attr."
+    ),
+    fixture: list[str] | None = typer.Option(
+        None, "--fixture", "-f", help="Fixture file, directory or glob; repeat for more."
+    ),
+    example_bot: bool = typer.Option(False, "--example-bot", help="Target the built-in example bot in-process."),
+    concurrency: int = typer.Option(1, "--concurrency", "-c", min=1, max=1000, help="Calls run side by side."),
+    params: Placement = typer.Option(
+        Placement.FORM, "--params", help="Where the four parameters go: form body (default) or query string."
+    ),
+    check_placement: bool = typer.Option(
+        False, "--check-placement", help="Send the first callback both ways; report an endpoint that takes only one."
+    ),
+    timeout: str = typer.Option("10s", "--timeout", help="Per callback; no answer in time is an error (vcall's choice)."),
+    latency_budget: str | None = typer.Option(
+        None, "--latency-budget", help="Per callback; a slower answer is a warning (vcall's choice), e.g. 300ms."
+    ),
+    realtime: bool = typer.Option(False, "--realtime", help="Pace calls on the wall clock instead of a virtual clock."),
+    report: Path | None = typer.Option(None, "--report", help="Write a JUnit XML report here."),
+    report_json: Path | None = typer.Option(None, "--report-json", help="Write a JSON report here."),
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail the call too."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also show the platform model's notes."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary."),
+) -> None:
+    """Replay caller scenarios against an endpoint and check every answer against the spec."""
+    console = Console(highlight=False)
+    with handled_errors():
+        resolved = _target(target, example_bot)
+        if not fixture:
+            raise UsageError("no --fixture given: name fixture files, directories or globs (console: coming soon)")
+        scenarios = load_scenarios(fixture)
+        config = SimulationConfig(
+            placement=params,
+            timeout_s=parse_duration(timeout, what="--timeout") / 1000,
+            latency_budget_ms=parse_duration(latency_budget, what="--latency-budget") if latency_budget else None,
+            realtime=realtime,
+            concurrency=concurrency,
+            strict=strict,
+            seed=seed,
+            check_placement=check_placement,
+        )
+        printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
+        run = simulate(scenarios, resolved, config, sink=printer)
+        _write_reports(run, report, report_json)
+        console.print(summary_table(run))
+        console.print(summary_line(run))
+    raise typer.Exit(_exit_code(run))
+
+
+def _target(target: str | None, example_bot: bool) -> Target:
+    if example_bot and target:
+        raise UsageError("give either a TARGET or --example-bot, not both")
+    if example_bot:
+        return resolve_target(EXAMPLE_BOT)
+    if not target:
+        raise UsageError("no TARGET: give an endpoint URL, an app as module:attr, or --example-bot")
+    return resolve_target(target)
+
+
+def _write_reports(run: RunResult, junit: Path | None, json_path: Path | None) -> None:
+    try:
+        if junit is not None:
+            write_junit_report(run, junit)
+        if json_path is not None:
+            write_json_report(run, json_path)
+    except OSError as error:
+        raise UsageError(f"cannot write report: {error}") from None
+
+
+def _exit_code(run: RunResult) -> ExitCode:
+    if run.interrupted:
+        return ExitCode.INTERRUPTED
+    if run.unreachable:
+        return ExitCode.UNREACHABLE
+    return ExitCode.FAILED if run.failed else ExitCode.OK
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate", epilog=EPILOG)(simulate_command)

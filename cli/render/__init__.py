@@ -1,0 +1,1 @@
+"""Rendering library results for the terminal (rich). Commands share these."""

@@ -1,0 +1,146 @@
+"""The console renderer of a simulation: a transcript per call and a summary table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from vcall.simulator.engine import CallFinished, CallStarted, Event, TurnDone
+from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.results import CallResult, RunResult, Turn
+from vcall.simulator.scenario import Scenario
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+_CONTENT_SHOWN = {
+    "callin": ("caller", "callee", "orgcallee"),
+    "normal": ("words", "is_playing", "current_media_code"),
+    "dtmf": ("dtmf_digits",),
+    "timebreak": ("current_media_code",),
+    "mute": (),
+}
+
+
+def clock_text(ms: float) -> str:
+    minutes, rest = divmod(int(ms), 60_000)
+    return f"{minutes:02d}:{rest / 1000:04.1f}"
+
+
+class TranscriptPrinter:
+    """Receives engine events; prints each call's transcript (live when calls run one at a time)."""
+
+    def __init__(
+        self, console: Console, *, live: bool, verbose: bool = False, quiet: bool = False
+    ) -> None:
+        self.console = console
+        self.live = live
+        self.verbose = verbose
+        self.quiet = quiet
+
+    def __call__(self, event: Event) -> None:
+        if self.quiet:
+            return
+        if isinstance(event, CallStarted) and self.live:
+            self._header(event.scenario, event.call_id)
+        elif isinstance(event, TurnDone) and self.live:
+            self._turn(event.turn)
+        elif isinstance(event, CallFinished):
+            self._finished(event.result)
+
+    def _finished(self, call: CallResult) -> None:
+        if not self.live:
+            self._header(call.scenario, call.call_id)
+            for turn in call.turns:
+                self._turn(turn)
+        for note in call.notes if self.verbose else ():
+            self.console.print(f"  [dim]{clock_text(note.at_ms)}  note: {escape(note.message)}[/]")
+        self._findings(call.call_findings, indent="  ")
+        reason = call.end_reason.value if call.end_reason else "?"
+        verdict = "[red]FAILED[/]" if call.failed() else "[green]passed[/]"
+        self.console.print(f"  {verdict} · ended by {reason} at {clock_text(call.duration_ms)}\n")
+
+    def _header(self, scenario: Scenario, call_id: str) -> None:
+        where = f" [dim]({escape(scenario.file)})[/]" if scenario.file else ""
+        self.console.print(f"[bold]▶ {escape(scenario.name)}[/]{where}  [dim]call_id {call_id}[/]")
+
+    def _turn(self, turn: Turn) -> None:
+        callback = turn.callback
+        shown = _content_summary(callback.kind.value, callback.content)
+        self.console.print(
+            f"  [cyan]{clock_text(callback.at_ms)}[/]  [bold cyan]→ {callback.kind.value}[/] {escape(shown)}"
+        )
+        self.console.print(f"  {'':8} [magenta]← {escape(_answer_summary(turn))}[/]")
+        self._findings(turn.findings, indent="  " + " " * 10)
+
+    def _findings(self, findings: Iterable[Finding], indent: str) -> None:
+        for finding in findings:
+            style = _SEVERITY_STYLE[finding.severity]
+            path = f" {finding.path}" if finding.path else ""
+            self.console.print(
+                f"{indent}[{style}]{finding.severity.value}[/] [dim]{finding.rule}{escape(path)}[/]: "
+                f"{escape(finding.message)}"
+            )
+
+
+def _content_summary(kind: str, content: object) -> str:
+    if not isinstance(content, dict):
+        return ""
+    keys = _CONTENT_SHOWN.get(kind, ())
+    parts = [f"{key}={content[key]}" for key in keys if content.get(key) not in (None, "")]
+    if kind == "normal" and "words" in content:
+        parts[0] = f"“{content['words']}”"
+    if content.get("dynamic_id"):
+        parts.append(f"dynamic_id={content['dynamic_id']}")
+    return " ".join(parts)
+
+
+def _answer_summary(turn: Turn) -> str:
+    exchange = turn.exchange
+    latency = f"({exchange.latency_ms:.0f} ms)"
+    if exchange.error is not None:
+        return f"no answer: {exchange.error} {latency}"
+    data = turn.data
+    if data is None:
+        return f"HTTP {exchange.status}: {exchange.body_text[:120]!r} {latency}"
+    action = data.get("action", "?")
+    code = data.get("action_code")
+    extra = f" {code}" if code else ""
+    params = data.get("action_code_param")
+    if params:
+        extra += f" {params if isinstance(params, str) else json.dumps(params, ensure_ascii=False)}"
+    if data.get("number"):
+        extra += f" → {data['number']}"
+    return f"{action}{extra} {latency}"
+
+
+def summary_table(run: RunResult) -> Table:
+    table = Table(title="vcall simulate", title_justify="left", show_lines=False)
+    for column in ("scenario", "result", "turns", "ended by", "errors", "warnings", "call time"):
+        table.add_column(
+            column, justify="right" if column in ("turns", "errors", "warnings") else "left"
+        )
+    for call in run.calls:
+        result = "[red]FAILED[/]" if call.failed(run.strict) else "[green]passed[/]"
+        table.add_row(
+            escape(call.scenario.name),
+            result,
+            str(len(call.turns)),
+            call.end_reason.value if call.end_reason else "?",
+            str(call.count(Severity.ERROR)),
+            str(call.count(Severity.WARNING)),
+            clock_text(call.duration_ms),
+        )
+    return table
+
+
+def summary_line(run: RunResult) -> str:
+    simulated = sum(call.duration_ms for call in run.calls) / 1000
+    state = " [yellow](interrupted)[/]" if run.interrupted else ""
+    colour = "red" if run.failed else "green"
+    return (
+        f"[{colour}]{run.passed} passed, {run.failed} failed[/]{state} · {len(run.calls)} call(s), "
+        f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s"
+    )

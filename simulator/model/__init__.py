@@ -1,0 +1,75 @@
+"""The platform model: what the SmartCall platform does during one call, as a pure library.
+
+:class:`CallSession` plays a :class:`~vcall.simulator.scenario.Scenario` and yields the
+:class:`Callback` s the platform would send; the engine delivers them, validates each answer and
+sends the answer's ``data`` back into the generator. There is no I/O, no asyncio and no clock:
+time is an integer number of ms since call start (an "offset"); Unix timestamps are
+``start_epoch_ms + offset``. Same inputs, same callbacks.
+
+The behaviour follows SPEC-NOTES §6. Where the seeds are silent, these are vcall's choices:
+
+- Discrete events. Timers (playback end, mute, dtmf no-input, session timeout, timebreak, sentence
+  end) and the caller's actions run in time order; at one instant: session timeout, playback end,
+  timebreak, caller action, sentence end, dtmf timeout, mute, end of a silence step. The answer to
+  a callback is applied at the callback's instant (the endpoint's latency is not modelled).
+- Steps are back to back: a step starts when the previous one ended. ``say`` ends with its
+  ``normal`` callback (``pause_time`` after the caller stops talking); ``press`` ends after its
+  last key, or when the collection its keys went to completes (end character, max digits or
+  timeout); ``silence`` / ``wait`` with a duration after it; ``wait`` without one when nothing
+  plays any more; ``hangup`` ends the call (``caller_hangup``).
+- ``say`` over a playback barges in at once (as ``barge_in`` with ``after`` 0); ``barge_in``
+  starts ``after`` into the current playback, or ``after`` from now when nothing plays. Speech
+  never stops a playback itself: over a breakable playback with ``action_code_time_break`` > 0,
+  speech lasting that long gives a ``timebreak`` (once per playback and sentence), and the answer
+  decides. The sentence still gives its ``normal`` afterwards.
+- A new playback interrupts the current one only if the current is breakable
+  (``action_code_break``) and the action's ``action_break`` is true; otherwise it is queued
+  after it (a note). An interrupting playback drops the queue. ``break`` stops a breakable
+  playback and the queue; on a non-breakable one it is ignored (a note).
+- ``hangup`` / ``transfer`` / ``parallel_transfer`` play their ``action_code`` then end the call;
+  from the action on, no callback is sent. A caller hangup or a session timeout while that last
+  playback plays keeps the bot's end reason. ``parallel_bridge`` ends the bot's part at once.
+- ``callin`` answer: ``hangup`` rejects the call (``bot_hangup``, nothing plays); an unusable
+  answer (``None``) leaves it unanswered (``endpoint_failed``); any other action answers it and
+  plays ``action_code``. Unusable follow-up answers are ``donothing``.
+- Outbound: no ``callin``; SmartCall's settings apply from the start, the callee answers at the
+  first step that is not early media (offset 0 is when the call was placed), and the session
+  timeout counts from the answer. Before the answer only ending actions have an effect.
+- ``mute``: once the call is idle (answered, nothing plays, nobody speaks, no sentence or key
+  collection pending) for ``mute_time``; the timer restarts when the idle state begins again
+  (at the end of the answer's playback, or at the mute itself if nothing plays).
+- Content: ``identity`` is always ``"id2"``; ``current_media_code`` is the item as written in
+  ``action_code`` (``$name$`` for a TTS item); ``play_begin_time`` / ``play_end_time`` describe
+  the current playback, else the last one (``"0"`` while it plays); ``dynamic_id`` is the latest
+  non-empty one returned (an empty one clears it).
+- Durations: fixture ``media`` by item, then by TTS text; else estimates from
+  ``spec.PLATFORM_DEFAULTS``. A TTS variable without a value is spoken as nothing (a note).
+"""
+
+from __future__ import annotations
+
+from vcall.simulator.model.session import CallbackFlow, CallSession
+from vcall.simulator.model.timeline import TimelineEvent, TimelineKind
+from vcall.simulator.model.types import (
+    CALLER_IDENTITY,
+    Callback,
+    CallState,
+    DtmfInfo,
+    ModelNote,
+    PlaybackInfo,
+    ResponseData,
+)
+
+__all__ = [
+    "CALLER_IDENTITY",
+    "CallSession",
+    "CallState",
+    "Callback",
+    "CallbackFlow",
+    "DtmfInfo",
+    "ModelNote",
+    "PlaybackInfo",
+    "ResponseData",
+    "TimelineEvent",
+    "TimelineKind",
+]

@@ -1,0 +1,108 @@
+"""The content object of each callback kind (SPEC-NOTES §2), filled from the model's state.
+
+Offsets are sent as strings, Unix times as strings of ms, ``record_begin_time`` as an integer,
+``begin_time`` (the call start) as ``YYYY-MM-DD HH:MM:SS`` in Asia/Shanghai (UTC+8), following
+the seed's examples. ``dynamic_id`` is added by the session to every kind but ``callin``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from vcall.simulator.model.caller import Speech
+from vcall.simulator.model.playback import Playback
+from vcall.simulator.model.types import CALLER_IDENTITY
+from vcall.simulator.scenario import CallSettings
+from vcall.simulator.spec import CALLER_ROLE, EARLY_MEDIA_CODE
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+ContentDict = dict[str, str | int]
+
+
+def begin_time_text(epoch_ms: int) -> str:
+    """The call start as the seed writes it: ``2017-06-01 10:00:00`` (China Standard Time)."""
+    return datetime.fromtimestamp(epoch_ms / 1000, SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def callin_content(call: CallSettings) -> ContentDict:
+    content: ContentDict = {"caller": call.caller, "callee": call.callee}
+    if call.orgcallee:
+        content["orgcallee"] = call.orgcallee
+    return content
+
+
+@dataclass(frozen=True, slots=True)
+class ContentContext:
+    """What every content builder needs to turn offsets into Unix times."""
+
+    epoch_ms: int
+    at_ms: int
+    record_begin_ms: int | None = None
+
+    def unix(self, offset_ms: int) -> str:
+        return str(self.epoch_ms + offset_ms)
+
+
+def normal_content(
+    speech: Speech, ctx: ContentContext, playing: Playback | None, last: Playback | None
+) -> ContentDict:
+    """A finished sentence, with what was playing when the callback is sent."""
+    content = _sentence_fields(speech, ctx)
+    content["is_playing"] = "true" if playing else "false"
+    item = playing.item_at(ctx.at_ms) if playing else None
+    if item is not None:
+        content["current_media_code"] = item.code
+    if ctx.record_begin_ms is not None:
+        content["record_begin_time"] = ctx.epoch_ms + ctx.record_begin_ms
+    content.update(_asr_times(speech, ctx))
+    content.update(_play_times(playing or last, ctx))
+    return content
+
+
+def early_media_content(speech: Speech, ctx: ContentContext) -> ContentDict:
+    """A sentence heard before the answer (outbound, ``EarlyMediaAsr``)."""
+    content = _sentence_fields(speech, ctx)
+    content["is_playing"] = "false"
+    content["current_media_code"] = EARLY_MEDIA_CODE
+    content.update(_asr_times(speech, ctx))
+    return content
+
+
+def timebreak_content(speech: Speech, playing: Playback, ctx: ContentContext) -> ContentDict:
+    item = playing.item_at(ctx.at_ms)
+    return {
+        "current_media_code": item.code if item else "",
+        "asr_begin_time": ctx.unix(speech.start_ms),
+        "play_begin_time": ctx.unix(playing.start_ms),
+    }
+
+
+def dtmf_content(digits: str) -> ContentDict:
+    return {"dtmf_digits": digits}
+
+
+def _sentence_fields(speech: Speech, ctx: ContentContext) -> ContentDict:
+    return {
+        "role": CALLER_ROLE,
+        "identity": CALLER_IDENTITY,
+        "words": speech.words,
+        "begin_offset": str(speech.start_ms),
+        "end_offset": str(speech.end_ms),
+        "begin_time": begin_time_text(ctx.epoch_ms),
+    }
+
+
+def _asr_times(speech: Speech, ctx: ContentContext) -> ContentDict:
+    return {"asr_begin_time": ctx.unix(speech.start_ms), "asr_end_time": ctx.unix(speech.end_ms)}
+
+
+def _play_times(playback: Playback | None, ctx: ContentContext) -> ContentDict:
+    """The current playback's times, else the last one's; nothing before anything played."""
+    if playback is None or playback.started_ms is None:
+        return {}
+    ended = playback.stopped_ms
+    return {
+        "play_begin_time": ctx.unix(playback.start_ms),
+        "play_end_time": "0" if ended is None else ctx.unix(ended),
+    }

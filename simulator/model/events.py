@@ -1,0 +1,202 @@
+"""The discrete-event core: which timer or caller action comes next, and what it does.
+
+Candidates are derived from the state each time (so an answer that changes the state changes
+what comes next): session timeout, playback end, timebreak, the caller's next action, the end of
+a sentence, the dtmf no-input timeout, mute, and the end of a silence/wait step. Events due at
+the same instant run in that order. A handler changes the state and may return a callback to
+send; the session sends it and applies the answer before the next event is computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import IntEnum
+
+from vcall.simulator.model.caller import CallerEventKind, Sentence, StepPlan
+from vcall.simulator.model.content import (
+    ContentDict,
+    dtmf_content,
+    early_media_content,
+    normal_content,
+    timebreak_content,
+)
+from vcall.simulator.model.core import CallCore
+from vcall.simulator.model.timeline import TimelineKind
+from vcall.simulator.scenario import EndReason
+from vcall.simulator.spec import CallbackKind
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A callback a handler wants sent."""
+
+    kind: CallbackKind
+    content: ContentDict
+
+
+Handler = Callable[[CallCore, StepPlan], Outgoing | None]
+
+
+class Rank(IntEnum):
+    """Order of events due at the same instant."""
+
+    SESSION_TIMEOUT = 0
+    PLAYBACK_END = 1
+    TIMEBREAK = 2
+    CALLER = 3
+    SENTENCE = 4
+    DTMF_TIMEOUT = 5
+    MUTE = 6
+    STEP_END = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    at_ms: int
+    rank: Rank
+    handle: Handler
+
+
+def step_done(core: CallCore, plan: StepPlan) -> bool:
+    if plan.finished:
+        return True
+    if plan.until_idle:
+        return core.playing is None
+    if plan.events or plan.until_ms is not None:
+        return False
+    if plan.awaits_sentence and core.sentence is not None:
+        return False
+    target = plan.dtmf_target
+    return not (plan.awaits_dtmf and target is not None and core.dtmf is target)
+
+
+def next_event(core: CallCore, plan: StepPlan) -> Event | None:
+    candidates = list(_candidates(core, plan))
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda event: (max(event.at_ms, core.now_ms), event.rank))
+    return Event(max(best.at_ms, core.now_ms), best.rank, best.handle)
+
+
+def _candidates(core: CallCore, plan: StepPlan) -> Iterator[Event]:
+    if (session_end := core.session_end_ms()) is not None:
+        yield Event(session_end, Rank.SESSION_TIMEOUT, on_session_timeout)
+    if core.playing is not None:
+        yield Event(core.playing.ends_ms, Rank.PLAYBACK_END, on_playback_end)
+    if (timebreak := timebreak_due_ms(core)) is not None:
+        yield Event(timebreak, Rank.TIMEBREAK, on_timebreak)
+    if plan.events:
+        yield Event(plan.events[0].at_ms, Rank.CALLER, on_caller_event)
+    if core.sentence is not None:
+        yield Event(core.sentence.due_ms, Rank.SENTENCE, on_sentence)
+    if core.dtmf is not None and (deadline := core.dtmf.deadline_ms()) is not None:
+        yield Event(deadline, Rank.DTMF_TIMEOUT, on_dtmf_timeout)
+    if (mute := core.mute_due_ms()) is not None:
+        yield Event(mute, Rank.MUTE, on_mute)
+    if plan.until_ms is not None:
+        yield Event(plan.until_ms, Rank.STEP_END, on_step_end)
+
+
+def timebreak_due_ms(core: CallCore) -> int | None:
+    """When speech over a breakable playback with a time break has lasted long enough."""
+    speech, playing = core.speech, core.playing
+    if speech is None or playing is None or playing.id in speech.timebroken:
+        return None
+    if not playing.breakable or playing.time_break_ms <= 0:
+        return None
+    due = max(speech.start_ms, playing.start_ms) + playing.time_break_ms
+    return due if due <= speech.end_ms and due < playing.ends_ms else None
+
+
+# --- handlers ---------------------------------------------------------------------------------
+
+
+def on_session_timeout(core: CallCore, plan: StepPlan) -> Outgoing | None:
+    core.end_call(EndReason.SESSION_TIMEOUT)
+    return None
+
+
+def on_playback_end(core: CallCore, plan: StepPlan) -> Outgoing | None:
+    core.playback_ended()
+    return None
+
+
+def on_timebreak(core: CallCore, plan: StepPlan) -> Outgoing | None:
+    speech, playing = core.speech, core.playing
+    if speech is None or playing is None:
+        return None
+    speech.timebroken.add(playing.id)
+    return Outgoing(CallbackKind.TIMEBREAK, timebreak_content(speech, playing, core.context()))
+
+
+def on_caller_event(core: CallCore, plan: StepPlan) -> Outgoing | None:
+    event = plan.next_caller_event()
+    if event.kind is CallerEventKind.SPEECH_START:
+        _speech_start(core, plan)
+    elif event.kind is CallerEventKind.SPEECH_END:
+        _speech_end(core)
+    else:
+        return _key(core, plan, event.key)
+    return None
+
+
+def on_sentence(core: CallCore, plan: StepPlan) -> Outgoing | None:
+    sentence, core.sentence = core.sentence, None
+    if sentence is None:
+        return None
+    speech, ctx = sentence.speech, core.context()
+    if speech.early_media:
+        return Outgoing(CallbackKind.NORMAL, early_media_content(speech, ctx))
+    content = normal_content(speech, ctx, core.playing, core.last_played)
+    return Outgoing(CallbackKind.NORMAL, content)
+
+
+def on_dtmf_timeout(core: CallCore, plan: StepPlan) -> Outgoing | None:
+    collection, core.dtmf = core.dtmf, None
+    if collection is None:
+        return None
+    return Outgoing(CallbackKind.DTMF, dtmf_content(collection.timeout_digits()))
+
+
+def on_mute(core: CallCore, plan: StepPlan) -> Outgoing | None:
+    core.idle_since_ms = None
+    return Outgoing(CallbackKind.MUTE, {})
+
+
+def on_step_end(core: CallCore, plan: StepPlan) -> Outgoing | None:
+    plan.finished = True
+    return None
+
+
+def _speech_start(core: CallCore, plan: StepPlan) -> None:
+    core.speech = plan.speech
+    playing = core.playing
+    if playing is not None and not playing.breakable and playing.time_break_ms > 0:
+        core.note(f"no timebreak: {playing.name} is not breakable")
+
+
+def _speech_end(core: CallCore) -> None:
+    speech = core.finish_speech()
+    if speech is None:
+        return
+    if speech.early_media and not core.settings.early_media_asr:
+        core.note("early media not recognised (EarlyMediaAsr is off): no callback")
+        return
+    core.sentence = Sentence(speech, core.now_ms + core.settings.pause_time_ms)
+
+
+def _key(core: CallCore, plan: StepPlan, key: str) -> Outgoing | None:
+    collection = core.dtmf
+    detail = {"collected": collection is not None}
+    core.timeline.add(TimelineKind.KEYS, key, core.now_ms, None, detail)
+    if collection is None:
+        core.note(f"key {key} ignored: no dtmf collection pending")
+        return None
+    plan.dtmf_target = collection
+    core.stop_prompt_for_key()
+    digits = collection.press(key, core.now_ms)
+    if digits is None:
+        return None
+    core.dtmf = None
+    return Outgoing(CallbackKind.DTMF, dtmf_content(digits))

@@ -1,0 +1,125 @@
+"""Playbacks: what an ``action_code`` plays, for how long, and what is heard when.
+
+An ``action_code`` is a comma-separated list of items: media files, voice ids, or TTS items
+holding ``$name$`` variables whose text comes from ``action_code_param``. An item's duration comes
+from the scenario's ``media`` table (by the item as written, then by its TTS text), else it is
+estimated: TTS text by length (``tts_ms_per_char``), files and voice ids by ``file_duration_ms``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from vcall.simulator.model.types import PlaybackInfo
+from vcall.simulator.scenario import EndReason
+from vcall.simulator.spec import TTS_VARIABLE_PATTERN, PlatformDefaults
+
+
+@dataclass(frozen=True, slots=True)
+class PlayItem:
+    code: str
+    """The item as written in ``action_code``; what ``current_media_code`` reports."""
+    label: str
+    """What is heard: the TTS text, or the code of a file / voice id."""
+    duration_ms: int
+    tts: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MediaCatalog:
+    """Knows how long each item plays."""
+
+    media: Mapping[str, int]
+    defaults: PlatformDefaults
+
+    def items(
+        self, action_code: str, params: Mapping[str, str], note: Callable[[str], None]
+    ) -> tuple[PlayItem, ...]:
+        codes = [code.strip() for code in action_code.split(",")]
+        return tuple(self.item(code, params, note) for code in codes if code)
+
+    def item(self, code: str, params: Mapping[str, str], note: Callable[[str], None]) -> PlayItem:
+        if not TTS_VARIABLE_PATTERN.search(code):
+            return PlayItem(code, code, self.media.get(code, self.defaults.file_duration_ms))
+        text = TTS_VARIABLE_PATTERN.sub(lambda match: _value(match, params, note), code)
+        duration = self.media.get(code, self.media.get(text, self._tts_ms(text)))
+        return PlayItem(code, text, duration, tts=True)
+
+    def _tts_ms(self, text: str) -> int:
+        return len(text) * self.defaults.tts_ms_per_char
+
+
+def _value(match: re.Match[str], params: Mapping[str, str], note: Callable[[str], None]) -> str:
+    name = match.group(1)
+    if name not in params:
+        note(f"TTS variable ${name}$ has no value in action_code_param: nothing is spoken for it")
+    return params.get(name, "")
+
+
+@dataclass(slots=True)
+class Playback:
+    """One action's playback; mutable while it is queued, playing and stopped."""
+
+    id: int
+    action: str
+    items: tuple[PlayItem, ...]
+    breakable: bool = True
+    """``action_code_break``: may the caller (or a later action) interrupt it."""
+    time_break_ms: int = 0
+    then_end: EndReason | None = None
+    """The call ends when this playback has played (hangup, transfer)."""
+    started_ms: int | None = None
+    stopped_ms: int | None = None
+
+    @property
+    def duration_ms(self) -> int:
+        return sum(item.duration_ms for item in self.items)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(item.code for item in self.items)
+
+    @property
+    def name(self) -> str:
+        """How notes name it: its ``action_code``."""
+        return ",".join(self.codes) or "(nothing)"
+
+    @property
+    def ends_ms(self) -> int:
+        return self.start_ms + self.duration_ms
+
+    @property
+    def start_ms(self) -> int:
+        if self.started_ms is None:
+            raise RuntimeError(f"playback {self.name} has not started")
+        return self.started_ms
+
+    def spans(self) -> Iterator[tuple[PlayItem, int, int]]:
+        """Each item with its start and end offsets."""
+        at = self.start_ms
+        for item in self.items:
+            yield item, at, at + item.duration_ms
+            at += item.duration_ms
+
+    def item_at(self, at_ms: int) -> PlayItem | None:
+        """The item heard at ``at_ms`` (the last one at the very end)."""
+        current = None
+        for item, start, _end in self.spans():
+            if start <= at_ms:
+                current = item
+        return current
+
+    def info(self, at_ms: int, start_ms: int | None = None) -> PlaybackInfo:
+        start = self.started_ms if self.started_ms is not None else start_ms
+        start = at_ms if start is None else start
+        current = self.item_at(at_ms) if self.started_ms is not None else None
+        return PlaybackInfo(
+            codes=self.codes,
+            current_code=current.code if current else None,
+            started_ms=start,
+            ends_ms=start + self.duration_ms,
+            breakable=self.breakable,
+            time_break_ms=self.time_break_ms,
+        )

@@ -1,0 +1,154 @@
+"""Applying an endpoint's answer: settings first, then the action (SPEC-NOTES §3, §6.5).
+
+``answer`` / ``play`` play ``action_code``; ``dtmf`` plays its prompt and starts key collection;
+``hangup``, ``transfer`` and ``parallel_transfer`` play their ``action_code`` (if any), then end
+the call, and no callback is sent after them; ``parallel_bridge`` ends the bot's part at once;
+``break`` stops a breakable playback; ``continue`` and ``donothing`` change nothing. Before an
+outbound call is answered (early media) nothing can be played: only the ending actions count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from vcall.simulator.model.coerce import FieldReader, within
+from vcall.simulator.model.core import CallCore
+from vcall.simulator.model.dtmf import DtmfCollection
+from vcall.simulator.model.playback import Playback
+from vcall.simulator.model.settings import RESPONSE_NAMES, SettingsUpdate
+from vcall.simulator.model.types import ResponseData
+from vcall.simulator.scenario import EndReason
+from vcall.simulator.spec import DTMF_END_CHARACTERS, RESPONSE_FIELDS, ValueRange
+
+ActionHandler = Callable[[CallCore, FieldReader], None]
+ENDING_ACTIONS: Mapping[str, EndReason] = {
+    "hangup": EndReason.BOT_HANGUP,
+    "transfer": EndReason.TRANSFER,
+    "parallel_transfer": EndReason.PARALLEL_TRANSFER,
+    "parallel_bridge": EndReason.PARALLEL_BRIDGE,
+}
+SILENT_ENDINGS = frozenset({"parallel_bridge"})
+_TRANSFERS = frozenset({"transfer", "parallel_transfer"})
+_KEEP = frozenset({"continue", "donothing"})
+
+
+def apply_callin_answer(core: CallCore, data: ResponseData | None) -> None:
+    """The answer to ``callin``: ``hangup`` rejects the call; anything else answers it."""
+    if not isinstance(data, Mapping):
+        core.note("no usable answer to callin: the call is not answered")
+        core.end_call(EndReason.ENDPOINT_FAILED)
+        return
+    reader = _reader(core, data, first=True)
+    action = reader.text("action") or ""
+    if action == "hangup":
+        core.end_call(EndReason.BOT_HANGUP)
+        return
+    if action != "answer":
+        core.note(f"callin answered with action {action!r}: the call is answered as with answer")
+    core.answer()
+    play(core, reader, "answer")
+
+
+def apply_followup_answer(core: CallCore, data: ResponseData | None) -> None:
+    """The answer to any later callback; an unusable one is treated as ``donothing``."""
+    if not isinstance(data, Mapping):
+        core.note("no usable answer: the platform is assumed to do nothing")
+        return
+    reader = _reader(core, data, first=False)
+    action = reader.text("action") or ""
+    if action in ENDING_ACTIONS:
+        _end(core, reader, action)
+    elif action in _KEEP:
+        return
+    elif not core.answered:
+        core.note(f"{action} ignored: the call is not answered yet")
+    elif action in ("play", "answer"):
+        play(core, reader, action)
+    elif action == "dtmf":
+        collect_dtmf(core, reader)
+    elif action == "break":
+        core.break_playback()
+    else:
+        core.note(f"unknown action {action!r}: treated as donothing")
+
+
+def play(core: CallCore, reader: FieldReader, action: str) -> None:
+    playback = _playback(core, reader, action)
+    if not playback.items:
+        core.note(f"{action} without action_code: nothing to play")
+        return
+    core.schedule(playback, action_break=reader.boolean("action_break", True))
+
+
+def collect_dtmf(core: CallCore, reader: FieldReader) -> None:
+    """Start key collection; the prompt (if any) plays as any playback does."""
+    playback = _playback(core, reader, "dtmf")
+    prompt = playback.id if playback.items else None
+    if core.dtmf is not None:
+        core.note(f"dtmf collection replaced (digits so far: {core.dtmf.digits!r})")
+    core.dtmf = DtmfCollection(
+        max_numbers=_max_numbers(core, reader),
+        end_character=_end_character(core, reader),
+        timeout_s=_dtmf_timeout_s(core, reader),
+        prompt_id=prompt,
+        last_activity_ms=core.now_ms,
+    )
+    if playback.items:
+        core.schedule(playback, action_break=reader.boolean("action_break", True))
+
+
+def _end(core: CallCore, reader: FieldReader, action: str) -> None:
+    reason = ENDING_ACTIONS[action]
+    if action in _TRANSFERS:
+        core.settings.transfer_number = reader.text("number")
+    playback = None if action in SILENT_ENDINGS else _playback(core, reader, action)
+    if playback is not None and playback.items and not core.answered:
+        core.note(f"{action} before the answer: {playback.name} is not played")
+        playback = None
+    core.close(reason, playback, action_break=reader.boolean("action_break", True))
+
+
+def _reader(core: CallCore, data: Mapping[str, object], *, first: bool) -> FieldReader:
+    reader = FieldReader(data, core.note)
+    update = SettingsUpdate(core.settings, reader, RESPONSE_NAMES, core.note)
+    update.apply(first=first, defaults=core.defaults)
+    return reader
+
+
+def _playback(core: CallCore, reader: FieldReader, action: str) -> Playback:
+    code = reader.text("action_code") or ""
+    items = core.catalog.items(code, reader.params("action_code_param"), core.note)
+    time_break = reader.integer("action_code_time_break") or 0
+    if time_break < 0:
+        core.note(f"action_code_time_break {time_break} is negative: no timebreak")
+    return core.new_playback(
+        action,
+        items,
+        breakable=reader.boolean("action_code_break", True),
+        time_break_ms=max(time_break, 0),
+    )
+
+
+def _max_numbers(core: CallCore, reader: FieldReader) -> int | None:
+    value = reader.integer("dtmf_max_numbers")
+    if value is not None and value < 1:
+        core.note(f"dtmf_max_numbers {value} is below 1: no limit")
+        return None
+    return value
+
+
+def _end_character(core: CallCore, reader: FieldReader) -> str:
+    value = reader.text("dtmf_end_character") or ""
+    if value not in DTMF_END_CHARACTERS:
+        core.note(f"dtmf_end_character {value!r} is not * or #: no end character")
+        return ""
+    return value
+
+
+def _dtmf_timeout_s(core: CallCore, reader: FieldReader) -> int:
+    default = core.defaults.dtmf_nonin_overtime_s
+    value = reader.integer("dtmf_nonin_overtime")
+    limits = RESPONSE_FIELDS["dtmf_nonin_overtime"].range or ValueRange(None, None)
+    if value is None:
+        return default
+    return within("dtmf_nonin_overtime", value, limits, limits.fallback or default, core.note)

@@ -1,0 +1,103 @@
+"""Public data of the platform model: callbacks, notes and state snapshots."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from vcall.simulator.scenario import EndReason
+from vcall.simulator.spec import CallbackKind
+
+ResponseData = Mapping[str, object]
+"""The ``data`` object of an endpoint's answer, already parsed.
+
+The engine sends ``None`` instead when the answer was unusable (transport error, ``result`` fail,
+invalid JSON). That is vcall's choice: the platform is assumed to treat such an answer as
+``donothing`` (for ``callin``: the call is not answered and ends as ``endpoint_failed``).
+"""
+
+CALLER_IDENTITY = "id2"
+"""``identity`` of the caller in every ``normal`` callback: the seed's example value (seed 001)."""
+
+Content = Mapping[str, str | int]
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    """One request the platform sends to the endpoint."""
+
+    kind: CallbackKind
+    call_id: str
+    at_ms: int
+    """Offset since call start."""
+    timestamp_ms: int
+    """Unix time in ms: ``start_epoch_ms + at_ms``."""
+    content: Content
+    """The content object: field names and types per ``spec.CALLBACK_KINDS``."""
+    step_index: int | None
+    """Index of the scenario step that produced it (``None`` for ``callin``)."""
+
+    def params(self) -> dict[str, str]:
+        """The four request parameters, as the platform sends them (SPEC-NOTES §1)."""
+        content = json.dumps(dict(self.content), ensure_ascii=False, separators=(",", ":"))
+        return {
+            "call_id": self.call_id,
+            "timestamp": str(self.timestamp_ms),
+            "content_type": self.kind.value,
+            "content": content,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ModelNote:
+    """Something the model observed that the engine shows inline (a key ignored, a play queued)."""
+
+    at_ms: int
+    step_index: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybackInfo:
+    """A playback as seen from outside: what it plays, when, and whether it can be interrupted."""
+
+    codes: tuple[str, ...]
+    current_code: str | None
+    """The item playing at the snapshot's instant (``None`` for a queued playback)."""
+    started_ms: int
+    """When it started (queued: when it is expected to start)."""
+    ends_ms: int
+    breakable: bool
+    time_break_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class DtmfInfo:
+    """A pending key collection (after an action ``dtmf``)."""
+
+    collected: str
+    max_numbers: int | None
+    end_character: str
+    timeout_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallState:
+    """A frozen snapshot of the call."""
+
+    now_ms: int
+    answered: bool
+    ended: bool
+    end_reason: EndReason | None
+    closing: EndReason | None
+    """Set once the bot hung up or transferred while its last playback still plays."""
+    playing: PlaybackInfo | None
+    queued: tuple[PlaybackInfo, ...]
+    pending_dtmf: DtmfInfo | None
+    dynamic_id: str | None
+    mute_time_ms: int
+    pause_time_ms: int
+    session_timeout_s: int
+    recording: bool
+    transfer_number: str | None

@@ -1,0 +1,10 @@
+"""Renderers of run results to files: JSON (for machines) and JUnit XML (for CI systems).
+
+Both take the same :class:`~vcall.simulator.results.RunResult` the console renders, and write
+atomically, so an interrupted run never leaves half a report.
+"""
+
+from vcall.simulator.reports.json_report import run_to_dict, write_json_report
+from vcall.simulator.reports.junit import run_to_junit, write_junit_report
+
+__all__ = ["run_to_dict", "run_to_junit", "write_json_report", "write_junit_report"]

@@ -1,0 +1,80 @@
+"""The JSON report: a stable, documented shape of a run (see the README)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import vcall
+from vcall.simulator.atomic import write_atomic
+from vcall.simulator.results import CallResult, RunResult, Turn
+
+REPORT_VERSION = 1
+
+
+def run_to_dict(run: RunResult) -> dict[str, Any]:
+    return {
+        "report_version": REPORT_VERSION,
+        "vcall": vcall.__version__,
+        "passed": run.passed,
+        "failed": run.failed,
+        "interrupted": run.interrupted,
+        "wall_ms": round(run.wall_ms, 3),
+        "placement": _placement(run),
+        "calls": [call_to_dict(call, run.strict) for call in run.calls],
+    }
+
+
+def call_to_dict(call: CallResult, strict: bool = False) -> dict[str, Any]:
+    return {
+        "name": call.scenario.name,
+        "file": call.scenario.file,
+        "call_id": call.call_id,
+        "passed": not call.failed(strict),
+        "end_reason": call.end_reason.value if call.end_reason else None,
+        "duration_ms": call.duration_ms,
+        "wall_ms": round(call.wall_ms, 3),
+        "call_findings": [finding.to_dict() for finding in call.call_findings],
+        "notes": [{"at_ms": note.at_ms, "step": note.step_index, "message": note.message} for note in call.notes],
+        "turns": [turn_to_dict(turn) for turn in call.turns],
+    }
+
+
+def turn_to_dict(turn: Turn) -> dict[str, Any]:
+    callback, exchange = turn.callback, turn.exchange
+    return {
+        "number": turn.number,
+        "step": turn.step_index,
+        "callback": {
+            "content_type": callback.kind.value,
+            "at_ms": callback.at_ms,
+            "timestamp": callback.timestamp_ms,
+            "content": dict(callback.content),
+        },
+        "request": {"method": exchange.method, "url": exchange.url, "placement": exchange.placement},
+        "response": {
+            "status": exchange.status,
+            "body": exchange.body_text if exchange.error is None or exchange.body else None,
+            "error": exchange.error,
+            "latency_ms": round(exchange.latency_ms, 3),
+        },
+        "action": turn.action,
+        "findings": [finding.to_dict() for finding in turn.findings],
+    }
+
+
+def _placement(run: RunResult) -> dict[str, Any] | None:
+    report = run.placement
+    if report is None:
+        return None
+    return {
+        "form_ok": report.form_ok,
+        "query_ok": report.query_ok,
+        "findings": [finding.to_dict() for finding in report.findings],
+    }
+
+
+def write_json_report(run: RunResult, path: str | Path) -> None:
+    text = json.dumps(run_to_dict(run), ensure_ascii=False, indent=2)
+    write_atomic(path, text + "\n")

@@ -1,0 +1,246 @@
+"""The SmartCall API client: encode parameters, sign (V3 by default, or V1), send, retry, parse.
+
+Requests are RPC style, ``POST /?<parameters>`` with an empty body, as the official SDK sends
+them. Booleans are sent as ``true``/``false``; ``VoiceCodeParam`` given as a dict is sent as
+compact JSON with real (non-escaped) Chinese characters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Literal
+from urllib.parse import quote_plus
+
+import httpx
+
+from vcall.simulator import spec
+from vcall.simulator.errors import EndpointUnreachableError, UsageError
+from vcall.simulator.smartcall.clock import SyncClock, SystemClock
+from vcall.simulator.smartcall.credentials import MASK, Credentials, mask_access_key_id
+from vcall.simulator.smartcall.retry import RetryPolicy, call_with_retry
+from vcall.simulator.smartcall.signing import (
+    V1_COMMON_PARAMS,
+    SignatureV1Auth,
+    SignatureV3Auth,
+    new_nonce,
+    percent_encode,
+)
+
+DEFAULT_ENDPOINT = f"https://{spec.SMARTCALL_ENDPOINT}"
+DEFAULT_TIMEOUT_S = 10.0
+"""vcall's choice: seconds to wait for the API's answer."""
+USER_AGENT = "vcall (SmartCall client)"
+OK_CODE = "OK"
+INVALID_RESPONSE_CODE = "vcall.INVALID_RESPONSE"
+"""Code vcall gives an answer that is not the API's JSON (a proxy's HTML page, say)."""
+SignatureKind = Literal["v1", "v3"]
+
+
+@dataclass(frozen=True, slots=True)
+class SmartCallResult:
+    """What the API answered, and after how many attempts."""
+
+    code: str
+    message: str
+    request_id: str
+    call_id: str
+    http_status: int
+    attempts: int = 1
+    hint: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.code == OK_CODE
+
+
+def encode_value(value: object) -> str:
+    """One parameter value as sent: ``true``/``false``, numbers as written, dicts and lists as
+    compact JSON (``ensure_ascii`` off), strings unchanged."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise UsageError(f"cannot send a {type(value).__name__} as a SmartCall parameter value")
+
+
+def encode_params(params: Mapping[str, object]) -> dict[str, str]:
+    """All non-``None`` parameters as strings, in name order. Names the signer sets are refused."""
+    reserved = sorted(set(params) & set(V1_COMMON_PARAMS))
+    if reserved:
+        raise UsageError(f"parameter {reserved[0]} is set by vcall's signer, not by the caller")
+    return {name: encode_value(params[name]) for name in sorted(params) if params[name] is not None}
+
+
+def normalize_endpoint(endpoint: str) -> str:
+    """``dyvmsapi.aliyuncs.com`` -> ``https://dyvmsapi.aliyuncs.com``; a URL keeps its scheme."""
+    text = endpoint.strip().rstrip("/")
+    url = httpx.URL(text if "://" in text else f"https://{text}")
+    if url.scheme not in ("http", "https") or not url.host:
+        raise UsageError(f"endpoint {endpoint!r} is not an http(s) URL or host name")
+    if url.path not in ("", "/") or url.query:
+        raise UsageError(f"endpoint {endpoint!r} must not have a path or query")
+    port = f":{url.port}" if url.port else ""
+    return f"{url.scheme}://{url.host}{port}"
+
+
+def is_retryable(result: SmartCallResult) -> bool:
+    """Throttling, a code the spec marks retryable, or a server error (HTTP 5xx)."""
+    known = spec.SMARTCALL_ERROR_CODES.get(result.code)
+    return (
+        result.code.startswith("Throttling")
+        or (known is not None and known.retryable)
+        or result.http_status >= 500
+    )
+
+
+def parse_response(response: httpx.Response) -> SmartCallResult:
+    """The API's JSON ``{Code, Message, RequestId, CallId}``, whatever the HTTP status."""
+    try:
+        body: Any = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("Code"), str):
+        snippet = " ".join(response.text.split())[:120]
+        message = f"HTTP {response.status_code}: the answer is not SmartCall JSON: {snippet!r}"
+        return SmartCallResult(INVALID_RESPONSE_CODE, message, "", "", response.status_code)
+    code = body["Code"]
+    known = spec.SMARTCALL_ERROR_CODES.get(code)
+    return SmartCallResult(
+        code=code,
+        message=str(body.get("Message", "")),
+        request_id=str(body.get("RequestId", "")),
+        call_id=str(body.get("CallId") or ""),
+        http_status=response.status_code,
+        hint=known.hint if known else "",
+    )
+
+
+class SmartCallClient:
+    """Places SmartCall calls. Inject ``transport`` (e.g. ``httpx.MockTransport``), ``clock``,
+    ``rand`` and ``nonce`` to make it deterministic."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        endpoint: str = DEFAULT_ENDPOINT,
+        signature: SignatureKind = "v3",
+        transport: httpx.BaseTransport | None = None,
+        clock: SyncClock | None = None,
+        retry: RetryPolicy | None = None,
+        rand: Callable[[], float] = random.random,
+        nonce: Callable[[], str] = new_nonce,
+        timeout: float = DEFAULT_TIMEOUT_S,
+    ) -> None:
+        if signature not in ("v1", "v3"):
+            raise UsageError(f"signature must be v1 or v3, got {signature!r}")
+        self.credentials = credentials
+        self.endpoint = normalize_endpoint(endpoint)
+        self.signature: SignatureKind = signature
+        self.retry = retry or RetryPolicy()
+        self._clock: SyncClock = clock or SystemClock()
+        self._rand = rand
+        auth_class = SignatureV3Auth if signature == "v3" else SignatureV1Auth
+        self._auth = auth_class(
+            credentials,
+            action=spec.SMARTCALL_ACTION,
+            version=spec.SMARTCALL_API_VERSION,
+            clock=self._clock,
+            nonce=nonce,
+        )
+        self._http = httpx.Client(transport=transport, timeout=timeout)
+
+    def __repr__(self) -> str:
+        return (
+            f"SmartCallClient(endpoint={self.endpoint!r}, signature={self.signature!r}, "
+            f"credentials={self.credentials!r})"
+        )
+
+    def __enter__(self) -> SmartCallClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def prepare(self, params: Mapping[str, object]) -> httpx.Request:
+        """The exact signed request ``place_call`` would send first (for ``--dry-run``)."""
+        return self._signed_request(encode_params(params))
+
+    def place_call(self, params: Mapping[str, object]) -> SmartCallResult:
+        """Place one call; retries per the policy, re-signing every attempt. Raises
+        :class:`EndpointUnreachableError` when the endpoint cannot be reached."""
+        encoded = encode_params(params)
+        result, attempts = call_with_retry(
+            lambda: self._attempt(encoded),
+            is_retryable,
+            policy=self.retry,
+            sleep=self._clock.sleep,
+            rand=self._rand,
+        )
+        return dataclasses.replace(result, attempts=attempts)
+
+    def _signed_request(self, encoded: Mapping[str, str]) -> httpx.Request:
+        query = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in encoded.items())
+        request = httpx.Request(
+            "POST",
+            f"{self.endpoint}/?{query}",
+            headers={"accept": "application/json", "user-agent": USER_AGENT},
+        )
+        return self._auth.sign(request)
+
+    def _attempt(self, encoded: Mapping[str, str]) -> SmartCallResult:
+        request = self._signed_request(encoded)
+        try:
+            response = self._http.send(request)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as err:
+            raise EndpointUnreachableError(f"cannot reach {self.endpoint}: {err}") from None
+        except httpx.TransportError as err:
+            raise EndpointUnreachableError(
+                f"no answer from {self.endpoint} ({type(err).__name__}): "
+                "the call may or may not have been placed"
+            ) from None
+        return parse_response(response)
+
+
+def describe_request_masked(request: httpx.Request, credentials: Credentials) -> str:
+    """Method, URL, headers, decoded parameters and body, with the secret and the STS token
+    replaced by ``****`` and the AccessKey id shortened."""
+    lines = [f"{request.method} {request.url}"]
+    lines += [f"{name}: {value}" for name, value in request.headers.multi_items()]
+    lines.append("")
+    lines.append("parameters (decoded):")
+    for name, value in request.url.params.multi_items():
+        lines.append(f"  {name} = {value}")
+    body = request.content.decode("utf-8", "replace")
+    lines.append(f"body: {body}" if body else "body: (empty)")
+    return _mask("\n".join(lines), credentials)
+
+
+def _mask(text: str, credentials: Credentials) -> str:
+    for secret in sorted(credentials.secrets(), key=len, reverse=True):
+        for form in _spellings(secret):
+            text = text.replace(form, MASK)
+    masked_id = mask_access_key_id(credentials.access_key_id)
+    for form in _spellings(credentials.access_key_id):
+        text = text.replace(form, masked_id)
+    return text
+
+
+def _spellings(value: str) -> set[str]:
+    """The ways a value can appear in a request: raw, percent-encoded, form-encoded."""
+    return {value, percent_encode(value), quote_plus(value)} - {""}

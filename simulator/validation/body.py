@@ -1,0 +1,100 @@
+"""Reading a response body: size, UTF-8, nesting depth, JSON. Never raises."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from vcall.simulator.spec import MAX_JSON_DEPTH, MAX_RESPONSE_BYTES
+from vcall.simulator.validation.values import exceeds_depth, safe_text
+
+_BOM = "\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedBody:
+    """What reading the body found. ``value`` is the parsed JSON when ``parsed`` is true."""
+
+    size: int
+    too_large: bool = False
+    empty: bool = False
+    bom: bool = False
+    not_utf8: str = ""
+    """Where and why UTF-8 decoding failed."""
+    too_deep: bool = False
+    not_json: str = ""
+    """Why JSON parsing failed, with line and column."""
+    parsed: bool = False
+    value: object = None
+    duplicate_keys: tuple[str, ...] = ()
+    non_finite: tuple[str, ...] = ()
+
+
+class _Collector:
+    """Hooks for ``json.loads`` that note duplicate keys and NaN/Infinity."""
+
+    def __init__(self) -> None:
+        self.duplicates: list[str] = []
+        self.constants: list[str] = []
+
+    def object_pairs(self, pairs: list[tuple[str, object]]) -> dict[str, object]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    self.duplicates.append(key)
+                seen.add(key)
+        return result
+
+    def constant(self, name: str) -> float:
+        self.constants.append(name)
+        return float(name)
+
+
+def _decode(body: bytes) -> tuple[str | None, str]:
+    try:
+        return body.decode("utf-8"), ""
+    except UnicodeDecodeError as error:
+        byte = body[error.start : error.start + 1].hex()
+        return None, f"byte 0x{byte} at position {error.start}: {error.reason}"
+
+
+def _load(text: str, size: int, bom: bool) -> ParsedBody:
+    collector = _Collector()
+    try:
+        value = json.loads(
+            text, object_pairs_hook=collector.object_pairs, parse_constant=collector.constant
+        )
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno} column {error.colno}"
+        return ParsedBody(size, bom=bom, not_json=f"{error.msg} at {where} (character {error.pos})")
+    except RecursionError:
+        return ParsedBody(size, bom=bom, too_deep=True)
+    except ValueError as error:
+        return ParsedBody(size, bom=bom, not_json=safe_text(str(error), 200))
+    return ParsedBody(
+        size,
+        bom=bom,
+        parsed=True,
+        value=value,
+        duplicate_keys=tuple(dict.fromkeys(collector.duplicates)),
+        non_finite=tuple(dict.fromkeys(collector.constants)),
+    )
+
+
+def parse_body(body: bytes) -> ParsedBody:
+    """Read ``body`` as the platform would: a UTF-8 JSON document of bounded size and depth."""
+    size = len(body)
+    if size > MAX_RESPONSE_BYTES:
+        return ParsedBody(size, too_large=True)
+    text, problem = _decode(body)
+    if text is None:
+        return ParsedBody(size, not_utf8=problem)
+    bom = text.startswith(_BOM)
+    text = text.removeprefix(_BOM)
+    if not text.strip():
+        return ParsedBody(size, empty=True, bom=bom)
+    if exceeds_depth(text, MAX_JSON_DEPTH):
+        return ParsedBody(size, bom=bom, too_deep=True)
+    return _load(text, size, bom)

@@ -1,0 +1,260 @@
+"""Rules shared by the response validator and the SmartCall parameter checks.
+
+Each shared rule id is declared here once; the helpers below produce its findings for one value,
+so the response rules (``data.mute_time``) and the SmartCall rules (``MuteTime``) say the same
+thing the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.spec import (
+    FORBIDDEN_CHARACTERS_SEED,
+    SEED_CALLIN,
+    SEED_FOLLOWUP,
+    SEED_SMARTCALL,
+    SEED_SMARTCALL_OLD,
+    SESSION_TIMEOUT_RANGE,
+    SPEC_NOTES,
+    TTS_VOICES,
+    ValueRange,
+)
+from vcall.simulator.validation.registry import RuleInfo, define
+from vcall.simulator.validation.values import (
+    Typed,
+    forbidden_positions,
+    load_json_object,
+    play_code_exemptions,
+    safe_text,
+    shown,
+    suggestion,
+    tts_variables,
+)
+
+UNKNOWN_KEY = define(
+    "unknown-key",
+    Severity.WARNING,
+    "a key or parameter the platform does not know (ignored); near misses get a did-you-mean",
+    SEED_FOLLOWUP,
+)
+VALUE_NULL = define(
+    "value-null", Severity.WARNING, "an optional value is null: omit the key instead", SPEC_NOTES
+)
+TYPE_MISMATCH = define(
+    "type-mismatch",
+    Severity.ERROR,
+    "a value cannot be read as its declared type (integer, boolean, string, JSON object)",
+    SEED_FOLLOWUP,
+)
+TYPE_LENIENT_STRING = define(
+    "type-lenient-string",
+    Severity.WARNING,
+    'a number or boolean sent as a string ("5000", "true"): accepted, send the plain value',
+    SPEC_NOTES,
+)
+TYPE_LENIENT_NUMBER = define(
+    "type-lenient-number",
+    Severity.WARNING,
+    "a string value sent as a JSON number: accepted, send a string",
+    SPEC_NOTES,
+)
+RANGE_FALLBACK = define(
+    "range-fallback",
+    Severity.WARNING,
+    "a value outside its range: the platform silently uses its fallback instead",
+    SEED_FOLLOWUP,
+)
+VALUE_OUT_OF_RANGE = define(
+    "value-out-of-range",
+    Severity.ERROR,
+    "a value outside its documented range, with no documented fallback",
+    SEED_FOLLOWUP,
+)
+SESSION_TIMEOUT_TOO_LONG = define(
+    "session-timeout-too-long",
+    Severity.ERROR,
+    f"session_timeout / SessionTimeout over {SESSION_TIMEOUT_RANGE.high} s, the longest call",
+    SEED_SMARTCALL,
+)
+VALUE_NOT_ALLOWED = define(
+    "value-not-allowed",
+    Severity.ERROR,
+    "a value not among the documented choices (dtmf_end_character, asr_base_id, AsrBaseId)",
+    SEED_FOLLOWUP,
+)
+TTS_STYLE_UNKNOWN = define(
+    "tts-style-unknown",
+    Severity.WARNING,
+    "tts_style / TtsStyle is not in the documented voice list",
+    SEED_SMARTCALL_OLD,
+)
+TTS_CONF_INCOMPLETE = define(
+    "tts-conf-incomplete",
+    Severity.WARNING,
+    "tts_conf / TtsConf is true but a voice setting (style, volume, speed) is missing",
+    SEED_CALLIN,
+)
+TTS_SETTINGS_IGNORED = define(
+    "tts-settings-ignored",
+    Severity.WARNING,
+    "voice settings given without tts_conf / TtsConf true: the platform ignores them",
+    SEED_SMARTCALL,
+)
+TTS_PARAMS_INVALID = define(
+    "tts-params-invalid",
+    Severity.ERROR,
+    "action_code_param / VoiceCodeParam is not a JSON object of string values",
+    SEED_FOLLOWUP,
+)
+TTS_VARIABLE_MISSING = define(
+    "tts-variable-missing",
+    Severity.ERROR,
+    "a $name$ variable of the play code has no value: it cannot be spoken",
+    SEED_FOLLOWUP,
+)
+TTS_PARAM_UNUSED = define(
+    "tts-param-unused",
+    Severity.WARNING,
+    "a TTS parameter matches no $name$ variable of the play code",
+    SEED_FOLLOWUP,
+)
+FORBIDDEN_CHARACTER = define(
+    "forbidden-character",
+    Severity.ERROR,
+    'a value the platform carries back or speaks contains one of @ = : " $ { } ^ * ¥',
+    FORBIDDEN_CHARACTERS_SEED,
+)
+NUMBER_IMPLAUSIBLE = define(
+    "number-implausible",
+    Severity.ERROR,
+    "a phone number is not dialable: digits with an optional leading +",
+    SEED_FOLLOWUP,
+)
+
+
+def range_problem(value: int, valid: ValueRange) -> RuleInfo | None:
+    """Which rule a value outside ``valid`` breaks, if any."""
+    if valid.contains(value):
+        return None
+    if valid is SESSION_TIMEOUT_RANGE and valid.high is not None and value > valid.high:
+        return SESSION_TIMEOUT_TOO_LONG
+    return RANGE_FALLBACK if valid.fallback is not None else VALUE_OUT_OF_RANGE
+
+
+def range_finding(name: str, path: str, value: int, valid: ValueRange, seed: str) -> Finding:
+    """The finding for ``value`` outside ``valid``, spelling out the platform's fallback."""
+    rule = range_problem(value, valid) or VALUE_OUT_OF_RANGE
+    message = f"{name} {value} is outside {valid.describe()}"
+    if rule is RANGE_FALLBACK:
+        message += f": the platform will use {valid.fallback}"
+        message += f" ({valid.fallback_note})" if valid.fallback_note else ""
+    elif rule is SESSION_TIMEOUT_TOO_LONG:
+        message = f"{name} {value} is over {valid.high} s, the longest a call can last"
+    return rule.at(path, message, expected=valid.describe(), actual=str(value), seed=seed)
+
+
+def typed_finding(
+    rule: RuleInfo, name: str, path: str, typed: Typed, seed: str, raw: object = None
+) -> Finding:
+    """A type-mismatch or lenient-type finding for one value (``raw``: the value as sent)."""
+    actual = shown(typed.value if typed.mismatch else raw)
+    if typed.mismatch:
+        return rule.at(path, f"{name}: {typed.mismatch}", actual=actual, seed=seed)
+    plain = shown(typed.value)
+    message = f"{name} is {typed.lenient}: accepted, but send {plain}"
+    return rule.at(path, message, expected=plain, actual=actual, seed=seed)
+
+
+def tts_style_finding(name: str, path: str, voice: str, seed: str) -> Finding | None:
+    if voice in TTS_VOICES:
+        return None
+    message = f"{name} {shown(voice)} is not in the documented voice list"
+    message += suggestion(voice, TTS_VOICES)
+    return TTS_STYLE_UNKNOWN.at(
+        path, message, expected=", ".join(TTS_VOICES), actual=safe_text(voice), seed=seed
+    )
+
+
+def choice_finding(
+    name: str, path: str, value: str, choices: tuple[str, ...], seed: str
+) -> Finding | None:
+    if value in choices:
+        return None
+    allowed = ", ".join(shown(choice) for choice in choices)
+    return VALUE_NOT_ALLOWED.at(
+        path,
+        f"{name} {shown(value)} is not one of {allowed}{suggestion(value, choices)}",
+        expected=allowed,
+        actual=safe_text(value),
+        seed=seed,
+    )
+
+
+def forbidden_finding(path: str, text: str, seed: str, exempt: frozenset[int]) -> Finding | None:
+    """One finding naming each forbidden character of ``text`` and its 0-based position."""
+    hits = forbidden_positions(text, exempt)
+    if not hits:
+        return None
+    listed = ", ".join(f"{char!r} at position {index}" for char, index in hits[:5])
+    more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
+    return FORBIDDEN_CHARACTER.at(
+        path,
+        f'{path} contains forbidden {listed}{more}: the platform rejects @ = : " $ {{ }} ^ * ¥',
+        actual=safe_text(text),
+        seed=seed,
+    )
+
+
+def tts_params(value: object) -> tuple[dict[str, object] | None, str]:
+    """The TTS parameters object of a JSON object or JSON-object string, or a problem."""
+    if isinstance(value, Mapping):
+        return {str(key): item for key, item in value.items()}, ""
+    if isinstance(value, str):
+        return load_json_object(value)
+    return None, "is not a JSON object"
+
+
+def tts_value_problem(value: object) -> str:
+    if isinstance(value, str) or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return ""
+    return f"is {'null' if value is None else 'not a string'}: a TTS value must be text"
+
+
+def tts_findings(
+    code: str, code_name: str, params: Mapping[str, object], params_path: str, seed: str
+) -> Iterator[Finding]:
+    """Variables of ``code`` without a value (error) and parameters no variable uses (warning)."""
+    variables = tts_variables(code)
+    for variable in variables:
+        if variable not in params:
+            yield TTS_VARIABLE_MISSING.at(
+                params_path,
+                f"${safe_text(variable)}$ in {code_name} has no value in {params_path}",
+                expected=f"a key {shown(variable)}",
+                seed=seed,
+            )
+    for key in params:
+        if key not in variables:
+            yield TTS_PARAM_UNUSED.at(
+                f"{params_path}.{safe_text(key)}",
+                f"{shown(key)} matches no $name$ variable of {code_name}"
+                + suggestion(key, variables),
+                seed=seed,
+            )
+
+
+def forbidden_in_params(
+    params: Mapping[str, object], params_path: str, seed: str
+) -> Iterable[Finding]:
+    for key, value in params.items():
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            path = f"{params_path}.{safe_text(key)}"
+            found = forbidden_finding(path, str(value), seed, frozenset())
+            if found:
+                yield found
+
+
+def forbidden_in_play_code(path: str, code: str, seed: str) -> Finding | None:
+    return forbidden_finding(path, code, seed, play_code_exemptions(code))

@@ -1,0 +1,234 @@
+"""Rules on ``data``: the call id, the action, and what each action needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.spec import (
+    ACTION_FIELDS,
+    ACTIONS,
+    PLAUSIBLE_NUMBER_PATTERN,
+    SEED_CALLIN,
+    SEED_FOLLOWUP,
+    SPEC_NOTES,
+    STAGE_ACTIONS,
+    ActionSpec,
+    Stage,
+)
+from vcall.simulator.validation.common import NUMBER_IMPLAUSIBLE
+from vcall.simulator.validation.context import ResponseContext
+from vcall.simulator.validation.registry import RuleInfo, RuleSet
+from vcall.simulator.validation.values import safe_text, shown, suggestion
+
+DATA_RULES: RuleSet[ResponseContext] = RuleSet("data")
+_PLAYBACK_ACTIONS = frozenset({"break", "continue"})
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _action_spec(context: ResponseContext) -> ActionSpec | None:
+    """The spec of a known action, unless ``result: fail`` makes nothing required."""
+    action = context.action
+    return None if context.failed or action is None else ACTIONS.get(action)
+
+
+def _stage_actions(stage: Stage) -> str:
+    return ", ".join(sorted(STAGE_ACTIONS[stage]))
+
+
+@DATA_RULES.new(
+    "data-call-id-missing", Severity.ERROR, "data.call_id is missing or empty", SEED_FOLLOWUP
+)
+def data_call_id_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.data is not None
+    if not context.failed and _blank(context.data.get("call_id")):
+        yield rule.at("data.call_id", "data.call_id is missing: echo the request's call_id")
+
+
+@DATA_RULES.new(
+    "data-call-id-mismatch",
+    Severity.ERROR,
+    "data.call_id differs from the request's call_id",
+    SEED_FOLLOWUP,
+)
+def data_call_id_mismatch(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    given = context.text("call_id")
+    if context.call_id is None or _blank(given) or given == context.call_id:
+        return
+    yield rule.at(
+        "data.call_id",
+        f"data.call_id {shown(given)} is not the request's call_id {shown(context.call_id)}",
+        expected=safe_text(context.call_id),
+        actual=safe_text(given or ""),
+    )
+
+
+@DATA_RULES.new("action-missing", Severity.ERROR, "data.action is missing or empty", SEED_FOLLOWUP)
+def action_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.data is not None
+    if not context.failed and _blank(context.data.get("action")):
+        yield rule.at(
+            "data.action",
+            f"data.action is missing: one of {_stage_actions(context.stage)} at {context.stage}",
+            expected=_stage_actions(context.stage),
+        )
+
+
+@DATA_RULES.new("action-unknown", Severity.ERROR, "data.action is not an action", SEED_FOLLOWUP)
+def action_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    action = context.action
+    if action is None or _blank(action) or action in ACTIONS:
+        return
+    yield rule.at(
+        "data.action",
+        f"unknown action {shown(action)}{suggestion(action, ACTIONS)}",
+        expected=_stage_actions(context.stage),
+        actual=safe_text(action),
+    )
+
+
+@DATA_RULES.new(
+    "action-not-allowed-at-stage",
+    Severity.ERROR,
+    "the action is not allowed at this stage (answer only at callin, play only after it)",
+    SEED_CALLIN,
+)
+def action_not_allowed_at_stage(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    action = context.action
+    if action is None or action not in ACTIONS or action in STAGE_ACTIONS[context.stage]:
+        return
+    hint = {"answer": ": use play", "play": ": use answer"}.get(action, "")
+    yield rule.at(
+        "data.action",
+        f"action {action} is not allowed at {context.stage}{hint}",
+        expected=_stage_actions(context.stage),
+        actual=action,
+        seed=ACTIONS[action].seed,
+    )
+
+
+@DATA_RULES.new(
+    "action-code-missing",
+    Severity.ERROR,
+    "answer / play without an action_code: nothing to play",
+    SEED_FOLLOWUP,
+)
+def action_code_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.data is not None
+    spec = _action_spec(context)
+    if spec and "action_code" in spec.requires and _blank(context.data.get("action_code")):
+        yield rule.at(
+            "data.action_code", f"action {spec.name} needs an action_code: files or $name$ to play"
+        )
+
+
+@DATA_RULES.new(
+    "action-code-absent",
+    Severity.WARNING,
+    "no action_code key: the seed marks it required, though this action needs no value",
+    SEED_FOLLOWUP,
+)
+def action_code_absent(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.data is not None
+    spec = _action_spec(context)
+    if spec and "action_code" not in spec.requires and "action_code" not in context.data:
+        yield rule.at(
+            "data.action_code",
+            f'no action_code key with action {spec.name}: send "action_code": "" to be safe',
+        )
+
+
+@DATA_RULES.new(
+    "transfer-number-missing",
+    Severity.ERROR,
+    "transfer without a number to transfer to",
+    SEED_FOLLOWUP,
+)
+def transfer_number_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.data is not None
+    spec = _action_spec(context)
+    if spec and "number" in spec.requires and _blank(context.data.get("number")):
+        yield rule.at("data.number", f"action {spec.name} needs a number to transfer to")
+
+
+@DATA_RULES.new(
+    "action-field-recommended",
+    Severity.WARNING,
+    "a field this action should have is missing (dtmf_max_numbers for dtmf, number for parallel_transfer)",
+    SEED_FOLLOWUP,
+)
+def action_field_recommended(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.data is not None
+    spec = _action_spec(context)
+    if spec is None:
+        return
+    for name in spec.recommends:
+        if _blank(context.data.get(name)):
+            yield rule.at(f"data.{name}", f"action {spec.name} should set {name}")
+
+
+@DATA_RULES.new(
+    "field-ignored-for-action",
+    Severity.WARNING,
+    "a field that only takes effect with other actions (number, dtmf_*, parallel transfer fields)",
+    SEED_FOLLOWUP,
+)
+def field_ignored_for_action(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    action = context.action
+    if action not in ACTIONS:
+        return
+    for name, actions in ACTION_FIELDS.items():
+        if name in context.typed and action not in actions:
+            wanted = " / ".join(sorted(actions))
+            yield rule.at(
+                f"data.{name}", f"{name} only takes effect with {wanted}: ignored with {action}"
+            )
+
+
+@DATA_RULES.rule(NUMBER_IMPLAUSIBLE)
+def number_implausible(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    number = context.text("number")
+    if context.action not in ACTION_FIELDS["number"] or _blank(number) or number is None:
+        return
+    if not PLAUSIBLE_NUMBER_PATTERN.fullmatch(number):
+        yield rule.at(
+            "data.number",
+            f"number {shown(number)} is not dialable: digits only, an optional leading +",
+            expected="digits, optional leading +",
+            actual=safe_text(number),
+        )
+
+
+@DATA_RULES.new(
+    "parallel-bridge-monitor",
+    Severity.WARNING,
+    "parallel_bridge with is_monitor true: the platform does not use parallel_bridge then",
+    SEED_FOLLOWUP,
+)
+def parallel_bridge_monitor(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.action == "parallel_bridge" and context.flag("is_monitor") is True:
+        yield rule.at(
+            "data.is_monitor",
+            "parallel_bridge is not used when is_monitor is true: the monitored transfer bridges itself",
+        )
+
+
+@DATA_RULES.new(
+    "nothing-playing",
+    Severity.WARNING,
+    "break / continue while the request says nothing is playing (is_playing false)",
+    SPEC_NOTES,
+)
+def nothing_playing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.action not in _PLAYBACK_ACTIONS:
+        return
+    playing = context.request_content.get("is_playing")
+    if playing is False or (isinstance(playing, str) and playing.lower() == "false"):
+        yield rule.at(
+            "data.action",
+            f"action {context.action} acts on the current playback, but the request says "
+            "nothing is playing (is_playing false)",
+        )

@@ -1,0 +1,233 @@
+"""Rules on the transport (status, headers, body bytes) and on the envelope (result, msg, data)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from http import HTTPStatus
+
+from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.spec import (
+    ENVELOPE_REQUIRED,
+    ENVELOPE_TOLERATED,
+    MAX_JSON_DEPTH,
+    MAX_RESPONSE_BYTES,
+    SEED_CALLBACK_OVERVIEW,
+    SEED_FOLLOWUP,
+    SPEC_NOTES,
+    ResultValue,
+)
+from vcall.simulator.validation.common import UNKNOWN_KEY
+from vcall.simulator.validation.context import ResponseContext
+from vcall.simulator.validation.registry import RuleInfo, RuleSet
+from vcall.simulator.validation.values import describe, safe_text, shown, suggestion
+
+BODY_RULES: RuleSet[ResponseContext] = RuleSet("body")
+ENVELOPE_RULES: RuleSet[ResponseContext] = RuleSet("envelope")
+_ENVELOPE_KEYS = (*ENVELOPE_REQUIRED, *sorted(ENVELOPE_TOLERATED))
+_RESULTS = tuple(result.value for result in ResultValue)
+
+
+@BODY_RULES.new("http-status", Severity.ERROR, "the HTTP status is not 200", SEED_CALLBACK_OVERVIEW)
+def http_status(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.status is not None and context.status != HTTPStatus.OK:
+        yield rule.at(
+            "",
+            f"HTTP status {context.status}: the platform expects 200",
+            expected=str(int(HTTPStatus.OK)),
+            actual=str(context.status),
+        )
+
+
+def _content_type(context: ResponseContext) -> str | None:
+    assert context.headers is not None
+    for name, value in context.headers.items():
+        if isinstance(name, str) and name.lower() == "content-type":
+            return str(value)
+    return None
+
+
+@BODY_RULES.new(
+    "content-type-not-json",
+    Severity.WARNING,
+    "the Content-Type is not JSON: the platform parses the body anyway",
+    SPEC_NOTES,
+)
+def content_type_not_json(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.headers is None:
+        return
+    value = _content_type(context)
+    media_type = (value or "").split(";")[0].strip().lower()
+    if not media_type.endswith("json"):
+        shown_value = safe_text(value) if value else "missing"
+        yield rule.at(
+            "",
+            f"Content-Type is {shown_value}: send application/json; charset=utf-8",
+            expected="application/json",
+            actual=shown_value,
+        )
+
+
+@BODY_RULES.new(
+    "body-too-large",
+    Severity.ERROR,
+    f"the body is larger than vcall's limit of {MAX_RESPONSE_BYTES} bytes (not parsed)",
+    SPEC_NOTES,
+)
+def body_too_large(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.body.too_large:
+        yield rule.at(
+            "",
+            f"body is {context.body.size} bytes, over the {MAX_RESPONSE_BYTES}-byte limit: not parsed",
+            expected=f"≤ {MAX_RESPONSE_BYTES} bytes",
+            actual=f"{context.body.size} bytes",
+        )
+
+
+@BODY_RULES.new("body-empty", Severity.ERROR, "the body is empty or blank", SEED_FOLLOWUP)
+def body_empty(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.body.empty:
+        yield rule.at("", "body is empty: the platform needs a JSON object with result and data")
+
+
+@BODY_RULES.new("body-not-utf8", Severity.ERROR, "the body is not UTF-8", SEED_CALLBACK_OVERVIEW)
+def body_not_utf8(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.body.not_utf8:
+        yield rule.at("", f"body is not UTF-8: {context.body.not_utf8}", expected="UTF-8")
+
+
+@BODY_RULES.new(
+    "body-bom",
+    Severity.WARNING,
+    "the body starts with a UTF-8 byte order mark, which strict JSON parsers reject",
+    SPEC_NOTES,
+)
+def body_bom(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.body.bom:
+        yield rule.at("", "body starts with a UTF-8 byte order mark (EF BB BF): drop it")
+
+
+@BODY_RULES.new(
+    "body-too-deep",
+    Severity.ERROR,
+    f"the JSON nests deeper than {MAX_JSON_DEPTH} levels (not parsed)",
+    SPEC_NOTES,
+)
+def body_too_deep(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.body.too_deep:
+        yield rule.at("", f"JSON nests deeper than {MAX_JSON_DEPTH} levels: not parsed")
+
+
+@BODY_RULES.new("body-not-json", Severity.ERROR, "the body is not valid JSON", SEED_FOLLOWUP)
+def body_not_json(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.body.not_json:
+        yield rule.at("", f"body is not valid JSON: {context.body.not_json}")
+
+
+@BODY_RULES.new(
+    "body-not-object", Severity.ERROR, "the body is JSON but not an object", SEED_FOLLOWUP
+)
+def body_not_object(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.body.parsed and not isinstance(context.body.value, dict):
+        actual = describe(context.body.value)
+        yield rule.at(
+            "", f"body is {actual}, not a JSON object", expected="an object", actual=actual
+        )
+
+
+@BODY_RULES.new(
+    "json-duplicate-key",
+    Severity.WARNING,
+    "an object has the same key twice: parsers disagree on which value wins",
+    SPEC_NOTES,
+)
+def json_duplicate_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    for key in context.body.duplicate_keys:
+        yield rule.at(
+            "", f"key {shown(key)} appears twice in one object: vcall reads the last value"
+        )
+
+
+@BODY_RULES.new(
+    "json-non-finite-number",
+    Severity.ERROR,
+    "NaN or Infinity in the body: not JSON, strict parsers reject it",
+    SPEC_NOTES,
+)
+def json_non_finite_number(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    for constant in context.body.non_finite:
+        yield rule.at("", f"{constant} is not valid JSON: send a number or null", actual=constant)
+
+
+@ENVELOPE_RULES.new(
+    "envelope-result",
+    Severity.ERROR,
+    'result is missing or not "success" / "fail"',
+    SEED_FOLLOWUP,
+)
+def envelope_result(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.envelope is not None
+    if "result" not in context.envelope:
+        yield rule.at("result", 'result is missing: expected "success" or "fail"')
+        return
+    result = context.envelope["result"]
+    if result not in _RESULTS:
+        hint = suggestion(result, _RESULTS) if isinstance(result, str) else ""
+        yield rule.at(
+            "result",
+            f'result is {describe(result)}: expected "success" or "fail"{hint}',
+            expected="success | fail",
+            actual=shown(result),
+        )
+
+
+@ENVELOPE_RULES.new(
+    "envelope-msg",
+    Severity.WARNING,
+    "msg is missing or not a string (every vendor example sends one)",
+    SEED_FOLLOWUP,
+)
+def envelope_msg(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.envelope is not None
+    if "msg" not in context.envelope:
+        yield rule.at("msg", 'msg is missing: send a short text such as "成功"')
+    elif not isinstance(context.envelope["msg"], str):
+        yield rule.at("msg", f"msg is {describe(context.envelope['msg'])}: expected a string")
+
+
+@ENVELOPE_RULES.new(
+    "envelope-data", Severity.ERROR, "data is missing or not an object", SEED_FOLLOWUP
+)
+def envelope_data(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.envelope is not None
+    severity = Severity.WARNING if context.failed else None
+    if "data" not in context.envelope:
+        yield rule.at("data", "data is missing: expected an object", severity=severity)
+    elif not isinstance(context.envelope["data"], dict):
+        actual = describe(context.envelope["data"])
+        yield rule.at(
+            "data", f"data is {actual}: expected an object", actual=actual, severity=severity
+        )
+
+
+@ENVELOPE_RULES.rule(UNKNOWN_KEY)
+def unknown_envelope_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.envelope is not None
+    for key in context.envelope:
+        if key not in _ENVELOPE_KEYS:
+            yield rule.at(
+                safe_text(key),
+                f"unknown top-level key {shown(key)} (ignored){suggestion(key, _ENVELOPE_KEYS)}",
+            )
+
+
+@ENVELOPE_RULES.new(
+    "result-fail",
+    Severity.WARNING,
+    'result is "fail": the platform gets no action for this callback',
+    SEED_FOLLOWUP,
+)
+def result_fail(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.failed:
+        message = context.envelope.get("msg") if context.envelope else None
+        reason = f" (msg: {shown(message)})" if isinstance(message, str) and message else ""
+        yield rule.at("result", f'result is "fail": the platform gets no action{reason}')

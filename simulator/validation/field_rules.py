@@ -1,0 +1,252 @@
+"""Rules on the fields of ``data``: keys, types, ranges, choices, stage, TTS and characters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.spec import (
+    RESPONSE_FIELDS,
+    SEED_CALLIN,
+    SEED_FOLLOWUP,
+    SEED_SMARTCALL,
+    TTS_CONF_FIELDS,
+    Stage,
+)
+from vcall.simulator.validation.common import (
+    FORBIDDEN_CHARACTER,
+    RANGE_FALLBACK,
+    SESSION_TIMEOUT_TOO_LONG,
+    TTS_CONF_INCOMPLETE,
+    TTS_PARAM_UNUSED,
+    TTS_PARAMS_INVALID,
+    TTS_SETTINGS_IGNORED,
+    TTS_STYLE_UNKNOWN,
+    TTS_VARIABLE_MISSING,
+    TYPE_LENIENT_NUMBER,
+    TYPE_LENIENT_STRING,
+    TYPE_MISMATCH,
+    UNKNOWN_KEY,
+    VALUE_NOT_ALLOWED,
+    VALUE_NULL,
+    VALUE_OUT_OF_RANGE,
+    choice_finding,
+    forbidden_finding,
+    forbidden_in_params,
+    forbidden_in_play_code,
+    range_finding,
+    range_problem,
+    tts_findings,
+    tts_style_finding,
+    tts_value_problem,
+    typed_finding,
+)
+from vcall.simulator.validation.context import ResponseContext
+from vcall.simulator.validation.data_rules import DATA_RULES
+from vcall.simulator.validation.registry import RuleInfo
+from vcall.simulator.validation.values import safe_text, shown, suggestion
+
+_REQUIRED = frozenset(name for name, spec in RESPONSE_FIELDS.items() if spec.required)
+_OWN_CHOICE_RULES = frozenset({"action", "tts_style"})
+"""Fields whose choices other rules check (action-unknown, tts-style-unknown)."""
+
+
+def _path(name: str) -> str:
+    return f"data.{name}"
+
+
+@DATA_RULES.rule(UNKNOWN_KEY)
+def unknown_data_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.data is not None
+    for key in context.data:
+        if key not in RESPONSE_FIELDS:
+            yield rule.at(
+                _path(safe_text(key)),
+                f"unknown key {shown(key)} in data (ignored){suggestion(key, RESPONSE_FIELDS)}",
+            )
+
+
+@DATA_RULES.rule(VALUE_NULL)
+def value_null(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.data is not None
+    for key, value in context.data.items():
+        if value is None and key in RESPONSE_FIELDS and key not in _REQUIRED:
+            yield rule.at(_path(key), f"{key} is null: omit the key to use the default")
+
+
+@DATA_RULES.rule(TYPE_MISMATCH)
+def type_mismatch(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    for name, typed in context.typed.items():
+        if typed.mismatch:
+            yield typed_finding(rule, name, _path(name), typed, RESPONSE_FIELDS[name].seed)
+
+
+@DATA_RULES.rule(TYPE_LENIENT_STRING)
+def type_lenient_string(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.data is not None
+    for name, typed in context.typed.items():
+        raw = context.data[name]
+        if typed.lenient and isinstance(raw, str):
+            yield typed_finding(rule, name, _path(name), typed, RESPONSE_FIELDS[name].seed, raw)
+
+
+@DATA_RULES.rule(TYPE_LENIENT_NUMBER)
+def type_lenient_number(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.data is not None
+    for name, typed in context.typed.items():
+        raw = context.data[name]
+        if typed.lenient and not isinstance(raw, str):
+            yield typed_finding(rule, name, _path(name), typed, RESPONSE_FIELDS[name].seed, raw)
+
+
+@DATA_RULES.new(
+    "field-not-for-stage",
+    Severity.WARNING,
+    "a callin-only setting (session_timeout, tts_*, asr_*, record_flag) after callin: ignored",
+    SEED_CALLIN,
+)
+def field_not_for_stage(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    for name in context.typed:
+        if context.stage not in RESPONSE_FIELDS[name].stages:
+            yield rule.at(
+                _path(name),
+                f"{name} only applies at callin: the platform ignores it at {context.stage}",
+                seed=RESPONSE_FIELDS[name].seed,
+            )
+
+
+@DATA_RULES.new(
+    "setting-ignored-after-first",
+    Severity.WARNING,
+    "pause_time set again after its first setting: only the first one counts",
+    SEED_SMARTCALL,
+)
+def setting_ignored_after_first(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    for name in context.typed:
+        spec = RESPONSE_FIELDS[name]
+        if not spec.first_setting_only:
+            continue
+        if context.stage is Stage.FOLLOWUP or name in context.previous_settings:
+            yield rule.at(
+                _path(name),
+                f"{name} counts only when first set (at callin, or by SmartCall): ignored here",
+                seed=spec.seed,
+            )
+
+
+_RANGED = tuple(spec for spec in RESPONSE_FIELDS.values() if spec.range is not None)
+
+
+def _range_rule(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    for spec in _RANGED:
+        value = context.integer(spec.name)
+        if value is not None and spec.range and range_problem(value, spec.range) is rule:
+            yield range_finding(spec.name, _path(spec.name), value, spec.range, spec.seed)
+
+
+DATA_RULES.rule(RANGE_FALLBACK)(_range_rule)
+DATA_RULES.rule(VALUE_OUT_OF_RANGE)(_range_rule)
+DATA_RULES.rule(SESSION_TIMEOUT_TOO_LONG)(_range_rule)
+
+
+@DATA_RULES.rule(VALUE_NOT_ALLOWED)
+def value_not_allowed(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    for name in context.typed:
+        spec, value = RESPONSE_FIELDS[name], context.text(name)
+        if spec.choices and name not in _OWN_CHOICE_RULES and value is not None:
+            found = choice_finding(name, _path(name), value, spec.choices, spec.seed)
+            if found:
+                yield found
+
+
+@DATA_RULES.rule(TTS_STYLE_UNKNOWN)
+def tts_style_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    voice = context.text("tts_style")
+    found = (
+        tts_style_finding("tts_style", _path("tts_style"), voice, SEED_CALLIN) if voice else None
+    )
+    if found:
+        yield found
+
+
+@DATA_RULES.rule(TTS_CONF_INCOMPLETE)
+def tts_conf_incomplete(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.stage is not Stage.CALLIN or context.flag("tts_conf") is not True:
+        return
+    missing = [name for name in TTS_CONF_FIELDS if name not in context.typed]
+    if missing:
+        yield rule.at(
+            _path("tts_conf"),
+            f"tts_conf is true but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+            "not set",
+            expected=", ".join(TTS_CONF_FIELDS),
+        )
+
+
+@DATA_RULES.rule(TTS_SETTINGS_IGNORED)
+def tts_settings_ignored(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.stage is not Stage.CALLIN or context.flag("tts_conf") is True:
+        return
+    given = [name for name in TTS_CONF_FIELDS if name in context.typed]
+    if given:
+        yield rule.at(
+            _path(given[0]),
+            f"{', '.join(given)} set without tts_conf true: the platform ignores them",
+            expected="tts_conf: true",
+        )
+
+
+@DATA_RULES.rule(TTS_PARAMS_INVALID)
+def tts_params_invalid(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    path = _path("action_code_param")
+    if context.tts_params_problem:
+        yield rule.at(path, f"action_code_param {context.tts_params_problem}")
+    for key, value in (context.tts_params or {}).items():
+        problem = tts_value_problem(value)
+        if problem:
+            yield rule.at(f"{path}.{safe_text(key)}", f"value of {shown(key)} {problem}")
+
+
+def _tts_matching(context: ResponseContext) -> Iterator[Finding]:
+    code = context.text("action_code") or ""
+    if context.tts_params_problem:
+        return
+    params = context.tts_params or {}
+    yield from tts_findings(code, "action_code", params, _path("action_code_param"), SEED_FOLLOWUP)
+
+
+@DATA_RULES.rule(TTS_VARIABLE_MISSING)
+def tts_variable_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    yield from (found for found in _tts_matching(context) if found.rule == rule.id)
+
+
+@DATA_RULES.rule(TTS_PARAM_UNUSED)
+def tts_param_unused(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    yield from (found for found in _tts_matching(context) if found.rule == rule.id)
+
+
+@DATA_RULES.rule(FORBIDDEN_CHARACTER)
+def forbidden_character(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    dynamic_id, code, seed = context.text("dynamic_id"), context.text("action_code"), rule.seed
+    for found in (
+        forbidden_finding(_path("dynamic_id"), dynamic_id or "", seed, frozenset()),
+        forbidden_in_play_code(_path("action_code"), code or "", seed),
+    ):
+        if found:
+            yield found
+    yield from forbidden_in_params(context.tts_params or {}, _path("action_code_param"), seed)
+
+
+@DATA_RULES.new(
+    "time-break-ignored",
+    Severity.WARNING,
+    "action_code_time_break > 0 with action_code_break false: it never takes effect",
+    SEED_FOLLOWUP,
+)
+def time_break_ignored(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    time_break = context.integer("action_code_time_break")
+    if time_break and time_break > 0 and context.flag("action_code_break") is False:
+        yield rule.at(
+            _path("action_code_time_break"),
+            f"action_code_time_break {time_break} has no effect: action_code_break is false",
+        )

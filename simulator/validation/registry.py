@@ -1,0 +1,126 @@
+"""The rule registry: every rule id vcall reports, with its default severity, meaning and seed.
+
+A rule is a small named function that yields :class:`Finding` objects. It is registered in a
+:class:`RuleSet` (one per thing checked: the body, the envelope, the ``data`` object, SmartCall
+parameters) with a decorator carrying its stable id. Some ids are shared by several rule sets
+(``unknown-key`` applies to responses and to SmartCall parameters): those are declared once with
+:func:`define` and attached with :meth:`RuleSet.rule`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Generic, TypeVar
+
+from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.spec import SPEC_NOTES
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A rule as documented: stable id, default severity, one-line description, seed file."""
+
+    id: str
+    severity: Severity
+    description: str
+    seed: str
+
+    def at(
+        self,
+        path: str,
+        message: str,
+        *,
+        expected: str | None = None,
+        actual: str | None = None,
+        seed: str | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding of this rule at ``path`` (``seed`` defaults to the rule's own)."""
+        return Finding(
+            rule=self.id,
+            severity=severity or self.severity,
+            path=path,
+            message=message,
+            seed=seed or self.seed,
+            expected=expected,
+            actual=actual,
+        )
+
+
+_RULES: dict[str, RuleInfo] = {}
+RULES: Mapping[str, RuleInfo] = MappingProxyType(_RULES)
+"""Every rule id vcall can report, in registration order (documented in the README)."""
+
+
+def define(rule_id: str, severity: Severity, description: str, seed: str) -> RuleInfo:
+    """Declare a rule id once; declaring the same id twice is a programming error."""
+    if rule_id in _RULES:
+        raise ValueError(f"rule id {rule_id!r} is declared twice")
+    info = RuleInfo(rule_id, severity, description, seed)
+    _RULES[rule_id] = info
+    return info
+
+
+ContextT = TypeVar("ContextT")
+CheckFunction = Callable[[ContextT, RuleInfo], Iterable[Finding]]
+
+INTERNAL_ERROR = define(
+    "internal-error",
+    Severity.ERROR,
+    "a rule failed on this input: a vcall bug, please report it (the input is not vouched for)",
+    SPEC_NOTES,
+)
+
+
+class RuleSet(Generic[ContextT]):
+    """An ordered list of rules run over one kind of context."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._rules: list[tuple[RuleInfo, CheckFunction[ContextT]]] = []
+
+    def rule(self, info: RuleInfo) -> Callable[[CheckFunction[ContextT]], CheckFunction[ContextT]]:
+        """Attach an already declared rule id to a check function."""
+
+        def register(check: CheckFunction[ContextT]) -> CheckFunction[ContextT]:
+            self._rules.append((info, check))
+            return check
+
+        return register
+
+    def new(
+        self, rule_id: str, severity: Severity, description: str, seed: str
+    ) -> Callable[[CheckFunction[ContextT]], CheckFunction[ContextT]]:
+        """Declare a rule id and attach it to the decorated check function."""
+        return self.rule(define(rule_id, severity, description, seed))
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(info.id for info, _ in self._rules)
+
+    def run(self, context: ContextT) -> list[Finding]:
+        """Every finding of every rule; a rule that raises becomes an ``internal-error`` finding."""
+        findings: list[Finding] = []
+        for info, check in self._rules:
+            try:
+                findings.extend(check(context, info))
+            except Exception as error:  # the validator must never raise
+                message = f"rule {info.id} failed: {type(error).__name__}: {error}"
+                findings.append(INTERNAL_ERROR.at("", safe_message(message)))
+        return findings
+
+
+def safe_message(message: str, limit: int = 300) -> str:
+    """An error text fit for a finding: printable anywhere, at most ``limit`` characters."""
+    return message.encode("utf-8", "backslashreplace").decode("utf-8")[:limit]
+
+
+def rules_markdown() -> str:
+    """The README table of every rule: id, severity, description, seed."""
+    lines = ["| rule | severity | what it means | seed |", "| --- | --- | --- | --- |"]
+    for info in _RULES.values():
+        description = info.description.replace("|", "\\|")
+        lines.append(f"| `{info.id}` | {info.severity.value} | {description} | `{info.seed}` |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,85 @@
+"""``validate_response``: every rule over one response body. Never raises on any body."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from vcall.simulator.findings import Finding, has_errors
+from vcall.simulator.spec import Stage
+from vcall.simulator.validation.context import build_context
+from vcall.simulator.validation.data_rules import DATA_RULES
+from vcall.simulator.validation.envelope import BODY_RULES, ENVELOPE_RULES
+from vcall.simulator.validation.registry import INTERNAL_ERROR
+
+# field_rules registers its rules in DATA_RULES on import.
+from vcall.simulator.validation import field_rules  # noqa: F401  isort: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    """The findings on one response, with its envelope and ``data`` when they were objects."""
+
+    findings: tuple[Finding, ...]
+    data: dict[str, Any] | None = None
+    envelope: dict[str, Any] | None = None
+
+    @property
+    def valid(self) -> bool:
+        """No finding of severity error (warnings allowed)."""
+        return not has_errors(self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(finding for finding in self.findings if finding.is_error)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(finding for finding in self.findings if not finding.is_error)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"valid": self.valid, "findings": [finding.to_dict() for finding in self.findings]}
+
+
+def _as_bytes(body: bytes | bytearray | memoryview | str) -> bytes:
+    if isinstance(body, str):
+        return body.encode("utf-8", "surrogatepass")
+    return bytes(body)
+
+
+def validate_response(
+    body: bytes,
+    stage: Stage,
+    *,
+    status: int | None = None,
+    headers: Mapping[str, str] | None = None,
+    call_id: str | None = None,
+    request_content: Mapping[str, object] | None = None,
+    previous_settings: Mapping[str, object] | None = None,
+) -> ValidationResult:
+    """Check a response body the endpoint returned for a callback at ``stage``.
+
+    ``call_id`` is the request's call id (``data.call_id`` must equal it); ``request_content``
+    the callback's content (e.g. ``is_playing``); ``previous_settings`` the settings already
+    made in this call (e.g. ``pause_time``). Any body is accepted: problems become findings.
+    """
+    try:
+        context = build_context(
+            _as_bytes(body),
+            Stage(stage),
+            status=status,
+            headers=headers,
+            call_id=call_id,
+            request_content=request_content,
+            previous_settings=previous_settings,
+        )
+    except Exception as error:  # the validator must never raise
+        message = f"reading the response failed: {type(error).__name__}: {error}"[:300]
+        return ValidationResult((INTERNAL_ERROR.at("", message),))
+    findings = list(BODY_RULES.run(context))
+    if context.envelope is not None:
+        findings.extend(ENVELOPE_RULES.run(context))
+    if context.data is not None:
+        findings.extend(DATA_RULES.run(context))
+    return ValidationResult(tuple(findings), context.data, context.envelope)

@@ -1,0 +1,233 @@
+"""Value helpers shared by the rules: typing as the platform reads values, safe display, names.
+
+Nothing here produces findings; it classifies values so that rules can say expected vs actual.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+from vcall.simulator.spec import (
+    FORBIDDEN_CHARACTERS,
+    MAX_JSON_DEPTH,
+    TTS_VARIABLE_PATTERN,
+    ValueRange,
+    ValueType,
+)
+
+INT32 = ValueRange(-(2**31), 2**31 - 1)
+"""The platform is a Java service: an Integer field holds a signed 32-bit value."""
+_INTEGER_TEXT = re.compile(r"-?\d{1,12}")
+_BOOLEAN_TEXTS = {"true": True, "false": False}
+_URL_SCHEME_COLON = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
+_JSON_SPECIAL = re.compile(r'[\[\]{}"\\]')
+_NAME_NOISE = re.compile(r"[-_\s]")
+_FORBIDDEN = re.compile("[" + re.escape("".join(sorted(FORBIDDEN_CHARACTERS))) + "]")
+_EXACT_TYPES: dict[ValueType, type] = {
+    ValueType.BOOLEAN: bool,
+    ValueType.STRING: str,
+    ValueType.JSON_OBJECT: dict,
+    ValueType.OBJECT: dict,
+}
+"""Types that need no further look (an int still needs its 32-bit check)."""
+
+
+class Typed(NamedTuple):
+    """A value as the platform reads it.
+
+    ``value`` is the value in its declared type (int, bool, str, dict) when it could be read;
+    ``lenient`` says how it was read leniently (``the string "5000"``); ``mismatch`` says why it
+    cannot be read at all (``value`` is then the raw value).
+    """
+
+    value: object
+    lenient: str = ""
+    mismatch: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatch
+
+
+def describe(value: object) -> str:
+    """What a JSON value is, for messages: ``the string "5000"``, ``a boolean (true)``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({'true' if value else 'false'})"
+    if isinstance(value, int | float):
+        return f"the number {shown(value)}"
+    if isinstance(value, str):
+        return f"the string {shown(value)}"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "an array"
+    return f"a {type(value).__name__}"
+
+
+def safe_text(text: str, limit: int = 80) -> str:
+    """``text`` printable anywhere: lone surrogates escaped, cut to ``limit`` characters."""
+    cleaned = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value as JSON text for messages, safe and short."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, TypeError, RecursionError):
+        text = repr(value)
+    return safe_text(text, limit)
+
+
+def _read_integer(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _INTEGER_TEXT.fullmatch(value):
+        return int(value)
+    return None
+
+
+def coerce(value: object, kind: ValueType, *, wire_strings: bool = False) -> Typed:
+    """Read ``value`` as ``kind``. ``wire_strings``: strings are the normal form (query params)."""
+    if type(value) is _EXACT_TYPES.get(kind):
+        return Typed(value)
+    if kind is ValueType.INTEGER:
+        return _coerce_integer(value, wire_strings)
+    if kind is ValueType.BOOLEAN:
+        return _coerce_boolean(value, wire_strings)
+    if kind is ValueType.STRING:
+        return _coerce_string(value, wire_strings)
+    if kind is ValueType.JSON_OBJECT and isinstance(value, str | Mapping):
+        return Typed(value)
+    if kind is ValueType.OBJECT and isinstance(value, Mapping):
+        return Typed(value)
+    return Typed(value, mismatch=f"expected {kind.value}, got {describe(value)}")
+
+
+def _coerce_integer(value: object, wire_strings: bool) -> Typed:
+    number = _read_integer(value)
+    if number is None:
+        return Typed(value, mismatch=f"expected an integer, got {describe(value)}")
+    if not INT32.contains(number):
+        return Typed(value, mismatch=f"{number} does not fit a 32-bit integer")
+    if isinstance(value, str) and not wire_strings:
+        return Typed(number, lenient=describe(value))
+    return Typed(number)
+
+
+def _coerce_boolean(value: object, wire_strings: bool) -> Typed:
+    if isinstance(value, bool):
+        return Typed(value)
+    if isinstance(value, str) and value.lower() in _BOOLEAN_TEXTS:
+        return Typed(_BOOLEAN_TEXTS[value.lower()], lenient="" if wire_strings else describe(value))
+    return Typed(value, mismatch=f"expected a boolean, got {describe(value)}")
+
+
+def _coerce_string(value: object, wire_strings: bool) -> Typed:
+    if isinstance(value, str):
+        return Typed(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = str(value)
+        return Typed(text, lenient="" if wire_strings else describe(value))
+    return Typed(value, mismatch=f"expected a string, got {describe(value)}")
+
+
+def normalized_name(name: str) -> str:
+    return _NAME_NOISE.sub("", name).lower()
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate ``name`` most likely meant (case, ``_``/``-`` and typos forgiven)."""
+    return _closest(name, tuple(candidates))
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(name: str, names: tuple[str, ...]) -> str | None:
+    wanted = normalized_name(name)
+    for candidate in names:
+        if normalized_name(candidate) == wanted:
+            return candidate
+    matches = difflib.get_close_matches(name.lower(), [c.lower() for c in names], 1, 0.75)
+    if not matches:
+        return None
+    return next(c for c in names if c.lower() == matches[0])
+
+
+def suggestion(name: str, candidates: Iterable[str]) -> str:
+    """``: did you mean X?`` or nothing."""
+    match = did_you_mean(name, candidates)
+    return f": did you mean {match}?" if match else ""
+
+
+def forbidden_positions(text: str, exempt: frozenset[int] = frozenset()) -> list[tuple[str, int]]:
+    """Every forbidden character in ``text`` with its 0-based position, skipping ``exempt``."""
+    return [
+        (match.group(), match.start())
+        for match in _FORBIDDEN.finditer(text)
+        if match.start() not in exempt
+    ]
+
+
+def play_code_exemptions(code: str) -> frozenset[int]:
+    """Positions of ``action_code``/``VoiceCode`` that are syntax: ``$name$`` and URL ``://``."""
+    exempt = {m.start() for m in _URL_SCHEME_COLON.finditer(code)}
+    for match in TTS_VARIABLE_PATTERN.finditer(code):
+        exempt.update(range(match.start(), match.end()))
+    return frozenset(exempt)
+
+
+def tts_variables(code: str) -> list[str]:
+    """The ``$name$`` variables of a play code, in order, each once."""
+    return list(dict.fromkeys(TTS_VARIABLE_PATTERN.findall(code)))
+
+
+def exceeds_depth(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON ``text`` nests deeper than ``limit`` (strings skipped); linear, never raises."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth, in_string, escaped_at = 0, False, -1
+    for match in _JSON_SPECIAL.finditer(text):
+        position, char = match.start(), match.group()
+        if in_string:
+            if position == escaped_at:
+                continue
+            if char == "\\":
+                escaped_at = position + 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def load_json_object(text: str) -> tuple[dict[str, object] | None, str]:
+    """Parse a JSON string that should hold an object: ``(object, "")`` or ``(None, problem)``."""
+    if not text.strip():
+        return {}, ""
+    if exceeds_depth(text):
+        return None, f"nests deeper than {MAX_JSON_DEPTH} levels"
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        return None, f"is not valid JSON ({error.msg} at position {error.pos})"
+    except (ValueError, RecursionError) as error:
+        return None, f"is not valid JSON ({safe_text(str(error))})"
+    if not isinstance(value, dict):
+        return None, f"holds {describe(value)}, not a JSON object"
+    return value, ""

@@ -1,0 +1,214 @@
+"""Batch placement: result CSV, resume after a crash, QPS spacing, input errors."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from smartcall_fakes import FakeApi, api_answer
+
+from vcall.simulator.errors import EndpointUnreachableError, InputNotFoundError, UsageError
+from vcall.simulator.smartcall.batch import QpsLimiter, read_input, run_batch
+from vcall.simulator.smartcall.client import SmartCallClient, SmartCallResult
+from vcall.simulator.smartcall.clock import VirtualSyncClock
+
+MakeClient = Callable[..., SmartCallClient]
+HEADER = "CalledShowNumber,CalledNumber,VoiceCode,VoiceCodeParam,OutId"
+NUMBERS = ["13800138001", "13800138002", "13800138003", "13800138004", "13800138005"]
+
+
+def write_rows(path: Path, numbers: list[str] = NUMBERS) -> Path:
+    lines = [HEADER]
+    for index, number in enumerate(numbers, start=1):
+        lines.append(f'057188773344,{number},tts_1,"{{""name"":""李四""}}",order{index}')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def read_results(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def called(fake_api: FakeApi) -> list[str]:
+    return [params["CalledNumber"] for params in fake_api.params_sent()]
+
+
+def test_one_call_per_row_and_the_result_csv(
+    tmp_path: Path, make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+) -> None:
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:3])
+    out = tmp_path / "result.csv"
+    summary = run_batch(rows, out, make_client(), qps=10, clock=clock)
+    assert (summary.total, summary.placed, summary.skipped) == (3, 3, 0)
+    assert (summary.succeeded, summary.failed) == (3, 0)
+    assert called(fake_api) == NUMBERS[:3]
+    assert fake_api.params_sent()[0]["VoiceCodeParam"] == '{"name":"李四"}'
+    with out.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header == ["Row", *HEADER.split(","), "Code", "Message", "RequestId", "CallId"]
+    results = read_results(out)
+    assert [r["Row"] for r in results] == ["1", "2", "3"]
+    assert {r["Code"] for r in results} == {"OK"}
+    assert results[2]["CalledNumber"] == NUMBERS[2]
+    assert results[0]["CallId"] == "C-1"
+
+
+def test_empty_cells_leave_the_parameter_out(
+    tmp_path: Path, make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f"{HEADER}\n057188773344,13800138001,tts_1,,\n", encoding="utf-8")
+    run_batch(rows, tmp_path / "out.csv", make_client(), qps=10, clock=clock)
+    assert "VoiceCodeParam" not in fake_api.params_sent()[0]
+    assert "OutId" not in fake_api.params_sent()[0]
+
+
+def test_resume_after_a_crash_does_not_call_anyone_twice(
+    tmp_path: Path, make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+) -> None:
+    rows = write_rows(tmp_path / "rows.csv")
+    out = tmp_path / "result.csv"
+
+    def dies_on_row_3(request: httpx.Request) -> httpx.Response:
+        if request.url.params["CalledNumber"] == NUMBERS[2]:
+            raise httpx.ConnectError("connection refused", request=request)
+        return api_answer("OK", CallId="C-" + request.url.params["CalledNumber"])
+
+    fake_api.answers = [dies_on_row_3]
+    with pytest.raises(EndpointUnreachableError):
+        run_batch(rows, out, make_client(), qps=10, clock=clock)
+    assert [r["Row"] for r in read_results(out)] == ["1", "2"]
+
+    second = FakeApi()
+    summary = run_batch(rows, out, make_client(transport=second.transport()), qps=10, clock=clock)
+    assert called(second) == NUMBERS[2:]
+    assert (summary.placed, summary.skipped, summary.succeeded) == (3, 2, 3)
+    results = read_results(out)
+    assert [r["Row"] for r in results] == ["1", "2", "3", "4", "5"]
+    assert results[0]["CallId"] == "C-" + NUMBERS[0]  # kept from the first run
+
+
+def test_rows_that_failed_are_placed_again(
+    tmp_path: Path, make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+) -> None:
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:3])
+    out = tmp_path / "result.csv"
+    fake_api.answers = [
+        lambda r: api_answer(
+            "isv.OUT_OF_SERVICE" if r.url.params["CalledNumber"] == NUMBERS[1] else "OK"
+        )
+    ]
+    first = run_batch(rows, out, make_client(), qps=10, clock=clock)
+    assert (first.succeeded, first.failed) == (2, 1)
+    assert read_results(out)[1]["Code"] == "isv.OUT_OF_SERVICE"
+    second = FakeApi()
+    run_batch(rows, out, make_client(transport=second.transport()), qps=10, clock=clock)
+    assert called(second) == [NUMBERS[1]]
+    assert [r["Code"] for r in read_results(out)] == ["OK", "OK", "OK"]
+
+
+def test_result_file_is_written_after_each_row(
+    tmp_path: Path, make_client: MakeClient, clock: VirtualSyncClock
+) -> None:
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:3])
+    out = tmp_path / "result.csv"
+    seen: list[int] = []
+
+    def check(number: int, _result: SmartCallResult) -> None:
+        seen.append(len(read_results(out)))
+
+    run_batch(rows, out, make_client(), qps=10, clock=clock, flush_interval=0.0, on_result=check)
+    assert seen == [1, 2, 3]
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_edited_input_is_refused_on_resume(
+    tmp_path: Path, make_client: MakeClient, clock: VirtualSyncClock
+) -> None:
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:2])
+    out = tmp_path / "result.csv"
+    run_batch(rows, out, make_client(), qps=10, clock=clock)
+    write_rows(rows, [NUMBERS[3], NUMBERS[1]])
+    with pytest.raises(UsageError, match="row 1 was placed with other values"):
+        run_batch(rows, out, make_client(), qps=10, clock=clock)
+
+
+def test_qps_spacing_on_the_virtual_clock(
+    tmp_path: Path, make_client: MakeClient, clock: VirtualSyncClock
+) -> None:
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:4])
+    run_batch(rows, tmp_path / "out.csv", make_client(), qps=4, clock=clock)
+    assert clock.sleeps == [0.25, 0.25, 0.25]
+
+
+def test_qps_spacing_counts_time_spent_in_the_call(
+    tmp_path: Path, make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+) -> None:
+    def takes_a_tenth(_request: httpx.Request) -> httpx.Response:
+        clock.advance(0.1)
+        return api_answer("OK")
+
+    fake_api.answers = [takes_a_tenth]
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:3])
+    run_batch(rows, tmp_path / "out.csv", make_client(), qps=2, clock=clock)
+    assert clock.sleeps == pytest.approx([0.4, 0.4])
+
+
+def test_qps_limiter_never_waits_when_calls_are_slow() -> None:
+    clock = VirtualSyncClock()
+    limiter = QpsLimiter(10, clock)
+    for _ in range(3):
+        limiter.wait()
+        clock.advance(0.5)
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize("qps", [0, -1, 1001])
+def test_qps_must_be_within_the_platform_limit(qps: float) -> None:
+    with pytest.raises(UsageError, match="at most 1000"):
+        QpsLimiter(qps, VirtualSyncClock())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty file"),
+        (f"{HEADER},Nope\n", r":1: column 'Nope' is not a SmartCall parameter name"),
+        ("CalledNumber,VoiceCode\n", r":1: required column\(s\) missing: CalledShowNumber"),
+        (f"{HEADER}\n057188773344,13800138001\n", r":2: 2 cells for 5 columns"),
+        (f"{HEADER},OutId\n", r":1: column 'OutId' appears twice"),
+    ],
+)
+def test_bad_input_names_file_and_line(tmp_path: Path, text: str, message: str) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError, match=message):
+        read_input(rows)
+
+
+def test_excel_bom_is_accepted(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f"\ufeff{HEADER}\n057188773344,13800138001,tts_1,,\n", encoding="utf-8")
+    assert read_input(rows).columns[0] == "CalledShowNumber"
+
+
+def test_missing_input_and_result_directory(tmp_path: Path, make_client: MakeClient) -> None:
+    with pytest.raises(InputNotFoundError, match="no such file"):
+        run_batch(tmp_path / "none.csv", tmp_path / "out.csv", make_client())
+    rows = write_rows(tmp_path / "rows.csv")
+    with pytest.raises(InputNotFoundError, match="no such directory"):
+        run_batch(rows, tmp_path / "missing" / "out.csv", make_client())
+    with pytest.raises(UsageError, match="must not be the input file"):
+        run_batch(rows, rows, make_client())
+
+
+def test_foreign_result_file_is_refused(tmp_path: Path, make_client: MakeClient) -> None:
+    rows = write_rows(tmp_path / "rows.csv")
+    out = tmp_path / "out.csv"
+    out.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="not a result file of this input"):
+        run_batch(rows, out, make_client())

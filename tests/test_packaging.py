@@ -1,0 +1,58 @@
+"""The built wheel installs vcall.cli / vcall.simulator, never a bare top-level cli or simulator."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = out.glob("vcall-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def wheel_names(wheel_path: Path) -> list[str]:
+    with zipfile.ZipFile(wheel_path) as archive:
+        return archive.namelist()
+
+
+def test_wheel_has_only_the_vcall_package_at_top_level(wheel_names: list[str]) -> None:
+    top = {name.split("/", 1)[0] for name in wheel_names}
+    assert {t for t in top if not t.endswith(".dist-info")} == {"vcall"}
+
+
+def test_wheel_maps_folders_to_subpackages(wheel_names: list[str]) -> None:
+    for module in ("vcall/__init__.py", "vcall/__main__.py", "vcall/cli/app.py", "vcall/simulator/spec.py"):
+        assert module in wheel_names
+
+
+def test_wheel_ships_data_files(wheel_names: list[str]) -> None:
+    assert "vcall/simulator/schemas/fixture.schema.json" in wheel_names
+    assert "vcall/simulator/py.typed" in wheel_names
+    assert any(name.startswith("vcall/fixtures/") and name.endswith(".yaml") for name in wheel_names)
+
+
+def test_console_script_points_at_the_cli(wheel_path: Path) -> None:
+    with zipfile.ZipFile(wheel_path) as archive:
+        entry = next(name for name in archive.namelist() if name.endswith(".dist-info/entry_points.txt"))
+        text = archive.read(entry).decode()
+    assert "vcall = vcall.cli.app:main" in text
+
+
+def test_python_m_vcall_prints_version() -> None:
+    result = subprocess.run([sys.executable, "-m", "vcall", "--version"], capture_output=True, text=True, check=True)
+    assert result.stdout.startswith("vcall ")
