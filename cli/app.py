@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 import vcall
-from vcall.cli.commands import fixtures, simulate, validate
+from vcall.cli.commands import emulator, example_bot, fixtures, load, simulate, smartcall, validate
 
 app = typer.Typer(
     name="vcall",
@@ -41,7 +41,11 @@ def root(
 
 validate.register(app)
 simulate.register(app)
+load.register(app)
 fixtures.register(app)
+smartcall.register(app)
+emulator.register(app)
+example_bot.register(app)
 
 
 def main() -> None:

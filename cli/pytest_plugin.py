@@ -88,7 +88,9 @@ def _turn_lines(turn: Turn, findings: list[Any]) -> list[str]:
         f"  turn {turn.number} at {callback.at_ms} ms: {callback.kind.value} {dict(callback.content)}",
         f"    answer: {answer[:500]}",
     ]
-    lines.extend(f"    {f.severity.value} [{f.rule}] {f.path or '-'}: {f.message}" for f in findings)
+    lines.extend(
+        f"    {f.severity.value} [{f.rule}] {f.path or '-'}: {f.message}" for f in findings
+    )
     return lines
 
 
@@ -102,7 +104,9 @@ def _target(target: Any) -> Target:
     return app_target(getattr(target, "__name__", type(target).__name__), target)
 
 
-def run_one(target: Any, scenario: Scenario | str | Path, config: SimulationConfig | None = None) -> CallResult:
+def run_one(
+    target: Any, scenario: Scenario | str | Path, config: SimulationConfig | None = None
+) -> CallResult:
     """Run one scenario (or fixture file) against a target; the engine is imported on first use."""
     from vcall.simulator.engine import SimulationConfig, simulate
     from vcall.simulator.fixture_loader import load_scenario
@@ -116,7 +120,9 @@ def run_one(target: Any, scenario: Scenario | str | Path, config: SimulationConf
 def vcall_call() -> Callable[..., VcallCallResult]:
     """Drive one call: ``vcall_call(app_or_url_or_'module:attr', 'fixture.yaml' | Scenario)``."""
 
-    def call(target: Any, scenario: Scenario | str | Path, *, strict: bool = False, **options: Any) -> VcallCallResult:
+    def call(
+        target: Any, scenario: Scenario | str | Path, *, strict: bool = False, **options: Any
+    ) -> VcallCallResult:
         from vcall.simulator.engine import SimulationConfig
 
         config = SimulationConfig(strict=strict, **{"seed": 0, **options})
@@ -130,8 +136,12 @@ def vcall_call() -> Callable[..., VcallCallResult]:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("vcall", "vcall call simulation")
-    group.addoption("--vcall-fixtures", metavar="DIR", help="collect every fixture file in DIR as a test")
-    group.addoption("--vcall-target", metavar="TARGET", help="URL or module:attr app the fixtures call")
+    group.addoption(
+        "--vcall-fixtures", metavar="DIR", help="collect every fixture file in DIR as a test"
+    )
+    group.addoption(
+        "--vcall-target", metavar="TARGET", help="URL or module:attr app the fixtures call"
+    )
     group.addoption("--vcall-strict", action="store_true", help="warnings fail vcall items too")
 
 
@@ -166,8 +176,12 @@ class VcallItem(pytest.Item):
 
         config = self.config
         strict = bool(config.getoption("--vcall-strict"))
-        call = run_one(config.getoption("--vcall-target"), self.path, SimulationConfig(seed=0, strict=strict))
-        self.user_properties.append(("end_reason", call.end_reason.value if call.end_reason else ""))
+        call = run_one(
+            config.getoption("--vcall-target"), self.path, SimulationConfig(seed=0, strict=strict)
+        )
+        self.user_properties.append(
+            ("end_reason", call.end_reason.value if call.end_reason else "")
+        )
         if call.failed(strict):
             raise VcallCallFailed(failure_report(call, strict))
 
@@ -182,4 +196,3 @@ class VcallItem(pytest.Item):
 
 class VcallCallFailed(AssertionError):
     """A collected fixture's call failed; the message is the failing turns' transcript."""
-

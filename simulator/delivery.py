@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 import httpx
 
@@ -36,15 +38,45 @@ async def deliver(
     try:
         return await _send(client, request, dict(params), placement, started)
     except httpx.TimeoutException as error:
-        return _failed(request, params, placement, started, "timeout", str(error) or type(error).__name__)
+        return _failed(
+            request, params, placement, started, "timeout", str(error) or type(error).__name__
+        )
     except (httpx.ConnectError, httpx.UnsupportedProtocol) as error:
-        return _failed(request, params, placement, started, "connect", str(error) or type(error).__name__)
+        return _failed(
+            request, params, placement, started, "connect", str(error) or type(error).__name__
+        )
     except httpx.HTTPError as error:
-        return _failed(request, params, placement, started, "protocol", str(error) or type(error).__name__)
+        return _failed(
+            request, params, placement, started, "protocol", str(error) or type(error).__name__
+        )
+
+
+class Sender(Protocol):
+    """Sends one callback's parameters and reports the round trip; never raises for network trouble."""
+
+    async def __call__(
+        self, url: str, params: Mapping[str, str], *, placement: Placement, timeout_s: float
+    ) -> Exchange: ...
+
+
+@dataclass(frozen=True, slots=True)
+class HttpxSender:
+    """The default sender: an ``httpx.AsyncClient`` (network, or an in-process app's transport)."""
+
+    client: httpx.AsyncClient
+
+    async def __call__(
+        self, url: str, params: Mapping[str, str], *, placement: Placement, timeout_s: float
+    ) -> Exchange:
+        return await deliver(self.client, url, params, placement=placement, timeout_s=timeout_s)
 
 
 def _build_request(
-    client: httpx.AsyncClient, url: str, params: Mapping[str, str], placement: Placement, timeout_s: float
+    client: httpx.AsyncClient,
+    url: str,
+    params: Mapping[str, str],
+    placement: Placement,
+    timeout_s: float,
 ) -> httpx.Request:
     timeout = httpx.Timeout(timeout_s)
     if placement is Placement.QUERY:
@@ -55,7 +87,11 @@ def _build_request(
 
 
 async def _send(
-    client: httpx.AsyncClient, request: httpx.Request, params: dict[str, str], placement: Placement, started: float
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    params: dict[str, str],
+    placement: Placement,
+    started: float,
 ) -> Exchange:
     response = await client.send(request, stream=True)
     try:
@@ -77,9 +113,11 @@ async def _send(
 
 
 async def _read_limited(response: httpx.Response) -> tuple[bytes, bool]:
+    """The decoded body (gzip undone) up to just over the limit. ``aiter_bytes``, not ``aiter_raw``:
+    it also serves a body an in-process transport has already read."""
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_raw():
+    async for chunk in response.aiter_bytes():
         chunks.append(chunk)
         size += len(chunk)
         if size > MAX_RESPONSE_BYTES:
@@ -106,7 +144,9 @@ def _failed(
     )
 
 
-def delivery_findings(exchange: Exchange, *, timeout_s: float, latency_budget_ms: float | None) -> list[Finding]:
+def delivery_findings(
+    exchange: Exchange, *, timeout_s: float, latency_budget_ms: float | None
+) -> list[Finding]:
     """Findings about the round trip itself (not the body): unreachable, timeout, size, latency."""
     findings: list[Finding] = []
     if exchange.error is not None:
@@ -132,8 +172,14 @@ def delivery_findings(exchange: Exchange, *, timeout_s: float, latency_budget_ms
 
 _ERROR_RULES = {
     "connect": ("endpoint-unreachable", "could not connect to {url}: {detail}"),
-    "timeout": ("endpoint-timeout", "no answer within {timeout:g} s (vcall's --timeout; the vendor sets none)"),
-    "too-large": ("body-too-large", "the response body is over {limit} bytes; vcall stops reading at that size"),
+    "timeout": (
+        "endpoint-timeout",
+        "no answer within {timeout:g} s (vcall's --timeout; the vendor sets none)",
+    ),
+    "too-large": (
+        "body-too-large",
+        "the response body is over {limit} bytes; vcall stops reading at that size",
+    ),
     "protocol": ("http-protocol-error", "the HTTP exchange failed: {detail}"),
 }
 

@@ -8,23 +8,25 @@ clock are injected: tests pass an ``httpx`` transport and get a virtual clock by
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
 
 from vcall.simulator.clock import Clock, VirtualClock, WallClock
-from vcall.simulator.delivery import Placement, deliver, delivery_findings
+from vcall.simulator.delivery import HttpxSender, Placement, Sender, delivery_findings
 from vcall.simulator.expectations import check_expectation
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.model import Callback, CallSession
-from vcall.simulator.results import CallResult, RunResult, Turn
+from vcall.simulator.placement_check import check_placement
+from vcall.simulator.results import CallResult, Exchange, PlacementReport, RunResult, Turn
 from vcall.simulator.scenario import EndReason, Expectation, Scenario, Step
-from vcall.simulator.spec import SPEC_NOTES, stage_of
+from vcall.simulator.spec import CALLBACK_DELIVERY, SPEC_NOTES, stage_of
 from vcall.simulator.targets import Target
 from vcall.simulator.validation import validate_response
 
@@ -86,9 +88,60 @@ class RunContext:
     sink: EventSink = _ignore
     clock_factory: Callable[[], Clock] = VirtualClock
     rng: random.Random = field(default_factory=random.Random)
+    sender: Sender | None = None
+    """How callbacks travel; ``None``: through ``client`` (httpx)."""
+    retain_turns: bool = True
+    """False for load runs: turns go to the sink and are not kept in the ``CallResult``."""
+
+    def __post_init__(self) -> None:
+        if self.sender is None:
+            self.sender = HttpxSender(self.client)
 
     def new_call_id(self) -> str:
         return f"{self.rng.randrange(10**11, 10**12)}^{self.rng.randrange(10**11, 10**12)}"
+
+    async def send(self, callback: Callback, placement: Placement | None = None) -> Exchange:
+        """Deliver one callback (with ``config.placement`` unless told otherwise); never raises.
+
+        An in-process app gets the deadline httpx gives a network endpoint, and an exception it
+        raises becomes a failed exchange on that turn instead of ending the run.
+        """
+        assert self.sender is not None
+        chosen = placement or self.config.placement
+        timeout_s = self.config.timeout_s
+        delivery = self.sender(
+            self.target.url, callback.params(), placement=chosen, timeout_s=timeout_s
+        )
+        if not self.target.in_process:
+            return await delivery
+        try:
+            async with asyncio.timeout(timeout_s):  # no extra task: a Ctrl-C stays in this call
+                return await delivery
+        except TimeoutError:
+            detail = f"the app did not answer within {timeout_s:g} s"
+            return self._failed(callback, chosen, "timeout", detail, timeout_s * 1000)
+        except Exception as error:  # the user's app crashed: a finding on this turn
+            return self._failed(
+                callback, chosen, "protocol", f"the app raised {type(error).__name__}: {error}"
+            )
+
+    def _failed(
+        self,
+        callback: Callback,
+        placement: Placement,
+        error: str,
+        detail: str,
+        latency_ms: float = 0.0,
+    ) -> Exchange:
+        return Exchange(
+            method=CALLBACK_DELIVERY.method,
+            url=self.target.url,
+            params=callback.params(),
+            placement=placement.value,
+            latency_ms=latency_ms,
+            error=error,
+            error_detail=detail,
+        )
 
 
 class CallRunner:
@@ -100,9 +153,12 @@ class CallRunner:
         self.index = index
         self.call_id = ctx.new_call_id()
         self.clock = ctx.clock_factory()
-        self.session = CallSession(scenario, call_id=self.call_id, start_epoch_ms=self.clock.epoch_ms())
+        self.session = CallSession(
+            scenario, call_id=self.call_id, start_epoch_ms=self.clock.epoch_ms()
+        )
         self.origin_ms = self.clock.now_ms()
         self.turns: list[Turn] = []
+        self.turn_count = 0
         self.findings: list[Finding] = []
         self.unreachable = False
         self.played = 0
@@ -125,19 +181,27 @@ class CallRunner:
         """Start the call (``callin`` for inbound calls) and check the ``answer`` expectations."""
         self.started = time.perf_counter()
         self.ctx.sink(CallStarted(self.index, self.scenario, self.call_id))
-        turns = await self._drive(self.session.start(), None)
-        if self.scenario.answer is not None:
-            self._expect(self.scenario.answer, turns, "answer")
-        return turns
+        return await self._stage(self.session.start(), None, self.scenario.answer, "answer")
 
     async def play(self, step: Step) -> list[Turn]:
         """Play one caller step; returns the turns it produced (expectation findings attached)."""
-        first = len(self.turns)
-        turns = await self._drive(self.session.play_step(step), step.index)
-        if step.expect is not None:
-            self._expect(step.expect, turns, f"step {step.index + 1} ({step.kind}, line {step.line})")
+        where = f"step {step.index + 1} ({step.kind}, line {step.line})"
+        turns = await self._stage(self.session.play_step(step), step.index, step.expect, where)
         self.played += 1
-        return self.turns[first:]
+        return turns
+
+    async def _stage(
+        self, run: ModelRun, step_index: int | None, expectation: Expectation | None, where: str
+    ) -> list[Turn]:
+        """Drive one part of the call, check its expectation, then publish its turns."""
+        turns = await self._drive(run, step_index)
+        if expectation is not None:
+            turns = self._expect(expectation, turns, where)
+        if self.ctx.retain_turns:
+            self.turns.extend(turns)
+        for turn in turns:
+            self.ctx.sink(TurnDone(self.index, self.scenario, turn))
+        return turns
 
     def end(self) -> CallResult:
         """Let the call end as the platform would, check how it ended, and return the result."""
@@ -169,14 +233,10 @@ class CallRunner:
         await self.clock.sleep_until(scheduled)
         lateness = max(0.0, self.clock.now_ms() - scheduled)
         config = self.ctx.config
-        exchange = await deliver(
-            self.ctx.client,
-            self.ctx.target.url,
-            callback.params(),
-            placement=config.placement,
-            timeout_s=config.timeout_s,
+        exchange = await self.ctx.send(callback)
+        findings = delivery_findings(
+            exchange, timeout_s=config.timeout_s, latency_budget_ms=config.latency_budget_ms
         )
-        findings = delivery_findings(exchange, timeout_s=config.timeout_s, latency_budget_ms=config.latency_budget_ms)
         envelope = None
         if exchange.error is None:
             result = validate_response(
@@ -190,35 +250,38 @@ class CallRunner:
             findings.extend(result.findings)
             envelope = result.envelope
         self.unreachable = self.unreachable or exchange.error == "connect"
-        turn = Turn(len(self.turns) + 1, callback, exchange, envelope, tuple(findings), step_index, scheduled, lateness)
-        self.turns.append(turn)
-        self.ctx.sink(TurnDone(self.index, self.scenario, turn))
-        return turn
+        self.turn_count += 1
+        return Turn(
+            self.turn_count,
+            callback,
+            exchange,
+            envelope,
+            tuple(findings),
+            step_index,
+            scheduled,
+            lateness,
+        )
 
-    def _expect(self, expectation: Expectation, turns: list[Turn], where: str) -> None:
-        last = turns[-1] if turns else None
+    def _expect(self, expectation: Expectation, turns: list[Turn], where: str) -> list[Turn]:
+        """Match the step's last callback, or its last callback of the kind ``callback:`` names.
+
+        Returns the turns with the expectation's findings attached to the matched one. Not
+        checked on an abandoned call: its endpoint-unreachable finding says it all.
+        """
+        if self.unreachable:
+            return turns
+        wanted = expectation.callback
+        same_kind = [turn for turn in turns if turn.callback.kind is wanted]
+        last = (same_kind or turns)[-1] if turns else None
         kind = last.callback.kind if last is not None else None
         findings = check_expectation(expectation, kind, last.envelope if last else None, where)
         if not findings:
-            return
+            return turns
         if last is None:
             self.findings.extend(findings)
-            return
-        self._attach(last, findings)
-
-    def _attach(self, turn: Turn, findings: list[Finding]) -> None:
-        position = self.turns.index(turn)
-        updated = Turn(
-            turn.number,
-            turn.callback,
-            turn.exchange,
-            turn.envelope,
-            turn.findings + tuple(findings),
-            turn.step_index,
-            turn.scheduled_ms,
-            turn.lateness_ms,
-        )
-        self.turns[position] = updated
+            return turns
+        updated = dataclasses.replace(last, findings=last.findings + tuple(findings))
+        return [updated if turn is last else turn for turn in turns]
 
     def _check_ending(self, played: int) -> None:
         state = self.session.state
@@ -232,7 +295,11 @@ class CallRunner:
         if expected is not None and state.end_reason is not expected:
             actual = state.end_reason.value if state.end_reason else "still up"
             message = f"the call should end by {expected.value}, but it ended by {actual}"
-            self.findings.append(Finding("expect-end", Severity.ERROR, "", message, "fixture", expected.value, actual))
+            self.findings.append(
+                Finding(
+                    "expect-end", Severity.ERROR, "", message, "fixture", expected.value, actual
+                )
+            )
 
     def _result(self, wall_ms: float) -> CallResult:
         state = self.session.state
@@ -251,9 +318,13 @@ class CallRunner:
 
 
 def _model_data(turn: Turn) -> ResponseData:
-    """What the platform acts on: ``data`` of a ``success`` answer; anything else -> donothing."""
+    """What the platform acts on: ``data`` of a ``success`` answer with an HTTP 2xx status;
+    anything else (an error status, whatever its body) -> donothing."""
     envelope = turn.envelope or {}
     data = turn.data
+    status = turn.exchange.status
+    if status is None or not 200 <= status < 300:
+        return None
     if envelope.get("result") != "success" or data is None:
         return None
     return dict(data)
@@ -285,28 +356,110 @@ async def run_scenarios(
     sink: EventSink = _ignore,
     collected: list[CallResult] | None = None,
     client: httpx.AsyncClient | None = None,
+    clock_factory: Callable[[], Clock] | None = None,
 ) -> RunResult:
-    """Run every scenario as one call, ``config.concurrency`` at a time."""
+    """Run every scenario as one call, ``config.concurrency`` at a time; results in input order.
+
+    ``collected`` receives each call as it finishes (what an interrupted run still has);
+    ``clock_factory`` replaces the clock ``config.realtime`` picks (tests pass a fake wall clock).
+    A ``KeyboardInterrupt`` raised inside a call stops the run: the result is marked interrupted.
+    """
     started = time.perf_counter()
-    results: list[CallResult] = [] if collected is None else collected
+    finished: list[tuple[int, CallResult]] = []
     async with _client_for(target, config, client) as http:
-        ctx = _context(http, target, config, sink)
-        semaphore = asyncio.Semaphore(max(1, config.concurrency))
-
-        async def one(index: int, scenario: Scenario) -> None:
-            async with semaphore:
-                results.append(await CallRunner(ctx, scenario, index).run())
-
-        await asyncio.gather(*(one(i, s) for i, s in enumerate(scenarios)))
-    ordered = tuple(sorted(results, key=lambda r: scenarios.index(r.scenario)))
-    return RunResult(ordered, (time.perf_counter() - started) * 1000, strict=config.strict)
+        ctx = _context(http, target, config, sink, clock_factory)
+        placement = await _check_placement(ctx, scenarios) if config.check_placement else None
+        interrupted = await _run_calls(ctx, scenarios, finished, collected)
+    ordered = tuple(result for _, result in sorted(finished, key=lambda item: item[0]))
+    wall_ms = (time.perf_counter() - started) * 1000
+    return RunResult(
+        ordered, wall_ms, strict=config.strict, interrupted=interrupted, placement=placement
+    )
 
 
-def _context(http: httpx.AsyncClient, target: Target, config: SimulationConfig, sink: EventSink) -> RunContext:
+async def _run_calls(
+    ctx: RunContext,
+    scenarios: Sequence[Scenario],
+    finished: list[tuple[int, CallResult]],
+    collected: list[CallResult] | None,
+) -> bool:
+    """Every call, ``config.concurrency`` at a time; True if the run was interrupted.
+
+    A ``KeyboardInterrupt`` inside a call would escape the event loop and lose every result: it
+    cancels the calls under way instead, and no further call starts.
+    """
+    semaphore = asyncio.Semaphore(max(1, ctx.config.concurrency))
+    tasks: list[asyncio.Task[None]] = []
+    interrupted = False
+
+    async def one(index: int, scenario: Scenario) -> None:
+        nonlocal interrupted
+        async with semaphore:
+            if interrupted:
+                return
+            try:
+                result = await CallRunner(ctx, scenario, index).run()
+            except KeyboardInterrupt:
+                interrupted = True
+                _cancel_others(tasks)
+                return
+        finished.append((index, result))
+        if collected is not None:
+            collected.append(result)
+
+    tasks.extend(asyncio.ensure_future(one(i, s)) for i, s in enumerate(scenarios))
+    await _wait_all(tasks)
+    return interrupted
+
+
+def _cancel_others(tasks: Sequence[asyncio.Task[None]]) -> None:
+    current = asyncio.current_task()
+    for task in tasks:
+        if task is not current:
+            task.cancel()
+
+
+async def _wait_all(tasks: Sequence[asyncio.Task[None]]) -> None:
+    """Wait for every task; then raise the first unexpected error of a call, if any."""
+    if not tasks:
+        return
+    try:
+        await asyncio.wait(tasks)
+    except asyncio.CancelledError:  # Ctrl-C under asyncio.run: stop the calls with the run
+        _cancel_others(tasks)
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    for task in tasks:
+        if not task.cancelled():
+            task.result()
+
+
+async def _check_placement(
+    ctx: RunContext, scenarios: Sequence[Scenario]
+) -> PlacementReport | None:
+    """``--check-placement``: the first callback, sent both ways on throwaway calls."""
+    return await check_placement(
+        scenarios,
+        ctx.send,
+        new_call_id=ctx.new_call_id,
+        start_epoch_ms=ctx.clock_factory().epoch_ms(),
+    )
+
+
+def _context(
+    http: httpx.AsyncClient,
+    target: Target,
+    config: SimulationConfig,
+    sink: EventSink,
+    clock_factory: Callable[[], Clock] | None = None,
+) -> RunContext:
+    rng = random.Random(config.seed)
+    if clock_factory is not None:
+        return RunContext(http, target, config, sink, clock_factory, rng)
     if config.realtime:
         wall = WallClock()
-        return RunContext(http, target, config, sink, lambda: wall, random.Random(config.seed))
-    return RunContext(http, target, config, sink, VirtualClock, random.Random(config.seed))
+        return RunContext(http, target, config, sink, lambda: wall, rng)
+    return RunContext(http, target, config, sink, VirtualClock, rng)
 
 
 @asynccontextmanager
@@ -319,9 +472,26 @@ async def _client_for(
         return
     limits = httpx.Limits(max_connections=max(10, config.concurrency * 2))
     async with httpx.AsyncClient(
-        transport=target.transport, limits=limits, trust_env=not _is_loopback(target.url), timeout=config.timeout_s
+        transport=target.transport,
+        limits=limits,
+        trust_env=not _is_loopback(target.url),
+        timeout=config.timeout_s,
     ) as http:
         yield http
+
+
+def open_client(
+    target: Target, config: SimulationConfig
+) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+    """The HTTP client a run uses, for callers that drive calls themselves (the console)."""
+    return _client_for(target, config, None)
+
+
+def run_context(
+    http: httpx.AsyncClient, target: Target, config: SimulationConfig, sink: EventSink = _ignore
+) -> RunContext:
+    """The context ``run_scenarios`` gives its calls (clock per ``config.realtime``, seeded ids)."""
+    return _context(http, target, config, sink)
 
 
 def _is_loopback(url: str) -> bool:
@@ -330,7 +500,10 @@ def _is_loopback(url: str) -> bool:
 
 
 def simulate(
-    scenarios: Sequence[Scenario], target: Target, config: SimulationConfig, sink: EventSink = _ignore
+    scenarios: Sequence[Scenario],
+    target: Target,
+    config: SimulationConfig,
+    sink: EventSink = _ignore,
 ) -> RunResult:
     """Run the scenarios to completion; Ctrl-C returns what was done so far, marked interrupted."""
     collected: list[CallResult] = []

@@ -17,7 +17,10 @@ SOURCE = "fixture"
 
 
 def check_expectation(
-    expectation: Expectation, kind: CallbackKind | None, envelope: Mapping[str, Any] | None, where: str
+    expectation: Expectation,
+    kind: CallbackKind | None,
+    envelope: Mapping[str, Any] | None,
+    where: str,
 ) -> list[Finding]:
     """Findings for every unmet part of ``expectation``; ``kind`` is None when no callback came."""
     if kind is None:
@@ -35,7 +38,9 @@ def check_expectation(
 
 def _callback_mismatch(expected: CallbackKind, actual: CallbackKind, where: str) -> Finding:
     message = f"{where}: expected the step to end with a {expected} callback, but it was {actual}"
-    return Finding("expect-callback", Severity.ERROR, "content_type", message, SOURCE, expected, actual)
+    return Finding(
+        "expect-callback", Severity.ERROR, "content_type", message, SOURCE, expected, actual
+    )
 
 
 def check_match(match: Match, envelope: Mapping[str, Any], where: str) -> Finding | None:
@@ -92,5 +97,7 @@ def _as_text(value: Any) -> str:
 def _describe(match: Match) -> str:
     if match.kind is MatchKind.ABSENT:
         return "be absent" if match.value else "be present"
-    verb = {MatchKind.EQUALS: "equal", MatchKind.REGEX: "match", MatchKind.CONTAINS: "contain"}[match.kind]
+    verb = {MatchKind.EQUALS: "equal", MatchKind.REGEX: "match", MatchKind.CONTAINS: "contain"}[
+        match.kind
+    ]
     return f"{verb} {match.value!r}"

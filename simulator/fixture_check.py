@@ -36,7 +36,9 @@ def check_fixture(path: Path) -> FixtureCheck:
     try:
         scenario = load_scenario(path)
     except VcallError as error:
-        return FixtureCheck(str(path), None, (Finding("fixture-invalid", Severity.ERROR, "", str(error), SOURCE),))
+        return FixtureCheck(
+            str(path), None, (Finding("fixture-invalid", Severity.ERROR, "", str(error), SOURCE),)
+        )
     return FixtureCheck(str(path), scenario, tuple(scenario_findings(scenario)))
 
 
@@ -46,7 +48,12 @@ def scenario_findings(scenario: Scenario) -> Iterator[Finding]:
     yield from _misplaced_early_media(scenario)
     yield from _expectations_on_hangup(scenario)
     if not scenario.steps:
-        yield _finding(Severity.WARNING, scenario, 1, "the scenario has no steps: only the start of the call is played")
+        yield _finding(
+            Severity.WARNING,
+            scenario,
+            1,
+            "the scenario has no steps: only the start of the call is played",
+        )
 
 
 def _unreachable_steps(scenario: Scenario) -> Iterator[Finding]:
@@ -63,7 +70,11 @@ def _misplaced_early_media(scenario: Scenario) -> Iterator[Finding]:
     for step in scenario.steps:
         early = isinstance(step.action, Say) and step.action.early_media
         if early and (answered or scenario.call.direction is Direction.INBOUND):
-            where = "inbound calls have none" if not answered else "it must come before the call is answered"
+            where = (
+                "inbound calls have none"
+                if not answered
+                else "it must come before the call is answered"
+            )
             yield _finding(Severity.ERROR, scenario, step.line, f"early_media step: {where}")
         answered = answered or not early
 

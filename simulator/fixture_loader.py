@@ -10,7 +10,7 @@ import difflib
 import glob
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from vcall.simulator.durations import parse_duration
 from vcall.simulator.errors import DurationError, FixtureError, InputNotFoundError
 from vcall.simulator.scenario import (
+    Action,
     BargeIn,
     CallSettings,
     Direction,
@@ -51,7 +52,9 @@ EXPECTABLE_END_REASONS = tuple(r.value for r in EndReason if r is not EndReason.
 """What ``end:`` may name; ``endpoint_failed`` is vcall's own outcome, not a way a call ends."""
 _VARIABLE = re.compile(r"\$\{(env:)?([A-Za-z_][A-Za-z0-9_]*)\}")
 _DIGITS = re.compile(r"^[0-9*#]+$")
-_ALL_STEP_KEYS = tuple(dict.fromkeys([*STEP_OPTIONS, *(o for opts in STEP_OPTIONS.values() for o in opts)]))
+_ALL_STEP_KEYS = tuple(
+    dict.fromkeys([*STEP_OPTIONS, *(o for opts in STEP_OPTIONS.values() for o in opts)])
+)
 _WAIT_UNTIL_IDLE = ("playback", "", None)
 
 
@@ -80,7 +83,9 @@ def load_scenario(path: str | Path, environ: Mapping[str, str] | None = None) ->
     return parse_scenario(text, file, environ)
 
 
-def parse_scenario(text: str, file: str = "<fixture>", environ: Mapping[str, str] | None = None) -> Scenario:
+def parse_scenario(
+    text: str, file: str = "<fixture>", environ: Mapping[str, str] | None = None
+) -> Scenario:
     """Parse fixture text (YAML or JSON) into a :class:`Scenario`."""
     where = _Where(file)
     document = load_yaml(text, file)
@@ -97,10 +102,14 @@ def expand_fixture_paths(patterns: Sequence[str]) -> list[Path]:
     for pattern in patterns:
         found.extend(_expand_one(pattern))
     unique = list(dict.fromkeys(path.resolve() for path in found))
-    return [Path(os.path.relpath(path)) if path.is_relative_to(Path.cwd()) else path for path in unique]
+    return [
+        Path(os.path.relpath(path)) if path.is_relative_to(Path.cwd()) else path for path in unique
+    ]
 
 
-def load_scenarios(patterns: Sequence[str], environ: Mapping[str, str] | None = None) -> list[Scenario]:
+def load_scenarios(
+    patterns: Sequence[str], environ: Mapping[str, str] | None = None
+) -> list[Scenario]:
     return [load_scenario(path, environ) for path in expand_fixture_paths(patterns)]
 
 
@@ -109,7 +118,9 @@ def _expand_one(pattern: str) -> list[Path]:
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.suffix in FIXTURE_SUFFIXES and p.is_file())
         if not files:
-            raise InputNotFoundError(f"{pattern}: no fixture files (*.yaml, *.yml, *.json) in this directory")
+            raise InputNotFoundError(
+                f"{pattern}: no fixture files (*.yaml, *.yml, *.json) in this directory"
+            )
         return files
     if path.is_file():
         return [path]
@@ -127,16 +138,22 @@ def _variables(document: LineDict, where: _Where, env: Mapping[str, str]) -> dic
     if raw is None:
         return {}
     if not isinstance(raw, LineDict):
-        raise where.error("variables: expected a mapping of name: value", document.line_of("variables"))
+        raise where.error(
+            "variables: expected a mapping of name: value", document.line_of("variables")
+        )
     values: dict[str, str] = {}
     for name, value in raw.items():
         if value is None or isinstance(value, dict | list):
-            raise where.error(f"variables.{name}: expected a text or number value", raw.line_of(name))
+            raise where.error(
+                f"variables.{name}: expected a text or number value", raw.line_of(name)
+            )
         values[name] = _substitute_text(str(value), values, env, where, raw.line_of(name))
     return values
 
 
-def _substitute(value: Any, variables: Mapping[str, str], env: Mapping[str, str], where: _Where, line: int) -> Any:
+def _substitute(
+    value: Any, variables: Mapping[str, str], env: Mapping[str, str], where: _Where, line: int
+) -> Any:
     if isinstance(value, LineDict):
         for key in list(value):
             value[key] = _substitute(value[key], variables, env, where, value.line_of(key))
@@ -150,7 +167,9 @@ def _substitute(value: Any, variables: Mapping[str, str], env: Mapping[str, str]
     return value
 
 
-def _substitute_text(text: str, variables: Mapping[str, str], env: Mapping[str, str], where: _Where, line: int) -> str:
+def _substitute_text(
+    text: str, variables: Mapping[str, str], env: Mapping[str, str], where: _Where, line: int
+) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(2)
         source = env if match.group(1) else variables
@@ -191,7 +210,11 @@ def _reject_unknown(mapping: LineDict, known: Iterable[str], prefix: str, where:
     for key in mapping:
         if key not in known:
             hint = difflib.get_close_matches(key, known, n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else f" (expected one of: {', '.join(known)})"
+            suggestion = (
+                f" (did you mean {hint[0]!r}?)"
+                if hint
+                else f" (expected one of: {', '.join(known)})"
+            )
             raise where.error(f"unknown key {prefix + key!r}{suggestion}", mapping.line_of(key))
 
 
@@ -229,10 +252,14 @@ def _call(raw: Any, where: _Where, line: int) -> CallSettings:
     _reject_unknown(raw, CALL_KEYS, "call.", where)
     direction = str(raw.get("direction", Direction.INBOUND.value))
     if direction not in {d.value for d in Direction}:
-        raise where.error(f"call.direction: {direction!r} is not inbound or outbound", raw.line_of("direction"))
+        raise where.error(
+            f"call.direction: {direction!r} is not inbound or outbound", raw.line_of("direction")
+        )
     smartcall = _smartcall(raw.get("smartcall"), where, raw.line_of("smartcall"))
     if smartcall and direction != Direction.OUTBOUND:
-        raise where.error("call.smartcall: only outbound calls have SmartCall settings", raw.line_of("smartcall"))
+        raise where.error(
+            "call.smartcall: only outbound calls have SmartCall settings", raw.line_of("smartcall")
+        )
     defaults = CallSettings()
     return CallSettings(
         direction=Direction(direction),
@@ -264,7 +291,10 @@ def _media(raw: Any, where: _Where, line: int) -> dict[str, int]:
         return {}
     if not isinstance(raw, LineDict):
         raise where.error("media: expected a mapping of media code: duration", line)
-    return {str(code): _duration(value, f"media.{code}", where, raw.line_of(code)) for code, value in raw.items()}
+    return {
+        str(code): _duration(value, f"media.{code}", where, raw.line_of(code))
+        for code, value in raw.items()
+    }
 
 
 def _duration(value: Any, what: str, where: _Where, line: int) -> int:
@@ -290,13 +320,17 @@ def _step(raw: Any, index: int, where: _Where, line: int) -> Step:
     if raw == "hangup" or (isinstance(raw, str) and raw.strip() == "hangup"):
         return Step(Hangup(), line=line, index=index)
     if not isinstance(raw, LineDict):
-        raise where.error(f"steps[{index}]: expected a step such as 'say: 你好' or 'silence: 5s'", line)
+        raise where.error(
+            f"steps[{index}]: expected a step such as 'say: 你好' or 'silence: 5s'", line
+        )
     kinds = [key for key in raw if key in STEP_OPTIONS]
     if not kinds:
         _reject_unknown(raw, _ALL_STEP_KEYS, f"steps[{index}].", where)
     if len(kinds) != 1:
         found = ", ".join(kinds) or "none"
-        raise where.error(f"steps[{index}]: exactly one of {', '.join(STEP_OPTIONS)} (found {found})", line)
+        raise where.error(
+            f"steps[{index}]: exactly one of {', '.join(STEP_OPTIONS)} (found {found})", line
+        )
     kind = kinds[0]
     _reject_unknown(raw, (kind, *STEP_OPTIONS[kind]), f"steps[{index}].", where)
     action = _STEP_BUILDERS[kind](raw, kind, where)
@@ -330,7 +364,9 @@ def _press(raw: LineDict, kind: str, where: _Where) -> Press:
     digits = raw.get(kind)
     text = "" if digits is None or isinstance(digits, bool | dict | list) else str(digits)
     if not _DIGITS.match(text):
-        raise where.error(f"press: {digits!r} is not keys (0-9, *, #); quote it: press: \"1#\"", raw.line_of(kind))
+        raise where.error(
+            f'press: {digits!r} is not keys (0-9, *, #); quote it: press: "1#"', raw.line_of(kind)
+        )
     return Press(text, _optional_duration(raw, "gap", where))
 
 
@@ -338,7 +374,9 @@ def _barge_in(raw: LineDict, kind: str, where: _Where) -> BargeIn:
     after = _optional_duration(raw, "after", where) or 0
     duration = _optional_duration(raw, "for", where)
     if duration is None:
-        raise where.error("barge_in: 'for' (how long the caller talks) is required", raw.line_of(kind))
+        raise where.error(
+            "barge_in: 'for' (how long the caller talks) is required", raw.line_of(kind)
+        )
     return BargeIn(_text(raw, kind, where), after, duration)
 
 
@@ -355,7 +393,7 @@ def _hangup(raw: LineDict, kind: str, where: _Where) -> Hangup:
     return Hangup()
 
 
-_STEP_BUILDERS = {
+_STEP_BUILDERS: Mapping[str, Callable[[LineDict, str, _Where], Action]] = {
     "say": _say,
     "silence": _silence,
     "press": _press,
@@ -400,7 +438,9 @@ def _match(key: str, value: Any, where: _Where, line: int, what: str) -> Match:
     try:
         kind = MatchKind(kind_name)
     except ValueError:
-        raise where.error(f"{what}.{key}: {kind_name!r} is not equals, regex, contains or absent", line) from None
+        raise where.error(
+            f"{what}.{key}: {kind_name!r} is not equals, regex, contains or absent", line
+        ) from None
     if kind is MatchKind.REGEX:
         _check_regex(operand, where, line, f"{what}.{key}")
     return Match(path, kind, operand)

@@ -128,6 +128,11 @@ class RunResult:
     def unreachable(self) -> bool:
         return any(call.unreachable for call in self.calls)
 
+    @property
+    def placement_failed(self) -> bool:
+        """``--check-placement`` found a one-sided endpoint and ``--strict`` makes that a failure."""
+        return self.strict and self.placement is not None and bool(self.placement.findings)
+
 
 @dataclass(frozen=True, slots=True)
 class PlacementReport:
@@ -136,7 +141,11 @@ class PlacementReport:
     form: Exchange
     query: Exchange
     form_ok: bool
+    """HTTP 2xx and no error finding on the answer."""
     query_ok: bool
+    form_findings: tuple[Finding, ...] = ()
+    """The validator's findings on the answer to the form-encoded callback."""
+    query_findings: tuple[Finding, ...] = ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -144,7 +153,9 @@ class PlacementReport:
 
         if self.form_ok == self.query_ok:
             return ()
-        works, fails = ("form body", "query string") if self.form_ok else ("query string", "form body")
+        works, fails = (
+            ("form body", "query string") if self.form_ok else ("query string", "form body")
+        )
         message = (
             f"the endpoint accepts the parameters only in the {works}, not in the {fails}: "
             "the platform's placement is not documented, so accept both"

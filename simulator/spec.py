@@ -801,8 +801,8 @@ SMARTCALL_PARAMS: Mapping[str, SmartCallParam] = MappingProxyType(
             _param(
                 "ActionCodeTimeBreak",
                 _I,
-                "caller speech this long interrupts the opening",
-                range=ValueRange(1, None),
+                "caller speech this long interrupts the opening; 0 or unset: off (seed 002; seed 003 says > 0)",
+                range=ValueRange(0, None),
                 unit="ms",
             ),
             _param(
@@ -865,9 +865,25 @@ SMARTCALL_ERROR_CODES: Mapping[str, ApiErrorCode] = MappingProxyType(
             ApiErrorCode("isv.VOICE_ROBOT_CALLEE_LIMIT", "this callee was called too often", 200),
             ApiErrorCode("isp.RAM_PERMISSION_DENY", "the RAM user lacks dyvms:SmartCall", 200),
             ApiErrorCode("isp.SYSTEM_ERROR", "platform error: retry later", 500, retryable=True),
+            # Gateway codes of the RPC API, outside the seeds (public vendor error-code pages):
+            ApiErrorCode(
+                "InvalidAction.NotFound", "the API name is wrong: SmartCall is the action", 404
+            ),
+            ApiErrorCode("InvalidVersion", f"the API version must be {SMARTCALL_API_VERSION}", 400),
+            ApiErrorCode(
+                "IncompleteSignature", "the request is not signed the way the platform expects", 400
+            ),
+            ApiErrorCode(
+                "InvalidTimeStamp.Format", "the timestamp must look like 2024-05-01T08:00:00Z", 400
+            ),
         )
     }
 )
+
+SMARTCALL_REQUEST_TIME_TOLERANCE_S = 15 * 60
+"""Outside the seeds (RPC signature docs): a request's ``Timestamp`` (V1) or ``x-acs-date`` (V3)
+more than 15 minutes from the platform's clock is ``InvalidTimeStamp.Expired``; a
+``SignatureNonce`` may not be used again within that time (``SignatureNonceUsed``)."""
 
 # --- credentials (outside the seeds: official CLI and SDKs) ------------------------------------
 

@@ -67,7 +67,9 @@ def load_app(spec: str) -> Any:
         module = importlib.import_module(module_name)
     except ImportError as error:
         raise TargetError(f"target {spec!r}: cannot import {module_name!r}: {error}") from None
-    except Exception as error:  # the user's module failed while importing: report it, not a traceback
+    except (
+        Exception
+    ) as error:  # the user's module failed while importing: report it, not a traceback
         detail = f"{type(error).__name__}: {error}"
         raise TargetError(f"target {spec!r}: importing {module_name!r} failed: {detail}") from None
     try:
@@ -88,8 +90,11 @@ def transport_for_app(app: Any, label: str = "app") -> httpx.AsyncBaseTransport:
 
 
 def _is_asgi(app: Callable[..., Any]) -> bool:
-    call = app if inspect.isfunction(app) or inspect.ismethod(app) else getattr(app, "__call__", app)  # noqa: B004
-    return inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(app)
+    """An ASGI app is a coroutine function, or an object whose ``__call__`` is one."""
+    if inspect.iscoroutinefunction(app):
+        return True
+    method = None if inspect.isfunction(app) or inspect.ismethod(app) else getattr(type(app), "__call__", None)
+    return method is not None and inspect.iscoroutinefunction(method)
 
 
 class AsyncWSGITransport(httpx.AsyncBaseTransport):
@@ -100,7 +105,9 @@ class AsyncWSGITransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
-        sync_request = httpx.Request(request.method, request.url, headers=request.headers, content=body)
+        sync_request = httpx.Request(
+            request.method, request.url, headers=request.headers, content=body
+        )
         return await asyncio.to_thread(self._handle, sync_request)
 
     def _handle(self, request: httpx.Request) -> httpx.Response:

@@ -7,9 +7,15 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from vcall.cli.console import ConsoleOptions, console_settings, run_console
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
-from vcall.cli.render.transcript import TranscriptPrinter, summary_line, summary_table
+from vcall.cli.render.transcript import (
+    TranscriptPrinter,
+    placement_line,
+    summary_line,
+    summary_table,
+)
 from vcall.simulator.delivery import Placement
 from vcall.simulator.durations import parse_duration
 from vcall.simulator.engine import SimulationConfig, simulate
@@ -19,8 +25,12 @@ from vcall.simulator.reports import write_json_report, write_junit_report
 from vcall.simulator.results import RunResult
 from vcall.simulator.targets import EXAMPLE_BOT, Target, resolve_target
 
+CONSOLE = "Console (no --fixture: you play the caller)"
 EPILOG = """\
 [bold]Examples[/]
+
+  vcall simulate --example-bot          (the console: you play the caller)
+  vcall simulate http://127.0.0.1:8080/callback --record calls/new_call.yaml
 
   vcall simulate --example-bot --fixture fixtures/
   vcall simulate http://127.0.0.1:8080/callback -f fixtures/dtmf_menu.yaml --report junit.xml
@@ -34,52 +44,114 @@ EPILOG = """\
 
 def simulate_command(
     target: str | None = typer.Argument(
-        None, help="Endpoint URL (http://127.0.0.1:8080/callback) or an in-process ASGI/WSGI app as module:attr."
+        None,
+        help="Endpoint URL (http://127.0.0.1:8080/callback) or an in-process ASGI/WSGI app as module:attr.",
     ),
     fixture: list[str] | None = typer.Option(
         None, "--fixture", "-f", help="Fixture file, directory or glob; repeat for more."
     ),
-    example_bot: bool = typer.Option(False, "--example-bot", help="Target the built-in example bot in-process."),
-    concurrency: int = typer.Option(1, "--concurrency", "-c", min=1, max=1000, help="Calls run side by side."),
+    example_bot: bool = typer.Option(
+        False, "--example-bot", help="Target the built-in example bot in-process."
+    ),
+    concurrency: int = typer.Option(
+        1, "--concurrency", "-c", min=1, max=1000, help="Calls run side by side."
+    ),
     params: Placement = typer.Option(
-        Placement.FORM, "--params", help="Where the four parameters go: form body (default) or query string."
+        Placement.FORM,
+        "--params",
+        help="Where the four parameters go: form body (default) or query string.",
     ),
     check_placement: bool = typer.Option(
-        False, "--check-placement", help="Send the first callback both ways; report an endpoint that takes only one."
+        False,
+        "--check-placement",
+        help="Send the first callback both ways; report an endpoint that takes only one.",
     ),
-    timeout: str = typer.Option("10s", "--timeout", help="Per callback; no answer in time is an error (vcall's choice)."),
+    timeout: str = typer.Option(
+        "10s", "--timeout", help="Per callback; no answer in time is an error (vcall's choice)."
+    ),
     latency_budget: str | None = typer.Option(
-        None, "--latency-budget", help="Per callback; a slower answer is a warning (vcall's choice), e.g. 300ms."
+        None,
+        "--latency-budget",
+        help="Per callback; a slower answer is a warning (vcall's choice), e.g. 300ms.",
     ),
-    realtime: bool = typer.Option(False, "--realtime", help="Pace calls on the wall clock instead of a virtual clock."),
+    realtime: bool = typer.Option(
+        False, "--realtime", help="Pace calls on the wall clock instead of a virtual clock."
+    ),
     report: Path | None = typer.Option(None, "--report", help="Write a JUnit XML report here."),
-    report_json: Path | None = typer.Option(None, "--report-json", help="Write a JSON report here."),
+    report_json: Path | None = typer.Option(
+        None, "--report-json", help="Write a JSON report here."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the call too."),
     seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also show the platform model's notes."),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Also show the platform model's notes."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary."),
+    outbound: bool = typer.Option(
+        False,
+        "--outbound",
+        help="An outbound call (SmartCall-style start).",
+        rich_help_panel=CONSOLE,
+    ),
+    caller: str | None = typer.Option(
+        None, "--caller", help="Calling number.", rich_help_panel=CONSOLE
+    ),
+    callee: str | None = typer.Option(
+        None, "--callee", help="Called number.", rich_help_panel=CONSOLE
+    ),
+    orgcallee: str | None = typer.Option(
+        None,
+        "--orgcallee",
+        help="Inbound: the number first dialled (forwarding).",
+        rich_help_panel=CONSOLE,
+    ),
+    smartcall: list[str] | None = typer.Option(
+        None,
+        "--smartcall",
+        help="Outbound: NAME=VALUE, e.g. VoiceCode=hi.wav; repeat.",
+        rich_help_panel=CONSOLE,
+    ),
+    record: Path | None = typer.Option(
+        None,
+        "--record",
+        help="Write each call to FILE as it goes (FILE-2.yaml...).",
+        rich_help_panel=CONSOLE,
+    ),
 ) -> None:
     """Replay caller scenarios against an endpoint and check every answer against the spec."""
     console = Console(highlight=False)
     with handled_errors():
         resolved = _target(target, example_bot)
-        if not fixture:
-            raise UsageError("no --fixture given: name fixture files, directories or globs (console: coming soon)")
-        scenarios = load_scenarios(fixture)
         config = SimulationConfig(
             placement=params,
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,
-            latency_budget_ms=parse_duration(latency_budget, what="--latency-budget") if latency_budget else None,
+            latency_budget_ms=parse_duration(latency_budget, what="--latency-budget")
+            if latency_budget
+            else None,
             realtime=realtime,
             concurrency=concurrency,
             strict=strict,
             seed=seed,
             check_placement=check_placement,
         )
+        if not fixture:
+            settings = console_settings(
+                outbound=outbound,
+                caller=caller,
+                callee=callee,
+                orgcallee=orgcallee,
+                smartcall=smartcall or (),
+            )
+            raise typer.Exit(run_console(ConsoleOptions(resolved, config, settings, record)))
+        if record is not None or outbound:
+            raise UsageError("--record and --outbound are for the console (without --fixture)")
+        scenarios = load_scenarios(fixture)
         printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
         run = simulate(scenarios, resolved, config, sink=printer)
         _write_reports(run, report, report_json)
         console.print(summary_table(run))
+        if check_placement:
+            console.print(placement_line(run.placement))
         console.print(summary_line(run))
     raise typer.Exit(_exit_code(run))
 
@@ -109,7 +181,7 @@ def _exit_code(run: RunResult) -> ExitCode:
         return ExitCode.INTERRUPTED
     if run.unreachable:
         return ExitCode.UNREACHABLE
-    return ExitCode.FAILED if run.failed else ExitCode.OK
+    return ExitCode.FAILED if run.failed or run.placement_failed else ExitCode.OK
 
 
 def register(app: typer.Typer) -> None:

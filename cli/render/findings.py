@@ -20,12 +20,12 @@ def _plural(count: int, word: str) -> str:
 
 
 def summary_line(findings: Iterable[Finding]) -> str:
-    """``valid``, ``valid (1 warning)``, or ``2 errors, 1 warning``."""
+    """``valid``, ``valid (1 warning)``, ``1 error`` or ``2 errors, 1 warning``."""
     counts = count_by_severity(findings)
     errors, warnings = counts[Severity.ERROR], counts[Severity.WARNING]
-    if errors:
-        return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-    return f"valid ({_plural(warnings, 'warning')})" if warnings else "valid"
+    if not errors:
+        return f"valid ({_plural(warnings, 'warning')})" if warnings else "valid"
+    return _plural(errors, "error") + (f", {_plural(warnings, 'warning')}" if warnings else "")
 
 
 def summary_text(findings: Sequence[Finding]) -> Text:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rich.console import Console
 from rich.markup import escape
@@ -11,7 +11,7 @@ from rich.table import Table
 
 from vcall.simulator.engine import CallFinished, CallStarted, Event, TurnDone
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.results import CallResult, RunResult, Turn
+from vcall.simulator.results import CallResult, Exchange, PlacementReport, RunResult, Turn
 from vcall.simulator.scenario import Scenario
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
@@ -85,9 +85,7 @@ class TranscriptPrinter:
             )
 
 
-def _content_summary(kind: str, content: object) -> str:
-    if not isinstance(content, dict):
-        return ""
+def _content_summary(kind: str, content: Mapping[str, object]) -> str:
     keys = _CONTENT_SHOWN.get(kind, ())
     parts = [f"{key}={content[key]}" for key in keys if content.get(key) not in (None, "")]
     if kind == "normal" and "words" in content:
@@ -144,3 +142,38 @@ def summary_line(run: RunResult) -> str:
         f"[{colour}]{run.passed} passed, {run.failed} failed[/]{state} · {len(run.calls)} call(s), "
         f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s"
     )
+
+
+def placement_line(report: PlacementReport | None) -> str:
+    """``--check-placement``'s one-line verdict: which placements the endpoint took, and why not."""
+    if report is None:
+        return "[yellow]placement: not checked[/] -- no scenario sends a callback to check with"
+    marks = f"form {_mark(report.form_ok)} query {_mark(report.query_ok)}"
+    problems = [
+        f"{name}: {_placement_problem(exchange, findings)}"
+        for name, ok, exchange, findings in (
+            ("form", report.form_ok, report.form, report.form_findings),
+            ("query", report.query_ok, report.query, report.query_findings),
+        )
+        if not ok
+    ]
+    why = f" ({'; '.join(problems)})" if problems else ""
+    if report.form_ok and report.query_ok:
+        return f"[green]placement: {marks}[/] -- the endpoint accepts the parameters either way"
+    if report.findings:
+        return f"[yellow]placement: {marks}[/] -- {escape(report.findings[0].message)}{escape(why)}"
+    return f"[red]placement: {marks}[/] -- the endpoint took the first callback neither way{escape(why)}"
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def _placement_problem(exchange: Exchange, findings: Iterable[Finding]) -> str:
+    if exchange.error is not None:
+        return f"no answer ({exchange.error})"
+    status = exchange.status
+    if status is None or not 200 <= status < 300:
+        return f"HTTP {status}"
+    errors = [finding.rule for finding in findings if finding.severity is Severity.ERROR]
+    return ", ".join(errors[:3]) or "rejected"

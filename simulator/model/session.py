@@ -118,14 +118,17 @@ class CallSession:
             answer_outbound(core)
 
     def _early_media(self, action: Action) -> bool:
+        """Whether ``action`` is heard as early media; a misplaced ``early_media`` is noted."""
         if not isinstance(action, Say) or not action.early_media:
             return False
         core = self._core
         if not core.outbound:
             core.note("early_media ignored: an inbound call has no early media")
-        elif core.answered:
+            return False
+        if core.answered:
             core.note("early_media ignored: the call is already answered")
-        return core.outbound and not core.answered
+            return False
+        return True
 
     def _run(self, plan: StepPlan) -> CallbackFlow:
         core = self._core

@@ -54,12 +54,13 @@ class Timeline:
         return sorted(self._events, key=lambda event: event.start_ms)
 
     def playback(self, playback: Playback, stopped_ms: int, *, cut: str = "") -> None:
-        """Record the items of a playback that stopped at ``stopped_ms`` (those that were heard).
+        """Record the items of a playback that stopped at ``stopped_ms``: those that were heard,
+        and always the first one (an interruption at once shows as an empty, interrupted item).
 
         ``cut`` says why it stopped early (``interrupted``, ``call ended``); empty when it played out.
         """
-        for item, start, end in playback.spans():
-            if start < stopped_ms or end <= stopped_ms:
+        for index, (item, start, end) in enumerate(playback.spans()):
+            if start < stopped_ms or end <= stopped_ms or index == 0:
                 detail: dict[str, str | int | bool] = {"code": item.code, "action": playback.action}
                 if end > stopped_ms:
                     detail["interrupted"] = True

@@ -55,7 +55,9 @@ _COLOURS = {
 
 def render_html(run: RunResult, title: str = "vcall report") -> str:
     """The whole report as one HTML document."""
-    calls = "\n".join(_call_section(call, index, run.strict) for index, call in enumerate(run.calls))
+    calls = "\n".join(
+        _call_section(call, index, run.strict) for index, call in enumerate(run.calls)
+    )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
@@ -83,7 +85,11 @@ def _meta(run: RunResult) -> str:
 def _summary_table(run: RunResult) -> str:
     rows = []
     for index, call in enumerate(run.calls):
-        verdict = "<span class='fail'>FAILED</span>" if call.failed(run.strict) else "<span class='pass'>passed</span>"
+        verdict = (
+            "<span class='fail'>FAILED</span>"
+            if call.failed(run.strict)
+            else "<span class='pass'>passed</span>"
+        )
         rows.append(
             f"<tr><td><a href='#call-{index}'>{_e(call.scenario.name)}</a></td><td>{verdict}</td>"
             f"<td class='num'>{len(call.turns)}</td><td>{_e(call.end_reason or '?')}</td>"
@@ -92,7 +98,16 @@ def _summary_table(run: RunResult) -> str:
         )
     head = "".join(
         f"<th>{name}</th>"
-        for name in ("scenario", "result", "turns", "ended by", "errors", "warnings", "call time", "max latency")
+        for name in (
+            "scenario",
+            "result",
+            "turns",
+            "ended by",
+            "errors",
+            "warnings",
+            "call time",
+            "max latency",
+        )
     )
     return f"<table class='summary'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
@@ -107,7 +122,10 @@ def _legend() -> str:
         ("keys", "keys"),
         ("failed", "callback with errors"),
     ]
-    spans = "".join(f"<span><i class='sw' style='background:{_COLOURS[key]}'></i>{label}</span>" for key, label in items)
+    spans = "".join(
+        f"<span><i class='sw' style='background:{_COLOURS[key]}'></i>{label}</span>"
+        for key, label in items
+    )
     return f"<div class='legend'>{spans}</div>"
 
 
@@ -127,7 +145,11 @@ def _call_section(call: CallResult, index: int, strict: bool) -> str:
 def _turn_block(turn: Turn) -> str:
     callback, exchange = turn.callback, turn.exchange
     content = json.dumps(dict(callback.content), ensure_ascii=False)
-    answer = exchange.body_text if exchange.error is None else f"no answer: {exchange.error} {exchange.error_detail}"
+    answer = (
+        exchange.body_text
+        if exchange.error is None
+        else f"no answer: {exchange.error} {exchange.error_detail}"
+    )
     return (
         f"<div class='turn{' failed' if turn.failed else ''}'><span class='t'>{_clock(callback.at_ms)}</span> "
         f"<span class='kind'>→ {_e(callback.kind.value)}</span> {_e(_said(turn))}"
@@ -193,7 +215,9 @@ def _lane_labels() -> str:
 
 
 def _axis(span: int, scale: float) -> str:
-    step = next(s for s in (1000, 2000, 5000, 10000, 30000, 60000, 120000, 300000) if span / s <= 12)
+    step = next(
+        s for s in (1000, 2000, 5000, 10000, 30000, 60000, 120000, 300000) if span / s <= 12
+    )
     ticks = []
     for ms in range(0, span + 1, step):
         x = _x(ms, scale)
@@ -231,7 +255,11 @@ def _bar(event: object, kind: str, scale: float) -> str:
         colour = _COLOURS["interrupted"]
     lane = LANES["bot"] if kind == "playback" else LANES["caller"]
     x, width = _x(start, scale), max((end - start) * scale, 2)
-    text = label if width > 7 * len(label) else label[: max(int(width / 7) - 1, 0)] + ("…" if width > 14 else "")
+    text = (
+        label
+        if width > 7 * len(label)
+        else label[: max(int(width / 7) - 1, 0)] + ("…" if width > 14 else "")
+    )
     return (
         f"<g><title>{_e(kind)}: {_e(label)} ({_clock(start)}–{_clock(end)})</title>"
         f"<rect x='{x:.1f}' y='{lane - 9}' width='{width:.1f}' height='18' rx='3' fill='{colour}' opacity='.85'/>"

@@ -36,7 +36,10 @@ def call_to_dict(call: CallResult, strict: bool = False) -> dict[str, Any]:
         "duration_ms": call.duration_ms,
         "wall_ms": round(call.wall_ms, 3),
         "call_findings": [finding.to_dict() for finding in call.call_findings],
-        "notes": [{"at_ms": note.at_ms, "step": note.step_index, "message": note.message} for note in call.notes],
+        "notes": [
+            {"at_ms": note.at_ms, "step": note.step_index, "message": note.message}
+            for note in call.notes
+        ],
         "turns": [turn_to_dict(turn) for turn in call.turns],
     }
 
@@ -52,7 +55,11 @@ def turn_to_dict(turn: Turn) -> dict[str, Any]:
             "timestamp": callback.timestamp_ms,
             "content": dict(callback.content),
         },
-        "request": {"method": exchange.method, "url": exchange.url, "placement": exchange.placement},
+        "request": {
+            "method": exchange.method,
+            "url": exchange.url,
+            "placement": exchange.placement,
+        },
         "response": {
             "status": exchange.status,
             "body": exchange.body_text if exchange.error is None or exchange.body else None,

@@ -15,7 +15,9 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def run_to_junit(run: RunResult) -> ET.Element:
-    suites = ET.Element("testsuites", name="vcall", tests=str(len(run.calls)), failures=str(run.failed))
+    suites = ET.Element(
+        "testsuites", name="vcall", tests=str(len(run.calls)), failures=str(run.failed)
+    )
     suite = ET.SubElement(
         suites,
         "testsuite",
@@ -61,9 +63,13 @@ def _properties(case: ET.Element, call: CallResult) -> None:
 
 
 def _failures(call: CallResult, strict: bool) -> list[ET.Element]:
-    elements = [_turn_failure(turn, strict) for turn in call.turns if _counts(turn.findings, strict)]
+    elements = [
+        _turn_failure(turn, strict) for turn in call.turns if _counts(turn.findings, strict)
+    ]
     if _counts(call.call_findings, strict):
-        failure = ET.Element("failure", message=_xml_safe(_summary(call.call_findings, strict)), type="call")
+        failure = ET.Element(
+            "failure", message=_xml_safe(_summary(call.call_findings, strict)), type="call"
+        )
         failure.text = _xml_safe("\n".join(_finding_line(f) for f in call.call_findings))
         elements.append(failure)
     return elements
@@ -96,7 +102,9 @@ def _xml_safe(text: str) -> str:
 
 def _summary(findings: tuple[Finding, ...], strict: bool) -> str:
     shown = [f for f in findings if strict or f.is_error]
-    return "; ".join(f"[{f.rule}] {f.message}" for f in shown[:3]) + (" …" if len(shown) > 3 else "")
+    return "; ".join(f"[{f.rule}] {f.message}" for f in shown[:3]) + (
+        " …" if len(shown) > 3 else ""
+    )
 
 
 def _finding_line(finding: Finding) -> str:

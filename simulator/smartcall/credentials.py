@@ -2,8 +2,9 @@
 
 Order, as the official CLI and SDKs look: explicit values (command-line flags), then the
 environment (``ALIBABA_CLOUD_ACCESS_KEY_ID`` / ``_SECRET`` / ``ALIBABA_CLOUD_SECURITY_TOKEN``),
-then a profile of ``~/.aliyun/config.json``. An explicitly requested profile is a flag too: it
-wins over the environment. The secret and the STS token never appear in a repr or message.
+then a profile of ``~/.aliyun/config.json``. Which profile is used in that third place is chosen
+by ``--profile``, else ``ALIBABA_CLOUD_PROFILE``, else the file's ``current``: a named profile
+never beats the environment. The secret and the STS token never appear in a repr or message.
 """
 
 from __future__ import annotations
@@ -71,14 +72,12 @@ def resolve_credentials(
     path = config_path or default_config_path(environ)
     if access_key_id or access_key_secret or security_token:
         return _from_flags(access_key_id, access_key_secret, security_token)
-    if profile:
-        return _from_profile_file(path, profile, explicit=True)
     from_env = _from_environment(environ)
     if from_env is not None:
         return from_env
-    chosen = environ.get(spec.ENV_PROFILE) or None
+    chosen = profile or environ.get(spec.ENV_PROFILE) or None
     if chosen is not None or path.exists():
-        return _from_profile_file(path, chosen, explicit=chosen is not None)
+        return _from_profile_file(path, chosen)
     raise CredentialsError(_nothing_found_message(path))
 
 
@@ -127,7 +126,7 @@ def _from_environment(environ: Mapping[str, str]) -> Credentials | None:
     return Credentials(key_id, secret, token, SOURCE_ENVIRONMENT)
 
 
-def _from_profile_file(path: Path, name: str | None, *, explicit: bool) -> Credentials:
+def _from_profile_file(path: Path, name: str | None) -> Credentials:
     if not path.exists():
         raise CredentialsError(
             f"profile {name!r} was asked for but {_display(path)} does not exist"

@@ -6,9 +6,9 @@ SmartCall parameter set. ``RULES`` documents every rule id either can report.
 
 from __future__ import annotations
 
+from vcall.simulator.validation.validator import ValidationResult, validate_response  # isort: skip
 from vcall.simulator.validation.registry import RULES, RuleInfo, rules_markdown
 from vcall.simulator.validation.smartcall_params import check_smartcall_params
-from vcall.simulator.validation.validator import ValidationResult, validate_response
 
 __all__ = [
     "RULES",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from vcall.simulator.findings import Finding
 from vcall.simulator.spec import RESPONSE_FIELDS, ResultValue, Stage
 from vcall.simulator.validation.body import ParsedBody, parse_body
 from vcall.simulator.validation.common import tts_params
+from vcall.simulator.validation.registry import RuleSet
 from vcall.simulator.validation.values import Typed, coerce
 
 _EMPTY: Mapping[str, object] = MappingProxyType({})
@@ -32,6 +34,15 @@ class ResponseContext:
     """The readable ``typed`` values in their declared types."""
     tts_params: dict[str, object] | None = None
     tts_params_problem: str = ""
+    shared: dict[str, list[Finding]] = field(default_factory=dict)
+    """Findings computed once for several rules (see :meth:`once`)."""
+
+    def once(self, key: str, compute: Callable[[], Iterable[Finding]]) -> list[Finding]:
+        """``compute()`` on first use, the same list afterwards (rules that share one pass)."""
+        found = self.shared.get(key)
+        if found is None:
+            found = self.shared[key] = list(compute())
+        return found
 
     @property
     def failed(self) -> bool:
@@ -105,3 +116,11 @@ def _read_tts_params(context: ResponseContext) -> None:
     if "action_code_param" in context.values:
         params = context.values["action_code_param"]
         context.tts_params, context.tts_params_problem = tts_params(params)
+
+
+BODY_RULES: RuleSet[ResponseContext] = RuleSet("body")
+"""Rules on the transport and the body bytes; they run on every response."""
+ENVELOPE_RULES: RuleSet[ResponseContext] = RuleSet("envelope")
+"""Rules on the envelope; they run when the body is a JSON object."""
+DATA_RULES: RuleSet[ResponseContext] = RuleSet("data")
+"""Rules on ``data``; they run when ``data`` is an object."""

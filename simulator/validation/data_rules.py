@@ -17,11 +17,10 @@ from vcall.simulator.spec import (
     Stage,
 )
 from vcall.simulator.validation.common import NUMBER_IMPLAUSIBLE
-from vcall.simulator.validation.context import ResponseContext
-from vcall.simulator.validation.registry import RuleInfo, RuleSet
+from vcall.simulator.validation.context import DATA_RULES, ResponseContext
+from vcall.simulator.validation.registry import RuleInfo
 from vcall.simulator.validation.values import safe_text, shown, suggestion
 
-DATA_RULES: RuleSet[ResponseContext] = RuleSet("data")
 _PLAYBACK_ACTIONS = frozenset({"break", "continue"})
 
 

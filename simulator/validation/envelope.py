@@ -17,12 +17,10 @@ from vcall.simulator.spec import (
     ResultValue,
 )
 from vcall.simulator.validation.common import UNKNOWN_KEY
-from vcall.simulator.validation.context import ResponseContext
-from vcall.simulator.validation.registry import RuleInfo, RuleSet
+from vcall.simulator.validation.context import BODY_RULES, ENVELOPE_RULES, ResponseContext
+from vcall.simulator.validation.registry import RuleInfo
 from vcall.simulator.validation.values import describe, safe_text, shown, suggestion
 
-BODY_RULES: RuleSet[ResponseContext] = RuleSet("body")
-ENVELOPE_RULES: RuleSet[ResponseContext] = RuleSet("envelope")
 _ENVELOPE_KEYS = (*ENVELOPE_REQUIRED, *sorted(ENVELOPE_TOLERATED))
 _RESULTS = tuple(result.value for result in ResultValue)
 

@@ -41,8 +41,7 @@ from vcall.simulator.validation.common import (
     tts_value_problem,
     typed_finding,
 )
-from vcall.simulator.validation.context import ResponseContext
-from vcall.simulator.validation.data_rules import DATA_RULES
+from vcall.simulator.validation.context import DATA_RULES, ResponseContext
 from vcall.simulator.validation.registry import RuleInfo
 from vcall.simulator.validation.values import safe_text, shown, suggestion
 
@@ -137,11 +136,16 @@ def setting_ignored_after_first(context: ResponseContext, rule: RuleInfo) -> Ite
 _RANGED = tuple(spec for spec in RESPONSE_FIELDS.values() if spec.range is not None)
 
 
-def _range_rule(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def _range_findings(context: ResponseContext) -> Iterator[Finding]:
     for spec in _RANGED:
         value = context.integer(spec.name)
-        if value is not None and spec.range and range_problem(value, spec.range) is rule:
+        if value is not None and spec.range and range_problem(value, spec.range):
             yield range_finding(spec.name, _path(spec.name), value, spec.range, spec.seed)
+
+
+def _range_rule(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    found = context.once("ranges", lambda: _range_findings(context))
+    return (finding for finding in found if finding.rule == rule.id)
 
 
 DATA_RULES.rule(RANGE_FALLBACK)(_range_rule)
@@ -149,12 +153,17 @@ DATA_RULES.rule(VALUE_OUT_OF_RANGE)(_range_rule)
 DATA_RULES.rule(SESSION_TIMEOUT_TOO_LONG)(_range_rule)
 
 
+_CHOICES = tuple(
+    spec for spec in RESPONSE_FIELDS.values() if spec.choices and spec.name not in _OWN_CHOICE_RULES
+)
+
+
 @DATA_RULES.rule(VALUE_NOT_ALLOWED)
 def value_not_allowed(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
-    for name in context.typed:
-        spec, value = RESPONSE_FIELDS[name], context.text(name)
-        if spec.choices and name not in _OWN_CHOICE_RULES and value is not None:
-            found = choice_finding(name, _path(name), value, spec.choices, spec.seed)
+    for spec in _CHOICES:
+        value = context.text(spec.name)
+        if value is not None:
+            found = choice_finding(spec.name, _path(spec.name), value, spec.choices, spec.seed)
             if found:
                 yield found
 
@@ -215,14 +224,13 @@ def _tts_matching(context: ResponseContext) -> Iterator[Finding]:
     yield from tts_findings(code, "action_code", params, _path("action_code_param"), SEED_FOLLOWUP)
 
 
-@DATA_RULES.rule(TTS_VARIABLE_MISSING)
-def tts_variable_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
-    yield from (found for found in _tts_matching(context) if found.rule == rule.id)
+def _tts_rule(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    found = context.once("tts", lambda: _tts_matching(context))
+    return (finding for finding in found if finding.rule == rule.id)
 
 
-@DATA_RULES.rule(TTS_PARAM_UNUSED)
-def tts_param_unused(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
-    yield from (found for found in _tts_matching(context) if found.rule == rule.id)
+DATA_RULES.rule(TTS_VARIABLE_MISSING)(_tts_rule)
+DATA_RULES.rule(TTS_PARAM_UNUSED)(_tts_rule)
 
 
 @DATA_RULES.rule(FORBIDDEN_CHARACTER)

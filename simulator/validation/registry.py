@@ -64,6 +64,8 @@ def define(rule_id: str, severity: Severity, description: str, seed: str) -> Rul
 
 
 ContextT = TypeVar("ContextT")
+_RULE_SET_IDS: list[Callable[[], tuple[str, ...]]] = []
+"""Each rule set's ids, in the order the sets were created (the documentation order)."""
 CheckFunction = Callable[[ContextT, RuleInfo], Iterable[Finding]]
 
 INTERNAL_ERROR = define(
@@ -80,6 +82,10 @@ class RuleSet(Generic[ContextT]):
     def __init__(self, name: str) -> None:
         self.name = name
         self._rules: list[tuple[RuleInfo, CheckFunction[ContextT]]] = []
+        _RULE_SET_IDS.append(self.rule_ids_now)
+
+    def rule_ids_now(self) -> tuple[str, ...]:
+        return self.rule_ids
 
     def rule(self, info: RuleInfo) -> Callable[[CheckFunction[ContextT]], CheckFunction[ContextT]]:
         """Attach an already declared rule id to a check function."""
@@ -120,7 +126,8 @@ def safe_message(message: str, limit: int = 300) -> str:
 def rules_markdown() -> str:
     """The README table of every rule: id, severity, description, seed."""
     lines = ["| rule | severity | what it means | seed |", "| --- | --- | --- | --- |"]
-    for info in _RULES.values():
+    ordered = [rule_id for ids in _RULE_SET_IDS for rule_id in ids()]
+    for info in (_RULES[rule_id] for rule_id in dict.fromkeys([*ordered, *_RULES])):
         description = info.description.replace("|", "\\|")
         lines.append(f"| `{info.id}` | {info.severity.value} | {description} | `{info.seed}` |")
     return "\n".join(lines) + "\n"

@@ -8,13 +8,16 @@ from typing import Any
 
 from vcall.simulator.findings import Finding, has_errors
 from vcall.simulator.spec import Stage
-from vcall.simulator.validation.context import build_context
-from vcall.simulator.validation.data_rules import DATA_RULES
-from vcall.simulator.validation.envelope import BODY_RULES, ENVELOPE_RULES
+from vcall.simulator.validation.context import (
+    BODY_RULES,
+    DATA_RULES,
+    ENVELOPE_RULES,
+    build_context,
+)
 from vcall.simulator.validation.registry import INTERNAL_ERROR
 
-# field_rules registers its rules in DATA_RULES on import.
-from vcall.simulator.validation import field_rules  # noqa: F401  isort: skip
+# These modules register their rules in the rule sets on import.
+from vcall.simulator.validation import envelope, data_rules, field_rules  # noqa: F401  isort: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,7 +166,7 @@ def _closest(name: str, names: tuple[str, ...]) -> str | None:
 def suggestion(name: str, candidates: Iterable[str]) -> str:
     """``: did you mean X?`` or nothing."""
     match = did_you_mean(name, candidates)
-    return f": did you mean {match}?" if match else ""
+    return f": did you mean {safe_text(match)}?" if match else ""
 
 
 def forbidden_positions(text: str, exempt: frozenset[int] = frozenset()) -> list[tuple[str, int]]:

@@ -53,7 +53,22 @@ def test_a_bare_number_in_text_is_rejected(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "  ", "soon", "12 s", "1m 30s", "12sec", "1d", ".5s", "-1s", "-800ms", "+2s", "1,5s", "s", "ms12"],
+    [
+        "",
+        "  ",
+        "soon",
+        "12 s",
+        "1m 30s",
+        "12sec",
+        "1d",
+        ".5s",
+        "-1s",
+        "-800ms",
+        "+2s",
+        "1,5s",
+        "s",
+        "ms12",
+    ],
 )
 def test_garbage_and_negative_durations_are_rejected(text: str) -> None:
     with pytest.raises(DurationError, match="is not a duration"):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,7 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vcall.simulator import example_bot
+from vcall.simulator.delivery import Placement
+from vcall.simulator.engine import SimulationConfig, run_scenarios
 from vcall.simulator.example_bot import AGENT_NUMBER, create_app
+from vcall.simulator.fixture_loader import load_scenario
+from vcall.simulator.results import CallResult
+from vcall.simulator.scenario import EndReason
 from vcall.simulator.spec import (
     ACTIONS,
     FORBIDDEN_CHARACTERS,
@@ -22,6 +29,8 @@ from vcall.simulator.spec import (
     ValueType,
     stage_of,
 )
+from vcall.simulator.targets import EXAMPLE_BOT, resolve_target
+from vcall.simulator.validation import validate_response
 
 CALL_ID = "100001616500^100001871490"
 TIMESTAMP = "1763700000000"
@@ -319,10 +328,9 @@ def test_every_answer_follows_the_spec(case: tuple[str, dict[str, Any]]) -> None
 def test_every_answer_passes_vcall_validation_without_warnings(
     case: tuple[str, dict[str, Any]],
 ) -> None:
-    validation = pytest.importorskip("vcall.simulator.validation")
     kind, content = case
     response = send(callback(kind, content))
-    result = validation.validate_response(
+    result = validate_response(
         response.content,
         stage_of(CallbackKind(kind)),
         status=response.status_code,
@@ -330,7 +338,7 @@ def test_every_answer_passes_vcall_validation_without_warnings(
         call_id=CALL_ID,
         request_content=content,
     )
-    assert list(result.findings) == []
+    assert [finding.message for finding in result.findings] == []
 
 
 # --- bad requests ------------------------------------------------------------------------------
@@ -382,3 +390,60 @@ def test_the_lifespan_protocol_is_acknowledged() -> None:
 def test_create_app_returns_a_new_app_each_time() -> None:
     assert create_app() is not create_app()
     assert callable(example_bot.app)
+
+
+# --- the shipped fixtures, replayed against the bot --------------------------------------------
+
+FIXTURES = sorted(
+    Path(str(resources.files("vcall.fixtures"))).glob("*.yaml"), key=lambda path: path.name
+)
+
+
+def replay(path: Path, placement: Placement = Placement.FORM) -> CallResult:
+    scenario = load_scenario(path)
+    config = SimulationConfig(placement=placement, seed=7, strict=True)
+    run = asyncio.run(run_scenarios([scenario], resolve_target(EXAMPLE_BOT), config))
+    return run.calls[0]
+
+
+def test_at_least_ten_fixtures_ship_each_with_a_header_and_an_ending() -> None:
+    assert len(FIXTURES) >= 10
+    for path in FIXTURES:
+        assert path.read_text(encoding="utf-8").startswith("# Demonstrates"), path.name
+        assert load_scenario(path).end is not None, path.name
+
+
+@pytest.mark.parametrize("placement", list(Placement))
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda path: path.stem)
+def test_every_shipped_fixture_passes_against_the_example_bot(
+    path: Path, placement: Placement
+) -> None:
+    call = replay(path, placement)
+    assert [finding.message for finding in call.findings] == []
+    assert not call.failed(strict=True)
+
+
+def test_the_barge_in_fixture_produces_timebreaks_answered_by_break() -> None:
+    call = replay(next(path for path in FIXTURES if path.stem == "barge_in_timebreak"))
+    exchanges = [(turn.callback.kind.value, turn.action) for turn in call.turns]
+    assert exchanges == [
+        ("callin", "answer"),
+        ("timebreak", "break"),
+        ("normal", "play"),
+        ("timebreak", "break"),
+        ("normal", "transfer"),
+    ]
+
+
+def test_speech_over_the_non_breakable_notice_gives_no_timebreak() -> None:
+    call = replay(next(path for path in FIXTURES if path.stem == "non_breakable_notice"))
+    kinds = {turn.callback.kind for turn in call.turns}
+    assert CallbackKind.TIMEBREAK not in kinds
+    over_notice = [t.callback.content for t in call.turns if t.step_index in (2, 3)]
+    assert [content["is_playing"] for content in over_notice] == ["true", "true"]
+
+
+def test_the_session_timeout_fixture_ends_at_the_bots_session_timeout() -> None:
+    call = replay(next(path for path in FIXTURES if path.stem == "session_timeout_long_talker"))
+    assert call.end_reason is EndReason.SESSION_TIMEOUT
+    assert call.duration_ms == 300 * 1000

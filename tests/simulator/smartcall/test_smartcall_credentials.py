@@ -123,11 +123,35 @@ def test_profile_named_by_environment(home: Path) -> None:
     assert creds.source == "profile ops in ~/.aliyun/config.json"
 
 
-def test_explicit_profile_wins_over_environment(home: Path) -> None:
+def test_explicit_profile_does_not_beat_the_environment(home: Path) -> None:
     write_config(home, PROFILES)
-    environ = {**ENVIRONMENT, ENV_PROFILE: "default", "HOME": str(home)}
+    environ = {**ENVIRONMENT, "HOME": str(home)}
+    creds = resolve_credentials(profile="ops", environ=environ)
+    assert (creds.access_key_id, creds.source) == ("LTAIenvironment3", "environment")
+
+
+def test_explicit_profile_wins_over_profile_named_by_environment(home: Path) -> None:
+    write_config(home, PROFILES)
+    environ = {ENV_PROFILE: "default", "HOME": str(home)}
     creds = resolve_credentials(profile="ops", environ=environ)
     assert creds.access_key_id == "STS.opsid00002"
+
+
+def test_explicit_profile_wins_over_current_profile(home: Path) -> None:
+    write_config(home, PROFILES)
+    creds = resolve_credentials(profile="ops", environ={"HOME": str(home)})
+    assert creds.source == "profile ops in ~/.aliyun/config.json"
+
+
+def test_flags_win_over_explicit_profile(home: Path) -> None:
+    write_config(home, PROFILES)
+    creds = resolve_credentials(
+        access_key_id="LTAIflag",
+        access_key_secret="flag-secret",
+        profile="ops",
+        environ={"HOME": str(home)},
+    )
+    assert creds.source == "flags"
 
 
 def test_explicit_config_path(tmp_path: Path, home: Path) -> None:

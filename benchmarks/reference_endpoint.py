@@ -1,0 +1,44 @@
+"""A minimal reference endpoint for the load benchmarks: starlette on uvicorn, one worker.
+
+It answers every callback with a valid response (callin -> answer, goodbye words -> hangup,
+everything else -> play), reading the four parameters from the form body or the query string.
+Run: ``python benchmarks/reference_endpoint.py PORT``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+
+def _answer(params: dict[str, str]) -> dict[str, object]:
+    kind = params.get("content_type", "")
+    data: dict[str, object] = {"call_id": params.get("call_id", ""), "action_code_break": True}
+    if kind == "callin":
+        data.update(action="answer", action_code="welcome.wav", mute_time=5000, pause_time=800)
+    elif "再见" in params.get("content", ""):
+        data.update(action="hangup", action_code="goodbye.wav")
+    else:
+        data.update(action="play", action_code="reply.wav")
+    return {"result": "success", "msg": "成功", "data": data}
+
+
+async def callback(request: Request) -> Response:
+    body = (await request.body()).decode()
+    params = dict(parse_qsl(body)) if body else dict(request.query_params)
+    payload = json.dumps(_answer(params), ensure_ascii=False).encode()
+    return Response(payload, media_type="application/json")
+
+
+app = Starlette(routes=[Route("/callback", callback, methods=["POST"])])
+
+if __name__ == "__main__":
+    import uvicorn
+
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)

@@ -1,0 +1,169 @@
+"""``vcall emulator``: a local SmartCall API that plays every accepted call against your bot."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from vcall.cli.errors import handled_errors
+from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.smartcall import EmulatorPrinter
+from vcall.cli.render.transcript import TranscriptPrinter, summary_line, summary_table
+from vcall.simulator import spec
+from vcall.simulator.delivery import Placement
+from vcall.simulator.durations import parse_duration
+from vcall.simulator.emulator import EmulatorConfig, SmartCallEmulator
+from vcall.simulator.emulator.serve import base_url, bind_socket, serve
+from vcall.simulator.engine import SimulationConfig
+from vcall.simulator.fixture_loader import load_scenario
+from vcall.simulator.results import RunResult
+from vcall.simulator.smartcall.credentials import (
+    Credentials,
+    mask_access_key_id,
+    resolve_credentials,
+)
+from vcall.simulator.targets import resolve_target
+
+DEFAULT_PORT = 8081
+
+EPILOG = """\
+[bold]Examples[/]
+
+  vcall emulator --callback-url http://127.0.0.1:8080/callback
+  vcall emulator --callback-url vcall.simulator.example_bot:app --port 0
+  vcall emulator --callback-url myapp.main:app --fixture callee.yaml --max-calls 1 --report-json run.json
+
+Then place calls on it: vcall smartcall --endpoint http://127.0.0.1:8081 ... (or the official SDK
+with protocol http and endpoint 127.0.0.1:8081). The AccessKey it accepts is found like vcall
+smartcall's: --access-key-id/--access-key-secret, then the environment, then ~/.aliyun/config.json.
+
+[bold]Exit codes[/]: 0 every call passed · 1 a call had errors (--max-calls) · 2 usage or
+credentials · 130 stopped with Ctrl-C
+"""
+
+
+def emulator_command(
+    callback_url: Annotated[
+        str,
+        typer.Option(
+            "--callback-url", help="Your bot: http(s)://... or an in-process app as module:attr."
+        ),
+    ],
+    fixture: Annotated[
+        Path | None,
+        typer.Option(
+            "--fixture", help="Callee steps from this fixture (its smartcall is ignored)."
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="0: a free port.")] = (
+        DEFAULT_PORT
+    ),
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    access_key_id: Annotated[str | None, typer.Option("--access-key-id")] = None,
+    access_key_secret: Annotated[str | None, typer.Option("--access-key-secret")] = None,
+    security_token: Annotated[str | None, typer.Option("--security-token")] = None,
+    profile: Annotated[str | None, typer.Option("--profile")] = None,
+    qps: Annotated[
+        int, typer.Option("--qps", min=1, help="Requests per second before Throttling.")
+    ] = spec.SMARTCALL_QPS_LIMIT,
+    max_calls: Annotated[
+        int | None, typer.Option("--max-calls", min=1, help="Exit after this many calls.")
+    ] = None,
+    report_json: Annotated[
+        Path | None, typer.Option("--report-json", help="JSON report, rewritten after each call.")
+    ] = None,
+    params: Annotated[
+        Placement, typer.Option("--params", help="Callback parameters in the form body or query.")
+    ] = Placement.FORM,
+    timeout: Annotated[str, typer.Option("--timeout", help="Per callback.")] = "10s",
+    realtime: Annotated[
+        bool, typer.Option("--realtime", help="Pace calls on the wall clock.")
+    ] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for CallIds.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show model notes.")] = False,
+) -> None:
+    """Run a local SmartCall API: verify each request as the platform does, then play the call."""
+    console = Console(highlight=False, soft_wrap=True)
+    emulator: SmartCallEmulator | None = None
+
+    def summary() -> None:
+        if emulator is not None:
+            _print_summary(console, emulator.calls.run_result())
+
+    with handled_errors(on_interrupt=summary):
+        credentials = resolve_credentials(
+            access_key_id=access_key_id,
+            access_key_secret=access_key_secret,
+            security_token=security_token,
+            profile=profile,
+        )
+        config = EmulatorConfig(
+            credentials=(credentials,),
+            target=resolve_target(callback_url),
+            fixture=load_scenario(fixture) if fixture else None,
+            qps=qps,
+            simulation=SimulationConfig(
+                placement=params,
+                timeout_s=parse_duration(timeout, what="--timeout") / 1000,
+                realtime=realtime,
+                seed=seed,
+            ),
+            report_json=report_json,
+            seed=seed,
+        )
+        transcript = TranscriptPrinter(console, live=realtime, verbose=verbose)
+        emulator = SmartCallEmulator(config, sink=EmulatorPrinter(console, transcript))
+        emulator.calls.write_report()
+        sock = bind_socket(host, port)
+        _print_banner(console, base_url(sock), config, credentials, callback_url, fixture)
+        until = emulator.calls.wait_finished(max_calls) if max_calls else None
+        asyncio.run(serve(emulator, sock, until=until))
+        run = emulator.calls.run_result()
+        _print_summary(console, run)
+    raise typer.Exit(ExitCode.FAILED if run.failed else ExitCode.OK)
+
+
+def _print_banner(
+    console: Console,
+    url: str,
+    config: EmulatorConfig,
+    credentials: Credentials,
+    callback_url: str,
+    fixture: Path | None,
+) -> None:
+    callee = f"steps of {fixture}" if fixture else "the default polite callee"
+    where = " (in-process)" if config.target.in_process else ""
+    console.print(f"[bold]SmartCall emulator[/] listening on [bold]{escape(url)}[/]")
+    console.print(
+        f"  verifies V1 and V3 signatures of AccessKey {escape(repr_key(credentials))} "
+        f"· QPS limit {config.qps}/s"
+    )
+    console.print(f"  callbacks go to {escape(callback_url)}{where} · callee: {escape(callee)}")
+    console.print(
+        f"  try: vcall smartcall --endpoint {escape(url)} --called-number 13800138000 "
+        "--called-show-number 057126880000 --voice-code welcome.wav"
+    )
+    console.print("[dim]Ctrl-C stops it[/]\n")
+
+
+def repr_key(credentials: Credentials) -> str:
+    return f"{mask_access_key_id(credentials.access_key_id)} (from {credentials.source})"
+
+
+def _print_summary(console: Console, run: RunResult) -> None:
+    if not run.calls:
+        console.print("no calls were played")
+        return
+    table = summary_table(run)
+    table.title = "vcall emulator"
+    console.print(table)
+    console.print(summary_line(run))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("emulator", epilog=EPILOG)(emulator_command)

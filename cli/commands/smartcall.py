@@ -1,0 +1,417 @@
+"""``vcall smartcall``: place a SmartCall call (or a CSV batch of them), signed like the official SDK.
+
+Every SmartCall parameter is a flag generated from ``spec.SMARTCALL_PARAMS`` (``--called-number``,
+``--voice-code-param``, ...); ``--params FILE`` (JSON or YAML) gives them from a file, flags
+override. Parameters are checked before anything is sent: errors stop (exit 1), warnings print.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.progress import Progress
+
+from vcall.cli.errors import handled_errors
+from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.smartcall import (
+    batch_summary_dict,
+    batch_summary_line,
+    mask_secrets,
+    masked,
+    print_findings_lines,
+    print_result,
+    request_to_dict,
+    result_to_dict,
+)
+from vcall.simulator import spec
+from vcall.simulator.errors import InputNotFoundError, UsageError
+from vcall.simulator.findings import Finding, has_errors
+from vcall.simulator.smartcall.batch import (
+    DEFAULT_QPS,
+    BatchSummary,
+    load_previous_results,
+    read_input,
+    run_batch,
+)
+from vcall.simulator.smartcall.client import (
+    DEFAULT_ENDPOINT,
+    SignatureKind,
+    SmartCallClient,
+    SmartCallResult,
+    describe_request_masked,
+)
+from vcall.simulator.smartcall.credentials import Credentials, resolve_credentials
+from vcall.simulator.validation import check_smartcall_params
+
+PARAMS_PANEL = "SmartCall parameters"
+_PARAM_PREFIX = "param_"
+_INTEGER_TYPES = (spec.ValueType.INTEGER,)
+_BOOLEAN_TYPES = (spec.ValueType.BOOLEAN,)
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class Signature(StrEnum):
+    V3 = "v3"
+    V1 = "v1"
+
+
+EPILOG = """\
+[bold]Examples[/]
+
+  vcall smartcall --called-number 13800138000 --called-show-number 057126880000 \\
+      --voice-code '$name$,survey_opening.wav' --voice-code-param '{"name":"张先生"}'
+  vcall smartcall --params call.yaml --mute-time 5000 --dry-run
+  vcall smartcall --endpoint http://127.0.0.1:8081 --params call.yaml   [dim](vcall emulator)[/]
+  vcall smartcall --batch calls.csv --qps 10 --voice-code survey_opening.wav
+
+Credentials, first found: --access-key-id/--access-key-secret/--security-token, then
+ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/ALIBABA_CLOUD_SECURITY_TOKEN, then ~/.aliyun/config.json
+(profile --profile, else ALIBABA_CLOUD_PROFILE, else its current one).
+
+[bold]Exit codes[/]: 0 placed · 1 parameter errors (nothing sent) · 2 usage or credentials ·
+3 endpoint unreachable · 4 the API answered with an error code
+"""
+
+
+# --- the options -------------------------------------------------------------------------------
+
+
+def _options(
+    params_file: Annotated[
+        Path | None,
+        typer.Option("--params", help="JSON or YAML file of SmartCall parameters; flags override."),
+    ] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option("--batch", help="CSV, one call per row (columns: parameter names)."),
+    ] = None,
+    result: Annotated[
+        Path | None,
+        typer.Option("--result", help="Batch result CSV (default: FILE.result.csv); resumable."),
+    ] = None,
+    qps: Annotated[
+        float,
+        typer.Option(
+            "--qps", min=0.001, max=spec.SMARTCALL_QPS_LIMIT, help="Batch: calls per second."
+        ),
+    ] = DEFAULT_QPS,
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="API host or URL, e.g. http://127.0.0.1:8081.")
+    ] = DEFAULT_ENDPOINT,
+    signature: Annotated[
+        Signature, typer.Option("--signature", help="v3 (ACS3-HMAC-SHA256) or v1 (HMAC-SHA1).")
+    ] = Signature.V3,
+    access_key_id: Annotated[str | None, typer.Option("--access-key-id")] = None,
+    access_key_secret: Annotated[str | None, typer.Option("--access-key-secret")] = None,
+    security_token: Annotated[
+        str | None, typer.Option("--security-token", help="STS token.")
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="Profile of ~/.aliyun/config.json.")
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print the signed request (secrets masked); send nothing."),
+    ] = False,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", case_sensitive=False, help="text or json.")
+    ] = OutputFormat.TEXT,
+) -> None:
+    """The command's own options (SmartCall parameters are added from the spec)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SmartCallOptions:
+    params_file: Path | None
+    batch: Path | None
+    result: Path | None
+    qps: float
+    endpoint: str
+    signature: Signature
+    access_key_id: str | None
+    access_key_secret: str | None
+    security_token: str | None
+    profile: str | None
+    dry_run: bool
+    output_format: OutputFormat
+
+
+def param_option_name(param: spec.SmartCallParam) -> str:
+    """The Python name of a parameter's option (``param_CalledNumber``)."""
+    return _PARAM_PREFIX + param.name
+
+
+def param_help(param: spec.SmartCallParam) -> str:
+    """``MuteTime: silence before a mute callback (1000–20000 ms, default 10000)``."""
+    details = []
+    if param.range is not None:
+        details.append(f"{param.range.describe()} {param.unit}".strip())
+    elif param.unit:
+        details.append(param.unit)
+    if param.default is not None:
+        details.append(f"default {param.default}")
+    if param.required:
+        details.append("required")
+    shown = f" ({', '.join(details)})" if details else ""
+    return f"{param.name}: {param.description}{shown}"
+
+
+def _param_parameter(param: spec.SmartCallParam) -> inspect.Parameter:
+    if param.type in _BOOLEAN_TYPES:
+        kind: Any = bool | None
+        decls = (f"{param.flag}/--no-{param.flag.removeprefix('--')}",)
+    else:
+        kind = int | None if param.type in _INTEGER_TYPES else str | None
+        decls = (param.flag,)
+    option = typer.Option(*decls, help=param_help(param), rich_help_panel=PARAMS_PANEL)
+    return inspect.Parameter(
+        param_option_name(param),
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[kind, option],
+    )
+
+
+def command_signature() -> inspect.Signature:
+    own = inspect.signature(_options, eval_str=True).parameters.values()
+    own_params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
+    generated = [_param_parameter(p) for p in spec.SMARTCALL_PARAMS.values()]
+    return inspect.Signature([*own_params, *generated])
+
+
+# --- parameters --------------------------------------------------------------------------------
+
+
+def load_params_file(path: Path) -> dict[str, object]:
+    """A JSON or YAML mapping of SmartCall parameter names to values."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputNotFoundError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputNotFoundError(f"{path}: cannot read ({error})") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "invalid YAML/JSON"
+        raise UsageError(f"{path}{where}: {problem}") from None
+    if document is None:
+        return {}
+    if not isinstance(document, dict):
+        raise UsageError(f"{path}: expected a mapping of SmartCall parameter names to values")
+    return {str(name): value for name, value in document.items()}
+
+
+def gather_params(file_params: Mapping[str, object], flags: Mapping[str, object]) -> dict[str, Any]:
+    """The file's parameters, overridden by the flags given (``None``: not given)."""
+    merged = dict(file_params)
+    merged.update({name: value for name, value in flags.items() if value is not None})
+    return merged
+
+
+def flag_values(values: Mapping[str, Any]) -> dict[str, object]:
+    return {p.name: values.get(param_option_name(p)) for p in spec.SMARTCALL_PARAMS.values()}
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def build_client(
+    credentials: Credentials, endpoint: str, signature: SignatureKind
+) -> SmartCallClient:
+    """The client the command uses (tests replace this to inject a transport and a clock)."""
+    return SmartCallClient(credentials, endpoint=endpoint, signature=signature)
+
+
+def smartcall_command(**values: Any) -> None:
+    """Place a SmartCall call (or a batch) on the API, signed like the official SDK."""
+    own = set(inspect.signature(_options).parameters)
+    options = SmartCallOptions(**{k: v for k, v in values.items() if k in own})
+    console = Console(highlight=False, soft_wrap=True)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    with handled_errors():
+        file_params = load_params_file(options.params_file) if options.params_file else {}
+        params = gather_params(file_params, flag_values(values))
+        if options.batch is not None:
+            code = _run_batch(options, params, console, errors)
+        else:
+            code = _place_one(options, params, console, errors)
+    raise typer.Exit(code)
+
+
+def _credentials(options: SmartCallOptions) -> Credentials:
+    return resolve_credentials(
+        access_key_id=options.access_key_id,
+        access_key_secret=options.access_key_secret,
+        security_token=options.security_token,
+        profile=options.profile,
+    )
+
+
+def _checked(params: Mapping[str, object], errors: Console, where: str = "") -> bool:
+    """Print the findings; ``False`` when there are errors."""
+    findings = check_smartcall_params(params)
+    print_findings_lines(errors, findings, indent=where)
+    return not has_errors(findings)
+
+
+def _place_one(
+    options: SmartCallOptions, params: dict[str, Any], console: Console, errors: Console
+) -> ExitCode:
+    if not _checked(params, errors):
+        errors.print("[red]parameter errors: nothing was sent[/]")
+        return ExitCode.FAILED
+    credentials = _credentials(options)
+    with build_client(credentials, options.endpoint, options.signature.value) as client:
+        if options.dry_run:
+            _print_dry_run(console, client, params, credentials, options.output_format)
+            return ExitCode.OK
+        result = client.place_call(params)
+    _print_result(console, errors, result, credentials, options.output_format)
+    return ExitCode.OK if result.ok else ExitCode.API_ERROR
+
+
+def _print_dry_run(
+    console: Console,
+    client: SmartCallClient,
+    params: Mapping[str, object],
+    credentials: Credentials,
+    output_format: OutputFormat,
+) -> None:
+    request = client.prepare(params)
+    if output_format is OutputFormat.JSON:
+        data = masked(request_to_dict(request), credentials)
+        console.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    console.print("[dim]dry run: this request would be sent (secrets masked)[/]")
+    console.out(describe_request_masked(request, credentials), highlight=False)
+
+
+def _print_result(
+    console: Console,
+    errors: Console,
+    result: SmartCallResult,
+    credentials: Credentials,
+    output_format: OutputFormat,
+) -> None:
+    safe = masked_result(result, credentials)
+    if output_format is OutputFormat.JSON:
+        console.print_json(json.dumps(result_to_dict(safe), ensure_ascii=False))
+        return
+    print_result(console, errors, safe)
+
+
+def masked_result(result: SmartCallResult, credentials: Credentials) -> SmartCallResult:
+    """The API may echo what it was sent (a string to sign): never show a secret from it."""
+    return dataclasses.replace(result, message=mask_secrets(result.message, credentials))
+
+
+# --- batch -------------------------------------------------------------------------------------
+
+
+class _WithDefaults:
+    """Places each row's call with the flag/file parameters as defaults under the row's cells;
+    messages are masked before they reach the result CSV."""
+
+    def __init__(self, client: SmartCallClient, defaults: Mapping[str, object]) -> None:
+        self.client = client
+        self.defaults = dict(defaults)
+
+    def place_call(self, params: Mapping[str, object]) -> SmartCallResult:
+        result = self.client.place_call({**self.defaults, **params})
+        return masked_result(result, self.client.credentials)
+
+
+def default_result_path(rows_csv: Path) -> Path:
+    return rows_csv.with_name(f"{rows_csv.stem}.result.csv")
+
+
+def _run_batch(
+    options: SmartCallOptions, defaults: dict[str, Any], console: Console, errors: Console
+) -> ExitCode:
+    assert options.batch is not None
+    rows_csv = options.batch
+    result_csv = options.result or default_result_path(rows_csv)
+    table = read_input(rows_csv)
+    if not _rows_checked(table.rows, defaults, errors):
+        errors.print(f"[red]{rows_csv}: parameter errors: nothing was sent[/]")
+        return ExitCode.FAILED
+    if options.dry_run:
+        console.print(f"dry run: {len(table.rows)} row(s) checked, nothing sent")
+        return ExitCode.OK
+    credentials = _credentials(options)
+    already = sum(
+        1 for r in load_previous_results(result_csv, table).values() if r.get("Code") == "OK"
+    )
+    with build_client(credentials, options.endpoint, options.signature.value) as client:
+        summary = _batch_with_progress(
+            rows_csv,
+            result_csv,
+            _WithDefaults(client, defaults),
+            options.qps,
+            console,
+            len(table.rows) - already,
+        )
+    _print_batch(console, summary, options.output_format)
+    return ExitCode.API_ERROR if summary.failed else ExitCode.OK
+
+
+def _rows_checked(
+    rows: tuple[dict[str, str], ...], defaults: Mapping[str, object], errors: Console
+) -> bool:
+    ok = True
+    for number, row in enumerate(rows, start=1):
+        params = {**defaults, **{k: v for k, v in row.items() if v != ""}}
+        findings: tuple[Finding, ...] = check_smartcall_params(params)
+        if findings:
+            errors.print(f"row {number}:")
+            print_findings_lines(errors, findings, indent="  ")
+        ok = ok and not has_errors(findings)
+    return ok
+
+
+def _batch_with_progress(
+    rows_csv: Path,
+    result_csv: Path,
+    placer: _WithDefaults,
+    qps: float,
+    console: Console,
+    to_place: int,
+) -> BatchSummary:
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("placing calls", total=to_place)
+
+        def advance(_number: int, _result: SmartCallResult) -> None:
+            progress.advance(task)
+
+        return run_batch(rows_csv, result_csv, placer, qps=qps, on_result=advance)
+
+
+def _print_batch(console: Console, summary: BatchSummary, output_format: OutputFormat) -> None:
+    if output_format is OutputFormat.JSON:
+        console.print_json(json.dumps(batch_summary_dict(summary), ensure_ascii=False))
+    else:
+        console.print(batch_summary_line(summary))
+
+
+smartcall_command.__signature__ = command_signature()  # type: ignore[attr-defined]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("smartcall", epilog=EPILOG)(smartcall_command)

@@ -1,0 +1,164 @@
+"""Console output of ``vcall smartcall`` and ``vcall emulator``: API results, the masked dry-run
+request, batch summaries, and the emulator's API log. Secrets are masked before anything prints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import quote_plus
+
+import httpx
+from rich.console import Console
+from rich.markup import escape
+
+from vcall.cli.render.transcript import TranscriptPrinter
+from vcall.simulator.emulator import ApiRequestHandled, EmulatorEvent, EmulatorProblem
+from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.smartcall.batch import BatchSummary
+from vcall.simulator.smartcall.client import SmartCallResult
+from vcall.simulator.smartcall.credentials import MASK, Credentials, mask_access_key_id
+from vcall.simulator.smartcall.signing import percent_encode
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+_SHOWN_IN_HEAD = frozenset({"CalledNumber"})
+
+
+def mask_secrets(text: str, credentials: Credentials | None) -> str:
+    """``text`` with the secret and the STS token (in any encoding a request uses) as ``****``
+    and the AccessKey id shortened."""
+    if credentials is None:
+        return text
+    for secret in sorted(credentials.secrets(), key=len, reverse=True):
+        for form in _spellings(secret):
+            text = text.replace(form, MASK)
+    for form in _spellings(credentials.access_key_id):
+        text = text.replace(form, mask_access_key_id(credentials.access_key_id))
+    return text
+
+
+def _spellings(value: str) -> set[str]:
+    return {value, percent_encode(value), quote_plus(value)} - {""}
+
+
+def result_to_dict(result: SmartCallResult) -> dict[str, Any]:
+    return {
+        "ok": result.ok,
+        "code": result.code,
+        "message": result.message,
+        "request_id": result.request_id,
+        "call_id": result.call_id,
+        "http_status": result.http_status,
+        "attempts": result.attempts,
+        "hint": result.hint,
+    }
+
+
+def print_result(console: Console, errors: Console, result: SmartCallResult) -> None:
+    """CallId and RequestId on success; otherwise the code, message and hint on ``errors``."""
+    tries = f" [dim](after {result.attempts} attempts)[/]" if result.attempts > 1 else ""
+    if result.ok:
+        console.print(f"[green]call placed[/]{tries}")
+        console.print(f"CallId     {escape(result.call_id)}")
+        console.print(f"RequestId  {escape(result.request_id)}")
+        return
+    errors.print(
+        f"[bold red]error:[/] {escape(result.code)}: {escape(result.message)} "
+        f"[dim](HTTP {result.http_status})[/]{tries}"
+    )
+    if result.hint:
+        errors.print(f"[yellow]hint:[/] {escape(result.hint)}")
+    if result.request_id:
+        errors.print(f"RequestId  {escape(result.request_id)}")
+
+
+def request_to_dict(request: httpx.Request) -> dict[str, Any]:
+    return {
+        "method": request.method,
+        "url": str(request.url),
+        "headers": dict(request.headers.multi_items()),
+        "params": dict(request.url.params.multi_items()),
+        "body": request.content.decode("utf-8", "replace"),
+    }
+
+
+def masked(value: Any, credentials: Credentials) -> Any:
+    """Every string inside ``value`` masked (dicts, lists and strings)."""
+    if isinstance(value, str):
+        return mask_secrets(value, credentials)
+    if isinstance(value, dict):
+        return {masked(k, credentials): masked(v, credentials) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked(item, credentials) for item in value]
+    return value
+
+
+def print_findings_lines(console: Console, findings: Iterable[Finding], indent: str = "") -> None:
+    for finding in findings:
+        style = _SEVERITY_STYLE[finding.severity]
+        where = f" {finding.path}" if finding.path else ""
+        console.print(
+            f"{indent}[{style}]{finding.severity.value}[/] [dim]{finding.rule}{escape(where)}[/]: "
+            f"{escape(finding.message)}"
+        )
+
+
+def batch_summary_dict(summary: BatchSummary) -> dict[str, Any]:
+    return {
+        "total": summary.total,
+        "placed": summary.placed,
+        "skipped": summary.skipped,
+        "succeeded": summary.succeeded,
+        "failed": summary.failed,
+        "result_csv": str(summary.result_csv),
+    }
+
+
+def batch_summary_line(summary: BatchSummary) -> str:
+    colour = "red" if summary.failed else "green"
+    return (
+        f"[{colour}]{summary.succeeded} placed, {summary.failed} failed[/] · "
+        f"{summary.skipped} skipped (already OK) · {summary.total} row(s) · "
+        f"results in {escape(str(summary.result_csv))}"
+    )
+
+
+class EmulatorPrinter:
+    """The emulator's screen: one line per API request, then each call's transcript."""
+
+    def __init__(self, console: Console, transcript: TranscriptPrinter) -> None:
+        self.console = console
+        self.transcript = transcript
+
+    def __call__(self, event: EmulatorEvent) -> None:
+        if isinstance(event, ApiRequestHandled):
+            self._request(event)
+        elif isinstance(event, EmulatorProblem):
+            self.console.print(f"[bold red]problem:[/] {escape(event.message)}")
+        else:
+            self.transcript(event)
+
+    def _request(self, event: ApiRequestHandled) -> None:
+        answer = event.answer
+        who = " ".join(part for part in (_signature_name(event), event.access_key_id) if part)
+        callee = event.params.get("CalledNumber", "")
+        to = f" → {escape(callee)}" if callee else ""
+        when = event.at.strftime("%H:%M:%S")
+        head = f"[dim]{when}[/] [bold]SmartCall[/] [dim]{escape(who)}[/]{to}"
+        if answer.ok:
+            self.console.print(f"{head}  [green]OK[/] CallId {escape(answer.call_id)}")
+            shown = {k: v for k, v in event.params.items() if k not in _SHOWN_IN_HEAD}
+            self.console.print(f"  [dim]{escape(describe_params(shown))}[/]")
+        else:
+            self.console.print(
+                f"{head}  [red]{escape(answer.code)}[/] [dim](HTTP {answer.status})[/]: "
+                f"{escape(answer.message)}"
+            )
+        print_findings_lines(self.console, event.findings, indent="  ")
+
+
+def _signature_name(event: ApiRequestHandled) -> str:
+    return event.signature.upper() if event.signature else "unsigned"
+
+
+def describe_params(params: Mapping[str, object]) -> str:
+    return " ".join(f"{name}={value}" for name, value in params.items())

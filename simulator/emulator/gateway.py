@@ -1,0 +1,203 @@
+"""The API gateway's checks, in the platform's order, before a SmartCall request reaches the product.
+
+1. a signature of a known kind (V3 ``Authorization: ACS3-HMAC-SHA256 ...`` or a V1 ``Signature``);
+2. the action (``SmartCall``) and the API version;
+3. the timestamp (``Timestamp`` or ``x-acs-date``): well formed, within the tolerance;
+4. the AccessKey id is known; the signature matches its secret;
+5. the ``SignatureNonce`` was not used within the tolerance; the AccessKey is under its QPS.
+
+Each failed check raises :class:`Rejected` with the platform's code. What passes is a
+:class:`SignedRequest`: who signed, how, and the SmartCall parameters (common ones removed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from vcall.simulator import spec
+from vcall.simulator.emulator import answers
+from vcall.simulator.emulator.answers import Rejected, missing
+from vcall.simulator.emulator.limits import NonceStore, QpsWindow
+from vcall.simulator.smartcall.clock import SyncClock
+from vcall.simulator.smartcall.credentials import MASK, Credentials
+from vcall.simulator.smartcall.signing import (
+    V1_COMMON_PARAMS,
+    V1_SIGNATURE,
+    RequestParts,
+    SignatureCheck,
+    SignatureVersion,
+    access_key_id_of,
+    check_v1,
+    check_v3,
+    parse_timestamp,
+    percent_encode,
+    signature_version_of,
+)
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+RPC_PATH = "/"
+_NOT_SMARTCALL_PARAMS = frozenset(V1_COMMON_PARAMS) | spec.SMARTCALL_COMMON_PARAMS
+
+
+@dataclass(frozen=True, slots=True)
+class SignedRequest:
+    """A request that passed the gateway."""
+
+    signature: SignatureVersion
+    access_key_id: str
+    params: dict[str, str]
+    """The SmartCall parameters, decoded (``True``/``False`` and JSON strings as sent)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Common:
+    """The common fields of a request, wherever its signature kind keeps them."""
+
+    action: str
+    version: str
+    timestamp: str
+    nonce: str
+    access_key_id: str
+
+
+class Gateway:
+    """Checks requests against the AccessKeys the emulator was given."""
+
+    def __init__(
+        self,
+        credentials: tuple[Credentials, ...],
+        *,
+        clock: SyncClock,
+        nonces: NonceStore,
+        qps: QpsWindow,
+        tolerance_s: float = spec.SMARTCALL_REQUEST_TIME_TOLERANCE_S,
+    ) -> None:
+        self._secrets = {c.access_key_id: c.access_key_secret for c in credentials}
+        self._masked = tuple(c.security_token for c in credentials if c.security_token)
+        self._clock = clock
+        self._nonces = nonces
+        self._qps = qps
+        self._tolerance_s = tolerance_s
+
+    def admit(self, parts: RequestParts) -> SignedRequest:
+        """The request's signer and SmartCall parameters; raises :class:`Rejected`."""
+        if parts.path != RPC_PATH:
+            raise Rejected(answers.ACTION_NOT_FOUND)
+        version = _signature_version(parts)
+        params = all_params(parts)
+        common = _common_fields(parts, params, version)
+        _check_action(common)
+        self._check_time(common.timestamp)
+        secret = self._secrets.get(common.access_key_id)
+        if secret is None:
+            raise Rejected(answers.ACCESS_KEY_NOT_FOUND)
+        self._check_signature(parts, params, version, secret)
+        self._check_replay_and_rate(common)
+        smartcall = {k: v for k, v in params.items() if k not in _NOT_SMARTCALL_PARAMS}
+        return SignedRequest(version, common.access_key_id, smartcall)
+
+    def _check_time(self, text: str) -> None:
+        moment = parse_timestamp(text)
+        if moment is None:
+            raise Rejected(answers.TIMESTAMP_FORMAT)
+        skew = abs((self._clock.utcnow() - moment).total_seconds())
+        if skew > self._tolerance_s:
+            raise Rejected(answers.TIMESTAMP_EXPIRED)
+
+    def _check_signature(
+        self, parts: RequestParts, params: Mapping[str, str], version: str, secret: str
+    ) -> None:
+        if version == "v3":
+            check = check_v3(parts, secret)
+        else:
+            check = check_v1(parts.method, params, secret)
+        if check.ok:
+            return
+        if check.string_to_sign:
+            raise Rejected(answers.SIGNATURE_DOES_NOT_MATCH, self._mismatch_message(check))
+        raise Rejected(
+            answers.INCOMPLETE_SIGNATURE,
+            f"The request signature does not conform to Aliyun standards: {check.reason}.",
+        )
+
+    def _mismatch_message(self, check: SignatureCheck) -> str:
+        """The platform echoes its string to sign; an STS token in it is masked here."""
+        text = check.string_to_sign
+        for token in self._masked:
+            for form in {token, percent_encode(token), percent_encode(percent_encode(token))}:
+                text = text.replace(form, MASK)
+        return (
+            f"Specified signature does not match our calculation. server string to sign is:{text}"
+        )
+
+    def _check_replay_and_rate(self, common: _Common) -> None:
+        now = self._clock.monotonic()
+        if not self._nonces.use(common.access_key_id, common.nonce, now):
+            raise Rejected(answers.NONCE_USED)
+        if not self._qps.admit(common.access_key_id, now):
+            raise Rejected(answers.THROTTLING)
+
+
+def all_params(parts: RequestParts) -> dict[str, str]:
+    """Query parameters, plus a form-encoded body's (RPC requests may send either)."""
+    params = parts.query_dict()
+    content_type = parts.headers.get("content-type", "")
+    if parts.body and content_type.startswith(FORM_CONTENT_TYPE):
+        text = parts.body.decode("utf-8", "replace")
+        params.update(parse_qsl(text, keep_blank_values=True))
+    return params
+
+
+def _signature_version(parts: RequestParts) -> SignatureVersion:
+    version = signature_version_of(parts)
+    if version is not None:
+        return version
+    if "authorization" in parts.headers:
+        raise Rejected(
+            answers.INCOMPLETE_SIGNATURE,
+            "The request signature does not conform to Aliyun standards: "
+            "the Authorization header is not ACS3-HMAC-SHA256.",
+        )
+    raise missing(V1_SIGNATURE)
+
+
+def _common_fields(
+    parts: RequestParts, params: Mapping[str, str], version: SignatureVersion
+) -> _Common:
+    if version == "v3":
+        names = {
+            "action": "x-acs-action",
+            "version": "x-acs-version",
+            "timestamp": "x-acs-date",
+            "nonce": "x-acs-signature-nonce",
+        }
+        source: Mapping[str, str] = parts.headers
+    else:
+        names = {
+            "action": "Action",
+            "version": "Version",
+            "timestamp": "Timestamp",
+            "nonce": "SignatureNonce",
+        }
+        source = params
+    values = {field: _required(source, name) for field, name in names.items()}
+    key_id = access_key_id_of(parts) or ""
+    if not key_id:
+        raise missing("AccessKeyId")
+    return _Common(access_key_id=key_id, **values)
+
+
+def _required(source: Mapping[str, str], name: str) -> str:
+    value = source.get(name, "")
+    if not value:
+        raise missing(name)
+    return value
+
+
+def _check_action(common: _Common) -> None:
+    if common.action != spec.SMARTCALL_ACTION:
+        raise Rejected(answers.ACTION_NOT_FOUND)
+    if common.version != spec.SMARTCALL_API_VERSION:
+        raise Rejected(answers.INVALID_VERSION)

@@ -1,0 +1,264 @@
+"""``vcall load``: many concurrent, complete, validated calls, folded into statistics as they go.
+
+Every call is a full simulated call on the same platform model and validator as ``simulate``;
+only the bookkeeping differs: turns go to :class:`LoadStats` and are dropped, so a run of a million
+calls holds no transcripts. The run is bounded by construction (calls, duration, concurrency and
+rate all have limits), and a Ctrl-C returns the statistics gathered so far.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from vcall.simulator.clock import Clock, VirtualClock, WallClock
+from vcall.simulator.delivery import Placement, Sender
+from vcall.simulator.engine import (
+    CallFinished,
+    CallRunner,
+    Event,
+    RunContext,
+    SimulationConfig,
+    TurnDone,
+)
+from vcall.simulator.errors import UsageError
+from vcall.simulator.load.stats import LoadStats
+from vcall.simulator.scenario import Scenario
+from vcall.simulator.spec import SMARTCALL_QPS_LIMIT
+from vcall.simulator.targets import Target
+
+MAX_CALLS = 1_000_000
+MAX_DURATION_MS = 24 * 3_600_000
+MAX_CONCURRENCY = 20_000
+MAX_RATE = float(SMARTCALL_QPS_LIMIT)
+"""New calls per second: the platform's own SmartCall limit."""
+DEFAULT_CALLS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class LoadConfig:
+    calls: int | None = None
+    duration_ms: int | None = None
+    concurrency: int = 10
+    rate: float | None = None
+    """New calls started per second; ``None``: as fast as concurrency allows."""
+    realtime: bool = True
+    """Pace each call on the wall clock (realistic); False: each call's callbacks back to back."""
+    placement: Placement = Placement.FORM
+    timeout_s: float = 10.0
+    weights: Mapping[str, int] = field(default_factory=dict)
+    """Relative weight per scenario (by file stem or name); absent: 1."""
+    seed: int | None = None
+
+    def checked(self) -> LoadConfig:
+        """Reject unbounded or out-of-range settings; fill the default call count."""
+        _check_range("--calls", self.calls, 1, MAX_CALLS)
+        _check_range("--duration", self.duration_ms, 1, MAX_DURATION_MS)
+        _check_range("--concurrency", self.concurrency, 1, MAX_CONCURRENCY)
+        if self.rate is not None and not 0 < self.rate <= MAX_RATE:
+            raise UsageError(
+                f"--rate {self.rate:g}/s is outside (0, {MAX_RATE:g}] (the platform's SmartCall limit)"
+            )
+        if self.calls is None and self.duration_ms is None:
+            return _replace(self, calls=DEFAULT_CALLS)
+        return self
+
+
+def _check_range(name: str, value: int | None, low: int, high: int) -> None:
+    if value is not None and not low <= value <= high:
+        raise UsageError(f"{name} {value} is outside {low}–{high}")
+
+
+def _replace(config: LoadConfig, **changes: object) -> LoadConfig:
+    import dataclasses
+
+    return dataclasses.replace(config, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class LoadResult:
+    stats: LoadStats
+    config: LoadConfig
+    wall_ms: float = 0.0
+    interrupted: bool = False
+    cut_at_deadline: int = 0
+    """Calls still running when ``--duration`` ran out (cancelled, turns so far counted)."""
+
+    @property
+    def callbacks_per_s(self) -> float:
+        return self.stats.callbacks / (self.wall_ms / 1000) if self.wall_ms > 0 else 0.0
+
+
+def scenario_cycle(scenarios: Sequence[Scenario], weights: Mapping[str, int]) -> Iterator[Scenario]:
+    """Scenarios in a repeating, smoothly interleaved order honouring their weights."""
+    if not scenarios:
+        raise UsageError("no scenarios to run")
+    weighted = [(s, max(0, weights.get(_key(s), weights.get(s.name, 1)))) for s in scenarios]
+    unknown = set(weights) - {_key(s) for s in scenarios} - {s.name for s in scenarios}
+    if unknown:
+        raise UsageError(f"--weight names no loaded fixture: {', '.join(sorted(unknown))}")
+    total = sum(weight for _, weight in weighted)
+    if total == 0:
+        raise UsageError("every scenario has weight 0")
+    return itertools.cycle(_smooth_order(weighted, total))
+
+
+def _key(scenario: Scenario) -> str:
+    return Path(scenario.file).stem if scenario.file else scenario.name
+
+
+def _smooth_order(weighted: list[tuple[Scenario, int]], total: int) -> list[Scenario]:
+    """Nginx-style smooth weighted round robin over one period of ``total`` picks."""
+    current = [0] * len(weighted)
+    order: list[Scenario] = []
+    for _ in range(total):
+        for index, (_, weight) in enumerate(weighted):
+            current[index] += weight
+        best = max(range(len(weighted)), key=current.__getitem__)
+        current[best] -= total
+        order.append(weighted[best][0])
+    return order
+
+
+class LoadRun:
+    """One load run: launches calls under the limits and folds their turns into ``stats``."""
+
+    def __init__(
+        self, scenarios: Sequence[Scenario], target: Target, config: LoadConfig, *, wall: Clock
+    ) -> None:
+        self.config = config.checked()
+        self.target = target
+        self.wall = wall
+        self.stats = LoadStats()
+        self.order = scenario_cycle(scenarios, self.config.weights)
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.started_ms = 0.0
+        self.cut = 0
+
+    def sink(self, event: Event) -> None:
+        if isinstance(event, TurnDone):
+            self.stats.record_turn(event.scenario.name, event.turn)
+        elif isinstance(event, CallFinished):
+            self.stats.record_call(event.result)
+
+    def context(self, sender: Sender, client: httpx.AsyncClient) -> RunContext:
+        config = self.config
+        sim = SimulationConfig(
+            placement=config.placement, timeout_s=config.timeout_s, realtime=config.realtime
+        )
+        clocks: Callable[[], Clock] = (lambda: self.wall) if config.realtime else VirtualClock
+        rng = random.Random(config.seed)
+        return RunContext(
+            client, self.target, sim, self.sink, clocks, rng, sender=sender, retain_turns=False
+        )
+
+    async def run(self, ctx: RunContext) -> None:
+        self.started_ms = self.wall.now_ms()
+        semaphore = asyncio.Semaphore(self.config.concurrency)
+        for index in itertools.count():
+            if not await self._may_launch(index, semaphore):
+                break
+            self._launch(ctx, index, semaphore)
+        await self._drain()
+
+    async def _may_launch(self, index: int, semaphore: asyncio.Semaphore) -> bool:
+        config = self.config
+        if config.calls is not None and index >= config.calls:
+            return False
+        if config.rate is not None:
+            await self.wall.sleep_until(self.started_ms + index * 1000 / config.rate)
+        if self._past_deadline():
+            return False
+        await semaphore.acquire()
+        if self._past_deadline():
+            semaphore.release()
+            return False
+        return True
+
+    def _past_deadline(self) -> bool:
+        duration = self.config.duration_ms
+        return duration is not None and self.wall.now_ms() - self.started_ms >= duration
+
+    def _launch(self, ctx: RunContext, index: int, semaphore: asyncio.Semaphore) -> None:
+        runner = CallRunner(ctx, next(self.order), index)
+        self.stats.calls_started += 1
+        task = asyncio.ensure_future(self._call(runner))
+
+        def done(finished: asyncio.Future[None]) -> None:
+            semaphore.release()
+            self.tasks.discard(task)
+
+        task.add_done_callback(done)
+        self.tasks.add(task)
+
+    async def _call(self, runner: CallRunner) -> None:
+        await runner.run()
+
+    async def _drain(self) -> None:
+        duration = self.config.duration_ms
+        if duration is None:
+            await asyncio.gather(*self.tasks, return_exceptions=True)
+            return
+        remaining = self.started_ms + duration - self.wall.now_ms()
+        if self.tasks and remaining > 0:
+            await asyncio.wait(set(self.tasks), timeout=remaining / 1000)
+        self.cut = len(self.tasks)
+        for task in list(self.tasks):
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+
+async def run_load(
+    scenarios: Sequence[Scenario],
+    target: Target,
+    config: LoadConfig,
+    *,
+    wall: Clock | None = None,
+    sender: Sender | None = None,
+    holder: list[LoadRun] | None = None,
+) -> LoadResult:
+    """Run the load; ``holder`` receives the live run (for a progress display and Ctrl-C)."""
+    load = LoadRun(scenarios, target, config, wall=wall or WallClock())
+    if holder is not None:
+        holder.append(load)
+    started = time.perf_counter()
+    async with _transport(target, load.config, sender) as (send, client):
+        await load.run(load.context(send, client))
+    wall_ms = (time.perf_counter() - started) * 1000
+    return LoadResult(load.stats, load.config, wall_ms, cut_at_deadline=load.cut)
+
+
+class _transport:
+    """URL targets go through aiohttp (the fast path); in-process apps through httpx."""
+
+    def __init__(self, target: Target, config: LoadConfig, sender: Sender | None) -> None:
+        self.target = target
+        self.config = config
+        self.sender = sender
+        self.client = httpx.AsyncClient(
+            transport=target.transport, timeout=config.timeout_s, trust_env=False
+        )
+        self.closer: Callable[[], object] | None = None
+
+    async def __aenter__(self) -> tuple[Sender, httpx.AsyncClient]:
+        if self.sender is not None or self.target.in_process:
+            from vcall.simulator.delivery import HttpxSender
+
+            return self.sender or HttpxSender(self.client), self.client
+        from vcall.simulator.load.aiohttp_sender import AiohttpSender
+
+        fast = AiohttpSender.create(connections=min(self.config.concurrency, 1000))
+        self.closer = fast.close
+        return fast, self.client
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.closer is not None:
+            await self.closer()  # type: ignore[misc]
+        await self.client.aclose()

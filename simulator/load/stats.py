@@ -1,0 +1,109 @@
+"""Aggregated statistics of a load run: histograms per callback kind, counts by rule, slowest turns.
+
+Load runs keep no transcripts: every finished turn is folded in here and dropped, so memory does
+not grow with the number of calls.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+
+from vcall.simulator.findings import Severity
+from vcall.simulator.load.histogram import Histogram
+from vcall.simulator.results import CallResult, Turn
+
+SLOWEST_KEPT = 10
+TRANSPORT_RULES = frozenset(
+    {
+        "endpoint-unreachable",
+        "endpoint-timeout",
+        "body-too-large",
+        "http-protocol-error",
+        "http-status",
+    }
+)
+"""Rules that mean the callback got no usable answer: they count as errors, not spec violations."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SlowTurn:
+    latency_ms: float
+    scenario: str = field(compare=False)
+    turn: int = field(compare=False)
+    kind: str = field(compare=False)
+    action: str = field(compare=False)
+
+
+@dataclass(slots=True)
+class LoadStats:
+    """Folds turns and calls in as they finish."""
+
+    latency: Histogram = field(default_factory=Histogram)
+    by_kind: dict[str, Histogram] = field(default_factory=dict)
+    lateness: Histogram = field(default_factory=Histogram)
+    violations: Counter[str] = field(default_factory=Counter)
+    warnings: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    callbacks: int = 0
+    errored_callbacks: int = 0
+    calls_started: int = 0
+    calls_done: int = 0
+    calls_failed: int = 0
+    _slowest: list[SlowTurn] = field(default_factory=list)
+
+    @property
+    def calls_active(self) -> int:
+        return self.calls_started - self.calls_done
+
+    def record_turn(self, scenario: str, turn: Turn) -> None:
+        latency = turn.exchange.latency_ms
+        kind = turn.callback.kind.value
+        self.callbacks += 1
+        self.latency.record_ms(latency)
+        histogram = self.by_kind.get(kind)
+        if histogram is None:
+            histogram = self.by_kind[kind] = Histogram()
+        histogram.record_ms(latency)
+        self.lateness.record_ms(turn.lateness_ms)
+        self._count_findings(turn)
+        self._keep_if_slow(SlowTurn(latency, scenario, turn.number, kind, turn.action or "-"))
+
+    def _count_findings(self, turn: Turn) -> None:
+        errored = False
+        for finding in turn.findings:
+            if finding.rule in TRANSPORT_RULES:
+                self.errors[finding.rule] += 1
+                errored = True
+            elif finding.severity is Severity.ERROR:
+                self.violations[finding.rule] += 1
+            else:
+                self.warnings[finding.rule] += 1
+        self.errored_callbacks += errored
+
+    def _keep_if_slow(self, slow: SlowTurn) -> None:
+        if len(self._slowest) < SLOWEST_KEPT:
+            heapq.heappush(self._slowest, slow)
+        elif slow.latency_ms > self._slowest[0].latency_ms:
+            heapq.heapreplace(self._slowest, slow)
+
+    def record_call(self, call: CallResult) -> None:
+        self.calls_done += 1
+        self.calls_failed += call.failed()
+        for finding in call.call_findings:
+            target = self.errors if finding.rule in TRANSPORT_RULES else self.violations
+            if finding.is_error:
+                target[finding.rule] += 1
+
+    @property
+    def slowest(self) -> list[SlowTurn]:
+        return sorted(self._slowest, reverse=True)
+
+    @property
+    def error_rate(self) -> float:
+        return self.errored_callbacks / self.callbacks if self.callbacks else 0.0
+
+    @property
+    def violation_count(self) -> int:
+        return sum(self.violations.values())

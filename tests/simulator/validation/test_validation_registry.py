@@ -1,0 +1,42 @@
+"""The rule registry: stable ids, documented severities, seeds that exist, the README table."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from vcall.simulator.findings import Severity
+from vcall.simulator.spec import SEEDS, SPEC_NOTES
+from vcall.simulator.validation import RULES, rules_markdown
+from vcall.simulator.validation.registry import define
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+@pytest.mark.parametrize("rule_id", RULES)
+def test_rule_is_documented(rule_id: str) -> None:
+    info = RULES[rule_id]
+    assert info.id == rule_id and KEBAB.fullmatch(rule_id)
+    assert isinstance(info.severity, Severity)
+    assert info.description and "\n" not in info.description
+    assert info.seed in SEEDS or info.seed == SPEC_NOTES
+
+
+def test_rule_ids_cannot_be_declared_twice() -> None:
+    with pytest.raises(ValueError, match="declared twice"):
+        define("unknown-key", Severity.ERROR, "again", SPEC_NOTES)
+
+
+def test_markdown_table_has_a_row_per_rule() -> None:
+    rows = rules_markdown().splitlines()[2:]
+    assert sorted(row.split("`")[1] for row in rows) == sorted(RULES)
+    assert rows[0].startswith("| `http-status` | error |")
+
+
+def test_readme_documents_every_rule() -> None:
+    text = README.read_text(encoding="utf-8")
+    missing = [rule_id for rule_id in RULES if f"`{rule_id}`" not in text]
+    assert not missing, f"README.md lacks rules: {missing}"
