@@ -1,20 +1,26 @@
 """The vcall pytest plugin (entry point ``pytest11``): inert unless used.
 
-Two ways in:
+Importing it loads nothing of vcall but its exception classes; the engine, the HTTP client and
+the fixture loader are imported the first time a test actually drives a call. Two ways in:
 
 - the ``vcall_call`` fixture drives one call from a test::
 
       def test_menu(vcall_call):
           result = vcall_call(app, "fixtures/menu.yaml")
-          assert result.passed          # on failure, shows the failing turns' transcript
+          assert result.passed          # a failure shows the failing turns' transcript
 
 - ``pytest --vcall-fixtures DIR --vcall-target module:attr`` collects every fixture file in DIR
   as one test item, named after the file.
+
+``--vcall-report-html FILE`` writes the HTML report of every call the session drove.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import asyncio
+import json
+from collections.abc import Callable, Generator, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,18 +28,32 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from vcall.simulator.errors import VcallError
-from vcall.simulator.fixture_loader import FIXTURE_SUFFIXES
-from vcall.simulator.results import CallResult, Turn
-from vcall.simulator.scenario import Scenario
 
 if TYPE_CHECKING:
     from vcall.simulator.engine import SimulationConfig
+    from vcall.simulator.findings import Finding
+    from vcall.simulator.results import CallResult, Turn
+    from vcall.simulator.scenario import Scenario
     from vcall.simulator.targets import Target
+
+FIXTURE_SUFFIXES = (".yaml", ".yml", ".json")
+"""As ``vcall.simulator.fixture_loader.FIXTURE_SUFFIXES`` (a test keeps them equal), repeated
+here so that collecting a project's files never imports the loader."""
+
+_CALLS = pytest.StashKey[list["CallResult"]]()
+"""Every call the session drove, for ``--vcall-report-html``."""
+_TEST_CALLS = pytest.StashKey[list["VcallCallResult"]]()
+"""The calls one test drove, for the transcript of a failing test."""
+_TARGET = pytest.StashKey["Target | VcallError"]()
+"""``--vcall-target``, resolved once (or why it could not be)."""
+
+
+# --- what a test gets ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """Truthy when the call passed; its repr is the transcript of the failing turns."""
+    """Truthy when the call passed; its repr names the first problem (pytest shows it)."""
 
     call: CallResult
     strict: bool = False
@@ -42,7 +62,9 @@ class Verdict:
         return not self.call.failed(self.strict)
 
     def __repr__(self) -> str:
-        return "passed" if self else failure_report(self.call, self.strict)
+        if self:
+            return "passed"
+        return f"FAILED, {first_problem(self.call, self.strict)} (transcript below)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,37 +83,89 @@ class VcallCallResult:
         return self.call.turns
 
     @property
-    def findings(self) -> tuple[Any, ...]:
+    def findings(self) -> tuple[Finding, ...]:
         return self.call.findings
+
+    @property
+    def transcript(self) -> str:
+        """The failing turns' exchanges and findings (``passed`` when there are none)."""
+        return failure_report(self.call, self.strict) if not self.passed else "passed"
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.call, name)
 
+    def __repr__(self) -> str:
+        verdict = "passed" if self.passed else "FAILED"
+        return f"<vcall call {self.call.scenario.name!r} {verdict}>"
+
+
+def first_problem(call: CallResult, strict: bool = False) -> str:
+    from vcall.simulator.reports.html import first_problem as first
+
+    return first(call, strict)
+
 
 def failure_report(call: CallResult, strict: bool = False) -> str:
     """A readable account of why a call failed: each failing turn's exchange and findings."""
-    lines = [f"vcall call {call.scenario.name!r} FAILED ({call.scenario.file or 'in code'})"]
+    where = call.scenario.file or "in code"
+    lines = [f"vcall call {call.scenario.name!r} FAILED ({where})"]
     for turn in call.turns:
         shown = [f for f in turn.findings if strict or f.is_error]
         if shown:
             lines.extend(_turn_lines(turn, shown))
-    for finding in call.call_findings:
-        if strict or finding.is_error:
-            lines.append(f"  call: [{finding.rule}] {finding.message}")
+    lines.extend(
+        f"  call: {f.severity.value} [{f.rule}] {f.message}"
+        for f in call.call_findings
+        if strict or f.is_error
+    )
     return "\n".join(lines)
 
 
-def _turn_lines(turn: Turn, findings: list[Any]) -> list[str]:
+def _turn_lines(turn: Turn, findings: list[Finding]) -> list[str]:
     callback, exchange = turn.callback, turn.exchange
-    answer = exchange.body_text if exchange.error is None else f"no answer ({exchange.error})"
+    sent = json.dumps(dict(callback.content), ensure_ascii=False)
+    status = exchange.status if exchange.error is None else f"no answer ({exchange.error})"
+    body = exchange.body_text if exchange.error is None else exchange.error_detail
     lines = [
-        f"  turn {turn.number} at {callback.at_ms} ms: {callback.kind.value} {dict(callback.content)}",
-        f"    answer: {answer[:500]}",
+        f"  turn {turn.number} at {callback.at_ms} ms: {callback.kind.value} {sent}",
+        f"    answer ({status}, {exchange.latency_ms:.0f} ms): {body[:800]}",
     ]
     lines.extend(
         f"    {f.severity.value} [{f.rule}] {f.path or '-'}: {f.message}" for f in findings
     )
     return lines
+
+
+# --- driving a call -----------------------------------------------------------------------------
+
+
+def run_one(
+    target: Any, scenario: Scenario | str | Path | Mapping[str, Any], config: SimulationConfig
+) -> CallResult:
+    """Run one scenario against a target: an app object, a URL, ``module:attr`` or a Target.
+
+    From inside a running event loop (an async test) the call runs in a worker thread.
+    """
+    from vcall.simulator.engine import simulate
+
+    loaded, resolved = _scenario(scenario), _target(target)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return simulate([loaded], resolved, config).calls[0]
+    with ThreadPoolExecutor(1, thread_name_prefix="vcall") as pool:
+        return pool.submit(simulate, [loaded], resolved, config).result().calls[0]
+
+
+def _scenario(source: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
+    from vcall.simulator.fixture_loader import load_scenario, parse_scenario
+    from vcall.simulator.scenario import Scenario
+
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, Mapping):
+        return parse_scenario(json.dumps(source, ensure_ascii=False), "<in code>")
+    return load_scenario(source)
 
 
 def _target(target: Any) -> Target:
@@ -104,34 +178,68 @@ def _target(target: Any) -> Target:
     return app_target(getattr(target, "__name__", type(target).__name__), target)
 
 
-def run_one(
-    target: Any, scenario: Scenario | str | Path, config: SimulationConfig | None = None
-) -> CallResult:
-    """Run one scenario (or fixture file) against a target; the engine is imported on first use."""
-    from vcall.simulator.engine import SimulationConfig, simulate
-    from vcall.simulator.fixture_loader import load_scenario
+def _config(strict: bool, options: Mapping[str, Any]) -> SimulationConfig:
+    from vcall.simulator.engine import SimulationConfig
 
-    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    run = simulate([loaded], _target(target), config or SimulationConfig(seed=0))
-    return run.calls[0]
+    return SimulationConfig(**{"seed": 0, **options, "strict": strict})
+
+
+def _beside(path: str | Path, test_file: Path) -> str | Path:
+    """A relative fixture path that is not there from the working directory, found next to the
+    test module instead (so ``vcall_call(app, "calls/menu.yaml")`` works from any directory)."""
+    candidate = Path(path)
+    if candidate.is_absolute() or candidate.exists():
+        return path
+    beside = test_file.parent / candidate
+    return beside if beside.exists() else path
 
 
 @pytest.fixture
-def vcall_call() -> Callable[..., VcallCallResult]:
-    """Drive one call: ``vcall_call(app_or_url_or_'module:attr', 'fixture.yaml' | Scenario)``."""
+def vcall_call(request: pytest.FixtureRequest) -> Callable[..., VcallCallResult]:
+    """Drive one call: ``vcall_call(app | URL | 'module:attr', 'menu.yaml' | Scenario | dict)``.
+
+    ``strict=True`` makes warnings fail the call; other keywords are ``SimulationConfig`` fields
+    (``timeout_s``, ``latency_budget_ms``, ``placement``, ``seed``).
+    """
 
     def call(
-        target: Any, scenario: Scenario | str | Path, *, strict: bool = False, **options: Any
+        target: Any,
+        scenario: Scenario | str | Path | Mapping[str, Any],
+        *,
+        strict: bool = False,
+        **options: Any,
     ) -> VcallCallResult:
-        from vcall.simulator.engine import SimulationConfig
-
-        config = SimulationConfig(strict=strict, **{"seed": 0, **options})
-        return VcallCallResult(run_one(target, scenario, config), strict)
+        if isinstance(scenario, str | Path):
+            scenario = _beside(scenario, request.path)
+        result = VcallCallResult(run_one(target, scenario, _config(strict, options)), strict)
+        _record(request.config, result.call)
+        request.node.stash.setdefault(_TEST_CALLS, []).append(result)
+        return result
 
     return call
 
 
-# --- collection mode ----------------------------------------------------------------------------
+def _record(config: pytest.Config, call: CallResult) -> None:
+    config.stash.setdefault(_CALLS, []).append(call)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failing test that drove failing calls shows each one's transcript in its report."""
+    report = yield
+    results = item.stash.get(_TEST_CALLS, [])
+    if report.when == "call" and report.failed and hasattr(report.longrepr, "addsection"):
+        for result in results:
+            if not result.passed:
+                report.longrepr.addsection(  # type: ignore[union-attr]
+                    f"vcall call {result.call.scenario.name}", result.transcript
+                )
+    return report
+
+
+# --- options and the HTML report ----------------------------------------------------------------
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -143,6 +251,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--vcall-target", metavar="TARGET", help="URL or module:attr app the fixtures call"
     )
     group.addoption("--vcall-strict", action="store_true", help="warnings fail vcall items too")
+    group.addoption(
+        "--vcall-report-html", metavar="FILE", help="write the HTML report of every vcall call"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -153,7 +264,23 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("--vcall-fixtures needs --vcall-target (a URL or module:attr)")
     if not Path(directory).is_dir():
         raise pytest.UsageError(f"--vcall-fixtures {directory}: not a directory")
-    config.args.append(str(directory))
+    config.args.append(str(directory))  # collected besides the paths given (pytest dedupes)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    path = session.config.getoption("--vcall-report-html", None)
+    if path is None:
+        return
+    from vcall.simulator.reports.html import write_html_report
+    from vcall.simulator.results import RunResult
+
+    calls = tuple(session.config.stash.get(_CALLS, []))
+    wall_ms = sum(call.wall_ms for call in calls)
+    strict = bool(session.config.getoption("--vcall-strict"))
+    write_html_report(RunResult(calls, wall_ms, strict=strict), path, title="vcall pytest report")
+
+
+# --- collection mode ----------------------------------------------------------------------------
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -166,26 +293,47 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 
 
 class VcallFixtureFile(pytest.File):
+    """A fixture file: one test item, named after the file."""
+
     def collect(self) -> Iterator[pytest.Item]:
         yield VcallItem.from_parent(self, name=self.path.stem)
 
 
 class VcallItem(pytest.Item):
-    def runtest(self) -> None:
-        from vcall.simulator.engine import SimulationConfig
+    """Plays its fixture file against ``--vcall-target``; fails with the failing turns."""
 
-        config = self.config
-        strict = bool(config.getoption("--vcall-strict"))
-        call = run_one(
-            config.getoption("--vcall-target"), self.path, SimulationConfig(seed=0, strict=strict)
-        )
-        self.user_properties.append(
-            ("end_reason", call.end_reason.value if call.end_reason else "")
-        )
+    def runtest(self) -> None:
+        from vcall.simulator.reports.junit import call_properties
+
+        strict = bool(self.config.getoption("--vcall-strict"))
+        call = run_one(self._target(), self._shown_path(), _config(strict, {}))
+        _record(self.config, call)
+        self.user_properties.extend(call_properties(call).items())
         if call.failed(strict):
             raise VcallCallFailed(failure_report(call, strict))
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+    def _shown_path(self) -> Path:
+        """The fixture file as reports name it: relative to where pytest was started."""
+        start = self.config.invocation_params.dir
+        return self.path.relative_to(start) if self.path.is_relative_to(start) else self.path
+
+    def _target(self) -> Target:
+        """``--vcall-target``, resolved (and its app imported) once per session."""
+        if _TARGET not in self.config.stash:
+            try:
+                self.config.stash[_TARGET] = _target(self.config.getoption("--vcall-target"))
+            except VcallError as error:
+                self.config.stash[_TARGET] = error
+        resolved = self.config.stash[_TARGET]
+        if isinstance(resolved, VcallError):
+            raise resolved
+        return resolved
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str:
         if isinstance(excinfo.value, VcallCallFailed | VcallError):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))

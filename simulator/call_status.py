@@ -202,9 +202,11 @@ def held_settings(state: CallState) -> dict[str, str]:
 def setting_changes(
     data: Mapping[str, object], held: Mapping[str, str] | None
 ) -> tuple[SettingChange, ...]:
-    """The settings an answer carries: held ones when they change, the others unless default.
+    """The settings an answer carries: those in ``held`` when they change, the others unless
+    they are at their default.
 
-    ``held``: the held settings before this answer (:func:`held_settings`); ``None``: unknown.
+    ``held``: the settings before this answer (:func:`held_settings`, plus any value a caller
+    remembers from earlier answers); ``None``: unknown.
     """
     changes: list[SettingChange] = []
     for name, value in data.items():
@@ -213,7 +215,7 @@ def setting_changes(
             continue
         shown = format_setting(name, value)
         previous = held.get(name) if held is not None else None
-        if name in TRACKED and held is not None:
+        if held is not None and (name in TRACKED or name in held):
             if previous != shown:
                 changes.append(SettingChange(name, shown, None if previous == UNSET else previous))
         elif name in TRACKED or not _is_default(value, field.default):

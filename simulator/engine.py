@@ -175,7 +175,7 @@ class CallRunner:
 
     @property
     def ended(self) -> bool:
-        return self.session.state.ended or self.unreachable
+        return self.session.ended or self.unreachable
 
     async def begin(self) -> list[Turn]:
         """Start the call (``callin`` for inbound calls) and check the ``answer`` expectations."""
@@ -507,9 +507,20 @@ def simulate(
 ) -> RunResult:
     """Run the scenarios to completion; Ctrl-C returns what was done so far, marked interrupted."""
     collected: list[CallResult] = []
+    outcome: list[RunResult] = []
     started = time.perf_counter()
+
+    async def main() -> None:
+        # The result is handed over in ``outcome``, not as the task's result: asyncio.run()
+        # formats its main task's repr (result included) when it restores the SIGINT handler,
+        # and the repr of a whole run costs O(run size).
+        outcome.append(
+            await run_scenarios(scenarios, target, config, sink=sink, collected=collected)
+        )
+
     try:
-        return asyncio.run(run_scenarios(scenarios, target, config, sink=sink, collected=collected))
+        asyncio.run(main())
+        return outcome[0]
     except KeyboardInterrupt:
         wall = (time.perf_counter() - started) * 1000
         return RunResult(tuple(collected), wall, strict=config.strict, interrupted=True)

@@ -9,9 +9,13 @@ from pathlib import Path
 from vcall.simulator.errors import VcallError
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture_loader import expand_fixture_paths, load_scenario
-from vcall.simulator.scenario import Direction, Hangup, Say, Scenario
+from vcall.simulator.model.responses import ENDING_ACTIONS
+from vcall.simulator.scenario import Direction, Expectation, Hangup, MatchKind, Say, Scenario
 
 SOURCE = "fixture"
+UNREACHABLE = "fixture-unreachable"
+"""Something in the file can never happen: a step that never runs, an expectation never met."""
+SUSPICIOUS = "fixture-suspicious"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +51,10 @@ def scenario_findings(scenario: Scenario) -> Iterator[Finding]:
     yield from _unreachable_steps(scenario)
     yield from _misplaced_early_media(scenario)
     yield from _expectations_on_hangup(scenario)
+    yield from _ending_against_end(scenario)
     if not scenario.steps:
-        yield _finding(
-            Severity.WARNING,
-            scenario,
-            1,
-            "the scenario has no steps: only the start of the call is played",
-        )
+        message = "the scenario has no steps: only the start of the call is played"
+        yield _finding(SUSPICIOUS, Severity.WARNING, scenario, 1, message)
 
 
 def _unreachable_steps(scenario: Scenario) -> Iterator[Finding]:
@@ -61,7 +62,7 @@ def _unreachable_steps(scenario: Scenario) -> Iterator[Finding]:
         if isinstance(step.action, Hangup):
             rest = len(scenario.steps) - step.index - 1
             message = f"the caller hangs up at step {step.index + 1}; the {rest} step(s) after it can never run"
-            yield _finding(Severity.ERROR, scenario, step.line, message)
+            yield _finding(UNREACHABLE, Severity.ERROR, scenario, step.line, message)
             return
 
 
@@ -75,7 +76,8 @@ def _misplaced_early_media(scenario: Scenario) -> Iterator[Finding]:
                 if not answered
                 else "it must come before the call is answered"
             )
-            yield _finding(Severity.ERROR, scenario, step.line, f"early_media step: {where}")
+            message = f"early_media step: {where}"
+            yield _finding(SUSPICIOUS, Severity.ERROR, scenario, step.line, message)
         answered = answered or not early
 
 
@@ -83,9 +85,33 @@ def _expectations_on_hangup(scenario: Scenario) -> Iterator[Finding]:
     for step in scenario.steps:
         if isinstance(step.action, Hangup) and step.expect is not None:
             message = "the caller's hangup produces no callback, so its expect can never be met"
-            yield _finding(Severity.ERROR, scenario, step.line, message)
+            yield _finding(UNREACHABLE, Severity.ERROR, scenario, step.line, message)
 
 
-def _finding(severity: Severity, scenario: Scenario, line: int, message: str) -> Finding:
-    rule = "fixture-unreachable" if "never" in message else "fixture-suspicious"
+def _ending_against_end(scenario: Scenario) -> Iterator[Finding]:
+    """The first step that expects a call-ending action decides how the call ends, so an ``end:``
+    naming another reason can never be met together with it."""
+    for step in scenario.steps:
+        action = expected_action(step.expect)
+        if action not in ENDING_ACTIONS:
+            continue
+        reason = ENDING_ACTIONS[action]
+        if scenario.end is not None and scenario.end is not reason:
+            message = (
+                f"step {step.index + 1} expects action {action}, which ends the call by "
+                f"{reason.value}, so 'end: {scenario.end.value}' can never be met"
+            )
+            yield _finding(UNREACHABLE, Severity.ERROR, scenario, step.line, message)
+        return
+
+
+def expected_action(expectation: Expectation | None) -> str | None:
+    """The action an expectation requires with ``action: NAME`` (None for any other form)."""
+    for match in expectation.matches if expectation else ():
+        if match.path == "data.action" and match.kind is MatchKind.EQUALS:
+            return str(match.value)
+    return None
+
+
+def _finding(rule: str, severity: Severity, scenario: Scenario, line: int, message: str) -> Finding:
     return Finding(rule, severity, "", f"{scenario.file}:{line}: {message}", SOURCE)

@@ -96,6 +96,15 @@ class LiveCall:
             await self.runner.clock.sleep_until(self.runner.origin_ms + self.state.now_ms)
         return turns
 
+    async def let_end(self) -> CallResult:
+        """The bot is ending the call (hangup, transfer): its last playback plays out, then it ends.
+
+        Nothing the caller does can change that (no callback is sent any more), so it need not wait.
+        """
+        if self.realtime:
+            await self.runner.clock.sleep_until(self.runner.origin_ms + idle_at_ms(self.state))
+        return self.end()
+
     def end(self) -> CallResult:
         """End the call (the caller hangs up once the playback ended, if it is still up)."""
         if self.result is None:

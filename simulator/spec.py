@@ -730,7 +730,10 @@ class SmartCallParam:
     @property
     def flag(self) -> str:
         """The kebab-case command-line flag, e.g. ``--called-number``."""
-        return "--" + re.sub(r"(?<!^)(?=[A-Z][a-z])", "-", self.name).lower()
+        return (
+            "--"
+            + re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", self.name).lower()
+        )
 
 
 def _param(

@@ -93,7 +93,12 @@ def _is_asgi(app: Callable[..., Any]) -> bool:
     """An ASGI app is a coroutine function, or an object whose ``__call__`` is one."""
     if inspect.iscoroutinefunction(app):
         return True
-    method = None if inspect.isfunction(app) or inspect.ismethod(app) else getattr(type(app), "__call__", None)
+    if inspect.isfunction(app) or inspect.ismethod(app):
+        return False
+    method = type(app).__dict__.get("__call__") or next(
+        (klass.__dict__["__call__"] for klass in type(app).__mro__ if "__call__" in klass.__dict__),
+        None,
+    )
     return method is not None and inspect.iscoroutinefunction(method)
 
 

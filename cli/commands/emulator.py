@@ -107,35 +107,47 @@ def emulator_command(
             target=resolve_target(callback_url),
             fixture=load_scenario(fixture) if fixture else None,
             qps=qps,
-            simulation=SimulationConfig(
-                placement=params,
-                timeout_s=parse_duration(timeout, what="--timeout") / 1000,
-                realtime=realtime,
-                seed=seed,
-            ),
+            simulation=_simulation(params, timeout, realtime, seed),
             report_json=report_json,
             seed=seed,
         )
         transcript = TranscriptPrinter(console, live=realtime, verbose=verbose)
         emulator = SmartCallEmulator(config, sink=EmulatorPrinter(console, transcript))
-        emulator.calls.write_report()
-        sock = bind_socket(host, port)
-        _print_banner(console, base_url(sock), config, credentials, callback_url, fixture)
-        until = emulator.calls.wait_finished(max_calls) if max_calls else None
-        asyncio.run(serve(emulator, sock, until=until))
-        run = emulator.calls.run_result()
-        _print_summary(console, run)
+        run = _serve(console, emulator, host, port, max_calls, callback_url, fixture)
     raise typer.Exit(ExitCode.FAILED if run.failed else ExitCode.OK)
 
 
-def _print_banner(
+def _simulation(
+    placement: Placement, timeout: str, realtime: bool, seed: int | None
+) -> SimulationConfig:
+    timeout_s = parse_duration(timeout, what="--timeout") / 1000
+    return SimulationConfig(placement=placement, timeout_s=timeout_s, realtime=realtime, seed=seed)
+
+
+def _serve(
     console: Console,
-    url: str,
-    config: EmulatorConfig,
-    credentials: Credentials,
+    emulator: SmartCallEmulator,
+    host: str,
+    port: int,
+    max_calls: int | None,
     callback_url: str,
     fixture: Path | None,
+) -> RunResult:
+    """Serve until Ctrl-C or ``max_calls`` finished calls; the summary of the calls played."""
+    emulator.calls.write_report()
+    sock = bind_socket(host, port)
+    _print_banner(console, base_url(sock), emulator.config, callback_url, fixture)
+    until = emulator.calls.wait_finished(max_calls) if max_calls else None
+    asyncio.run(serve(emulator, sock, until=until))
+    run = emulator.calls.run_result()
+    _print_summary(console, run)
+    return run
+
+
+def _print_banner(
+    console: Console, url: str, config: EmulatorConfig, callback_url: str, fixture: Path | None
 ) -> None:
+    credentials = config.credentials[0]
     callee = f"steps of {fixture}" if fixture else "the default polite callee"
     where = " (in-process)" if config.target.in_process else ""
     console.print(f"[bold]SmartCall emulator[/] listening on [bold]{escape(url)}[/]")

@@ -18,7 +18,8 @@ EPILOG = """\
   vcall fixtures check fixtures/
   vcall fixtures check 'tests/calls/**/*.yaml'
 
-Exit codes: 0 all valid · 1 some file invalid · 2 usage (path not found).
+Exit codes: 0 all valid (warnings allowed) · 1 some file invalid · 2 usage (path not found).
+Nothing is run and nothing is contacted: fast enough for a pre-commit hook.
 """
 
 
@@ -43,11 +44,13 @@ def _print(console: Console, result: FixtureCheck, quiet: bool) -> None:
     if result.ok and not result.findings:
         if not quiet:
             name = result.scenario.name if result.scenario else ""
-            console.print(f"[green]ok[/]   {escape(result.file)}  [dim]{escape(name)}[/]")
+            line = f"[green]ok[/]   {escape(result.file)}  [dim]{escape(name)}[/]"
+            console.print(line, soft_wrap=True)
         return
-    for finding in result.findings:
+    for finding in result.findings:  # one line each, file:line first: editors and hooks link it
         style = "red" if finding.is_error else "yellow"
-        console.print(f"[{style}]{finding.severity.value}[/] {escape(finding.message)}")
+        line = f"[{style}]{finding.severity.value}[/] {escape(finding.message)}"
+        console.print(line, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

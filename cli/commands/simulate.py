@@ -22,6 +22,7 @@ from vcall.simulator.engine import SimulationConfig, simulate
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture_loader import load_scenarios
 from vcall.simulator.reports import write_json_report, write_junit_report
+from vcall.simulator.reports.html import write_html_report
 from vcall.simulator.results import RunResult
 from vcall.simulator.targets import EXAMPLE_BOT, Target, resolve_target
 
@@ -35,6 +36,7 @@ EPILOG = """\
   vcall simulate --example-bot --fixture fixtures/
   vcall simulate http://127.0.0.1:8080/callback -f fixtures/dtmf_menu.yaml --report junit.xml
   vcall simulate myapp.main:app -f 'tests/calls/*.yaml' --concurrency 4 --report-json run.json
+  vcall simulate myapp.main:app -f fixtures/ --report junit.xml --report-html report.html
   vcall simulate http://127.0.0.1:8080/callback -f fixtures/ --params query --check-placement
 
 [bold]Exit codes[/]: 0 all passed · 1 expectation or spec failures · 2 usage or fixture errors ·
@@ -80,6 +82,9 @@ def simulate_command(
     report: Path | None = typer.Option(None, "--report", help="Write a JUnit XML report here."),
     report_json: Path | None = typer.Option(
         None, "--report-json", help="Write a JSON report here."
+    ),
+    report_html: Path | None = typer.Option(
+        None, "--report-html", help="Write a self-contained HTML report (timelines) here."
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the call too."),
     seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
@@ -148,7 +153,7 @@ def simulate_command(
         scenarios = load_scenarios(fixture)
         printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
         run = simulate(scenarios, resolved, config, sink=printer)
-        _write_reports(run, report, report_json)
+        _write_reports(run, report, report_json, report_html)
         console.print(summary_table(run))
         if check_placement:
             console.print(placement_line(run.placement))
@@ -166,12 +171,16 @@ def _target(target: str | None, example_bot: bool) -> Target:
     return resolve_target(target)
 
 
-def _write_reports(run: RunResult, junit: Path | None, json_path: Path | None) -> None:
+def _write_reports(
+    run: RunResult, junit: Path | None, json_path: Path | None, html_path: Path | None = None
+) -> None:
     try:
         if junit is not None:
             write_junit_report(run, junit)
         if json_path is not None:
             write_json_report(run, json_path)
+        if html_path is not None:
+            write_html_report(run, html_path)
     except OSError as error:
         raise UsageError(f"cannot write report: {error}") from None
 

@@ -249,7 +249,7 @@ def smartcall_command(**values: Any) -> None:
         file_params = load_params_file(options.params_file) if options.params_file else {}
         params = gather_params(file_params, flag_values(values))
         if options.batch is not None:
-            code = _run_batch(options, params, console, errors)
+            code = _run_batch(options, options.batch, params, console, errors)
         else:
             code = _place_one(options, params, console, errors)
     raise typer.Exit(code)
@@ -264,10 +264,10 @@ def _credentials(options: SmartCallOptions) -> Credentials:
     )
 
 
-def _checked(params: Mapping[str, object], errors: Console, where: str = "") -> bool:
+def _checked(params: Mapping[str, object], errors: Console) -> bool:
     """Print the findings; ``False`` when there are errors."""
     findings = check_smartcall_params(params)
-    print_findings_lines(errors, findings, indent=where)
+    print_findings_lines(errors, findings)
     return not has_errors(findings)
 
 
@@ -343,10 +343,12 @@ def default_result_path(rows_csv: Path) -> Path:
 
 
 def _run_batch(
-    options: SmartCallOptions, defaults: dict[str, Any], console: Console, errors: Console
+    options: SmartCallOptions,
+    rows_csv: Path,
+    defaults: dict[str, Any],
+    console: Console,
+    errors: Console,
 ) -> ExitCode:
-    assert options.batch is not None
-    rows_csv = options.batch
     result_csv = options.result or default_result_path(rows_csv)
     table = read_input(rows_csv)
     if not _rows_checked(table.rows, defaults, errors):
@@ -365,7 +367,7 @@ def _run_batch(
             result_csv,
             _WithDefaults(client, defaults),
             options.qps,
-            console,
+            errors,
             len(table.rows) - already,
         )
     _print_batch(console, summary, options.output_format)
@@ -391,10 +393,11 @@ def _batch_with_progress(
     result_csv: Path,
     placer: _WithDefaults,
     qps: float,
-    console: Console,
+    errors: Console,
     to_place: int,
 ) -> BatchSummary:
-    with Progress(console=console, transient=True) as progress:
+    """Place the rows with a progress bar on stderr (stdout stays clean for --format json)."""
+    with Progress(console=errors, transient=True) as progress:
         task = progress.add_task("placing calls", total=to_place)
 
         def advance(_number: int, _result: SmartCallResult) -> None:

@@ -55,7 +55,7 @@ def _arguments(spec: CommandSpec, rest: str) -> Iterable[Completion]:
     elif spec.options and rest.strip():
         candidates = tuple(option for option in spec.options if option not in rest)
     else:
-        candidates = DURATION_HINTS.get(spec.name, ()) if not rest.strip(" ").count(" ") else ()
+        candidates = DURATION_HINTS.get(spec.name, ()) if " " not in rest else ()
     for candidate in candidates:
         if candidate.startswith(word) and candidate != word:
             yield Completion(candidate, -len(word))

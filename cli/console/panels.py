@@ -25,7 +25,7 @@ from vcall.simulator.scenario import CallSettings
 PANEL_WIDTH = 100
 """Panels are at most this wide (narrower terminals: their width)."""
 TITLE_HEARD_WIDTH = 40
-"""What a callback reports is cut to this many characters in a panel's title."""
+"""What a callback reports is cut to this many terminal cells in a panel's title."""
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 SEVERITY_MARK = {Severity.ERROR: "✗ error", Severity.WARNING: "! warning"}
 

@@ -20,7 +20,6 @@ from vcall.cli.console.lines import LineSource
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.transcript import clock_text
 from vcall.simulator.call_status import (
-    TRACKED,
     CallStatus,
     call_status,
     held_settings,
@@ -66,7 +65,7 @@ class ConsoleSession:
         self.results: list[CallResult] = []
         self.tts: dict[str, str] = {}
         self.held: dict[str, str] = {}
-        """The settings the call holds, as of the turn being shown (what an answer changes)."""
+        """The settings as of the turn being shown (held by the call, or last sent by the bot)."""
         self.last_turn: Turn | None = None
         self.saved_steps = 0
         self.notes_seen = 0
@@ -117,6 +116,9 @@ class ConsoleSession:
         return await self.meta(command)
 
     def exit_code(self) -> ExitCode:
+        """As for a replay: 3 when the endpoint could not be reached, 1 for any error found."""
+        if any(result.unreachable for result in self.results):
+            return ExitCode.UNREACHABLE
         failed = any(result.failed() for result in self.results)
         return ExitCode.FAILED if failed else ExitCode.OK
 
@@ -125,9 +127,11 @@ class ConsoleSession:
     async def new_call(self) -> None:
         if self.ctx is None:
             raise RuntimeError("the session is not running")
+        if self._unsaved():
+            self._hint(f"call {self.calls} was not saved")
         self.calls += 1
         self.call = LiveCall(self.ctx, self.options.settings, self.calls - 1)
-        self.tts, self.saved_steps, self.notes_seen = {}, 0, 0
+        self.tts, self.held, self.saved_steps, self.notes_seen = {}, {}, 0, 0
         await self._step(self.call.begin)
         if self.options.settings.direction is Direction.OUTBOUND and not self.call.ended:
             self._hint("placed: the callee answers at your first move (say something, or /wait)")
@@ -153,14 +157,14 @@ class ConsoleSession:
 
     async def _step(self, play: Callable[[], Awaitable[list[Turn]]]) -> None:
         if self.call is not None:
-            self.held = held_settings(self.call.state)
+            self.held.update(held_settings(self.call.state))
         await play()
         self._print_notes()
 
     async def _after_step(self) -> None:
         call = self.call
-        if call is not None and call.ended and call.result is None:
-            call.end()
+        if call is not None and call.result is None and (call.ended or call.state.closing):
+            await call.let_end()
             self._hint("Enter starts a new call · /save FILE writes this one · /quit leaves")
         self._autosave()
 
@@ -171,6 +175,7 @@ class ConsoleSession:
             return
         if call.result is None:
             call.end()
+            self._autosave()
         if not self._unsaved() or self.options.record is not None:
             return
         if not self.lines.interactive:
@@ -258,6 +263,7 @@ class ConsoleSession:
                 style="dim",
             ),
             sep="\n",
+            soft_wrap=True,
         )
 
     def _unsaved(self) -> bool:
@@ -295,9 +301,7 @@ class ConsoleSession:
 
     def _turn(self, turn: Turn) -> None:
         summary = summarize_turn(turn, self.held, self.tts)
-        self.held.update(
-            {change.name: change.value for change in summary.settings if change.name in TRACKED}
-        )
+        self.held.update({change.name: change.value for change in summary.settings})
         self.tts.update(tts_values(turn.data))
         self.last_turn = turn
         self.console.print(panels.turn_panel(summary, width=self.width))

@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 from prompt_toolkit.formatted_text import StyleAndTextTuples
+from prompt_toolkit.utils import get_cwidth
 
 from vcall.simulator.call_status import CallStatus, PlayingStatus
 from vcall.simulator.model import DtmfInfo
 
-LABEL_WIDTH = 24
-"""What plays is cut to this many characters (a TTS sentence can be long)."""
+LABEL_WIDTH = 28
+"""What plays is cut to this many terminal cells (a TTS sentence can be long)."""
 SEPARATOR = ("class:toolbar.dim", " │ ")
 
 
@@ -24,7 +25,16 @@ def elapsed_text(ms: int) -> str:
 
 
 def shorten(text: str, width: int = LABEL_WIDTH) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """``text`` cut to ``width`` terminal cells (a Chinese character takes two), with ``…``."""
+    if get_cwidth(text) <= width:
+        return text
+    cut, cells = "", 0
+    for char in text:
+        cells += get_cwidth(char)
+        if cells > width - 1:
+            break
+        cut += char
+    return cut + "…"
 
 
 def toolbar_fragments(status: CallStatus | None, *, hint: str = "") -> StyleAndTextTuples:

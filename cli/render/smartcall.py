@@ -40,6 +40,11 @@ def _spellings(value: str) -> set[str]:
     return {value, percent_encode(value), quote_plus(value)} - {""}
 
 
+def one_line(text: str) -> str:
+    """Line breaks shown as ``\\n`` (a V3 string to sign has one), so a message stays one line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def result_to_dict(result: SmartCallResult) -> dict[str, Any]:
     return {
         "ok": result.ok,
@@ -62,7 +67,7 @@ def print_result(console: Console, errors: Console, result: SmartCallResult) -> 
         console.print(f"RequestId  {escape(result.request_id)}")
         return
     errors.print(
-        f"[bold red]error:[/] {escape(result.code)}: {escape(result.message)} "
+        f"[bold red]error:[/] {escape(result.code)}: {escape(one_line(result.message))} "
         f"[dim](HTTP {result.http_status})[/]{tries}"
     )
     if result.hint:
@@ -151,7 +156,7 @@ class EmulatorPrinter:
         else:
             self.console.print(
                 f"{head}  [red]{escape(answer.code)}[/] [dim](HTTP {answer.status})[/]: "
-                f"{escape(answer.message)}"
+                f"{escape(one_line(answer.message))}"
             )
         print_findings_lines(self.console, event.findings, indent="  ")
 

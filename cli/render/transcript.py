@@ -137,7 +137,9 @@ def summary_table(run: RunResult) -> Table:
 def summary_line(run: RunResult) -> str:
     simulated = sum(call.duration_ms for call in run.calls) / 1000
     state = " [yellow](interrupted)[/]" if run.interrupted else ""
-    colour = "red" if run.failed else "green"
+    if run.placement_failed:
+        state += " [red](placement check failed: --strict)[/]"
+    colour = "red" if run.failed or run.placement_failed else "green"
     return (
         f"[{colour}]{run.passed} passed, {run.failed} failed[/]{state} · {len(run.calls)} call(s), "
         f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s"

@@ -32,6 +32,7 @@ from vcall.simulator.smartcall.signing import (
     check_v1,
     check_v3,
     parse_timestamp,
+    parse_v3_authorization,
     percent_encode,
     signature_version_of,
 )
@@ -117,10 +118,7 @@ class Gateway:
             return
         if check.string_to_sign:
             raise Rejected(answers.SIGNATURE_DOES_NOT_MATCH, self._mismatch_message(check))
-        raise Rejected(
-            answers.INCOMPLETE_SIGNATURE,
-            f"The request signature does not conform to Aliyun standards: {check.reason}.",
-        )
+        raise _incomplete(check.reason)
 
     def _mismatch_message(self, check: SignatureCheck) -> str:
         """The platform echoes its string to sign; an STS token in it is masked here."""
@@ -152,15 +150,21 @@ def all_params(parts: RequestParts) -> dict[str, str]:
 
 def _signature_version(parts: RequestParts) -> SignatureVersion:
     version = signature_version_of(parts)
+    authorization = parts.headers.get("authorization")
+    if version == "v3" and parse_v3_authorization(authorization or "") is None:
+        raise _incomplete("the Authorization header is malformed")
     if version is not None:
         return version
-    if "authorization" in parts.headers:
-        raise Rejected(
-            answers.INCOMPLETE_SIGNATURE,
-            "The request signature does not conform to Aliyun standards: "
-            "the Authorization header is not ACS3-HMAC-SHA256.",
-        )
+    if authorization is not None:
+        raise _incomplete("the Authorization header is not ACS3-HMAC-SHA256")
     raise missing(V1_SIGNATURE)
+
+
+def _incomplete(reason: str) -> Rejected:
+    return Rejected(
+        answers.INCOMPLETE_SIGNATURE,
+        f"The request signature does not conform to Aliyun standards: {reason}.",
+    )
 
 
 def _common_fields(

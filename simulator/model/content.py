@@ -7,6 +7,7 @@ the seed's examples. ``dynamic_id`` is added by the session to every kind but ``
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -20,6 +21,7 @@ SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 ContentDict = dict[str, str | int]
 
 
+@functools.lru_cache(maxsize=4096)
 def begin_time_text(epoch_ms: int) -> str:
     """The call start as the seed writes it: ``2017-06-01 10:00:00`` (China Standard Time)."""
     return datetime.fromtimestamp(epoch_ms / 1000, SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")

@@ -9,7 +9,7 @@ send; the session sends it and applies the answer before the next event is compu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -72,30 +72,34 @@ def step_done(core: CallCore, plan: StepPlan) -> bool:
 
 
 def next_event(core: CallCore, plan: StepPlan) -> Event | None:
-    candidates = list(_candidates(core, plan))
+    """The earliest candidate, due at ``now`` at the earliest; ties go by :class:`Rank`."""
+    candidates = _candidates(core, plan)
     if not candidates:
         return None
-    best = min(candidates, key=lambda event: (max(event.at_ms, core.now_ms), event.rank))
-    return Event(max(best.at_ms, core.now_ms), best.rank, best.handle)
+    now = core.now_ms
+    # Plain tuples, compared by (due, rank) -- ranks are unique: this runs for every event.
+    return Event(*min((max(at_ms, now), rank, handle) for at_ms, rank, handle in candidates))
 
 
-def _candidates(core: CallCore, plan: StepPlan) -> Iterator[Event]:
+def _candidates(core: CallCore, plan: StepPlan) -> list[tuple[int, Rank, Handler]]:
+    found: list[tuple[int, Rank, Handler]] = []
     if (session_end := core.session_end_ms()) is not None:
-        yield Event(session_end, Rank.SESSION_TIMEOUT, on_session_timeout)
+        found.append((session_end, Rank.SESSION_TIMEOUT, on_session_timeout))
     if core.playing is not None:
-        yield Event(core.playing.ends_ms, Rank.PLAYBACK_END, on_playback_end)
+        found.append((core.playing.ends_ms, Rank.PLAYBACK_END, on_playback_end))
     if (timebreak := timebreak_due_ms(core)) is not None:
-        yield Event(timebreak, Rank.TIMEBREAK, on_timebreak)
+        found.append((timebreak, Rank.TIMEBREAK, on_timebreak))
     if plan.events:
-        yield Event(plan.events[0].at_ms, Rank.CALLER, on_caller_event)
+        found.append((plan.events[0].at_ms, Rank.CALLER, on_caller_event))
     if core.sentence is not None:
-        yield Event(core.sentence.due_ms, Rank.SENTENCE, on_sentence)
+        found.append((core.sentence.due_ms, Rank.SENTENCE, on_sentence))
     if core.dtmf is not None and (deadline := core.dtmf.deadline_ms()) is not None:
-        yield Event(deadline, Rank.DTMF_TIMEOUT, on_dtmf_timeout)
+        found.append((deadline, Rank.DTMF_TIMEOUT, on_dtmf_timeout))
     if (mute := core.mute_due_ms()) is not None:
-        yield Event(mute, Rank.MUTE, on_mute)
+        found.append((mute, Rank.MUTE, on_mute))
     if plan.until_ms is not None:
-        yield Event(plan.until_ms, Rank.STEP_END, on_step_end)
+        found.append((plan.until_ms, Rank.STEP_END, on_step_end))
+    return found
 
 
 def timebreak_due_ms(core: CallCore) -> int | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vcall.simulator.model.types import PlaybackInfo
 from vcall.simulator.scenario import EndReason
@@ -72,10 +72,14 @@ class Playback:
     """The call ends when this playback has played (hangup, transfer)."""
     started_ms: int | None = None
     stopped_ms: int | None = None
+    _duration_ms: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._duration_ms = sum(item.duration_ms for item in self.items)
 
     @property
     def duration_ms(self) -> int:
-        return sum(item.duration_ms for item in self.items)
+        return self._duration_ms
 
     @property
     def codes(self) -> tuple[str, ...]:

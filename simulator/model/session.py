@@ -46,6 +46,11 @@ class CallSession:
         return self._core.snapshot()
 
     @property
+    def ended(self) -> bool:
+        """Whether the call is over: ``state.ended`` without building a snapshot."""
+        return self._core.ended
+
+    @property
     def timeline(self) -> list[TimelineEvent]:
         """What happened, by start time (what is still under way is not in it yet)."""
         return self._core.timeline.events()

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from vcall.simulator.model.playback import Playback
 
 Detail = Mapping[str, str | int | bool]
+_NO_DETAIL: Detail = MappingProxyType({})
 
 
 class TimelineKind(StrEnum):
@@ -29,7 +30,7 @@ class TimelineEvent:
     """``None`` for an instant (a key, a callback, a note, the end)."""
     kind: TimelineKind
     label: str
-    detail: Detail = field(default_factory=lambda: MappingProxyType({}))
+    detail: Detail = field(default_factory=lambda: _NO_DETAIL)
 
 
 class Timeline:
@@ -46,8 +47,8 @@ class Timeline:
         end_ms: int | None = None,
         detail: Detail | None = None,
     ) -> None:
-        event = TimelineEvent(start_ms, end_ms, kind, label, MappingProxyType(dict(detail or {})))
-        self._events.append(event)
+        frozen = MappingProxyType(dict(detail)) if detail else _NO_DETAIL
+        self._events.append(TimelineEvent(start_ms, end_ms, kind, label, frozen))
 
     def events(self) -> list[TimelineEvent]:
         """In time order; events starting together stay in the order they were recorded."""

@@ -21,6 +21,8 @@ CALLER_IDENTITY = "id2"
 """``identity`` of the caller in every ``normal`` callback: the seed's example value (seed 001)."""
 
 Content = Mapping[str, str | int]
+_CONTENT_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""``json.dumps`` with these options would build a new encoder for every callback."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +42,7 @@ class Callback:
 
     def params(self) -> dict[str, str]:
         """The four request parameters, as the platform sends them (SPEC-NOTES §1)."""
-        content = json.dumps(dict(self.content), ensure_ascii=False, separators=(",", ":"))
+        content = _CONTENT_ENCODER.encode(dict(self.content))
         return {
             "call_id": self.call_id,
             "timestamp": str(self.timestamp_ms),

@@ -48,9 +48,15 @@ def _testcase(call: CallResult, strict: bool) -> ET.Element:
 
 
 def _properties(case: ET.Element, call: CallResult) -> None:
-    latencies = sorted(turn.exchange.latency_ms for turn in call.turns)
     props = ET.SubElement(case, "properties")
-    values = {
+    for name, value in call_properties(call).items():
+        ET.SubElement(props, "property", name=name, value=value)
+
+
+def call_properties(call: CallResult) -> dict[str, str]:
+    """The testcase properties of a call (also what the pytest plugin reports per item)."""
+    latencies = sorted(turn.exchange.latency_ms for turn in call.turns)
+    return {
         "call_id": call.call_id,
         "end_reason": call.end_reason.value if call.end_reason else "",
         "turns": str(len(call.turns)),
@@ -58,8 +64,6 @@ def _properties(case: ET.Element, call: CallResult) -> None:
         "latency_max_ms": f"{latencies[-1]:.1f}" if latencies else "",
         "latency_p50_ms": f"{latencies[len(latencies) // 2]:.1f}" if latencies else "",
     }
-    for name, value in values.items():
-        ET.SubElement(props, "property", name=name, value=value)
 
 
 def _failures(call: CallResult, strict: bool) -> list[ET.Element]:

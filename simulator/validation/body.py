@@ -9,6 +9,16 @@ from vcall.simulator.spec import MAX_JSON_DEPTH, MAX_RESPONSE_BYTES
 from vcall.simulator.validation.values import exceeds_depth, safe_text
 
 _BOM = "\ufeff"
+_ISSUE_FLAGS = (
+    "too_large",
+    "empty",
+    "bom",
+    "not_utf8",
+    "too_deep",
+    "not_json",
+    "duplicate_keys",
+    "non_finite",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +38,14 @@ class ParsedBody:
     value: object = None
     duplicate_keys: tuple[str, ...] = ()
     non_finite: tuple[str, ...] = ()
+
+    @property
+    def issues(self) -> frozenset[str]:
+        """What is wrong with the body: the names of its set flags, and ``not_object``."""
+        found = {name for name in _ISSUE_FLAGS if getattr(self, name)}
+        if self.parsed and not isinstance(self.value, dict):
+            found.add("not_object")
+        return frozenset(found)
 
 
 class _Collector:

@@ -52,6 +52,7 @@ def data_call_id_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[F
     Severity.ERROR,
     "data.call_id differs from the request's call_id",
     SEED_FOLLOWUP,
+    fields={"call_id"},
 )
 def data_call_id_mismatch(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     given = context.text("call_id")
@@ -76,7 +77,13 @@ def action_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding
         )
 
 
-@DATA_RULES.new("action-unknown", Severity.ERROR, "data.action is not an action", SEED_FOLLOWUP)
+@DATA_RULES.new(
+    "action-unknown",
+    Severity.ERROR,
+    "data.action is not an action",
+    SEED_FOLLOWUP,
+    fields={"action"},
+)
 def action_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     action = context.action
     if action is None or _blank(action) or action in ACTIONS:
@@ -94,6 +101,7 @@ def action_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding
     Severity.ERROR,
     "the action is not allowed at this stage (answer only at callin, play only after it)",
     SEED_CALLIN,
+    fields={"action"},
 )
 def action_not_allowed_at_stage(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     action = context.action
@@ -114,6 +122,7 @@ def action_not_allowed_at_stage(context: ResponseContext, rule: RuleInfo) -> Ite
     Severity.ERROR,
     "answer / play without an action_code: nothing to play",
     SEED_FOLLOWUP,
+    fields={"action"},
 )
 def action_code_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
@@ -129,6 +138,7 @@ def action_code_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Fi
     Severity.WARNING,
     "no action_code key: the seed marks it required, though this action needs no value",
     SEED_FOLLOWUP,
+    fields={"action"},
 )
 def action_code_absent(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
@@ -145,6 +155,7 @@ def action_code_absent(context: ResponseContext, rule: RuleInfo) -> Iterator[Fin
     Severity.ERROR,
     "transfer without a number to transfer to",
     SEED_FOLLOWUP,
+    fields={"action"},
 )
 def transfer_number_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
@@ -158,6 +169,7 @@ def transfer_number_missing(context: ResponseContext, rule: RuleInfo) -> Iterato
     Severity.WARNING,
     "a field this action should have is missing (dtmf_max_numbers for dtmf, number for parallel_transfer)",
     SEED_FOLLOWUP,
+    fields={"action"},
 )
 def action_field_recommended(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
@@ -174,6 +186,7 @@ def action_field_recommended(context: ResponseContext, rule: RuleInfo) -> Iterat
     Severity.WARNING,
     "a field that only takes effect with other actions (number, dtmf_*, parallel transfer fields)",
     SEED_FOLLOWUP,
+    fields=ACTION_FIELDS,
 )
 def field_ignored_for_action(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     action = context.action
@@ -187,7 +200,7 @@ def field_ignored_for_action(context: ResponseContext, rule: RuleInfo) -> Iterat
             )
 
 
-@DATA_RULES.rule(NUMBER_IMPLAUSIBLE)
+@DATA_RULES.rule(NUMBER_IMPLAUSIBLE, fields={"number"})
 def number_implausible(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     number = context.text("number")
     if context.action not in ACTION_FIELDS["number"] or _blank(number) or number is None:
@@ -206,6 +219,7 @@ def number_implausible(context: ResponseContext, rule: RuleInfo) -> Iterator[Fin
     Severity.WARNING,
     "parallel_bridge with is_monitor true: the platform does not use parallel_bridge then",
     SEED_FOLLOWUP,
+    fields={"is_monitor"},
 )
 def parallel_bridge_monitor(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.action == "parallel_bridge" and context.flag("is_monitor") is True:
@@ -220,6 +234,7 @@ def parallel_bridge_monitor(context: ResponseContext, rule: RuleInfo) -> Iterato
     Severity.WARNING,
     "break / continue while the request says nothing is playing (is_playing false)",
     SPEC_NOTES,
+    fields={"action"},
 )
 def nothing_playing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.action not in _PLAYBACK_ACTIONS:

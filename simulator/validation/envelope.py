@@ -70,6 +70,7 @@ def content_type_not_json(context: ResponseContext, rule: RuleInfo) -> Iterator[
     Severity.ERROR,
     f"the body is larger than vcall's limit of {MAX_RESPONSE_BYTES} bytes (not parsed)",
     SPEC_NOTES,
+    fields={"too_large"},
 )
 def body_too_large(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.too_large:
@@ -81,13 +82,21 @@ def body_too_large(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding
         )
 
 
-@BODY_RULES.new("body-empty", Severity.ERROR, "the body is empty or blank", SEED_FOLLOWUP)
+@BODY_RULES.new(
+    "body-empty", Severity.ERROR, "the body is empty or blank", SEED_FOLLOWUP, fields={"empty"}
+)
 def body_empty(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.empty:
         yield rule.at("", "body is empty: the platform needs a JSON object with result and data")
 
 
-@BODY_RULES.new("body-not-utf8", Severity.ERROR, "the body is not UTF-8", SEED_CALLBACK_OVERVIEW)
+@BODY_RULES.new(
+    "body-not-utf8",
+    Severity.ERROR,
+    "the body is not UTF-8",
+    SEED_CALLBACK_OVERVIEW,
+    fields={"not_utf8"},
+)
 def body_not_utf8(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.not_utf8:
         yield rule.at("", f"body is not UTF-8: {context.body.not_utf8}", expected="UTF-8")
@@ -98,6 +107,7 @@ def body_not_utf8(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]
     Severity.WARNING,
     "the body starts with a UTF-8 byte order mark, which strict JSON parsers reject",
     SPEC_NOTES,
+    fields={"bom"},
 )
 def body_bom(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.bom:
@@ -109,20 +119,31 @@ def body_bom(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     Severity.ERROR,
     f"the JSON nests deeper than {MAX_JSON_DEPTH} levels (not parsed)",
     SPEC_NOTES,
+    fields={"too_deep"},
 )
 def body_too_deep(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.too_deep:
         yield rule.at("", f"JSON nests deeper than {MAX_JSON_DEPTH} levels: not parsed")
 
 
-@BODY_RULES.new("body-not-json", Severity.ERROR, "the body is not valid JSON", SEED_FOLLOWUP)
+@BODY_RULES.new(
+    "body-not-json",
+    Severity.ERROR,
+    "the body is not valid JSON",
+    SEED_FOLLOWUP,
+    fields={"not_json"},
+)
 def body_not_json(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.not_json:
         yield rule.at("", f"body is not valid JSON: {context.body.not_json}")
 
 
 @BODY_RULES.new(
-    "body-not-object", Severity.ERROR, "the body is JSON but not an object", SEED_FOLLOWUP
+    "body-not-object",
+    Severity.ERROR,
+    "the body is JSON but not an object",
+    SEED_FOLLOWUP,
+    fields={"not_object"},
 )
 def body_not_object(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.parsed and not isinstance(context.body.value, dict):
@@ -137,6 +158,7 @@ def body_not_object(context: ResponseContext, rule: RuleInfo) -> Iterator[Findin
     Severity.WARNING,
     "an object has the same key twice: parsers disagree on which value wins",
     SPEC_NOTES,
+    fields={"duplicate_keys"},
 )
 def json_duplicate_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     for key in context.body.duplicate_keys:
@@ -150,6 +172,7 @@ def json_duplicate_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Fin
     Severity.ERROR,
     "NaN or Infinity in the body: not JSON, strict parsers reject it",
     SPEC_NOTES,
+    fields={"non_finite"},
 )
 def json_non_finite_number(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     for constant in context.body.non_finite:

@@ -46,6 +46,12 @@ from vcall.simulator.validation.registry import RuleInfo
 from vcall.simulator.validation.values import safe_text, shown, suggestion
 
 _REQUIRED = frozenset(name for name, spec in RESPONSE_FIELDS.items() if spec.required)
+_STAGE_BOUND = frozenset(
+    name for name, spec in RESPONSE_FIELDS.items() if not spec.stages.issuperset(Stage)
+)
+_FIRST_SETTING_ONLY = frozenset(
+    name for name, spec in RESPONSE_FIELDS.items() if spec.first_setting_only
+)
 _OWN_CHOICE_RULES = frozenset({"action", "tts_style"})
 """Fields whose choices other rules check (action-unknown, tts-style-unknown)."""
 
@@ -103,6 +109,7 @@ def type_lenient_number(context: ResponseContext, rule: RuleInfo) -> Iterator[Fi
     Severity.WARNING,
     "a callin-only setting (session_timeout, tts_*, asr_*, record_flag) after callin: ignored",
     SEED_CALLIN,
+    fields=_STAGE_BOUND,
 )
 def field_not_for_stage(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     for name in context.typed:
@@ -119,6 +126,7 @@ def field_not_for_stage(context: ResponseContext, rule: RuleInfo) -> Iterator[Fi
     Severity.WARNING,
     "pause_time set again after its first setting: only the first one counts",
     SEED_SMARTCALL,
+    fields=_FIRST_SETTING_ONLY,
 )
 def setting_ignored_after_first(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     for name in context.typed:
@@ -148,9 +156,10 @@ def _range_rule(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     return (finding for finding in found if finding.rule == rule.id)
 
 
-DATA_RULES.rule(RANGE_FALLBACK)(_range_rule)
-DATA_RULES.rule(VALUE_OUT_OF_RANGE)(_range_rule)
-DATA_RULES.rule(SESSION_TIMEOUT_TOO_LONG)(_range_rule)
+_RANGED_NAMES = frozenset(spec.name for spec in _RANGED)
+DATA_RULES.rule(RANGE_FALLBACK, fields=_RANGED_NAMES)(_range_rule)
+DATA_RULES.rule(VALUE_OUT_OF_RANGE, fields=_RANGED_NAMES)(_range_rule)
+DATA_RULES.rule(SESSION_TIMEOUT_TOO_LONG, fields=_RANGED_NAMES)(_range_rule)
 
 
 _CHOICES = tuple(
@@ -158,7 +167,7 @@ _CHOICES = tuple(
 )
 
 
-@DATA_RULES.rule(VALUE_NOT_ALLOWED)
+@DATA_RULES.rule(VALUE_NOT_ALLOWED, fields=(spec.name for spec in _CHOICES))
 def value_not_allowed(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     for spec in _CHOICES:
         value = context.text(spec.name)
@@ -168,7 +177,7 @@ def value_not_allowed(context: ResponseContext, rule: RuleInfo) -> Iterator[Find
                 yield found
 
 
-@DATA_RULES.rule(TTS_STYLE_UNKNOWN)
+@DATA_RULES.rule(TTS_STYLE_UNKNOWN, fields={"tts_style"})
 def tts_style_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     voice = context.text("tts_style")
     found = (
@@ -178,7 +187,7 @@ def tts_style_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Find
         yield found
 
 
-@DATA_RULES.rule(TTS_CONF_INCOMPLETE)
+@DATA_RULES.rule(TTS_CONF_INCOMPLETE, fields={"tts_conf"})
 def tts_conf_incomplete(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.stage is not Stage.CALLIN or context.flag("tts_conf") is not True:
         return
@@ -192,7 +201,7 @@ def tts_conf_incomplete(context: ResponseContext, rule: RuleInfo) -> Iterator[Fi
         )
 
 
-@DATA_RULES.rule(TTS_SETTINGS_IGNORED)
+@DATA_RULES.rule(TTS_SETTINGS_IGNORED, fields=TTS_CONF_FIELDS)
 def tts_settings_ignored(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.stage is not Stage.CALLIN or context.flag("tts_conf") is True:
         return
@@ -205,7 +214,7 @@ def tts_settings_ignored(context: ResponseContext, rule: RuleInfo) -> Iterator[F
         )
 
 
-@DATA_RULES.rule(TTS_PARAMS_INVALID)
+@DATA_RULES.rule(TTS_PARAMS_INVALID, fields={"action_code_param"})
 def tts_params_invalid(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     path = _path("action_code_param")
     if context.tts_params_problem:
@@ -229,11 +238,12 @@ def _tts_rule(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     return (finding for finding in found if finding.rule == rule.id)
 
 
-DATA_RULES.rule(TTS_VARIABLE_MISSING)(_tts_rule)
-DATA_RULES.rule(TTS_PARAM_UNUSED)(_tts_rule)
+_TTS_FIELDS = ("action_code", "action_code_param")
+DATA_RULES.rule(TTS_VARIABLE_MISSING, fields=_TTS_FIELDS)(_tts_rule)
+DATA_RULES.rule(TTS_PARAM_UNUSED, fields=_TTS_FIELDS)(_tts_rule)
 
 
-@DATA_RULES.rule(FORBIDDEN_CHARACTER)
+@DATA_RULES.rule(FORBIDDEN_CHARACTER, fields=("dynamic_id", "action_code", "action_code_param"))
 def forbidden_character(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     dynamic_id, code, seed = context.text("dynamic_id"), context.text("action_code"), rule.seed
     for found in (
@@ -250,6 +260,7 @@ def forbidden_character(context: ResponseContext, rule: RuleInfo) -> Iterator[Fi
     Severity.WARNING,
     "action_code_time_break > 0 with action_code_break false: it never takes effect",
     SEED_FOLLOWUP,
+    fields={"action_code_time_break"},
 )
 def time_break_ignored(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     time_break = context.integer("action_code_time_break")

@@ -5,11 +5,15 @@ A rule is a small named function that yields :class:`Finding` objects. It is reg
 parameters) with a decorator carrying its stable id. Some ids are shared by several rule sets
 (``unknown-key`` applies to responses and to SmartCall parameters): those are declared once with
 :func:`define` and attached with :meth:`RuleSet.rule`.
+
+A rule may declare the ``fields`` it is about: it can only find something when one of them is
+present. :meth:`RuleSet.run` given the names present skips the others -- the validator runs on
+every callback of a load run, and most rules have nothing to look at in a typical answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Generic, TypeVar
@@ -76,40 +80,80 @@ INTERNAL_ERROR = define(
 )
 
 
+Registered = tuple[RuleInfo, CheckFunction[ContextT]]
+_PLAN_CACHE_LIMIT = 1024
+
+
 class RuleSet(Generic[ContextT]):
     """An ordered list of rules run over one kind of context."""
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._rules: list[tuple[RuleInfo, CheckFunction[ContextT]]] = []
+        self._rules: list[Registered[ContextT]] = []
+        self._fields: list[frozenset[str] | None] = []
+        """Per rule: the fields it is about (``None``: it always runs)."""
+        self._plans: dict[frozenset[str], tuple[int, ...]] = {}
         _RULE_SET_IDS.append(self.rule_ids_now)
 
     def rule_ids_now(self) -> tuple[str, ...]:
         return self.rule_ids
 
-    def rule(self, info: RuleInfo) -> Callable[[CheckFunction[ContextT]], CheckFunction[ContextT]]:
-        """Attach an already declared rule id to a check function."""
+    def rule(
+        self, info: RuleInfo, *, fields: Iterable[str] | None = None
+    ) -> Callable[[CheckFunction[ContextT]], CheckFunction[ContextT]]:
+        """Attach an already declared rule id to a check function.
+
+        ``fields``: the check finds nothing unless one of these is present (see :meth:`run`).
+        """
 
         def register(check: CheckFunction[ContextT]) -> CheckFunction[ContextT]:
             self._rules.append((info, check))
+            self._fields.append(None if fields is None else frozenset(fields))
+            self._plans.clear()
             return check
 
         return register
 
     def new(
-        self, rule_id: str, severity: Severity, description: str, seed: str
+        self,
+        rule_id: str,
+        severity: Severity,
+        description: str,
+        seed: str,
+        *,
+        fields: Iterable[str] | None = None,
     ) -> Callable[[CheckFunction[ContextT]], CheckFunction[ContextT]]:
         """Declare a rule id and attach it to the decorated check function."""
-        return self.rule(define(rule_id, severity, description, seed))
+        return self.rule(define(rule_id, severity, description, seed), fields=fields)
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(info.id for info, _ in self._rules)
 
-    def run(self, context: ContextT) -> list[Finding]:
-        """Every finding of every rule; a rule that raises becomes an ``internal-error`` finding."""
+    def plan(self, present: Collection[str]) -> tuple[int, ...]:
+        """Which rules (by position) can find something when the fields ``present`` are."""
+        key = frozenset(present)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = tuple(
+                index
+                for index, fields in enumerate(self._fields)
+                if fields is None or not fields.isdisjoint(key)
+            )
+            if len(self._plans) >= _PLAN_CACHE_LIMIT:
+                self._plans.clear()
+            self._plans[key] = plan
+        return plan
+
+    def run(self, context: ContextT, present: Collection[str] | None = None) -> list[Finding]:
+        """Every finding of every rule; a rule that raises becomes an ``internal-error`` finding.
+
+        ``present``: the fields the context has; rules about none of them are skipped.
+        """
+        rules = self._rules
+        chosen = rules if present is None else [rules[index] for index in self.plan(present)]
         findings: list[Finding] = []
-        for info, check in self._rules:
+        for info, check in chosen:
             try:
                 findings.extend(check(context, info))
             except Exception as error:  # the validator must never raise

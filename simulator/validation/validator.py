@@ -80,9 +80,9 @@ def validate_response(
     except Exception as error:  # the validator must never raise
         message = f"reading the response failed: {type(error).__name__}: {error}"[:300]
         return ValidationResult((INTERNAL_ERROR.at("", message),))
-    findings = list(BODY_RULES.run(context))
+    findings = BODY_RULES.run(context, context.body.issues)
     if context.envelope is not None:
         findings.extend(ENVELOPE_RULES.run(context))
     if context.data is not None:
-        findings.extend(DATA_RULES.run(context))
+        findings.extend(DATA_RULES.run(context, context.typed))
     return ValidationResult(tuple(findings), context.data, context.envelope)

@@ -210,3 +210,9 @@ def test_no_usable_answer_is_a_problem_not_a_crash() -> None:
     failed = turn({"action": "play"})
     failed = dataclasses.replace(failed, envelope={"result": "fail", "msg": "x", "data": {}})
     assert "fail" in (summarize_turn(failed).problem or "")
+
+
+def test_a_remembered_setting_is_shown_again_only_when_it_changes() -> None:
+    held = {**held_settings(IDLE), "action_code_break": "off", "dtmf_max_numbers": "4"}
+    changes = setting_changes({"action_code_break": True, "dtmf_max_numbers": 4}, held)
+    assert changes == (SettingChange("action_code_break", "on", "off"),)

@@ -166,3 +166,17 @@ def test_virtual_clock_ignores_time_at_the_prompt() -> None:
         return [step.action for step in call.steps]
 
     assert with_call(body) == []
+
+
+def test_a_bot_ending_the_call_lets_its_last_playback_play_out() -> None:
+    async def body(call: LiveCall, clock: VirtualClock) -> tuple[EndReason | None, float, int]:
+        await call.play(Wait(None))
+        await call.play(Say("谢谢"))
+        assert call.state.closing is EndReason.BOT_HANGUP
+        goodbye_ends = call.state.playing.ends_ms if call.state.playing else -1
+        result = await call.let_end()
+        return result.end_reason, clock.now_ms(), goodbye_ends
+
+    reason, now, goodbye_ends = with_call(body, realtime=True)
+    assert reason is EndReason.BOT_HANGUP
+    assert now == goodbye_ends

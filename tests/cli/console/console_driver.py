@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from vcall.cli.console import ConsoleOptions, console_session
+from vcall.cli.console import ConsoleOptions, ConsoleSession, console_session
+from vcall.cli.console.lines import PromptLines
 from vcall.cli.exit_codes import ExitCode
 from vcall.simulator.engine import SimulationConfig
 from vcall.simulator.scenario import CallSettings
@@ -23,6 +25,8 @@ CTRL_C = "\x03"
 CTRL_D = "\x04"
 DRIVE_TIMEOUT_S = 10
 """A console waiting for input that never comes fails the test instead of hanging it."""
+READY_POLLS = 10_000
+Ready = Callable[[ConsoleSession], bool]
 
 
 @dataclass
@@ -51,17 +55,57 @@ def options(
 
 
 def drive(keys: str, console_options: ConsoleOptions | None = None) -> Driven:
-    """Type ``keys`` into a console (prompt-toolkit pipe input); its exit code and output."""
+    """Type ``keys`` into a console (prompt-toolkit pipe input), then end the input.
+
+    The console reads every line; at the end of the input it leaves as on Ctrl-D (a question
+    it asks then gets the end of input too, unless ``keys`` answer it).
+    """
+    return drive_steps([keys], console_options)
+
+
+def drive_steps(
+    steps: Sequence[str | Ready], console_options: ConsoleOptions | None = None
+) -> Driven:
+    """Like :func:`drive`, but keys are sent in parts: a ``Ready`` check waits until the prompt
+    shows what it expects (e.g. a Tab completion, which prompt-toolkit applies asynchronously)."""
     console = new_console()
-    with create_pipe_input() as pipe:
-        pipe.send_text(keys)
+
+    async def run(pipe: PipeInput) -> ExitCode:
         session = console_session(
             console_options or options(), console, input=pipe, output=DummyOutput()
         )
-        code = asyncio.run(asyncio.wait_for(session.run(), DRIVE_TIMEOUT_S))
+        task = asyncio.create_task(session.run())
+        for step in steps:
+            if isinstance(step, str):
+                pipe.send_text(step)
+            else:
+                await _until(step, session)
+        pipe.close()
+        return await asyncio.wait_for(task, DRIVE_TIMEOUT_S)
+
+    with create_pipe_input() as pipe:
+        code = asyncio.run(run(pipe))
     file = console.file
     assert isinstance(file, io.StringIO)
     return Driven(code, file.getvalue())
+
+
+def typed(text: str) -> Ready:
+    """Wait until the prompt's line reads ``text``."""
+    return lambda session: _prompt_text(session) == text
+
+
+def _prompt_text(session: ConsoleSession) -> str | None:
+    lines = session.lines
+    return lines.session.default_buffer.text if isinstance(lines, PromptLines) else None
+
+
+async def _until(ready: Ready, session: ConsoleSession) -> None:
+    for _ in range(READY_POLLS):
+        if ready(session):
+            return
+        await asyncio.sleep(0)  # let the console's loop read the pipe and complete
+    raise AssertionError("the console never got ready for the next keys")
 
 
 def lines(*typed: str) -> str:

@@ -319,8 +319,17 @@ def test_v3_incomplete_signatures() -> None:
     tampered_body.headers["x-acs-content-sha256"] = hashlib.sha256(b"x").hexdigest()
     other_scheme = harness.request()
     other_scheme.headers["Authorization"] = "Bearer abc"
-    for response in harness.exchange(tampered_body, other_scheme):
-        assert_error(response, "IncompleteSignature")
+    malformed = harness.request()
+    malformed.headers["Authorization"] = "ACS3-HMAC-SHA256 Credential=LTAI5t"
+    unsigned_header = harness.request()
+    unsigned_header.headers["x-acs-security-token"] = "added after signing"
+    requests = (tampered_body, other_scheme, malformed, unsigned_header)
+    reasons = [
+        assert_error(r, "IncompleteSignature")["Message"] for r in harness.exchange(*requests)
+    ]
+    assert "x-acs-content-sha256" in reasons[0]
+    assert "malformed" in reasons[2]
+    assert "x-acs-security-token is not signed" in reasons[3]
 
 
 def test_a_path_other_than_the_root_is_not_an_api() -> None:

@@ -1,0 +1,181 @@
+"""``vcall emulator`` and ``vcall example-bot``: options, errors, and a real served call."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from vcall.cli.app import app
+from vcall.cli.commands import emulator as emulator_cli
+from vcall.cli.commands import example_bot as example_bot_cli
+from vcall.simulator import spec
+from vcall.simulator.emulator.serve import bind_socket
+from vcall.simulator.example_bot import app as example_bot_app
+from vcall.simulator.smartcall.client import SmartCallClient
+from vcall.simulator.smartcall.credentials import Credentials
+
+KEY_ID, SECRET = "LTAI5tEmulatorCli0001", "emulator/cli+secret="
+CALL = {
+    "CalledNumber": "13800138000",
+    "CalledShowNumber": "057126880000",
+    "VoiceCode": "$name$,survey_opening.wav",
+    "VoiceCodeParam": {"name": "张先生"},
+}
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in (spec.ENV_ACCESS_KEY_ID, spec.ENV_ACCESS_KEY_SECRET, spec.ENV_PROFILE):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+
+@pytest.fixture
+def listening(monkeypatch: pytest.MonkeyPatch) -> socket.socket:
+    """The socket the command will serve on, bound before it starts (no race for the port)."""
+    sock = bind_socket("127.0.0.1", 0)
+    monkeypatch.setattr(emulator_cli, "bind_socket", lambda _host, _port: sock)
+    return sock
+
+
+def run_emulator_with_one_call(
+    sock: socket.socket, *args: str, params: dict[str, object] | None = None
+) -> tuple[Result, str]:
+    """Start ``vcall emulator --max-calls 1`` in a thread, place one call, wait for the exit."""
+    outcome: dict[str, Result] = {}
+    command = ["emulator", "--access-key-id", KEY_ID, "--access-key-secret", SECRET, *args]
+
+    def serve() -> None:
+        outcome["result"] = runner.invoke(app, [*command, "--max-calls", "1"])
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    host, port = sock.getsockname()[:2]
+    client = SmartCallClient(Credentials(KEY_ID, SECRET), endpoint=f"http://{host}:{port}")
+    with client:
+        answer = client.place_call(params or CALL)
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    return outcome["result"], answer.call_id
+
+
+def test_a_call_is_verified_played_shown_and_reported(
+    listening: socket.socket, tmp_path: Path
+) -> None:
+    report = tmp_path / "run.json"
+    port = listening.getsockname()[1]
+    args = ("--callback-url", "vcall.simulator.example_bot:app", "--report-json", str(report))
+    result, call_id = run_emulator_with_one_call(listening, *args)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert f"listening on http://127.0.0.1:{port}" in out
+    assert "LTAI****0001" in out and KEY_ID not in out and SECRET not in out
+    assert f"SmartCall V3 LTAI****0001 → 13800138000  OK CallId {call_id}" in out
+    assert "VoiceCode=$name$,survey_opening.wav" in out
+    assert "→ normal “喂，你好，方便的，你说吧”" in out
+    assert "← hangup" in out
+    assert "1 passed, 0 failed" in out
+    document = json.loads(report.read_text(encoding="utf-8"))
+    assert [call["call_id"] for call in document["calls"]] == [call_id]
+
+
+def test_a_fixture_callee_whose_expectations_fail_exits_1(
+    listening: socket.socket, tmp_path: Path
+) -> None:
+    fixture = tmp_path / "callee.yaml"
+    fixture.write_text(
+        "name: 期待转人工\n"
+        "steps:\n"
+        "  - wait: playback\n"
+        "  - say: 现在不方便\n"
+        "    expect:\n"
+        "      action: transfer\n",
+        encoding="utf-8",
+    )
+    args = ("--callback-url", "vcall.simulator.example_bot:app", "--fixture", str(fixture))
+    result, _call_id = run_emulator_with_one_call(listening, *args)
+    assert result.exit_code == 1
+    assert "期待转人工" in result.stdout and "FAILED" in result.stdout
+
+
+def test_rejected_requests_are_shown_with_their_code(listening: socket.socket) -> None:
+    outcome: dict[str, Result] = {}
+    command = ["emulator", "--access-key-id", KEY_ID, "--access-key-secret", SECRET]
+    command += ["--callback-url", "vcall.simulator.example_bot:app", "--max-calls", "1"]
+    thread = threading.Thread(target=lambda: outcome.update(result=runner.invoke(app, command)))
+    thread.start()
+    host, port = listening.getsockname()[:2]
+    endpoint = f"http://{host}:{port}"
+    with SmartCallClient(Credentials(KEY_ID, "wrong"), endpoint=endpoint) as forged:
+        assert forged.place_call(CALL).code == "SignatureDoesNotMatch"
+    with SmartCallClient(Credentials(KEY_ID, SECRET), endpoint=endpoint) as genuine:
+        assert genuine.place_call(CALL).ok
+    thread.join(timeout=30)
+    out = outcome["result"].stdout
+    assert "SignatureDoesNotMatch (HTTP 400)" in out
+    assert "1 passed" in out
+
+
+def test_missing_credentials_name_the_three_places() -> None:
+    result = runner.invoke(app, ["emulator", "--callback-url", "vcall.simulator.example_bot:app"])
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    for place in ("--access-key-id", spec.ENV_ACCESS_KEY_ID, "~/.aliyun/config.json"):
+        assert place in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--callback-url", "127.0.0.1:8080"], "did you mean http://127.0.0.1:8080"),
+        (["--callback-url", "no_such_module_here:app"], "cannot import"),
+        (
+            ["--callback-url", "vcall.simulator.example_bot:app", "--fixture", "missing.yaml"],
+            "missing.yaml",
+        ),
+    ],
+)
+def test_bad_options_are_one_line_usage_errors(args: list[str], message: str) -> None:
+    keys = ["--access-key-id", KEY_ID, "--access-key-secret", SECRET]
+    result = runner.invoke(app, ["emulator", *keys, *args])
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_port_in_use_is_a_usage_error() -> None:
+    taken = bind_socket("127.0.0.1", 0)
+    port = str(taken.getsockname()[1])
+    keys = ["--access-key-id", KEY_ID, "--access-key-secret", SECRET]
+    callback = ["--callback-url", "vcall.simulator.example_bot:app"]
+    try:
+        result = runner.invoke(app, ["emulator", *keys, *callback, "--port", port])
+    finally:
+        taken.close()
+    assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_example_bot_serves_the_bot_and_prints_the_callback_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    served: dict[str, Any] = {}
+
+    async def fake_serve(app_to_serve: Any, sock: socket.socket, **_options: Any) -> None:
+        served.update(app=app_to_serve, port=sock.getsockname()[1])
+        sock.close()
+
+    monkeypatch.setattr(example_bot_cli, "serve", fake_serve)
+    result = runner.invoke(app, ["example-bot", "--port", "0"])
+    assert result.exit_code == 0
+    assert served["app"] is example_bot_app
+    assert f"callback URL: http://127.0.0.1:{served['port']}/callback" in result.stdout

@@ -1,0 +1,41 @@
+"""The README's first lines are the two fresh-machine commands, and CI runs exactly those."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_commands() -> list[str]:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    start = lines.index("```sh")
+    end = lines.index("```", start + 1)
+    return lines[start + 1 : end]
+
+
+def test_readme_opens_with_exactly_two_commands() -> None:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# vcall"
+    commands = _readme_commands()
+    assert len(commands) == 2
+    assert "vcall simulate --example-bot" in commands[0]
+    assert commands[1].endswith("pytest")
+
+
+def test_ci_runs_both_readme_commands_verbatim() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for command in _readme_commands():
+        assert command in ci
+
+
+def test_readme_documents_every_rule_id_the_code_raises() -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    pattern = re.compile(r'Finding\(\s*"([a-z][a-z0-9-]+)"')
+    found = set()
+    for path in (ROOT / "simulator").rglob("*.py"):
+        found.update(pattern.findall(path.read_text(encoding="utf-8")))
+    missing = sorted(rule for rule in found if f"`{rule}`" not in readme)
+    assert not missing, f"README.md does not document: {missing}"
