@@ -30,6 +30,8 @@ import pytest
 from vcall.simulator.errors import VcallError
 
 if TYPE_CHECKING:
+    from pluggy import Result
+
     from vcall.simulator.engine import SimulationConfig
     from vcall.simulator.findings import Finding
     from vcall.simulator.results import CallResult, Turn
@@ -223,20 +225,19 @@ def _record(config: pytest.Config, call: CallResult) -> None:
     config.stash.setdefault(_CALLS, []).append(call)
 
 
-@pytest.hookimpl(wrapper=True)
+@pytest.hookimpl(hookwrapper=True)  # old-style: works with every pytest the plugin may meet
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+) -> Generator[None, Result[pytest.TestReport], None]:
     """A failing test that drove failing calls shows each one's transcript in its report."""
-    report = yield
-    results = item.stash.get(_TEST_CALLS, [])
-    if report.when == "call" and report.failed and hasattr(report.longrepr, "addsection"):
-        for result in results:
-            if not result.passed:
-                report.longrepr.addsection(  # type: ignore[union-attr]
-                    f"vcall call {result.call.scenario.name}", result.transcript
-                )
-    return report
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed or not hasattr(report.longrepr, "addsection"):
+        return
+    for result in item.stash.get(_TEST_CALLS, []):
+        if not result.passed:
+            title = f"vcall call {result.call.scenario.name}"
+            report.longrepr.addsection(title, result.transcript)  # type: ignore[union-attr]
 
 
 # --- options and the HTML report ----------------------------------------------------------------
@@ -274,7 +275,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     from vcall.simulator.reports.html import write_html_report
     from vcall.simulator.results import RunResult
 
-    calls = tuple(session.config.stash.get(_CALLS, []))
+    recorded: list[CallResult] = session.config.stash.get(_CALLS, [])
+    calls = tuple(recorded)
     wall_ms = sum(call.wall_ms for call in calls)
     strict = bool(session.config.getoption("--vcall-strict"))
     write_html_report(RunResult(calls, wall_ms, strict=strict), path, title="vcall pytest report")

@@ -181,22 +181,22 @@ class CallRunner:
         """Start the call (``callin`` for inbound calls) and check the ``answer`` expectations."""
         self.started = time.perf_counter()
         self.ctx.sink(CallStarted(self.index, self.scenario, self.call_id))
-        return await self._stage(self.session.start(), None, self.scenario.answer, "answer")
+        return await self._stage(self.session.start(), None, self.scenario.answer)
 
     async def play(self, step: Step) -> list[Turn]:
         """Play one caller step; returns the turns it produced (expectation findings attached)."""
-        where = f"step {step.index + 1} ({step.kind}, line {step.line})"
-        turns = await self._stage(self.session.play_step(step), step.index, step.expect, where)
+        turns = await self._stage(self.session.play_step(step), step, step.expect)
         self.played += 1
         return turns
 
     async def _stage(
-        self, run: ModelRun, step_index: int | None, expectation: Expectation | None, where: str
+        self, run: ModelRun, step: Step | None, expectation: Expectation | None
     ) -> list[Turn]:
-        """Drive one part of the call, check its expectation, then publish its turns."""
-        turns = await self._drive(run, step_index)
+        """Drive one part of the call (the answer, or a step), check its expectation, then
+        publish its turns."""
+        turns = await self._drive(run, None if step is None else step.index)
         if expectation is not None:
-            turns = self._expect(expectation, turns, where)
+            turns = self._expect(expectation, turns, _where(step))
         if self.ctx.retain_turns:
             self.turns.extend(turns)
         for turn in turns:
@@ -315,6 +315,12 @@ class CallRunner:
             notes=tuple(self.session.notes),
             unreachable=self.unreachable,
         )
+
+
+def _where(step: Step | None) -> str:
+    if step is None:
+        return "answer"
+    return f"step {step.index + 1} ({step.kind}, line {step.line})"
 
 
 def _model_data(turn: Turn) -> ResponseData:

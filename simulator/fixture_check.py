@@ -93,9 +93,9 @@ def _ending_against_end(scenario: Scenario) -> Iterator[Finding]:
     naming another reason can never be met together with it."""
     for step in scenario.steps:
         action = expected_action(step.expect)
-        if action not in ENDING_ACTIONS:
+        reason = ENDING_ACTIONS.get(action or "")
+        if reason is None:
             continue
-        reason = ENDING_ACTIONS[action]
         if scenario.end is not None and scenario.end is not reason:
             message = (
                 f"step {step.index + 1} expects action {action}, which ends the call by "

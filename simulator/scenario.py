@@ -127,6 +127,7 @@ STEP_KINDS: Mapping[str, type[Action]] = MappingProxyType(
         "hangup": Hangup,
     }
 )
+_KIND_NAMES: Mapping[type[Action], str] = {cls: name for name, cls in STEP_KINDS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,9 @@ class Step:
 
     @property
     def kind(self) -> str:
+        name = _KIND_NAMES.get(type(self.action))
+        if name is not None:
+            return name
         return next(name for name, cls in STEP_KINDS.items() if isinstance(self.action, cls))
 
 

@@ -67,8 +67,10 @@ class LoadStats:
             histogram = self.by_kind[kind] = Histogram()
         histogram.record_ms(latency)
         self.lateness.record_ms(turn.lateness_ms)
-        self._count_findings(turn)
-        self._keep_if_slow(SlowTurn(latency, scenario, turn.number, kind, turn.action or "-"))
+        if turn.findings:
+            self._count_findings(turn)
+        if len(self._slowest) < SLOWEST_KEPT or latency > self._slowest[0].latency_ms:
+            self._keep_if_slow(SlowTurn(latency, scenario, turn.number, kind, turn.action or "-"))
 
     def _count_findings(self, turn: Turn) -> None:
         errored = False

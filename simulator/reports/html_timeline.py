@@ -19,10 +19,10 @@ from vcall.simulator.results import CallResult, Turn
 WIDTH = 1000
 LEFT = 70
 RIGHT = 28
-HEIGHT = 166
+HEIGHT = 178
 CALLER_Y, BOT_Y, CALLBACK_Y = 30, 64, 98
-LABEL_ROWS = (116, 129)
-AXIS_Y = 142
+LABEL_ROWS = (116, 128, 140)
+AXIS_Y = 154
 BAR_HALF = 10
 FONT = 11.0
 LABEL_FONT = 10.0

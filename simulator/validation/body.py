@@ -19,6 +19,7 @@ _ISSUE_FLAGS = (
     "duplicate_keys",
     "non_finite",
 )
+_NO_ISSUES: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +43,18 @@ class ParsedBody:
     @property
     def issues(self) -> frozenset[str]:
         """What is wrong with the body: the names of its set flags, and ``not_object``."""
+        if self._sound():
+            return _NO_ISSUES
         found = {name for name in _ISSUE_FLAGS if getattr(self, name)}
         if self.parsed and not isinstance(self.value, dict):
             found.add("not_object")
         return frozenset(found)
+
+    def _sound(self) -> bool:
+        """A JSON object with none of the flags set (the common case, checked first)."""
+        flagged = self.too_large or self.empty or self.bom or self.not_utf8 or self.too_deep
+        flagged = flagged or self.not_json or self.duplicate_keys or self.non_finite
+        return not flagged and self.parsed and isinstance(self.value, dict)
 
 
 class _Collector:
@@ -78,7 +87,33 @@ def _decode(body: bytes) -> tuple[str | None, str]:
         return None, f"byte 0x{byte} at position {error.start}: {error.reason}"
 
 
+class _Irregular(Exception):
+    """A duplicate key or NaN/Infinity: the fast parse stops, the collecting parse takes over."""
+
+
+def _pairs_or_stop(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Irregular
+    return result
+
+
+def _stop(name: str) -> float:
+    raise _Irregular
+
+
+_FAST_DECODER = json.JSONDecoder(object_pairs_hook=_pairs_or_stop, parse_constant=_stop)
+"""One decoder for the common, regular document (``json.loads(hooks)`` builds one per call)."""
+
+
 def _load(text: str, size: int, bom: bool) -> ParsedBody:
+    if not text.startswith(_BOM):  # json.loads has its own error for a (second) BOM
+        try:
+            value = _FAST_DECODER.decode(text)
+        except (_Irregular, ValueError, RecursionError):
+            pass  # the collecting parse below says what is wrong
+        else:
+            return ParsedBody(size, bom=bom, parsed=True, value=value)
     collector = _Collector()
     try:
         value = json.loads(

@@ -25,6 +25,7 @@ from vcall.simulator.validation.registry import RuleInfo, define
 from vcall.simulator.validation.values import (
     Typed,
     forbidden_positions,
+    has_forbidden,
     load_json_object,
     play_code_exemptions,
     safe_text,
@@ -257,4 +258,6 @@ def forbidden_in_params(
 
 
 def forbidden_in_play_code(path: str, code: str, seed: str) -> Finding | None:
+    if not has_forbidden(code):  # most codes: no need to work out the exempt positions
+        return None
     return forbidden_finding(path, code, seed, play_code_exemptions(code))

@@ -36,6 +36,10 @@ class ResponseContext:
     tts_params_problem: str = ""
     shared: dict[str, list[Finding]] = field(default_factory=dict)
     """Findings computed once for several rules (see :meth:`once`)."""
+    failed: bool = False
+    """``result: fail``: the platform gets no action, so nothing in ``data`` is required."""
+    action: str | None = None
+    """``data.action`` when it is a string."""
 
     def once(self, key: str, compute: Callable[[], Iterable[Finding]]) -> list[Finding]:
         """``compute()`` on first use, the same list afterwards (rules that share one pass)."""
@@ -43,16 +47,6 @@ class ResponseContext:
         if found is None:
             found = self.shared[key] = list(compute())
         return found
-
-    @property
-    def failed(self) -> bool:
-        """``result: fail``: the platform gets no action, so nothing in ``data`` is required."""
-        return self.envelope is not None and self.envelope.get("result") == ResultValue.FAIL
-
-    @property
-    def action(self) -> str | None:
-        action = self.data.get("action") if self.data is not None else None
-        return action if isinstance(action, str) else None
 
     def value(self, name: str) -> object:
         """The field read in its declared type, or None when absent, null or unreadable."""
@@ -101,9 +95,12 @@ def build_context(
     )
     if parsed.parsed and isinstance(parsed.value, dict):
         context.envelope = parsed.value
+        context.failed = parsed.value.get("result") == ResultValue.FAIL
         data = parsed.value.get("data")
         if isinstance(data, dict):
             context.data = data
+            action = data.get("action")
+            context.action = action if isinstance(action, str) else None
             context.typed = _typed_fields(data)
             context.values = {
                 name: typed.value for name, typed in context.typed.items() if typed.ok

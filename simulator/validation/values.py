@@ -178,6 +178,11 @@ def forbidden_positions(text: str, exempt: frozenset[int] = frozenset()) -> list
     ]
 
 
+def has_forbidden(text: str) -> bool:
+    """Whether ``text`` holds any forbidden character at all (the cheap first look)."""
+    return _FORBIDDEN.search(text) is not None
+
+
 def play_code_exemptions(code: str) -> frozenset[int]:
     """Positions of ``action_code``/``VoiceCode`` that are syntax: ``$name$`` and URL ``://``."""
     exempt = {m.start() for m in _URL_SCHEME_COLON.finditer(code)}

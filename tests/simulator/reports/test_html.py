@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from broken_bot import FAILING, PASSING, broken_run
 from html_dom import Node, parse_html
+from html_runs import FAILING, PASSING, broken_run, crowded_call
 from report_samples import down_call, order_call, quiet_call, sample_run
 
 from vcall.simulator.reports.html import first_problem, render_html, write_html_report
@@ -66,9 +66,13 @@ def test_summary_names_where_a_failed_call_first_went_wrong() -> None:
 
 def test_first_problem_falls_back_to_call_findings_and_honours_strict() -> None:
     call = replace(down_call(), turns=())
-    assert first_problem(call) == "call: [steps-unplayed] 2 steps were not played: the call had ended"
+    assert (
+        first_problem(call) == "call: [steps-unplayed] 2 steps were not played: the call had ended"
+    )
     assert first_problem(quiet_call()) == ""
-    assert first_problem(quiet_call(), strict=True).startswith("turn 1 (callin at 00:00.0): [latency-budget]")
+    assert first_problem(quiet_call(), strict=True).startswith(
+        "turn 1 (callin at 00:00.0): [latency-budget]"
+    )
 
 
 def test_summary_links_to_each_section() -> None:
@@ -153,6 +157,12 @@ def test_callback_marks_show_the_latency_of_each_answer() -> None:
     assert labels == ["callin 12 ms", "✗ normal 900 ms", "mute 850 ms", "dtmf 12 ms"]
 
 
+def test_labels_of_callbacks_close_together_go_on_separate_rows() -> None:
+    svg = section(page(RunResult((crowded_call(),), 1.0)), 0).one("svg")
+    rows = [mark.one("text").attrs["y"] for mark in svg.all("g", "callback")]
+    assert rows[0] == rows[1] and len(set(rows[1:])) == 3
+
+
 def test_failing_callback_has_a_red_band_and_its_findings_in_the_tooltip() -> None:
     svg = section(page(sample_run()), 0).one("svg")
     assert len(svg.all("rect", "problem")) == 1
@@ -200,7 +210,9 @@ def test_names_and_bodies_are_escaped() -> None:
     hostile = replace(
         order_call(), scenario=Scenario(name="<script>alert(1)</script>", steps=(), file="")
     )
-    turn = replace(hostile.turns[1], exchange=replace(hostile.turns[1].exchange, body=b"</pre><b>x"))
+    turn = replace(
+        hostile.turns[1], exchange=replace(hostile.turns[1].exchange, body=b"</pre><b>x")
+    )
     hostile = replace(hostile, turns=(hostile.turns[0], turn))
     dom = page(RunResult((hostile,), 1.0))
     assert not dom.all("script") and not dom.all("b")

@@ -1,4 +1,4 @@
-"""A broken variant of the example bot, and real runs against it, for the HTML report tests.
+"""Calls for the HTML report tests: real runs against a broken example bot, and a crowded call.
 
 The bot is the example bot's answers behind a WSGI app, except that every answer to a ``dtmf``
 callback loses ``data.call_id`` (an error) and gets ``tts_speed: 900`` (an error and a warning).
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from vcall.simulator.engine import SimulationConfig, simulate
 from vcall.simulator.example_bot import respond
 from vcall.simulator.fixture_loader import load_scenario
-from vcall.simulator.results import RunResult
+from vcall.simulator.results import CallResult, RunResult
 from vcall.simulator.targets import app_target
 
 PASSING = ("barge_in_timebreak.yaml", "silence_reprompt_hangup.yaml")
@@ -46,3 +47,18 @@ def broken_run(*names: str, strict: bool = False) -> RunResult:
     scenarios = [load_scenario(shipped_fixture(name)) for name in chosen]
     target = app_target("broken bot", broken_bot)
     return simulate(scenarios, target, SimulationConfig(seed=3, strict=strict))
+
+
+def crowded_call() -> CallResult:
+    """The sample ``order`` call with its last three callbacks 150 ms apart in a one-minute call:
+    their labels must not be drawn on top of each other."""
+    from report_samples import order_call
+
+    call = order_call()
+    turns = tuple(
+        replace(turn, callback=replace(turn.callback, at_ms=30_000 + 150 * turn.number))
+        if turn.number > 1
+        else turn
+        for turn in call.turns
+    )
+    return replace(call, turns=turns, duration_ms=60_000)

@@ -1,0 +1,284 @@
+"""The pytest plugin, in throwaway projects run by ``pytester``: inert unless used, the
+``vcall_call`` fixture, and the collection mode (``--vcall-fixtures`` / ``--vcall-target``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from importlib import metadata, resources
+from pathlib import Path
+
+import pytest
+
+from vcall.cli import pytest_plugin
+from vcall.simulator import fixture_loader
+
+pytest_plugins = ["pytester"]
+
+BOTS = '''
+"""The example bot (good), a broken one, and one whose answers only draw warnings."""
+import json
+
+from vcall.simulator.example_bot import app as good, respond
+
+
+def _wsgi(change):
+    def app(environ, start_response):
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        status, envelope = respond(b"", body, environ.get("CONTENT_TYPE", ""))
+        change(body, envelope["data"])
+        start_response(f"{status} X", [("Content-Type", "application/json; charset=utf-8")])
+        return [json.dumps(envelope, ensure_ascii=False).encode()]
+    return app
+
+
+def _break_dtmf(body, data):
+    if b"content_type=dtmf" in body:
+        data.pop("call_id", None)
+        data["tts_speed"] = 900
+
+
+broken = _wsgi(_break_dtmf)
+warn = _wsgi(lambda body, data: data.update(mute_tiem=5000))
+'''
+PASSING = "silence_reprompt_hangup.yaml"
+FAILING = "dtmf_menu_hash_terminated.yaml"
+TYPO = """\
+name: 拼写错误
+steps:
+  - say: 你好
+    expcet: {action: play}
+"""
+
+
+def shipped(name: str) -> str:
+    return resources.files("vcall.fixtures").joinpath(name).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A project with the bots module and two fixture files in ``calls/``."""
+    pytester.makepyfile(bots=BOTS)
+    calls = pytester.mkdir("calls")
+    (calls / PASSING).write_text(shipped(PASSING), encoding="utf-8")
+    (calls / FAILING).write_text(shipped(FAILING), encoding="utf-8")
+    return pytester
+
+
+# --- inert unless used --------------------------------------------------------------------------
+
+
+def test_plugin_is_installed_as_a_pytest11_entry_point() -> None:
+    points = metadata.entry_points(group="pytest11")
+    assert {point.name: point.value for point in points}["vcall"] == "vcall.cli.pytest_plugin"
+
+
+def test_importing_the_plugin_loads_no_engine_and_prints_nothing() -> None:
+    code = (
+        "import sys, json, vcall.cli.pytest_plugin\n"
+        "heavy = ('vcall.simulator.engine', 'vcall.simulator.fixture_loader', 'httpx', 'yaml')\n"
+        "sys.stderr.write(json.dumps([name for name in heavy if name in sys.modules]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == ""
+    assert json.loads(done.stderr) == []
+
+
+def test_a_project_that_does_not_use_it_is_unaffected(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_plain="def test_one():\n    assert 1 + 1 == 2\n")
+    (pytester.path / "data.yaml").write_text("name: 不是测试\nsteps: []\n", encoding="utf-8")
+    with_plugin = pytester.runpytest("-v")
+    without = pytester.runpytest("-v", "-p", "no:vcall")
+    plugins = [
+        line for line in with_plugin.outlines + without.outlines if line.startswith("plugins:")
+    ]
+    assert ["vcall-" in line for line in plugins] == [True, False]
+    with_plugin.assert_outcomes(passed=1)
+    assert body(with_plugin.outlines) == body(without.outlines)
+    assert "--vcall-fixtures" in pytester.runpytest("--help").stdout.str()
+
+
+def body(lines: list[str]) -> list[str]:
+    """A run's output without the header's plugin list and the timing."""
+    return [line.split(" in ")[0] for line in lines if not line.startswith("plugins:")]
+
+
+def test_suffixes_match_the_loader() -> None:
+    assert pytest_plugin.FIXTURE_SUFFIXES == fixture_loader.FIXTURE_SUFFIXES
+
+
+# --- the vcall_call fixture ---------------------------------------------------------------------
+
+
+def test_fixture_drives_calls_from_a_file_and_from_code(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        test_calls=f"""
+        import bots
+
+        def test_from_file(vcall_call):
+            result = vcall_call(bots.good, "calls/{PASSING}")
+            assert result.passed
+            assert result.turns[0].response["data"]["action"] == "answer"
+            assert result.findings == ()
+            assert result.end_reason.value == "bot_hangup"
+
+        def test_by_module_attr(vcall_call):
+            assert vcall_call("vcall.simulator.example_bot:app", "calls/{PASSING}").passed
+
+        def test_in_code(vcall_call):
+            scenario = {{"name": "打个招呼", "steps": [{{"say": "你好"}}, "hangup"]}}
+            result = vcall_call(bots.good, scenario)
+            assert result.passed and [t.callback.kind.value for t in result.turns] == ["callin", "normal"]
+        """
+    )
+    project.runpytest().assert_outcomes(passed=3)
+
+
+def test_failed_call_shows_the_failing_turns_transcript(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        test_menu=f"""
+        import bots
+
+        def test_menu(vcall_call):
+            result = vcall_call(bots.broken, "calls/{FAILING}")
+            assert result.passed
+        """
+    )
+    result = project.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E       AssertionError: assert FAILED, turn 3 (dtmf at 00:09.1): "
+            "[[]data-call-id-missing[]] data.call_id is missing*",
+            "*- vcall call 按键菜单：井号结束收号 -*",
+            "vcall call '按键菜单：井号结束收号' FAILED (calls/dtmf_menu_hash_terminated.yaml)",
+            '  turn 3 at 9080 ms: dtmf {"dtmf_digits": "0", "dynamic_id": "dtmf-main"}',
+            '    answer (200, * ms): {"result": "success"*"tts_speed": 900}}',
+            "    error [[]data-call-id-missing[]] data.call_id: data.call_id is missing*",
+            "    error [[]value-out-of-range[]] data.tts_speed: tts_speed 900 is outside*",
+            "  turn 4 at 12480 ms: dtmf*",
+        ]
+    )
+
+
+def test_fixture_path_is_found_next_to_the_test_module(project: pytest.Pytester) -> None:
+    project.syspathinsert()
+    tests = project.mkdir("tests")
+    (tests / "menu.yaml").write_text(shipped(PASSING), encoding="utf-8")
+    (tests / "test_beside.py").write_text(
+        "import bots\n\ndef test_it(vcall_call):\n    assert vcall_call(bots.good, 'menu.yaml').passed\n",
+        encoding="utf-8",
+    )
+    project.runpytest("tests").assert_outcomes(passed=1)
+
+
+def test_strict_makes_warnings_fail(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        test_strict=f"""
+        import bots
+
+        def test_warnings_pass_unless_strict(vcall_call):
+            assert vcall_call(bots.warn, "calls/{PASSING}").passed
+            strict = vcall_call(bots.warn, "calls/{PASSING}", strict=True)
+            assert not strict.passed
+            assert {{f.rule for f in strict.findings}} == {{"unknown-key"}}
+        """
+    )
+    project.runpytest().assert_outcomes(passed=1)
+
+
+def test_fixture_works_inside_a_running_event_loop(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        test_async=f"""
+        import asyncio
+        import bots
+
+        def test_it(vcall_call):
+            async def main():
+                return vcall_call(bots.good, "calls/{PASSING}")
+            assert asyncio.run(main()).passed
+        """
+    )
+    project.runpytest().assert_outcomes(passed=1)
+
+
+# --- collection mode ----------------------------------------------------------------------------
+
+
+def test_every_fixture_file_becomes_one_test_named_after_it(project: pytest.Pytester) -> None:
+    result = project.runpytest(
+        "--collect-only", "-q", "--vcall-fixtures", "calls", "--vcall-target", "bots:good"
+    )
+    assert result.outlines[:2] == [
+        f"calls/{FAILING}::dtmf_menu_hash_terminated",
+        f"calls/{PASSING}::silence_reprompt_hangup",
+    ]
+
+
+def test_collected_fixtures_pass_and_fail_with_the_transcript(project: pytest.Pytester) -> None:
+    (project.path / "calls" / "typo.yaml").write_text(TYPO, encoding="utf-8")
+    result = project.runpytest(
+        "--vcall-fixtures", "calls", "--vcall-target", "bots:broken", "--junitxml", "out.xml"
+    )
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*_ vcall: dtmf_menu_hash_terminated _*",
+            "vcall call '按键菜单：井号结束收号' FAILED (calls/dtmf_menu_hash_terminated.yaml)",
+            "  turn 3 at 9080 ms: dtmf*",
+            "*_ vcall: typo _*",
+            "calls/typo.yaml:4: unknown key 'steps[[]0[]].expcet' (did you mean 'expect'?)",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_collected_fixtures_in_junit(project: pytest.Pytester) -> None:
+    project.runpytest(
+        "--vcall-fixtures", "calls", "--vcall-target", "bots:broken", "--junitxml", "out.xml"
+    )
+    cases = {case.get("name"): case for case in ET.parse(project.path / "out.xml").iter("testcase")}
+    assert set(cases) == {"dtmf_menu_hash_terminated", "silence_reprompt_hangup"}
+    failed = cases["dtmf_menu_hash_terminated"]
+    props = {prop.get("name"): prop.get("value") for prop in failed.iter("property")}
+    assert props["end_reason"] == "bot_hangup" and props["turns"] == "5"
+    assert float(props["latency_max_ms"]) >= float(props["latency_p50_ms"]) >= 0
+    (failure,) = failed.findall("failure")
+    assert "[data-call-id-missing]" in (failure.text or "")
+    assert cases["silence_reprompt_hangup"].find("failure") is None
+
+
+def test_collection_mode_needs_a_target_and_a_directory(project: pytest.Pytester) -> None:
+    no_target = project.runpytest("--vcall-fixtures", "calls")
+    assert no_target.ret == pytest.ExitCode.USAGE_ERROR
+    no_target.stderr.fnmatch_lines(["*--vcall-fixtures needs --vcall-target*"])
+    no_dir = project.runpytest("--vcall-fixtures", "nowhere", "--vcall-target", "bots:good")
+    assert no_dir.ret == pytest.ExitCode.USAGE_ERROR
+    no_dir.stderr.fnmatch_lines(["*--vcall-fixtures nowhere: not a directory*"])
+
+
+def test_a_bad_target_fails_each_item_in_one_line(project: pytest.Pytester) -> None:
+    result = project.runpytest("--vcall-fixtures", "calls", "--vcall-target", "nosuch:app")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["target 'nosuch:app': cannot import 'nosuch'*"])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_html_report_of_every_call_the_session_drove(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        test_one=f"""
+        import bots
+
+        def test_it(vcall_call):
+            assert vcall_call(bots.good, "calls/{PASSING}").passed
+        """
+    )
+    args = ("--vcall-fixtures", "calls", "--vcall-target", "bots:broken")
+    project.runpytest(*args, "--vcall-report-html", "report.html").assert_outcomes(
+        passed=2, failed=1
+    )
+    page = Path(project.path / "report.html").read_text(encoding="utf-8")
+    assert page.count("<section class='call") == 3
+    assert page.count("<section class='call failed'") == 1
