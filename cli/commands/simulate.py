@@ -130,9 +130,7 @@ def simulate_command(
         config = SimulationConfig(
             placement=params,
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,
-            latency_budget_ms=parse_duration(latency_budget, what="--latency-budget")
-            if latency_budget
-            else None,
+            latency_budget_ms=_optional_ms(latency_budget, "--latency-budget"),
             realtime=realtime,
             concurrency=concurrency,
             strict=strict,
@@ -150,15 +148,22 @@ def simulate_command(
             raise typer.Exit(run_console(ConsoleOptions(resolved, config, settings, record)))
         if record is not None or outbound:
             raise UsageError("--record and --outbound are for the console (without --fixture)")
-        scenarios = load_scenarios(fixture)
         printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
-        run = simulate(scenarios, resolved, config, sink=printer)
+        run = simulate(load_scenarios(fixture), resolved, config, sink=printer)
         _write_reports(run, report, report_json, report_html)
-        console.print(summary_table(run))
-        if check_placement:
-            console.print(placement_line(run.placement))
-        console.print(summary_line(run))
+        _print_summary(console, run, check_placement)
     raise typer.Exit(_exit_code(run))
+
+
+def _optional_ms(text: str | None, what: str) -> int | None:
+    return parse_duration(text, what=what) if text else None
+
+
+def _print_summary(console: Console, run: RunResult, check_placement: bool) -> None:
+    console.print(summary_table(run))
+    if check_placement:
+        console.print(placement_line(run.placement))
+    console.print(summary_line(run))
 
 
 def _target(target: str | None, example_bot: bool) -> Target:

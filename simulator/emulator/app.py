@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from vcall.simulator import spec
+from vcall.simulator.asgi import Receive, Scope, Send, read_body
 from vcall.simulator.clock import Clock, VirtualClock, WallClock
 from vcall.simulator.emulator.answers import ApiAnswer, Rejected, RequestIds
 from vcall.simulator.emulator.callee import build_call_scenario
@@ -38,10 +37,6 @@ from vcall.simulator.smartcall.signing import RequestParts, access_key_id_of, si
 from vcall.simulator.targets import Target
 from vcall.simulator.validation import check_smartcall_params
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 JSON_CONTENT_TYPE = b"application/json;charset=utf-8"
 
 
@@ -112,7 +107,7 @@ class SmartCallEmulator:
                 _raw_path(scope),
                 scope.get("query_string", b""),
                 [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
-                await _read_body(receive),
+                await read_body(receive),
             )
             await _send_json(send, self.handle(parts))
 
@@ -174,15 +169,6 @@ def _raw_path(scope: Scope) -> str:
     if isinstance(raw, bytes):
         return raw.decode("latin-1").partition("?")[0]
     return str(scope.get("path", "/"))
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
 
 
 async def _send_json(send: Send, answer: ApiAnswer) -> None:

@@ -9,18 +9,13 @@ Missing or garbled parameters get HTTP 400 with a ``fail`` envelope (SPEC-NOTES 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from vcall.simulator.asgi import App, Receive, Scope, Send, read_body
 from vcall.simulator.example_bot.dialogue import answer_callback
 from vcall.simulator.spec import CALLBACK_DELIVERY, CallbackKind, ResultValue
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
@@ -69,15 +64,6 @@ def respond(query: bytes, body: bytes, content_type: str) -> tuple[int, dict[str
     return 200, {"result": ResultValue.SUCCESS.value, "msg": "成功", "data": data}
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
 async def _lifespan(receive: Receive, send: Send) -> None:
     """Nothing to start or stop, but say so, so servers do not warn."""
     while True:
@@ -92,7 +78,7 @@ async def _lifespan(receive: Receive, send: Send) -> None:
 async def _http(scope: Scope, receive: Receive, send: Send) -> None:
     headers = {name.lower(): value for name, value in scope.get("headers", [])}
     content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
-    body = await _read_body(receive)
+    body = await read_body(receive)
     status, envelope = respond(scope.get("query_string", b""), body, content_type)
     payload = json.dumps(envelope, ensure_ascii=False).encode("utf-8")
     response_headers = [
