@@ -2,7 +2,7 @@
 
 It answers every callback with a valid response (callin -> answer, goodbye words -> hangup,
 everything else -> play), reading the four parameters from the form body or the query string.
-Run: ``python benchmarks/reference_endpoint.py PORT``.
+Run: ``python benchmarks/reference_endpoint.py PORT [fast|plain]``.
 """
 
 from __future__ import annotations
@@ -36,9 +36,26 @@ async def callback(request: Request) -> Response:
     return Response(payload, media_type="application/json")
 
 
+SERVER_FLAVOURS = {
+    "fast": ("uvloop", "httptools"),
+    "plain": ("asyncio", "h11"),
+}
+"""uvicorn as ``pip install 'uvicorn[standard]'`` runs it (C event loop and parser), and as a plain
+``pip install uvicorn`` runs it (pure-Python HTTP parser on asyncio's own loop)."""
+
 app = Starlette(routes=[Route("/callback", callback, methods=["POST"])])
 
 if __name__ == "__main__":
     import uvicorn
 
-    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+    flavour = sys.argv[2] if len(sys.argv) > 2 else "fast"
+    loop, http = SERVER_FLAVOURS[flavour]
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=int(sys.argv[1]),
+        loop=loop,
+        http=http,
+        log_level="warning",
+        access_log=False,
+    )

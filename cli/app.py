@@ -15,6 +15,10 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",
+    epilog=(
+        "[bold]Start here[/]: vcall simulate --example-bot --fixture fixtures/  ·  "
+        "vcall simulate --example-bot (the console)  ·  vcall COMMAND --help for examples"
+    ),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

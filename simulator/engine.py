@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Generator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -22,7 +22,7 @@ from vcall.simulator.clock import Clock, VirtualClock, WallClock
 from vcall.simulator.delivery import HttpxSender, Placement, Sender, delivery_findings
 from vcall.simulator.expectations import check_expectation
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.model import Callback, CallSession
+from vcall.simulator.model import Callback, CallSession, CallState
 from vcall.simulator.placement_check import check_placement
 from vcall.simulator.results import CallResult, Exchange, PlacementReport, RunResult, Turn
 from vcall.simulator.scenario import EndReason, Expectation, Scenario, Step
@@ -91,7 +91,8 @@ class RunContext:
     sender: Sender | None = None
     """How callbacks travel; ``None``: through ``client`` (httpx)."""
     retain_turns: bool = True
-    """False for load runs: turns go to the sink and are not kept in the ``CallResult``."""
+    """False for load runs: turns go to the sink and are not kept in the ``CallResult``, and
+    the model keeps no timeline."""
 
     def __post_init__(self) -> None:
         if self.sender is None:
@@ -100,11 +101,14 @@ class RunContext:
     def new_call_id(self) -> str:
         return f"{self.rng.randrange(10**11, 10**12)}^{self.rng.randrange(10**11, 10**12)}"
 
-    async def send(self, callback: Callback, placement: Placement | None = None) -> Exchange:
-        """Deliver one callback (with ``config.placement`` unless told otherwise); never raises.
+    def send(self, callback: Callback, placement: Placement | None = None) -> Awaitable[Exchange]:
+        """Deliver one callback (with ``config.placement`` unless told otherwise); the awaitable
+        never raises.
 
-        An in-process app gets the deadline httpx gives a network endpoint, and an exception it
-        raises becomes a failed exchange on that turn instead of ending the run.
+        A network sender keeps its own deadline: its awaitable is returned as it is (no extra
+        coroutine for every callback of a load run). An in-process app gets the deadline httpx
+        gives a network endpoint, and an exception it raises becomes a failed exchange on that
+        turn instead of ending the run.
         """
         assert self.sender is not None
         chosen = placement or self.config.placement
@@ -113,7 +117,16 @@ class RunContext:
             self.target.url, callback.params(), placement=chosen, timeout_s=timeout_s
         )
         if not self.target.in_process:
-            return await delivery
+            return delivery
+        return self._in_process(delivery, callback, chosen, timeout_s)
+
+    async def _in_process(
+        self,
+        delivery: Awaitable[Exchange],
+        callback: Callback,
+        chosen: Placement,
+        timeout_s: float,
+    ) -> Exchange:
         try:
             async with asyncio.timeout(timeout_s):  # no extra task: a Ctrl-C stays in this call
                 return await delivery
@@ -154,7 +167,10 @@ class CallRunner:
         self.call_id = ctx.new_call_id()
         self.clock = ctx.clock_factory()
         self.session = CallSession(
-            scenario, call_id=self.call_id, start_epoch_ms=self.clock.epoch_ms()
+            scenario,
+            call_id=self.call_id,
+            start_epoch_ms=self.clock.epoch_ms(),
+            keep_timeline=ctx.retain_turns,
         )
         self.origin_ms = self.clock.now_ms()
         self.turns: list[Turn] = []
@@ -181,20 +197,24 @@ class CallRunner:
         """Start the call (``callin`` for inbound calls) and check the ``answer`` expectations."""
         self.started = time.perf_counter()
         self.ctx.sink(CallStarted(self.index, self.scenario, self.call_id))
-        return await self._stage(self.session.start(), None, self.scenario.answer)
+        run = self.session.start()
+        callback = next(run, None)  # None: an outbound call sends nothing to start with
+        turns = [] if callback is None else await self._exchanges(run, callback, None)
+        return self._publish(turns, None, self.scenario.answer)
 
     async def play(self, step: Step) -> list[Turn]:
         """Play one caller step; returns the turns it produced (expectation findings attached)."""
-        turns = await self._stage(self.session.play_step(step), step, step.expect)
+        run = self.session.play_step(step)
+        callback = next(run, None)  # None: the step sends nothing (a wait, a silence, ...)
+        turns = [] if callback is None else await self._exchanges(run, callback, step.index)
         self.played += 1
-        return turns
+        return self._publish(turns, step, step.expect)
 
-    async def _stage(
-        self, run: ModelRun, step: Step | None, expectation: Expectation | None
+    def _publish(
+        self, turns: list[Turn], step: Step | None, expectation: Expectation | None
     ) -> list[Turn]:
-        """Drive one part of the call (the answer, or a step), check its expectation, then
-        publish its turns."""
-        turns = await self._drive(run, None if step is None else step.index)
+        """Check the expectation of one part of the call (the answer, or a step) on its turns,
+        then publish them."""
         if expectation is not None:
             turns = self._expect(expectation, turns, _where(step))
         if self.ctx.retain_turns:
@@ -208,24 +228,24 @@ class CallRunner:
         if not self.unreachable:
             for _callback in self.session.finish():
                 raise AssertionError("the platform model sent a callback after the last step")
-        self._check_ending(self.played)
-        result = self._result((time.perf_counter() - self.started) * 1000)
+        state = self.session.state
+        self._check_ending(self.played, state)
+        result = self._result((time.perf_counter() - self.started) * 1000, state)
         self.ctx.sink(CallFinished(self.index, result))
         return result
 
-    async def _drive(self, run: ModelRun, step_index: int | None) -> list[Turn]:
+    async def _exchanges(
+        self, run: ModelRun, callback: Callback | None, step_index: int | None
+    ) -> list[Turn]:
+        """``callback`` and every later one of this part of the call, delivered and checked."""
         turns: list[Turn] = []
-        try:
-            callback = next(run)
-            while True:
-                turn = await self._exchange(callback, step_index)
-                turns.append(turn)
-                if self.unreachable:
-                    run.close()
-                    break
-                callback = run.send(_model_data(turn))
-        except StopIteration:
-            pass
+        while callback is not None:
+            turn = await self._exchange(callback, step_index)
+            turns.append(turn)
+            if self.unreachable:
+                run.close()
+                break
+            callback = _answered(run, _model_data(turn))
         return turns
 
     async def _exchange(self, callback: Callback, step_index: int | None) -> Turn:
@@ -283,8 +303,7 @@ class CallRunner:
         updated = dataclasses.replace(last, findings=last.findings + tuple(findings))
         return [updated if turn is last else turn for turn in turns]
 
-    def _check_ending(self, played: int) -> None:
-        state = self.session.state
+    def _check_ending(self, played: int, state: CallState) -> None:
         steps = self.scenario.steps
         if self.unreachable:
             self.findings.append(_unreachable_finding(self.ctx.target))
@@ -301,8 +320,7 @@ class CallRunner:
                 )
             )
 
-    def _result(self, wall_ms: float) -> CallResult:
-        state = self.session.state
+    def _result(self, wall_ms: float, state: CallState) -> CallResult:
         return CallResult(
             scenario=self.scenario,
             call_id=self.call_id,
@@ -315,6 +333,14 @@ class CallRunner:
             notes=tuple(self.session.notes),
             unreachable=self.unreachable,
         )
+
+
+def _answered(run: ModelRun, data: ResponseData) -> Callback | None:
+    """The model's next callback once it has the answer; ``None`` when the part is over."""
+    try:
+        return run.send(data)
+    except StopIteration:
+        return None
 
 
 def _where(step: Step | None) -> str:

@@ -10,7 +10,12 @@ from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.simulator.fixture_check import FixtureCheck, check_fixtures
 
-fixtures_app = typer.Typer(help="Work with fixture files (caller scenarios).", no_args_is_help=True)
+fixtures_app = typer.Typer(
+    help="Work with fixture files (caller scenarios).",
+    no_args_is_help=True,
+    epilog="[bold]Example[/]: vcall fixtures check fixtures/",
+    rich_markup_mode="rich",
+)
 
 EPILOG = """\
 [bold]Examples[/]

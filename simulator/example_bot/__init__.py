@@ -11,7 +11,8 @@ It plays a courier company's customer-service line. Run it with
 
 from __future__ import annotations
 
-from vcall.simulator.example_bot.asgi import App, create_app, respond
+from vcall.simulator.asgi import App
+from vcall.simulator.example_bot.asgi import create_app, respond
 from vcall.simulator.example_bot.dialogue import AGENT_NUMBER, answer_callback
 
 __all__ = ["AGENT_NUMBER", "App", "answer_callback", "app", "create_app", "respond"]

@@ -11,7 +11,6 @@ through ``urllib.parse.quote_plus``. The output is byte for byte what ``urlencod
 from __future__ import annotations
 
 import codecs
-import re
 from collections.abc import Mapping
 from urllib.parse import quote_plus
 
@@ -28,8 +27,12 @@ _COMMON_ESCAPES = (
     (b" ", b"+"),
 )
 """The ASCII characters of JSON text and call ids that need escaping, and their escapes."""
-_UNCOMMON = re.compile(r'[^A-Za-z0-9_.\-~{}":,\[\]^ \u0080-\U0010FFFF]')
-"""Characters left to ``quote_plus``: other ASCII punctuation (``%`` and ``+`` among them)."""
+_HANDLED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~%" + b"".join(
+    char for char, _ in _COMMON_ESCAPES
+)
+"""What the fast path leaves as it is or escapes (``%``: only the ones it wrote itself); any
+other ASCII character (punctuation, controls, a ``%`` or ``+`` of the text) goes to
+``quote_plus``."""
 
 
 def _percent_utf8(error: UnicodeError) -> tuple[str, int]:
@@ -45,9 +48,13 @@ codecs.register_error(_ERROR_HANDLER, _percent_utf8)
 
 def form_quote(text: str) -> bytes:
     """``text`` escaped for a form body: ``quote_plus(text, safe="")``, as ASCII bytes."""
-    if _UNCOMMON.search(text) is not None:
+    if text.isascii() and text.isalnum():  # digits, kinds: nothing to escape
+        return text.encode("ascii")
+    if "%" in text or "+" in text:
         return quote_plus(text, safe="").encode("ascii")
-    quoted = text.encode("ascii", _ERROR_HANDLER)
+    quoted = text.encode("ascii", _ERROR_HANDLER)  # non-ASCII text: %XX of its UTF-8 bytes
+    if quoted.translate(None, _HANDLED):
+        return quote_plus(text, safe="").encode("ascii")
     for char, escape in _COMMON_ESCAPES:
         if char in quoted:
             quoted = quoted.replace(char, escape)
@@ -56,4 +63,35 @@ def form_quote(text: str) -> bytes:
 
 def encode_form(params: Mapping[str, str]) -> bytes:
     """The body ``urlencode(params)`` would give, as bytes."""
-    return b"&".join(form_quote(name) + b"=" + form_quote(value) for name, value in params.items())
+    names = _NAMES
+    return b"&".join(
+        [(names.get(name) or _name(name)) + _value(value) for name, value in params.items()]
+    )
+
+
+_NAMES: dict[str, bytes] = {}
+"""``name=`` per parameter name seen (callbacks have four)."""
+_SHORT_VALUES: dict[str, bytes] = {}
+"""Short values seen lately, quoted: a call sends its call id with each of its callbacks."""
+_SHORT = 40
+_SHORT_VALUES_KEPT = 4096
+
+
+def _name(name: str) -> bytes:
+    quoted = form_quote(name) + b"="
+    if len(_NAMES) < 64:
+        _NAMES[name] = quoted
+    return quoted
+
+
+def _value(value: str) -> bytes:
+    if value.isascii() and value.isalnum():  # digits, kinds
+        return value.encode("ascii")
+    if len(value) > _SHORT:
+        return form_quote(value)
+    quoted = _SHORT_VALUES.get(value)
+    if quoted is None:
+        if len(_SHORT_VALUES) >= _SHORT_VALUES_KEPT:
+            _SHORT_VALUES.clear()
+        quoted = _SHORT_VALUES[value] = form_quote(value)
+    return quoted

@@ -3,14 +3,16 @@
 The load path's wire: a request is one pre-built ``bytes`` write, the response is parsed by
 ``httptools`` (llhttp, the parser of Node.js and uvicorn) as it arrives, and the result is handed
 to the waiting request through a future. One request at a time per connection; the pool in
-:mod:`vcall.simulator.load.http_sender` owns the connections.
+:mod:`vcall.simulator.load.http_sender` owns the connections. This runs for every callback of a
+load run, so the per-response state lives on the connection itself.
 """
 
 from __future__ import annotations
 
 import asyncio
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import cast
 
 import httptools
 
@@ -29,97 +31,72 @@ class WireError(Exception):
 
 @dataclass(slots=True)
 class RawResponse:
-    status: int = 0
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    """Decoded (gzip, deflate undone), at most the body limit plus one byte."""
     too_large: bool = False
-
-
-class _Body:
-    """The response body as it arrives: decoded (gzip, deflate) and bounded to ``limit`` + 1."""
-
-    __slots__ = ("chunks", "decoder", "limit", "size")
-
-    def __init__(self, limit: int, encoding: str) -> None:
-        self.chunks: list[bytes] = []
-        self.size = 0
-        self.limit = limit
-        wbits = _DECODERS.get(encoding.strip().lower())
-        self.decoder = zlib.decompressobj(wbits) if wbits is not None else None
-
-    def add(self, data: bytes) -> bool:
-        """Take a piece; False once the body is over the limit (the rest is not wanted)."""
-        if self.decoder is not None:
-            data = self._decode(data)
-        self.chunks.append(data)
-        self.size += len(data)
-        return self.size <= self.limit
-
-    def _decode(self, data: bytes) -> bytes:
-        assert self.decoder is not None
-        try:  # at most what the limit still allows, plus one byte to tell it is over
-            return self.decoder.decompress(data, self.limit + 1 - self.size)
-        except zlib.error as error:
-            raise WireError("protocol", f"the response body cannot be decoded: {error}") from None
-
-    def bytes(self) -> bytes:
-        body = self.chunks[0] if len(self.chunks) == 1 else b"".join(self.chunks)
-        return body[: self.limit + 1]
 
 
 class Connection(asyncio.Protocol):
     """A client connection; :meth:`request` sends one request and waits for its response."""
 
-    def __init__(self, body_limit: int) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, body_limit: int) -> None:
+        self.loop = loop
         self.body_limit = body_limit
         self.transport: asyncio.Transport | None = None
         self.parser = httptools.HttpResponseParser(self)
         self.closed = False
-        self.requests = 0
+        self.idle = False
+        """Between exchanges: the last response was read whole and the server keeps the
+        connection open."""
         self._waiter: asyncio.Future[RawResponse] | None = None
-        self._response = RawResponse()
-        self._body: _Body | None = None
         self._started = False
-        self._complete = False
+        self._raw_headers: list[tuple[bytes, bytes]] = []
+        self._headers: dict[str, str] | None = None
+        """Once the response's headers are complete."""
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._decoder: zlib._Decompress | None = None
 
     # --- the client side --------------------------------------------------------------------
 
     def request(self, data: bytes) -> asyncio.Future[RawResponse]:
         """Send one whole request; the future gets the response or a :class:`WireError`."""
         assert self.transport is not None and self._waiter is None
-        loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[RawResponse] = loop.create_future()
+        waiter: asyncio.Future[RawResponse] = self.loop.create_future()
         self._waiter = waiter
-        self._response = RawResponse()
-        self._body = None
-        self._started = self._complete = False
-        self.requests += 1
+        self.idle = self._started = False
+        self._raw_headers = []
+        self._headers = None
+        self._chunks = []
+        self._size = 0
+        self._decoder = None
         self.transport.write(data)
         return waiter
 
-    @property
-    def reusable(self) -> bool:
-        return not self.closed and self._waiter is None and self._complete
+    def expire(self, detail: str) -> None:
+        """The exchange under way took too long: it fails as a timeout."""
+        self._fail("timeout", detail)
 
     def close(self) -> None:
         self.closed = True
+        self.idle = False
         if self.transport is not None:
             self.transport.abort()
 
     # --- asyncio.Protocol -------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
 
     def data_received(self, data: bytes) -> None:
         if self._waiter is None:
             self._fail("protocol", "the server sent data no request asked for")
             return
+        self._started = True
         try:
             self.parser.feed_data(data)
-        except WireError as error:
-            self._fail(error.kind, str(error))
         except httptools.HttpParserCallbackError as error:
             cause = error.__context__
             if isinstance(cause, WireError):
@@ -134,68 +111,95 @@ class Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        self.idle = False
         if self._waiter is None:
             return
-        if self._started and self._body is not None and self._read_until_close():
+        if self._started and self._reads_until_close():
             self._finish()  # a body delimited by the end of the connection is complete now
             return
         detail = f": {exc}" if exc else ""
         if self._started:
             self._fail("protocol", f"the server closed the connection mid-response{detail}")
         else:
-            self._fail(
-                "protocol",
-                f"the server closed the connection without a response{detail}",
-                before_response=True,
-            )
+            message = f"the server closed the connection without a response{detail}"
+            self._fail("protocol", message, before_response=True)
 
     # --- httptools callbacks ----------------------------------------------------------------
 
-    def on_message_begin(self) -> None:
-        self._started = True
-
     def on_header(self, name: bytes, value: bytes) -> None:
-        key = name.decode("latin-1").lower()
-        text = value.decode("latin-1")
-        headers = self._response.headers
-        headers[key] = f"{headers[key]}, {text}" if key in headers else text
+        self._raw_headers.append((name, value))
 
     def on_headers_complete(self) -> None:
-        self._response.status = self.parser.get_status_code()
-        encoding = self._response.headers.get("content-encoding", "")
-        self._body = _Body(self.body_limit, encoding)
+        self._headers = _header_dict(self._raw_headers)
+        encoding = self._headers.get("content-encoding")
+        if encoding is not None:
+            wbits = _DECODERS.get(encoding.strip().lower())
+            self._decoder = None if wbits is None else zlib.decompressobj(wbits)
 
     def on_body(self, data: bytes) -> None:
-        if self._body is not None and self._waiter is not None and not self._body.add(data):
-            self._response.too_large = True
-            self._finish()
+        if self._waiter is None:
+            return  # over the limit already: the rest is not read
+        if self._decoder is not None:
+            data = self._decode(data)
+        self._chunks.append(data)
+        self._size += len(data)
+        if self._size > self.body_limit:
+            self._finish(too_large=True)
             self.close()  # the rest of the body is not read: the connection cannot be reused
 
     def on_message_complete(self) -> None:
         if self._waiter is None:
             return
-        self._complete = True
+        if 100 <= self.parser.get_status_code() < 200:  # interim (100 Continue): more follows
+            self._raw_headers, self._headers = [], None
+            return
         keep_alive = self.parser.should_keep_alive()
         self._finish()
-        if not keep_alive:
+        if keep_alive:
+            self.idle = True
+        else:
             self.close()
 
     # --- internals --------------------------------------------------------------------------
 
-    def _read_until_close(self) -> bool:
-        """No ``Content-Length`` and not chunked: the body ends with the connection."""
-        headers = self._response.headers
+    def _decode(self, data: bytes) -> bytes:
+        assert self._decoder is not None
+        try:  # at most what the limit still allows, plus one byte to tell it is over
+            return self._decoder.decompress(data, self.body_limit + 1 - self._size)
+        except zlib.error as error:
+            raise WireError("protocol", f"the response body cannot be decoded: {error}") from None
+
+    def _reads_until_close(self) -> bool:
+        """Headers complete, no ``Content-Length``, not chunked: the body ends with the
+        connection."""
+        headers = self._headers
+        if headers is None:
+            return False
         return "content-length" not in headers and "transfer-encoding" not in headers
 
-    def _finish(self) -> None:
+    def _finish(self, *, too_large: bool = False) -> None:
         waiter, self._waiter = self._waiter, None
-        if self._body is not None:
-            self._response.body = self._body.bytes()
+        chunks = self._chunks
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if too_large:
+            body = body[: self.body_limit + 1]
+        status = self.parser.get_status_code()
         if waiter is not None and not waiter.done():
-            waiter.set_result(self._response)
+            waiter.set_result(RawResponse(status, self._headers or {}, body, too_large))
 
     def _fail(self, kind: str, detail: str, *, before_response: bool = False) -> None:
         waiter, self._waiter = self._waiter, None
         self.close()
         if waiter is not None and not waiter.done():
             waiter.set_exception(WireError(kind, detail, before_response=before_response))
+
+
+def _header_dict(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Names in lower case; a repeated header's values joined with ``, ``."""
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in raw}
+    if len(headers) == len(raw):
+        return headers
+    joined: dict[str, list[str]] = {}
+    for name, value in raw:
+        joined.setdefault(name.decode("latin-1").lower(), []).append(value.decode("latin-1"))
+    return {name: ", ".join(values) for name, values in joined.items()}

@@ -59,7 +59,7 @@ class LoadStats:
 
     def record_turn(self, scenario: str, turn: Turn) -> None:
         latency = turn.exchange.latency_ms
-        kind = turn.callback.kind.value
+        kind = str(turn.callback.kind)  # StrEnum: its value, without the slow descriptor
         self.callbacks += 1
         self.latency.record_ms(latency)
         histogram = self.by_kind.get(kind)

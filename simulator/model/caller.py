@@ -28,9 +28,12 @@ class Speech:
     """Ids of the playbacks this speech already produced a ``timebreak`` for."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Sentence:
-    """A finished sentence waiting for ``pause_time`` of quiet before its ``normal`` callback."""
+    """A finished sentence waiting for ``pause_time`` of quiet before its ``normal`` callback.
+
+    Not frozen (treat as immutable), like :class:`CallerEvent`: built for every sentence.
+    """
 
     speech: Speech
     due_ms: int
@@ -42,7 +45,7 @@ class CallerEventKind(StrEnum):
     KEY = "key"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CallerEvent:
     at_ms: int
     kind: CallerEventKind

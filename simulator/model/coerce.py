@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from typing import TypeGuard
 
 from vcall.simulator.spec import ValueRange
 
@@ -46,8 +47,15 @@ def to_bool(value: object) -> bool | None:
     return None
 
 
+def is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
+    """``isinstance(value, Mapping)``, the plain ``dict`` of a parsed answer checked first."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def to_text(value: object) -> str | None:
     """A string from a string or a scalar; ``None`` for absent values, objects and lists."""
+    if type(value) is str:
+        return value
     if value is None or isinstance(value, Mapping | list):
         return None
     if isinstance(value, bool):

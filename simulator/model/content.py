@@ -34,9 +34,10 @@ def callin_content(call: CallSettings) -> ContentDict:
     return content
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ContentContext:
-    """What every content builder needs to turn offsets into Unix times."""
+    """What every content builder needs to turn offsets into Unix times (not frozen: built for
+    every callback; treat as immutable)."""
 
     epoch_ms: int
     at_ms: int

@@ -25,7 +25,13 @@ class CallCore:
     """Everything the model knows about the call at ``now_ms``."""
 
     def __init__(
-        self, scenario: Scenario, *, call_id: str, start_epoch_ms: int, defaults: PlatformDefaults
+        self,
+        scenario: Scenario,
+        *,
+        call_id: str,
+        start_epoch_ms: int,
+        defaults: PlatformDefaults,
+        keep_timeline: bool = True,
     ) -> None:
         self.scenario = scenario
         self.call_id = call_id
@@ -33,13 +39,17 @@ class CallCore:
         self.defaults = defaults
         self.catalog = MediaCatalog(scenario.media, defaults)
         self.settings = Settings.initial(defaults)
-        self.timeline = Timeline()
+        self.timeline = Timeline(enabled=keep_timeline)
         self.notes: list[ModelNote] = []
         self.now_ms = 0
         self.step_index: int | None = None
         self.answered_ms: int | None = None
+        self.answered = False
+        """Whether ``answered_ms`` is set (a flag: it is read for every event)."""
         self.record_begin_ms: int | None = None
         self.end_reason: EndReason | None = None
+        self.ended = False
+        """Whether ``end_reason`` is set."""
         self.closing: EndReason | None = None
         self.playing: Playback | None = None
         self.queue: list[Playback] = []
@@ -57,14 +67,6 @@ class CallCore:
     @property
     def outbound(self) -> bool:
         return self.scenario.call.direction is Direction.OUTBOUND
-
-    @property
-    def ended(self) -> bool:
-        return self.end_reason is not None
-
-    @property
-    def answered(self) -> bool:
-        return self.answered_ms is not None
 
     def advance(self, at_ms: int) -> None:
         self.now_ms = max(self.now_ms, at_ms)
@@ -87,6 +89,7 @@ class CallCore:
 
     def answer(self) -> None:
         self.answered_ms = self.now_ms
+        self.answered = True
         if self.settings.record_flag:
             self.record_begin_ms = self.now_ms
 
@@ -206,11 +209,12 @@ class CallCore:
         self.sentence = self.dtmf = None
         self.idle_since_ms = None
         self.end_reason = reason
+        self.ended = True
         self.timeline.add(TimelineKind.END, reason.value, self.now_ms)
 
     def finish_speech(self, *, cut: bool = False) -> Speech | None:
         speech, self.speech = self.speech, None
-        if speech is not None:
+        if speech is not None and self.timeline.enabled:
             end = min(speech.end_ms, self.now_ms)
             detail = {"barge_in": speech.barge_in, "early_media": speech.early_media, "cut": cut}
             self.timeline.add(TimelineKind.SPEECH, speech.words, speech.start_ms, end, detail)

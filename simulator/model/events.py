@@ -27,9 +27,13 @@ from vcall.simulator.scenario import EndReason
 from vcall.simulator.spec import CallbackKind
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Outgoing:
-    """A callback a handler wants sent."""
+    """A callback a handler wants sent.
+
+    Not frozen, like the model's other per-event objects (treat them as immutable): they are
+    built for every event of every call, and a frozen dataclass costs three times as much.
+    """
 
     kind: CallbackKind
     content: ContentDict
@@ -51,8 +55,20 @@ class Rank(IntEnum):
     STEP_END = 7
 
 
-@dataclass(frozen=True, slots=True)
+_SESSION_TIMEOUT = Rank.SESSION_TIMEOUT
+_PLAYBACK_END = Rank.PLAYBACK_END
+_TIMEBREAK = Rank.TIMEBREAK
+_CALLER = Rank.CALLER
+_SENTENCE = Rank.SENTENCE
+_DTMF_TIMEOUT = Rank.DTMF_TIMEOUT
+_MUTE = Rank.MUTE
+_STEP_END = Rank.STEP_END
+
+
+@dataclass(slots=True)
 class Event:
+    """The next thing to happen: when, its rank, what handles it (not frozen: see Outgoing)."""
+
     at_ms: int
     rank: Rank
     handle: Handler
@@ -74,31 +90,37 @@ def step_done(core: CallCore, plan: StepPlan) -> bool:
 def next_event(core: CallCore, plan: StepPlan) -> Event | None:
     """The earliest candidate, due at ``now`` at the earliest; ties go by :class:`Rank`."""
     candidates = _candidates(core, plan)
-    if not candidates:
-        return None
-    now = core.now_ms
-    # Plain tuples, compared by (due, rank) -- ranks are unique: this runs for every event.
-    return Event(*min((max(at_ms, now), rank, handle) for at_ms, rank, handle in candidates))
+    # Plain tuples compared by (due, rank) -- ranks are unique: this runs for every event.
+    return Event(*min(candidates)) if candidates else None
 
 
 def _candidates(core: CallCore, plan: StepPlan) -> list[tuple[int, Rank, Handler]]:
+    """What could happen next, each due at ``now`` at the earliest.
+
+    Written for speed (this runs for every event): ranks are module constants, since an enum
+    member lookup is slow, and ``at if at > now else now`` is ``max(at, now)`` without a call.
+    """
+    now = core.now_ms
     found: list[tuple[int, Rank, Handler]] = []
-    if (session_end := core.session_end_ms()) is not None:
-        found.append((session_end, Rank.SESSION_TIMEOUT, on_session_timeout))
+    if (at := core.session_end_ms()) is not None:
+        found.append((at if at > now else now, _SESSION_TIMEOUT, on_session_timeout))
     if core.playing is not None:
-        found.append((core.playing.ends_ms, Rank.PLAYBACK_END, on_playback_end))
-    if (timebreak := timebreak_due_ms(core)) is not None:
-        found.append((timebreak, Rank.TIMEBREAK, on_timebreak))
+        at = core.playing.ends_ms
+        found.append((at if at > now else now, _PLAYBACK_END, on_playback_end))
+    if core.speech is not None and (at := timebreak_due_ms(core)) is not None:
+        found.append((at if at > now else now, _TIMEBREAK, on_timebreak))
     if plan.events:
-        found.append((plan.events[0].at_ms, Rank.CALLER, on_caller_event))
+        at = plan.events[0].at_ms
+        found.append((at if at > now else now, _CALLER, on_caller_event))
     if core.sentence is not None:
-        found.append((core.sentence.due_ms, Rank.SENTENCE, on_sentence))
-    if core.dtmf is not None and (deadline := core.dtmf.deadline_ms()) is not None:
-        found.append((deadline, Rank.DTMF_TIMEOUT, on_dtmf_timeout))
-    if (mute := core.mute_due_ms()) is not None:
-        found.append((mute, Rank.MUTE, on_mute))
-    if plan.until_ms is not None:
-        found.append((plan.until_ms, Rank.STEP_END, on_step_end))
+        at = core.sentence.due_ms
+        found.append((at if at > now else now, _SENTENCE, on_sentence))
+    if core.dtmf is not None and (at := core.dtmf.deadline_ms()) is not None:
+        found.append((at if at > now else now, _DTMF_TIMEOUT, on_dtmf_timeout))
+    if (at := core.mute_due_ms()) is not None:
+        found.append((at if at > now else now, _MUTE, on_mute))
+    if (at := plan.until_ms) is not None:
+        found.append((at if at > now else now, _STEP_END, on_step_end))
     return found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from vcall.simulator.model.coerce import FieldReader, within
+from vcall.simulator.model.coerce import FieldReader, is_mapping, within
 from vcall.simulator.model.core import CallCore
 from vcall.simulator.model.dtmf import DtmfCollection
 from vcall.simulator.model.playback import Playback
@@ -34,7 +34,7 @@ _KEEP = frozenset({"continue", "donothing"})
 
 def apply_callin_answer(core: CallCore, data: ResponseData | None) -> None:
     """The answer to ``callin``: ``hangup`` rejects the call; anything else answers it."""
-    if not isinstance(data, Mapping):
+    if not is_mapping(data):
         core.note("no usable answer to callin: the call is not answered")
         core.end_call(EndReason.ENDPOINT_FAILED)
         return
@@ -51,7 +51,7 @@ def apply_callin_answer(core: CallCore, data: ResponseData | None) -> None:
 
 def apply_followup_answer(core: CallCore, data: ResponseData | None) -> None:
     """The answer to any later callback; an unusable one is treated as ``donothing``."""
-    if not isinstance(data, Mapping):
+    if not is_mapping(data):
         core.note("no usable answer: the platform is assumed to do nothing")
         return
     reader = _reader(core, data, first=False)

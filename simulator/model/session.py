@@ -7,10 +7,10 @@ and takes the endpoint's answer (the response's ``data``, or ``None`` when unusa
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Generator
 
 from vcall.simulator.model.caller import StepPlan, plan_step
-from vcall.simulator.model.coerce import to_text
+from vcall.simulator.model.coerce import is_mapping, to_text
 from vcall.simulator.model.content import callin_content
 from vcall.simulator.model.core import CallCore
 from vcall.simulator.model.events import Outgoing, next_event, step_done
@@ -35,9 +35,15 @@ class CallSession:
         call_id: str,
         start_epoch_ms: int,
         defaults: PlatformDefaults = PLATFORM_DEFAULTS,
+        keep_timeline: bool = True,
     ) -> None:
+        """``keep_timeline=False``: :attr:`timeline` stays empty (load runs)."""
         self._core = CallCore(
-            scenario, call_id=call_id, start_epoch_ms=start_epoch_ms, defaults=defaults
+            scenario,
+            call_id=call_id,
+            start_epoch_ms=start_epoch_ms,
+            defaults=defaults,
+            keep_timeline=keep_timeline,
         )
         self._started = False
 
@@ -162,10 +168,12 @@ class CallSession:
 
     def _record(self, callback: Callback, data: ResponseData | None) -> None:
         core = self._core
-        action = to_text(data.get("action")) if isinstance(data, Mapping) else None
-        detail: dict[str, str | int | bool] = {"callback": callback.kind.value}
-        detail["action"] = action or ""
-        if callback.step_index is not None:
-            detail["step_index"] = callback.step_index
-        core.timeline.add(TimelineKind.CALLBACK, callback.kind.value, callback.at_ms, None, detail)
+        if core.timeline.enabled:
+            action = to_text(data.get("action")) if is_mapping(data) else None
+            detail: dict[str, str | int | bool] = {"callback": callback.kind.value}
+            detail["action"] = action or ""
+            if callback.step_index is not None:
+                detail["step_index"] = callback.step_index
+            kind = callback.kind.value
+            core.timeline.add(TimelineKind.CALLBACK, kind, callback.at_ms, None, detail)
         core.refresh_idle()

@@ -34,9 +34,14 @@ class TimelineEvent:
 
 
 class Timeline:
-    """Collects events as they complete; :meth:`events` lists them by start time."""
+    """Collects events as they complete; :meth:`events` lists them by start time.
 
-    def __init__(self) -> None:
+    A disabled timeline records nothing: load runs keep no transcripts, and ten thousand calls
+    under way would otherwise hold ten thousand growing timelines.
+    """
+
+    def __init__(self, *, enabled: bool = True) -> None:
+        self.enabled = enabled
         self._events: list[TimelineEvent] = []
 
     def add(
@@ -47,6 +52,8 @@ class Timeline:
         end_ms: int | None = None,
         detail: Detail | None = None,
     ) -> None:
+        if not self.enabled:
+            return
         frozen = MappingProxyType(dict(detail)) if detail else _NO_DETAIL
         self._events.append(TimelineEvent(start_ms, end_ms, kind, label, frozen))
 
@@ -60,6 +67,8 @@ class Timeline:
 
         ``cut`` says why it stopped early (``interrupted``, ``call ended``); empty when it played out.
         """
+        if not self.enabled:
+            return
         for index, (item, start, end) in enumerate(playback.spans()):
             if start < stopped_ms or end <= stopped_ms or index == 0:
                 detail: dict[str, str | int | bool] = {"code": item.code, "action": playback.action}

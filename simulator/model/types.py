@@ -21,8 +21,9 @@ CALLER_IDENTITY = "id2"
 """``identity`` of the caller in every ``normal`` callback: the seed's example value (seed 001)."""
 
 Content = Mapping[str, str | int]
-_CONTENT_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-"""``json.dumps`` with these options would build a new encoder for every callback."""
+_CONTENT_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+"""``json.dumps`` with these options would build a new encoder for every callback (and a
+content object, flat, cannot hold a cycle)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ class Callback:
         return {
             "call_id": self.call_id,
             "timestamp": str(self.timestamp_ms),
-            "content_type": self.kind.value,
+            "content_type": str(self.kind),  # StrEnum: its value, without the slow descriptor
             "content": content,
         }
 

@@ -22,9 +22,13 @@ _ISSUE_FLAGS = (
 _NO_ISSUES: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ParsedBody:
-    """What reading the body found. ``value`` is the parsed JSON when ``parsed`` is true."""
+    """What reading the body found. ``value`` is the parsed JSON when ``parsed`` is true.
+
+    Not frozen (treat as immutable): one is built for every response, and a frozen dataclass
+    of this size costs several times as much to build.
+    """
 
     size: int
     too_large: bool = False
@@ -52,9 +56,11 @@ class ParsedBody:
 
     def _sound(self) -> bool:
         """A JSON object with none of the flags set (the common case, checked first)."""
-        flagged = self.too_large or self.empty or self.bom or self.not_utf8 or self.too_deep
-        flagged = flagged or self.not_json or self.duplicate_keys or self.non_finite
-        return not flagged and self.parsed and isinstance(self.value, dict)
+        if self.too_large or self.empty or self.bom or self.too_deep or not self.parsed:
+            return False
+        if self.not_utf8 or self.not_json or self.duplicate_keys or self.non_finite:
+            return False
+        return isinstance(self.value, dict)
 
 
 class _Collector:

@@ -1,4 +1,10 @@
-"""What the response rules look at: the parsed body, its envelope and data, and the request."""
+"""What the response rules look at: the parsed body, its envelope and data, and the request.
+
+Besides the values, the context lists *facts*: the ``data`` fields present, and a few things
+noticed while reading them (a null, an unknown key, a lenient or wrong type, which action). A rule
+declares the facts it is about (``fields=`` in its registration) and runs only when one holds:
+see :meth:`RuleSet.run`. A fact is a necessary condition for the rule, never a verdict.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,67 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from vcall.simulator.findings import Finding
-from vcall.simulator.spec import RESPONSE_FIELDS, ResultValue, Stage
+from vcall.simulator.spec import (
+    ACTIONS,
+    ENVELOPE_REQUIRED,
+    ENVELOPE_TOLERATED,
+    RESPONSE_FIELDS,
+    ActionSpec,
+    ResultValue,
+    Stage,
+)
 from vcall.simulator.validation.body import ParsedBody, parse_body
 from vcall.simulator.validation.common import tts_params
 from vcall.simulator.validation.registry import RuleSet
-from vcall.simulator.validation.values import Typed, coerce
+from vcall.simulator.validation.values import EXACT_TYPES, Typed, coerce, is_blank
 
 _EMPTY: Mapping[str, object] = MappingProxyType({})
+
+NULL_VALUE = "~null"
+"""Fact: a known ``data`` field is null."""
+UNKNOWN_KEY = "~unknown-key"
+"""Fact: ``data`` has a key the platform does not know."""
+IRREGULAR_TYPE = "~irregular-type"
+"""Fact: a known field is read leniently (``"5000"``) or cannot be read as its type."""
+UNKNOWN_ACTION = "action=?"
+"""Fact: ``data.action`` is a string that names no action."""
+TTS_TEMPLATE = "~tts"
+"""Fact: ``action_code`` holds a ``$`` (a TTS variable, maybe) or ``action_code_param`` is set."""
+RESULT_FAIL = "result=fail"
+"""Envelope fact: ``result`` is ``fail``."""
+_ENVELOPE_KEYS = frozenset({*ENVELOPE_REQUIRED, *ENVELOPE_TOLERATED})
+_EXACT_TYPE = {
+    name: exact
+    for name, spec in RESPONSE_FIELDS.items()
+    if (exact := EXACT_TYPES.get(spec.type)) is not None
+}
+"""Per field, the Python type that is read as it is (``coerce`` returns such a value as is)."""
+
+
+_NEEDED = (
+    *(name for name, spec in RESPONSE_FIELDS.items() if spec.required),
+    *sorted({name for spec in ACTIONS.values() for name in spec.requires}),
+)
+"""Fields that must have a value: always, or with some action."""
+
+
+def blank_fact(name: str) -> str:
+    """Fact: ``name``, a field that must have a value (always or with some action), is
+    missing, null or blank."""
+    return f"~blank:{name}"
+
+
+_BLANK_FACTS = {name: blank_fact(name) for name in dict.fromkeys(_NEEDED)}
+
+
+def action_fact(action: str) -> str:
+    """Fact: ``data.action`` is this known action."""
+    return f"action={action}"
+
+
+def action_facts(wanted: Callable[[ActionSpec], bool]) -> frozenset[str]:
+    """The facts of every known action ``wanted`` picks."""
+    return frozenset(action_fact(name) for name, spec in ACTIONS.items() if wanted(spec))
 
 
 @dataclass(slots=True)
@@ -38,6 +98,10 @@ class ResponseContext:
     """Findings computed once for several rules (see :meth:`once`)."""
     failed: bool = False
     """``result: fail``: the platform gets no action, so nothing in ``data`` is required."""
+    facts: list[str] = field(default_factory=list)
+    """What the data rules can be about: the ``typed`` names and the facts noticed (above)."""
+    envelope_facts: list[str] = field(default_factory=list)
+    """What the envelope rules can be about: an unknown key, ``result: fail``."""
     action: str | None = None
     """``data.action`` when it is a string."""
 
@@ -65,12 +129,44 @@ class ResponseContext:
         return value if isinstance(value, bool) else None
 
 
-def _typed_fields(data: Mapping[str, object]) -> dict[str, Typed]:
-    return {
-        name: coerce(value, RESPONSE_FIELDS[name].type)
-        for name, value in data.items()
-        if value is not None and name in RESPONSE_FIELDS
-    }
+def _read_envelope(context: ResponseContext, envelope: dict[str, object]) -> None:
+    context.envelope = envelope
+    context.failed = envelope.get("result") == ResultValue.FAIL
+    facts = [RESULT_FAIL] if context.failed else []
+    if not _ENVELOPE_KEYS.issuperset(envelope):
+        facts.append(UNKNOWN_KEY)
+    context.envelope_facts = facts
+
+
+def _read_data(context: ResponseContext, data: dict[str, object]) -> None:
+    """``typed``, ``values``, ``action`` and the facts, in one pass over ``data``."""
+    typed: dict[str, Typed] = {}
+    facts: list[str] = []
+    for name, value in data.items():
+        spec = RESPONSE_FIELDS.get(name)
+        if spec is None:
+            facts.append(UNKNOWN_KEY)
+        elif value is None:
+            facts.append(NULL_VALUE)
+        elif type(value) is _EXACT_TYPE.get(name):  # read as it is: the common case
+            typed[name] = Typed(value)
+        else:
+            read = typed[name] = coerce(value, spec.type)
+            if read.lenient or read.mismatch:
+                facts.append(IRREGULAR_TYPE)
+    action = data.get("action")
+    if isinstance(action, str):
+        context.action = action
+        facts.append(action_fact(action) if action in ACTIONS else UNKNOWN_ACTION)
+    facts.extend(fact for name, fact in _BLANK_FACTS.items() if is_blank(data.get(name)))
+    code = data.get("action_code")
+    if "action_code_param" in typed or (isinstance(code, str) and "$" in code):
+        facts.append(TTS_TEMPLATE)
+    facts.extend(typed)
+    context.data = data
+    context.typed = typed
+    context.values = {name: read.value for name, read in typed.items() if read.ok}
+    context.facts = facts
 
 
 def build_context(
@@ -94,17 +190,10 @@ def build_context(
         previous_settings if previous_settings is not None else _EMPTY,
     )
     if parsed.parsed and isinstance(parsed.value, dict):
-        context.envelope = parsed.value
-        context.failed = parsed.value.get("result") == ResultValue.FAIL
+        _read_envelope(context, parsed.value)
         data = parsed.value.get("data")
         if isinstance(data, dict):
-            context.data = data
-            action = data.get("action")
-            context.action = action if isinstance(action, str) else None
-            context.typed = _typed_fields(data)
-            context.values = {
-                name: typed.value for name, typed in context.typed.items() if typed.ok
-            }
+            _read_data(context, data)
             _read_tts_params(context)
     return context
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.spec import (
@@ -17,15 +17,17 @@ from vcall.simulator.spec import (
     Stage,
 )
 from vcall.simulator.validation.common import NUMBER_IMPLAUSIBLE
-from vcall.simulator.validation.context import DATA_RULES, ResponseContext
+from vcall.simulator.validation.context import (
+    DATA_RULES,
+    UNKNOWN_ACTION,
+    ResponseContext,
+    action_facts,
+    blank_fact,
+)
 from vcall.simulator.validation.registry import RuleInfo
-from vcall.simulator.validation.values import safe_text, shown, suggestion
+from vcall.simulator.validation.values import is_blank, safe_text, shown, suggestion
 
 _PLAYBACK_ACTIONS = frozenset({"break", "continue"})
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _action_spec(context: ResponseContext) -> ActionSpec | None:
@@ -39,12 +41,17 @@ def _stage_actions(stage: Stage) -> str:
 
 
 @DATA_RULES.new(
-    "data-call-id-missing", Severity.ERROR, "data.call_id is missing or empty", SEED_FOLLOWUP
+    "data-call-id-missing",
+    Severity.ERROR,
+    "data.call_id is missing or empty",
+    SEED_FOLLOWUP,
+    fields={blank_fact("call_id")},
 )
-def data_call_id_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def data_call_id_missing(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.data is not None
-    if not context.failed and _blank(context.data.get("call_id")):
-        yield rule.at("data.call_id", "data.call_id is missing: echo the request's call_id")
+    if context.failed or not is_blank(context.data.get("call_id")):
+        return ()
+    return (rule.at("data.call_id", "data.call_id is missing: echo the request's call_id"),)
 
 
 @DATA_RULES.new(
@@ -54,27 +61,38 @@ def data_call_id_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[F
     SEED_FOLLOWUP,
     fields={"call_id"},
 )
-def data_call_id_mismatch(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def data_call_id_mismatch(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     given = context.text("call_id")
-    if context.call_id is None or _blank(given) or given == context.call_id:
-        return
-    yield rule.at(
-        "data.call_id",
-        f"data.call_id {shown(given)} is not the request's call_id {shown(context.call_id)}",
-        expected=safe_text(context.call_id),
-        actual=safe_text(given or ""),
+    if context.call_id is None or is_blank(given) or given == context.call_id:
+        return ()
+    return (
+        rule.at(
+            "data.call_id",
+            f"data.call_id {shown(given)} is not the request's call_id {shown(context.call_id)}",
+            expected=safe_text(context.call_id),
+            actual=safe_text(given or ""),
+        ),
     )
 
 
-@DATA_RULES.new("action-missing", Severity.ERROR, "data.action is missing or empty", SEED_FOLLOWUP)
-def action_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+@DATA_RULES.new(
+    "action-missing",
+    Severity.ERROR,
+    "data.action is missing or empty",
+    SEED_FOLLOWUP,
+    fields={blank_fact("action")},
+)
+def action_missing(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.data is not None
-    if not context.failed and _blank(context.data.get("action")):
-        yield rule.at(
+    if context.failed or not is_blank(context.data.get("action")):
+        return ()
+    return (
+        rule.at(
             "data.action",
             f"data.action is missing: one of {_stage_actions(context.stage)} at {context.stage}",
             expected=_stage_actions(context.stage),
-        )
+        ),
+    )
 
 
 @DATA_RULES.new(
@@ -82,11 +100,11 @@ def action_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding
     Severity.ERROR,
     "data.action is not an action",
     SEED_FOLLOWUP,
-    fields={"action"},
+    fields={UNKNOWN_ACTION},
 )
 def action_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     action = context.action
-    if action is None or _blank(action) or action in ACTIONS:
+    if action is None or is_blank(action) or action in ACTIONS:
         return
     yield rule.at(
         "data.action",
@@ -103,17 +121,19 @@ def action_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding
     SEED_CALLIN,
     fields={"action"},
 )
-def action_not_allowed_at_stage(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def action_not_allowed_at_stage(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     action = context.action
     if action is None or action not in ACTIONS or action in STAGE_ACTIONS[context.stage]:
-        return
+        return ()
     hint = {"answer": ": use play", "play": ": use answer"}.get(action, "")
-    yield rule.at(
-        "data.action",
-        f"action {action} is not allowed at {context.stage}{hint}",
-        expected=_stage_actions(context.stage),
-        actual=action,
-        seed=ACTIONS[action].seed,
+    return (
+        rule.at(
+            "data.action",
+            f"action {action} is not allowed at {context.stage}{hint}",
+            expected=_stage_actions(context.stage),
+            actual=action,
+            seed=ACTIONS[action].seed,
+        ),
     )
 
 
@@ -122,15 +142,15 @@ def action_not_allowed_at_stage(context: ResponseContext, rule: RuleInfo) -> Ite
     Severity.ERROR,
     "answer / play without an action_code: nothing to play",
     SEED_FOLLOWUP,
-    fields={"action"},
+    fields={blank_fact("action_code")},
 )
-def action_code_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def action_code_missing(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.data is not None
     spec = _action_spec(context)
-    if spec and "action_code" in spec.requires and _blank(context.data.get("action_code")):
-        yield rule.at(
-            "data.action_code", f"action {spec.name} needs an action_code: files or $name$ to play"
-        )
+    if not (spec and "action_code" in spec.requires and is_blank(context.data.get("action_code"))):
+        return ()
+    message = f"action {spec.name} needs an action_code: files or $name$ to play"
+    return (rule.at("data.action_code", message),)
 
 
 @DATA_RULES.new(
@@ -138,7 +158,7 @@ def action_code_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Fi
     Severity.WARNING,
     "no action_code key: the seed marks it required, though this action needs no value",
     SEED_FOLLOWUP,
-    fields={"action"},
+    fields=action_facts(lambda spec: "action_code" not in spec.requires),
 )
 def action_code_absent(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
@@ -155,12 +175,12 @@ def action_code_absent(context: ResponseContext, rule: RuleInfo) -> Iterator[Fin
     Severity.ERROR,
     "transfer without a number to transfer to",
     SEED_FOLLOWUP,
-    fields={"action"},
+    fields={blank_fact("number")},
 )
 def transfer_number_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
     spec = _action_spec(context)
-    if spec and "number" in spec.requires and _blank(context.data.get("number")):
+    if spec and "number" in spec.requires and is_blank(context.data.get("number")):
         yield rule.at("data.number", f"action {spec.name} needs a number to transfer to")
 
 
@@ -169,7 +189,7 @@ def transfer_number_missing(context: ResponseContext, rule: RuleInfo) -> Iterato
     Severity.WARNING,
     "a field this action should have is missing (dtmf_max_numbers for dtmf, number for parallel_transfer)",
     SEED_FOLLOWUP,
-    fields={"action"},
+    fields=action_facts(lambda spec: bool(spec.recommends)),
 )
 def action_field_recommended(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
@@ -177,7 +197,7 @@ def action_field_recommended(context: ResponseContext, rule: RuleInfo) -> Iterat
     if spec is None:
         return
     for name in spec.recommends:
-        if _blank(context.data.get(name)):
+        if is_blank(context.data.get(name)):
             yield rule.at(f"data.{name}", f"action {spec.name} should set {name}")
 
 
@@ -203,7 +223,7 @@ def field_ignored_for_action(context: ResponseContext, rule: RuleInfo) -> Iterat
 @DATA_RULES.rule(NUMBER_IMPLAUSIBLE, fields={"number"})
 def number_implausible(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     number = context.text("number")
-    if context.action not in ACTION_FIELDS["number"] or _blank(number) or number is None:
+    if context.action not in ACTION_FIELDS["number"] or is_blank(number) or number is None:
         return
     if not PLAUSIBLE_NUMBER_PATTERN.fullmatch(number):
         yield rule.at(
@@ -234,7 +254,7 @@ def parallel_bridge_monitor(context: ResponseContext, rule: RuleInfo) -> Iterato
     Severity.WARNING,
     "break / continue while the request says nothing is playing (is_playing false)",
     SPEC_NOTES,
-    fields={"action"},
+    fields=action_facts(lambda spec: spec.name in _PLAYBACK_ACTIONS),
 )
 def nothing_playing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.action not in _PLAYBACK_ACTIONS:

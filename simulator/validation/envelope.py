@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from http import HTTPStatus
 
 from vcall.simulator.findings import Finding, Severity
@@ -17,23 +17,33 @@ from vcall.simulator.spec import (
     ResultValue,
 )
 from vcall.simulator.validation.common import UNKNOWN_KEY
-from vcall.simulator.validation.context import BODY_RULES, ENVELOPE_RULES, ResponseContext
+from vcall.simulator.validation.context import (
+    BODY_RULES,
+    ENVELOPE_RULES,
+    RESULT_FAIL,
+    ResponseContext,
+)
+from vcall.simulator.validation.context import UNKNOWN_KEY as UNKNOWN_KEY_FACT
 from vcall.simulator.validation.registry import RuleInfo
 from vcall.simulator.validation.values import describe, safe_text, shown, suggestion
 
 _ENVELOPE_KEYS = (*ENVELOPE_REQUIRED, *sorted(ENVELOPE_TOLERATED))
 _RESULTS = tuple(result.value for result in ResultValue)
+_OK = int(HTTPStatus.OK)
 
 
 @BODY_RULES.new("http-status", Severity.ERROR, "the HTTP status is not 200", SEED_CALLBACK_OVERVIEW)
-def http_status(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
-    if context.status is not None and context.status != HTTPStatus.OK:
-        yield rule.at(
+def http_status(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
+    if context.status is None or context.status == _OK:
+        return ()
+    return (
+        rule.at(
             "",
             f"HTTP status {context.status}: the platform expects 200",
-            expected=str(int(HTTPStatus.OK)),
+            expected=str(_OK),
             actual=str(context.status),
-        )
+        ),
+    )
 
 
 def _content_type(context: ResponseContext) -> str | None:
@@ -50,19 +60,22 @@ def _content_type(context: ResponseContext) -> str | None:
     "the Content-Type is not JSON: the platform parses the body anyway",
     SPEC_NOTES,
 )
-def content_type_not_json(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def content_type_not_json(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     if context.headers is None:
-        return
+        return ()
     value = _content_type(context)
     media_type = (value or "").split(";")[0].strip().lower()
-    if not media_type.endswith("json"):
-        shown_value = safe_text(value) if value else "missing"
-        yield rule.at(
+    if media_type.endswith("json"):
+        return ()
+    shown_value = safe_text(value) if value else "missing"
+    return (
+        rule.at(
             "",
             f"Content-Type is {shown_value}: send application/json; charset=utf-8",
             expected="application/json",
             actual=shown_value,
-        )
+        ),
+    )
 
 
 @BODY_RULES.new(
@@ -185,20 +198,22 @@ def json_non_finite_number(context: ResponseContext, rule: RuleInfo) -> Iterator
     'result is missing or not "success" / "fail"',
     SEED_FOLLOWUP,
 )
-def envelope_result(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def envelope_result(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.envelope is not None
     if "result" not in context.envelope:
-        yield rule.at("result", 'result is missing: expected "success" or "fail"')
-        return
+        return (rule.at("result", 'result is missing: expected "success" or "fail"'),)
     result = context.envelope["result"]
-    if result not in _RESULTS:
-        hint = suggestion(result, _RESULTS) if isinstance(result, str) else ""
-        yield rule.at(
+    if result in _RESULTS:
+        return ()
+    hint = suggestion(result, _RESULTS) if isinstance(result, str) else ""
+    return (
+        rule.at(
             "result",
             f'result is {describe(result)}: expected "success" or "fail"{hint}',
             expected="success | fail",
             actual=shown(result),
-        )
+        ),
+    )
 
 
 @ENVELOPE_RULES.new(
@@ -207,30 +222,31 @@ def envelope_result(context: ResponseContext, rule: RuleInfo) -> Iterator[Findin
     "msg is missing or not a string (every vendor example sends one)",
     SEED_FOLLOWUP,
 )
-def envelope_msg(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def envelope_msg(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.envelope is not None
     if "msg" not in context.envelope:
-        yield rule.at("msg", 'msg is missing: send a short text such as "成功"')
-    elif not isinstance(context.envelope["msg"], str):
-        yield rule.at("msg", f"msg is {describe(context.envelope['msg'])}: expected a string")
+        return (rule.at("msg", 'msg is missing: send a short text such as "成功"'),)
+    if isinstance(context.envelope["msg"], str):
+        return ()
+    return (rule.at("msg", f"msg is {describe(context.envelope['msg'])}: expected a string"),)
 
 
 @ENVELOPE_RULES.new(
     "envelope-data", Severity.ERROR, "data is missing or not an object", SEED_FOLLOWUP
 )
-def envelope_data(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def envelope_data(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.envelope is not None
     severity = Severity.WARNING if context.failed else None
     if "data" not in context.envelope:
-        yield rule.at("data", "data is missing: expected an object", severity=severity)
-    elif not isinstance(context.envelope["data"], dict):
-        actual = describe(context.envelope["data"])
-        yield rule.at(
-            "data", f"data is {actual}: expected an object", actual=actual, severity=severity
-        )
+        return (rule.at("data", "data is missing: expected an object", severity=severity),)
+    if isinstance(context.envelope["data"], dict):
+        return ()
+    actual = describe(context.envelope["data"])
+    message = f"data is {actual}: expected an object"
+    return (rule.at("data", message, actual=actual, severity=severity),)
 
 
-@ENVELOPE_RULES.rule(UNKNOWN_KEY)
+@ENVELOPE_RULES.rule(UNKNOWN_KEY, fields={UNKNOWN_KEY_FACT})
 def unknown_envelope_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.envelope is not None
     for key in context.envelope:
@@ -246,6 +262,7 @@ def unknown_envelope_key(context: ResponseContext, rule: RuleInfo) -> Iterator[F
     Severity.WARNING,
     'result is "fail": the platform gets no action for this callback',
     SEED_FOLLOWUP,
+    fields={RESULT_FAIL},
 )
 def result_fail(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.failed:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.spec import (
@@ -41,9 +41,16 @@ from vcall.simulator.validation.common import (
     tts_value_problem,
     typed_finding,
 )
-from vcall.simulator.validation.context import DATA_RULES, ResponseContext
+from vcall.simulator.validation.context import (
+    DATA_RULES,
+    IRREGULAR_TYPE,
+    NULL_VALUE,
+    TTS_TEMPLATE,
+    ResponseContext,
+)
+from vcall.simulator.validation.context import UNKNOWN_KEY as UNKNOWN_KEY_FACT
 from vcall.simulator.validation.registry import RuleInfo
-from vcall.simulator.validation.values import safe_text, shown, suggestion
+from vcall.simulator.validation.values import has_forbidden, safe_text, shown, suggestion
 
 _REQUIRED = frozenset(name for name, spec in RESPONSE_FIELDS.items() if spec.required)
 _STAGE_BOUND = frozenset(
@@ -60,7 +67,7 @@ def _path(name: str) -> str:
     return f"data.{name}"
 
 
-@DATA_RULES.rule(UNKNOWN_KEY)
+@DATA_RULES.rule(UNKNOWN_KEY, fields={UNKNOWN_KEY_FACT})
 def unknown_data_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
     for key in context.data:
@@ -71,7 +78,7 @@ def unknown_data_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Findi
             )
 
 
-@DATA_RULES.rule(VALUE_NULL)
+@DATA_RULES.rule(VALUE_NULL, fields={NULL_VALUE})
 def value_null(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
     for key, value in context.data.items():
@@ -79,14 +86,14 @@ def value_null(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
             yield rule.at(_path(key), f"{key} is null: omit the key to use the default")
 
 
-@DATA_RULES.rule(TYPE_MISMATCH)
+@DATA_RULES.rule(TYPE_MISMATCH, fields={IRREGULAR_TYPE})
 def type_mismatch(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     for name, typed in context.typed.items():
         if typed.mismatch:
             yield typed_finding(rule, name, _path(name), typed, RESPONSE_FIELDS[name].seed)
 
 
-@DATA_RULES.rule(TYPE_LENIENT_STRING)
+@DATA_RULES.rule(TYPE_LENIENT_STRING, fields={IRREGULAR_TYPE})
 def type_lenient_string(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
     for name, typed in context.typed.items():
@@ -95,7 +102,7 @@ def type_lenient_string(context: ResponseContext, rule: RuleInfo) -> Iterator[Fi
             yield typed_finding(rule, name, _path(name), typed, RESPONSE_FIELDS[name].seed, raw)
 
 
-@DATA_RULES.rule(TYPE_LENIENT_NUMBER)
+@DATA_RULES.rule(TYPE_LENIENT_NUMBER, fields={IRREGULAR_TYPE})
 def type_lenient_number(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
     for name, typed in context.typed.items():
@@ -230,29 +237,39 @@ def _tts_matching(context: ResponseContext) -> Iterator[Finding]:
     if context.tts_params_problem:
         return
     params = context.tts_params or {}
-    yield from tts_findings(code, "action_code", params, _path("action_code_param"), SEED_FOLLOWUP)
+    if params or "$" in code:  # else: no variable, no parameter, nothing to match
+        yield from tts_findings(
+            code, "action_code", params, _path("action_code_param"), SEED_FOLLOWUP
+        )
 
 
-def _tts_rule(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def _tts_rule(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     found = context.once("tts", lambda: _tts_matching(context))
-    return (finding for finding in found if finding.rule == rule.id)
+    return [finding for finding in found if finding.rule == rule.id] if found else ()
 
 
-_TTS_FIELDS = ("action_code", "action_code_param")
-DATA_RULES.rule(TTS_VARIABLE_MISSING, fields=_TTS_FIELDS)(_tts_rule)
-DATA_RULES.rule(TTS_PARAM_UNUSED, fields=_TTS_FIELDS)(_tts_rule)
+DATA_RULES.rule(TTS_VARIABLE_MISSING, fields={TTS_TEMPLATE})(_tts_rule)
+DATA_RULES.rule(TTS_PARAM_UNUSED, fields={TTS_TEMPLATE})(_tts_rule)
 
 
 @DATA_RULES.rule(FORBIDDEN_CHARACTER, fields=("dynamic_id", "action_code", "action_code_param"))
-def forbidden_character(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
-    dynamic_id, code, seed = context.text("dynamic_id"), context.text("action_code"), rule.seed
+def forbidden_character(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
+    dynamic_id, code = context.text("dynamic_id") or "", context.text("action_code") or ""
+    if context.tts_params or has_forbidden(dynamic_id) or has_forbidden(code):
+        return list(_forbidden_characters(dynamic_id, code, context.tts_params or {}, rule.seed))
+    return ()  # no forbidden character anywhere: the common answer
+
+
+def _forbidden_characters(
+    dynamic_id: str, code: str, params: Mapping[str, object], seed: str
+) -> Iterator[Finding]:
     for found in (
-        forbidden_finding(_path("dynamic_id"), dynamic_id or "", seed, frozenset()),
-        forbidden_in_play_code(_path("action_code"), code or "", seed),
+        forbidden_finding(_path("dynamic_id"), dynamic_id, seed, frozenset()),
+        forbidden_in_play_code(_path("action_code"), code, seed),
     ):
         if found:
             yield found
-    yield from forbidden_in_params(context.tts_params or {}, _path("action_code_param"), seed)
+    yield from forbidden_in_params(params, _path("action_code_param"), seed)
 
 
 @DATA_RULES.new(

@@ -92,7 +92,8 @@ class RuleSet(Generic[ContextT]):
         self._rules: list[Registered[ContextT]] = []
         self._fields: list[frozenset[str] | None] = []
         """Per rule: the fields it is about (``None``: it always runs)."""
-        self._plans: dict[frozenset[str], tuple[int, ...]] = {}
+        self._plans: dict[Collection[str], tuple[Registered[ContextT], ...]] = {}
+        self._planned_from = self._rules
         _RULE_SET_IDS.append(self.rule_ids_now)
 
     def rule_ids_now(self) -> tuple[str, ...]:
@@ -130,14 +131,17 @@ class RuleSet(Generic[ContextT]):
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(info.id for info, _ in self._rules)
 
-    def plan(self, present: Collection[str]) -> tuple[int, ...]:
-        """Which rules (by position) can find something when the fields ``present`` are."""
-        key = frozenset(present)
+    def plan(self, present: Collection[str]) -> tuple[Registered[ContextT], ...]:
+        """The rules that can find something when the fields ``present`` are, in order."""
+        if self._planned_from is not self._rules:  # the rule list was replaced: plan afresh
+            self._plans.clear()
+            self._planned_from = self._rules
+        key = present if isinstance(present, tuple | frozenset) else tuple(present)
         plan = self._plans.get(key)
         if plan is None:
             plan = tuple(
-                index
-                for index, fields in enumerate(self._fields)
+                registered
+                for registered, fields in zip(self._rules, self._fields, strict=True)
                 if fields is None or not fields.isdisjoint(key)
             )
             if len(self._plans) >= _PLAN_CACHE_LIMIT:
@@ -150,12 +154,13 @@ class RuleSet(Generic[ContextT]):
 
         ``present``: the fields the context has; rules about none of them are skipped.
         """
-        rules = self._rules
-        chosen = rules if present is None else [rules[index] for index in self.plan(present)]
+        chosen = self._rules if present is None else self.plan(present)
         findings: list[Finding] = []
         for info, check in chosen:
             try:
-                findings.extend(check(context, info))
+                found = check(context, info)
+                if found:  # a rule that found nothing may return () (a generator is always true)
+                    findings.extend(found)
             except Exception as error:  # the validator must never raise
                 message = f"rule {info.id} failed: {type(error).__name__}: {error}"
                 findings.append(INTERNAL_ERROR.at("", safe_message(message)))

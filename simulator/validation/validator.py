@@ -46,6 +46,8 @@ class ValidationResult:
 
 
 def _as_bytes(body: bytes | bytearray | memoryview | str) -> bytes:
+    if type(body) is bytes:
+        return body
     if isinstance(body, str):
         return body.encode("utf-8", "surrogatepass")
     return bytes(body)
@@ -70,7 +72,7 @@ def validate_response(
     try:
         context = build_context(
             _as_bytes(body),
-            Stage(stage),
+            stage if type(stage) is Stage else Stage(stage),
             status=status,
             headers=headers,
             call_id=call_id,
@@ -82,7 +84,7 @@ def validate_response(
         return ValidationResult((INTERNAL_ERROR.at("", message),))
     findings = BODY_RULES.run(context, context.body.issues)
     if context.envelope is not None:
-        findings.extend(ENVELOPE_RULES.run(context))
+        findings.extend(ENVELOPE_RULES.run(context, context.envelope_facts))
     if context.data is not None:
-        findings.extend(DATA_RULES.run(context, context.typed))
+        findings.extend(DATA_RULES.run(context, context.facts))
     return ValidationResult(tuple(findings), context.data, context.envelope)

@@ -29,7 +29,7 @@ _URL_SCHEME_COLON = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
 _JSON_SPECIAL = re.compile(r'[\[\]{}"\\]')
 _NAME_NOISE = re.compile(r"[-_\s]")
 _FORBIDDEN = re.compile("[" + re.escape("".join(sorted(FORBIDDEN_CHARACTERS))) + "]")
-_EXACT_TYPES: dict[ValueType, type] = {
+EXACT_TYPES: Mapping[ValueType, type] = {
     ValueType.BOOLEAN: bool,
     ValueType.STRING: str,
     ValueType.JSON_OBJECT: dict,
@@ -53,6 +53,11 @@ class Typed(NamedTuple):
     @property
     def ok(self) -> bool:
         return not self.mismatch
+
+
+def is_blank(value: object) -> bool:
+    """Absent (``None``), or a string of nothing but white space."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def describe(value: object) -> str:
@@ -99,7 +104,7 @@ def _read_integer(value: object) -> int | None:
 
 def coerce(value: object, kind: ValueType, *, wire_strings: bool = False) -> Typed:
     """Read ``value`` as ``kind``. ``wire_strings``: strings are the normal form (query params)."""
-    if type(value) is _EXACT_TYPES.get(kind):
+    if type(value) is EXACT_TYPES.get(kind):
         return Typed(value)
     if kind is ValueType.INTEGER:
         return _coerce_integer(value, wire_strings)

@@ -91,10 +91,12 @@ def test_a_rule_that_raises_becomes_an_internal_error_finding(
         raise KeyError("boom")
 
     rules = list(DATA_RULES._rules)
-    monkeypatch.setattr(DATA_RULES, "_rules", [(rules[0][0], broken), *rules[1:]])
+    index = next(i for i, (info, _) in enumerate(rules) if info.id == "data-call-id-mismatch")
+    rules[index] = (rules[index][0], broken)  # a rule that runs on this body (it has a call_id)
+    monkeypatch.setattr(DATA_RULES, "_rules", rules)
     result = validate_response(VALID_BODY, Stage.FOLLOWUP)
     assert rule_ids(result.findings) == ["internal-error"]
-    assert "data-call-id-missing failed: KeyError" in result.findings[0].message
+    assert "data-call-id-mismatch failed: KeyError" in result.findings[0].message
 
 
 def test_a_failure_while_reading_becomes_an_internal_error_finding(
