@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from vcall.simulator.call_status import spoken_items, tts_values
 from vcall.simulator.engine import CallFinished, CallStarted, Event, TurnDone
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.results import CallResult, Exchange, PlacementReport, RunResult, Turn
@@ -104,22 +104,28 @@ def _answer_summary(turn: Turn) -> str:
     if data is None:
         return f"HTTP {exchange.status}: {exchange.body_text[:120]!r} {latency}"
     action = data.get("action", "?")
-    code = data.get("action_code")
-    extra = f" {code}" if code else ""
-    params = data.get("action_code_param")
-    if params:
-        extra += f" {params if isinstance(params, str) else json.dumps(params, ensure_ascii=False)}"
+    plays = _what_plays(data)
+    extra = f" {plays}" if plays else ""
     if data.get("number"):
         extra += f" → {data['number']}"
     return f"{action}{extra} {latency}"
 
 
+def _what_plays(data: Mapping[str, object]) -> str:
+    """The items of ``action_code`` as heard: files by name, TTS text filled in and quoted."""
+    codes = [code.strip() for code in str(data.get("action_code") or "").split(",") if code.strip()]
+    heard = spoken_items(",".join(codes), tts_values(data))
+    return " + ".join(
+        item if item == code else f"“{item}”" for item, code in zip(heard, codes, strict=True)
+    )
+
+
 def summary_table(run: RunResult) -> Table:
     table = Table(title="vcall simulate", title_justify="left", show_lines=False)
-    for column in ("scenario", "result", "turns", "ended by", "errors", "warnings", "call time"):
-        table.add_column(
-            column, justify="right" if column in ("turns", "errors", "warnings") else "left"
-        )
+    table.add_column("scenario", min_width=16, ratio=1, overflow="fold")
+    for column in ("result", "turns", "ended by", "errors", "warnings", "call time"):
+        justify = "right" if column in ("turns", "errors", "warnings") else "left"
+        table.add_column(column, justify=justify, no_wrap=True)
     for call in run.calls:
         result = "[red]FAILED[/]" if call.failed(run.strict) else "[green]passed[/]"
         table.add_row(
