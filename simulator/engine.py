@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from vcall.simulator.answers import validate_answer
 from vcall.simulator.clock import Clock, VirtualClock, WallClock
 from vcall.simulator.delivery import HttpxSender, Placement, Sender, delivery_findings
 from vcall.simulator.expectations import check_expectation
@@ -26,9 +27,8 @@ from vcall.simulator.model import Callback, CallSession, CallState
 from vcall.simulator.placement_check import check_placement
 from vcall.simulator.results import CallResult, Exchange, PlacementReport, RunResult, Turn
 from vcall.simulator.scenario import EndReason, Expectation, Scenario, Step
-from vcall.simulator.spec import CALLBACK_DELIVERY, SPEC_NOTES, stage_of
+from vcall.simulator.spec import CALLBACK_DELIVERY, SPEC_NOTES
 from vcall.simulator.targets import Target
-from vcall.simulator.validation import validate_response
 
 ResponseData = dict[str, object] | None
 ModelRun = Generator[Callback, ResponseData, None]
@@ -258,15 +258,8 @@ class CallRunner:
             exchange, timeout_s=config.timeout_s, latency_budget_ms=config.latency_budget_ms
         )
         envelope = None
-        if exchange.error is None:
-            result = validate_response(
-                exchange.body,
-                stage_of(callback.kind),
-                status=exchange.status,
-                headers=exchange.headers,
-                call_id=callback.call_id,
-                request_content=callback.content,
-            )
+        result = validate_answer(callback, exchange)
+        if result is not None:
             findings.extend(result.findings)
             envelope = result.envelope
         self.unreachable = self.unreachable or exchange.error == "connect"

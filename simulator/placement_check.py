@@ -11,14 +11,13 @@ import dataclasses
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from itertools import chain
 
+from vcall.simulator.answers import validate_answer
 from vcall.simulator.delivery import Placement
 from vcall.simulator.findings import Finding, has_errors
 from vcall.simulator.model import Callback, CallSession
 from vcall.simulator.model.session import CallbackFlow
 from vcall.simulator.results import Exchange, PlacementReport
 from vcall.simulator.scenario import Scenario
-from vcall.simulator.spec import stage_of
-from vcall.simulator.validation import validate_response
 
 
 def first_callback(scenario: Scenario, call_id: str, start_epoch_ms: int) -> Callback | None:
@@ -79,17 +78,8 @@ async def _try(
 ) -> tuple[Exchange, tuple[Finding, ...]]:
     """One delivery and the validator's findings on its answer (none when no answer came)."""
     exchange = await send(callback, placement)
-    if exchange.error is not None:
-        return exchange, ()
-    result = validate_response(
-        exchange.body,
-        stage_of(callback.kind),
-        status=exchange.status,
-        headers=exchange.headers,
-        call_id=callback.call_id,
-        request_content=callback.content,
-    )
-    return exchange, result.findings
+    result = validate_answer(callback, exchange)
+    return exchange, result.findings if result is not None else ()
 
 
 def _accepted(exchange: Exchange, findings: tuple[Finding, ...]) -> bool:

@@ -124,8 +124,8 @@ def summary_table(run: RunResult) -> Table:
     table = Table(title="vcall simulate", title_justify="left", show_lines=False)
     table.add_column("scenario", min_width=16, ratio=1, overflow="fold")
     for column in ("result", "turns", "ended by", "errors", "warnings", "call time"):
-        justify = "right" if column in ("turns", "errors", "warnings") else "left"
-        table.add_column(column, justify=justify, no_wrap=True)
+        numeric = column in ("turns", "errors", "warnings")
+        table.add_column(column, justify="right" if numeric else "left", no_wrap=True)
     for call in run.calls:
         result = "[red]FAILED[/]" if call.failed(run.strict) else "[green]passed[/]"
         table.add_row(
