@@ -38,17 +38,25 @@ async def deliver(
     try:
         return await _send(client, request, dict(params), placement, started)
     except httpx.TimeoutException as error:
-        return _failed(
-            request, params, placement, started, "timeout", str(error) or type(error).__name__
-        )
+        return _no_answer(request, params, placement, started, "timeout", error)
     except (httpx.ConnectError, httpx.UnsupportedProtocol) as error:
-        return _failed(
-            request, params, placement, started, "connect", str(error) or type(error).__name__
-        )
+        return _no_answer(request, params, placement, started, "connect", error)
     except httpx.HTTPError as error:
-        return _failed(
-            request, params, placement, started, "protocol", str(error) or type(error).__name__
-        )
+        return _no_answer(request, params, placement, started, "protocol", error)
+
+
+def _no_answer(
+    request: httpx.Request,
+    params: Mapping[str, str],
+    placement: Placement,
+    started: float,
+    kind: str,
+    error: Exception,
+) -> Exchange:
+    detail = str(error) or type(error).__name__
+    return Exchange.no_answer(
+        request.method, str(request.url), params, placement.value, started, kind, detail
+    )
 
 
 class Sender(Protocol):
@@ -123,25 +131,6 @@ async def _read_limited(response: httpx.Response) -> tuple[bytes, bool]:
         if size > MAX_RESPONSE_BYTES:
             return b"".join(chunks), True
     return b"".join(chunks), False
-
-
-def _failed(
-    request: httpx.Request,
-    params: Mapping[str, str],
-    placement: Placement,
-    started: float,
-    error: str,
-    detail: str,
-) -> Exchange:
-    return Exchange(
-        method=request.method,
-        url=str(request.url),
-        params=dict(params),
-        placement=placement.value,
-        latency_ms=(time.perf_counter() - started) * 1000,
-        error=error,
-        error_detail=detail,
-    )
 
 
 def delivery_findings(

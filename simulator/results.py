@@ -5,6 +5,8 @@ The engine produces these; the console, the JSON report and the JUnit report ren
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,29 @@ class Exchange:
     error: str | None = None
     """Why no usable HTTP response came: ``connect``, ``timeout``, ``too-large``, ``protocol``."""
     error_detail: str = ""
+
+    @classmethod
+    def no_answer(
+        cls,
+        method: str,
+        url: str,
+        params: Mapping[str, str],
+        placement: str,
+        started: float,
+        error: str,
+        detail: str,
+    ) -> Exchange:
+        """A round trip that got no usable answer; ``started`` is its ``time.perf_counter()``."""
+        latency = (time.perf_counter() - started) * 1000
+        return cls(
+            method,
+            url,
+            dict(params),
+            placement,
+            latency_ms=latency,
+            error=error,
+            error_detail=detail,
+        )
 
     @property
     def body_text(self) -> str:

@@ -61,7 +61,9 @@ class HttpSender:
         try:
             response = await self._exchange(route.pool, request, timeout_s)
         except WireError as error:
-            return _failed(url, sent, placement, started, error.kind, str(error))
+            return Exchange.no_answer(
+                _METHOD, url, sent, str(placement), started, error.kind, str(error)
+            )
         return _exchange(url, sent, placement, started, response)
 
     async def close(self) -> None:
@@ -168,23 +170,4 @@ def _exchange(
         body_truncated=truncated or response.too_large,
         latency_ms=(time.perf_counter() - started) * 1000,
         error="too-large" if response.too_large else None,
-    )
-
-
-def _failed(
-    url: str,
-    params: dict[str, str],
-    placement: Placement,
-    started: float,
-    error: str,
-    detail: str,
-) -> Exchange:
-    return Exchange(
-        method=_METHOD,
-        url=url,
-        params=params,
-        placement=str(placement),
-        latency_ms=(time.perf_counter() - started) * 1000,
-        error=error,
-        error_detail=detail,
     )
