@@ -59,7 +59,7 @@ svg.timeline a{cursor:pointer}
 .sev{font-weight:700;text-transform:uppercase;font-size:10.5px;padding:0 4px;border-radius:2px;
  color:#fff;margin-right:4px}.error .sev{background:#d32f2f}.warning .sev{background:#e69500}
 .rule{font-family:ui-monospace,monospace;font-size:11.5px}
-details{margin-top:2px}summary{cursor:pointer;color:#5b6475;font-size:12px}
+details{margin-top:2px}.notes{margin-top:8px;font-size:12.5px;color:#5b6475}.notes ul{margin:4px 0 0 18px;padding:0}summary{cursor:pointer;color:#5b6475;font-size:12px}
 pre{background:#f3f4f7;padding:6px;white-space:pre-wrap;word-break:break-all;font-size:11.5px;
  margin:4px 0;max-height:16em;overflow:auto}
 """
@@ -191,8 +191,19 @@ def _call_section(call: CallResult, index: int, strict: bool) -> str:
         f"<section class='call{' failed' if failed else ''}' id='{anchor}'>"
         f"<h2>{_badge(failed)} {_e(call.scenario.name)}</h2><div class='sub'>{_e(_sub(call))}</div>"
         f"{_call_findings(call)}<div class='picture'>{timeline_svg(call, anchor, strict)}</div>"
-        f"<div class='transcript'>{turns}</div></section>"
+        f"<div class='transcript'>{turns}</div>{_notes(call)}</section>"
     )
+
+
+def _notes(call: CallResult) -> str:
+    """What the platform model observed (a key ignored, a play queued), folded away."""
+    if not call.notes:
+        return ""
+    items = "".join(
+        f"<li><span class='t'>{clock(note.at_ms)}</span> {_e(note.message)}</li>"
+        for note in call.notes
+    )
+    return f"<details class='notes'><summary>platform model notes ({len(call.notes)})</summary><ul>{items}</ul></details>"
 
 
 def _sub(call: CallResult) -> str:

@@ -244,3 +244,21 @@ def test_text_is_cut_to_fit_its_bar() -> None:
     assert cut.endswith("…") and text_width(cut, 11) <= 60
     assert fit_text("您好", 8, 11) == ""
     assert text_width("ab您", 10) == pytest.approx(22)
+
+
+def test_model_notes_are_listed_folded_under_the_call() -> None:
+    from vcall.simulator.model import ModelNote
+
+    call = replace(
+        order_call(), notes=(ModelNote(1500, 2, "key 5 ignored: no dtmf collection pending"),)
+    )
+    text = render_html(RunResult((call,), 10.0))
+    assert "platform model notes (1)" in text
+    assert "key 5 ignored: no dtmf collection pending" in text
+    assert "00:01.5" in text
+
+
+def test_a_call_without_notes_has_no_notes_block() -> None:
+    assert "platform model notes" not in render_html(
+        RunResult((replace(order_call(), notes=()),), 10.0)
+    )
