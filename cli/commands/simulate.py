@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from vcall.cli.console import ConsoleOptions, console_settings, run_console
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.transcript import (
@@ -138,14 +137,11 @@ def simulate_command(
             check_placement=check_placement,
         )
         if not fixture:
-            settings = console_settings(
-                outbound=outbound,
-                caller=caller,
-                callee=callee,
-                orgcallee=orgcallee,
-                smartcall=smartcall or (),
+            raise typer.Exit(
+                _open_console(
+                    resolved, config, record, outbound, caller, callee, orgcallee, smartcall
+                )
             )
-            raise typer.Exit(run_console(ConsoleOptions(resolved, config, settings, record)))
         if record is not None or outbound:
             raise UsageError("--record and --outbound are for the console (without --fixture)")
         printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
@@ -153,6 +149,29 @@ def simulate_command(
         _write_reports(run, report, report_json, report_html)
         _print_summary(console, run, check_placement)
     raise typer.Exit(_exit_code(run))
+
+
+def _open_console(
+    target: Target,
+    config: SimulationConfig,
+    record: Path | None,
+    outbound: bool,
+    caller: str | None,
+    callee: str | None,
+    orgcallee: str | None,
+    smartcall: list[str] | None,
+) -> int:
+    """The interactive console; prompt_toolkit is imported only when it opens."""
+    from vcall.cli.console import ConsoleOptions, console_settings, run_console
+
+    settings = console_settings(
+        outbound=outbound,
+        caller=caller,
+        callee=callee,
+        orgcallee=orgcallee,
+        smartcall=smartcall or (),
+    )
+    return run_console(ConsoleOptions(target, config, settings, record))
 
 
 def _optional_ms(text: str | None, what: str) -> int | None:
