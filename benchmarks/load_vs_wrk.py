@@ -30,7 +30,7 @@ from pathlib import Path
 
 from server import free_port, running_endpoint
 
-from vcall.simulator.fixture_loader import load_scenario
+from vcall.simulator.fixture.loader import load_scenario
 from vcall.simulator.load.form import encode_form
 from vcall.simulator.model import Callback, CallSession
 from vcall.simulator.model.session import CallbackFlow

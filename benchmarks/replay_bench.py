@@ -26,12 +26,12 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from vcall.simulator.engine import SimulationConfig, simulate
 from vcall.simulator.example_bot import create_app
-from vcall.simulator.fixture_loader import load_scenarios
-from vcall.simulator.results import RunResult
-from vcall.simulator.scenario import Scenario
-from vcall.simulator.targets import IN_PROCESS_URL, Target
+from vcall.simulator.fixture.loader import load_scenarios
+from vcall.simulator.fixture.scenario import Scenario
+from vcall.simulator.replay.engine import SimulationConfig, simulate
+from vcall.simulator.replay.results import RunResult
+from vcall.simulator.replay.targets import IN_PROCESS_URL, Target
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]

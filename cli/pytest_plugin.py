@@ -32,14 +32,14 @@ from vcall.simulator.errors import VcallError
 if TYPE_CHECKING:
     from pluggy import Result
 
-    from vcall.simulator.engine import SimulationConfig
     from vcall.simulator.findings import Finding
-    from vcall.simulator.results import CallResult, Turn
-    from vcall.simulator.scenario import Scenario
-    from vcall.simulator.targets import Target
+    from vcall.simulator.fixture.scenario import Scenario
+    from vcall.simulator.replay.engine import SimulationConfig
+    from vcall.simulator.replay.results import CallResult, Turn
+    from vcall.simulator.replay.targets import Target
 
 FIXTURE_SUFFIXES = (".yaml", ".yml", ".json")
-"""As ``vcall.simulator.fixture_loader.FIXTURE_SUFFIXES`` (a test keeps them equal), repeated
+"""As ``vcall.simulator.fixture.loader.FIXTURE_SUFFIXES`` (a test keeps them equal), repeated
 here so that collecting a project's files never imports the loader."""
 
 _CALLS = pytest.StashKey[list["CallResult"]]()
@@ -148,7 +148,7 @@ def run_one(
 
     From inside a running event loop (an async test) the call runs in a worker thread.
     """
-    from vcall.simulator.engine import simulate
+    from vcall.simulator.replay.engine import simulate
 
     loaded, resolved = _scenario(scenario), _target(target)
     try:
@@ -160,8 +160,8 @@ def run_one(
 
 
 def _scenario(source: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
-    from vcall.simulator.fixture_loader import load_scenario, parse_scenario
-    from vcall.simulator.scenario import Scenario
+    from vcall.simulator.fixture.loader import load_scenario, parse_scenario
+    from vcall.simulator.fixture.scenario import Scenario
 
     if isinstance(source, Scenario):
         return source
@@ -171,7 +171,7 @@ def _scenario(source: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
 
 
 def _target(target: Any) -> Target:
-    from vcall.simulator.targets import Target, app_target, resolve_target
+    from vcall.simulator.replay.targets import Target, app_target, resolve_target
 
     if isinstance(target, Target):
         return target
@@ -181,7 +181,7 @@ def _target(target: Any) -> Target:
 
 
 def _config(strict: bool, options: Mapping[str, Any]) -> SimulationConfig:
-    from vcall.simulator.engine import SimulationConfig
+    from vcall.simulator.replay.engine import SimulationConfig
 
     return SimulationConfig(**{"seed": 0, **options, "strict": strict})
 
@@ -272,8 +272,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     path = session.config.getoption("--vcall-report-html", None)
     if path is None:
         return
+    from vcall.simulator.replay.results import RunResult
     from vcall.simulator.reports.html import write_html_report
-    from vcall.simulator.results import RunResult
 
     recorded: list[CallResult] = session.config.stash.get(_CALLS, [])
     calls = tuple(recorded)

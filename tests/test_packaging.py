@@ -71,7 +71,7 @@ def test_wheel_holds_every_source_package(wheel_names: list[str]) -> None:
 
 
 def test_wheel_ships_data_files(wheel_names: list[str]) -> None:
-    assert "vcall/simulator/schemas/fixture.schema.json" in wheel_names
+    assert "vcall/simulator/fixture/fixture.schema.json" in wheel_names
     assert "vcall/simulator/py.typed" in wheel_names
     assert any(
         name.startswith("vcall/fixtures/") and name.endswith(".yaml") for name in wheel_names

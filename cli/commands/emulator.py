@@ -15,19 +15,19 @@ from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.smartcall import EmulatorPrinter
 from vcall.cli.render.transcript import TranscriptPrinter, summary_line, summary_table
 from vcall.simulator import spec
-from vcall.simulator.delivery import Placement
-from vcall.simulator.durations import parse_duration
 from vcall.simulator.emulator import EmulatorConfig, SmartCallEmulator
 from vcall.simulator.emulator.serve import base_url, bind_socket, serve
-from vcall.simulator.engine import SimulationConfig
-from vcall.simulator.fixture_loader import load_scenario
-from vcall.simulator.results import RunResult
+from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.fixture.loader import load_scenario
+from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.engine import SimulationConfig
+from vcall.simulator.replay.results import RunResult
+from vcall.simulator.replay.targets import resolve_target
 from vcall.simulator.smartcall.credentials import (
     Credentials,
     mask_access_key_id,
     resolve_credentials,
 )
-from vcall.simulator.targets import resolve_target
 
 DEFAULT_PORT = 8081
 

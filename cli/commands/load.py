@@ -15,10 +15,9 @@ from rich.live import Live
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.load import LiveLoadView, breach_lines, summary_line, summary_tables
-from vcall.simulator.delivery import Placement
-from vcall.simulator.durations import parse_duration
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture_loader import load_scenarios
+from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.fixture.loader import load_scenarios
 from vcall.simulator.load import (
     LoadConfig,
     LoadResult,
@@ -29,7 +28,8 @@ from vcall.simulator.load import (
 )
 from vcall.simulator.load.report import write_load_report
 from vcall.simulator.load.runner import run_load
-from vcall.simulator.targets import EXAMPLE_BOT, Target, resolve_target
+from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
 
 EPILOG = """\
 [bold]Examples[/]

@@ -15,15 +15,15 @@ from vcall.cli.render.transcript import (
     summary_line,
     summary_table,
 )
-from vcall.simulator.delivery import Placement
-from vcall.simulator.durations import parse_duration
-from vcall.simulator.engine import SimulationConfig, simulate
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture_loader import load_scenarios
+from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.fixture.loader import load_scenarios
+from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.engine import SimulationConfig, simulate
+from vcall.simulator.replay.results import RunResult
+from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
 from vcall.simulator.reports import write_json_report, write_junit_report
 from vcall.simulator.reports.html import write_html_report
-from vcall.simulator.results import RunResult
-from vcall.simulator.targets import EXAMPLE_BOT, Target, resolve_target
 
 CONSOLE = "Console (no --fixture: you play the caller)"
 EPILOG = """\

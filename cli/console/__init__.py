@@ -26,9 +26,9 @@ from vcall.cli.console.lines import LineSource, PromptLines, StreamLines
 from vcall.cli.console.session import ConsoleOptions, ConsoleSession
 from vcall.cli.console.toolbar import toolbar_fragments
 from vcall.cli.exit_codes import ExitCode
-from vcall.simulator.call_status import CallStatus
 from vcall.simulator.errors import UsageError
-from vcall.simulator.scenario import CallSettings, Direction
+from vcall.simulator.fixture.scenario import CallSettings, Direction
+from vcall.simulator.live.status import CallStatus
 from vcall.simulator.spec import SMARTCALL_PARAMS
 
 __all__ = [

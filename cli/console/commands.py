@@ -11,11 +11,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from vcall.simulator import live_call
-from vcall.simulator.durations import parse_duration
 from vcall.simulator.errors import UsageError
+from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.fixture.scenario import Action, Hangup, Press, Wait
+from vcall.simulator.live import call as live_call
 from vcall.simulator.model import CallState
-from vcall.simulator.scenario import Action, Hangup, Press, Wait
 
 DIGITS = re.compile(r"^[0-9*#]+$")
 OPTION = re.compile(r"^(after|for)=(.*)$")

@@ -15,12 +15,12 @@ from rich.text import Text
 from vcall.cli.console.commands import COMMANDS
 from vcall.cli.console.toolbar import elapsed_text, shorten
 from vcall.cli.render.transcript import clock_text
-from vcall.simulator.call_status import CallStatus, SettingChange, TurnSummary
-from vcall.simulator.durations import format_duration
 from vcall.simulator.findings import Finding, Severity, has_errors
-from vcall.simulator.recording import redact_target
-from vcall.simulator.results import Turn
-from vcall.simulator.scenario import CallSettings
+from vcall.simulator.fixture.durations import format_duration
+from vcall.simulator.fixture.scenario import CallSettings
+from vcall.simulator.live.recording import redact_target
+from vcall.simulator.live.status import CallStatus, SettingChange, TurnSummary
+from vcall.simulator.replay.results import Turn
 
 PANEL_WIDTH = 100
 """Panels are at most this wide (narrower terminals: their width)."""

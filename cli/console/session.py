@@ -19,14 +19,19 @@ from vcall.cli.console.commands import Meta, Move, parse_line, spec_named
 from vcall.cli.console.lines import LineSource
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.transcript import clock_text
-from vcall.simulator.call_status import (
+from vcall.simulator.errors import VcallError
+from vcall.simulator.findings import Severity
+from vcall.simulator.fixture.scenario import CallSettings, Direction
+from vcall.simulator.live.call import LiveCall
+from vcall.simulator.live.recording import CallRecording, redact_target, save_fixture
+from vcall.simulator.live.status import (
     CallStatus,
     call_status,
     held_settings,
     summarize_turn,
     tts_values,
 )
-from vcall.simulator.engine import (
+from vcall.simulator.replay.engine import (
     CallFinished,
     CallStarted,
     Event,
@@ -36,13 +41,8 @@ from vcall.simulator.engine import (
     open_client,
     run_context,
 )
-from vcall.simulator.errors import VcallError
-from vcall.simulator.findings import Severity
-from vcall.simulator.live_call import LiveCall
-from vcall.simulator.recording import CallRecording, redact_target, save_fixture
-from vcall.simulator.results import CallResult, Turn
-from vcall.simulator.scenario import CallSettings, Direction
-from vcall.simulator.targets import Target
+from vcall.simulator.replay.results import CallResult, Turn
+from vcall.simulator.replay.targets import Target
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from vcall.simulator.call_status import spoken_items, tts_values
-from vcall.simulator.engine import CallFinished, CallStarted, Event, TurnDone
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.results import CallResult, Exchange, PlacementReport, RunResult, Turn
-from vcall.simulator.scenario import Scenario
+from vcall.simulator.fixture.scenario import Scenario
+from vcall.simulator.live.status import spoken_items, tts_values
+from vcall.simulator.replay.engine import CallFinished, CallStarted, Event, TurnDone
+from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 _CONTENT_SHOWN = {

@@ -27,14 +27,14 @@ from vcall.simulator.emulator.events import ApiRequestHandled, EmulatorSink, ign
 from vcall.simulator.emulator.gateway import Gateway, SignedRequest
 from vcall.simulator.emulator.limits import MemoryNonceStore, NonceStore, QpsWindow
 from vcall.simulator.emulator.params import rejection_for
-from vcall.simulator.engine import SimulationConfig
 from vcall.simulator.errors import UsageError
 from vcall.simulator.findings import Finding
-from vcall.simulator.scenario import Scenario
+from vcall.simulator.fixture.scenario import Scenario
+from vcall.simulator.replay.engine import SimulationConfig
+from vcall.simulator.replay.targets import Target
 from vcall.simulator.smartcall.clock import SyncClock, SystemClock
 from vcall.simulator.smartcall.credentials import Credentials, mask_access_key_id
 from vcall.simulator.smartcall.signing import RequestParts, access_key_id_of, signature_version_of
-from vcall.simulator.targets import Target
 from vcall.simulator.validation import check_smartcall_params
 
 JSON_CONTENT_TYPE = b"application/json;charset=utf-8"

@@ -20,12 +20,12 @@ import httpx
 
 from vcall.simulator.clock import Clock
 from vcall.simulator.emulator.events import EmulatorProblem, EmulatorSink
-from vcall.simulator.engine import CallRunner, RunContext, SimulationConfig
 from vcall.simulator.errors import UsageError
+from vcall.simulator.fixture.scenario import Scenario
+from vcall.simulator.replay.engine import CallRunner, RunContext, SimulationConfig
+from vcall.simulator.replay.results import CallResult, RunResult
+from vcall.simulator.replay.targets import Target
 from vcall.simulator.reports import write_json_report
-from vcall.simulator.results import CallResult, RunResult
-from vcall.simulator.scenario import Scenario
-from vcall.simulator.targets import Target
 
 
 async def play(runner: CallRunner, *, abandon_script: bool) -> CallResult:

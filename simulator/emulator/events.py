@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from vcall.simulator.emulator.answers import ApiAnswer
-from vcall.simulator.engine import Event
 from vcall.simulator.findings import Finding
+from vcall.simulator.replay.engine import Event
 
 
 @dataclass(frozen=True, slots=True)

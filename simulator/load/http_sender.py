@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import vcall
-from vcall.simulator.delivery import Placement
 from vcall.simulator.load.form import encode_form
 from vcall.simulator.load.http1 import RawResponse, WireError
 from vcall.simulator.load.pool import ConnectionPool, round_trip
-from vcall.simulator.results import BODY_KEEP_BYTES, Exchange
+from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.results import BODY_KEEP_BYTES, Exchange
 from vcall.simulator.spec import CALLBACK_DELIVERY
 
 _METHOD = CALLBACK_DELIVERY.method
@@ -43,7 +43,7 @@ class _Route:
 
 
 class HttpSender:
-    """A :class:`~vcall.simulator.delivery.Sender` for network targets; ``close()`` when done."""
+    """A :class:`~vcall.simulator.replay.delivery.Sender` for network targets; ``close()`` when done."""
 
     def __init__(self, connections: int) -> None:
         self.connections = connections

@@ -21,8 +21,11 @@ from pathlib import Path
 import httpx
 
 from vcall.simulator.clock import Clock, VirtualClock, WallClock
-from vcall.simulator.delivery import Placement, Sender
-from vcall.simulator.engine import (
+from vcall.simulator.errors import UsageError
+from vcall.simulator.fixture.scenario import Scenario
+from vcall.simulator.load.stats import LoadStats
+from vcall.simulator.replay.delivery import Placement, Sender
+from vcall.simulator.replay.engine import (
     CallFinished,
     CallRunner,
     Event,
@@ -30,11 +33,8 @@ from vcall.simulator.engine import (
     SimulationConfig,
     TurnDone,
 )
-from vcall.simulator.errors import UsageError
-from vcall.simulator.load.stats import LoadStats
-from vcall.simulator.scenario import Scenario
+from vcall.simulator.replay.targets import Target
 from vcall.simulator.spec import SMARTCALL_QPS_LIMIT
-from vcall.simulator.targets import Target
 
 MAX_CALLS = 1_000_000
 MAX_DURATION_MS = 24 * 3_600_000
@@ -280,7 +280,7 @@ class _transport:
 
     async def __aenter__(self) -> tuple[Sender, httpx.AsyncClient]:
         if self.sender is not None or self.target.in_process:
-            from vcall.simulator.delivery import HttpxSender
+            from vcall.simulator.replay.delivery import HttpxSender
 
             return self.sender or HttpxSender(self.client), self.client
         from vcall.simulator.load.http_sender import HttpSender

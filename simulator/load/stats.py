@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from vcall.simulator.findings import Severity
 from vcall.simulator.load.histogram import Histogram
-from vcall.simulator.results import CallResult, Turn
+from vcall.simulator.replay.results import CallResult, Turn
 
 SLOWEST_KEPT = 10
 TRANSPORT_RULES = frozenset(

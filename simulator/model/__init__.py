@@ -1,6 +1,6 @@
 """The platform model: what the SmartCall platform does during one call, as a pure library.
 
-:class:`CallSession` plays a :class:`~vcall.simulator.scenario.Scenario` and yields the
+:class:`CallSession` plays a :class:`~vcall.simulator.fixture.scenario.Scenario` and yields the
 :class:`Callback` s the platform would send; the engine delivers them, validates each answer and
 sends the answer's ``data`` back into the generator. There is no I/O, no asyncio and no clock:
 time is an integer number of ms since call start (an "offset"); Unix timestamps are

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from vcall.simulator.fixture.scenario import Action, BargeIn, Press, Say, Silence, Wait
 from vcall.simulator.model.dtmf import DtmfCollection
 from vcall.simulator.model.playback import Playback
-from vcall.simulator.scenario import Action, BargeIn, Press, Say, Silence, Wait
 from vcall.simulator.spec import PlatformDefaults
 
 

@@ -11,10 +11,10 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from vcall.simulator.fixture.scenario import CallSettings
 from vcall.simulator.model.caller import Speech
 from vcall.simulator.model.playback import Playback
 from vcall.simulator.model.types import CALLER_IDENTITY
-from vcall.simulator.scenario import CallSettings
 from vcall.simulator.spec import CALLER_ROLE, EARLY_MEDIA_CODE
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from types import MappingProxyType
 
+from vcall.simulator.fixture.scenario import Direction, EndReason, Scenario
 from vcall.simulator.model.caller import Sentence, Speech
 from vcall.simulator.model.content import ContentContext, ContentDict
 from vcall.simulator.model.dtmf import DtmfCollection
@@ -17,7 +18,6 @@ from vcall.simulator.model.playback import MediaCatalog, Playback, PlayItem
 from vcall.simulator.model.settings import Settings
 from vcall.simulator.model.timeline import Timeline, TimelineKind
 from vcall.simulator.model.types import Callback, CallState, ModelNote, PlaybackInfo
-from vcall.simulator.scenario import Direction, EndReason, Scenario
 from vcall.simulator.spec import CallbackKind, PlatformDefaults
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
+from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.model.caller import CallerEventKind, Sentence, StepPlan
 from vcall.simulator.model.content import (
     ContentDict,
@@ -23,7 +24,6 @@ from vcall.simulator.model.content import (
 )
 from vcall.simulator.model.core import CallCore
 from vcall.simulator.model.timeline import TimelineKind
-from vcall.simulator.scenario import EndReason
 from vcall.simulator.spec import CallbackKind
 
 

@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.model.types import PlaybackInfo
-from vcall.simulator.scenario import EndReason
 from vcall.simulator.spec import TTS_VARIABLE_PATTERN, PlatformDefaults
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.model.coerce import FieldReader, is_mapping, within
 from vcall.simulator.model.core import CallCore
 from vcall.simulator.model.dtmf import DtmfCollection
 from vcall.simulator.model.playback import Playback
 from vcall.simulator.model.settings import RESPONSE_NAMES, SettingsUpdate
 from vcall.simulator.model.types import ResponseData
-from vcall.simulator.scenario import EndReason
 from vcall.simulator.spec import DTMF_END_CHARACTERS, RESPONSE_FIELDS, ValueRange
 
 ActionHandler = Callable[[CallCore, FieldReader], None]

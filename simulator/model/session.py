@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 
+from vcall.simulator.fixture.scenario import Action, EndReason, Hangup, Say, Scenario, Step
 from vcall.simulator.model.caller import StepPlan, plan_step
 from vcall.simulator.model.coerce import is_mapping, to_text
 from vcall.simulator.model.content import callin_content
@@ -18,7 +19,6 @@ from vcall.simulator.model.opening import answer_outbound, apply_smartcall_setti
 from vcall.simulator.model.responses import apply_callin_answer, apply_followup_answer
 from vcall.simulator.model.timeline import TimelineEvent, TimelineKind
 from vcall.simulator.model.types import Callback, CallState, ModelNote, ResponseData
-from vcall.simulator.scenario import Action, EndReason, Hangup, Say, Scenario, Step
 from vcall.simulator.spec import PLATFORM_DEFAULTS, CallbackKind, PlatformDefaults
 
 CallbackFlow = Generator[Callback, ResponseData | None, None]

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from vcall.simulator.scenario import EndReason
+from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.spec import CallbackKind
 
 ResponseData = Mapping[str, object]

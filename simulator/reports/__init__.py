@@ -1,6 +1,6 @@
 """Renderers of run results to files: JSON (for machines) and JUnit XML (for CI systems).
 
-Both take the same :class:`~vcall.simulator.results.RunResult` the console renders, and write
+Both take the same :class:`~vcall.simulator.replay.results.RunResult` the console renders, and write
 atomically, so an interrupted run never leaves half a report.
 """
 

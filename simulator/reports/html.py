@@ -15,8 +15,8 @@ from pathlib import Path
 import vcall
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.replay.results import CallResult, RunResult, Turn
 from vcall.simulator.reports.html_timeline import COLOURS, clock, timeline_svg, turn_state
-from vcall.simulator.results import CallResult, RunResult, Turn
 
 _CSS = """
 *{box-sizing:border-box}

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from vcall.simulator.model.timeline import TimelineEvent, TimelineKind
-from vcall.simulator.results import CallResult, Turn
+from vcall.simulator.replay.results import CallResult, Turn
 
 WIDTH = 1000
 LEFT = 70

@@ -8,7 +8,7 @@ from typing import Any
 
 import vcall
 from vcall.simulator.atomic import write_atomic
-from vcall.simulator.results import CallResult, RunResult, Turn
+from vcall.simulator.replay.results import CallResult, RunResult, Turn
 
 REPORT_VERSION = 1
 

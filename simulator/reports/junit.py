@@ -8,7 +8,7 @@ from pathlib import Path
 
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.findings import Finding
-from vcall.simulator.results import CallResult, RunResult, Turn
+from vcall.simulator.replay.results import CallResult, RunResult, Turn
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot carry at all, not even escaped (a bot may answer with any bytes)."""

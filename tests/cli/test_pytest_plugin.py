@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from vcall.cli import pytest_plugin
-from vcall.simulator import fixture_loader
+from vcall.simulator.fixture import loader as fixture_loader
 
 pytest_plugins = ["pytester"]
 
@@ -78,7 +78,7 @@ def test_plugin_is_installed_as_a_pytest11_entry_point() -> None:
 def test_importing_the_plugin_loads_no_engine_and_prints_nothing() -> None:
     code = (
         "import sys, json, vcall.cli.pytest_plugin\n"
-        "heavy = ('vcall.simulator.engine', 'vcall.simulator.fixture_loader', 'httpx', 'yaml')\n"
+        "heavy = ('vcall.simulator.replay.engine', 'vcall.simulator.fixture.loader', 'httpx', 'yaml')\n"
         "sys.stderr.write(json.dumps([name for name in heavy if name in sys.modules]))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

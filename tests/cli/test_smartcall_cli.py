@@ -21,12 +21,12 @@ from vcall.cli.commands import smartcall as smartcall_cli
 from vcall.simulator import spec
 from vcall.simulator.emulator import EmulatorConfig, EmulatorEvent, SmartCallEmulator
 from vcall.simulator.emulator.serve import ServerThread
-from vcall.simulator.engine import CallFinished
+from vcall.simulator.replay.engine import CallFinished
+from vcall.simulator.replay.targets import EXAMPLE_BOT, resolve_target
 from vcall.simulator.smartcall.client import SmartCallClient
 from vcall.simulator.smartcall.clock import VirtualSyncClock
 from vcall.simulator.smartcall.credentials import Credentials
 from vcall.simulator.smartcall.signing import RequestParts, access_key_id_of, check_v1, check_v3
-from vcall.simulator.targets import EXAMPLE_BOT, resolve_target
 
 KEY_ID = "LTAI5tCliTestKey0001"
 SECRET = "cli/secret+Value=1"

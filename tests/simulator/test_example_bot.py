@@ -14,12 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vcall.simulator import example_bot
-from vcall.simulator.delivery import Placement
-from vcall.simulator.engine import SimulationConfig, run_scenarios
 from vcall.simulator.example_bot import AGENT_NUMBER, create_app
-from vcall.simulator.fixture_loader import load_scenario
-from vcall.simulator.results import CallResult
-from vcall.simulator.scenario import EndReason
+from vcall.simulator.fixture.loader import load_scenario
+from vcall.simulator.fixture.scenario import EndReason
+from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.engine import SimulationConfig, run_scenarios
+from vcall.simulator.replay.results import CallResult
+from vcall.simulator.replay.targets import EXAMPLE_BOT, resolve_target
 from vcall.simulator.spec import (
     ACTIONS,
     FORBIDDEN_CHARACTERS,
@@ -29,7 +30,6 @@ from vcall.simulator.spec import (
     ValueType,
     stage_of,
 )
-from vcall.simulator.targets import EXAMPLE_BOT, resolve_target
 from vcall.simulator.validation import validate_response
 
 CALL_ID = "100001616500^100001871490"

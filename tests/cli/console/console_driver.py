@@ -15,9 +15,9 @@ from rich.console import Console
 from vcall.cli.console import ConsoleOptions, ConsoleSession, console_session
 from vcall.cli.console.lines import PromptLines
 from vcall.cli.exit_codes import ExitCode
-from vcall.simulator.engine import SimulationConfig
-from vcall.simulator.scenario import CallSettings
-from vcall.simulator.targets import EXAMPLE_BOT, Target, resolve_target
+from vcall.simulator.fixture.scenario import CallSettings
+from vcall.simulator.replay.engine import SimulationConfig
+from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
 
 ENTER = "\r"
 TAB = "\t"

@@ -8,9 +8,9 @@ import pytest
 
 from vcall.cli.console.commands import COMMAND_NAMES, Meta, Move, parse_line
 from vcall.simulator.errors import UsageError
-from vcall.simulator.live_call import SILENCE_MARGIN_MS, speaking_ms
+from vcall.simulator.fixture.scenario import Action, BargeIn, Hangup, Press, Say, Silence, Wait
+from vcall.simulator.live.call import SILENCE_MARGIN_MS, speaking_ms
 from vcall.simulator.model import CallState, PlaybackInfo
-from vcall.simulator.scenario import Action, BargeIn, Hangup, Press, Say, Silence, Wait
 
 IDLE = CallState(
     now_ms=2000,

@@ -15,10 +15,10 @@ import yaml
 from console_driver import CTRL_C, CTRL_D, ENTER, TAB, drive, drive_steps, lines, options, typed
 
 from vcall.cli.exit_codes import ExitCode
-from vcall.simulator.engine import SimulationConfig, simulate
-from vcall.simulator.fixture_loader import load_scenario
-from vcall.simulator.scenario import CallSettings, Direction, EndReason
-from vcall.simulator.targets import EXAMPLE_BOT, Target, app_target, resolve_target
+from vcall.simulator.fixture.loader import load_scenario
+from vcall.simulator.fixture.scenario import CallSettings, Direction, EndReason
+from vcall.simulator.replay.engine import SimulationConfig, simulate
+from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, app_target, resolve_target
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -271,7 +271,7 @@ def test_save_writes_a_fixture_that_replays_identically(tmp_path: Path) -> None:
 
     schema = json.loads(
         resources.files("vcall.simulator")
-        .joinpath("schemas/fixture.schema.json")
+        .joinpath("fixture/fixture.schema.json")
         .read_text("utf-8")
     )
     document = yaml.safe_load(path.read_text("utf-8"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from vcall.cli.console.toolbar import elapsed_text, shorten, toolbar_fragments
-from vcall.simulator.call_status import CallStatus, PlayingStatus
+from vcall.simulator.fixture.scenario import EndReason
+from vcall.simulator.live.status import CallStatus, PlayingStatus
 from vcall.simulator.model import DtmfInfo
-from vcall.simulator.scenario import EndReason
 
 LIVE = CallStatus(
     elapsed_ms=42_000,

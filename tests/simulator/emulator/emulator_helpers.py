@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 import httpx
 
 from vcall.simulator.emulator import EmulatorConfig, EmulatorEvent, SmartCallEmulator
+from vcall.simulator.replay.targets import EXAMPLE_BOT, resolve_target
 from vcall.simulator.smartcall.client import SmartCallClient
 from vcall.simulator.smartcall.clock import VirtualSyncClock
 from vcall.simulator.smartcall.credentials import Credentials
-from vcall.simulator.targets import EXAMPLE_BOT, resolve_target
 
 KEY_ID = "LTAI5tEmulatorKey0001"
 SECRET = "emu/secret+value=="

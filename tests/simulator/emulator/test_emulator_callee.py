@@ -4,7 +4,7 @@ numbers and SmartCall settings."""
 from __future__ import annotations
 
 from vcall.simulator.emulator import build_call_scenario, polite_callee_steps
-from vcall.simulator.scenario import (
+from vcall.simulator.fixture.scenario import (
     CallSettings,
     Direction,
     Expectation,

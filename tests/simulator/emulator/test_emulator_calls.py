@@ -14,11 +14,11 @@ from emulator_helpers import CALL, Harness
 
 from vcall.simulator.emulator import EmulatorProblem
 from vcall.simulator.emulator import calls as calls_module
-from vcall.simulator.engine import CallFinished, CallStarted, TurnDone
-from vcall.simulator.fixture_loader import load_scenario
-from vcall.simulator.scenario import Direction, EndReason
+from vcall.simulator.fixture.loader import load_scenario
+from vcall.simulator.fixture.scenario import Direction, EndReason
+from vcall.simulator.replay.engine import CallFinished, CallStarted, TurnDone
+from vcall.simulator.replay.targets import resolve_target
 from vcall.simulator.spec import CallbackKind
-from vcall.simulator.targets import resolve_target
 
 ROOT = Path(__file__).resolve().parents[3]
 DECLINES = ROOT / "fixtures" / "outbound_callee_declines.yaml"

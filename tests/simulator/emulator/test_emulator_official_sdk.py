@@ -16,10 +16,10 @@ from vcall.simulator.emulator import (
     SmartCallEmulator,
 )
 from vcall.simulator.emulator.serve import ServerThread
-from vcall.simulator.engine import CallFinished
-from vcall.simulator.scenario import EndReason
+from vcall.simulator.fixture.scenario import EndReason
+from vcall.simulator.replay.engine import CallFinished
+from vcall.simulator.replay.targets import EXAMPLE_BOT, resolve_target
 from vcall.simulator.smartcall.credentials import Credentials
-from vcall.simulator.targets import EXAMPLE_BOT, resolve_target
 
 dyvms = pytest.importorskip("alibabacloud_dyvmsapi20170525")
 from alibabacloud_dyvmsapi20170525 import models as dyvms_models  # noqa: E402

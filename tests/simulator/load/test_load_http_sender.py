@@ -19,9 +19,9 @@ from load_servers import (
     uvicorn_server,
 )
 
-from vcall.simulator.delivery import Placement, deliver, delivery_findings
 from vcall.simulator.load.http_sender import HttpSender
-from vcall.simulator.results import BODY_KEEP_BYTES, Exchange
+from vcall.simulator.replay.delivery import Placement, deliver, delivery_findings
+from vcall.simulator.replay.results import BODY_KEEP_BYTES, Exchange
 from vcall.simulator.spec import MAX_RESPONSE_BYTES
 
 T = TypeVar("T")

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from vcall.simulator.fixture.scenario import Action, CallSettings, Direction, Scenario, Step
 from vcall.simulator.model import Callback, CallbackFlow, CallSession, ResponseData
-from vcall.simulator.scenario import Action, CallSettings, Direction, Scenario, Step
 from vcall.simulator.spec import CallbackKind
 
 CALL_ID = "100001616500^100001871490"

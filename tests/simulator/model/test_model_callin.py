@@ -6,8 +6,8 @@ import json
 
 from model_driver import CALL_ID, EPOCH_MS, answer, data, drive, run_call, scenario
 
+from vcall.simulator.fixture.scenario import EndReason, Say, Silence, Wait
 from vcall.simulator.model import CallSession
-from vcall.simulator.scenario import EndReason, Say, Silence, Wait
 from vcall.simulator.spec import CallbackKind
 
 

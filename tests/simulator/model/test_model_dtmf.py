@@ -6,8 +6,8 @@ from typing import Any
 
 from model_driver import Call, answer, data, run_call, scenario
 
+from vcall.simulator.fixture.scenario import Action, Press, Silence
 from vcall.simulator.model import TimelineKind
-from vcall.simulator.scenario import Action, Press, Silence
 from vcall.simulator.spec import DTMF_NO_INPUT, CallbackKind
 
 PROMPT_STARTS = 13_000

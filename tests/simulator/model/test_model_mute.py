@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from model_driver import Call, answer, data, run_call, scenario
 
-from vcall.simulator.scenario import Silence
+from vcall.simulator.fixture.scenario import Silence
 from vcall.simulator.spec import CallbackKind
 
 

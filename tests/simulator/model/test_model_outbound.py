@@ -6,8 +6,8 @@ from typing import Any
 
 from model_driver import Call, data, run_call, scenario
 
+from vcall.simulator.fixture.scenario import Action, Direction, EndReason, Hangup, Say, Silence
 from vcall.simulator.model import TimelineKind
-from vcall.simulator.scenario import Action, Direction, EndReason, Hangup, Say, Silence
 from vcall.simulator.spec import EARLY_MEDIA_CODE, CallbackKind
 
 SMARTCALL = {

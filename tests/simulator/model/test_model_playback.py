@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from model_driver import answer, data, run_call, scenario
 
+from vcall.simulator.fixture.scenario import EndReason, Hangup, Say, Silence, Wait
 from vcall.simulator.model import TimelineKind
-from vcall.simulator.scenario import EndReason, Hangup, Say, Silence, Wait
 from vcall.simulator.spec import CallbackKind
 
 SAY = Say("你好", 1000)

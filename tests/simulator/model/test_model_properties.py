@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from model_driver import CALL_ID, EPOCH_MS, data, drive
 
-from vcall.simulator.model import Callback, CallSession, ResponseData
-from vcall.simulator.scenario import (
+from vcall.simulator.fixture.scenario import (
     BargeIn,
     CallSettings,
     Direction,
@@ -22,6 +21,7 @@ from vcall.simulator.scenario import (
     Step,
     Wait,
 )
+from vcall.simulator.model import Callback, CallSession, ResponseData
 from vcall.simulator.spec import CALLBACK_KINDS, CallbackKind
 
 WORDS = st.sampled_from(["你好", "我想查一下订单", "等一下", "转人工", "好的，谢谢", "喂"])

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from model_driver import CALL_ID, EPOCH_MS, answer, data, drive, run_call, scenario
 
+from vcall.simulator.fixture.scenario import EndReason, Hangup, Press, Say, Silence, Step, Wait
 from vcall.simulator.model import CallSession, TimelineKind
-from vcall.simulator.scenario import EndReason, Hangup, Press, Say, Silence, Step, Wait
 from vcall.simulator.spec import CallbackKind
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from model_driver import EPOCH_MS, answer, data, run_call, scenario
 
+from vcall.simulator.fixture.scenario import BargeIn, Say, Silence, Wait
 from vcall.simulator.model import TimelineKind
-from vcall.simulator.scenario import BargeIn, Say, Silence, Wait
 from vcall.simulator.spec import CALLER_ROLE, CallbackKind
 
 

@@ -14,11 +14,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from vcall.simulator.engine import SimulationConfig, simulate
 from vcall.simulator.example_bot import respond
-from vcall.simulator.fixture_loader import load_scenario
-from vcall.simulator.results import CallResult, RunResult
-from vcall.simulator.targets import app_target
+from vcall.simulator.fixture.loader import load_scenario
+from vcall.simulator.replay.engine import SimulationConfig, simulate
+from vcall.simulator.replay.results import CallResult, RunResult
+from vcall.simulator.replay.targets import app_target
 
 PASSING = ("barge_in_timebreak.yaml", "silence_reprompt_hangup.yaml")
 FAILING = "dtmf_menu_hash_terminated.yaml"

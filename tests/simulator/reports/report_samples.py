@@ -14,9 +14,9 @@ from dataclasses import replace
 from typing import Any
 
 from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.fixture.scenario import EndReason, Scenario
 from vcall.simulator.model import Callback, ModelNote
-from vcall.simulator.results import CallResult, Exchange, PlacementReport, RunResult, Turn
-from vcall.simulator.scenario import EndReason, Scenario
+from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
 from vcall.simulator.spec import SPEC_NOTES, CallbackKind
 
 URL = "http://127.0.0.1:8000/callback"

@@ -14,10 +14,10 @@ from html_dom import Node, parse_html
 from html_runs import FAILING, PASSING, broken_run, crowded_call
 from report_samples import down_call, order_call, quiet_call, sample_run
 
+from vcall.simulator.fixture.scenario import Scenario
+from vcall.simulator.replay.results import RunResult
 from vcall.simulator.reports.html import first_problem, render_html, write_html_report
 from vcall.simulator.reports.html_timeline import RIGHT, WIDTH, fit_text, text_width
-from vcall.simulator.results import RunResult
-from vcall.simulator.scenario import Scenario
 
 
 @pytest.fixture(scope="module")

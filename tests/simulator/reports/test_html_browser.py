@@ -16,8 +16,8 @@ import pytest
 from html_dom import Node, parse_html
 from html_runs import broken_run, crowded_call
 
+from vcall.simulator.replay.results import RunResult
 from vcall.simulator.reports.html import render_html
-from vcall.simulator.results import RunResult
 
 CHROMIUM = Path("/usr/bin/chromium")
 WINDOW = (1280, 2400)

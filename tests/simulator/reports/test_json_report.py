@@ -17,9 +17,9 @@ from report_samples import (
 )
 
 import vcall
+from vcall.simulator.replay.results import RunResult
 from vcall.simulator.reports import run_to_dict, write_json_report
 from vcall.simulator.reports.json_report import REPORT_VERSION, call_to_dict, turn_to_dict
-from vcall.simulator.results import RunResult
 
 
 def test_run_keys_and_counts() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from report_samples import MISMATCH, SLOW, UNPLAYED, UNREACHABLE, down_call, order_call, sample_run
 
+from vcall.simulator.replay.results import RunResult
 from vcall.simulator.reports import run_to_junit, write_junit_report
-from vcall.simulator.results import RunResult
 
 
 def parsed(run: RunResult) -> ET.Element:

@@ -1,0 +1,1 @@
+"""The replay engine: plays scenarios on the platform model, delivers callbacks, checks answers."""

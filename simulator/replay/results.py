@@ -1,0 +1,188 @@
+"""Outcome objects of a simulation: exchanges, turns, calls and runs.
+
+The engine produces these; the console, the JSON report and the JUnit report render them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from vcall.simulator.findings import Finding, Severity, has_errors
+from vcall.simulator.fixture.scenario import EndReason, Scenario
+
+if TYPE_CHECKING:
+    from vcall.simulator.model import Callback, ModelNote, TimelineEvent
+
+BODY_KEEP_BYTES = 64 * 1024
+"""How much of a response body a result keeps for reports (the rest is cut, and said so)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP round trip: what was sent and what came back (or why nothing did)."""
+
+    method: str
+    url: str
+    params: dict[str, str]
+    placement: str
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    body_truncated: bool = False
+    latency_ms: float = 0.0
+    error: str | None = None
+    """Why no usable HTTP response came: ``connect``, ``timeout``, ``too-large``, ``protocol``."""
+    error_detail: str = ""
+
+    @classmethod
+    def no_answer(
+        cls,
+        method: str,
+        url: str,
+        params: Mapping[str, str],
+        placement: str,
+        started: float,
+        error: str,
+        detail: str,
+    ) -> Exchange:
+        """A round trip that got no usable answer; ``started`` is its ``time.perf_counter()``."""
+        latency = (time.perf_counter() - started) * 1000
+        return cls(
+            method,
+            url,
+            dict(params),
+            placement,
+            latency_ms=latency,
+            error=error,
+            error_detail=detail,
+        )
+
+    @property
+    def body_text(self) -> str:
+        text = self.body.decode("utf-8", errors="replace")
+        return text + (" …(cut)" if self.body_truncated else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One callback, its answer, and everything found about that answer."""
+
+    number: int
+    """1-based position in the call."""
+    callback: Callback
+    exchange: Exchange
+    envelope: dict[str, Any] | None
+    findings: tuple[Finding, ...]
+    step_index: int | None
+    scheduled_ms: float = 0.0
+    lateness_ms: float = 0.0
+    """How late the callback left against its scheduled time (``--realtime`` only)."""
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        data = (self.envelope or {}).get("data")
+        return data if isinstance(data, dict) else None
+
+    @property
+    def action(self) -> str | None:
+        action = (self.data or {}).get("action")
+        return action if isinstance(action, str) else None
+
+    @property
+    def failed(self) -> bool:
+        return has_errors(self.findings)
+
+    @property
+    def response(self) -> dict[str, Any] | None:
+        """The parsed response envelope (``result``, ``msg``, ``data``), if the body was one."""
+        return self.envelope
+
+
+@dataclass(frozen=True, slots=True)
+class CallResult:
+    scenario: Scenario
+    call_id: str
+    turns: tuple[Turn, ...]
+    call_findings: tuple[Finding, ...]
+    """Call-level findings: unplayed steps, end reason mismatch, unreachable endpoint."""
+    end_reason: EndReason | None
+    duration_ms: int
+    wall_ms: float
+    timeline: tuple[TimelineEvent, ...] = ()
+    notes: tuple[ModelNote, ...] = ()
+    unreachable: bool = False
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding of the call: each turn's, then the call-level ones."""
+        return tuple(f for turn in self.turns for f in turn.findings) + self.call_findings
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed()
+
+    def failed(self, strict: bool = False) -> bool:
+        if strict:
+            return bool(self.findings)
+        return has_errors(self.findings)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity is severity)
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    calls: tuple[CallResult, ...]
+    wall_ms: float
+    strict: bool = False
+    interrupted: bool = False
+    placement: PlacementReport | None = None
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for call in self.calls if not call.failed(self.strict))
+
+    @property
+    def failed(self) -> int:
+        return len(self.calls) - self.passed
+
+    @property
+    def unreachable(self) -> bool:
+        return any(call.unreachable for call in self.calls)
+
+    @property
+    def placement_failed(self) -> bool:
+        """``--check-placement`` found a one-sided endpoint and ``--strict`` makes that a failure."""
+        return self.strict and self.placement is not None and bool(self.placement.findings)
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementReport:
+    """How the endpoint took the first callback with its parameters in the body and in the query."""
+
+    form: Exchange
+    query: Exchange
+    form_ok: bool
+    """HTTP 2xx and no error finding on the answer."""
+    query_ok: bool
+    form_findings: tuple[Finding, ...] = ()
+    """The validator's findings on the answer to the form-encoded callback."""
+    query_findings: tuple[Finding, ...] = ()
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        from vcall.simulator.spec import SPEC_NOTES
+
+        if self.form_ok == self.query_ok:
+            return ()
+        works, fails = (
+            ("form body", "query string") if self.form_ok else ("query string", "form body")
+        )
+        message = (
+            f"the endpoint accepts the parameters only in the {works}, not in the {fails}: "
+            "the platform's placement is not documented, so accept both"
+        )
+        return (Finding("placement-one-sided", Severity.WARNING, "", message, SPEC_NOTES),)
