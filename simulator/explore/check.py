@@ -1,0 +1,201 @@
+"""``check()``: the built-in suite of generic caller behaviours against any bot, spec rules only.
+
+Each behaviour runs once per placement of the parameters (form body and query string, unless
+told one), after the caller moves that bring the bot into the situation it needs (found by a
+short crawl). Its verdict: passed, failed (a finding of severity error; warnings too under
+``strict``), or not reached (the crawl found no state in the situation it needs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import httpx
+
+from vcall.simulator.explore.crawler import Crawler, Limits
+from vcall.simulator.explore.driver import PathDriver
+from vcall.simulator.explore.graph import ExploreMap
+from vcall.simulator.explore.moves import Move, builtin_lines
+from vcall.simulator.explore.suite import (
+    NEED_WORDS,
+    Behaviour,
+    builtin_suite,
+    situation_path,
+    with_prefix,
+)
+from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.fixture.scenario import CallSettings, Scenario
+from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.engine import (
+    SimulationConfig,
+    open_client,
+    run_context,
+    run_scenarios,
+)
+from vcall.simulator.replay.results import CallResult, RunResult
+from vcall.simulator.replay.targets import Target
+from vcall.simulator.spec import CallbackKind
+
+PARTNER_ID = "partnerId"
+NOT_THE_BOTS = frozenset({"scenario-steps-unplayed"})
+"""Call findings that say nothing about the bot here: with no bot-specific expectations, a bot
+that ends the call before the behaviour's last steps is within its rights."""
+PREFIX_LIMITS = Limits(max_depth=4, max_calls=800, max_time_s=60.0, concurrency=8)
+
+
+class Verdict(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_REACHED = "not reached"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckConfig:
+    simulation: SimulationConfig = field(default_factory=SimulationConfig)
+    placements: tuple[Placement, ...] = (Placement.FORM, Placement.QUERY)
+    prefix_limits: Limits = PREFIX_LIMITS
+
+
+@dataclass(slots=True)
+class BehaviourResult:
+    behaviour: Behaviour
+    prefix: tuple[Move, ...] | None
+    """The moves played first to reach the situation it needs; ``None``: not reached."""
+    calls: dict[Placement, CallResult] = field(default_factory=dict)
+    strict: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.behaviour.name
+
+    def verdict(self, placement: Placement) -> Verdict:
+        call = self.calls.get(placement)
+        if call is None:
+            return Verdict.NOT_REACHED
+        return Verdict.FAILED if call.failed(self.strict) else Verdict.PASSED
+
+    def first_finding(self) -> Finding | None:
+        """The first error of any placement's call, else the first warning."""
+        findings = [f for call in self.calls.values() for f in call.findings]
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        chosen = errors or findings
+        return chosen[0] if chosen else None
+
+    def note(self) -> str:
+        """What the row should say besides its findings."""
+        if self.prefix is None:
+            return f"not reached: the crawl found no state with {NEED_WORDS[self.behaviour.need]}"
+        if "partner-id" in self.behaviour.scenario.tags and not self._partner_id_sent():
+            return "the platform model sent no partnerId in this callin"
+        return ""
+
+    def _partner_id_sent(self) -> bool:
+        return any(
+            PARTNER_ID in turn.callback.content
+            for call in self.calls.values()
+            for turn in call.turns
+            if turn.callback.kind is CallbackKind.CALLIN
+        )
+
+
+@dataclass(slots=True)
+class CheckResult:
+    target: str
+    behaviours: list[BehaviourResult]
+    run: RunResult
+    placements: tuple[Placement, ...]
+
+    @property
+    def failed(self) -> bool:
+        return any(b.verdict(p) is Verdict.FAILED for b in self.behaviours for p in self.placements)
+
+
+async def check_async(
+    target: Target, config: CheckConfig, client: httpx.AsyncClient | None = None
+) -> CheckResult:
+    simulation = dataclasses.replace(
+        config.simulation, placement=config.placements[0], realtime=False
+    )
+    if client is None:
+        async with open_client(target, simulation) as http:
+            return await _check(http, target, config, simulation)
+    return await _check(client, target, config, simulation)
+
+
+async def _check(
+    http: httpx.AsyncClient, target: Target, config: CheckConfig, simulation: SimulationConfig
+) -> CheckResult:
+    started = time.perf_counter()
+    suite = builtin_suite()
+    explored = await _situations(http, target, simulation, suite, config.prefix_limits)
+    results = [BehaviourResult(b, _prefix(b, explored), strict=simulation.strict) for b in suite]
+    reached = [r for r in results if r.prefix is not None]
+    calls: list[CallResult] = []
+    interrupted = False
+    for placement in config.placements:
+        scenarios = [_scenario(r, placement, config.placements) for r in reached]
+        run = await run_scenarios(
+            scenarios, target, dataclasses.replace(simulation, placement=placement), client=http
+        )
+        judged = [_judged(call) for call in run.calls]
+        for result, call in zip(reached, judged, strict=False):
+            result.calls[placement] = call
+        calls.extend(judged)
+        interrupted = interrupted or run.interrupted
+        if interrupted:
+            break
+    wall = (time.perf_counter() - started) * 1000
+    run = RunResult(tuple(calls), wall, strict=simulation.strict, interrupted=interrupted)
+    return CheckResult(target.label, results, run, config.placements)
+
+
+async def _situations(
+    http: httpx.AsyncClient,
+    target: Target,
+    simulation: SimulationConfig,
+    suite: Sequence[Behaviour],
+    limits: Limits,
+) -> ExploreMap | None:
+    """A short crawl of inbound calls, when some behaviour needs a situation."""
+    if not any(b.need and b.inbound for b in suite):
+        return None
+    driver = PathDriver(run_context(http, target, simulation), CallSettings())
+    crawl = await Crawler(driver, builtin_lines(), limits).run()
+    return crawl.map
+
+
+def _judged(call: CallResult) -> CallResult:
+    kept = tuple(f for f in call.call_findings if f.rule not in NOT_THE_BOTS)
+    return dataclasses.replace(call, call_findings=kept)
+
+
+def _prefix(behaviour: Behaviour, explored: ExploreMap | None) -> tuple[Move, ...] | None:
+    if not behaviour.need:
+        return ()
+    if explored is None:
+        return None
+    return situation_path(explored, behaviour.need)
+
+
+def _scenario(
+    result: BehaviourResult, placement: Placement, placements: Sequence[Placement]
+) -> Scenario:
+    scenario = with_prefix(result.behaviour, result.prefix or ())
+    if len(placements) > 1:
+        scenario = dataclasses.replace(scenario, name=f"{scenario.name} [{placement.value}]")
+    return scenario
+
+
+def check(target: Target, config: CheckConfig) -> CheckResult:
+    outcome: list[CheckResult] = []
+
+    async def main() -> None:
+        outcome.append(await check_async(target, config))
+
+    asyncio.run(main())
+    return outcome[0]
