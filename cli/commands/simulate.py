@@ -9,6 +9,7 @@ from rich.console import Console
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.coverage import print_coverage
 from vcall.cli.render.transcript import (
     TranscriptPrinter,
     placement_line,
@@ -16,6 +17,7 @@ from vcall.cli.render.transcript import (
     summary_table,
 )
 from vcall.simulator.errors import UsageError
+from vcall.simulator.explore.coverage import Coverage, coverage_html, coverage_of, load_map
 from vcall.simulator.fixture.durations import parse_duration
 from vcall.simulator.fixture.loader import load_scenarios
 from vcall.simulator.replay.delivery import Placement
@@ -85,6 +87,12 @@ def simulate_command(
     report_html: Path | None = typer.Option(
         None, "--report-html", help="Write a self-contained HTML report (timelines) here."
     ),
+    coverage: str | None = typer.Option(
+        None,
+        "--coverage",
+        help="MAP.json from vcall explore --report-json (or 'exercised', no map): what the "
+        "fixtures reached and missed.",
+    ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the call too."),
     seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
     verbose: bool = typer.Option(
@@ -144,10 +152,14 @@ def simulate_command(
             )
         if record is not None or outbound:
             raise UsageError("--record and --outbound are for the console (without --fixture)")
+        saved_map = load_map(coverage) if coverage else None
         printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
         run = simulate(load_scenarios(fixture), resolved, config, sink=printer)
-        _write_reports(run, report, report_json, report_html)
+        covered = coverage_of(run, saved_map) if coverage else None
+        _write_reports(run, report, report_json, report_html, covered)
         _print_summary(console, run, check_placement)
+        if covered is not None:
+            print_coverage(console, covered)
     raise typer.Exit(_exit_code(run))
 
 
@@ -196,15 +208,20 @@ def _target(target: str | None, example_bot: bool) -> Target:
 
 
 def _write_reports(
-    run: RunResult, junit: Path | None, json_path: Path | None, html_path: Path | None = None
+    run: RunResult,
+    junit: Path | None,
+    json_path: Path | None,
+    html_path: Path | None = None,
+    covered: Coverage | None = None,
 ) -> None:
+    extra = {"coverage": covered.to_dict()} if covered else None
     try:
         if junit is not None:
             write_junit_report(run, junit)
         if json_path is not None:
-            write_json_report(run, json_path)
+            write_json_report(run, json_path, extra)
         if html_path is not None:
-            write_html_report(run, html_path)
+            write_html_report(run, html_path, extra_html=coverage_html(covered) if covered else "")
     except OSError as error:
         raise UsageError(f"cannot write report: {error}") from None
 
