@@ -137,12 +137,17 @@ HANGUP = Move(MoveKind.HANGUP, "hang up", (Hangup(),))
 
 
 def _shorter_step(step: Action) -> Iterable[Action]:
+    """Halved first (the big cut), then one character or a quarter less (the fine cut)."""
     if isinstance(step, Say) and len(step.words) > 1:
         yield replace(step, words=step.words[: len(step.words) // 2])
+        if len(step.words) > 2:
+            yield replace(step, words=step.words[:-1])
     elif isinstance(step, Silence) and step.duration_ms > 2 * MARGIN_MS:
         yield Silence(step.duration_ms // 2)
+        yield Silence(step.duration_ms * 3 // 4)
     elif isinstance(step, BargeIn) and step.duration_ms > 2 * MARGIN_MS:
         yield replace(step, duration_ms=step.duration_ms // 2)
+        yield replace(step, duration_ms=step.duration_ms * 3 // 4)
     elif isinstance(step, Press) and len(step.digits) > 1:
         yield replace(step, digits=step.digits[:-1])
 

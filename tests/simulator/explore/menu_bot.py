@@ -14,7 +14,7 @@ same "please hold").
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,7 +94,7 @@ def _opened(path: str, faults: Faults) -> dict[str, Any]:
 
 
 def answer(
-    kind: CallbackKind, content: Mapping[str, Any], faults: Faults
+    kind: CallbackKind, content: Mapping[str, Any], faults: Faults, keys: str = KEYS
 ) -> tuple[int, dict[str, Any]]:
     """HTTP status and ``data`` for one callback."""
     state = str(content.get("dynamic_id") or "").rstrip("^")
@@ -115,14 +115,16 @@ def answer(
         return 200, _goodbye()
     if digits == "0":
         return 200, _menu(path[:-1], faults)
-    if digits not in KEYS:
+    if digits not in keys:
         return 200, _menu(path, faults)
     if path + digits == faults.http_500:
         return 500, {}
     return 200, _opened(path + digits, faults)
 
 
-def menu_bot(faults: Faults = Faults()) -> App:
+def menu_bot(faults: Faults = Faults(), keys: str = KEYS) -> App:
+    """The bot as an ASGI app; ``keys``: the keys each menu offers (fewer for quick tests)."""
+
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
@@ -130,7 +132,7 @@ def menu_bot(faults: Faults = Faults()) -> App:
         call_id, kind, content = parse_callback(
             read_params(scope.get("query_string", b""), body, "")
         )
-        status, data = answer(kind, content, faults)
+        status, data = answer(kind, content, faults, keys)
         envelope = {"result": "success", "msg": "ok", "data": {"call_id": call_id, **data}}
         payload = json.dumps(envelope if status == 200 else {"error": "boom"}, ensure_ascii=False)
         headers = [(b"content-type", b"application/json; charset=utf-8")]
@@ -138,3 +140,28 @@ def menu_bot(faults: Faults = Faults()) -> App:
         await send({"type": "http.response.body", "body": payload.encode("utf-8")})
 
     return app
+
+
+Dialogue = Callable[[CallbackKind, Mapping[str, Any]], dict[str, Any]]
+
+
+def bot_from(dialogue: Dialogue) -> App:
+    """A tiny bot whose ``data`` (without ``call_id``) comes from ``dialogue``."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = await read_body(receive)
+        query = scope.get("query_string", b"")
+        call_id, kind, content = parse_callback(read_params(query, body, ""))
+        data = {"call_id": call_id, **dialogue(kind, content)}
+        payload = json.dumps({"result": "success", "msg": "ok", "data": data}, ensure_ascii=False)
+        headers = [(b"content-type", b"application/json; charset=utf-8")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": payload.encode("utf-8")})
+
+    return app
+
+
+def play(text: str, state: str) -> dict[str, Any]:
+    return {"action": "play", **_tts(text), "dynamic_id": state, "mute_time": 5000}
