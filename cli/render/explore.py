@@ -18,7 +18,9 @@ def print_explore(console: Console, result: ExploreResult) -> None:
         f"call), {len(crawl.map.edges)} transitions, {crawl.calls} calls, depth {crawl.depth_reached}, "
         f"{result.wall_s:.1f} s"
     )
-    if crawl.stopped:
+    if crawl.interrupted:
+        console.print("[yellow]interrupted[/]: the map so far, problems unshrunk and not saved")
+    elif crawl.stopped:
         console.print(f"[yellow]stopped early by {escape(crawl.stopped)}[/]: the map is partial")
     if result.problems:
         console.print(problems_table(result))
@@ -26,10 +28,11 @@ def print_explore(console: Console, result: ExploreResult) -> None:
         console.print(f"saved {escape(str(path))}")
     if result.saved_paths:
         console.print(f"saved {len(result.saved_paths)} path fixture(s)")
+    so_far = " so far" if crawl.interrupted else ""
     if result.problems:
-        console.print(f"[bold red]{len(result.problems)} problem(s) found[/]")
+        console.print(f"[bold red]{len(result.problems)} problem(s) found{so_far}[/]")
     else:
-        console.print("[bold green]no problem found[/]")
+        console.print(f"[bold green]no problem found{so_far}[/]")
 
 
 def problems_table(result: ExploreResult) -> Table:

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 import httpx
 
-from vcall.simulator.explore.crawler import Crawler, Limits
+from vcall.simulator.explore.crawler import Crawl, Crawler, Limits
 from vcall.simulator.explore.driver import PathDriver
 from vcall.simulator.explore.graph import ExploreMap
 from vcall.simulator.explore.moves import Move, builtin_lines
@@ -132,21 +132,34 @@ async def _check(
 ) -> CheckResult:
     started = time.perf_counter()
     suite = builtin_suite()
-    explored = await _situations(http, target, simulation, suite, config.prefix_limits)
+    crawl = await _situations(http, target, simulation, suite, config.prefix_limits)
+    explored = crawl.map if crawl is not None else None
     results = [BehaviourResult(b, _prefix(b, explored), strict=simulation.strict) for b in suite]
+    if crawl is not None and crawl.interrupted:
+        run = RunResult((), (time.perf_counter() - started) * 1000, interrupted=True)
+        return CheckResult(target.label, results, run, config.placements)
     reached = [r for r in results if r.prefix is not None]
     calls: list[CallResult] = []
     interrupted = False
     for placement in config.placements:
+        by_name = {_scenario(r, placement, config.placements).name: r for r in reached}
         scenarios = [_scenario(r, placement, config.placements) for r in reached]
-        run = await run_scenarios(
-            scenarios, target, dataclasses.replace(simulation, placement=placement), client=http
-        )
-        judged = [_judged(call) for call in run.calls]
-        for result, call in zip(reached, judged, strict=False):
-            result.calls[placement] = call
-        calls.extend(judged)
-        interrupted = interrupted or run.interrupted
+        collected: list[CallResult] = []
+        try:
+            run = await run_scenarios(
+                scenarios,
+                target,
+                dataclasses.replace(simulation, placement=placement),
+                client=http,
+                collected=collected,
+            )
+            finished, interrupted = list(run.calls), run.interrupted
+        except asyncio.CancelledError:  # Ctrl-C: keep the calls that finished
+            finished, interrupted = collected, True
+        for call in finished:
+            judged = _judged(call)
+            by_name[call.scenario.name].calls[placement] = judged
+            calls.append(judged)
         if interrupted:
             break
     wall = (time.perf_counter() - started) * 1000
@@ -160,13 +173,12 @@ async def _situations(
     simulation: SimulationConfig,
     suite: Sequence[Behaviour],
     limits: Limits,
-) -> ExploreMap | None:
+) -> Crawl | None:
     """A short crawl of inbound calls, when some behaviour needs a situation."""
     if not any(b.need and b.inbound for b in suite):
         return None
     driver = PathDriver(run_context(http, target, simulation), CallSettings())
-    crawl = await Crawler(driver, builtin_lines(), limits).run()
-    return crawl.map
+    return await Crawler(driver, builtin_lines(), limits).run()
 
 
 def _judged(call: CallResult) -> CallResult:
@@ -192,10 +204,15 @@ def _scenario(
 
 
 def check(target: Target, config: CheckConfig) -> CheckResult:
+    """Run the suite; Ctrl-C returns the behaviours played so far, marked interrupted."""
     outcome: list[CheckResult] = []
 
     async def main() -> None:
         outcome.append(await check_async(target, config))
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        if not outcome:
+            raise
     return outcome[0]

@@ -108,10 +108,17 @@ class Crawler:
         semaphore = asyncio.Semaphore(max(1, self.limits.concurrency))
 
         async def one(job: tuple[Node, Move], runner: CallRunner | None) -> PathRun | None:
-            if runner is None:
+            if runner is None or self.crawl.interrupted:
                 return None
             async with semaphore:
-                return await self.driver.run((*job[0].path, job[1]), runner)
+                if self.crawl.interrupted:
+                    return None
+                try:
+                    return await self.driver.run((*job[0].path, job[1]), runner)
+                except KeyboardInterrupt:  # raised in a call: stop the crawl, keep the map
+                    self.crawl.interrupted = True
+                    self.crawl.stopped = "interrupted"
+                    return None
 
         return list(await asyncio.gather(*(one(j, r) for j, r in zip(jobs, runners, strict=False))))
 

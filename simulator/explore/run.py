@@ -86,6 +86,9 @@ async def _explore(
     if not crawl.interrupted:
         problems.extend(map_problems(crawl.map))
     result = ExploreResult(target.label, crawl, problems)
+    if crawl.interrupted:  # Ctrl-C: the map and problems so far, unshrunk, nothing saved
+        result.wall_s = time.perf_counter() - started
+        return result
     try:
         await _finish(driver, config, result)
     except (KeyboardInterrupt, asyncio.CancelledError):

@@ -134,3 +134,32 @@ def test_simulate_coverage_against_an_explore_map(tmp_path: Path) -> None:
     assert 0 < coverage["map"]["states_percent"] < 100
     bad = vcall("simulate", "--example-bot", "-f", fixtures, "--coverage", tmp_path / "run.json")
     assert bad.exit_code == ExitCode.USAGE and "not a map" in bad.output
+
+
+def _interrupting_bot(at: int):  # type: ignore[no-untyped-def]
+    from vcall.simulator.example_bot import create_app
+
+    bot = create_app()
+    requests = [0]
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        if scope["type"] == "http":
+            requests[0] += 1
+            if requests[0] == at:
+                raise KeyboardInterrupt
+        await bot(scope, receive, send)
+
+    return app
+
+
+@pytest.mark.parametrize("command", ["explore", "check"])
+def test_ctrl_c_prints_what_was_done_and_exits_130(
+    command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    module = type(sys)("interrupting_bot_app")
+    module.app = _interrupting_bot(at=40)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "interrupting_bot_app", module)
+    result = vcall(command, "interrupting_bot_app:app", "--report-json", tmp_path / "r.json")
+    assert result.exit_code == ExitCode.INTERRUPTED, result.output
+    assert "interrupted" in result.output
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["interrupted"] is True
