@@ -12,7 +12,13 @@ from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.check import print_check
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.check import CheckConfig, CheckResult, check
+from vcall.simulator.explore.check import (
+    CheckConfig,
+    CheckResult,
+    check,
+    check_html,
+    check_to_dict,
+)
 from vcall.simulator.fixture.durations import parse_duration
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig
@@ -60,7 +66,7 @@ def check_command(
     ),
 ) -> None:
     """Run a built-in suite of generic caller behaviours; spec rules only, no fixtures needed."""
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     with handled_errors():
         simulation = SimulationConfig(
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,
@@ -84,9 +90,9 @@ def _write_reports(
         if junit is not None:
             write_junit_report(result.run, junit)
         if json_path is not None:
-            write_json_report(result.run, json_path)
+            write_json_report(result.run, json_path, {"check": check_to_dict(result)})
         if html_path is not None:
-            write_html_report(result.run, html_path)
+            write_html_report(result.run, html_path, "vcall check", check_html(result))
     except OSError as error:
         raise UsageError(f"cannot write report: {error}") from None
 

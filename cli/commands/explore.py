@@ -92,7 +92,7 @@ def explore_command(
     ),
 ) -> None:
     """Crawl the bot's dialogue (no fixtures needed): map every state, report and shrink problems."""
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     with handled_errors():
         graph_format = _graph_format(graph)
         config = ExploreConfig(

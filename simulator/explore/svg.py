@@ -6,7 +6,8 @@ Layout: breadth-first depth top to bottom; a depth with many states wraps onto s
 drawn once, labelled with the first move and how many more (the full list in the tooltip); a
 move that stays in its state is a count (↺) inside the box; hang-ups by the caller, which every
 state has, are not drawn. Final states (the call ends) have rounded corners; states with a
-problem and transitions with an error are red.
+problem and transitions with an error are red. A box shows its id, its action (bold), its
+``dynamic_id`` (grey) and the start of what it plays.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ GAP_Y = 78
 PER_ROW = 6
 MARGIN = 24
 LABEL_CHARS = 12
+ID_CHARS = 12
 RED = "#d32f2f"
 GREY = "#8a93a6"
 
@@ -101,6 +103,12 @@ def _box(placed: Placed, loops: list[Edge]) -> str:
     fill = "#fdecec" if node.problem else ("#eef7f0" if node.final else "#ffffff")
     radius = 14 if node.final else 3
     first = node.key.action
+    dynamic_id = node.key.dynamic_id
+    if len(dynamic_id) > ID_CHARS:
+        dynamic_id = dynamic_id[: ID_CHARS - 1] + "…"
+    tag = (
+        f' <tspan fill="#5b6475" font-size="10">{escape(dynamic_id)}</tspan>' if dynamic_id else ""
+    )
     plays = " + ".join(node.key.plays)
     second = plays if len(plays) <= LABEL_CHARS else plays[: LABEL_CHARS - 1] + "…"
     loop = ""
@@ -121,7 +129,7 @@ def _box(placed: Placed, loops: list[Edge]) -> str:
         f'<g class="state" id="{node.id}"><title>{title}</title>'
         f'<rect x="{placed.x:.0f}" y="{placed.y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="{radius}" '
         f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if node.problem else 1.2}"/>'
-        f'<text x="{placed.x + 6:.0f}" y="{placed.y + 18:.0f}" font-size="12"><tspan fill="#5b6475" font-size="10">{node.id} </tspan><tspan font-weight="600">{escape(first)}</tspan></text>{loop}'
+        f'<text x="{placed.x + 6:.0f}" y="{placed.y + 18:.0f}" font-size="12"><tspan fill="#5b6475" font-size="10">{node.id} </tspan><tspan font-weight="600">{escape(first)}</tspan>{tag}</text>{loop}'
         f'<text x="{placed.x + 6:.0f}" y="{placed.y + 36:.0f}" font-size="12">{escape(second)}</text></g>'
     )
 

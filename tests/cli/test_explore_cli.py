@@ -92,10 +92,14 @@ def test_check_the_example_bot_passes_with_a_table(tmp_path: Path) -> None:
     assert "timebreak-speech" in result.output and "query" in result.output
     report = json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))
     assert report["failed"] == 0 and len(report["calls"]) == 34
+    rows = {row["name"]: row for row in report["check"]["behaviours"]}
+    assert len(rows) == 17
+    assert rows["key-timeout"]["verdicts"] == {"form": "passed", "query": "passed"}
+    assert rows["key-timeout"]["moves_first"]  # the moves that reached the key menu
     assert (tmp_path / "junit.xml").exists()
 
 
-def test_check_exits_1_on_a_spec_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_exits_1_on_a_spec_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.syspath_prepend(str(MENU_BOT))
     from menu_bot import bot_from
 
@@ -107,8 +111,11 @@ def test_check_exits_1_on_a_spec_error(monkeypatch: pytest.MonkeyPatch) -> None:
     module = type(sys)("bad_bot_app")
     module.app = bot_from(forbidden_dynamic_id)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "bad_bot_app", module)
-    result = vcall("check", "bad_bot_app:app", "--params", "form")
+    html = tmp_path / "check.html"
+    result = vcall("check", "bad_bot_app:app", "--params", "form", "--report-html", html)
     assert result.exit_code == ExitCode.FAILED, result.output
+    page = html.read_text(encoding="utf-8")
+    assert "<th>behaviour</th>" in page and "forbidden-character" in page
     assert "forbidden-character" in result.output
     assert "query" not in result.output.split("first finding")[0]
 
