@@ -24,6 +24,8 @@ from vcall.simulator.replay.engine import SimulationConfig, open_client, run_con
 from vcall.simulator.replay.targets import Target
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
+SHRINK_SHARE = 0.5
+"""Shrinking every problem takes at most this share of ``--max-time`` again, after the crawl."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +105,10 @@ async def _finish(driver: PathDriver, config: ExploreConfig, result: ExploreResu
         for state in problem.states:
             if state in by_id:
                 by_id[state].problem = True
+    deadline = time.perf_counter() + config.limits.max_time_s * SHRINK_SHARE
     for index, problem in enumerate(result.problems):
         if config.shrink and problem.kind is not ProblemKind.DEAF:
-            await _shrink(driver, problem, config.shrink_tries)
+            await _shrink(driver, problem, config.shrink_tries, deadline)
         result.runs[index] = await driver.run(_replayed(problem, result.map))
     if config.save_dir is not None:
         result.saved = save_problem_fixtures(config.save_dir, result)
@@ -114,11 +117,14 @@ async def _finish(driver: PathDriver, config: ExploreConfig, result: ExploreResu
         result.saved_paths = save_path_fixtures(config.save_paths_dir, result, runs)
 
 
-async def _shrink(driver: PathDriver, problem: Problem, tries: int) -> None:
+async def _shrink(driver: PathDriver, problem: Problem, tries: int, deadline: float) -> None:
     async def holds(path: tuple[Move, ...]) -> bool:
         return problem.reproduced_by(await driver.run(path))
 
-    smaller = await shrink(problem.path, holds, tries)
+    def out_of_time() -> bool:
+        return time.perf_counter() > deadline
+
+    smaller = await shrink(problem.path, holds, tries, out_of_time)
     problem.shrunk = smaller != problem.path
     problem.path = smaller
 

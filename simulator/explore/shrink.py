@@ -16,11 +16,17 @@ Holds = Callable[[Path], Awaitable[bool]]
 MAX_TRIES = 200
 
 
-async def shrink(path: Sequence[Move], holds: Holds, max_tries: int = MAX_TRIES) -> Path:
-    """The smallest path found that ``holds``; ``path`` itself is assumed to hold."""
+async def shrink(
+    path: Sequence[Move],
+    holds: Holds,
+    max_tries: int = MAX_TRIES,
+    out_of_time: Callable[[], bool] = lambda: False,
+) -> Path:
+    """The smallest path found that ``holds``; ``path`` itself is assumed to hold. Stops after
+    ``max_tries`` candidates or once ``out_of_time()``, with the smallest found so far."""
     best = tuple(path)
     tries = 0
-    while tries < max_tries:
+    while tries < max_tries and not out_of_time():
         improved = False
         for candidate in _candidates(best):
             tries += 1
@@ -28,7 +34,7 @@ async def shrink(path: Sequence[Move], holds: Holds, max_tries: int = MAX_TRIES)
                 best = candidate
                 improved = True
                 break
-            if tries >= max_tries:
+            if tries >= max_tries or out_of_time():
                 break
         if not improved:
             break

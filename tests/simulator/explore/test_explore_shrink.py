@@ -71,3 +71,16 @@ def test_the_number_of_tries_is_bounded() -> None:
 
     _run(tuple(key_move(k) for k in "1234567890"), holds, max_tries=5)
     assert len(tried) == 5
+
+
+def test_shrinking_stops_when_time_is_up() -> None:
+    tried: list[Path] = []
+
+    async def holds(p: Path) -> bool:
+        tried.append(p)
+        return True
+
+    path = tuple(key_move(k) for k in "123")
+    clock = iter([False, True, True, True])
+    smaller = asyncio.run(shrink(path, holds, out_of_time=lambda: next(clock)))
+    assert len(tried) == 1 and len(smaller) == 2
