@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -74,6 +75,12 @@ def explore_command(
     orgcallee: str | None = typer.Option(
         None, "--orgcallee", help="Explore forwarded calls (the number first dialled)."
     ),
+    outbound: bool = typer.Option(
+        False, "--outbound", help="Explore outbound calls (SmartCall-style start, no callin)."
+    ),
+    smartcall: list[str] | None = typer.Option(
+        None, "--smartcall", help="Outbound: NAME=VALUE, e.g. VoiceCode=hi.wav; repeat."
+    ),
     no_shrink: bool = typer.Option(
         False, "--no-shrink", help="Report the first path found, unshrunk."
     ),
@@ -109,7 +116,7 @@ def explore_command(
             ),
             identity=identity,
             lines=tuple(read_say_file(say_file)) if say_file else (),
-            settings=CallSettings(orgcallee=orgcallee or ""),
+            settings=_call_settings(outbound, orgcallee, smartcall or ()),
             shrink=not no_shrink,
             save_dir=save,
             save_paths_dir=save_paths,
@@ -118,6 +125,17 @@ def explore_command(
         _write(result, report_json, report_html, graph, graph_format)
         print_explore(console, result)
     raise typer.Exit(_exit_code(result))
+
+
+def _call_settings(outbound: bool, orgcallee: str | None, smartcall: Sequence[str]) -> CallSettings:
+    """Inbound by default; the console's rules for an outbound call and its parameters."""
+    if not outbound and not smartcall:
+        return CallSettings(orgcallee=orgcallee or "")
+    from vcall.cli.console import console_settings  # imports prompt_toolkit: only when needed
+
+    return console_settings(
+        outbound=outbound, caller=None, callee=None, orgcallee=orgcallee, smartcall=smartcall
+    )
 
 
 def _graph_format(graph: Path | None) -> str:

@@ -157,3 +157,18 @@ async def _explore_async(target):  # type: ignore[no-untyped-def]
     from vcall.simulator.explore.run import explore_async
 
     return await explore_async(target, ExploreConfig(simulation=SimulationConfig(timeout_s=2)))
+
+
+def test_an_outbound_call_starts_at_the_opening() -> None:
+    from vcall.simulator.fixture.scenario import CallSettings, Direction
+
+    settings = CallSettings(
+        Direction.OUTBOUND, "057126880000", "13500135000", smartcall={"VoiceCode": "hello.wav"}
+    )
+    result = explore(
+        resolve_target(EXAMPLE_BOT), ExploreConfig(settings=settings, lines=("返回主菜单",))
+    )
+    root = result.map.by_id()["s0"]
+    assert root.key.key == "(opening) | hello.wav"
+    reached = {n.key.dynamic_id for n in result.map.nodes.values()}
+    assert "dtmf-main" in reached and result.problems == []
