@@ -55,6 +55,9 @@ def check_command(
     latency_budget: str | None = typer.Option(
         None, "--latency-budget", help="Per callback; a slower answer is a warning, e.g. 300ms."
     ),
+    concurrency: int = typer.Option(
+        8, "--concurrency", "-c", min=1, max=1000, help="Behaviours played side by side."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the behaviour too."),
     seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
     report: Path | None = typer.Option(None, "--report", help="Write a JUnit XML report here."),
@@ -77,7 +80,10 @@ def check_command(
             seed=seed,
         )
         placements = (params,) if params else (Placement.FORM, Placement.QUERY)
-        result = check(chosen_target(target, example_bot), CheckConfig(simulation, placements))
+        result = check(
+            chosen_target(target, example_bot),
+            CheckConfig(simulation, placements, concurrency=concurrency),
+        )
         _write_reports(result, report, report_json, report_html)
         print_check(console, result)
     raise typer.Exit(_exit_code(result))

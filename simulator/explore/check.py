@@ -61,6 +61,8 @@ class CheckConfig:
     simulation: SimulationConfig = field(default_factory=SimulationConfig)
     placements: tuple[Placement, ...] = (Placement.FORM, Placement.QUERY)
     prefix_limits: Limits = PREFIX_LIMITS
+    concurrency: int = 8
+    """Behaviours played side by side (they are independent calls)."""
 
 
 @dataclass(slots=True)
@@ -151,7 +153,9 @@ async def _check(
             run = await run_scenarios(
                 scenarios,
                 target,
-                dataclasses.replace(simulation, placement=placement),
+                dataclasses.replace(
+                    simulation, placement=placement, concurrency=config.concurrency
+                ),
                 client=http,
                 collected=collected,
             )
@@ -179,8 +183,13 @@ async def _situations(
     """A short crawl of inbound calls, when some behaviour needs a situation."""
     if not any(b.need and b.inbound for b in suite):
         return None
+    needs = {b.need for b in suite if b.need and b.inbound}
+
+    def enough(explored: ExploreMap) -> bool:
+        return all(situation_path(explored, need) is not None for need in needs)
+
     driver = PathDriver(run_context(http, target, simulation), CallSettings())
-    return await Crawler(driver, builtin_lines(), limits).run()
+    return await Crawler(driver, builtin_lines(), limits, enough).run()
 
 
 def _judged(call: CallResult) -> CallResult:

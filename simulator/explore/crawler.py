@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from vcall.simulator.errors import EndpointUnreachableError
@@ -47,10 +47,19 @@ class Crawl:
 
 
 class Crawler:
-    def __init__(self, driver: PathDriver, lines: Sequence[str], limits: Limits) -> None:
+    def __init__(
+        self,
+        driver: PathDriver,
+        lines: Sequence[str],
+        limits: Limits,
+        enough: Callable[[ExploreMap], bool] | None = None,
+    ) -> None:
+        """``enough``: asked after each depth; true stops the crawl there (what ``check``
+        needs may be found long before the whole dialogue is)."""
         self.driver = driver
         self.lines = tuple(lines)
         self.limits = limits
+        self.enough = enough
         self.started = time.perf_counter()
         self.crawl = Crawl(ExploreMap(driver.identity), ProblemBook())
 
@@ -74,7 +83,7 @@ class Crawler:
         root = self._fold_root(first)
         frontier = [root]
         depth = 0
-        while frontier:
+        while frontier and not (self.enough and self.enough(self.crawl.map)):
             if depth >= self.limits.max_depth:
                 self.crawl.stopped = self.crawl.stopped or f"--max-depth {self.limits.max_depth}"
                 break
