@@ -170,3 +170,16 @@ def test_ctrl_c_prints_what_was_done_and_exits_130(
     assert result.exit_code == ExitCode.INTERRUPTED, result.output
     assert "interrupted" in result.output
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["interrupted"] is True
+
+
+@pytest.mark.parametrize("command", ["explore", "check"])
+def test_an_unreachable_endpoint_exits_3_with_one_line(command: str) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = vcall(command, f"http://127.0.0.1:{port}/callback", "--timeout", "2s")
+    assert result.exit_code == ExitCode.UNREACHABLE, result.output
+    assert "could not be reached" in result.output
+    assert "Traceback" not in result.output
