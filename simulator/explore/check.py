@@ -269,6 +269,6 @@ def check_html(result: CheckResult) -> str:
             f"{cells}<td class='problem'>{escape(detail)}</td></tr>"
         )
     return (
-        "<table class='summary'><tr><th>behaviour</th>"
-        f"{head}<th>first finding</th></tr>{''.join(rows)}</table>"
+        "<h2>Behaviours</h2><table class='summary'><tr><th>behaviour</th>"
+        f"{head}<th>first finding</th></tr>{''.join(rows)}</table><h2>Calls</h2>"
     )

@@ -90,7 +90,7 @@ _SUMMARY_HEAD = (
 
 def render_html(run: RunResult, title: str = "vcall report", extra_html: str = "") -> str:
     """The whole report as one HTML document; ``extra_html`` (a section, e.g. coverage) goes
-    after the summary."""
+    first."""
     sections = "".join(
         _call_section(call, index, run.strict) for index, call in enumerate(run.calls)
     )
@@ -98,7 +98,7 @@ def render_html(run: RunResult, title: str = "vcall report", extra_html: str = "
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
-        f"{_page_header(run, title)}<main>{_summary_table(run)}{extra_html}{_legend()}{sections}</main>"
+        f"{_page_header(run, title)}<main>{extra_html}{_summary_table(run)}{_legend()}{sections}</main>"
         "</body></html>\n"
     )
 
