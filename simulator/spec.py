@@ -612,6 +612,9 @@ class ResponseField:
     """Whether SPEC-NOTES §4's forbidden characters apply to this value."""
     first_setting_only: bool = False
     """Only the first setting in a call counts (later ones are ignored by the platform)."""
+    seed_string: bool = False
+    """A number the seed's table types String (``"120"``): a numeric string is what the page
+    asks for, so it is read without a warning (a plain number is fine too)."""
     note: str = ""
 
 
@@ -798,6 +801,7 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 stages=_CALLIN_ONLY,
                 unit="s",
                 range=SESSION_TIMEOUT_RANGE,
+                seed_string=True,
                 note="typed String in the table, a number in the example; at most 3600 s per seed "
                 "002 (a longer one is capped)",
             ),
@@ -836,6 +840,7 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 SEED_CALLIN,
                 stages=_CALLIN_ONLY,
                 range=TTS_VOLUME_RANGE,
+                seed_string=True,
             ),
             _field(
                 "tts_speed",
@@ -844,6 +849,7 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 SEED_CALLIN,
                 stages=_CALLIN_ONLY,
                 range=TTS_SPEED_RANGE,
+                seed_string=True,
             ),
             _field(
                 "extend",

@@ -151,7 +151,7 @@ def _read_data(context: ResponseContext, data: dict[str, object]) -> None:
         elif type(value) is _EXACT_TYPE.get(name):  # read as it is: the common case
             typed[name] = Typed(value)
         else:
-            read = typed[name] = coerce(value, spec.type)
+            read = typed[name] = coerce(value, spec.type, wire_strings=spec.seed_string)
             if read.lenient or read.mismatch:
                 facts.append(IRREGULAR_TYPE)
     action = data.get("action")
