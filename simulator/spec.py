@@ -1,8 +1,13 @@
 """The platform specification as data: the single source of every number and name vcall checks.
 
 Sources are the vendor's reference pages in ``shared/seeds/`` (cited by file name in every entry)
-and our reading of them in ``shared/SPEC-NOTES.md``. Where the pages contradict each other, the
-entry's ``note`` says which reading vcall takes. No other module re-types a number held here.
+and our reading of them in ``shared/SPEC-NOTES.md``, which also holds the evidence from real
+traffic (a request captured from the live platform). A fact in no seed cites SPEC-NOTES or the
+vendor page it comes from (``SOURCES``). Where the pages contradict each other or real traffic,
+the entry's ``note`` says which reading vcall takes, and ``READINGS`` lists them all (MuteTime,
+timebreak, begin_time, record_begin_time, parallel_transfer, ...). An out-of-range value is
+judged once, by ``range_outcome``: the validator's finding and the model's note say the same
+words and the model uses the value they name. No other module re-types a number held here.
 """
 
 from __future__ import annotations
