@@ -747,6 +747,8 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 unit="ms",
                 range=MUTE_TIME_RANGE,
                 default=MUTE_TIME_RANGE.fallback,
+                note="seed 002 words MuteTime as silence before the call ends; seed 001 sends a "
+                "mute callback: vcall follows seed 001 (READINGS['mute_time'])",
             ),
             _field(
                 "pause_time",
@@ -1009,7 +1011,8 @@ SMARTCALL_PARAMS: Mapping[str, SmartCallParam] = MappingProxyType(
             _param(
                 "MuteTime",
                 _I,
-                "silence before a mute callback",
+                "silence before a mute callback (seed 002 says before the call ends; vcall follows "
+                "seed 001's mute callback)",
                 range=MUTE_TIME_RANGE,
                 default=10000,
                 unit="ms",
