@@ -60,6 +60,8 @@ def apply_followup_answer(core: CallCore, data: ResponseData | None) -> None:
     if action in ENDING_ACTIONS:
         _end(core, reader, action)
     elif action in _KEEP:
+        if action == "continue" and core.playing is None and core.answered:
+            core.note("continue: nothing is playing (a timebreak stops the playback it reports)")
         return
     elif not core.answered:
         core.note(f"{action} ignored: the call is not answered yet")

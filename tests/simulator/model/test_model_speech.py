@@ -175,3 +175,12 @@ def test_an_empty_dynamic_id_clears_it() -> None:
     answers = [answer(dynamic_id="order"), data("play", action_code="a.wav", dynamic_id="")]
     call = run_call(scenario(Say("查订单", 1000), Say("好", 1000)), answers)
     assert "dynamic_id" not in call.of(CallbackKind.NORMAL)[1].content
+
+
+def test_continue_after_a_timebreak_resumes_nothing_and_says_so() -> None:
+    opening = answer("welcome.wav", action_code_time_break=1000)
+    call = run_call(scenario(Say("嗯嗯", 2000)), [opening, data("continue")])
+    assert call.of(CallbackKind.NORMAL)[0].content["is_playing"] == "false"
+    assert "continue: nothing is playing (a timebreak stops the playback it reports)" in (
+        call.messages()
+    )
