@@ -13,6 +13,7 @@ from vcall.simulator.spec import (
     SEED_SMARTCALL,
     TTS_CONF_FIELDS,
     Stage,
+    ValueType,
 )
 from vcall.simulator.validation.common import (
     FORBIDDEN_CHARACTER,
@@ -84,8 +85,14 @@ def unknown_data_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Findi
 def value_null(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
     for key, value in context.data.items():
-        if value is None and key in RESPONSE_FIELDS and key not in _REQUIRED:
+        if key not in RESPONSE_FIELDS or key in _REQUIRED:
+            continue
+        if value is None:
             yield rule.at(_path(key), f"{key} is null: omit the key to use the default")
+        elif value == "" and RESPONSE_FIELDS[key].type in (ValueType.INTEGER, ValueType.BOOLEAN):
+            yield rule.at(
+                _path(key), f"{key} is an empty string: read as not set; omit the key instead"
+            )
 
 
 @DATA_RULES.rule(TYPE_MISMATCH, fields={IRREGULAR_TYPE})

@@ -18,6 +18,7 @@ from vcall.simulator.spec import (
     SMARTCALL_PARAMS,
     TTS_CONF_FIELDS,
     SmartCallParam,
+    ValueType,
 )
 from vcall.simulator.validation.common import (
     FORBIDDEN_CHARACTER,
@@ -284,8 +285,16 @@ def show_number_implausible(context: ParamsContext, rule: RuleInfo) -> Iterator[
         )
 
 
+def _unset(name: str, value: object) -> bool:
+    """``None``, or ``""`` for a number or a flag: a parameter not given (as the model reads it)."""
+    if value is None:
+        return True
+    spec = SMARTCALL_PARAMS.get(name)
+    return value == "" and spec is not None and spec.type in (ValueType.INTEGER, ValueType.BOOLEAN)
+
+
 def _build_context(params: Mapping[str, object]) -> ParamsContext:
-    given = {str(name): value for name, value in params.items() if value is not None}
+    given = {str(name): value for name, value in params.items() if not _unset(str(name), value)}
     context = ParamsContext(given)
     context.typed = {
         name: coerce(value, SMARTCALL_PARAMS[name].type, wire_strings=True)

@@ -163,7 +163,10 @@ CASES: dict[str, list[tuple[Case, Case]]] = {
             ),
         )
     ],
-    "value-null": [(followup("null", dynamic_id=None), followup("text", dynamic_id="abc"))],
+    "value-null": [
+        (followup("null", dynamic_id=None), followup("text", dynamic_id="abc")),
+        (followup("empty number", mute_time=""), followup("empty id", dynamic_id="")),
+    ],
     "type-mismatch": [
         (followup("word", mute_time="abc"), followup("int", mute_time=5000)),
         (params("word", PauseTime="long"), params("numeric text", PauseTime="800")),
