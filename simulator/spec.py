@@ -147,8 +147,9 @@ def _content(
 
 
 _S = ValueType.STRING
-DEFAULT_PARTNER_ID = "100000160776001"
-"""``partnerId`` of a ``callin`` when the fixture gives none: the shape real traffic shows."""
+DEFAULT_PARTNER_ID = "100000012345001"
+"""``partnerId`` of a ``callin`` when the fixture gives none: a made-up id of the shape real
+traffic shows (15 digits), not the captured account's."""
 
 
 class BeginTime(StrEnum):

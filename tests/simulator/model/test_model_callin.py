@@ -20,7 +20,7 @@ def test_callin_carries_caller_callee_and_partner_id_without_orgcallee_when_unse
     assert dict(callin.content) == {
         "caller": "13800138000",
         "callee": "057126880000",
-        "partnerId": "100000160776001",
+        "partnerId": "100000012345001",
     }
     assert (callin.at_ms, callin.timestamp_ms, callin.step_index) == (0, EPOCH_MS, None)
 
