@@ -589,11 +589,17 @@ class ValueRange:
             return None
         if self.cap_high and self.high is not None and value > self.high:
             longest = f"{self.high} {unit}".strip()
-            message = f"{name} {value} is over {longest}, the maximum: the platform caps it at {self.high}"
+            message = (
+                f"{name} {value} is over {longest}, the maximum: the platform caps it at "
+                f"{self.high}"
+            )
             return RangeOutcome(OutOfRange.CAP, self.high, message)
         if self.fallback is not None:
             note = f" ({self.fallback_note})" if self.fallback_note else ""
-            message = f"{name} {value} is outside {self.describe()}: the platform uses {self.fallback}{note}"
+            message = (
+                f"{name} {value} is outside {self.describe()}: the platform uses "
+                f"{self.fallback}{note}"
+            )
             return RangeOutcome(OutOfRange.FALLBACK, self.fallback, message)
         message = (
             f"{name} {value} is outside {self.describe()}: what the platform does is not "
@@ -632,7 +638,7 @@ def _field(
 
 _I, _B = ValueType.INTEGER, ValueType.BOOLEAN
 MUTE_TIME_RANGE = ValueRange(1000, 20000, fallback=10000)
-"""Seed 001: "取值范围为1~20000，超过这个范围默认10000"; seed 002 the same for MuteTime."""
+"""Seed 001: "取值范围为1000~20000，超过这个范围默认10000"; seed 002 the same for MuteTime."""
 PAUSE_TIME_RANGE = ValueRange(300, 1200, fallback=800)
 """Seed 002: PauseTime 300~1200, "如果指定值不在参数范围中，则该参数默认取值为 800"."""
 SESSION_TIMEOUT_RANGE = ValueRange(

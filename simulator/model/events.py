@@ -3,8 +3,9 @@
 Candidates are derived from the state each time (so an answer that changes the state changes
 what comes next): session timeout, playback end, the outcome of a parallel transfer, timebreak,
 the caller's next action, the end of a sentence, the dtmf no-input timeout, mute, and the end of a
-silence/wait step. Events due at the same instant run in that order. A handler changes the state and may return a callback to
-send; the session sends it and applies the answer before the next event is computed.
+silence/wait step. Events due at the same instant run in that order. A handler changes the state
+and may return a callback to send; the session sends it and applies the answer before the next
+event is computed.
 """
 
 from __future__ import annotations

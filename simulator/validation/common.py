@@ -224,7 +224,10 @@ def forbidden_finding(
     listed = ", ".join(f"{char!r} at position {index}" for char, index in hits[:5])
     more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
     if grade is ForbiddenGrade.ECHOED:
-        message = f'{path} contains forbidden {listed}{more}: {why}, and seed 002 forbids @ = : " $ {{ }} ^ * ¥ in callbacks'
+        message = (
+            f"{path} contains forbidden {listed}{more}: {why}, and seed 002 forbids "
+            '@ = : " $ { } ^ * ¥ in callbacks'
+        )
         rule = FORBIDDEN_CHARACTER
     else:
         message = f"{path} contains {listed}{more}, which seed 002 forbids in callbacks: {why}"
