@@ -81,6 +81,10 @@ def test_behaviours_that_need_a_situation_are_played_in_it(example: CheckResult)
     assert rows["keys-while-collecting"].prefix  # moves were needed to reach the key menu
     timebreak = rows["timebreak-speech"].calls[Placement.FORM]
     assert any(turn.callback.kind is CallbackKind.TIMEBREAK for turn in timebreak.turns)
+    partner = rows["partner-id"].calls[Placement.FORM].turns[0].callback.content
+    assert partner["partnerId"] == "100000067890001"
+    assert "partnerId" not in rows["inbound-plain"].calls[Placement.FORM].turns[0].callback.content
+    assert "orgcallee" in rows["inbound-forwarded"].calls[Placement.FORM].turns[0].callback.content
     outbound = rows["no-dynamic-id"].calls[Placement.FORM]
     assert outbound.turns[0].callback.kind is CallbackKind.NORMAL
     assert "dynamic_id" not in outbound.turns[0].callback.content
