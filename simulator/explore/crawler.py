@@ -12,14 +12,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from vcall.simulator.errors import EndpointUnreachableError
 from vcall.simulator.explore.driver import PathDriver, PathRun
 from vcall.simulator.explore.graph import ExploreMap, Node
-from vcall.simulator.explore.identity import StateKey
 from vcall.simulator.explore.moves import Move, moves_for
-from vcall.simulator.explore.problems import Problem, ProblemBook
+from vcall.simulator.explore.problems import ProblemBook
 from vcall.simulator.replay.engine import CallRunner
 
 
@@ -43,7 +42,6 @@ class Crawl:
     depth_reached: int = 0
     wall_s: float = 0.0
     interrupted: bool = False
-    problems: list[Problem] = field(default_factory=list)
 
 
 class Crawler:
@@ -181,8 +179,3 @@ class Crawler:
                     self.crawl.book.note_findings(errors_here, path, target)
             source = target
         return fresh
-
-
-def state_path(explored: ExploreMap, key: StateKey) -> tuple[Move, ...] | None:
-    node = explored.node(key)
-    return None if node is None else node.path

@@ -13,7 +13,7 @@ from typing import Any
 
 from vcall.simulator.explore.identity import Identity, StateKey, is_no_change, state_of
 from vcall.simulator.explore.moves import Move, Situation
-from vcall.simulator.findings import Finding, has_errors
+from vcall.simulator.findings import Finding
 from vcall.simulator.fixture.scenario import CallSettings, EndReason, Scenario, Step
 from vcall.simulator.replay.engine import CallRunner, RunContext
 from vcall.simulator.replay.results import CallResult, Turn
@@ -51,10 +51,6 @@ class MoveOutcome:
     @property
     def errors(self) -> tuple[Finding, ...]:
         return tuple(f for turn in self.turns for f in turn.findings if f.is_error)
-
-    @property
-    def failed(self) -> bool:
-        return has_errors(f for turn in self.turns for f in turn.findings)
 
 
 @dataclass(frozen=True, slots=True)

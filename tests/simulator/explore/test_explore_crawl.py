@@ -172,3 +172,11 @@ def test_an_outbound_call_starts_at_the_opening() -> None:
     assert root.key.key == "(opening) | hello.wav"
     reached = {n.key.dynamic_id for n in result.map.nodes.values()}
     assert "dtmf-main" in reached and result.problems == []
+
+
+def test_a_coarser_identity_gives_fewer_states(example_map: ExploreResult) -> None:
+    from vcall.simulator.explore.identity import Identity
+
+    coarse = explore(resolve_target(EXAMPLE_BOT), ExploreConfig(identity=Identity.COARSE))
+    assert len(coarse.map.nodes) < len(example_map.map.nodes)
+    assert all(node.key.dynamic_id == "" for node in coarse.map.nodes.values())
