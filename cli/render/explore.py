@@ -43,5 +43,8 @@ def problems_table(result: ExploreResult) -> Table:
     table.add_column("shortest caller moves", overflow="fold")
     for index, problem in enumerate(result.problems, start=1):
         moves = " → ".join(move.label for move in problem.path) or "(the call's start)"
-        table.add_row(str(index), problem.kind.value, escape(problem.title), escape(moves))
+        title = problem.title
+        if problem.elsewhere:
+            title += f" (also at {problem.elsewhere} more state(s))"
+        table.add_row(str(index), problem.kind.value, escape(title), escape(moves))
     return table

@@ -28,6 +28,9 @@ HTTP_RULES = frozenset(
 )
 
 
+MAX_STATES_PER_FINDING = 3
+
+
 class ProblemKind(StrEnum):
     SPEC = "spec-error"
     HTTP = "http-error"
@@ -52,6 +55,8 @@ class Problem:
     state_keys: frozenset[str] = frozenset()
     original_length: int = 0
     shrunk: bool = False
+    elsewhere: int = 0
+    """At how many more states the same findings showed (not reported one by one)."""
 
     @property
     def rule(self) -> str:
@@ -69,20 +74,28 @@ class Problem:
 
 @dataclass(slots=True)
 class ProblemBook:
-    """Problems in the order found, one per (rule, JSON path, state)."""
+    """Problems in the order found, one per set of findings (rule, JSON path) and state, at
+    most ``MAX_STATES_PER_FINDING`` states for the same set: a bot that gets something wrong in
+    every answer gets a few problems, each counting where else it showed."""
 
     problems: list[Problem] = field(default_factory=list)
     _seen: set[tuple[object, str]] = field(default_factory=set)
+    _by_findings: dict[object, list[Problem]] = field(default_factory=dict)
 
     def note_findings(
         self, findings: Sequence[Finding], path: tuple[Move, ...], state: Node
     ) -> None:
         """The error findings of one answer: one problem per distinct set at a state, named by
         its HTTP error if any (the body findings that follow from it are listed, not repeated)."""
-        key = (tuple(sorted({(f.rule, f.path) for f in findings})), state.key.key)
+        found = tuple(sorted({(f.rule, f.path) for f in findings}))
+        key = (found, state.key.key)
         if key in self._seen:
             return
         self._seen.add(key)
+        same = self._by_findings.setdefault(found, [])
+        if len(same) >= MAX_STATES_PER_FINDING:
+            same[-1].elsewhere += 1
+            return
         http = [f for f in findings if f.rule in HTTP_RULES]
         first = (http or list(findings))[0]
         kind = ProblemKind.HTTP if http else ProblemKind.SPEC
@@ -91,9 +104,9 @@ class ProblemBook:
         also = f" (also {', '.join(others)})" if others else ""
         title = f"{first.rule}{where}: {first.message}{also}"
         keys = frozenset({state.key.key})
-        self.problems.append(
-            Problem(kind, title, path, state.id, first, (state.id,), keys, len(path))
-        )
+        problem = Problem(kind, title, path, state.id, first, (state.id,), keys, len(path))
+        same.append(problem)
+        self.problems.append(problem)
 
 
 def map_problems(explored: ExploreMap) -> list[Problem]:

@@ -51,6 +51,7 @@ def _problem(problem: Problem) -> dict[str, Any]:
         "shrunk": problem.shrunk,
         "moves_before_shrinking": problem.original_length,
         "finding": problem.finding.to_dict() if problem.finding else None,
+        "also_at_more_states": problem.elsewhere,
     }
 
 
@@ -111,7 +112,7 @@ def _problems_section(result: ExploreResult) -> str:
     if not result.problems:
         return "<section><h2>Problems</h2><p>None found.</p></section>"
     rows = [
-        f'<tr><td>{index}</td><td>{escape(p.kind.value)}</td><td class="problem">{escape(p.title)}</td>'
+        f'<tr><td>{index}</td><td>{escape(p.kind.value)}</td><td class="problem">{escape(p.title)}{_elsewhere(p)}</td>'
         f'<td class="moves">{escape(" → ".join(m.label for m in p.path) or "(the call’s start)")}</td>'
         f"<td>{escape(p.state)}</td></tr>"
         for index, p in enumerate(result.problems, start=1)
@@ -120,6 +121,12 @@ def _problems_section(result: ExploreResult) -> str:
         "<section><h2>Problems</h2><table><tr><th>#</th><th>kind</th><th>what</th>"
         "<th>shortest caller moves</th><th>state</th></tr>" + "".join(rows) + "</table></section>"
     )
+
+
+def _elsewhere(problem: Problem) -> str:
+    if not problem.elsewhere:
+        return ""
+    return escape(f" (also at {problem.elsewhere} more state(s))")
 
 
 def _map_section(result: ExploreResult) -> str:

@@ -80,3 +80,18 @@ def test_a_state_no_move_leaves_is_a_dead_end() -> None:
     (problem,) = result.problems
     assert problem.kind is ProblemKind.DEAD_END
     assert [move.label for move in problem.path] == ["say 转人工"]
+
+
+def test_the_same_mistake_everywhere_is_a_few_problems_that_count_the_rest() -> None:
+    from vcall.simulator.example_bot.dialogue import answer_callback
+
+    def colon_everywhere(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
+        answer = answer_callback(kind, content)
+        state = str(answer.get("dynamic_id", "")).split(":")[0]
+        return {**answer, "dynamic_id": f"{state}:1"}
+
+    result = explore(app_target("bot", bot_from(colon_everywhere)), ExploreConfig(lines=LINES))
+    forbidden = [p for p in result.problems if p.rule == "forbidden-character"]
+    assert len(forbidden) == 3
+    assert forbidden[-1].elsewhere > 0
+    assert len({p.state for p in forbidden}) == 3
