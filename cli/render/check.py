@@ -8,7 +8,12 @@ from rich.table import Table
 
 from vcall.simulator.explore.check import CheckResult, Verdict
 
-_STYLE = {Verdict.PASSED: "green", Verdict.FAILED: "bold red", Verdict.NOT_REACHED: "dim"}
+_STYLE = {
+    Verdict.PASSED: "green",
+    Verdict.FAILED: "bold red",
+    Verdict.NOT_REACHED: "dim",
+    Verdict.NOT_RUN: "yellow",
+}
 
 
 def check_table(result: CheckResult) -> Table:
@@ -34,7 +39,10 @@ def print_check(console: Console, result: CheckResult) -> None:
     failed = sum(1 for _, v in rows if v is Verdict.FAILED)
     passed = sum(1 for _, v in rows if v is Verdict.PASSED)
     skipped = sum(1 for _, v in rows if v is Verdict.NOT_REACHED)
-    line = f"{passed} passed, {failed} failed, {skipped} not reached ({len(result.behaviours)} behaviours)"
+    not_run = sum(1 for _, v in rows if v is Verdict.NOT_RUN)
+    line = f"{passed} passed, {failed} failed, {skipped} not reached"
+    line += f", {not_run} not run" if not_run else ""
+    line += f" ({len(result.behaviours)} behaviours)"
     if result.run.interrupted:
         console.print(f"[yellow]interrupted[/]: {line}")
     elif failed:

@@ -54,6 +54,8 @@ class Verdict(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     NOT_REACHED = "not reached"
+    NOT_RUN = "not run"
+    """Interrupted (Ctrl-C) before it was played."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,7 @@ class BehaviourResult:
     """The moves played first to reach the situation it needs; ``None``: not reached."""
     calls: dict[Placement, CallResult] = field(default_factory=dict)
     strict: bool = False
+    interrupted: bool = False
 
     @property
     def name(self) -> str:
@@ -80,7 +83,7 @@ class BehaviourResult:
     def verdict(self, placement: Placement) -> Verdict:
         call = self.calls.get(placement)
         if call is None:
-            return Verdict.NOT_REACHED
+            return Verdict.NOT_RUN if self.interrupted else Verdict.NOT_REACHED
         return Verdict.FAILED if call.failed(self.strict) else Verdict.PASSED
 
     def first_finding(self) -> Finding | None:
@@ -92,6 +95,8 @@ class BehaviourResult:
 
     def note(self) -> str:
         """What the row should say besides its findings."""
+        if self.interrupted and not self.calls:
+            return "not run: interrupted"
         if self.prefix is None:
             return f"not reached: the crawl found no state with {NEED_WORDS[self.behaviour.need]}"
         if "partner-id" in self.behaviour.scenario.tags and not self._partner_id_sent():
@@ -140,6 +145,8 @@ async def _check(
     explored = crawl.map if crawl is not None else None
     results = [BehaviourResult(b, _prefix(b, explored), strict=simulation.strict) for b in suite]
     if crawl is not None and crawl.interrupted:
+        for result in results:
+            result.interrupted = True
         run = RunResult((), (time.perf_counter() - started) * 1000, interrupted=True)
         return CheckResult(target.label, results, run, config.placements)
     reached = [r for r in results if r.prefix is not None]
@@ -167,6 +174,8 @@ async def _check(
             by_name[call.scenario.name].calls[placement] = judged
             calls.append(judged)
         if interrupted:
+            for result in results:
+                result.interrupted = True
             break
     wall = (time.perf_counter() - started) * 1000
     run = RunResult(tuple(calls), wall, strict=simulation.strict, interrupted=interrupted)

@@ -170,6 +170,8 @@ def test_ctrl_c_prints_what_was_done_and_exits_130(
     assert result.exit_code == ExitCode.INTERRUPTED, result.output
     assert "interrupted" in result.output
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["interrupted"] is True
+    if command == "check":
+        assert "not run" in result.output  # not "not reached": nothing was decided
 
 
 @pytest.mark.parametrize("command", ["explore", "check"])
