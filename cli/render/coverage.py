@@ -15,6 +15,9 @@ def print_coverage(console: Console, coverage: Coverage) -> None:
     console.print("[bold]Coverage[/]")
     console.print(f"  callback kinds: {escape(_counts(exercised.kinds))}")
     console.print(f"  actions: {escape(_counts(exercised.actions))}")
+    if exercised.fields_missing:
+        never = ", ".join(exercised.fields_missing)
+        console.print(f"  answer fields your bot never set: {escape(never)}")
     for line in exercised.sentences():
         console.print(f"  [yellow]{escape(line)}[/]")
     covered = coverage.map
