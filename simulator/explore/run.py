@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -88,6 +89,7 @@ async def _explore(
     if not crawl.interrupted:
         problems.extend(map_problems(crawl.map))
     result = ExploreResult(target.label, crawl, problems)
+    _mark_problem_states(result)
     if crawl.interrupted:  # Ctrl-C: the map and problems so far, unshrunk, nothing saved
         result.wall_s = time.perf_counter() - started
         return result
@@ -99,12 +101,16 @@ async def _explore(
     return result
 
 
-async def _finish(driver: PathDriver, config: ExploreConfig, result: ExploreResult) -> None:
+def _mark_problem_states(result: ExploreResult) -> None:
     by_id = result.map.by_id()
     for problem in result.problems:
         for state in problem.states:
             if state in by_id:
                 by_id[state].problem = True
+
+
+async def _finish(driver: PathDriver, config: ExploreConfig, result: ExploreResult) -> None:
+    """Shrink each problem, replay it once more (what its fixture records), save fixtures."""
     deadline = time.perf_counter() + config.limits.max_time_s * SHRINK_SHARE
     for index, problem in enumerate(result.problems):
         if config.shrink and problem.kind is not ProblemKind.DEAF:
@@ -149,9 +155,7 @@ def explore(target: Target, config: ExploreConfig) -> ExploreResult:
 
 
 def _virtual(config: SimulationConfig) -> SimulationConfig:
-    from dataclasses import replace
-
-    return replace(config, realtime=False, check_placement=False)
+    return dataclasses.replace(config, realtime=False, check_placement=False)
 
 
 __all__: Sequence[str] = ("ExploreConfig", "ExploreResult", "explore", "explore_async")
