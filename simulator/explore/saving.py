@@ -35,7 +35,9 @@ def save_problem_fixtures(directory: Path, result: ExploreResult) -> list[Path]:
         run = result.runs.get(index)
         if run is None:
             continue
-        name = f"{index + 1:02d}-{problem.kind.value}-{_slug(problem.rule)}"
+        name = f"{index + 1:02d}-{problem.kind.value}"
+        if problem.finding is not None:
+            name += f"-{_slug(problem.finding.rule)}"
         document = problem_document(problem, run, name, result.target)
         written.append(_write(directory, name, document, problem.title))
     return written
