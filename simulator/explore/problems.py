@@ -130,11 +130,17 @@ def dead_ends_and_loops(explored: ExploreMap) -> list[Problem]:
         entry = nodes[0]
         keys = frozenset(node.key.key for node in nodes)
         if len(nodes) == 1:
-            title = f"dead end: no caller move leaves {entry.id} ({entry.key.label}); the call only ends at the session timeout"
+            title = (
+                f"dead end: no caller move leaves {entry.id} ({entry.key.label}); "
+                "the call only ends at the session timeout"
+            )
             kind = ProblemKind.DEAD_END
         else:
             names = ", ".join(node.id for node in nodes[:8]) + (" …" if len(nodes) > 8 else "")
-            title = f"loop that never ends the call: the moves go round {names} and the bot never hangs up or transfers"
+            title = (
+                f"loop that never ends the call: the moves go round {names} "
+                "and the bot never hangs up or transfers"
+            )
             kind = ProblemKind.LOOP
         problems.append(
             Problem(

@@ -67,15 +67,20 @@ def map_svg(explored: ExploreMap) -> str:
     parts = [
         f'<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="100%" style="max-width:{width:.0f}px" role="img" aria-label="dialogue map">',
-        "<defs>"
-        f'<marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" fill="{GREY}"/></marker>'
-        f'<marker id="arrow-red" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" fill="{RED}"/></marker>'
-        "</defs>",
+        f"<defs>{_marker('arrow', GREY)}{_marker('arrow-red', RED)}</defs>",
     ]
     parts.extend(_arrow(placed[s], placed[t], edges) for (s, t), edges in arrows.items())
     parts.extend(_box(p, loops.get(p.node.id, [])) for p in placed.values())
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _marker(name: str, colour: str) -> str:
+    return (
+        f'<marker id="{name}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" '
+        f'markerHeight="7" orient="auto-start-reverse">'
+        f'<path d="M0,0 L8,4 L0,8 z" fill="{colour}"/></marker>'
+    )
 
 
 def _hidden(node: Node) -> bool:
@@ -129,7 +134,9 @@ def _box(placed: Placed, loops: list[Edge]) -> str:
         f'<g class="state" id="{node.id}"><title>{title}</title>'
         f'<rect x="{placed.x:.0f}" y="{placed.y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="{radius}" '
         f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if node.problem else 1.2}"/>'
-        f'<text x="{placed.x + 6:.0f}" y="{placed.y + 18:.0f}" font-size="12"><tspan fill="#5b6475" font-size="10">{node.id} </tspan><tspan font-weight="600">{escape(first)}</tspan>{tag}</text>{loop}'
+        f'<text x="{placed.x + 6:.0f}" y="{placed.y + 18:.0f}" font-size="12">'
+        f'<tspan fill="#5b6475" font-size="10">{node.id} </tspan>'
+        f'<tspan font-weight="600">{escape(first)}</tspan>{tag}</text>{loop}'
         f'<text x="{placed.x + 6:.0f}" y="{placed.y + 36:.0f}" font-size="12">{escape(second)}</text></g>'
     )
 
