@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from vcall.simulator.errors import EndpointUnreachableError
-from vcall.simulator.explore.driver import PathDriver, PathRun
+from vcall.simulator.explore.driver import PathDriver, PathRun, end_state
 from vcall.simulator.explore.graph import ExploreMap, Node
-from vcall.simulator.explore.moves import Move, moves_for
+from vcall.simulator.explore.moves import HANGUP, Move, Situation, moves_for
 from vcall.simulator.explore.problems import ProblemBook
+from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.replay.engine import CallRunner
 
 
@@ -86,12 +87,19 @@ class Crawler:
                 self.crawl.stopped = self.crawl.stopped or f"--max-depth {self.limits.max_depth}"
                 break
             jobs = [(node, move) for node in frontier for move in self._moves(node)]
-            runs = await self._run_jobs(jobs)
+            calls = [job for job in jobs if job[1] is not HANGUP]
+            runs = iter(await self._run_jobs(calls))
             fresh: list[Node] = []
-            for (node, move), run in zip(jobs, runs, strict=True):
-                if run is not None:
+            missed: set[int] = set()
+            for node, move in jobs:  # in job order, whatever order the calls finished in
+                if move is HANGUP:
+                    fresh.extend(self._fold_hangup(node))
+                    continue
+                run = next(runs)
+                if run is None:
+                    missed.add(id(node))
+                else:
                     fresh.extend(self._fold(node, move, run))
-            missed = {id(node) for (node, _), run in zip(jobs, runs, strict=True) if run is None}
             for node in frontier:
                 node.expanded = id(node) not in missed
             if self.crawl.stopped:
@@ -149,6 +157,21 @@ class Crawler:
             if errors:
                 self.crawl.book.note_findings(errors, (), root)
         return root
+
+    def _fold_hangup(self, node: Node) -> list[Node]:
+        """The caller hangs up: the platform sends the bot nothing more (SPEC-NOTES §6), so the
+        transition is the model's, recorded without placing a call."""
+        explored = self.crawl.map
+        ended = end_state(EndReason.CALLER_HANGUP)
+        target = explored.node(ended)
+        fresh = []
+        if target is None:
+            path = (*node.path, HANGUP)
+            target = explored.add_node(ended, len(path), path, Situation(ended=True))
+            target.via_clean = True
+            fresh.append(target)
+        explored.add_edge(node, HANGUP, target, ())
+        return fresh
 
     def _fold(self, node: Node, move: Move, run: PathRun) -> list[Node]:
         """Record every transition of the call; returns the states seen for the first time."""

@@ -3,7 +3,8 @@
 A move is one or more fixture steps (``Wait`` then ``Say`` for a caller who lets the prompt end
 before speaking). Which moves apply depends on the situation the state leaves the call in: while
 the bot collects keys, every key it could accept and the no-input timeout; otherwise silence
-(until ``mute``), talking over the playback, the caller's lines, and always a hang-up.
+(until ``mute``), talking over the playback, the caller's lines, and always a hang-up (which
+the crawler records without a call: the platform sends the bot nothing after it).
 """
 
 from __future__ import annotations
