@@ -289,8 +289,11 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     directory = parent.config.getoption("--vcall-fixtures", None)
     if directory is None or file_path.suffix not in FIXTURE_SUFFIXES:
         return None
-    if not file_path.resolve().is_relative_to(Path(directory).resolve()):
+    root = Path(directory).resolve()
+    if not file_path.resolve().is_relative_to(root):
         return None
+    if any(part.startswith("_") for part in file_path.resolve().relative_to(root).parts):
+        return None  # shared steps for include:, not a call (as vcall simulate DIR skips them)
     return VcallFixtureFile.from_parent(parent, path=file_path)
 
 

@@ -28,6 +28,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.errors import UsageError
+from vcall.simulator.fixture.reactive_steps import answer_path
 from vcall.simulator.fixture.scenario import Match, MatchKind
 from vcall.simulator.replay.expectations import check_match, lookup
 from vcall.simulator.replay.results import Observed, RunResult
@@ -237,7 +238,7 @@ def _update_end(document: Any, entry: _FileWork) -> None:
 
 
 def _match(key: str, value: Any) -> Match:
-    path = key if "." in key or key in ("result", "msg", "data") else f"data.{key}"
+    path = answer_path(key)
     if isinstance(value, Mapping) and len(value) == 1:
         kind_name, operand = next(iter(value.items()))
         if kind_name in {kind.value for kind in MatchKind}:
