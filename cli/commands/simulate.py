@@ -181,6 +181,9 @@ def update_fixture_expectations(console: Console, run: RunResult, *, dry_run: bo
     from vcall.cli.render.golden import print_golden_plan
     from vcall.simulator.golden.update import plan_expectation_updates, write_updates
 
+    if run.interrupted:
+        console.print("expectations: not updated (the run was interrupted)")
+        return
     plan = plan_expectation_updates(run)
     print_golden_plan(console, plan, dry_run=dry_run)
     if not dry_run:

@@ -189,7 +189,7 @@ class CallRunner:
         self.started = time.perf_counter()
         self.last_turn: Turn | None = None
         """The latest answered callback: what reactive steps look at."""
-        self.captures = Captures()
+        self.captures = Captures(scenario)
         self.observed: list[Observed] = []
 
     async def run(self) -> CallResult:

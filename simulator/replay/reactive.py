@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from vcall.simulator.findings import Finding, Severity
@@ -23,6 +23,7 @@ from vcall.simulator.fixture.scenario import (
     Press,
     React,
     Say,
+    Scenario,
     Step,
 )
 from vcall.simulator.replay.expectations import check_expectation, lookup
@@ -54,11 +55,14 @@ class Runner(Protocol):
 class Captures:
     """The values a call has captured so far, by name."""
 
-    def __init__(self) -> None:
+    def __init__(self, scenario: Scenario | None = None) -> None:
         self.values: dict[str, str] = {}
+        self._users = _steps_using_captures(scenario) if scenario is not None else None
 
     def resolve(self, step: Step) -> tuple[Step | None, list[Finding]]:
         """``step`` with every ``${captured.NAME}`` filled in; None (and why) if it cannot be."""
+        if self._users is not None and id(step) not in self._users:
+            return step, []  # most steps: nothing to fill in, known without looking
         missing = [name for name in _names(step) if name not in self.values]
         if missing:
             message = (
@@ -152,15 +156,42 @@ def _where(step: Step) -> str:
     return f"step {step.index + 1} ({step.kind}, line {step.line})"
 
 
+_USERS_CACHE: dict[int, tuple[Scenario, frozenset[int]]] = {}
+_USERS_CACHE_SIZE = 4096
+
+
+def _steps_using_captures(scenario: Scenario) -> frozenset[int]:
+    """Ids of the steps of ``scenario`` (``then:`` steps included) that use a captured value;
+    computed once per scenario object (a load run plays the same scenarios many times)."""
+    cached = _USERS_CACHE.get(id(scenario))
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
+    if len(_USERS_CACHE) >= _USERS_CACHE_SIZE:
+        _USERS_CACHE.clear()
+    flat = [s for top in scenario.steps for s in (top, *_then(top))]
+    users = frozenset(id(step) for step in flat if _names(step))
+    _USERS_CACHE[id(scenario)] = (scenario, users)
+    return users
+
+
+def _then(step: Step) -> tuple[Step, ...]:
+    return step.action.then if isinstance(step.action, React) else ()
+
+
 def _names(step: Step) -> list[str]:
-    found: list[str] = []
+    """The captured names ``step`` uses (cheap: most steps use none)."""
+    return [name for text in _texts(step) if "${" in text for name in _CAPTURED.findall(text)]
 
-    def collect(text: str) -> str:
-        found.extend(_CAPTURED.findall(text))
-        return text
 
-    _resolved_step(step, collect)
-    return found
+def _texts(step: Step) -> Iterator[str]:
+    action = step.action
+    if isinstance(action, Say | BargeIn):
+        yield action.words
+    elif isinstance(action, Press):
+        yield action.digits
+    for match in step.expect.matches if step.expect is not None else ():
+        if isinstance(match.value, str):
+            yield match.value
 
 
 def _resolved_step(step: Step, fill: Any) -> Step:
