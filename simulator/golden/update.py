@@ -6,8 +6,8 @@ The engine keeps every expectation it checked with the answer it checked it agai
 which keeps comments, key order, quoting and flow/block style; only the values of expectations
 that failed are replaced, by what the bot answered, and the file is written back atomically. A
 value written with ``${...}`` (variables, rows, captures) is never overwritten, and an expectation
-the calls of one fixture answered differently (variants, data rows) is left as it is: both are
-reported instead.
+the calls of one fixture (variants, data rows) or a reactive step's rounds answered differently
+is left as it is: both are reported instead.
 """
 
 from __future__ import annotations
@@ -216,7 +216,9 @@ def _replace(
     json_values: bool,
 ) -> None:
     if len(values) != 1:
-        entry.skipped.append(f"{where}: {key}: the calls answered differently; left as it is")
+        entry.skipped.append(
+            f"{where}: {key}: answered differently (variants, rows or rounds); left as it is"
+        )
         return
     (encoded,) = values
     old = target[key]

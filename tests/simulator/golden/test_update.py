@@ -143,7 +143,9 @@ def test_variants_that_answer_differently_are_left_and_reported(tmp_path: Path) 
     )
     plan = plan_expectation_updates(run(str(path)))
     assert plan.updates == ()
-    assert plan.skipped == (f"{path}:6: action: the calls answered differently; left as it is",)
+    assert plan.skipped == (
+        f"{path}:6: action: answered differently (variants, rows or rounds); left as it is",
+    )
 
 
 def test_an_interrupted_run_updates_nothing(stale: Path) -> None:
