@@ -47,6 +47,10 @@ def parse_fraction(text: str, *, what: str = "--max-error-rate") -> float:
 
 
 def check_thresholds(stats: LoadStats, thresholds: Thresholds) -> list[Breach]:
+    """The limits the run went over. With no threshold given, any failed call is one: a run
+    whose calls fail must not pass."""
+    if not thresholds.any:
+        return _no_failed_calls(stats)
     breaches: list[Breach] = []
     p99 = stats.latency.percentile_ms(99)
     if thresholds.max_p99_ms is not None and p99 > thresholds.max_p99_ms:
@@ -58,3 +62,10 @@ def check_thresholds(stats: LoadStats, thresholds: Thresholds) -> list[Breach]:
     if thresholds.max_violations is not None and violations > thresholds.max_violations:
         breaches.append(Breach("spec violations", str(thresholds.max_violations), str(violations)))
     return breaches
+
+
+def _no_failed_calls(stats: LoadStats) -> list[Breach]:
+    if not stats.calls_failed:
+        return []
+    actual = f"{stats.calls_failed} of {stats.calls_done}"
+    return [Breach("failed calls", "0 (no threshold given)", actual)]
