@@ -110,7 +110,7 @@ class LoadStats:
         self.calls_done += 1
         failed_turn = call_index is not None and call_index in self._failing
         if failed_turn:
-            self._failing.discard(call_index)  # type: ignore[arg-type]
+            self._failing.discard(call_index)
         self.calls_failed += call.failed() or failed_turn
         for finding in call.call_findings:
             target = self.errors if finding.rule in ERROR_RULES else self.violations
