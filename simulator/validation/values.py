@@ -10,7 +10,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
 from vcall.simulator.spec import (
@@ -20,6 +20,7 @@ from vcall.simulator.spec import (
     ValueRange,
     ValueType,
 )
+from vcall.simulator.validation.registry import suggestions_wanted
 
 INT32 = ValueRange(-(2**31), 2**31 - 1)
 """The platform is a Java service: an Integer field holds a signed 32-bit value."""
@@ -151,8 +152,18 @@ def normalized_name(name: str) -> str:
     return _NAME_NOISE.sub("", name).lower()
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    """The candidate ``name`` most likely meant (case, ``_``/``-`` and typos forgiven)."""
+MAX_SUGGESTION_CANDIDATES = 256
+"""More candidates than this (a hostile play code's variables): no did-you-mean, its cost
+grows with their number."""
+
+
+def did_you_mean(name: str, candidates: Collection[str]) -> str | None:
+    """The candidate ``name`` most likely meant (case, ``_``/``-`` and typos forgiven); None
+    past a rule's findings cap or among too many candidates."""
+    if not suggestions_wanted():
+        return None
+    if len(candidates) > MAX_SUGGESTION_CANDIDATES or len(name) > MAX_SUGGESTION_CANDIDATES:
+        return None
     return _closest(name, tuple(candidates))
 
 
@@ -168,19 +179,29 @@ def _closest(name: str, names: tuple[str, ...]) -> str | None:
     return next(c for c in names if c.lower() == matches[0])
 
 
-def suggestion(name: str, candidates: Iterable[str]) -> str:
+def suggestion(name: str, candidates: Collection[str]) -> str:
     """``: did you mean X?`` or nothing."""
     match = did_you_mean(name, candidates)
     return f": did you mean {safe_text(match)}?" if match else ""
 
 
-def forbidden_positions(text: str, exempt: frozenset[int] = frozenset()) -> list[tuple[str, int]]:
-    """Every forbidden character in ``text`` with its 0-based position, skipping ``exempt``."""
-    return [
-        (match.group(), match.start())
-        for match in _FORBIDDEN.finditer(text)
-        if match.start() not in exempt
-    ]
+def forbidden_positions(
+    text: str, exempt: frozenset[int] = frozenset(), *, first: int | None = None
+) -> tuple[list[tuple[str, int]], int]:
+    """The forbidden characters in ``text`` with their 0-based positions, skipping ``exempt``:
+    the ``first`` ones (all when None), and how many there are in all (counted in C: a 1 MiB
+    value of them costs milliseconds)."""
+    total = sum(text.count(char) for char in FORBIDDEN_CHARACTERS)
+    if not total:
+        return [], 0
+    total -= sum(1 for position in exempt if text[position] in FORBIDDEN_CHARACTERS)
+    hits: list[tuple[str, int]] = []
+    for match in _FORBIDDEN.finditer(text):
+        if match.start() not in exempt:
+            hits.append((match.group(), match.start()))
+            if first is not None and len(hits) >= first:
+                break
+    return hits, total
 
 
 def has_forbidden(text: str) -> bool:
@@ -188,12 +209,11 @@ def has_forbidden(text: str) -> bool:
     return _FORBIDDEN.search(text) is not None
 
 
-def play_code_exemptions(code: str) -> frozenset[int]:
-    """Positions of ``action_code``/``VoiceCode`` that are syntax: ``$name$`` and URL ``://``."""
-    exempt = {m.start() for m in _URL_SCHEME_COLON.finditer(code)}
-    for match in TTS_VARIABLE_PATTERN.finditer(code):
-        exempt.update(range(match.start(), match.end()))
-    return frozenset(exempt)
+def blank_play_code_syntax(code: str) -> str:
+    """``action_code``/``VoiceCode`` with what is syntax blanked out, positions kept: each
+    ``$name$`` and a URL's ``:`` of ``://`` become spaces (their characters are not forbidden)."""
+    blanked = TTS_VARIABLE_PATTERN.sub(lambda match: " " * len(match.group()), code)
+    return _URL_SCHEME_COLON.sub(" ", blanked)
 
 
 def tts_variables(code: str) -> list[str]:
