@@ -331,3 +331,52 @@ def test_a_cancelled_exchange_gives_its_connection_back_closed() -> None:
 
     pool = next(iter(run(main)._pools.values()))
     assert pool.busy == 0 and not pool.idle
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+@pytest.mark.parametrize("failure", ["too-large", "protocol"])
+def test_a_failed_exchange_leaves_no_reference_cycle_holding_its_body(
+    loop: str, failure: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Load runs collect garbage rarely: what a failed exchange held must go by reference
+    counting alone (it once kept ~1 MB per oversized answer until a full collection)."""
+    import gc
+    import weakref
+
+    from vcall.simulator.load import http1
+
+    made: list[weakref.ref[http1.Connection]] = []
+    init = http1.Connection.__init__
+
+    def recorded(self: http1.Connection, *args: Any) -> None:
+        init(self, *args)
+        made.append(weakref.ref(self))
+
+    monkeypatch.setattr(http1.Connection, "__init__", recorded)
+    big = b" " * (MAX_RESPONSE_BYTES + 10)
+
+    async def oversized(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while await read_request(reader):
+            answer = response(big)
+            writer.write(answer if failure == "too-large" else answer[: len(answer) // 2])
+            await writer.drain()
+            if failure == "protocol":
+                break  # closed mid-body: the exchange fails with an exception
+        writer.close()
+
+    async def main() -> list[str | None]:
+        async with raw_server(oversized) as port:
+            sender = HttpSender(connections=1)
+            url = f"http://127.0.0.1:{port}/cb"
+            errors = [(await send(sender, url)).error for _ in range(3)]
+            await sender.close()
+            await asyncio.sleep(0.01)  # the aborted transports report connection_lost
+            return errors
+
+    gc.collect()
+    gc.disable()
+    try:
+        assert run(main, loop) == [failure] * 3
+        assert len(made) == 3 and all(ref() is None for ref in made)
+    finally:
+        gc.enable()
