@@ -17,6 +17,7 @@ closed connection lets go of everything (no reference cycle keeps a failed excha
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from typing import cast
 
@@ -24,6 +25,9 @@ import httptools
 
 from vcall.simulator.replay.content_coding import BodyDecoder, EncodingError
 from vcall.simulator.replay.delivery import EXTRA_RESPONSE, MAX_HEADER_BYTES
+
+_CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+"""Characters no header value may hold (RFC 9110 §5.5; a tab is allowed)."""
 
 
 class WireError(Exception):
@@ -145,11 +149,16 @@ class Connection(asyncio.Protocol):
             raise _Stop(EXTRA_RESPONSE)
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        if _CONTROL.search(value) is not None:  # llhttp is lenient here; h11 (httpx) is not
+            raise _Stop(f"the header {name.decode('latin-1')!r} holds a control character")
         self._raw_headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         headers = self._headers = _header_dict(self._raw_headers)
         self._raw_headers = []
+        coding = headers.get("transfer-encoding")
+        if coding is not None and coding.strip().lower() != "chunked":
+            raise _Stop(f"unsupported Transfer-Encoding {coding!r}: only chunked is")
         self._decoder = BodyDecoder(headers.get("content-encoding"), self.body_limit)
 
     def on_body(self, data: bytes) -> None:
@@ -246,9 +255,13 @@ class Connection(asyncio.Protocol):
 
 
 def _parser(connection: Connection) -> httptools.HttpResponseParser:
+    """llhttp, as lenient as h11 (httpx) where RFC 9112 lets a client be: Content-Length beside
+    chunked is read chunked (§6.3), a folded header is unfolded (§5.2), a bare LF ends a line
+    (§2.2)."""
     parser = httptools.HttpResponseParser(connection)
-    # Content-Length beside chunked: read chunked, as RFC 9112 §6.3 says and httpx does.
-    parser.set_dangerous_leniencies(lenient_chunked_length=True)
+    parser.set_dangerous_leniencies(
+        lenient_chunked_length=True, lenient_headers=True, lenient_optional_cr_before_lf=True
+    )
     return parser
 
 
