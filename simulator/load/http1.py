@@ -214,10 +214,12 @@ class Connection(asyncio.Protocol):
             self._finish()
             return
         detail = f": {exc}" if exc else ""
+        not_resent = " (not resent: the callback may have reached the endpoint)"
         if self._started:
             self._fail("protocol", f"the server closed the connection mid-response{detail}")
         else:
-            self._fail("protocol", f"the server closed the connection without a response{detail}")
+            message = f"the server closed the connection without a response{detail}{not_resent}"
+            self._fail("protocol", message)
 
     def _reads_until_close(self) -> bool:
         """Headers complete, no ``Content-Length``, not chunked: the body ends with the
