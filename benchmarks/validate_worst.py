@@ -70,6 +70,11 @@ def forbidden_params(n: int) -> bytes:
     return envelope({"action": "play", "action_code": code, "action_code_param": params})
 
 
+def urls(n: int) -> bytes:
+    code = ",".join(f"https://u@h{i}.example.com:8443/a@{i}.wav?x=@#y" for i in range(n))
+    return envelope({"action": "play", "action_code": code})
+
+
 CASES = {
     "tts params x variables": tts,
     "unknown keys in data": unknown_keys,
@@ -78,6 +83,7 @@ CASES = {
     "duplicate keys": duplicate_keys,
     "forbidden characters": forbidden,
     "forbidden characters in params": forbidden_params,
+    "URLs in a play code": urls,
 }
 
 
