@@ -16,8 +16,9 @@ from vcall.cli.render.transcript import (
     summary_table,
 )
 from vcall.simulator.errors import UsageError
+from vcall.simulator.fixture.asr import parse_asr_option
 from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.fixture.loader import load_scenarios
+from vcall.simulator.fixture.loader import LoadOptions, load_scenarios
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig, simulate
 from vcall.simulator.replay.results import RunResult
@@ -38,6 +39,8 @@ EPILOG = """\
   vcall simulate myapp.main:app -f 'tests/calls/*.yaml' --concurrency 4 --report-json run.json
   vcall simulate myapp.main:app -f fixtures/ --report junit.xml --report-html report.html
   vcall simulate http://127.0.0.1:8080/callback -f fixtures/ --params query --check-placement
+  vcall simulate --example-bot -f fixtures/ --asr fillers=0.3,homophones=0.2,seed=7
+  vcall simulate myapp.main:app -f tests/calls/ --update-expectations --dry-run
 
 [bold]Exit codes[/]: 0 all passed · 1 expectation or spec failures · 2 usage or fixture errors ·
 3 endpoint unreachable · 130 interrupted (partial results printed and written)
@@ -87,7 +90,24 @@ def simulate_command(
         None, "--report-html", help="Write a self-contained HTML report (timelines) here."
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the call too."),
-    seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Seed for call ids, variants: random and ASR noise (repeatable runs)."
+    ),
+    asr: str | None = typer.Option(
+        None,
+        "--asr",
+        help="ASR realism for fixtures without asr: of their own: on, off, or "
+        "fillers=0.3,homophones=0.2,digits=mixed,punctuation=drop,seed=7.",
+    ),
+    update_expectations: bool = typer.Option(
+        False,
+        "--update-expectations",
+        help="Rewrite each fixture's failing expectations from the answers observed (in place; "
+        "prints a diff).",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="With --update-expectations: print the diff, write nothing."
+    ),
     begin_time: BeginTime | None = typer.Option(
         None,
         "--begin-time",
@@ -152,11 +172,33 @@ def simulate_command(
             )
         if record is not None or outbound:
             raise UsageError("--record and --outbound are for the console (without --fixture)")
+        if dry_run and not update_expectations:
+            raise UsageError("--dry-run goes with --update-expectations")
+        options = LoadOptions(seed=seed, asr=parse_asr_option(asr) if asr else None)
         printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
-        run = simulate(load_scenarios(fixture), resolved, config, sink=printer)
+        run = simulate(load_scenarios(fixture, options=options), resolved, config, sink=printer)
         _write_reports(run, report, report_json, report_html)
         _print_summary(console, run, check_placement)
+        if update_expectations:
+            update_fixture_expectations(console, run, dry_run=dry_run)
     raise typer.Exit(_exit_code(run))
+
+
+def update_fixture_expectations(console: Console, run: RunResult, *, dry_run: bool) -> None:
+    """``--update-expectations``: print the diff of every fixture file, then write them."""
+    from vcall.cli.render.golden import print_golden_plan
+    from vcall.simulator.golden.update import plan_expectation_updates, write_updates
+
+    if run.interrupted:
+        console.print("expectations: not updated (the run was interrupted)")
+        return
+    plan = plan_expectation_updates(run)
+    print_golden_plan(console, plan, dry_run=dry_run)
+    if not dry_run:
+        try:
+            write_updates(plan)
+        except OSError as error:
+            raise UsageError(f"cannot write fixture: {error}") from None
 
 
 def _open_console(
