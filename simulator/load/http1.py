@@ -259,10 +259,13 @@ class Connection(asyncio.Protocol):
 def _parser(connection: Connection) -> httptools.HttpResponseParser:
     """llhttp, as lenient as h11 (httpx) where RFC 9112 lets a client be: Content-Length beside
     chunked is read chunked (§6.3), a folded header is unfolded (§5.2), a bare LF ends a line
-    (§2.2)."""
+    (§2.2), a higher minor version (``HTTP/1.2``) is read as HTTP/1.1 (§2.3)."""
     parser = httptools.HttpResponseParser(connection)
     parser.set_dangerous_leniencies(
-        lenient_chunked_length=True, lenient_headers=True, lenient_optional_cr_before_lf=True
+        lenient_chunked_length=True,
+        lenient_headers=True,
+        lenient_optional_cr_before_lf=True,
+        lenient_version=True,
     )
     return parser
 

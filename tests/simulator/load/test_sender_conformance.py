@@ -5,9 +5,8 @@
 Every server is a raw asyncio server on 127.0.0.1 that misbehaves byte by byte.
 
 Known differences left (obscure; both senders report an error or both accept, but not the same):
-a response with the same ``Content-Length`` twice (h11 merges them, llhttp rejects them), a status
-line of ``HTTP/1.2`` (h11 accepts it), and lines ended by a bare CR (h11 waits for more, a
-timeout; llhttp rejects them, a protocol error).
+a response with the same ``Content-Length`` twice (h11 merges them, llhttp rejects them), and
+lines ended by a bare CR (h11 waits for more, a timeout; llhttp rejects them, a protocol error).
 """
 
 from __future__ import annotations
@@ -313,6 +312,10 @@ CASES: dict[str, tuple[Behaviour, list[list[str]]]] = {
     ),
     "bare LF line ends": (
         canned(lambda c: response(answer(c), JSON).replace(b"\r\n", b"\n")),
+        [OK] * 2,
+    ),
+    "an HTTP/1.2 status line": (
+        canned(lambda c: response(answer(c), JSON).replace(b"HTTP/1.1", b"HTTP/1.2", 1)),
         [OK] * 2,
     ),
     "a folded header": (canned(lambda c: response(answer(c), JSON, "X-Note: a\r\n b")), [OK] * 2),
