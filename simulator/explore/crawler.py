@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from vcall.simulator.errors import EndpointUnreachableError
-from vcall.simulator.explore.driver import PathDriver, PathRun, end_state
+from vcall.simulator.explore.driver import NO_ANSWER_STATE, PathDriver, PathRun, end_state
 from vcall.simulator.explore.graph import ExploreMap, Node
 from vcall.simulator.explore.moves import HANGUP, Move, Situation, moves_for
-from vcall.simulator.explore.problems import ProblemBook
+from vcall.simulator.explore.problems import ProblemBook, unanswered_start
 from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.replay.engine import CallRunner
 
@@ -156,6 +156,8 @@ class Crawler:
             errors = [finding for finding in turn.findings if finding.is_error]
             if errors:
                 self.crawl.book.note_findings(errors, (), root)
+        if run.root == NO_ANSWER_STATE and not self.crawl.book.problems:
+            self.crawl.book.problems.append(unanswered_start(root, run.root_turns))
         return root
 
     def _fold_hangup(self, node: Node) -> list[Node]:
