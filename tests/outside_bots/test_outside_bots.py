@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import stdlib_query_bot
@@ -25,9 +26,10 @@ from vcall.simulator.explore.check import CheckConfig, CheckResult, Verdict, che
 from vcall.simulator.explore.crawler import Limits
 from vcall.simulator.explore.problems import ProblemKind
 from vcall.simulator.explore.run import ExploreConfig, explore
+from vcall.simulator.fixture.loader import load_scenarios
 from vcall.simulator.fixture.scenario import CallSettings, Direction
 from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.engine import SimulationConfig
+from vcall.simulator.replay.engine import SimulationConfig, simulate
 from vcall.simulator.replay.targets import Target, app_target, resolve_target
 
 IN_PROCESS = ("wsgi_params_bot", "asgi_state_bot", "async_reminder_bot")
@@ -91,10 +93,19 @@ def test_speech_over_a_playback_reaches_the_bot_while_it_still_plays() -> None:
 
 
 @pytest.mark.parametrize("name", IN_PROCESS)
-def test_explore_finds_no_problem_in_a_correct_bot(name: str) -> None:
-    result = explore(_target(name), ExploreConfig(limits=FAST, lines=HEARD, shrink=False))
+def test_explore_finds_no_problem_in_a_correct_bot(name: str, tmp_path: Path) -> None:
+    """And every path it saves replays green against the same bot: a move the call never got
+    to (it ended first: a parallel bridge during the wait before a sentence) is not written."""
+    config = ExploreConfig(limits=FAST, lines=HEARD, shrink=False, save_paths_dir=tmp_path)
+    result = explore(_target(name), config)
     assert [(p.kind, p.title) for p in result.problems] == []
     assert len(result.map.nodes) >= 5
+    replay = simulate(load_scenarios([str(tmp_path)]), _target(name), SimulationConfig())
+    failing = [
+        (c.scenario.name, [f.rule for f in c.findings]) for c in replay.calls if not c.passed
+    ]
+    assert failing == []
+    assert len(replay.calls) == len(result.map.nodes)
 
 
 def test_explore_of_an_outbound_bot_starts_at_the_opening() -> None:
