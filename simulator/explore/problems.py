@@ -18,6 +18,7 @@ from vcall.simulator.explore.graph import Edge, ExploreMap, Node
 from vcall.simulator.explore.moves import HANGUP, INPUT_KINDS, Move
 from vcall.simulator.findings import Finding
 from vcall.simulator.replay.results import Turn
+from vcall.simulator.spec import CallbackKind
 
 HTTP_RULES = frozenset(
     {
@@ -112,17 +113,21 @@ class ProblemBook:
         self.problems.append(problem)
 
 
-def unanswered_start(root: Node, turns: Sequence[Turn]) -> Problem:
-    """The bot gave the callin no usable answer (HTTP 2xx with ``result`` ``success``): the
-    platform does not answer the call, and there is nothing to explore."""
-    envelope = turns[-1].envelope if turns else None
-    result = envelope.get("result") if isinstance(envelope, dict) else None
-    msg = envelope.get("msg") if isinstance(envelope, dict) else None
-    said = f"result {result!r}" + (f", msg {msg!r}" if isinstance(msg, str) and msg else "")
+def unanswered(root: Node, turns: Sequence[Turn]) -> Problem:
+    """The bot gave no usable answer (HTTP 2xx with ``result`` ``success``) in the whole crawl:
+    on an inbound call the platform does not answer the call, on an outbound one it never acts
+    on an answer. Either way there was nothing to explore."""
+    envelope = next((t.envelope for t in turns if isinstance(t.envelope, dict)), None)
+    result = envelope.get("result") if envelope else None
+    msg = envelope.get("msg") if envelope else None
+    said = f"result {result!r}" if result is not None else "no usable answer"
+    said += f", msg {msg!r}" if isinstance(msg, str) and msg else ""
+    inbound = bool(turns) and turns[0].callback.kind is CallbackKind.CALLIN
+    what = "the callin" if inbound else "every callback"
     title = (
-        f"no answer: the bot answered the callin with {said}, not a usable answer (HTTP 2xx, "
-        'result "success"): the call is never answered, so nothing could be explored (does the '
-        "bot read the parameters where vcall puts them? see --params form|query)"
+        f"no answer: the bot answered {what} with {said}, never a usable answer (HTTP 2xx, "
+        'result "success"), so nothing could be explored (does the bot read the parameters '
+        "where vcall puts them? see --params form|query)"
     )
     return Problem(
         ProblemKind.NO_ANSWER, title, (), root.id, None, (root.id,), frozenset({root.key.key}), 0

@@ -10,6 +10,7 @@ from menu_bot import bot_from, play, query_only
 from vcall.simulator.explore.problems import ProblemKind
 from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore
 from vcall.simulator.explore.saving import problem_document
+from vcall.simulator.fixture.scenario import CallSettings, Direction
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig
 from vcall.simulator.replay.targets import app_target
@@ -115,3 +116,13 @@ def test_a_callin_without_a_usable_answer_is_a_problem_and_its_fixture_fails() -
     assert document["answer"] == {"result": "success"}
     config = ExploreConfig(lines=LINES, simulation=SimulationConfig(placement=Placement.QUERY))
     assert ProblemKind.NO_ANSWER not in _kinds(explore(target, config))
+
+
+def test_an_outbound_bot_that_never_answers_usably_is_one_no_answer_problem() -> None:
+    """Not a dead end and a deaf bot: the bot's answers were never usable, so the map says
+    nothing about its dialogue."""
+    settings = CallSettings(direction=Direction.OUTBOUND)
+    target = app_target("bot", query_only(lambda kind, content: GOODBYE))
+    result = explore(target, ExploreConfig(lines=LINES, settings=settings))
+    assert _kinds(result) == [ProblemKind.NO_ANSWER]
+    assert "answered every callback with result 'fail'" in result.problems[0].title
