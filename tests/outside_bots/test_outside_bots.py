@@ -32,8 +32,8 @@ from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig, simulate
 from vcall.simulator.replay.targets import Target, app_target, resolve_target
 
-IN_PROCESS = ("wsgi_params_bot", "asgi_state_bot", "async_reminder_bot")
-HEARD = ("查一下我的订单", "转人工", "我要按键", "多少钱", "不需要", "满意", "等一下")
+IN_PROCESS = ("wsgi_params_bot", "asgi_state_bot", "async_reminder_bot", "lifespan_bot")
+HEARD = ("查一下我的订单", "转人工", "我要按键", "多少钱", "不需要", "满意", "余额", "等一下")
 """Lines the bots listen for, besides the built-in bank (so explore reaches their menus)."""
 FAST = Limits(max_depth=4, max_calls=600, max_time_s=60.0)
 
@@ -172,3 +172,16 @@ def test_explore_says_when_the_bot_answers_no_call(query_only_url: str) -> None:
     answered = explore(resolve_target(query_only_url), config)
     kinds = {p.kind for p in answered.problems}
     assert not kinds & {ProblemKind.SPEC, ProblemKind.HTTP, ProblemKind.NO_ANSWER}
+
+
+def test_load_runs_an_in_process_bot_that_needs_its_lifespan(tmp_path: Path) -> None:
+    fixture = tmp_path / "balance.yaml"
+    fixture.write_text(
+        "name: 查余额\nsteps:\n  - wait: playback\n  - say: 我想查一下余额\n  - wait: playback\n"
+        "  - say: 不需要了\n",
+        encoding="utf-8",
+    )
+    arguments = ["load", "lifespan_bot:app", "-f", str(fixture), "--calls", "5"]
+    outcome = CliRunner().invoke(cli_app, [*arguments, "--as-fast-as-possible", "--quiet"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "5 calls (0 failed)" in outcome.output
