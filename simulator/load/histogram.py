@@ -65,6 +65,31 @@ class Histogram:
         self.count += other.count
         self.total_us += other.total_us
 
+    def to_wire(self) -> dict[str, object]:
+        """Plain data (for another process): the non-empty buckets and the exact figures."""
+        buckets = [[index, count] for index, count in enumerate(self._counts) if count]
+        return {
+            "buckets": buckets,
+            "count": self.count,
+            "total_us": self.total_us,
+            "min_us": self.min_us,
+            "max_us": self.max_us,
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, object]) -> Histogram:
+        """The histogram :meth:`to_wire` described; out-of-range buckets are an error."""
+        histogram = cls()
+        for index, count in data["buckets"]:  # type: ignore[attr-defined]
+            if not 0 <= index < _BUCKETS:
+                raise ValueError(f"histogram bucket {index} is out of range")
+            histogram._counts[index] = int(count)
+        histogram.count = int(data["count"])  # type: ignore[call-overload]
+        histogram.total_us = int(data["total_us"])  # type: ignore[call-overload]
+        histogram.min_us = int(data["min_us"])  # type: ignore[call-overload]
+        histogram.max_us = int(data["max_us"])  # type: ignore[call-overload]
+        return histogram
+
     def percentile_us(self, percent: float) -> int:
         """The value at ``percent`` (0–100): the midpoint of its bucket, clamped to [min, max]."""
         if not self.count:

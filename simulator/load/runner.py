@@ -234,7 +234,7 @@ async def run_load(
         holder.append(load)
     started = time.perf_counter()
     with _collector_for_load():
-        async with _transport(target, load.config, sender) as (send, client):
+        async with LoadTransport(target, load.config, sender) as (send, client):
             await load.run(load.context(send, client))
     wall_ms = (time.perf_counter() - started) * 1000
     return LoadResult(load.stats, load.config, wall_ms, cut_at_deadline=load.cut)
@@ -266,7 +266,7 @@ def _collector_for_load() -> Iterator[None]:
         gc.unfreeze()
 
 
-class _transport:
+class LoadTransport:
     """URL targets go through :class:`HttpSender` (the fast path); in-process apps through httpx."""
 
     def __init__(self, target: Target, config: LoadConfig, sender: Sender | None) -> None:

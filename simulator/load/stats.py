@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from vcall.simulator.findings import Severity
 from vcall.simulator.load.histogram import Histogram
@@ -25,6 +26,9 @@ TRANSPORT_RULES = frozenset(
     }
 )
 """Rules that mean the callback got no usable answer: they count as errors, not spec violations."""
+
+
+_COUNTS = ("callbacks", "errored_callbacks", "calls_started", "calls_done", "calls_failed")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -97,6 +101,51 @@ class LoadStats:
             target = self.errors if finding.rule in TRANSPORT_RULES else self.violations
             if finding.is_error:
                 target[finding.rule] += 1
+
+    def merge(self, other: LoadStats) -> None:
+        """Fold another run's statistics in (another process's share of the same load)."""
+        self.latency.merge(other.latency)
+        for kind, histogram in other.by_kind.items():
+            self.by_kind.setdefault(kind, Histogram()).merge(histogram)
+        self.lateness.merge(other.lateness)
+        self.violations.update(other.violations)
+        self.warnings.update(other.warnings)
+        self.errors.update(other.errors)
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for slow in other._slowest:
+            self._keep_if_slow(slow)
+
+    def to_wire(self) -> dict[str, Any]:
+        """Plain data (lists, dicts, numbers, strings) that :meth:`from_wire` reads back."""
+        return {
+            "latency": self.latency.to_wire(),
+            "by_kind": {kind: h.to_wire() for kind, h in self.by_kind.items()},
+            "lateness": self.lateness.to_wire(),
+            "violations": dict(self.violations),
+            "warnings": dict(self.warnings),
+            "errors": dict(self.errors),
+            "counts": {name: getattr(self, name) for name in _COUNTS},
+            "slowest": [
+                [s.latency_ms, s.scenario, s.turn, s.kind, s.action] for s in self._slowest
+            ],
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> LoadStats:
+        stats = cls(
+            latency=Histogram.from_wire(data["latency"]),
+            by_kind={str(k): Histogram.from_wire(h) for k, h in data["by_kind"].items()},
+            lateness=Histogram.from_wire(data["lateness"]),
+            violations=Counter({str(k): int(v) for k, v in data["violations"].items()}),
+            warnings=Counter({str(k): int(v) for k, v in data["warnings"].items()}),
+            errors=Counter({str(k): int(v) for k, v in data["errors"].items()}),
+        )
+        for name in _COUNTS:
+            setattr(stats, name, int(data["counts"][name]))
+        for latency, scenario, turn, kind, action in data["slowest"]:
+            stats._keep_if_slow(SlowTurn(float(latency), str(scenario), int(turn), kind, action))
+        return stats
 
     @property
     def slowest(self) -> list[SlowTurn]:
