@@ -26,8 +26,11 @@ from vcall.simulator.load import (
     check_thresholds,
     parse_fraction,
 )
+from vcall.simulator.load.html_report import write_load_html
+from vcall.simulator.load.ramp import parse_ramp
 from vcall.simulator.load.report import write_load_report
 from vcall.simulator.load.runner import run_load
+from vcall.simulator.load.series import write_series_csv
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
 
@@ -37,6 +40,7 @@ EPILOG = """\
   vcall load http://127.0.0.1:8080/callback -f fixtures/ --calls 1000 --concurrency 100
   vcall load http://127.0.0.1:8080/callback -f fixtures/ --duration 5m --rate 20/s --max-p99 300ms
   vcall load --example-bot -f fixtures/ --as-fast-as-possible --calls 500 --max-violations 0
+  vcall load http://127.0.0.1:8080/callback -f fixtures/ --ramp 0:1/s,1m:50/s,2m:50/s -c 2000 --report-html load.html
 
 Bounded by construction: --calls ≤ 1,000,000, --duration ≤ 24h, --concurrency ≤ 20,000,
 --rate ≤ 1000/s (the platform's SmartCall limit); with neither --calls nor --duration, 100 calls.
@@ -58,6 +62,9 @@ def load_command(
     duration: str | None = typer.Option(None, "--duration", help="Run for this long, e.g. 5m."),
     concurrency: int = typer.Option(10, "--concurrency", "-c", help="Calls in progress at once."),
     rate: str | None = typer.Option(None, "--rate", help="New calls per second, e.g. 20/s."),
+    ramp: str | None = typer.Option(
+        None, "--ramp", help="Arrival rate over time, e.g. 0:10/s,5m:200/s,10m:200/s."
+    ),
     fast: bool = typer.Option(
         False,
         "--as-fast-as-possible",
@@ -87,6 +94,12 @@ def load_command(
     report_json: Path | None = typer.Option(
         None, "--report-json", help="Write the summary as JSON here."
     ),
+    report_csv: Path | None = typer.Option(
+        None, "--report-csv", help="Write callbacks/s, p50/p99, errors per second as CSV here."
+    ),
+    report_html: Path | None = typer.Option(
+        None, "--report-html", help="Write an HTML report with charts over time here."
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Seed for call ids."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No live display; summary only."),
 ) -> None:
@@ -104,6 +117,7 @@ def load_command(
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,
             weights=_weights(weight or []),
             seed=seed,
+            ramp=parse_ramp(ramp) if ramp else None,
         ).checked()
         thresholds = Thresholds(
             max_p99_ms=parse_duration(max_p99, what="--max-p99") if max_p99 else None,
@@ -113,11 +127,15 @@ def load_command(
         result = _run(load_scenarios(fixture), resolved, config, console, quiet)
         breaches = check_thresholds(result.stats, thresholds)
         _print_summary(console, result, breaches)
-        if report_json is not None:
-            try:
+        try:
+            if report_json is not None:
                 write_load_report(result, report_json, breaches)
-            except OSError as error:
-                raise UsageError(f"cannot write report: {error}") from None
+            if report_csv is not None:
+                write_series_csv(result.series, report_csv)
+            if report_html is not None:
+                write_load_html(result, report_html, breaches)
+        except OSError as error:
+            raise UsageError(f"cannot write report: {error}") from None
     raise typer.Exit(_exit_code(result, bool(breaches)))
 
 
@@ -135,7 +153,9 @@ def _run(
         stats = holder[0].stats if holder else None
         if stats is None:
             raise
-        return LoadResult(stats, config, (time.perf_counter() - started) * 1000, interrupted=True)
+        wall_ms = (time.perf_counter() - started) * 1000
+        series = holder[0].series.rows
+        return LoadResult(stats, config, wall_ms, interrupted=True, series=series)
 
 
 async def _with_live(

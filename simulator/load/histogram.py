@@ -65,6 +65,32 @@ class Histogram:
         self.count += other.count
         self.total_us += other.total_us
 
+    def bucket_counts(self) -> list[int]:
+        """A copy of the bucket counts, to compare a later state with (:meth:`percentiles_since`)."""
+        return self._counts.copy()
+
+    def percentiles_since(self, earlier: list[int], percents: Iterable[float]) -> list[float]:
+        """Percentiles (ms) of the values recorded since ``earlier`` was taken (0 when none).
+
+        Each is the midpoint of its bucket: within 1/128 of the true value, like the others.
+        """
+        wanted = sorted(percents)
+        new = [now - before for now, before in zip(self._counts, earlier, strict=True)]
+        total = sum(new)
+        if not total:
+            return [0.0 for _ in wanted]
+        ranks = [max(1, round(p / 100 * total + 0.4999999)) for p in wanted]
+        found: list[float] = []
+        seen = 0
+        for index, count in enumerate(new):
+            if not count:
+                continue
+            seen += count
+            while len(found) < len(ranks) and seen >= ranks[len(found)]:
+                low, high = bucket_bounds(index)
+                found.append((low + high - 1) // 2 / 1000)
+        return found
+
     def to_wire(self) -> dict[str, object]:
         """Plain data (for another process): the non-empty buckets and the exact figures."""
         buckets = [[index, count] for index, count in enumerate(self._counts) if count]
