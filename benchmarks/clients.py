@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-
 from server import free_port, running_endpoint  # noqa: F401 - re-exported for the scripts
 
 HERE = Path(__file__).resolve().parent

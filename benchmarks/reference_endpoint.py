@@ -49,6 +49,7 @@ SERVER_FLAVOURS = {
 """uvicorn as ``pip install 'uvicorn[standard]'`` runs it (C event loop and parser), and as a plain
 ``pip install uvicorn`` runs it (pure-Python HTTP parser on asyncio's own loop)."""
 
+
 async def count(request: Request) -> Response:
     return Response(str(COUNTED[0]), media_type="text/plain")
 
