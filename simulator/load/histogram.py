@@ -47,7 +47,12 @@ class Histogram:
         self.record_us(int(value_ms * 1000))
 
     def record_us(self, value_us: int) -> None:
-        self._counts[bucket_index(value_us)] += 1
+        self.record_in(bucket_index(value_us), value_us)
+
+    def record_in(self, index: int, value_us: int) -> None:
+        """Record ``value_us`` whose :func:`bucket_index` is ``index`` (computed once for all
+        the histograms a value goes to)."""
+        self._counts[index] += 1
         if not self.count or value_us < self.min_us:
             self.min_us = value_us
         if value_us > self.max_us:

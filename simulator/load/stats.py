@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vcall.simulator.findings import Severity
-from vcall.simulator.load.histogram import Histogram
+from vcall.simulator.load.histogram import Histogram, bucket_index
 from vcall.simulator.replay.results import CallResult, Turn
 
 SLOWEST_KEPT = 10
@@ -65,12 +65,18 @@ class LoadStats:
         latency = turn.exchange.latency_ms
         kind = str(turn.callback.kind)  # StrEnum: its value, without the slow descriptor
         self.callbacks += 1
-        self.latency.record_ms(latency)
+        latency_us = int(latency * 1000)
+        index = bucket_index(latency_us)  # once for both histograms
+        self.latency.record_in(index, latency_us)
         histogram = self.by_kind.get(kind)
         if histogram is None:
             histogram = self.by_kind[kind] = Histogram()
-        histogram.record_ms(latency)
-        self.lateness.record_ms(turn.lateness_ms)
+        histogram.record_in(index, latency_us)
+        lateness = turn.lateness_ms
+        if lateness:
+            self.lateness.record_ms(lateness)
+        else:  # as fast as possible: never late
+            self.lateness.record_in(0, 0)
         if turn.findings:
             self._count_findings(turn)
         if len(self._slowest) < SLOWEST_KEPT or latency > self._slowest[0].latency_ms:

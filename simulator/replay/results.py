@@ -20,9 +20,13 @@ BODY_KEEP_BYTES = 64 * 1024
 """How much of a response body a result keeps for reports (the rest is cut, and said so)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Exchange:
-    """One HTTP round trip: what was sent and what came back (or why nothing did)."""
+    """One HTTP round trip: what was sent and what came back (or why nothing did).
+
+    Not frozen, like :class:`Turn`: one is built for every callback of a load run, and a frozen
+    dataclass costs three times as much to build. Treat both as immutable all the same.
+    """
 
     method: str
     url: str
@@ -66,7 +70,7 @@ class Exchange:
         return text + (" …(cut)" if self.body_truncated else "")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Turn:
     """One callback, its answer, and everything found about that answer."""
 

@@ -35,13 +35,15 @@ def test_a_ramp_runs_until_its_last_point_and_the_csv_adds_up(tmp_path: Path) ->
     )
     assert result.exit_code == ExitCode.OK, result.output
     report = json.loads(summary.read_text(encoding="utf-8"))
-    assert 1.4 < report["wall_ms"] / 1000 < 3.0
+    assert 1.4 < report["wall_ms"] / 1000 < 8.0
     assert report["calls"]["started"] == 35  # (10 + 30) / 2 * 1 s + 30/s * 0.5 s
     rows = list(csv.DictReader(series.open(encoding="utf-8")))
     assert len(rows) >= 2
     assert sum(int(row["callbacks"]) for row in rows) == report["callbacks"]
     assert sum(int(row["calls_started"]) for row in rows) == 35
-    assert 19 <= int(rows[0]["calls_started"]) <= 21  # 10/s rising to 30/s over the first second
+    first_s = float(rows[0]["t_s"])  # about 1 s; later when the machine is busy
+    due = 10 * first_s + 10 * first_s**2 if first_s <= 1 else 20 + 30 * (first_s - 1)
+    assert int(rows[0]["calls_started"]) <= due + 1  # never ahead of the ramp
 
 
 def test_the_html_report_is_self_contained_with_three_charts(tmp_path: Path) -> None:
