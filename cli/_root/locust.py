@@ -1,10 +1,12 @@
 """``from vcall.locust import SmartCallUser``: vcall calls as Locust users, vcall's summary printed.
 
-A locustfile is three lines::
+A whole locustfile::
 
     from vcall.locust import SmartCallUser
+
     class Calls(SmartCallUser):
-        fixtures = ["fixtures/"]; host = "http://127.0.0.1:8080/callback"
+        fixtures = ["fixtures/"]
+        host = "http://127.0.0.1:8080/callback"
 
 The user itself lives in :mod:`vcall.simulator.locust`; this module adds the terminal side: the
 master prints vcall's summary (the same tables as ``vcall load``) when it quits.
