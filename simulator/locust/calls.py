@@ -52,12 +52,12 @@ def _first_error(findings: Sequence[Finding]) -> Finding | None:
 class UserSettings:
     """What a ``SmartCallUser`` subclass declares, checked: fixtures, target, config."""
 
-    def __init__(self, user_class: type[Any]) -> None:
+    def __init__(self, user_class: type[Any], default_host: str | None = None) -> None:
         name = user_class.__name__
         fixtures = list(getattr(user_class, "fixtures", None) or [])
         if not fixtures:
             raise UsageError(f"{name}: set fixtures = [...] (fixture files, folders or globs)")
-        host = getattr(user_class, "host", None)
+        host = getattr(user_class, "host", None) or default_host
         if not host:
             raise UsageError(f"{name}: set host = 'http://.../callback' or pass --host")
         self.scenarios = load_scenarios(fixtures)
@@ -221,10 +221,14 @@ def existing_calls() -> ProcessCalls | None:
     return _PROCESS.get("calls")
 
 
-def check_user_classes(user_classes: Sequence[type[Any]]) -> None:
-    """Load and check every vcall user class's fixtures and host now (one-line errors)."""
+def check_user_classes(user_classes: Sequence[type[Any]], host: str | None) -> None:
+    """Load and check every vcall user class's fixtures and target now (one-line errors).
+
+    ``host``: Locust's ``--host``, or (on a worker, which learns it only when the test starts) a
+    placeholder that only stands in for a missing one.
+    """
     for user_class in user_classes:
-        UserSettings(user_class)
+        UserSettings(user_class, host)
 
 
 __all__ = [

@@ -32,6 +32,8 @@ from vcall.simulator.locust.calls import check_user_classes, existing_calls
 from vcall.simulator.locust.user import SmartCallUser
 
 MESSAGE = "vcall_stats"
+WORKER_HOST = "http://127.0.0.1/"
+"""Stands in for a missing ``host`` when a worker checks its user classes at start-up."""
 USAGE_EXIT = 2
 BREACH_EXIT = 1
 logger = logging.getLogger("vcall.locust")
@@ -137,7 +139,9 @@ def _on_init(environment: Any, **_kwargs: Any) -> None:
         SUMMARY.report_json = getattr(environment.parsed_options, "vcall_report_json", None)
         if not isinstance(runner, MasterRunner):
             vcall_users = [u for u in environment.user_classes if issubclass(u, SmartCallUser)]
-            check_user_classes(vcall_users)
+            # a worker learns --host from the master only when the test starts
+            host = WORKER_HOST if isinstance(runner, WorkerRunner) else environment.host
+            check_user_classes(vcall_users, host)
     except VcallError as error:
         print(f"vcall: {error}", file=sys.stderr)
         sys.exit(USAGE_EXIT)

@@ -41,20 +41,22 @@ def bot_url() -> Iterator[str]:
         bot.wait(timeout=10)
 
 
-def _locustfile(folder: Path, url: str) -> Path:
+def _locustfile(folder: Path, url: str | None) -> Path:
+    """The three-line locustfile (``url`` None: no ``host``, it comes from ``--host``)."""
     path = folder / "locustfile.py"
+    host = f"    host = {url!r}\n" if url else ""
     path.write_text(
         "from vcall.locust import SmartCallUser\n\n\n"
         "class Calls(SmartCallUser):\n"
         f"    fixtures = [{str(SHIPPED)!r}]\n"
-        f"    host = {url!r}\n"
+        f"{host}"
         "    realtime = False\n",
         encoding="utf-8",
     )
     return path
 
 
-def _locust(folder: Path, url: str, *options: str) -> subprocess.CompletedProcess[str]:
+def _locust(folder: Path, url: str | None, *options: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "locust", "-f", str(_locustfile(folder, url)), "--headless"]
     command += ["-u", "6", "-r", "6", "-t", RUN_S, "--only-summary", *options]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=folder)
@@ -90,8 +92,11 @@ def test_master_and_two_workers_agree_with_vcall_and_a_breach_fails_the_run(
     assert summary["violations_by_rule"] == {} and summary["errors_by_rule"] == {}
 
 
-def test_a_single_process_within_its_thresholds_exits_0(tmp_path: Path, bot_url: str) -> None:
-    run = _locust(tmp_path, bot_url, "--vcall-max-violations", "0", "--vcall-max-p99", "5s")
+def test_one_process_with_the_host_from_the_command_line_passes_its_thresholds(
+    tmp_path: Path, bot_url: str
+) -> None:
+    options = ("--host", bot_url, "--vcall-max-violations", "0", "--vcall-max-p99", "5s")
+    run = _locust(tmp_path, None, *options)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "vcall summary (this process)" in run.stdout
     assert "0 spec violations" in run.stdout
@@ -101,4 +106,14 @@ def test_a_bad_threshold_is_one_line_and_exit_2(tmp_path: Path, bot_url: str) ->
     run = _locust(tmp_path, bot_url, "--vcall-max-error-rate", "lots")
     assert run.returncode == 2
     assert "vcall: --vcall-max-error-rate: 'lots' is not a rate" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_a_missing_fixture_is_one_line_and_exit_2(tmp_path: Path, bot_url: str) -> None:
+    path = _locustfile(tmp_path, bot_url)
+    path.write_text(path.read_text(encoding="utf-8").replace(str(SHIPPED), "nowhere.yaml"))
+    command = [sys.executable, "-m", "locust", "-f", str(path), "--headless", "-t", "1s"]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert run.returncode == 2
+    assert "vcall: nowhere.yaml: no such fixture file" in run.stderr
     assert "Traceback" not in run.stderr
