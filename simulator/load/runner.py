@@ -168,8 +168,10 @@ class LoadRun:
     def sink(self, event: Event) -> None:
         if isinstance(event, TurnDone):
             self.stats.record_turn(event.scenario.name, event.turn)
+            if event.turn.failed:
+                self.stats.turn_failed(event.index)
         elif isinstance(event, CallFinished):
-            self.stats.record_call(event.result)
+            self.stats.record_call(event.result, event.index)
 
     def context(self, sender: Sender, client: httpx.AsyncClient) -> RunContext:
         config = self.config
@@ -212,10 +214,8 @@ class LoadRun:
             await self.wall.sleep_until(self.started_ms + index * 1000 / config.rate)
         elif config.ramp is not None:
             due = config.ramp.start_ms(index)
-            if due is None:
-                return False
-            if config.duration_ms is not None:  # a pause in the ramp may outlast the run
-                due = min(due, config.duration_ms)
+            if due is None or (config.duration_ms is not None and due >= config.duration_ms):
+                return False  # due after the end (a timer may wake a little early: not started)
             await self.wall.sleep_until(self.started_ms + due)
         if self._past_deadline():
             return False

@@ -180,6 +180,8 @@ class ProcessCalls:
         with self.lock:
             taken = self.stats
             self.stats = LoadStats()
+            # calls under way with a failed turn stay failing in the next share
+            self.stats._failing, taken._failing = taken._failing, set()
             for run in self.runs.values():
                 run.stats = self.stats
         return taken

@@ -76,3 +76,20 @@ def test_a_run_on_a_ramp_starts_the_calls_it_makes_due() -> None:
     )
     assert result.stats.calls_done == 120
     assert wall.now_ms() == pytest.approx(2990)  # the last call was due at 2.99 s
+
+
+class EarlyClock(VirtualClock):
+    """Wakes half a millisecond before the deadline, as event-loop timers may."""
+
+    async def sleep_until(self, deadline_ms: float) -> None:
+        await super().sleep_until(deadline_ms - 0.5)
+
+
+def test_a_call_due_at_the_end_of_the_ramp_is_not_started() -> None:
+    config = LoadConfig(ramp=parse_ramp("0:10/s,1s:10/s"), concurrency=50, realtime=False)
+    result = asyncio.run(
+        run_load(
+            [load_scenario(ORDER)], NOWHERE, config, wall=EarlyClock(), sender=ReferenceSender()
+        )
+    )
+    assert result.stats.calls_started == 10  # at 0, 100, ..., 900 ms; not the one due at 1 s

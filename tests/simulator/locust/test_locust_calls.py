@@ -90,3 +90,12 @@ def test_settings_are_checked_with_one_line_errors() -> None:
         UserSettings(_user("http://127.0.0.1:1/", fixtures=[]))
     with pytest.raises(UsageError, match="timeout"):
         UserSettings(_user("http://127.0.0.1:1/", timeout="soon"))
+
+
+def test_a_call_failing_before_a_take_is_counted_failed_after_it(calls: ProcessCalls) -> None:
+    result = calls.play(_user("vcall.simulator.example_bot:app"))  # a passing call's result
+    assert result is not None
+    calls.stats.turn_failed(99)  # call 99 is under way and one of its turns failed
+    calls.take_stats()  # the worker reports its share
+    calls.stats.record_call(result, 99)  # call 99 ends in the next share
+    assert calls.stats.calls_failed == 1
