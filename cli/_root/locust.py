@@ -18,8 +18,15 @@ from rich.console import Console
 
 from vcall.cli.render.load import breach_lines, summary_line, summary_tables
 from vcall.simulator.load import Breach, LoadResult
-from vcall.simulator.locust.plugin import set_reporter
-from vcall.simulator.locust.user import SmartCallUser
+
+try:
+    from vcall.simulator.locust.plugin import set_reporter
+    from vcall.simulator.locust.user import SmartCallUser
+except ModuleNotFoundError as missing:
+    if missing.name not in ("locust", "gevent"):
+        raise
+    message = "vcall.locust needs Locust: pip install 'vcall[locust]'"
+    raise ModuleNotFoundError(message, name=missing.name) from None
 
 
 def print_summary(result: LoadResult, breaches: list[Breach], workers: int) -> None:

@@ -110,20 +110,16 @@ class LoopThread:
         if task is not None:
             task.cancel()
 
-    def settle(self, then: Callable[[], object] | None = None) -> Any:
-        """Cancel every call under way, wait until they have unwound, run what they handed over.
-
-        ``then`` runs on the loop thread once the loop is idle (e.g. taking a snapshot).
-        """
+    def settle(self) -> None:
+        """Cancel every call under way, wait until they have unwound, run what they handed over."""
         done = gevent.event.AsyncResult()
 
-        async def cancel_all() -> object:
+        async def cancel_all() -> None:
             tasks = list(self._tasks.values())
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await asyncio.sleep(0)  # let the tasks' done-callbacks run first
-            return then() if then is not None else None
 
         def start() -> None:
             task = self.loop.create_task(cancel_all())
@@ -131,11 +127,10 @@ class LoopThread:
 
         self.loop.call_soon_threadsafe(start)
         try:
-            outcome = done.get(timeout=SETTLE_TIMEOUT_S)
+            done.get(timeout=SETTLE_TIMEOUT_S)
         except gevent.Timeout:
             raise VcallError(f"vcall's calls did not stop within {SETTLE_TIMEOUT_S:g} s") from None
         self.inbox.drain()
-        return outcome
 
     def stop(self) -> None:
         """Stop the loop (its thread then ends; the loop is closed there) and the inbox."""
