@@ -15,6 +15,8 @@ from rich.live import Live
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.load import LiveLoadView, breach_lines, summary_line, summary_tables
+from vcall.cli.render.output import output_console
+from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.durations import parse_duration
 from vcall.simulator.fixture.loader import load_scenarios
@@ -91,7 +93,7 @@ def load_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No live display; summary only."),
 ) -> None:
     """Run many complete, validated calls at once and report latency percentiles and violations."""
-    console = Console(highlight=False)
+    console = output_console()
     with handled_errors():
         resolved = _target(target, example_bot)
         config = LoadConfig(
@@ -105,6 +107,7 @@ def load_command(
             weights=_weights(weight or []),
             seed=seed,
         ).checked()
+        check_report_paths({"--report-json": report_json})
         thresholds = Thresholds(
             max_p99_ms=parse_duration(max_p99, what="--max-p99") if max_p99 else None,
             max_error_rate=parse_fraction(max_error_rate) if max_error_rate else None,

@@ -6,15 +6,19 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.output import output_console
 from vcall.cli.render.transcript import (
     TranscriptPrinter,
     placement_line,
     summary_line,
     summary_table,
+    unreachable_line,
 )
+from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.durations import parse_duration
 from vcall.simulator.fixture.loader import load_scenarios
@@ -123,7 +127,7 @@ def simulate_command(
     ),
 ) -> None:
     """Replay caller scenarios against an endpoint and check every answer against the spec."""
-    console = Console(highlight=False)
+    console = output_console()
     with handled_errors():
         resolved = _target(target, example_bot)
         config = SimulationConfig(
@@ -144,10 +148,13 @@ def simulate_command(
             )
         if record is not None or outbound:
             raise UsageError("--record and --outbound are for the console (without --fixture)")
+        check_report_paths(
+            {"--report": report, "--report-json": report_json, "--report-html": report_html}
+        )
         printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
         run = simulate(load_scenarios(fixture), resolved, config, sink=printer)
         _write_reports(run, report, report_json, report_html)
-        _print_summary(console, run, check_placement)
+        _print_summary(console, run, check_placement, resolved)
     raise typer.Exit(_exit_code(run))
 
 
@@ -178,7 +185,14 @@ def _optional_ms(text: str | None, what: str) -> int | None:
     return parse_duration(text, what=what) if text else None
 
 
-def _print_summary(console: Console, run: RunResult, check_placement: bool) -> None:
+def _print_summary(console: Console, run: RunResult, check_placement: bool, target: Target) -> None:
+    if run.unreachable:  # one line, not a transcript of "could not connect" per call
+        if any(not call.unreachable for call in run.calls):
+            console.print(summary_table(run))
+        output_console(stderr=True).print(
+            f"[bold red]error:[/] {escape(unreachable_line(run, target.url))}"
+        )
+        return
     console.print(summary_table(run))
     if check_placement:
         console.print(placement_line(run.placement))

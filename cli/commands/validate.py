@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.findings import print_findings
+from vcall.cli.render.output import output_console
 from vcall.simulator.errors import InputNotFoundError, UsageError
 from vcall.simulator.findings import Finding
 from vcall.simulator.spec import Stage
@@ -71,7 +71,7 @@ def render(result: ValidationResult, output_format: OutputFormat, source: str) -
     if output_format is OutputFormat.JSON:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
-    print_findings(Console(highlight=False), result.findings, title=source)
+    print_findings(output_console(), result.findings, title=source)
 
 
 def validate_response_command(

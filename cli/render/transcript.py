@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.markup import escape
@@ -39,21 +40,36 @@ class TranscriptPrinter:
         self.live = live
         self.verbose = verbose
         self.quiet = quiet
+        self._pending: CallStarted | None = None
+        """A live call's header, printed with its first answered turn: a call that never reached
+        the endpoint prints nothing (the run ends with one line saying so)."""
 
     def __call__(self, event: Event) -> None:
         if self.quiet:
             return
         if isinstance(event, CallStarted) and self.live:
-            self._header(event.scenario, event.call_id)
+            self._pending = event
         elif isinstance(event, TurnDone) and self.live:
-            self._turn(event.turn)
+            if _reached(event.turn):
+                self._flush_header()
+                self._turn(event.turn)
         elif isinstance(event, CallFinished):
             self._finished(event.result)
 
+    def _flush_header(self) -> None:
+        if self._pending is not None:
+            self._header(self._pending.scenario, self._pending.call_id)
+            self._pending = None
+
     def _finished(self, call: CallResult) -> None:
+        if call.unreachable and not any(_reached(turn) for turn in call.turns):
+            self._pending = None
+            return
         if not self.live:
             self._header(call.scenario, call.call_id)
-            for turn in call.turns:
+        self._flush_header()
+        for turn in call.turns if not self.live else ():
+            if _reached(turn):
                 self._turn(turn)
         for note in call.notes if self.verbose else ():
             self.console.print(f"  [dim]{clock_text(note.at_ms)}  note: {escape(note.message)}[/]")
@@ -83,6 +99,34 @@ class TranscriptPrinter:
                 f"{indent}[{style}]{finding.severity.value}[/] [dim]{finding.rule}{escape(path)}[/]: "
                 f"{escape(finding.message)}"
             )
+
+
+def _reached(turn: Turn) -> bool:
+    """The callback got to the endpoint (a connection was made), answered or not."""
+    return turn.exchange.error != "connect"
+
+
+def unreachable_line(run: RunResult, target_url: str) -> str:
+    """The one line a run that could not reach its endpoint ends with."""
+    detail = next(
+        (
+            turn.exchange.error_detail
+            for call in run.calls
+            for turn in call.turns
+            if not _reached(turn)
+        ),
+        "",
+    )
+    parts = urlsplit(target_url)
+    host = parts.hostname or target_url
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if any(marker in detail for marker in _UNRESOLVED):
+        return f"cannot resolve {host} ({target_url}): is the host name right?"
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return f"nothing listens on {where} — is your bot running? ({target_url})"
+
+
+_UNRESOLVED = ("Name or service not known", "nodename nor servname", "getaddrinfo failed")
 
 
 def _content_summary(kind: str, content: Mapping[str, object]) -> str:

@@ -411,16 +411,17 @@ async def _run_calls(
     """Every call, ``config.concurrency`` at a time; True if the run was interrupted.
 
     A ``KeyboardInterrupt`` inside a call would escape the event loop and lose every result: it
-    cancels the calls under way instead, and no further call starts.
+    cancels the calls under way instead, and no further call starts. Nor does one once a call
+    found the endpoint unreachable: the next ones would only find the same.
     """
     semaphore = asyncio.Semaphore(max(1, ctx.config.concurrency))
     tasks: list[asyncio.Task[None]] = []
-    interrupted = False
+    interrupted = unreachable = False
 
     async def one(index: int, scenario: Scenario) -> None:
-        nonlocal interrupted
+        nonlocal interrupted, unreachable
         async with semaphore:
-            if interrupted:
+            if interrupted or unreachable:
                 return
             try:
                 result = await CallRunner(ctx, scenario, index).run()
@@ -428,6 +429,7 @@ async def _run_calls(
                 interrupted = True
                 _cancel_others(tasks)
                 return
+        unreachable = unreachable or result.unreachable
         finished.append((index, result))
         if collected is not None:
             collected.append(result)

@@ -77,3 +77,11 @@ def test_the_json_report_holds_the_figures(tmp_path: Path) -> None:
     assert summary["callbacks"] > 3 and summary["error_rate"] == 0
     assert set(summary["latency_ms"]) == {"p50", "p90", "p95", "p99", "max", "mean"}
     assert summary["interrupted"] is False and summary["thresholds"] == []
+
+
+def test_a_report_path_in_a_missing_directory_is_named_before_the_run(tmp_path: Path) -> None:
+    report = tmp_path / "missing" / "load.json"
+    result = vcall_load(*FAST, "--calls", "2", "--report-json", str(report))
+    assert result.exit_code == ExitCode.USAGE
+    assert f"the directory {tmp_path}/missing/ does not exist" in result.output
+    assert "calls (" not in result.output, "nothing ran"

@@ -142,11 +142,18 @@ def test_a_bad_target_exits_2_with_a_one_line_error(args: list[str], message: st
     assert "Traceback" not in result.output
 
 
-def test_an_unreachable_endpoint_exits_3() -> None:
-    url = f"http://127.0.0.1:{free_port()}/callback"
-    result = simulate(url, "-f", ORDER, "--quiet", "--timeout", "5s")
+@pytest.mark.parametrize("more", [[], ["--quiet"], ["--concurrency", "4"]])
+def test_an_unreachable_endpoint_stops_the_run_with_one_line_and_exits_3(
+    more: list[str],
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/callback"
+    result = simulate(url, "-f", SHIPPED, "--timeout", "5s", *more)
     assert result.exit_code == ExitCode.UNREACHABLE, result.output
-    assert "0 passed, 1 failed" in result.stdout
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"error: nothing listens on 127.0.0.1:{port} — is your bot running? ({url})"
+    ]
 
 
 def test_an_interrupted_run_exits_130_after_the_summary_and_the_reports(
@@ -190,11 +197,25 @@ def test_a_failing_run_s_junit_report_names_the_failing_turn(tmp_path: Path) -> 
     assert failure is not None and "turn 2 (normal)" in (failure.get("message") or "")
 
 
-def test_an_unwritable_report_path_is_a_usage_error(tmp_path: Path) -> None:
-    blocker = write(tmp_path / "file", "")
-    result = simulate("--example-bot", "-f", ORDER, "-q", "--report-json", blocker / "run.json")
+@pytest.mark.parametrize(
+    ("option", "relative", "says"),
+    [
+        ("--report-json", "file/run.json", "file is not a directory"),
+        ("--report", "missing/j.xml", "the directory {tmp}/missing/ does not exist"),
+        ("--report-html", ".", "is a directory; give a file name"),
+    ],
+)
+def test_an_unwritable_report_path_is_named_before_the_run(
+    tmp_path: Path, bot_module: Path, option: str, relative: str, says: str
+) -> None:
+    write(tmp_path / "file", "")
+    write(bot_module / "counting_bot.py", INTERRUPTING_BOT.replace("{at}", "10**9"))
+    result = simulate("counting_bot:app", "-f", ORDER, "-q", option, tmp_path / relative)
     assert result.exit_code == ExitCode.USAGE
-    assert "cannot write report" in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {option} ") and says.format(tmp=tmp_path) in line
+    assert ".tmp" not in line
+    assert sys.modules["counting_bot"]._requests == [0], "checked before any call"
 
 
 # --- choosing fixtures --------------------------------------------------------------------------
