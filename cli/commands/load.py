@@ -51,15 +51,19 @@ def load_command(
         None, help="Endpoint URL or an in-process app as module:attr."
     ),
     fixture: list[str] = typer.Option(
-        ..., "--fixture", "-f", help="Fixture file, directory or glob; repeatable."
+        ..., "--fixture", "-f", metavar="PATH", help="Fixture file, directory or glob; repeatable."
     ),
     example_bot: bool = typer.Option(
         False, "--example-bot", help="Target the built-in example bot in-process."
     ),
     calls: int | None = typer.Option(None, "--calls", "-n", help="Number of calls to run."),
-    duration: str | None = typer.Option(None, "--duration", help="Run for this long, e.g. 5m."),
+    duration: str | None = typer.Option(
+        None, "--duration", metavar="DURATION", help="Run for this long, e.g. 5m."
+    ),
     concurrency: int = typer.Option(10, "--concurrency", "-c", help="Calls in progress at once."),
-    rate: str | None = typer.Option(None, "--rate", help="New calls per second, e.g. 20/s."),
+    rate: str | None = typer.Option(
+        None, "--rate", metavar="RATE", help="New calls per second, e.g. 20/s."
+    ),
     fast: bool = typer.Option(
         False,
         "--as-fast-as-possible",
@@ -69,19 +73,22 @@ def load_command(
         True, "--realtime", help="Pace each call on the wall clock (the default)."
     ),
     weight: list[str] | None = typer.Option(
-        None, "--weight", help="FIXTURE=N: relative weight (file stem)."
+        None, "--weight", metavar="STEM=N", help="FIXTURE=N: relative weight (file stem)."
     ),
     params: Placement = typer.Option(
         Placement.FORM, "--params", help="form body (default) or query string."
     ),
     timeout: str = typer.Option(
-        "10s", "--timeout", help="Per callback; no answer in time is an error."
+        "10s", "--timeout", metavar="DURATION", help="Per callback; no answer in time is an error."
     ),
     max_p99: str | None = typer.Option(
-        None, "--max-p99", help="Fail if the p99 latency is over this, e.g. 300ms."
+        None,
+        "--max-p99",
+        metavar="DURATION",
+        help="Fail if the p99 latency is over this, e.g. 300ms.",
     ),
     max_error_rate: str | None = typer.Option(
-        None, "--max-error-rate", help="Fail over this rate, e.g. 0.1%."
+        None, "--max-error-rate", metavar="RATE", help="Fail over this rate, e.g. 0.1%."
     ),
     max_violations: int | None = typer.Option(
         None, "--max-violations", help="Fail over this many violations."

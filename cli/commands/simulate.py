@@ -36,11 +36,15 @@ EPILOG = """\
   vcall simulate --example-bot          (the console: you play the caller)
   vcall simulate http://127.0.0.1:8080/callback --record calls/new_call.yaml
 
-  vcall simulate --example-bot --fixture fixtures/
-  vcall simulate http://127.0.0.1:8080/callback -f fixtures/dtmf_menu.yaml --report junit.xml
+  vcall simulate --example-bot --fixture builtin:          (every shipped fixture)
+  vcall simulate http://127.0.0.1:8080/callback -f builtin: --spec-only    (your bot: spec rules only)
+  vcall simulate http://127.0.0.1:8080/callback -f builtin:dtmf_menu_hash_terminated --report junit.xml
   vcall simulate myapp.main:app -f 'tests/calls/*.yaml' --concurrency 4 --report-json run.json
-  vcall simulate myapp.main:app -f fixtures/ --report junit.xml --report-html report.html
-  vcall simulate http://127.0.0.1:8080/callback -f fixtures/ --params query --check-placement
+  vcall simulate myapp.main:app -f calls/ --report junit.xml --report-html report.html
+  vcall simulate http://127.0.0.1:8080/callback -f builtin: --params query --check-placement
+
+  builtin: names the fixtures shipped with vcall (vcall fixtures list); vcall fixtures copy DIR
+  copies them, to edit into your own bot's tests.
 
 [bold]Exit codes[/]: 0 all passed · 1 expectation or spec failures · 2 usage or fixture errors ·
 3 endpoint unreachable · 130 interrupted (partial results printed and written)
@@ -53,7 +57,11 @@ def simulate_command(
         help="Endpoint URL (http://127.0.0.1:8080/callback) or an in-process ASGI/WSGI app as module:attr.",
     ),
     fixture: list[str] | None = typer.Option(
-        None, "--fixture", "-f", help="Fixture file, directory or glob; repeat for more."
+        None,
+        "--fixture",
+        "-f",
+        metavar="PATH",
+        help="Fixture file, directory or glob; repeat for more.",
     ),
     example_bot: bool = typer.Option(
         False, "--example-bot", help="Target the built-in example bot in-process."
@@ -72,11 +80,15 @@ def simulate_command(
         help="Send the first callback both ways; report an endpoint that takes only one.",
     ),
     timeout: str = typer.Option(
-        "10s", "--timeout", help="Per callback; no answer in time is an error (vcall's choice)."
+        "10s",
+        "--timeout",
+        metavar="DURATION",
+        help="Per callback; no answer in time is an error (vcall's choice).",
     ),
     latency_budget: str | None = typer.Option(
         None,
         "--latency-budget",
+        metavar="DURATION",
         help="Per callback; a slower answer is a warning (vcall's choice), e.g. 300ms.",
     ),
     realtime: bool = typer.Option(
@@ -90,6 +102,12 @@ def simulate_command(
         None, "--report-html", help="Write a self-contained HTML report (timelines) here."
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the call too."),
+    spec_only: bool = typer.Option(
+        False,
+        "--spec-only",
+        help="Check answers against the spec only; ignore the fixtures' expectations "
+        "(answer, expect, end): for running the shipped fixtures against your own bot.",
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Also show the platform model's notes."
@@ -139,6 +157,7 @@ def simulate_command(
             strict=strict,
             seed=seed,
             check_placement=check_placement,
+            spec_only=spec_only,
         )
         if not fixture:
             raise typer.Exit(
