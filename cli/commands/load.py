@@ -14,7 +14,14 @@ from rich.live import Live
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
-from vcall.cli.render.load import LiveLoadView, breach_lines, summary_line, summary_tables
+from vcall.cli.render.load import (
+    LiveLoadView,
+    breach_lines,
+    plan_lines,
+    progress_line,
+    summary_line,
+    summary_tables,
+)
 from vcall.cli.render.output import output_console
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
@@ -28,6 +35,7 @@ from vcall.simulator.load import (
     check_thresholds,
     parse_fraction,
 )
+from vcall.simulator.load.estimate import estimate_load
 from vcall.simulator.load.report import write_load_report
 from vcall.simulator.load.runner import run_load
 from vcall.simulator.replay.delivery import Placement
@@ -120,7 +128,11 @@ def load_command(
             max_error_rate=parse_fraction(max_error_rate) if max_error_rate else None,
             max_violations=max_violations,
         )
-        result = _run(load_scenarios(fixture), resolved, config, console, quiet)
+        scenarios = load_scenarios(fixture)
+        if not quiet:
+            for line in plan_lines(config, estimate_load(scenarios, config)):
+                console.print(line)
+        result = _run(scenarios, resolved, config, console, quiet)
         breaches = check_thresholds(result.stats, thresholds)
         _print_summary(console, result, breaches)
         if report_json is not None:
@@ -138,8 +150,10 @@ def _run(
     started = time.perf_counter()
     coroutine = run_load(scenarios, target, config, holder=holder)
     try:
-        if quiet or not console.is_terminal:
+        if quiet:
             return _asyncio_run(coroutine)
+        if not console.is_terminal:
+            return _asyncio_run(_with_progress_lines(coroutine, holder, console))
         return _asyncio_run(_with_live(coroutine, holder, console))
     except KeyboardInterrupt:
         stats = holder[0].stats if holder else None
@@ -166,6 +180,22 @@ async def _with_live(
         while not task.done():
             await asyncio.wait({task}, timeout=0.25)
             live.update(view.render(time.perf_counter() * 1000))
+    return await task
+
+
+PROGRESS_EVERY_S = 5.0
+"""How often a progress line is printed when the output is not a terminal (a CI log)."""
+
+
+async def _with_progress_lines(
+    coroutine: Coroutine[Any, Any, LoadResult], holder: list[LoadRun], console: Console
+) -> LoadResult:
+    task = asyncio.ensure_future(coroutine)
+    started = time.perf_counter()
+    while not task.done():
+        await asyncio.wait({task}, timeout=PROGRESS_EVERY_S)
+        if holder and not task.done():
+            console.print(progress_line(holder[0], time.perf_counter() - started), markup=False)
     return await task
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -85,3 +86,46 @@ def test_a_report_path_in_a_missing_directory_is_named_before_the_run(tmp_path: 
     assert result.exit_code == ExitCode.USAGE
     assert f"the directory {tmp_path}/missing/ does not exist" in result.output
     assert "calls (" not in result.output, "nothing ran"
+
+
+def test_the_run_is_announced_and_a_log_gets_progress_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vcall.cli.commands import load as load_command
+
+    monkeypatch.setattr(load_command, "PROGRESS_EVERY_S", 0.02)
+    args = ["--example-bot", "-f", str(ORDER), "--as-fast-as-possible", "--calls", "400"]
+    result = vcall_load(*args)
+    assert result.exit_code == ExitCode.OK, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("load: 400 calls, up to 10 at a time, as fast as possible")
+    progress = [line for line in lines if re.match(r"\d\d:\d\d · done \d+/400 · active", line)]
+    assert progress, result.output
+    assert "400 calls (0 failed)" in result.output
+
+
+def test_plan_says_how_long_real_time_takes_and_when_concurrency_caps_the_rate() -> None:
+    from vcall.cli.render.load import plan_lines
+    from vcall.simulator.fixture.loader import load_scenarios
+    from vcall.simulator.load import LoadConfig
+    from vcall.simulator.load.estimate import LoadEstimate, estimate_load
+
+    scenarios = load_scenarios(["builtin:"])
+    config = LoadConfig(calls=1000, concurrency=100).checked()
+    estimate = estimate_load(scenarios, config)
+    assert 30 < estimate.mean_call_s < 60  # the shipped calls: ~47 s on average
+    assert estimate.run_s == pytest.approx(
+        999 / (100 / estimate.mean_call_s) + estimate.mean_call_s
+    )
+    (line,) = plan_lines(config, estimate)
+    assert "1,000 calls, up to 100 at a time, in real time" in line and "-> about 9 min" in line
+    capped = LoadConfig(duration_ms=15_000, rate=5, concurrency=10).checked()
+    slow = estimate_load(scenarios, capped)
+    assert slow.rate_capped and slow.run_s == 15
+    warning = plan_lines(capped, slow)[1]
+    assert "--concurrency 10 sustains about 0.21 new calls/s" in warning
+    assert "not --rate 5/s" in warning and "--concurrency 237 keeps that rate" in warning
+    enough = LoadConfig(duration_ms=15_000, rate=5, concurrency=300).checked()
+    assert not estimate_load(scenarios, enough).rate_capped
+    fast = LoadEstimate(47.0, None, 0.2, rate_capped=False)
+    assert "as fast as possible" in plan_lines(config, fast)[0]
