@@ -37,7 +37,9 @@ class TranscriptPrinter:
         self, console: Console, *, live: bool, verbose: bool = False, quiet: bool = False
     ) -> None:
         self.console = console
-        self.live = live
+        self.live = live and not verbose
+        """Turns printed as they come; with ``verbose`` a call is printed when it ends, its turns
+        and the model's notes interleaved in time order."""
         self.verbose = verbose
         self.quiet = quiet
         self._pending: CallStarted | None = None
@@ -68,11 +70,18 @@ class TranscriptPrinter:
         if not self.live:
             self._header(call.scenario, call.call_id)
         self._flush_header()
-        for turn in call.turns if not self.live else ():
-            if _reached(turn):
-                self._turn(turn)
-        for note in call.notes if self.verbose else ():
-            self.console.print(f"  [dim]{clock_text(note.at_ms)}  note: {escape(note.message)}[/]")
+        turns = [turn for turn in call.turns if _reached(turn)] if not self.live else []
+        notes = list(call.notes) if self.verbose else []
+        timeline = sorted(
+            [(turn.callback.at_ms, 0, index) for index, turn in enumerate(turns)]
+            + [(note.at_ms, 1, index) for index, note in enumerate(notes)]
+        )
+        for _at, is_note, index in timeline:  # an answer's notes come right after its turn
+            if is_note:
+                message = escape(notes[index].message)
+                self.console.print(f"  [dim]{clock_text(notes[index].at_ms)}  note: {message}[/]")
+            else:
+                self._turn(turns[index])
         self._findings(call.call_findings, indent="  ")
         reason = call.end_reason.value if call.end_reason else "?"
         verdict = "[red]FAILED[/]" if call.failed() else "[green]passed[/]"
@@ -147,6 +156,9 @@ def _answer_summary(turn: Turn) -> str:
     data = turn.data
     if data is None:
         return f"HTTP {exchange.status}: {exchange.body_text[:120]!r} {latency}"
+    result = (turn.envelope or {}).get("result")
+    if result != "success":
+        return f"result {result!r}: no action {latency}"
     action = data.get("action", "?")
     plays = _what_plays(data)
     extra = f" {plays}" if plays else ""
@@ -188,7 +200,8 @@ def summary_line(run: RunResult) -> str:
     simulated = sum(call.duration_ms for call in run.calls) / 1000
     state = " [yellow](interrupted)[/]" if run.interrupted else ""
     if run.placement_failed:
-        state += " [red](placement check failed: --strict)[/]"
+        strict = "" if any(f.is_error for f in run.placement.findings) else ": --strict"  # type: ignore[union-attr]
+        state += f" [red](placement check failed{strict})[/]"
     colour = "red" if run.failed or run.placement_failed else "green"
     return (
         f"[{colour}]{run.passed} passed, {run.failed} failed[/]{state} · {len(run.calls)} call(s), "
@@ -212,7 +225,7 @@ def placement_line(report: PlacementReport | None) -> str:
     why = f" ({'; '.join(problems)})" if problems else ""
     if report.form_ok and report.query_ok:
         return f"[green]placement: {marks}[/] -- the endpoint accepts the parameters either way"
-    if report.findings:
+    if report.findings and not report.findings[0].is_error:
         return f"[yellow]placement: {marks}[/] -- {escape(report.findings[0].message)}{escape(why)}"
     return f"[red]placement: {marks}[/] -- the endpoint took the first callback neither way{escape(why)}"
 

@@ -306,10 +306,16 @@ class CallRunner:
             return
         if self.ctx.config.spec_only:
             return
-        if played < len(steps):
-            self.findings.append(_unplayed_finding(steps[played:], state.end_reason, state.now_ms))
         expected = self.scenario.end
-        if expected is not None and state.end_reason is not expected:
+        wrong_end = expected is not None and state.end_reason is not expected
+        if played < len(steps):  # one cause: the call ended early; the wrong end is part of it
+            unplayed = _unplayed_finding(steps[played:], state.end_reason, state.now_ms)
+            if wrong_end and expected is not None:
+                unplayed = dataclasses.replace(
+                    unplayed, message=f"{unplayed.message}; it should end by {expected.value}"
+                )
+            self.findings.append(unplayed)
+        elif wrong_end and expected is not None:
             actual = state.end_reason.value if state.end_reason else "still up"
             message = f"the call should end by {expected.value}, but it ended by {actual}"
             self.findings.append(

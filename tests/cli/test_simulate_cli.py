@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import sys
@@ -52,6 +53,7 @@ async def app(scope, receive, send):
 """
 QUERY_ONLY_BOT = """\
 import json
+import re
 
 from vcall.simulator.example_bot import respond
 
@@ -298,3 +300,78 @@ def test_check_placement_warns_about_a_query_only_endpoint(
     strict = simulate(*args, "--strict")
     assert strict.exit_code == ExitCode.FAILED
     assert "(placement check failed: --strict)" in strict.stdout
+
+
+def test_verbose_notes_come_in_time_order_between_the_turns() -> None:
+    result = simulate("--example-bot", "-f", SHIPPED / "non_breakable_notice.yaml", "-v")
+    assert result.exit_code == ExitCode.OK, result.output
+    clocks = [
+        line.split()[0]
+        for line in result.stdout.splitlines()
+        if re.match(r"\s+\d\d:\d\d\.\d\s+(→|note:)", line)
+    ]
+    notes = [line for line in result.stdout.splitlines() if "note:" in line]
+    assert notes and clocks == sorted(clocks)
+    last_turn = max(i for i, line in enumerate(result.stdout.splitlines()) if " → " in line)
+    first_note = next(i for i, line in enumerate(result.stdout.splitlines()) if "note:" in line)
+    assert first_note < last_turn, "a note is printed where it happened, not after every turn"
+
+
+REJECTING_BOT = """\
+async def app(scope, receive, send):
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 404, "headers": []})
+    await send({"type": "http.response.body", "body": b"not here"})
+"""
+
+
+def test_check_placement_reports_a_finding_when_both_placements_fail(
+    tmp_path: Path, bot_module: Path
+) -> None:
+    write(bot_module / "rejecting_bot.py", REJECTING_BOT)
+    report = tmp_path / "run.json"
+    args = ["rejecting_bot:app", "-f", ORDER, "-q", "--check-placement", "--report-json", report]
+    result = simulate(*args)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    placement = json.loads(report.read_text("utf-8"))["placement"]
+    assert (placement["form_ok"], placement["query_ok"]) == (False, False)
+    (finding,) = placement["findings"]
+    assert finding["rule"] == "placement-both-rejected" and finding["severity"] == "error"
+    assert "form body (HTTP 404)" in finding["message"]
+    assert "query string (HTTP 404)" in finding["message"]
+
+
+ERROR_PAGE_BOT = """\
+async def app(scope, receive, send):
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 500,
+                "headers": [(b"content-type", b"text/html")]})
+    await send({"type": "http.response.body", "body": b"<html>Internal Server Error</html>"})
+"""
+
+
+def test_one_root_cause_is_one_finding_per_level_not_a_dozen(bot_module: Path) -> None:
+    write(bot_module / "error_page_bot.py", ERROR_PAGE_BOT)
+    result = simulate("error_page_bot:app", "-f", ORDER)
+    assert result.exit_code == ExitCode.FAILED
+    found = [
+        line.strip()
+        for line in result.stdout.splitlines()
+        if line.strip().startswith(("error ", "warning "))
+    ]
+    assert len(found) == 3, found  # the answer, the expectations on it, the call
+    status, expectations, call = found
+    assert (
+        status.startswith("error http-status")
+        and "text/html" in status
+        and "not valid JSON" in status
+    )
+    assert expectations.startswith("error expect-mismatch data:")
+    assert (
+        "none of the 8 expected values could match" in expectations and "and 5 more" in expectations
+    )
+    assert (
+        call.startswith("error scenario-steps-unplayed") and "it should end by bot_hangup" in call
+    )
