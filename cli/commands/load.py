@@ -44,9 +44,9 @@ from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
 EPILOG = """\
 [bold]Examples[/]
 
-  vcall load http://127.0.0.1:8080/callback -f fixtures/ --calls 1000 --concurrency 100
-  vcall load http://127.0.0.1:8080/callback -f fixtures/ --duration 5m --rate 20/s --max-p99 300ms
-  vcall load --example-bot -f fixtures/ --as-fast-as-possible --calls 500 --max-violations 0
+  vcall load http://127.0.0.1:8080/callback -f builtin: --calls 1000 --concurrency 100
+  vcall load http://127.0.0.1:8080/callback -f builtin: --duration 5m --rate 20/s --max-p99 300ms
+  vcall load --example-bot -f builtin: --as-fast-as-possible --calls 500 --max-violations 0
 
 Bounded by construction: --calls ≤ 1,000,000, --duration ≤ 24h, --concurrency ≤ 20,000,
 --rate ≤ 1000/s (the platform's SmartCall limit); with neither --calls nor --duration, 100 calls.

@@ -34,7 +34,7 @@ EPILOG = """\
 [bold]Examples[/]
 
   vcall simulate --example-bot          (the console: you play the caller)
-  vcall simulate http://127.0.0.1:8080/callback --record calls/new_call.yaml
+  vcall simulate http://127.0.0.1:8080/callback --record new_call.yaml
 
   vcall simulate --example-bot --fixture builtin:          (every shipped fixture)
   vcall simulate http://127.0.0.1:8080/callback -f builtin: --spec-only    (your bot: spec rules only)
@@ -160,6 +160,7 @@ def simulate_command(
             spec_only=spec_only,
         )
         if not fixture:
+            check_report_paths({"--record": record})
             raise typer.Exit(
                 _open_console(
                     resolved, config, record, outbound, caller, callee, orgcallee, smartcall
