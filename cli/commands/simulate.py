@@ -28,6 +28,7 @@ from vcall.simulator.replay.results import RunResult
 from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
 from vcall.simulator.reports import write_json_report, write_junit_report
 from vcall.simulator.reports.html import write_html_report
+from vcall.simulator.spec import BeginTime
 
 CONSOLE = "Console (no --fixture: you play the caller)"
 EPILOG = """\
@@ -109,6 +110,12 @@ def simulate_command(
         "(answer, expect, end): for running the shipped fixtures against your own bot.",
     ),
     seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
+    begin_time: BeginTime | None = typer.Option(
+        None,
+        "--begin-time",
+        help="How normal callbacks write begin_time: seconds | ms | datetime (default: seconds "
+        "inbound, ms outbound, or the fixture's call.begin_time).",
+    ),
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Also show the platform model's notes."
     ),
@@ -158,6 +165,7 @@ def simulate_command(
             seed=seed,
             check_placement=check_placement,
             spec_only=spec_only,
+            begin_time=begin_time,
         )
         if not fixture:
             check_report_paths({"--record": record})

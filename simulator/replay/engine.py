@@ -28,7 +28,7 @@ from vcall.simulator.replay.expectations import check_expectation
 from vcall.simulator.replay.placement_check import check_placement
 from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
 from vcall.simulator.replay.targets import Target
-from vcall.simulator.spec import CALLBACK_DELIVERY, SPEC_NOTES
+from vcall.simulator.spec import CALLBACK_DELIVERY, SPEC_NOTES, BeginTime
 
 ResponseData = dict[str, object] | None
 ModelRun = Generator[Callback, ResponseData, None]
@@ -51,6 +51,8 @@ class SimulationConfig:
     spec_only: bool = False
     """Check the answers against the spec only: the fixtures' expectations (``answer``,
     ``expect``, ``end``) are not checked, and steps the call ended before are not a failure."""
+    begin_time: BeginTime | None = None
+    """How ``begin_time`` is written in every call, over the fixtures' choice (``--begin-time``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,7 @@ class CallRunner:
             call_id=self.call_id,
             start_epoch_ms=self.clock.epoch_ms(),
             keep_timeline=ctx.retain_turns,
+            begin_time=ctx.config.begin_time,
         )
         self.origin_ms = self.clock.now_ms()
         self.turns: list[Turn] = []

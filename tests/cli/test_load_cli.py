@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from importlib import resources
 from pathlib import Path
@@ -105,7 +106,7 @@ def test_the_run_is_announced_and_a_log_gets_progress_lines(
 
 
 def test_plan_says_how_long_real_time_takes_and_when_concurrency_caps_the_rate() -> None:
-    from vcall.cli.render.load import plan_lines
+    from vcall.cli.render.load import about, plan_lines
     from vcall.simulator.fixture.loader import load_scenarios
     from vcall.simulator.load import LoadConfig
     from vcall.simulator.load.estimate import LoadEstimate, estimate_load
@@ -118,13 +119,16 @@ def test_plan_says_how_long_real_time_takes_and_when_concurrency_caps_the_rate()
         999 / (100 / estimate.mean_call_s) + estimate.mean_call_s
     )
     (line,) = plan_lines(config, estimate)
-    assert "1,000 calls, up to 100 at a time, in real time" in line and "-> about 9 min" in line
+    assert "1,000 calls, up to 100 at a time, in real time" in line
+    assert f"~{estimate.mean_call_s:.0f} s for these fixtures" in line
+    assert f"-> {about(estimate.run_s)}" in line and about(estimate.run_s).endswith(" min")
     capped = LoadConfig(duration_ms=15_000, rate=5, concurrency=10).checked()
     slow = estimate_load(scenarios, capped)
     assert slow.rate_capped and slow.run_s == 15
     warning = plan_lines(capped, slow)[1]
-    assert "--concurrency 10 sustains about 0.21 new calls/s" in warning
-    assert "not --rate 5/s" in warning and "--concurrency 237 keeps that rate" in warning
+    assert f"--concurrency 10 sustains about {10 / slow.mean_call_s:.2g} new calls/s" in warning
+    needed = math.ceil(5 * slow.mean_call_s)
+    assert "not --rate 5/s" in warning and f"--concurrency {needed} keeps that rate" in warning
     enough = LoadConfig(duration_ms=15_000, rate=5, concurrency=300).checked()
     assert not estimate_load(scenarios, enough).rate_capped
     fast = LoadEstimate(47.0, None, 0.2, rate_capped=False)
