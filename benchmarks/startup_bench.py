@@ -1,8 +1,8 @@
 """How long ``vcall`` takes to start, as a ratio of ``python -c 'import typer, rich, httpx'``.
 
 Run: ``python benchmarks/startup_bench.py [RUNS]`` (default 7). Each command runs RUNS times in a
-fresh interpreter, output to /dev/null, after one unmeasured warm-up; the figure is the median
-wall time. Prints one line per command, then the worst ratio as the last line:
+fresh interpreter, output to /dev/null, after one unmeasured warm-up, interleaved with the
+baseline (so that a busy machine slows both alike); the figure is the median wall time. Prints one line per command, then the worst ratio as the last line:
 ``startup: 1.12x the import line (worst of --help, --version, validate-response)``.
 Target: <= 1.2x for all three.
 """
@@ -26,25 +26,28 @@ COMMANDS = {
 }
 
 
-def median_seconds(command: list[str], runs: int) -> float:
+def seconds(command: list[str]) -> float:
+    started = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return time.perf_counter() - started
 
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-    base = median_seconds(BASELINE, runs)
+    commands = {"baseline": BASELINE, **COMMANDS}
+    for command in commands.values():  # warm-up: caches, .pyc files
+        seconds(command)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):  # interleaved: a busy moment slows every command alike
+        for name, command in commands.items():
+            times[name].append(seconds(command))
+    base = statistics.median(times.pop("baseline"))
     print(f"python -c 'import typer, rich, httpx': {base * 1000:.0f} ms (median of {runs})")
     ratios = {}
-    for name, command in COMMANDS.items():
-        seconds = median_seconds(command, runs)
-        ratios[name] = seconds / base
-        print(f"vcall {name}: {seconds * 1000:.0f} ms = {ratios[name]:.2f}x")
+    for name, measured in times.items():
+        median = statistics.median(measured)
+        ratios[name] = median / base
+        print(f"vcall {name}: {median * 1000:.0f} ms = {ratios[name]:.2f}x")
     worst = max(ratios, key=ratios.__getitem__)
     print(f"startup: {ratios[worst]:.2f}x the import line (worst: {worst}; target <= 1.2x)")
 
