@@ -174,3 +174,36 @@ def test_the_endpoint_section_comes_first_in_usage_with_a_curl() -> None:
     for word in ("call_id", "timestamp", "content_type", "content", "form", "query", "result"):
         assert f"`{word}" in section or word in section
     assert "curl" in section and "vcall example-bot &" in section
+
+
+def help_commands(epilog: str) -> list[str]:
+    """The commands of a ``--help`` epilog (rich markup dropped, continuation lines joined)."""
+    plain = re.sub(r"\[/?[a-z ]*\]", "", epilog)
+    commands: list[str] = []
+    pending = ""
+    for line in plain.splitlines():
+        line = line.strip()
+        if not pending and not line.startswith(("vcall ", "curl ")):
+            continue
+        if line.endswith("\\"):
+            pending += line[:-1].rstrip() + " "
+        elif line.endswith("|"):
+            pending += line + " "
+        else:
+            commands.append(re.sub(r"\s+\(.*\)$", "", pending + line))
+            pending = ""
+    return commands
+
+
+def test_validate_response_help_examples_run_as_written(shell: Shell) -> None:
+    from vcall.cli.commands.validate import EPILOG
+
+    commands = help_commands(EPILOG)
+    assert any(command.startswith("curl ") for command in commands)
+    assert shell.run("vcall example-bot &") is None
+    ordered = sorted(commands, key=lambda command: not command.startswith("curl "))  # saves first
+    for command in ordered:
+        if command.startswith("vcall example-bot"):
+            continue
+        done = shell.run(command)
+        assert done is not None and done.returncode == 0, (command, done and done.stderr)
