@@ -23,8 +23,9 @@ from vcall.cli.render.load import (
     summary_tables,
 )
 from vcall.cli.render.output import output_console
+from vcall.cli.render.transcript import unreachable_message
 from vcall.cli.report_paths import check_report_paths
-from vcall.simulator.errors import UsageError
+from vcall.simulator.errors import EndpointUnreachableError, UsageError
 from vcall.simulator.fixture.durations import parse_duration
 from vcall.simulator.fixture.loader import load_scenarios
 from vcall.simulator.load import (
@@ -50,7 +51,8 @@ EPILOG = """\
 
 Bounded by construction: --calls ≤ 1,000,000, --duration ≤ 24h, --concurrency ≤ 20,000,
 --rate ≤ 1000/s (the platform's SmartCall limit); with neither --calls nor --duration, 100 calls.
-Exit codes: 0 ok · 1 a threshold breached · 2 usage · 130 interrupted (partial summary printed).
+Exit codes: 0 ok · 1 a threshold breached · 2 usage · 3 nothing listens on the endpoint ·
+130 interrupted (partial summary printed).
 """
 
 
@@ -133,6 +135,8 @@ def load_command(
             for line in plan_lines(config, estimate_load(scenarios, config)):
                 console.print(line)
         result = _run(scenarios, resolved, config, console, quiet)
+        if _never_reached(result):  # one line, not tables of "could not connect"
+            raise EndpointUnreachableError(unreachable_message(resolved.url))
         breaches = check_thresholds(result.stats, thresholds)
         _print_summary(console, result, breaches)
         if report_json is not None:
@@ -244,6 +248,15 @@ def _print_summary(console: Console, result: LoadResult, breaches: list[Any]) ->
     console.print(summary_line(result))
     for line in breach_lines(breaches):
         console.print(line)
+
+
+def _never_reached(result: LoadResult) -> bool:
+    """Every call's first callback found nothing listening, and so the call was abandoned (each
+    counts an ``endpoint-unreachable`` for its turn and one for the call)."""
+    stats = result.stats
+    refused = stats.errors.get("endpoint-unreachable", 0)
+    calls = stats.calls_done
+    return calls > 0 and stats.callbacks == calls and refused == 2 * calls
 
 
 def _exit_code(result: LoadResult, breached: bool) -> ExitCode:

@@ -127,6 +127,11 @@ def unreachable_line(run: RunResult, target_url: str) -> str:
         ),
         "",
     )
+    return unreachable_message(target_url, detail)
+
+
+def unreachable_message(target_url: str, detail: str = "") -> str:
+    """``nothing listens on 127.0.0.1:1 — is your bot running? (URL)``, or a name not resolved."""
     parts = urlsplit(target_url)
     host = parts.hostname or target_url
     port = parts.port or (443 if parts.scheme == "https" else 80)

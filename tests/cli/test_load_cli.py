@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import socket
 from importlib import resources
 from pathlib import Path
 
@@ -133,3 +134,16 @@ def test_plan_says_how_long_real_time_takes_and_when_concurrency_caps_the_rate()
     assert not estimate_load(scenarios, enough).rate_capped
     fast = LoadEstimate(47.0, None, 0.2, rate_capped=False)
     assert "as fast as possible" in plan_lines(config, fast)[0]
+
+
+def test_an_endpoint_nobody_listens_on_is_one_line_and_exit_3() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/callback"
+    result = vcall_load(url, "-f", str(ORDER), "--calls", "3", "--as-fast-as-possible")
+    assert result.exit_code == ExitCode.UNREACHABLE, result.output
+    assert result.stderr.splitlines() == [
+        f"error: nothing listens on 127.0.0.1:{port} — is your bot running? ({url})"
+    ]
+    assert "latency (ms)" not in result.stdout
