@@ -179,6 +179,12 @@ def simulate_command(
         check_report_paths(
             {"--report": report, "--report-json": report_json, "--report-html": report_html}
         )
+        if spec_only and not quiet:
+            console.print(
+                "spec only: every answer is checked against the spec; the fixtures' "
+                "expectations (answer, expect, end) are not",
+                markup=False,
+            )
         printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
         run = simulate(load_scenarios(fixture), resolved, config, sink=printer)
         _write_reports(run, report, report_json, report_html)

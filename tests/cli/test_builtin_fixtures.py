@@ -113,6 +113,7 @@ def test_spec_only_ignores_expectations_and_keeps_spec_rules(elsewhere: Path) ->
     assert f"0 passed, {len(SHIPPED)} failed" in expected.stdout
     own = vcall("simulate", "own_bot:app", "-f", "builtin:", "--spec-only")
     assert own.exit_code == ExitCode.OK, own.output
+    assert own.stdout.startswith("spec only: every answer is checked against the spec")
     assert "expect-" not in own.stdout and "scenario-steps-unplayed" not in own.stdout
     broken = vcall("simulate", "broken_bot:app", "-f", "builtin:", "--spec-only")
     assert broken.exit_code == ExitCode.FAILED
