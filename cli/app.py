@@ -44,6 +44,14 @@ class _Commands(LazyGroup):
         "example-bot": LazyCommand(
             _COMMANDS + "example_bot", "Serve the built-in example bot on 127.0.0.1."
         ),
+        "check": LazyCommand(
+            _COMMANDS + "check",
+            "Run a built-in suite of generic caller behaviours; spec rules only, no fixtures.",
+        ),
+        "explore": LazyCommand(
+            _COMMANDS + "explore",
+            "Crawl the bot's dialogue (no fixtures needed): map every state, report problems.",
+        ),
     }
 
 

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.fixture.asr import written_words
 from vcall.simulator.fixture.scenario import Scenario
 from vcall.simulator.live.status import spoken_items, tts_values
 from vcall.simulator.replay.engine import CallFinished, CallStarted, Event, TurnDone
@@ -55,7 +56,7 @@ class TranscriptPrinter:
         elif isinstance(event, TurnDone) and self.live:
             if _reached(event.turn):
                 self._flush_header()
-                self._turn(event.turn)
+                self._turn(event.turn, event.scenario)
         elif isinstance(event, CallFinished):
             self._finished(event.result)
 
@@ -82,7 +83,7 @@ class TranscriptPrinter:
                 message = escape(notes[index].message)
                 self.console.print(f"  [dim]{clock_text(notes[index].at_ms)}  note: {message}[/]")
             else:
-                self._turn(turns[index])
+                self._turn(turns[index], call.scenario)
         self._findings(call.call_findings, indent="  ")
         reason = call.end_reason.value if call.end_reason else "?"
         verdict = "[red]FAILED[/]" if call.failed() else "[green]passed[/]"
@@ -92,12 +93,15 @@ class TranscriptPrinter:
         where = f" [dim]({escape(scenario.file)})[/]" if scenario.file else ""
         self.console.print(f"[bold]▶ {escape(scenario.name)}[/]{where}  [dim]call_id {call_id}[/]")
 
-    def _turn(self, turn: Turn) -> None:
+    def _turn(self, turn: Turn, scenario: Scenario | None = None) -> None:
         callback = turn.callback
         shown = _content_summary(callback.kind.value, callback.content)
         self.console.print(
             f"  [cyan]{clock_text(callback.at_ms)}[/]  [bold cyan]→ {callback.kind.value}[/] {escape(shown)}"
         )
+        written = _written(scenario, turn)
+        if written:  # ASR realism changed the words: show what the fixture wrote too
+            self.console.print(f"  {'':8} [dim]  written “{escape(written)}”[/]")
         self.console.print(f"  {'':8} [magenta]← {escape(_answer_summary(turn))}[/]")
         self._findings(turn.findings, indent="  " + " " * 10)
 
@@ -142,6 +146,13 @@ def unreachable_message(target_url: str, detail: str = "") -> str:
 
 
 _UNRESOLVED = ("Name or service not known", "nodename nor servname", "getaddrinfo failed")
+
+
+def _written(scenario: Scenario | None, turn: Turn) -> str:
+    words = turn.callback.content.get("words")
+    if scenario is None or not isinstance(words, str):
+        return ""
+    return written_words(scenario.steps, turn.step_index, words)
 
 
 def _content_summary(kind: str, content: Mapping[str, object]) -> str:

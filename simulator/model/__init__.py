@@ -34,7 +34,8 @@ The behaviour follows SPEC-NOTES §6. Where the seeds are silent, these are vcal
   dialled; once it has played, a ``parallel_transfer`` callback reports the outcome the fixture
   chose (``call.parallel_transfer``, default success; vendor doc 112703). On success the caller
   is with the agent once the answer to it is applied (``parallel_bridge``: at once); on fail the
-  call goes on with the bot.
+  call goes on with the bot. When the steps run out first, nothing is sent, but a successful
+  transfer still ends the call as ``parallel_transfer``.
 - ``callin`` answer: ``hangup`` rejects the call (``bot_hangup``, nothing plays); an unusable
   answer (``None``) leaves it unanswered (``endpoint_failed``); any other action answers it and
   plays ``action_code``. Unusable follow-up answers are ``donothing``.

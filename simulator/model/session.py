@@ -159,7 +159,9 @@ class CallSession:
 
     def _send(self, outgoing: Outgoing) -> CallbackFlow:
         core = self._core
-        if core.silent:
+        if core.silent:  # the steps ran out: nothing is sent, but what follows still happens
+            if outgoing.then is not None:
+                outgoing.then(core)
             return
         if core.closing is not None:
             core.note(f"no {outgoing.kind} callback: the call is ending ({core.closing})")

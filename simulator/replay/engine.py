@@ -20,13 +20,21 @@ import httpx
 
 from vcall.simulator.clock import Clock, VirtualClock, WallClock
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.fixture.scenario import EndReason, Expectation, Scenario, Step
+from vcall.simulator.fixture.scenario import EndReason, Expectation, React, Scenario, Step
 from vcall.simulator.model import Callback, CallSession, CallState
 from vcall.simulator.replay.answers import validate_answer
 from vcall.simulator.replay.delivery import HttpxSender, Placement, Sender, delivery_findings
 from vcall.simulator.replay.expectations import check_expectation
 from vcall.simulator.replay.placement_check import check_placement
-from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
+from vcall.simulator.replay.reactive import Captures, play_reactive
+from vcall.simulator.replay.results import (
+    CallResult,
+    Exchange,
+    Observed,
+    PlacementReport,
+    RunResult,
+    Turn,
+)
 from vcall.simulator.replay.targets import Target
 from vcall.simulator.spec import CALLBACK_DELIVERY, SPEC_NOTES, BeginTime
 
@@ -185,6 +193,10 @@ class CallRunner:
         self.unreachable = False
         self.played = 0
         self.started = time.perf_counter()
+        self.last_turn: Turn | None = None
+        """The latest answered callback: what reactive steps look at."""
+        self.captures = Captures(scenario)
+        self.observed: list[Observed] = []
 
     async def run(self) -> CallResult:
         """Play the whole scenario: start, every step, the end."""
@@ -209,18 +221,35 @@ class CallRunner:
         return self._publish(turns, None, self.scenario.answer)
 
     async def play(self, step: Step) -> list[Turn]:
-        """Play one caller step; returns the turns it produced (expectation findings attached)."""
-        run = self.session.play_step(step)
+        """Play one caller step (a reactive one: its rounds); returns the turns it produced
+        (expectation findings attached)."""
+        if isinstance(step.action, React):
+            turns = await play_reactive(self, step)
+        else:
+            turns = await self.play_one(step)
+        self.played += 1
+        return turns
+
+    async def play_one(self, step: Step) -> list[Turn]:
+        """Play one plain step, ``${captured.NAME}`` filled in, and keep what it captures."""
+        resolved, problems = self.captures.resolve(step)
+        self.findings.extend(problems)
+        if resolved is None:
+            return []
+        run = self.session.play_step(resolved)
         callback = next(run, None)  # None: the step sends nothing (a wait, a silence, ...)
         turns = [] if callback is None else await self._exchanges(run, callback, step.index)
-        self.played += 1
-        return self._publish(turns, step, step.expect)
+        turns = self._publish(turns, resolved, resolved.expect)
+        self.findings.extend(self.captures.take(step, turns, self.last_turn))
+        return turns
 
     def _publish(
         self, turns: list[Turn], step: Step | None, expectation: Expectation | None
     ) -> list[Turn]:
         """Check the expectation of one part of the call (the answer, or a step) on its turns,
         then publish them."""
+        if expectation is not None:
+            self._observe(expectation, turns, step)
         if expectation is not None and not self.ctx.config.spec_only:
             turns = self._expect(expectation, turns, _where(step))
         if self.ctx.retain_turns:
@@ -248,6 +277,7 @@ class CallRunner:
         while callback is not None:
             turn = await self._exchange(callback, step_index)
             turns.append(turn)
+            self.last_turn = turn
             if self.unreachable:
                 run.close()
                 break
@@ -289,9 +319,7 @@ class CallRunner:
         """
         if self.unreachable:
             return turns
-        wanted = expectation.callback
-        same_kind = [turn for turn in turns if turn.callback.kind is wanted]
-        last = (same_kind or turns)[-1] if turns else None
+        last = _matched_turn(expectation, turns)
         kind = last.callback.kind if last is not None else None
         findings = check_expectation(expectation, kind, last.envelope if last else None, where)
         if not findings:
@@ -301,6 +329,16 @@ class CallRunner:
             return turns
         updated = dataclasses.replace(last, findings=last.findings + tuple(findings))
         return [updated if turn is last else turn for turn in turns]
+
+    def _observe(self, expectation: Expectation, turns: list[Turn], step: Step | None) -> None:
+        """Keep the answer an expectation is checked against (``--update-expectations``)."""
+        if not self.ctx.retain_turns or self.unreachable:
+            return
+        turn = _matched_turn(expectation, turns)
+        file = (step.source if step is not None else "") or self.scenario.file
+        kind = turn.callback.kind if turn is not None else None
+        envelope = turn.envelope if turn is not None else None
+        self.observed.append(Observed(file, expectation, kind, envelope))
 
     def _check_ending(self, played: int, state: CallState) -> None:
         steps = self.scenario.steps
@@ -339,6 +377,7 @@ class CallRunner:
             timeline=tuple(self.session.timeline),
             notes=tuple(self.session.notes),
             unreachable=self.unreachable,
+            observed=tuple(self.observed),
         )
 
 
@@ -348,6 +387,13 @@ def _answered(run: ModelRun, data: ResponseData) -> Callback | None:
         return run.send(data)
     except StopIteration:
         return None
+
+
+def _matched_turn(expectation: Expectation, turns: Sequence[Turn]) -> Turn | None:
+    """The turn an expectation is checked on: the last of the kind ``callback:`` names, else the
+    last one."""
+    same_kind = [turn for turn in turns if turn.callback.kind is expectation.callback]
+    return (same_kind or turns)[-1] if turns else None
 
 
 def _where(step: Step | None) -> str:

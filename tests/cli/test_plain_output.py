@@ -46,12 +46,12 @@ def test_simulate_output_to_a_pipe_is_plain_and_never_wrapped() -> None:
     assert "\x1b[" not in result.stdout  # no colours in a log
     assert max(map(len, lines)) > 80  # long facts stay long, on their line
     headers = [line for line in lines if line.startswith("▶ ")]
-    assert len(headers) == len(scenario_names())
+    assert len(headers) >= len(scenario_names())  # a file with variants makes several calls
     assert all(re.search(r"call_id \d+\^\d+$", line) for line in headers)
-    for name in scenario_names():  # each whole, on one header line and one summary row
-        assert sum(line.startswith(f"▶ {name} ") for line in lines) == 1, name
-        (row,) = [line for line in lines if f"│ {name} " in line]
-        assert CALL_TIME.search(row), row  # the call-time column is not cut
+    for name in scenario_names():  # each whole, on its header lines and summary rows
+        assert any(line.startswith(f"▶ {name} ") for line in lines), name
+        rows = [line for line in lines if f"│ {name} " in line]
+        assert rows and all(CALL_TIME.search(row) for row in rows), rows  # no column cut
 
 
 def test_validate_response_findings_to_a_pipe_are_one_line_each(tmp_path: Path) -> None:

@@ -18,9 +18,11 @@ from typer.testing import CliRunner
 
 from vcall.cli.app import app
 from vcall.cli.exit_codes import ExitCode
+from vcall.simulator.fixture.loader import load_scenarios
 
 SHIPPED = Path(str(resources.files("vcall.fixtures")))
-FIXTURE_COUNT = len([p for p in SHIPPED.iterdir() if p.suffix in (".yaml", ".yml", ".json")])
+FIXTURE_COUNT = len(load_scenarios([str(SHIPPED)], environ={}))
+"""Calls the shipped fixtures make (a fixture with say variants makes several)."""
 ORDER = SHIPPED / "inbound_order_inquiry.yaml"
 
 FAILING = """\

@@ -79,3 +79,12 @@ def test_without_a_hold_prompt_the_outcome_comes_at_once() -> None:
     call = run_call(scene, [answer(), bare, data("parallel_bridge")])
     [normal] = call.of(CallbackKind.NORMAL)
     assert call.of(CallbackKind.PARALLEL_TRANSFER)[0].at_ms == normal.at_ms
+
+
+def test_when_the_steps_run_out_the_transfer_still_happens_unreported() -> None:
+    """The caller is on hold, not gone: a successful transfer connects them to the agent even
+    though no step is left to answer its callback (none is sent after the last step)."""
+    scene = scenario(Wait(), Say("帮我接坐席", 1000), media={"hold.wav": 2000})
+    call = run_call(scene, [answer(), HOLD])
+    assert CallbackKind.PARALLEL_TRANSFER not in call.kinds()
+    assert call.session.state.end_reason is EndReason.PARALLEL_TRANSFER
