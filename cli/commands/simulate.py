@@ -206,6 +206,8 @@ def simulate_command(
             raise UsageError("--record and --outbound are for the console (without --fixture)")
         if dry_run and not update_expectations:
             raise UsageError("--dry-run goes with --update-expectations")
+        if spec_only and update_expectations:
+            raise UsageError("--spec-only ignores the expectations --update-expectations rewrites")
         check_report_paths(
             {"--report": report, "--report-json": report_json, "--report-html": report_html}
         )

@@ -145,3 +145,11 @@ def test_the_help_s_start_here_commands_work_outside_the_checkout(elsewhere: Pat
     assert f"{all_calls()} passed, 0 failed" in result.stdout
     console = shlex.split(start.group(2))
     assert CliRunner().invoke(app, console[1:], input="/quit\n").exit_code == 0
+
+
+def test_spec_only_and_update_expectations_do_not_go_together(elsewhere: Path) -> None:
+    result = vcall(
+        "simulate", "--example-bot", "-f", "builtin:", "--spec-only", "--update-expectations"
+    )
+    assert result.exit_code == ExitCode.USAGE
+    assert "--spec-only ignores the expectations" in result.stderr
