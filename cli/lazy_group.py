@@ -9,6 +9,7 @@ but not the engine, the emulator or the SmartCall client. A command module keeps
 from __future__ import annotations
 
 import importlib
+import sys
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -17,6 +18,7 @@ from typer import core
 
 _click: Any = getattr(core, "_click", None) or importlib.import_module("click")
 """The click Typer builds on: its own copy in recent versions, the click package before."""
+_ABORT: Any = getattr(core, "Abort", None) or _click.exceptions.Abort
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,33 @@ class LazyGroup(core.TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.commands = _LoadOnAccess(dict(self.commands), self.lazy)
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """As Typer's, except that off a terminal (a CI log, a pipe) a usage error is one plain
+        line, ``error: ... (vcall X --help)``, instead of a box drawn 80 columns wide."""
+        given = (args, prog_name, complete_var)
+        if not standalone_mode or sys.stderr.isatty():
+            return super().main(*given, standalone_mode=standalone_mode, **extra)
+        try:
+            code = super().main(*given, standalone_mode=False, **extra)
+        except _click.exceptions.ClickException as error:
+            message = error.format_message().strip()
+            if message:  # (none when the help was shown instead: ``vcall`` alone)
+                context = getattr(error, "ctx", None)
+                hint = f" ({context.command_path} --help)" if context is not None else ""
+                sys.stderr.write(f"error: {message}{hint}\n")
+            sys.exit(error.exit_code)
+        except _ABORT:
+            sys.stderr.write("Aborted!\n")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def list_commands(self, ctx: Any) -> list[str]:
         eager = super().list_commands(ctx)

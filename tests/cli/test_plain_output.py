@@ -69,3 +69,22 @@ def test_validate_response_findings_to_a_pipe_are_one_line_each(tmp_path: Path) 
         assert any(
             finding.rule in line and finding.message in line for line in result.stdout.splitlines()
         ), finding
+
+
+def test_a_usage_error_to_a_pipe_is_one_plain_line() -> None:
+    result = run_piped("validate-response", "-", "--stage", "normal")
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(
+        "error: Invalid value for '--stage': 'normal' is a callback kind, not a stage: use "
+        "followup (the answer to any callback after callin) ("
+    )
+    assert line.endswith("vcall validate-response --help)")  # "python -m vcall" here
+    unknown = run_piped("simulate", "--no-such-option")
+    assert unknown.returncode == 2 and len(unknown.stderr.splitlines()) == 1
+    assert unknown.stderr.startswith("error: No such option: --no-such-option")
+
+
+def test_vcall_alone_prints_the_help_and_no_error_line() -> None:
+    result = run_piped()
+    assert result.returncode == 2 and "Usage: " in result.stdout and result.stderr == ""
