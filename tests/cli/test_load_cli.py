@@ -147,3 +147,24 @@ def test_an_endpoint_nobody_listens_on_is_one_line_and_exit_3() -> None:
         f"error: nothing listens on 127.0.0.1:{port} — is your bot running? ({url})"
     ]
     assert "latency (ms)" not in result.stdout
+
+
+ERROR_PAGE_BOT = """\
+async def app(scope, receive, send):
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 500, "headers": []})
+    await send({"type": "http.response.body", "body": b"down"})
+"""
+
+
+def test_a_run_whose_calls_all_fail_exits_1_without_a_threshold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "load_error_page_bot.py").write_text(ERROR_PAGE_BOT, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    args = ["load_error_page_bot:app", "-f", str(ORDER), "--as-fast-as-possible", "-q"]
+    result = vcall_load(*args, "--calls", "5")
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert "5 calls (5 failed)" in result.output
+    assert "failed calls 5 of 5 is over the limit 0" in result.output
