@@ -73,7 +73,7 @@ def test_a_bad_ramp_is_a_usage_error_naming_the_point() -> None:
     assert "Traceback" not in result.output
 
 
-def test_an_unwritable_csv_is_a_usage_error(tmp_path: Path) -> None:
+def test_an_unwritable_csv_is_a_usage_error_before_the_run(tmp_path: Path) -> None:
     result = vcall_load(*FAST, "--calls", "1", "--report-csv", str(tmp_path / "no" / "s.csv"))
     assert result.exit_code == ExitCode.USAGE
-    assert "cannot write report" in result.output
+    assert "--report-csv" in result.output and "does not exist" in result.output
