@@ -6,6 +6,7 @@ import typer
 
 import vcall
 from vcall.cli.commands import emulator, example_bot, fixtures, load, simulate, smartcall, validate
+from vcall.simulator import secrets
 
 app = typer.Typer(
     name="vcall",
@@ -41,6 +42,8 @@ def root(
     ),
 ) -> None:
     """vcall plays the platform's part: it sends callbacks to your endpoint and checks every answer."""
+    secrets.register_environment()
+    secrets.install_masking_streams()
 
 
 validate.register(app)

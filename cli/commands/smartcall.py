@@ -318,8 +318,14 @@ def _print_result(
 
 
 def masked_result(result: SmartCallResult, credentials: Credentials) -> SmartCallResult:
-    """The API may echo what it was sent (a string to sign): never show a secret from it."""
-    return dataclasses.replace(result, message=mask_secrets(result.message, credentials))
+    """The API may echo what it was sent (a string to sign): never show a secret from it
+    (``parse_response`` masked it already; the AccessKey id is shortened for display)."""
+    return dataclasses.replace(
+        result,
+        code=mask_secrets(result.code, credentials),
+        message=mask_secrets(result.message, credentials),
+        request_id=mask_secrets(result.request_id, credentials),
+    )
 
 
 # --- batch -------------------------------------------------------------------------------------

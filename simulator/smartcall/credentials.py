@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vcall.simulator import spec
+from vcall.simulator import secrets, spec
 from vcall.simulator.errors import CredentialsError
 
-MASK = "****"
+MASK = secrets.MASK
 SOURCE_FLAGS = "flags"
 SOURCE_ENVIRONMENT = "environment"
 FLAG_ACCESS_KEY_ID = "--access-key-id"
@@ -43,6 +43,9 @@ class Credentials:
     access_key_secret: str
     security_token: str | None = None
     source: str = SOURCE_FLAGS
+
+    def __post_init__(self) -> None:
+        secrets.register(self.access_key_secret, self.security_token)
 
     def __repr__(self) -> str:
         token = None if self.security_token is None else MASK

@@ -29,7 +29,7 @@ from vcall.simulator.smartcall.credentials import Credentials
 from vcall.simulator.smartcall.signing import RequestParts, access_key_id_of, check_v1, check_v3
 
 KEY_ID = "LTAI5tCliTestKey0001"
-SECRET = "cli/secret+Value=1"
+SECRET = "cli/S3kr1t+Value=1"
 TOKEN = "STS.cli token/+=value"
 ENV_KEY_ID = "LTAI5tEnvironment0002"
 PROFILE_KEY_ID = "LTAI5tProfileKey0003"
@@ -504,7 +504,7 @@ def test_the_emulator_turns_down_a_wrong_secret(
     emulator: tuple[str, SmartCallEmulator, threading.Semaphore],
 ) -> None:
     url, emulated, _finished = emulator
-    wrong = "wrong/secret+1"
+    wrong = "wr0ng/S3cr+1x"
     args = ("--access-key-id", KEY_ID, "--access-key-secret", wrong, *CALL_FLAGS, "--endpoint", url)
     result = runner.invoke(app, ["smartcall", *args])
     assert result.exit_code == 4
