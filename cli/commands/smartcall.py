@@ -34,15 +34,10 @@ from vcall.cli.render.smartcall import (
     result_to_dict,
 )
 from vcall.simulator import spec
-from vcall.simulator.errors import InputNotFoundError, UsageError
+from vcall.simulator.errors import InputNotFoundError, UsageError, VcallError
 from vcall.simulator.findings import Finding, has_errors
-from vcall.simulator.smartcall.batch import (
-    DEFAULT_QPS,
-    BatchSummary,
-    load_previous_results,
-    read_input,
-    run_batch,
-)
+from vcall.simulator.smartcall.batch import DEFAULT_QPS, BatchRun, BatchSummary
+from vcall.simulator.smartcall.batch_input import read_input
 from vcall.simulator.smartcall.client import (
     DEFAULT_ENDPOINT,
     SignatureKind,
@@ -109,6 +104,13 @@ def _options(
             "--qps", min=0.001, max=spec.SMARTCALL_QPS_LIMIT, help="Batch: calls per second."
         ),
     ] = DEFAULT_QPS,
+    redial_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--redial-unknown",
+            help="Batch: dial again rows whose request may have been sent but got no answer.",
+        ),
+    ] = False,
     endpoint: Annotated[
         str, typer.Option("--endpoint", help="API host or URL, e.g. http://127.0.0.1:8081.")
     ] = DEFAULT_ENDPOINT,
@@ -140,6 +142,7 @@ class SmartCallOptions:
     batch: Path | None
     result: Path | None
     qps: float
+    redial_unknown: bool
     endpoint: str
     signature: Signature
     access_key_id: str | None
@@ -245,7 +248,7 @@ def smartcall_command(**values: Any) -> None:
     options = SmartCallOptions(**{k: v for k, v in values.items() if k in own})
     console = Console(highlight=False, soft_wrap=True)
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
-    with handled_errors():
+    with handled_errors(on_interrupt=lambda: _print_interrupted_batch(errors)):
         file_params = load_params_file(options.params_file) if options.params_file else {}
         params = gather_params(file_params, flag_values(values))
         if options.batch is not None:
@@ -348,6 +351,10 @@ def default_result_path(rows_csv: Path) -> Path:
     return rows_csv.with_name(f"{rows_csv.stem}.result.csv")
 
 
+_RUNNING: list[BatchRun] = []
+"""The batch under way, so that Ctrl-C can say what it had done."""
+
+
 def _run_batch(
     options: SmartCallOptions,
     rows_csv: Path,
@@ -356,7 +363,7 @@ def _run_batch(
     errors: Console,
 ) -> ExitCode:
     result_csv = options.result or default_result_path(rows_csv)
-    table = read_input(rows_csv)
+    table = read_input(rows_csv, defaults=set(defaults))
     if not _rows_checked(table.rows, defaults, errors):
         errors.print(f"[red]{rows_csv}: parameter errors: nothing was sent[/]")
         return ExitCode.FAILED
@@ -364,20 +371,26 @@ def _run_batch(
         console.print(f"dry run: {len(table.rows)} row(s) checked, nothing sent")
         return ExitCode.OK
     credentials = _credentials(options)
-    already = sum(
-        1 for r in load_previous_results(result_csv, table).values() if r.get("Code") == "OK"
-    )
     with build_client(credentials, options.endpoint, options.signature.value) as client:
-        summary = _batch_with_progress(
+        batch = BatchRun(
             rows_csv,
             result_csv,
             _WithDefaults(client, defaults),
-            options.qps,
-            errors,
-            len(table.rows) - already,
+            qps=options.qps,
+            defaults=set(defaults),
+            redial_unknown=options.redial_unknown,
         )
+        _RUNNING[:] = [batch]
+        summary = _batch_with_progress(batch, errors)
     _print_batch(console, summary, options.output_format)
-    return ExitCode.API_ERROR if summary.failed else ExitCode.OK
+    if summary.failed:
+        return ExitCode.API_ERROR
+    return ExitCode.UNREACHABLE if summary.unknown else ExitCode.OK
+
+
+def _print_interrupted_batch(errors: Console) -> None:
+    if _RUNNING:
+        errors.print(f"interrupted: {batch_summary_line(_RUNNING[0].summary())}")
 
 
 def _rows_checked(
@@ -394,22 +407,20 @@ def _rows_checked(
     return ok
 
 
-def _batch_with_progress(
-    rows_csv: Path,
-    result_csv: Path,
-    placer: _WithDefaults,
-    qps: float,
-    errors: Console,
-    to_place: int,
-) -> BatchSummary:
+def _batch_with_progress(batch: BatchRun, errors: Console) -> BatchSummary:
     """Place the rows with a progress bar on stderr (stdout stays clean for --format json)."""
     with Progress(console=errors, transient=True) as progress:
-        task = progress.add_task("placing calls", total=to_place)
+        task = progress.add_task("placing calls", total=len(batch.to_place()))
 
         def advance(_number: int, _result: SmartCallResult) -> None:
             progress.advance(task)
 
-        return run_batch(rows_csv, result_csv, placer, qps=qps, on_result=advance)
+        batch.on_result = advance
+        try:
+            return batch.run()
+        except VcallError:
+            errors.print(f"stopped: {batch_summary_line(batch.summary())}")
+            raise
 
 
 def _print_batch(console: Console, summary: BatchSummary, output_format: OutputFormat) -> None:

@@ -101,14 +101,21 @@ def batch_summary_dict(summary: BatchSummary) -> dict[str, Any]:
         "skipped": summary.skipped,
         "succeeded": summary.succeeded,
         "failed": summary.failed,
+        "unknown": summary.unknown,
         "result_csv": str(summary.result_csv),
+        "journal": str(summary.journal) if summary.journal else None,
     }
 
 
 def batch_summary_line(summary: BatchSummary) -> str:
     colour = "red" if summary.failed else "green"
+    unknown = (
+        f" · [bold yellow]{summary.unknown} unknown — not redialled[/] (--redial-unknown)"
+        if summary.unknown
+        else ""
+    )
     return (
-        f"[{colour}]{summary.succeeded} placed, {summary.failed} failed[/] · "
+        f"[{colour}]{summary.succeeded} placed, {summary.failed} failed[/]{unknown} · "
         f"{summary.skipped} skipped (already OK) · {summary.total} row(s) · "
         f"results in {escape(str(summary.result_csv))}"
     )

@@ -44,6 +44,10 @@ SNIPPET_LENGTH = 120
 """vcall's choice: how much of an answer that is not SmartCall JSON a message quotes."""
 
 
+class OutcomeUnknownError(EndpointUnreachableError):
+    """The request may have reached the API, but no answer came: a call may have been placed."""
+
+
 @dataclass(frozen=True, slots=True)
 class SmartCallResult:
     """What the API answered, and after how many attempts."""
@@ -219,7 +223,7 @@ class SmartCallClient:
         except (httpx.ConnectError, httpx.ConnectTimeout) as err:
             raise EndpointUnreachableError(f"cannot reach {self.endpoint}: {err}") from None
         except httpx.TransportError as err:
-            raise EndpointUnreachableError(
+            raise OutcomeUnknownError(
                 f"no answer from {self.endpoint} ({type(err).__name__}): "
                 "the call may or may not have been placed"
             ) from None

@@ -454,7 +454,9 @@ def test_a_batch_summary_as_json(api: FakeApi, tmp_path: Path) -> None:
         "skipped": 0,
         "succeeded": 1,
         "failed": 0,
+        "unknown": 0,
         "result_csv": str(tmp_path / "calls.result.csv"),
+        "journal": str(tmp_path / "calls.result.csv.journal"),
     }
 
 
@@ -516,3 +518,71 @@ def test_the_emulator_turns_down_a_wrong_secret(
     for spelling in _secret_spellings(wrong):
         assert spelling not in result.stdout + result.stderr
     assert emulated.calls.started == 0
+
+
+def test_batch_flags_fill_required_columns_for_every_row(api: FakeApi, tmp_path: Path) -> None:
+    """The README's example: the CSV has the numbers, --voice-code gives every row's file."""
+    rows = write_rows(
+        tmp_path / "calls.csv", [{k: v for k, v in r.items() if k != "VoiceCode"} for r in ROWS]
+    )
+    code, _out, err = invoke(
+        *with_keys("--batch", str(rows), "--voice-code", "x.wav", "--qps", "50")
+    )
+    assert (code, err.count("required column")) == (0, 0)
+    assert [s["VoiceCode"] for s in api.sent()] == ["x.wav"] * 3
+
+
+def test_a_batch_cell_over_128_kib_is_one_line_exit_2(api: FakeApi, tmp_path: Path) -> None:
+    rows = write_rows(tmp_path / "calls.csv", [{**ROWS[0], "VoiceCode": "x" * 140_000}])
+    code, _out, err = invoke(*with_keys("--batch", str(rows)))
+    assert code == 2
+    assert err.strip() == f"error: {rows}:2: a cell is longer than 128 KiB"
+    assert api.requests == []
+
+
+def test_a_deep_profile_file_is_one_line_exit_2(api: FakeApi, clean_environment: Path) -> None:
+    path = clean_environment / ".aliyun" / "config.json"
+    path.parent.mkdir()
+    path.write_text('{"profiles": [\n' + "[" * 100_000 + "]" * 100_000 + "]}", encoding="utf-8")
+    code, _out, err = invoke(*CALL_FLAGS)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "config.json:2: nested more than" in err
+
+
+def test_the_sts_token_echoed_twice_encoded_never_reaches_the_result_csv(
+    api: FakeApi, tmp_path: Path
+) -> None:
+    token = "STS.NUgYrLnoC37mZZCNvAbN1jB5+Lv6yBFXXQg/ZT3ERx8nbGY=="
+    string_to_sign = "POST&%2F&" + quote(f"SecurityToken={quote(token, safe='~')}&Timestamp=1")
+    api.codes, api.message = ["SignatureDoesNotMatch"], f"server string to sign is:{string_to_sign}"
+    rows = write_rows(tmp_path / "calls.csv", ROWS[:1])
+    code, out, err = invoke(*with_keys("--batch", str(rows), "--signature", "v1", token=token))
+    assert code == 4
+    written = (tmp_path / "calls.result.csv").read_text("utf-8")
+    journal = (tmp_path / "calls.result.csv.journal").read_text("utf-8")
+    for text in (written, journal, out, err):
+        for spelling in _secret_spellings(token):
+            assert spelling[6:30] not in text
+    assert "server string to sign is:POST&%2F&SecurityToken%3D****%26Timestamp%3D1" in written
+
+
+def test_ctrl_c_during_a_batch_says_what_was_done(
+    api: FakeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = write_rows(tmp_path / "calls.csv", ROWS)
+    real_handle = api.handle
+
+    def interrupted_on_the_second(request: httpx.Request) -> httpx.Response:
+        if len(api.requests) == 1:
+            api.requests.append(request)
+            raise KeyboardInterrupt
+        return real_handle(request)
+
+    monkeypatch.setattr(api, "handle", interrupted_on_the_second)
+    code, _out, err = invoke(*with_keys("--batch", str(rows), "--qps", "50"))
+    assert code == 130
+    assert "interrupted: 1 placed, 0 failed · 1 unknown — not redialled" in err
+    code, _out, err = invoke(*with_keys("--batch", str(rows), "--qps", "50"))
+    assert [s["CalledNumber"] for s in api.sent()] == ["13800138001", "13800138002", "13800138003"]
+    assert code == 3 and "1 unknown — not redialled" in _out
