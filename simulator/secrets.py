@@ -26,7 +26,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 from urllib.parse import quote, quote_plus
 
@@ -82,24 +82,22 @@ class SecretRegistry:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._secrets: set[str] = set()
-        self._grams: frozenset[str] = frozenset()
+        self._grams = _Grams()
 
     def register(self, *values: str | None) -> None:
         """Remember ``values`` as secrets (``None``, empty and short values are ignored)."""
         new = {v for v in values if v and len(v) >= MIN_SECRET_LENGTH} - self._secrets
         if not new:
             return
-        grams = set(self._grams)
-        for value in new:
-            grams |= fragments(value)
+        grams = self._grams.including(new)
         with self._lock:
             self._secrets |= new
-            self._grams = frozenset(grams)
+            self._grams = grams
 
     def forget_all(self) -> None:
         with self._lock:
             self._secrets = set()
-            self._grams = frozenset()
+            self._grams = _Grams()
 
     def __bool__(self) -> bool:
         return bool(self._secrets)
@@ -110,13 +108,13 @@ class SecretRegistry:
     def mask(self, text: str, extra: Iterable[str | None] = ()) -> str:
         """``text`` with every known secret (and each of ``extra``) masked; see the module."""
         grams = self._grams
-        more = [v for v in extra if v and len(v) >= MIN_SECRET_LENGTH]
+        more = {v for v in extra if v and len(v) >= MIN_SECRET_LENGTH} - self._secrets
         if more:
-            grams = grams.union(*(fragments(v) for v in more))
+            grams = grams.including(more)
         text = _mask_named_values(text)
         if not grams or len(text) < MIN_FRAGMENT_LENGTH:
             return text
-        spans = _merge(_hits(text, grams))
+        spans = _merge(grams.hits(text))
         if not spans:
             return text
         return _replace(text, _outside_hosts(text, spans))
@@ -138,13 +136,58 @@ class SecretRegistry:
         return value
 
 
-def fragments(secret: str) -> set[str]:
-    """Every :data:`MIN_FRAGMENT_LENGTH`-character stretch of every spelling of ``secret``."""
-    size = MIN_FRAGMENT_LENGTH
+def fragments(secret: str, size: int = MIN_FRAGMENT_LENGTH) -> set[str]:
+    """Every ``size``-character stretch of every spelling of ``secret``."""
     out: set[str] = set()
     for form in spellings(secret):
         out.update(form[i : i + size] for i in range(len(form) - size + 1))
     return out
+
+
+_SAMPLE_SIZE = 4
+_SAMPLE_STEP = MIN_FRAGMENT_LENGTH + 1 - _SAMPLE_SIZE
+"""Any stretch of MIN_FRAGMENT_LENGTH characters holds a _SAMPLE_SIZE-character stretch that
+starts at a multiple of _SAMPLE_STEP: the text is sampled there first (a third of the work),
+and only around a sample that could belong to a secret is every position checked."""
+
+
+class _Grams:
+    """The fragments of a set of secrets, and the shorter samples that find them fast."""
+
+    def __init__(
+        self, full: frozenset[str] = frozenset(), samples: frozenset[str] = frozenset()
+    ) -> None:
+        self.full = full
+        self.samples = samples
+
+    def __bool__(self) -> bool:
+        return bool(self.full)
+
+    def including(self, secrets: Iterable[str]) -> _Grams:
+        full, samples = set(self.full), set(self.samples)
+        for secret in secrets:
+            full |= fragments(secret)
+            samples |= fragments(secret, _SAMPLE_SIZE)
+        return _Grams(frozenset(full), frozenset(samples))
+
+    def hits(self, text: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of every fragment found in ``text``, in ascending order."""
+        size, step, samples = MIN_FRAGMENT_LENGTH, _SAMPLE_STEP, self.samples
+        last_start = len(text) - size
+        sampled = [
+            p
+            for p in range(0, len(text) - _SAMPLE_SIZE + 1, step)
+            if text[p : p + _SAMPLE_SIZE] in samples
+        ]
+        found: list[tuple[int, int]] = []
+        checked_up_to = -1
+        for p in sampled:
+            first = max(p - step + 1, checked_up_to + 1, 0)
+            for start in range(first, min(p, last_start) + 1):
+                if text[start : start + size] in self.full:
+                    found.append((start, start + size))
+            checked_up_to = max(checked_up_to, min(p, last_start))
+        return found
 
 
 def _mask_named_values(text: str) -> str:
@@ -156,13 +199,6 @@ def _mask_named_values(text: str) -> str:
 def _looks_named(text: str) -> bool:
     lowered = text.lower()
     return "token" in lowered or "secret" in lowered
-
-
-def _hits(text: str, grams: frozenset[str]) -> Iterator[tuple[int, int]]:
-    size = MIN_FRAGMENT_LENGTH
-    for start in range(len(text) - size + 1):
-        if text[start : start + size] in grams:
-            yield start, start + size
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

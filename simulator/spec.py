@@ -879,6 +879,17 @@ SMARTCALL_ERROR_CODES: Mapping[str, ApiErrorCode] = MappingProxyType(
             ApiErrorCode(
                 "InvalidTimeStamp.Format", "the timestamp must look like 2024-05-01T08:00:00Z", 400
             ),
+            ApiErrorCode(
+                "MissingSecurityToken", "STS credentials need their token (--security-token)", 400
+            ),
+            ApiErrorCode(
+                "InvalidSecurityToken.Malformed", "the STS token is not the one issued", 400
+            ),
+            ApiErrorCode(
+                "InvalidSecurityToken.Expired", "the STS token has expired: get a new one", 400
+            ),
+            # vcall's emulator's own: a request body too large to be SmartCall parameters
+            ApiErrorCode("vcall.REQUEST_TOO_LARGE", "the request body is far too large", 413),
         )
     }
 )

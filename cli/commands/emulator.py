@@ -30,6 +30,7 @@ from vcall.simulator.smartcall.credentials import (
 )
 
 DEFAULT_PORT = 8081
+MAX_TABLE_CALLS = 50
 
 EPILOG = """\
 [bold]Examples[/]
@@ -168,12 +169,15 @@ def repr_key(credentials: Credentials) -> str:
 
 
 def _print_summary(console: Console, run: RunResult) -> None:
+    """The table of calls (up to :data:`MAX_TABLE_CALLS`; more would take longer to print than
+    Ctrl-C may take), then the summary line."""
     if not run.calls:
         console.print("no calls were played")
         return
-    table = summary_table(run)
-    table.title = "vcall emulator"
-    console.print(table)
+    if len(run.calls) <= MAX_TABLE_CALLS:
+        table = summary_table(run)
+        table.title = "vcall emulator"
+        console.print(table)
     console.print(summary_line(run))
 
 

@@ -323,6 +323,23 @@ def test_dry_run_prints_the_signed_request_with_secrets_masked(
         assert request["params"]["CalledNumber"] == "13800138000"
 
 
+@pytest.mark.parametrize("signature", ["v3", "v1"])
+def test_dry_run_with_one_letter_dummy_keys_keeps_the_url_whole(
+    api: FakeApi, signature: str
+) -> None:
+    """Short dummies are not secrets worth masking: replacing ``h`` everywhere garbled the URL
+    (``http****://dyvm****``)."""
+    keys = ["--access-key-id", "h", "--access-key-secret", "t", "--security-token", "s"]
+    result = runner.invoke(
+        app, ["smartcall", *keys, *CALL_FLAGS, "--dry-run", "--signature", signature]
+    )
+    assert result.exit_code == 0
+    assert "POST https://dyvmsapi.aliyuncs.com/?" in result.stdout
+    (url_line,) = [line for line in result.stdout.splitlines() if line.startswith("POST ")]
+    assert "****" not in url_line.replace("SecurityToken=****", "")
+    assert "Credential=h," in result.stdout or "AccessKeyId=h&" in url_line
+
+
 def test_dry_run_json_of_v3_shows_the_authorization_header(api: FakeApi) -> None:
     result = runner.invoke(
         app, ["smartcall", *with_keys(*CALL_FLAGS), "--dry-run", "--format", "json"]
