@@ -199,16 +199,46 @@ def command_signature() -> inspect.Signature:
 # --- parameters --------------------------------------------------------------------------------
 
 
+MAX_PARAMS_FILE_BYTES = 1024 * 1024
+"""vcall's choice: a parameters file is a few lines; a larger one is refused before it is read."""
+MAX_PARAMS_DEPTH = 32
+"""vcall's choice: SmartCall parameters nest a level or two (``VoiceCodeParam``)."""
+
+
+class _ParamsLoader(yaml.SafeLoader):
+    """Safe YAML without aliases (a billion-laughs bomb) and without deep nesting."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        if self.check_event(yaml.AliasEvent):
+            raise _params_problem(mark, "aliases (*name) are not allowed")
+        self._depth += 1
+        try:
+            if self._depth > MAX_PARAMS_DEPTH:
+                raise _params_problem(mark, f"nested more than {MAX_PARAMS_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _params_problem(mark: Any, problem: str) -> yaml.MarkedYAMLError:
+    return yaml.MarkedYAMLError(problem=problem, problem_mark=mark)
+
+
 def load_params_file(path: Path) -> dict[str, object]:
     """A JSON or YAML mapping of SmartCall parameter names to values."""
     try:
+        if path.stat().st_size > MAX_PARAMS_FILE_BYTES:
+            raise UsageError(f"{path}: larger than {MAX_PARAMS_FILE_BYTES} bytes")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputNotFoundError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise InputNotFoundError(f"{path}: cannot read ({error})") from None
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_ParamsLoader)  # a SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""

@@ -603,3 +603,27 @@ def test_ctrl_c_during_a_batch_says_what_was_done(
     code, _out, err = invoke(*with_keys("--batch", str(rows), "--qps", "50"))
     assert [s["CalledNumber"] for s in api.sent()] == ["13800138001", "13800138002", "13800138003"]
     assert code == 3 and "1 unknown — not redialled" in _out
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 50_000 + "]" * 50_000, ":1: nested more than 32 levels deep"),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n"
+                for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+            )
+            + "VoiceCodeParam: *i\n",
+            ":2: aliases (*name) are not allowed",
+        ),
+    ],
+)
+def test_a_hostile_params_file_is_one_line_exit_2(
+    api: FakeApi, tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "call.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, _out, err = invoke(*with_keys("--params", str(path), "--dry-run"))
+    assert (code, err.strip()) == (2, f"error: {path}{message}")
