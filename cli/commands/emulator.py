@@ -76,7 +76,8 @@ def emulator_command(
         int | None, typer.Option("--max-calls", min=1, help="Exit after this many calls.")
     ] = None,
     report_json: Annotated[
-        Path | None, typer.Option("--report-json", help="JSON report, rewritten after each call.")
+        Path | None,
+        typer.Option("--report-json", help="JSON report, rewritten at most once a second."),
     ] = None,
     params: Annotated[
         Placement, typer.Option("--params", help="Callback parameters in the form body or query.")

@@ -77,8 +77,13 @@ Credentials, first found: --access-key-id/--access-key-secret/--security-token, 
 ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/ALIBABA_CLOUD_SECURITY_TOKEN, then ~/.aliyun/config.json
 (profile --profile, else ALIBABA_CLOUD_PROFILE, else its current one).
 
+[bold]Batches[/] are journalled (FILE.result.csv.journal) before each request: run the same
+command again to resume; rows whose request may have been sent are never dialled again unless
+--redial-unknown.
+
 [bold]Exit codes[/]: 0 placed · 1 parameter errors (nothing sent) · 2 usage or credentials ·
-3 endpoint unreachable · 4 the API answered with an error code
+3 endpoint unreachable, or batch rows unknown · 4 the API answered with an error code ·
+130 Ctrl-C (what was done so far is printed)
 """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -255,3 +256,28 @@ def test_reprs_hide_secret_and_token(
 def test_unknown_signature_kind_is_a_usage_error(credentials: Credentials) -> None:
     with pytest.raises(UsageError, match="signature must be v1 or v3"):
         SmartCallClient(credentials, signature="v2")  # type: ignore[arg-type]
+
+
+def test_a_non_json_error_page_echoing_the_token_is_masked_before_it_is_cut(
+    make_client: MakeClient, sts_credentials: Credentials, fake_api: FakeApi
+) -> None:
+    """The quote of a page that is not SmartCall JSON is cut at 120 characters; cutting first
+    left a piece of the token that no longer matched the mask."""
+    token = "STS.NUgYrLnoC37mZZCNvAbN1jB5Lv6yBFXXQgZT3ERx8nbGYKq7Zb3x"
+    page = f"<html><body><h1>400 Bad Request</h1><p>token rejected: {quote(token)}{'.' * 40}</p>"
+    fake_api.answers = [lambda _r: httpx.Response(400, text=page)]
+    client = make_client(credentials=Credentials(ACCESS_KEY_ID, SECRET, token))
+    result = client.place_call(CALL_PARAMS)
+    assert result.code == "vcall.INVALID_RESPONSE"
+    assert "token rejected: ****" in result.message
+    for start in range(len(token) - 6):
+        assert token[start : start + 6] not in result.message
+
+
+def test_code_and_request_id_are_masked_too(make_client: MakeClient, fake_api: FakeApi) -> None:
+    token = "STS.EchoedInEveryField0123456789"
+    fake_api.answers = [lambda _r: api_answer(f"Denied.{token}", 400, RequestId=f"R-{token}")]
+    client = make_client(credentials=Credentials(ACCESS_KEY_ID, SECRET, token))
+    result = client.place_call(CALL_PARAMS)
+    assert token not in result.code + result.request_id + result.message
+    assert result.code == "Denied.****"
