@@ -86,13 +86,11 @@ class SecretRegistry:
 
     def register(self, *values: str | None) -> None:
         """Remember ``values`` as secrets (``None``, empty and short values are ignored)."""
-        new = {v for v in values if v and len(v) >= MIN_SECRET_LENGTH} - self._secrets
-        if not new:
-            return
-        grams = self._grams.including(new)
         with self._lock:
-            self._secrets |= new
-            self._grams = grams
+            new = {v for v in values if v and len(v) >= MIN_SECRET_LENGTH} - self._secrets
+            if new:
+                self._grams = self._grams.including(new)
+                self._secrets = self._secrets | new
 
     def forget_all(self) -> None:
         with self._lock:
