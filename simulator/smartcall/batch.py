@@ -138,7 +138,7 @@ class BatchRun:
         self._flush_interval = flush_interval
         self._last_flush: float | None = None
         self.records = self.journal.load()
-        self._legacy = _legacy_results(result_csv, self.table, has_journal=bool(self.records))
+        self._to_import = self._import_legacy(result_csv)
         _check_matches_input(self.journal.path, self.records, self.table)
         self.placed = self.succeeded = 0
         self._placed_rows: list[int] = []
@@ -152,6 +152,9 @@ class BatchRun:
         stops the run after it is journalled and the result CSV written."""
         self.journal.open()
         try:
+            for record in self._to_import:
+                self.journal.imported(record.row, record.cells, record.answer)
+            self._to_import = []
             for number in self.to_place():
                 self._limiter.wait()
                 self._place(number)
@@ -181,7 +184,7 @@ class BatchRun:
     def _should_place(self, number: int) -> bool:
         record = self.records.get(number)
         if record is None:
-            return not self._legacy_ok(number)
+            return True
         if is_unknown(record):
             return self._redial_unknown
         if record.event is RowEvent.NOT_SENT:
@@ -193,11 +196,27 @@ class BatchRun:
             return False
         record = self.records.get(number)
         if record is None:
-            return self._legacy_ok(number)
+            return False
         return record.event is RowEvent.ANSWERED and record.answer.get("code") == OK_CODE
 
-    def _legacy_ok(self, number: int) -> bool:
-        return self._legacy.get(number, {}).get("Code") == OK_CODE
+    def _import_legacy(self, result_csv: Path) -> list[RowRecord]:
+        """The OK rows of a result file an older vcall wrote without a journal: they are
+        journalled (as ``imported``) when the run starts, so they stay skipped for good."""
+        if self.records:
+            return []
+        imported = []
+        for number, entry in _legacy_results(result_csv, self.table).items():
+            cells = {name: entry.get(name, "") for name in self.table.columns}
+            answer = {
+                "code": OK_CODE,
+                "message": entry.get("Message", ""),
+                "request_id": entry.get("RequestId", ""),
+                "call_id": entry.get("CallId", ""),
+            }
+            record = RowRecord(number, cells, RowEvent.ANSWERED, answer)
+            self.records[number] = record
+            imported.append(record)
+        return imported
 
     def _place(self, number: int) -> None:
         row = self.table.rows[number - 1]
@@ -242,9 +261,7 @@ class BatchRun:
 
     def write_results(self) -> None:
         """Rewrite the result CSV (atomically) from the journal's view of every row."""
-        rows = {number: dict(entry) for number, entry in self._legacy.items()}
-        for number, record in self.records.items():
-            rows[number] = self._result_row(record)
+        rows = {number: self._result_row(record) for number, record in self.records.items()}
         header = [ROW_COLUMN, *self.table.columns, *RESULT_COLUMNS]
         buffer = io.StringIO(newline="")
         writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore")
@@ -316,11 +333,9 @@ def _check_result_path(rows_csv: Path, result_csv: Path) -> None:
         raise InputNotFoundError(f"{result_csv.parent}: no such directory for the result file")
 
 
-def _legacy_results(
-    result_csv: Path, table: InputTable, *, has_journal: bool
-) -> dict[int, dict[str, str]]:
-    """Rows of a result file without a journal (an older vcall's), by row number."""
-    if has_journal or not result_csv.exists():
+def _legacy_results(result_csv: Path, table: InputTable) -> dict[int, dict[str, str]]:
+    """The OK rows of a result file without a journal (an older vcall's), by row number."""
+    if not result_csv.exists():
         return {}
     previous = load_previous_results(result_csv, table)
     return {n: row for n, row in previous.items() if row.get("Code") == OK_CODE}

@@ -39,6 +39,8 @@ MAX_LINE_BYTES = 4 * 1024 * 1024
 
 
 class RowEvent(StrEnum):
+    IMPORTED = "imported"
+    """A row an older vcall placed (its result file had no journal): answered OK."""
     SENDING = "sending"
     ANSWERED = "answered"
     NOT_SENT = "not-sent"
@@ -106,6 +108,9 @@ class BatchJournal:
     def answered(self, row: int, answer: Mapping[str, Any]) -> None:
         self._append({"event": RowEvent.ANSWERED, "row": row, **answer})
 
+    def imported(self, row: int, cells: Mapping[str, str], answer: Mapping[str, Any]) -> None:
+        self._append({"event": RowEvent.IMPORTED, "row": row, "cells": dict(cells), **answer})
+
     def not_sent(self, row: int, reason: str) -> None:
         self._append({"event": RowEvent.NOT_SENT, "row": row, "reason": reason})
 
@@ -167,20 +172,28 @@ def _apply(rows: dict[int, RowRecord], entry: Mapping[str, Any], path: Path, lin
         raise UsageError(f"{where}: unknown journal event {entry.get('event')!r}") from None
     if not isinstance(number, int) or number < 1:
         raise UsageError(f"{where}: journal entry without a row number")
-    if event is RowEvent.SENDING:
+    if event in (RowEvent.SENDING, RowEvent.IMPORTED):
         cells = entry.get("cells")
         if not isinstance(cells, dict):
-            raise UsageError(f"{where}: sending entry without the row's cells")
-        rows[number] = RowRecord(number, {str(k): str(v) for k, v in cells.items()}, event)
+            raise UsageError(f"{where}: {event} entry without the row's cells")
+        record = RowRecord(number, {str(k): str(v) for k, v in cells.items()}, event)
+        if event is RowEvent.IMPORTED:
+            record.event = RowEvent.ANSWERED
+            record.answer = _answer_of(entry)
+        rows[number] = record
         return
     record = rows.get(number)
     if record is None:
         raise UsageError(f"{where}: {event} for row {number}, which was never sent")
     record.event = event
     if event is RowEvent.ANSWERED:
-        record.answer = {k: v for k, v in entry.items() if k not in ("event", "row")}
+        record.answer = _answer_of(entry)
     else:
         record.reason = str(entry.get("reason", ""))
+
+
+def _answer_of(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in entry.items() if k not in ("event", "row", "cells")}
 
 
 def _fsync_directory(directory: Path) -> None:

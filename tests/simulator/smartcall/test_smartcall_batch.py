@@ -363,3 +363,20 @@ def test_a_cell_over_128_kib_is_a_file_line_error(tmp_path: Path) -> None:
     rows.write_text(f"{HEADER}\n057188773344,13800138001,tts_1,,\n0571,1380,{huge},,\n", "utf-8")
     with pytest.raises(UsageError, match=r"rows\.csv:3: a cell is longer than 128 KiB"):
         read_input(rows)
+
+
+def test_a_result_file_of_an_older_vcall_is_taken_over_for_good(
+    tmp_path: Path, make_client: MakeClient, clock: VirtualSyncClock
+) -> None:
+    """A result CSV without a journal: its OK rows are journalled, so they stay skipped."""
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:3])
+    out = tmp_path / "result.csv"
+    header = "Row," + HEADER + ",Code,Message,RequestId,CallId"
+    first = f'1,057188773344,{NUMBERS[0]},tts_1,"{{""name"":""李四""}}",order1,OK,OK,R-1,C-old'
+    out.write_text(f"{header}\n{first}\n", encoding="utf-8")
+    for attempt in range(2):
+        api = FakeApi()
+        summary = run_batch(rows, out, make_client(transport=api.transport()), clock=clock)
+        assert called(api) == (NUMBERS[1:3] if attempt == 0 else [])
+        assert summary.skipped == (1 if attempt == 0 else 3)
+    assert read_results(out)[0]["CallId"] == "C-old"
