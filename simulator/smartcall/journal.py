@@ -173,14 +173,7 @@ def _apply(rows: dict[int, RowRecord], entry: Mapping[str, Any], path: Path, lin
     if not isinstance(number, int) or number < 1:
         raise UsageError(f"{where}: journal entry without a row number")
     if event in (RowEvent.SENDING, RowEvent.IMPORTED):
-        cells = entry.get("cells")
-        if not isinstance(cells, dict):
-            raise UsageError(f"{where}: {event} entry without the row's cells")
-        record = RowRecord(number, {str(k): str(v) for k, v in cells.items()}, event)
-        if event is RowEvent.IMPORTED:
-            record.event = RowEvent.ANSWERED
-            record.answer = _answer_of(entry)
-        rows[number] = record
+        rows[number] = _new_record(entry, number, event, where)
         return
     record = rows.get(number)
     if record is None:
@@ -190,6 +183,17 @@ def _apply(rows: dict[int, RowRecord], entry: Mapping[str, Any], path: Path, lin
         record.answer = _answer_of(entry)
     else:
         record.reason = str(entry.get("reason", ""))
+
+
+def _new_record(entry: Mapping[str, Any], number: int, event: RowEvent, where: str) -> RowRecord:
+    cells = entry.get("cells")
+    if not isinstance(cells, dict):
+        raise UsageError(f"{where}: {event} entry without the row's cells")
+    record = RowRecord(number, {str(k): str(v) for k, v in cells.items()}, event)
+    if event is RowEvent.IMPORTED:
+        record.event = RowEvent.ANSWERED
+        record.answer = _answer_of(entry)
+    return record
 
 
 def _answer_of(entry: Mapping[str, Any]) -> dict[str, Any]:
