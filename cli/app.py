@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 
 import vcall
-from vcall.cli.commands import emulator, example_bot, fixtures, load, simulate, smartcall, validate
+from vcall.cli.commands import (
+    check,
+    emulator,
+    example_bot,
+    explore,
+    fixtures,
+    load,
+    simulate,
+    smartcall,
+    validate,
+)
 from vcall.simulator import secrets
 
 app = typer.Typer(
@@ -53,6 +63,8 @@ fixtures.register(app)
 smartcall.register(app)
 emulator.register(app)
 example_bot.register(app)
+check.register(app)
+explore.register(app)
 
 
 def main() -> None:

@@ -159,6 +159,15 @@ def run_one(
         return pool.submit(simulate, [loaded], resolved, config).result().calls[0]
 
 
+def _run_file(target: Target, path: Path, config: SimulationConfig) -> list[CallResult]:
+    """Every call of one fixture file (say variants, data rows), in order."""
+    from vcall.simulator.fixture.loader import LoadOptions, load_fixture
+    from vcall.simulator.replay.engine import simulate
+
+    scenarios = load_fixture(path, options=LoadOptions(seed=config.seed))
+    return list(simulate(scenarios, target, config).calls)
+
+
 def _scenario(source: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
     from vcall.simulator.fixture.loader import load_scenario, parse_scenario
     from vcall.simulator.fixture.scenario import Scenario
@@ -289,8 +298,11 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     directory = parent.config.getoption("--vcall-fixtures", None)
     if directory is None or file_path.suffix not in FIXTURE_SUFFIXES:
         return None
-    if not file_path.resolve().is_relative_to(Path(directory).resolve()):
+    root = Path(directory).resolve()
+    if not file_path.resolve().is_relative_to(root):
         return None
+    if any(part.startswith("_") for part in file_path.resolve().relative_to(root).parts):
+        return None  # shared steps for include:, not a call (as vcall simulate DIR skips them)
     return VcallFixtureFile.from_parent(parent, path=file_path)
 
 
@@ -308,11 +320,13 @@ class VcallItem(pytest.Item):
         from vcall.simulator.reports.junit import call_properties
 
         strict = bool(self.config.getoption("--vcall-strict"))
-        call = run_one(self._target(), self._shown_path(), _config(strict, {}))
-        _record(self.config, call)
-        self.user_properties.extend(call_properties(call).items())
-        if call.failed(strict):
-            raise VcallCallFailed(failure_report(call, strict))
+        calls = _run_file(self._target(), self._shown_path(), _config(strict, {}))
+        for call in calls:  # a file with say variants or a data table makes several calls
+            _record(self.config, call)
+            self.user_properties.extend(call_properties(call).items())
+        failed = [call for call in calls if call.failed(strict)]
+        if failed:
+            raise VcallCallFailed("\n".join(failure_report(call, strict) for call in failed))
 
     def _shown_path(self) -> Path:
         """The fixture file as reports name it: relative to where pytest was started."""

@@ -40,7 +40,8 @@ EPILOG = """\
 
 Bounded by construction: --calls ≤ 1,000,000, --duration ≤ 24h, --concurrency ≤ 20,000,
 --rate ≤ 1000/s (the platform's SmartCall limit); with neither --calls nor --duration, 100 calls.
-Exit codes: 0 ok · 1 a threshold breached · 2 usage · 130 interrupted (partial summary printed).
+Exit codes: 0 ok · 1 a threshold breached, or a call failed (unless --max-error-rate or
+--max-violations allows it) · 2 usage · 130 interrupted (partial summary printed).
 """
 
 

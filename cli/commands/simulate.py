@@ -9,6 +9,7 @@ from rich.console import Console
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.coverage import print_coverage
 from vcall.cli.render.transcript import (
     TranscriptPrinter,
     placement_line,
@@ -16,14 +17,17 @@ from vcall.cli.render.transcript import (
     summary_table,
 )
 from vcall.simulator.errors import UsageError
+from vcall.simulator.explore.coverage import Coverage, coverage_html, coverage_of, load_map
+from vcall.simulator.fixture.asr import parse_asr_option
 from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.fixture.loader import load_scenarios
+from vcall.simulator.fixture.loader import LoadOptions, load_scenarios
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig, simulate
 from vcall.simulator.replay.results import RunResult
 from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
 from vcall.simulator.reports import write_json_report, write_junit_report
 from vcall.simulator.reports.html import write_html_report
+from vcall.simulator.spec import BeginTime
 
 CONSOLE = "Console (no --fixture: you play the caller)"
 EPILOG = """\
@@ -37,6 +41,8 @@ EPILOG = """\
   vcall simulate myapp.main:app -f 'tests/calls/*.yaml' --concurrency 4 --report-json run.json
   vcall simulate myapp.main:app -f fixtures/ --report junit.xml --report-html report.html
   vcall simulate http://127.0.0.1:8080/callback -f fixtures/ --params query --check-placement
+  vcall simulate --example-bot -f fixtures/ --asr fillers=0.3,homophones=0.2,seed=7
+  vcall simulate myapp.main:app -f tests/calls/ --update-expectations --dry-run
 
 [bold]Exit codes[/]: 0 all passed · 1 expectation or spec failures · 2 usage or fixture errors ·
 3 endpoint unreachable · 130 interrupted (partial results printed and written)
@@ -85,8 +91,37 @@ def simulate_command(
     report_html: Path | None = typer.Option(
         None, "--report-html", help="Write a self-contained HTML report (timelines) here."
     ),
+    coverage: str | None = typer.Option(
+        None,
+        "--coverage",
+        help="MAP.json from vcall explore --report-json (or 'exercised', no map): what the "
+        "fixtures reached and missed.",
+    ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the call too."),
-    seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Seed for call ids, variants: random and ASR noise (repeatable runs)."
+    ),
+    asr: str | None = typer.Option(
+        None,
+        "--asr",
+        help="ASR realism for fixtures without asr: of their own: on, off, or "
+        "fillers=0.3,homophones=0.2,digits=mixed,punctuation=drop,seed=7.",
+    ),
+    update_expectations: bool = typer.Option(
+        False,
+        "--update-expectations",
+        help="Rewrite each fixture's failing expectations from the answers observed (in place; "
+        "prints a diff).",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="With --update-expectations: print the diff, write nothing."
+    ),
+    begin_time: BeginTime | None = typer.Option(
+        None,
+        "--begin-time",
+        help="How normal callbacks write begin_time: seconds | ms | datetime (default: seconds "
+        "inbound, ms outbound, or the fixture's call.begin_time).",
+    ),
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Also show the platform model's notes."
     ),
@@ -135,6 +170,7 @@ def simulate_command(
             strict=strict,
             seed=seed,
             check_placement=check_placement,
+            begin_time=begin_time,
         )
         if not fixture:
             raise typer.Exit(
@@ -144,11 +180,37 @@ def simulate_command(
             )
         if record is not None or outbound:
             raise UsageError("--record and --outbound are for the console (without --fixture)")
+        if dry_run and not update_expectations:
+            raise UsageError("--dry-run goes with --update-expectations")
+        saved_map = load_map(coverage) if coverage else None
+        options = LoadOptions(seed=seed, asr=parse_asr_option(asr) if asr else None)
         printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
-        run = simulate(load_scenarios(fixture), resolved, config, sink=printer)
-        _write_reports(run, report, report_json, report_html)
+        run = simulate(load_scenarios(fixture, options=options), resolved, config, sink=printer)
+        covered = coverage_of(run, saved_map) if coverage else None
+        _write_reports(run, report, report_json, report_html, covered)
         _print_summary(console, run, check_placement)
+        if covered is not None:
+            print_coverage(console, covered)
+        if update_expectations:
+            update_fixture_expectations(console, run, dry_run=dry_run)
     raise typer.Exit(_exit_code(run))
+
+
+def update_fixture_expectations(console: Console, run: RunResult, *, dry_run: bool) -> None:
+    """``--update-expectations``: print the diff of every fixture file, then write them."""
+    from vcall.cli.render.golden import print_golden_plan
+    from vcall.simulator.golden.update import plan_expectation_updates, write_updates
+
+    if run.interrupted:
+        console.print("expectations: not updated (the run was interrupted)")
+        return
+    plan = plan_expectation_updates(run)
+    print_golden_plan(console, plan, dry_run=dry_run)
+    if not dry_run:
+        try:
+            write_updates(plan)
+        except OSError as error:
+            raise UsageError(f"cannot write fixture: {error}") from None
 
 
 def _open_console(
@@ -196,15 +258,20 @@ def _target(target: str | None, example_bot: bool) -> Target:
 
 
 def _write_reports(
-    run: RunResult, junit: Path | None, json_path: Path | None, html_path: Path | None = None
+    run: RunResult,
+    junit: Path | None,
+    json_path: Path | None,
+    html_path: Path | None = None,
+    covered: Coverage | None = None,
 ) -> None:
+    extra = {"coverage": covered.to_dict()} if covered else None
     try:
         if junit is not None:
             write_junit_report(run, junit)
         if json_path is not None:
-            write_json_report(run, json_path)
+            write_json_report(run, json_path, extra)
         if html_path is not None:
-            write_html_report(run, html_path)
+            write_html_report(run, html_path, extra_html=coverage_html(covered) if covered else "")
     except OSError as error:
         raise UsageError(f"cannot write report: {error}") from None
 

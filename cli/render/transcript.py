@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.fixture.asr import written_words
 from vcall.simulator.fixture.scenario import Scenario
 from vcall.simulator.live.status import spoken_items, tts_values
 from vcall.simulator.replay.engine import CallFinished, CallStarted, Event, TurnDone
@@ -21,6 +22,7 @@ _CONTENT_SHOWN = {
     "dtmf": ("dtmf_digits",),
     "timebreak": ("current_media_code",),
     "mute": (),
+    "parallel_transfer": ("transfer_status", "fail_cause"),
 }
 
 
@@ -46,7 +48,7 @@ class TranscriptPrinter:
         if isinstance(event, CallStarted) and self.live:
             self._header(event.scenario, event.call_id)
         elif isinstance(event, TurnDone) and self.live:
-            self._turn(event.turn)
+            self._turn(event.turn, event.scenario)
         elif isinstance(event, CallFinished):
             self._finished(event.result)
 
@@ -54,7 +56,7 @@ class TranscriptPrinter:
         if not self.live:
             self._header(call.scenario, call.call_id)
             for turn in call.turns:
-                self._turn(turn)
+                self._turn(turn, call.scenario)
         for note in call.notes if self.verbose else ():
             self.console.print(f"  [dim]{clock_text(note.at_ms)}  note: {escape(note.message)}[/]")
         self._findings(call.call_findings, indent="  ")
@@ -66,12 +68,15 @@ class TranscriptPrinter:
         where = f" [dim]({escape(scenario.file)})[/]" if scenario.file else ""
         self.console.print(f"[bold]▶ {escape(scenario.name)}[/]{where}  [dim]call_id {call_id}[/]")
 
-    def _turn(self, turn: Turn) -> None:
+    def _turn(self, turn: Turn, scenario: Scenario | None = None) -> None:
         callback = turn.callback
         shown = _content_summary(callback.kind.value, callback.content)
         self.console.print(
             f"  [cyan]{clock_text(callback.at_ms)}[/]  [bold cyan]→ {callback.kind.value}[/] {escape(shown)}"
         )
+        written = _written(scenario, turn)
+        if written:  # ASR realism changed the words: show what the fixture wrote too
+            self.console.print(f"  {'':8} [dim]  written “{escape(written)}”[/]")
         self.console.print(f"  {'':8} [magenta]← {escape(_answer_summary(turn))}[/]")
         self._findings(turn.findings, indent="  " + " " * 10)
 
@@ -83,6 +88,13 @@ class TranscriptPrinter:
                 f"{indent}[{style}]{finding.severity.value}[/] [dim]{finding.rule}{escape(path)}[/]: "
                 f"{escape(finding.message)}"
             )
+
+
+def _written(scenario: Scenario | None, turn: Turn) -> str:
+    words = turn.callback.content.get("words")
+    if scenario is None or not isinstance(words, str):
+        return ""
+    return written_words(scenario.steps, turn.step_index, words)
 
 
 def _content_summary(kind: str, content: Mapping[str, object]) -> str:

@@ -103,17 +103,22 @@ def fixture_document(recording: CallRecording, name: str) -> dict[str, Any]:
 
 def fixture_text(recording: CallRecording, name: str) -> str:
     """The fixture as YAML, with a comment saying where it came from and how to replay it."""
+    header = (
+        "# Recorded in the vcall console (vcall simulate TARGET, no --fixture).\n"
+        "# Replay it: vcall simulate TARGET --fixture THIS_FILE\n"
+    )
+    return document_yaml(fixture_document(recording, name), header)
+
+
+def document_yaml(document: dict[str, Any], header: str = "") -> str:
+    """A fixture document as YAML (digit strings quoted), after ``header`` (comment lines)."""
     body = yaml.dump(
-        fixture_document(recording, name),
+        document,
         Dumper=_FixtureDumper,
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=False,
         width=4096,
-    )
-    header = (
-        "# Recorded in the vcall console (vcall simulate TARGET, no --fixture).\n"
-        "# Replay it: vcall simulate TARGET --fixture THIS_FILE\n"
     )
     return header + body
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vcall.simulator.findings import Finding, Severity, has_errors
-from vcall.simulator.fixture.scenario import EndReason, Scenario
+from vcall.simulator.fixture.scenario import EndReason, Expectation, Scenario
 
 if TYPE_CHECKING:
     from vcall.simulator.model import Callback, ModelNote, TimelineEvent
+    from vcall.simulator.spec import CallbackKind
 
 BODY_KEEP_BYTES = 64 * 1024
 """How much of a response body a result keeps for reports (the rest is cut, and said so)."""
@@ -102,6 +103,18 @@ class Turn:
 
 
 @dataclass(frozen=True, slots=True)
+class Observed:
+    """An expectation and the answer it was checked against (``--update-expectations``)."""
+
+    file: str
+    """The file the expectation is written in."""
+    expectation: Expectation
+    kind: CallbackKind | None
+    """The kind of the callback matched; None when the step produced none."""
+    envelope: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
 class CallResult:
     scenario: Scenario
     call_id: str
@@ -114,6 +127,8 @@ class CallResult:
     timeline: tuple[TimelineEvent, ...] = ()
     notes: tuple[ModelNote, ...] = ()
     unreachable: bool = False
+    observed: tuple[Observed, ...] = ()
+    """Every expectation checked, with its answer (not kept by load runs)."""
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -10,22 +10,23 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
 from vcall.simulator.spec import (
     FORBIDDEN_CHARACTERS,
+    LENIENT_BOOLEAN_TEXTS,
+    LENIENT_INTEGER_TEXT,
     MAX_JSON_DEPTH,
     TTS_VARIABLE_PATTERN,
     ValueRange,
     ValueType,
 )
+from vcall.simulator.validation.registry import suggestions_wanted
 
 INT32 = ValueRange(-(2**31), 2**31 - 1)
 """The platform is a Java service: an Integer field holds a signed 32-bit value."""
-_INTEGER_TEXT = re.compile(r"-?\d{1,12}")
-_BOOLEAN_TEXTS = {"true": True, "false": False}
-_URL_SCHEME_COLON = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
+_URL_START = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://")
 _JSON_SPECIAL = re.compile(r'[\[\]{}"\\]')
 _NAME_NOISE = re.compile(r"[-_\s]")
 _FORBIDDEN = re.compile("[" + re.escape("".join(sorted(FORBIDDEN_CHARACTERS))) + "]")
@@ -95,10 +96,13 @@ def shown(value: object, limit: int = 60) -> str:
 
 
 def _read_integer(value: object) -> int | None:
+    """An int, an integral float (``5000.0``) or a numeric string, as the model reads them."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and _INTEGER_TEXT.fullmatch(value):
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
+    if isinstance(value, str) and LENIENT_INTEGER_TEXT.fullmatch(value.strip()):
+        return int(float(value.strip()))
     return None
 
 
@@ -127,14 +131,20 @@ def _coerce_integer(value: object, wire_strings: bool) -> Typed:
         return Typed(value, mismatch=f"{number} does not fit a 32-bit integer")
     if isinstance(value, str) and not wire_strings:
         return Typed(number, lenient=describe(value))
+    if isinstance(value, float):  # 5000.0: a JSON number, integral
+        return Typed(number, lenient=describe(value))
     return Typed(number)
 
 
 def _coerce_boolean(value: object, wire_strings: bool) -> Typed:
     if isinstance(value, bool):
         return Typed(value)
-    if isinstance(value, str) and value.lower() in _BOOLEAN_TEXTS:
-        return Typed(_BOOLEAN_TEXTS[value.lower()], lenient="" if wire_strings else describe(value))
+    if isinstance(value, str) and value.strip().lower() in LENIENT_BOOLEAN_TEXTS:
+        flag = LENIENT_BOOLEAN_TEXTS[value.strip().lower()]
+        plain = wire_strings and value.strip().lower() in ("true", "false")
+        return Typed(flag, lenient="" if plain else describe(value))
+    if type(value) is int and value in (0, 1):  # 1 for true: a lenient JSON number
+        return Typed(bool(value), lenient=describe(value))
     return Typed(value, mismatch=f"expected a boolean, got {describe(value)}")
 
 
@@ -151,8 +161,18 @@ def normalized_name(name: str) -> str:
     return _NAME_NOISE.sub("", name).lower()
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    """The candidate ``name`` most likely meant (case, ``_``/``-`` and typos forgiven)."""
+MAX_SUGGESTION_CANDIDATES = 256
+"""More candidates than this (a hostile play code's variables): no did-you-mean, its cost
+grows with their number."""
+
+
+def did_you_mean(name: str, candidates: Collection[str]) -> str | None:
+    """The candidate ``name`` most likely meant (case, ``_``/``-`` and typos forgiven); None
+    past a rule's findings cap or among too many candidates."""
+    if not suggestions_wanted():
+        return None
+    if len(candidates) > MAX_SUGGESTION_CANDIDATES or len(name) > MAX_SUGGESTION_CANDIDATES:
+        return None
     return _closest(name, tuple(candidates))
 
 
@@ -168,19 +188,29 @@ def _closest(name: str, names: tuple[str, ...]) -> str | None:
     return next(c for c in names if c.lower() == matches[0])
 
 
-def suggestion(name: str, candidates: Iterable[str]) -> str:
+def suggestion(name: str, candidates: Collection[str]) -> str:
     """``: did you mean X?`` or nothing."""
     match = did_you_mean(name, candidates)
     return f": did you mean {safe_text(match)}?" if match else ""
 
 
-def forbidden_positions(text: str, exempt: frozenset[int] = frozenset()) -> list[tuple[str, int]]:
-    """Every forbidden character in ``text`` with its 0-based position, skipping ``exempt``."""
-    return [
-        (match.group(), match.start())
-        for match in _FORBIDDEN.finditer(text)
-        if match.start() not in exempt
-    ]
+def forbidden_positions(
+    text: str, exempt: frozenset[int] = frozenset(), *, first: int | None = None
+) -> tuple[list[tuple[str, int]], int]:
+    """The forbidden characters in ``text`` with their 0-based positions, skipping ``exempt``:
+    the ``first`` ones (all when None), and how many there are in all (counted in C: a 1 MiB
+    value of them costs milliseconds)."""
+    total = sum(text.count(char) for char in FORBIDDEN_CHARACTERS)
+    if not total:
+        return [], 0
+    total -= sum(1 for position in exempt if text[position] in FORBIDDEN_CHARACTERS)
+    hits: list[tuple[str, int]] = []
+    for match in _FORBIDDEN.finditer(text):
+        if match.start() not in exempt:
+            hits.append((match.group(), match.start()))
+            if first is not None and len(hits) >= first:
+                break
+    return hits, total
 
 
 def has_forbidden(text: str) -> bool:
@@ -188,12 +218,47 @@ def has_forbidden(text: str) -> bool:
     return _FORBIDDEN.search(text) is not None
 
 
-def play_code_exemptions(code: str) -> frozenset[int]:
-    """Positions of ``action_code``/``VoiceCode`` that are syntax: ``$name$`` and URL ``://``."""
-    exempt = {m.start() for m in _URL_SCHEME_COLON.finditer(code)}
-    for match in TTS_VARIABLE_PATTERN.finditer(code):
-        exempt.update(range(match.start(), match.end()))
-    return frozenset(exempt)
+def blank_play_code_syntax(code: str) -> str:
+    """``action_code``/``VoiceCode`` with what is syntax blanked out, positions kept (so a
+    forbidden character found in it is one of ``code`` at the same position): ``$name$``
+    variables, and in a network file's URL the scheme's ``://``, the authority (``user@``,
+    ``host:port``), the query string and the fragment (seed 002 allows URLs). Spans, not sets of
+    positions: a 1 MiB code of variables costs milliseconds."""
+    spans = sorted(_syntax_spans(code))
+    if not spans:
+        return code
+    parts: list[str] = []
+    done = 0
+    for start, end in spans:
+        if end <= done:
+            continue
+        start = max(start, done)
+        parts.append(code[done:start])
+        parts.append(" " * (end - start))
+        done = end
+    parts.append(code[done:])
+    return "".join(parts)
+
+
+def _syntax_spans(code: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    if "://" in code:
+        offset = 0
+        for item in code.split(","):
+            start = _URL_START.match(item)
+            if start is not None:
+                spans.extend((offset + a, offset + b) for a, b in _url_syntax(item, start.end()))
+            offset += len(item) + 1
+    spans.extend(match.span() for match in TTS_VARIABLE_PATTERN.finditer(code))
+    return spans
+
+
+def _url_syntax(item: str, after_scheme: int) -> list[tuple[int, int]]:
+    """Spans in one URL ``item`` that are URL syntax (``after_scheme``: just past ``://``)."""
+    path_at = next((i for i in range(after_scheme, len(item)) if item[i] in "/?#"), len(item))
+    query_at = next((i for i in range(path_at, len(item)) if item[i] in "?#"), len(item))
+    # the scheme's ://, the authority (user@, host:port), the query string and the fragment
+    return [(after_scheme - 3, path_at), (query_at, len(item))]
 
 
 def tts_variables(code: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from importlib import resources
 from pathlib import Path
 
@@ -77,3 +78,14 @@ def test_the_json_report_holds_the_figures(tmp_path: Path) -> None:
     assert summary["callbacks"] > 3 and summary["error_rate"] == 0
     assert set(summary["latency_ms"]) == {"p50", "p90", "p95", "p99", "max", "mean"}
     assert summary["interrupted"] is False and summary["thresholds"] == []
+
+
+def test_a_run_whose_calls_all_fail_exits_1_without_a_threshold() -> None:
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/callback"
+    result = vcall_load(url, "-f", str(ORDER), "--as-fast-as-possible", "-q", "--calls", "5")
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert "5 calls (5 failed)" in result.output
+    assert "failed calls 5 of 5 is over the limit 0" in result.output

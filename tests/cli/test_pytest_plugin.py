@@ -282,3 +282,34 @@ def test_html_report_of_every_call_the_session_drove(project: pytest.Pytester) -
     page = Path(project.path / "report.html").read_text(encoding="utf-8")
     assert page.count("<section class='call") == 3
     assert page.count("<section class='call failed'") == 1
+
+
+def test_shared_step_files_named_with_an_underscore_are_not_collected(
+    project: pytest.Pytester,
+) -> None:
+    shared = project.path / "calls" / "_shared"
+    shared.mkdir()
+    (shared / "listen.yaml").write_text("- wait: playback\n", encoding="utf-8")
+    result = project.runpytest(
+        "--collect-only", "-q", "--vcall-fixtures", "calls", "--vcall-target", "bots:good"
+    )
+    assert not any("listen" in line for line in result.outlines)
+    assert result.outlines[:2] == [
+        f"calls/{FAILING}::dtmf_menu_hash_terminated",
+        f"calls/{PASSING}::silence_reprompt_hangup",
+    ]
+
+
+def test_a_collected_file_with_variants_plays_every_call(project: pytest.Pytester) -> None:
+    for name in (PASSING, FAILING):
+        (project.path / "calls" / name).unlink()
+    (project.path / "calls" / "ways.yaml").write_text(
+        "name: 说法\nmedia: {welcome.wav: 4s}\nsteps:\n  - wait: playback\n"
+        "  - say: [我想查快递, 帮我转人工]\n    expect: {action: play}\n",
+        encoding="utf-8",
+    )
+    result = project.runpytest("--vcall-fixtures", "calls", "--vcall-target", "bots:good")
+    result.assert_outcomes(failed=1)
+    output = result.stdout.str()
+    assert "vcall call '说法 [2=帮我转人工]' FAILED (calls/ways.yaml)" in output
+    assert "'说法 [2=我想查快递]' FAILED" not in output
