@@ -2,13 +2,14 @@
 
 A counting SmartCall API on 127.0.0.1 (a thread of this script) records every CalledNumber it is
 asked to dial and answers OK after a random pause (so kills land while requests are in flight).
-The batch runs as a subprocess and gets SIGKILL after a random delay; then it is started again on
-the same files, and again, until it finishes on its own; then a new batch begins. Prints kills,
-dials, duplicate dials and rows left unknown; the last line is the figure::
+The batch runs as a subprocess and gets SIGKILL (or, ``--ctrl-c`` of the times besides, Ctrl-C)
+after a random delay; then it is started again on the same files, and again, until it finishes on
+its own; then a new batch begins. Prints kills, dials, duplicate dials and rows left unknown; the
+last line is the figure::
 
     python benchmarks/batch_kill_resume.py --kills 200
     ...
-    kills 200 (131 while dialling) · dials 1502 · duplicates 0 · unknown 60
+    kills 200 + Ctrl-C 66 (131 while dialling) · dials 1502 · duplicates 0 · unknown 60
 
 ``--library`` runs the batch through the library (no CLI start-up) — what the test suite does
 with fewer kills.
@@ -88,7 +89,9 @@ class QuietServer(ThreadingHTTPServer):
 class Tally:
     kills: int = 0
     kills_while_dialling: int = 0
-    """Kills of a process that had already dialled someone (the others hit start-up)."""
+    """Kills (and Ctrl-Cs) of a process that had already dialled someone (the others hit its
+    start-up)."""
+    ctrl_cs: int = 0
     dials: int = 0
     duplicates: int = 0
     unknown: int = 0
@@ -136,8 +139,10 @@ def run(
     library: bool = False,
     seed: int | None = None,
     report: bool = True,
+    ctrl_c_share: float = 0.0,
 ) -> Tally:
-    """SIGKILL batches ``kills`` times at random moments; the dials the API counted."""
+    """SIGKILL batches ``kills`` times at random moments (and, with ``ctrl_c_share``, press
+    Ctrl-C that share of the times besides); the dials the API counted."""
     rng = random.Random(seed)
     api = CountingApi()
     server = QuietServer(("127.0.0.1", 0), api.handler())
@@ -148,7 +153,15 @@ def run(
         with tempfile.TemporaryDirectory() as folder:
             while tally.kills < kills:
                 _one_batch(
-                    Path(folder), tally, api, endpoint, rng, rows_per_batch, max_delay_s, library
+                    Path(folder),
+                    tally,
+                    api,
+                    endpoint,
+                    rng,
+                    rows_per_batch,
+                    max_delay_s,
+                    library,
+                    ctrl_c_share,
                 )
                 if report:
                     print(f"batch {tally.batches}: kills so far {tally.kills}", flush=True)
@@ -169,6 +182,7 @@ def _one_batch(
     rows_per_batch: int,
     max_delay_s: float,
     library: bool,
+    ctrl_c_share: float,
 ) -> None:
     tally.batches += 1
     rows = folder / f"batch{tally.batches}.csv"
@@ -183,9 +197,7 @@ def _one_batch(
             try:
                 process.wait(timeout=rng.uniform(0.05, max_delay_s))
             except subprocess.TimeoutExpired:
-                process.send_signal(signal.SIGKILL)
-                process.wait()
-                tally.kills += 1
+                _stop(process, tally, ctrl_c=rng.random() < ctrl_c_share)
                 tally.kills_while_dialling += sum(api.dials.values()) > dials_before
                 continue
         if process.returncode not in (0, 3):
@@ -195,6 +207,21 @@ def _one_batch(
         return
 
 
+def _stop(process: subprocess.Popen[bytes], tally: Tally, *, ctrl_c: bool) -> None:
+    """SIGKILL, or Ctrl-C (SIGINT; SIGKILL if it has not ended within 5 s)."""
+    if ctrl_c:
+        process.send_signal(signal.SIGINT)
+        tally.ctrl_cs += 1
+        try:
+            process.wait(timeout=5)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    tally.kills += not ctrl_c
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=200)
@@ -202,6 +229,9 @@ def main() -> None:
     parser.add_argument("--max-delay", type=float, default=2.5, help="seconds before a kill")
     parser.add_argument("--library", action="store_true", help="run batches without the CLI")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument(
+        "--ctrl-c", type=float, default=0.25, help="share of interruptions that are Ctrl-C"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     tally = run(
@@ -210,10 +240,11 @@ def main() -> None:
         max_delay_s=args.max_delay,
         library=args.library,
         seed=args.seed,
+        ctrl_c_share=args.ctrl_c,
     )
     print(f"batches {tally.batches} in {time.perf_counter() - started:.0f} s")
     print(
-        f"kills {tally.kills} ({tally.kills_while_dialling} while dialling) · "
+        f"kills {tally.kills} + Ctrl-C {tally.ctrl_cs} ({tally.kills_while_dialling} while dialling) · "
         f"dials {tally.dials} · duplicates {tally.duplicates} · unknown {tally.unknown}"
     )
 

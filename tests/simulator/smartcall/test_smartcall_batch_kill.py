@@ -25,7 +25,9 @@ def load_harness() -> ModuleType:
 
 def test_random_kills_and_resumes_never_dial_anyone_twice() -> None:
     harness = load_harness()
-    tally = harness.run(15, rows_per_batch=15, max_delay_s=0.4, library=True, report=False)
+    tally = harness.run(
+        15, rows_per_batch=15, max_delay_s=0.4, library=True, report=False, ctrl_c_share=0.3
+    )
     assert tally.kills >= 15
     assert tally.dials >= tally.batches  # every batch dialled
     assert tally.duplicates == 0
