@@ -1,8 +1,9 @@
 """The one place secrets are masked: every byte vcall writes goes through :func:`mask`.
 
 A *secret* is an AccessKey secret or an STS token vcall knows of: a :class:`Credentials` object
-registers its secrets when it is made, the CLI registers the environment's at start-up, and the
-emulator adds the values it receives as ``SecurityToken``. :func:`mask` replaces, in any text:
+registers its secrets when it is made and the CLI registers the environment's at start-up; a
+caller may name more for one call (``extra``: the emulator passes the ``SecurityToken`` a request
+carried). :func:`mask` replaces, in any text:
 
 * every stretch of at least :data:`MIN_FRAGMENT_LENGTH` characters that also occurs in one of a
   secret's *spellings* — raw, percent-encoded once and twice (upper- or lower-case hex, ``/``
@@ -285,6 +286,10 @@ class MaskingStream:
         if newline:
             self.wrapped.write(self._registry.mask(whole + newline))
         return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
 
     def flush(self) -> None:
         if self._pending:

@@ -155,3 +155,11 @@ def test_the_stream_masks_a_secret_split_over_two_writes() -> None:
     assert out.getvalue() == f"token {MASK} done\n"
     stream.flush()
     assert out.getvalue().endswith("next")
+
+
+def test_writelines_is_masked_too() -> None:
+    registry = SecretRegistry()
+    registry.register(TOKEN)
+    out = io.StringIO()
+    MaskingStream(out, registry).writelines([f"a {TOKEN}\n", "b\n"])  # type: ignore[arg-type]
+    assert out.getvalue() == f"a {MASK}\nb\n"
