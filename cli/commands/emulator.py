@@ -153,8 +153,9 @@ def _print_banner(
     callee = f"steps of {fixture}" if fixture else "the default polite callee"
     where = " (in-process)" if config.target.in_process else ""
     console.print(f"[bold]SmartCall emulator[/] listening on [bold]{escape(url)}[/]")
+    token = " and its STS token" if credentials.security_token else ""
     console.print(
-        f"  verifies V1 and V3 signatures of AccessKey {escape(repr_key(credentials))} "
+        f"  verifies V1 and V3 signatures of AccessKey {escape(repr_key(credentials))}{token} "
         f"· QPS limit {config.qps}/s"
     )
     console.print(f"  callbacks go to {escape(callback_url)}{where} · callee: {escape(callee)}")

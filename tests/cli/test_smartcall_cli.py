@@ -567,14 +567,32 @@ def test_a_deep_profile_file_is_one_line_exit_2(api: FakeApi, clean_environment:
     assert "config.json:2: nested more than" in err
 
 
+@pytest.mark.parametrize("source", ["flags", "environment", "profile"])
 def test_the_sts_token_echoed_twice_encoded_never_reaches_the_result_csv(
-    api: FakeApi, tmp_path: Path
+    api: FakeApi,
+    tmp_path: Path,
+    source: str,
+    clean_environment: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     token = "STS.NUgYrLnoC37mZZCNvAbN1jB5+Lv6yBFXXQg/ZT3ERx8nbGY=="
     string_to_sign = "POST&%2F&" + quote(f"SecurityToken={quote(token, safe='~')}&Timestamp=1")
     api.codes, api.message = ["SignatureDoesNotMatch"], f"server string to sign is:{string_to_sign}"
     rows = write_rows(tmp_path / "calls.csv", ROWS[:1])
-    code, out, err = invoke(*with_keys("--batch", str(rows), "--signature", "v1", token=token))
+    args = ("--batch", str(rows), "--signature", "v1")
+    if source == "flags":
+        args = with_keys(*args, token=token)
+    elif source == "environment":
+        monkeypatch.setenv(spec.ENV_ACCESS_KEY_ID, ENV_KEY_ID)
+        monkeypatch.setenv(spec.ENV_ACCESS_KEY_SECRET, "env-secret")
+        monkeypatch.setenv(spec.ENV_SECURITY_TOKEN, token)
+    else:
+        path = clean_environment / ".aliyun" / "config.json"
+        path.parent.mkdir()
+        profile = {"name": "default", "mode": "StsToken", "access_key_id": PROFILE_KEY_ID}
+        profile |= {"access_key_secret": "p-secret", "sts_token": token}
+        path.write_text(json.dumps({"current": "default", "profiles": [profile]}), "utf-8")
+    code, out, err = invoke(*args)
     assert code == 4
     written = (tmp_path / "calls.result.csv").read_text("utf-8")
     journal = (tmp_path / "calls.result.csv.journal").read_text("utf-8")
