@@ -7,10 +7,11 @@ but whose answer never came (*unknown — not redialled*; ``redial_unknown`` dia
 and places the others: rows never sent, rows the API turned down, rows whose connection was
 refused.
 
-The result CSV is the user's view of the journal, rewritten atomically (at most every
-``flush_interval`` seconds while rows complete, and at the end): ``Row`` (1-based data row), the
-input columns, then ``Code``, ``Message``, ``RequestId``, ``CallId``. A result CSV of an older
-vcall without a journal still counts: its ``OK`` rows are skipped.
+The result CSV is the user's view of the journal, rewritten atomically (while rows complete, at
+most once every ``flush_interval`` seconds and at most a tenth of the time; and at the end):
+``Row`` (1-based data row), the input columns, then ``Code``, ``Message``, ``RequestId``,
+``CallId``. A result CSV of an older vcall without a journal still counts: its ``OK`` rows are
+skipped for good (they are journalled as imported).
 """
 
 from __future__ import annotations
@@ -47,7 +48,11 @@ UNKNOWN_MESSAGE = "unknown — not redialled: the request may have been sent"
 DEFAULT_QPS = 5.0
 """vcall's choice: a cautious default, far below the platform's limit."""
 DEFAULT_FLUSH_INTERVAL_S = 0.2
-"""vcall's choice: at most this long between two rewrites of the result CSV while rows complete."""
+"""vcall's choice: at least this long between two rewrites of the result CSV while rows complete
+(the journal, not the CSV, is the record)."""
+RESULT_WRITE_SHARE = 0.1
+"""vcall's choice: rewriting the result CSV takes at most this share of the time (a CSV of many
+thousand rows takes a while to write: the next rewrite waits ten times as long)."""
 
 
 class CallPlacer(Protocol):
@@ -136,6 +141,7 @@ class BatchRun:
         self.on_result = on_result
         self._redial_unknown = redial_unknown
         self._flush_interval = flush_interval
+        self._flush_gap = flush_interval
         self._last_flush: float | None = None
         self.records = self.journal.load()
         self._to_import = self._import_legacy(result_csv)
@@ -256,7 +262,7 @@ class BatchRun:
 
     def _maybe_flush(self) -> None:
         now = self._clock.monotonic()
-        if self._last_flush is None or now - self._last_flush >= self._flush_interval:
+        if self._last_flush is None or now - self._last_flush >= self._flush_gap:
             self.write_results()
 
     def write_results(self) -> None:
@@ -268,8 +274,11 @@ class BatchRun:
         writer.writeheader()
         for number in sorted(rows):
             writer.writerow(rows[number])
+        began = self._clock.monotonic()
         write_atomic(self.result_csv, buffer.getvalue())
         self._last_flush = self._clock.monotonic()
+        took = self._last_flush - began
+        self._flush_gap = max(self._flush_interval, took / RESULT_WRITE_SHARE)
 
     def _result_row(self, record: RowRecord) -> dict[str, str]:
         cells = {name: record.cells.get(name, "") for name in self.table.columns}

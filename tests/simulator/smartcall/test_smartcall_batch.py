@@ -12,6 +12,7 @@ import pytest
 from smartcall_fakes import FakeApi, api_answer
 
 from vcall.simulator.errors import EndpointUnreachableError, InputNotFoundError, UsageError
+from vcall.simulator.smartcall import batch as batch_module
 from vcall.simulator.smartcall.batch import (
     UNKNOWN_CODE,
     BatchRun,
@@ -380,3 +381,26 @@ def test_a_result_file_of_an_older_vcall_is_taken_over_for_good(
         assert called(api) == (NUMBERS[1:3] if attempt == 0 else [])
         assert summary.skipped == (1 if attempt == 0 else 3)
     assert read_results(out)[0]["CallId"] == "C-old"
+
+
+def test_a_slow_result_csv_is_rewritten_less_often(
+    tmp_path: Path,
+    make_client: MakeClient,
+    clock: VirtualSyncClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rewriting a CSV of thousands of rows after every row is quadratic: a rewrite that takes
+    a second waits ten before the next (the journal has every row meanwhile)."""
+    writes: list[float] = []
+    real_write = batch_module.write_atomic
+
+    def slow_write(path: Path, data: str) -> None:
+        writes.append(clock.monotonic())
+        clock.advance(1.0)
+        real_write(path, data)
+
+    monkeypatch.setattr(batch_module, "write_atomic", slow_write)
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS)
+    run_batch(rows, tmp_path / "out.csv", make_client(), qps=10, clock=clock, flush_interval=0.0)
+    assert len(writes) == 2  # after the first row, then at the end
+    assert [r["Code"] for r in read_results(tmp_path / "out.csv")] == ["OK"] * 5
