@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from vcall.simulator.model import Callback
 from vcall.simulator.replay.results import Exchange
 from vcall.simulator.spec import stage_of
@@ -12,7 +14,7 @@ def validate_answer(callback: Callback, exchange: Exchange) -> ValidationResult 
     """The validator's verdict on the answer, or None when no answer came back."""
     if exchange.error is not None:
         return None
-    return validate_response(
+    result = validate_response(
         exchange.body,
         stage_of(callback.kind),
         status=exchange.status,
@@ -20,3 +22,30 @@ def validate_answer(callback: Callback, exchange: Exchange) -> ValidationResult 
         call_id=callback.call_id,
         request_content=callback.content,
     )
+    return _grouped_by_status(result)
+
+
+BODY_RULES_AFTER_BAD_STATUS = frozenset(
+    {"content-type-not-json", "body-empty", "body-not-json", "body-not-object", "body-not-utf8"}
+)
+"""What an error page (HTTP 4xx/5xx) naturally is: reported as part of the status, not apart."""
+
+
+def _grouped_by_status(result: ValidationResult) -> ValidationResult:
+    """An error status and what follows from it (an HTML error page is not JSON): one finding."""
+    if not result.findings:  # the load path's common case: nothing to group
+        return result
+    status = next((f for f in result.findings if f.rule == "http-status"), None)
+    if status is None:
+        return result
+    follow = [f for f in result.findings if f.rule in BODY_RULES_AFTER_BAD_STATUS]
+    if not follow:
+        return result
+    detail = "; ".join(f.message for f in follow)
+    merged = dataclasses.replace(status, message=f"{status.message} ({detail})")
+    kept = tuple(
+        merged if f is status else f
+        for f in result.findings
+        if f.rule not in BODY_RULES_AFTER_BAD_STATUS
+    )
+    return dataclasses.replace(result, findings=kept)
