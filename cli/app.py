@@ -6,6 +6,7 @@ import typer
 
 import vcall
 from vcall.cli.commands import emulator, example_bot, fixtures, load, simulate, smartcall, validate
+from vcall.cli.commands import tap as tap_command
 
 app = typer.Typer(
     name="vcall",
@@ -50,6 +51,7 @@ fixtures.register(app)
 smartcall.register(app)
 emulator.register(app)
 example_bot.register(app)
+tap_command.register(app)
 
 
 def main() -> None:

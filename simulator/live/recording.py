@@ -17,7 +17,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -81,6 +81,14 @@ class CallRecording:
     """How the call ended; ``None`` while it is still up (then the fixture expects no ending)."""
     target: str = ""
     """The target's label (a URL is written without credentials or query)."""
+    media: Mapping[str, int] = field(default_factory=dict)
+    """Playback durations in ms to write as the fixture's ``media`` table (empty: none)."""
+    description: str = ""
+    """The fixture's description; empty: one saying it was recorded in the console."""
+    header: str = ""
+    """The comment lines at the top of the file; empty: the console's."""
+    tags: tuple[str, ...] = ()
+    """Tags written after ``recorded`` and the direction."""
 
 
 # --- the document -------------------------------------------------------------------------------
@@ -89,9 +97,12 @@ class CallRecording:
 def fixture_document(recording: CallRecording, name: str) -> dict[str, Any]:
     """The fixture as a plain mapping, in the order a person would write it."""
     scrub = _Scrubber.for_recording(recording)
-    document: dict[str, Any] = {"name": name, "description": _description(recording)}
-    document["tags"] = [RECORDED_TAG, recording.settings.direction.value]
+    description = recording.description or _description(recording)
+    document: dict[str, Any] = {"name": name, "description": description}
+    document["tags"] = [RECORDED_TAG, recording.settings.direction.value, *recording.tags]
     document["call"] = _call(recording.settings)
+    if recording.media:
+        document["media"] = {code: format_duration(ms) for code, ms in recording.media.items()}
     answer = _answer(recording, scrub)
     if answer:
         document["answer"] = answer
@@ -103,17 +114,24 @@ def fixture_document(recording: CallRecording, name: str) -> dict[str, Any]:
 
 def fixture_text(recording: CallRecording, name: str) -> str:
     """The fixture as YAML, with a comment saying where it came from and how to replay it."""
+    return document_text(fixture_document(recording, name), recording.header or CONSOLE_HEADER)
+
+
+CONSOLE_HEADER = (
+    "# Recorded in the vcall console (vcall simulate TARGET, no --fixture).\n"
+    "# Replay it: vcall simulate TARGET --fixture THIS_FILE\n"
+)
+
+
+def document_text(document: Mapping[str, Any], header: str) -> str:
+    """A fixture document as YAML after its comment ``header``."""
     body = yaml.dump(
-        fixture_document(recording, name),
+        dict(document),
         Dumper=_FixtureDumper,
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=False,
         width=4096,
-    )
-    header = (
-        "# Recorded in the vcall console (vcall simulate TARGET, no --fixture).\n"
-        "# Replay it: vcall simulate TARGET --fixture THIS_FILE\n"
     )
     return header + body
 
