@@ -75,9 +75,16 @@ def _closed(event: CallClosed) -> Text:
 
 
 def summary(counts: TapCounts) -> str:
+    own = counts.own_time
+    timing = (
+        f"; tap's own time per callback p50 {own.percentile_ms(50):.3f} ms, "
+        f"p99 {own.percentile_ms(99):.3f} ms"
+        if own.count
+        else ""
+    )
     return (
         f"tap: {counts.callbacks} callbacks relayed, {counts.bot_failed} the bot failed, "
         f"{counts.errors} error(s), {counts.warnings} warning(s), {counts.malformed} malformed, "
         f"{counts.refused} refused; {counts.calls_closed} call(s) closed, "
-        f"{len(counts.saved)} fixture(s) written"
+        f"{len(counts.saved)} fixture(s) written{timing}"
     )

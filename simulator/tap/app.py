@@ -29,6 +29,10 @@ class BodyTooLarge(Exception):
     pass
 
 
+class ClientGone(Exception):
+    """The platform closed the connection before its request was whole: nothing to forward."""
+
+
 class TapApp:
     def __init__(
         self,
@@ -58,11 +62,14 @@ class TapApp:
             await self._lifespan(receive, send)
 
     async def relay(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
         method = scope["method"]
         query = scope.get("query_string", b"")
         headers = scope["headers"]
         try:
             body = await _read_limited(receive, self.config.max_body)
+        except ClientGone:
+            return
         except BodyTooLarge:
             self.observer.counts.refused += 1
             self.sink(RequestRefused(f"request body over {self.config.max_body} bytes", 413))
@@ -70,6 +77,8 @@ class TapApp:
             return
         answer = await self.forwarder.forward(method, query, headers, body)
         await _answer(send, answer)
+        own_ms = (time.perf_counter() - started) * 1000 - answer.latency_ms
+        self.observer.counts.own_time.record_ms(max(own_ms, 0.0))
         self.observer.observe(method, query, body, _content_type(headers), answer)
 
     async def start(self) -> None:
@@ -111,6 +120,8 @@ async def _read_limited(receive: Receive, limit: int) -> bytes:
     size = 0
     while True:
         message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:

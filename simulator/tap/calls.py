@@ -38,9 +38,8 @@ class TappedTurn:
     """One callback and the bot's answer to it, as they passed."""
 
     callback: ReceivedCallback
+    """Kept without its raw parameters (the content is what reconstruction reads)."""
     status: int
-    body: bytes
-    headers: Mapping[str, str]
     error: str | None
     envelope: dict[str, Any] | None
     findings: tuple[Finding, ...]

@@ -66,7 +66,7 @@ def fixture_text(
     document = fixture_document(recording, name)
     if not redactor.faker.keep:
         _numbers_by_shape(document, set(known.values()) & set(_numbers(recording.settings)))
-    return document_text(document, HEADER), built
+    return document_text(document, HEADER, fast=True), built
 
 
 def save_call(call: TapCall, directory: Path, redactor: Redactor, reason: CloseReason) -> SavedCall:

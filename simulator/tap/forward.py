@@ -90,6 +90,8 @@ class Forwarder:
             raw = await round_trip(loop, self._pool, connection, request, deadline, self.timeout_s)
         except WireError as error:
             return _failed(error.kind, str(error), started)
+        except OSError as error:  # the socket failed outside the protocol's own handling
+            return _failed("connect", str(error) or type(error).__name__, started)
         latency = (time.perf_counter() - started) * 1000
         if raw.too_large:
             return _failed("too-large", "the bot's answer is over 1 MiB", started)

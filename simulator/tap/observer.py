@@ -10,6 +10,7 @@ This runs after the answer was sent, so none of it adds to the latency the platf
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.load.histogram import Histogram
 from vcall.simulator.model import Callback
 from vcall.simulator.replay.answers import validate_answer
 from vcall.simulator.replay.delivery import delivery_findings
@@ -44,6 +46,10 @@ from vcall.simulator.tap.jsonl import JsonLines
 from vcall.simulator.tap.privacy import NUMBER_FIELDS, Redactor
 from vcall.simulator.tap.recorded import model_data
 
+MAX_PENDING_WRITES = 1000
+"""Closed calls waiting for the fixture writer at most; past that a call is not written (and it
+is said), so a writer that cannot keep up never makes memory grow."""
+
 
 @dataclass(slots=True)
 class TapCounts:
@@ -56,6 +62,9 @@ class TapCounts:
     calls_closed: int = 0
     saved: list[str] = field(default_factory=list)
     """Paths of the fixtures written (the last 1000)."""
+    own_time: Histogram = field(default_factory=Histogram)
+    """tap's own time per relayed request: from receiving it to the answer sent, less the bot's
+    round trip (what tap adds, apart from the extra network hop)."""
 
 
 class CallObserver:
@@ -114,16 +123,8 @@ class CallObserver:
             )
         exchange = _exchange(self.config.forward_to, callback, answer)
         findings, envelope = self._judge(call, callback, exchange)
-        turn = TappedTurn(
-            callback,
-            answer.status,
-            answer.body,
-            answer.header_dict,
-            answer.error,
-            envelope,
-            findings,
-            now,
-        )
+        kept = dataclasses.replace(callback, params={})
+        turn = TappedTurn(kept, answer.status, answer.error, envelope, findings, now)
         data = model_data(turn)
         if data is not None and isinstance(data.get("number"), str):
             call.numbers.update(self.redactor.numbers([data["number"]]))
@@ -131,7 +132,7 @@ class CallObserver:
         if callback.kind == TRANSFER_RESULT_KIND:
             call.transfer_result(callback.content)
         call.add(turn, keep=self._writer is not None)
-        self._publish(call, callback, turn, answer.latency_ms)
+        self._publish(call, callback, turn, answer)
         if call.ended:
             self.book.pop(call.call_id)
             self.close(call, CloseReason.ENDED)
@@ -158,7 +159,7 @@ class CallObserver:
         return tuple(findings) + result.findings, result.envelope
 
     def _publish(
-        self, call: TapCall, callback: ReceivedCallback, turn: TappedTurn, latency: float
+        self, call: TapCall, callback: ReceivedCallback, turn: TappedTurn, answer: BotAnswer
     ) -> None:
         counts = self.counts
         counts.bot_failed += turn.error is not None
@@ -181,13 +182,13 @@ class CallObserver:
                 callback.kind,
                 call.count,
                 turn.status,
-                latency,
+                answer.latency_ms,
                 turn.findings,
                 turn.error,
             )
         )
         if self.log is not None:
-            self._write(self.log, self._log_record(call, callback, turn))
+            self._write(self.log, self._log_record(call, callback, turn, answer.body))
 
     # --- closing calls ----------------------------------------------------------------------
 
@@ -196,6 +197,11 @@ class CallObserver:
         self.counts.calls_closed += 1
         directory = self.config.save_dir
         if self._writer is None or directory is None or not call.turns:
+            self.sink(CallClosed(call.call_id, call.count, reason.value))
+            return
+        if len(self._writes) >= MAX_PENDING_WRITES:
+            message = f"call {call.call_id}: no fixture written: {len(self._writes)} wait already"
+            self.sink(TapProblem(message + " (the writer cannot keep up)"))
             self.sink(CallClosed(call.call_id, call.count, reason.value))
             return
         future = self._writer.submit(self._save, call, reason)
@@ -232,7 +238,7 @@ class CallObserver:
     # --- log lines --------------------------------------------------------------------------
 
     def _log_record(
-        self, call: TapCall, callback: ReceivedCallback, turn: TappedTurn
+        self, call: TapCall, callback: ReceivedCallback, turn: TappedTurn, body: bytes
     ) -> dict[str, Any]:
         known = call.numbers
         record: dict[str, Any] = {"time": _iso(turn.received_at), "call_id": call.call_id}
@@ -240,7 +246,7 @@ class CallObserver:
         record["params"] = self.redactor.value(dict(callback.params), known)
         record["content"] = self.redactor.value(dict(callback.content), known)
         record["status"] = turn.status
-        record["answer"] = self.redactor.text(turn.body.decode("utf-8", "replace"), known)
+        record["answer"] = self.redactor.text(body.decode("utf-8", "replace"), known)
         if turn.error:
             record["error"] = turn.error
         return record
