@@ -35,6 +35,8 @@ from vcall.simulator.load.http_sender import HttpSender
 from vcall.simulator.replay.delivery import Placement
 
 LANES = 20
+RSS_AT = frozenset({10_000, 25_000, 50_000, 75_000})
+BACKLOG = re.compile(r"writer backlog peak (\d+), (\d+) not written")
 OWN_TIME = re.compile(r"own time per callback p50 ([\d.]+) ms, p99 ([\d.]+) ms")
 SENTENCES = (
     "我想查一下我的快递",
@@ -116,7 +118,7 @@ async def drive(
                 index = next(sent)
                 if index >= total:
                     return
-                if index == 10_000:
+                if index in RSS_AT:
                     rss_early.append(rss_mb(tap_pid))
                 await pacer.slot()
                 tapped, baseline = await asyncio.gather(
@@ -183,14 +185,19 @@ def main() -> None:
             tap.terminate()
             tap.wait(timeout=60)
         fixtures = len(list(Path(saved).glob("*.yaml")))
-        own = OWN_TIME.search(output.read_text(encoding="utf-8"))
+        printed = output.read_text(encoding="utf-8")
+        own, backlog = OWN_TIME.search(printed), BACKLOG.search(printed)
     via, direct = result["via"], result["direct"]
     assert isinstance(via, list) and isinstance(direct, list)
     rate = len(via) / float(result["wall"])  # type: ignore[arg-type]
     p50 = percentile(via, 0.5) - percentile(direct, 0.5)
     p99 = percentile(via, 0.99) - percentile(direct, 0.99)
     early = result["rss_early"]
-    early_text = f"{early[0]:.1f} MB after 10000, " if early else ""  # type: ignore[index]
+    assert isinstance(early, list)
+    marks = sorted(mark for mark in RSS_AT if mark < len(via))
+    early_text = "".join(
+        f"{mb:.1f} MB after {mark}, " for mark, mb in zip(marks, early, strict=False)
+    )
     print(
         f"round trip via tap p50 {percentile(via, 0.5):.2f} ms p99 {percentile(via, 0.99):.2f} ms; direct p50 {percentile(direct, 0.5):.2f} ms p99 {percentile(direct, 0.99):.2f} ms"
     )
@@ -199,6 +206,8 @@ def main() -> None:
     )
     if own:
         print(f"tap's own time per callback (its summary): p50 {own[1]} ms, p99 {own[2]} ms")
+    if backlog:
+        print(f"fixture writer backlog peak {backlog[1]} calls, {backlog[2]} calls not written")
     print(
         f"tap: {len(via)} callbacks at {options.rate:g}/s: added latency p50 {p50:.2f} ms, "
         f"p99 {p99:.2f} ms; RSS {early_text}{rss_end:.1f} MB after {len(via)}"

@@ -86,5 +86,6 @@ def summary(counts: TapCounts) -> str:
         f"tap: {counts.callbacks} callbacks relayed, {counts.bot_failed} the bot failed, "
         f"{counts.errors} error(s), {counts.warnings} warning(s), {counts.malformed} malformed, "
         f"{counts.refused} refused; {counts.calls_closed} call(s) closed, "
-        f"{len(counts.saved)} fixture(s) written{timing}"
+        f"{len(counts.saved)} fixture(s) written (writer backlog peak {counts.backlog_peak}, "
+        f"{counts.not_saved} not written){timing}"
     )

@@ -62,6 +62,10 @@ class TapCounts:
     calls_closed: int = 0
     saved: list[str] = field(default_factory=list)
     """Paths of the fixtures written (the last 1000)."""
+    backlog_peak: int = 0
+    """The most closed calls that waited for the fixture writer at once."""
+    not_saved: int = 0
+    """Calls not written because the writer's backlog was full."""
     own_time: Histogram = field(default_factory=Histogram)
     """tap's own time per relayed request: from receiving it to the answer sent, less the bot's
     round trip (what tap adds, apart from the extra network hop)."""
@@ -201,12 +205,14 @@ class CallObserver:
             return
         if len(self._writes) >= MAX_PENDING_WRITES:
             message = f"call {call.call_id}: no fixture written: {len(self._writes)} wait already"
+            self.counts.not_saved += 1
             self.sink(TapProblem(message + " (the writer cannot keep up)"))
             self.sink(CallClosed(call.call_id, call.count, reason.value))
             return
         future = self._writer.submit(self._save, call, reason)
         self._writes.add(future)
         future.add_done_callback(self._writes.discard)
+        self.counts.backlog_peak = max(self.counts.backlog_peak, len(self._writes))
 
     def _save(self, call: TapCall, reason: CloseReason) -> None:
         assert self.config.save_dir is not None
