@@ -6,6 +6,8 @@ subclass to a one-line message and an exit code in a single place (``vcall.cli.e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class VcallError(Exception):
     """Base of every error vcall raises on purpose. ``str(err)`` is a one-line message."""
@@ -20,7 +22,11 @@ class InputNotFoundError(UsageError):
 
 
 class FixtureError(VcallError):
-    """A fixture file is malformed. The message starts with ``file:line``."""
+    """A fixture file is malformed. The message starts with ``file:line``.
+
+    A file with several mistakes raises one error naming the first and counting the rest;
+    :attr:`all` holds each of them (``vcall fixtures check`` lists every one).
+    """
 
     def __init__(self, message: str, *, file: str = "", line: int | None = None) -> None:
         location = file if line is None else f"{file}:{line}"
@@ -28,6 +34,24 @@ class FixtureError(VcallError):
         self.file = file
         self.line = line
         self.detail = message
+        self.all: tuple[FixtureError, ...] = (self,)
+
+    @classmethod
+    def of_many(cls, errors: Sequence[FixtureError]) -> FixtureError:
+        """One error for several mistakes in one file, first by line."""
+        ordered = sorted(errors, key=lambda error: error.line or 0)
+        first = ordered[0]
+        if len(ordered) == 1:
+            return first
+        more = len(ordered) - 1
+        combined = cls(
+            f"{first.detail} (and {more} more mistake{'s' if more > 1 else ''} in this file; "
+            "'vcall fixtures check' lists them all)",
+            file=first.file,
+            line=first.line,
+        )
+        combined.all = tuple(ordered)
+        return combined
 
 
 class DurationError(UsageError):

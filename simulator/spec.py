@@ -1,8 +1,13 @@
 """The platform specification as data: the single source of every number and name vcall checks.
 
 Sources are the vendor's reference pages in ``shared/seeds/`` (cited by file name in every entry)
-and our reading of them in ``shared/SPEC-NOTES.md``. Where the pages contradict each other, the
-entry's ``note`` says which reading vcall takes. No other module re-types a number held here.
+and our reading of them in ``shared/SPEC-NOTES.md``, which also holds the evidence from real
+traffic (a request captured from the live platform). A fact in no seed cites SPEC-NOTES or the
+vendor page it comes from (``SOURCES``). Where the pages contradict each other or real traffic,
+the entry's ``note`` says which reading vcall takes, and ``READINGS`` lists them all (MuteTime,
+timebreak, begin_time, record_begin_time, parallel_transfer, ...). An out-of-range value is
+judged once, by ``range_outcome``: the validator's finding and the model's note say the same
+words and the model uses the value they name. No other module re-types a number held here.
 """
 
 from __future__ import annotations
@@ -26,7 +31,15 @@ SEED_SMARTCALL_OLD = "003_66fa8c66580b70a3.txt"
 SEED_CALLIN = "004_1932a3d3efe8eaa9.txt"
 """The first inbound callback (callin) alone: request, response, fields."""
 SPEC_NOTES = "SPEC-NOTES.md"
-"""Our reading of the seeds (choices, not facts, where the seeds are silent or contradict)."""
+"""Our reading of the seeds (choices, not facts, where the seeds are silent or contradict), and
+the evidence from real traffic (a capture from the live platform, SPEC-NOTES §2)."""
+VENDOR_OUTBOUND_CALLBACK = "vendor doc 112703"
+"""The vendor's outbound callback page (智能语音交互呼出回调HTTP接口; doc 69115 in 2019): lists
+``content_type`` ``parallel_transfer`` (并行转接状态) with ``transfer_status``, ``fail_cause``,
+``is_monitor``, ``cc_name``, and says not to answer ``parallel_bridge`` when the request's
+``is_monitor`` is true. Outside the seeds."""
+VENDOR_CCO_CALLBACK = "vendor doc 182025"
+"""The vendor's CCO outbound callback page: ``begin_time`` in ms for outbound calls."""
 
 SEEDS: Mapping[str, str] = MappingProxyType(
     {
@@ -37,6 +50,25 @@ SEEDS: Mapping[str, str] = MappingProxyType(
         SEED_CALLIN: "first inbound callback (callin)",
     }
 )
+SOURCES: Mapping[str, str] = MappingProxyType(
+    {
+        **SEEDS,
+        SPEC_NOTES: "our reading of the seeds, and the real-traffic evidence",
+        VENDOR_OUTBOUND_CALLBACK: "outbound callback page (parallel_transfer, begin_time in ms)",
+        VENDOR_CCO_CALLBACK: "CCO outbound callback page (begin_time in ms)",
+    }
+)
+"""Everything a rule or a spec entry may cite: the seeds, SPEC-NOTES and the vendor pages that
+are not seeds (cited where a fact is in no seed)."""
+
+
+LENIENT_INTEGER_TEXT = re.compile(r"[+-]?\d{1,12}(?:\.0*)?")
+"""A numeric string read as an integer (``"5000"``, ``"5000.0"``), surrounding blanks stripped:
+accepted with a warning by the validator, read the same way by the model (SPEC-NOTES §3)."""
+LENIENT_BOOLEAN_TEXTS: Mapping[str, bool] = MappingProxyType(
+    {"true": True, "false": False, "1": True, "0": False}
+)
+"""Strings read as booleans, in any case (``"True"`` is what the official SDK sends)."""
 
 
 class ValueType(StrEnum):
@@ -81,6 +113,8 @@ class CallbackKind(StrEnum):
     MUTE = "mute"
     DTMF = "dtmf"
     TIMEBREAK = "timebreak"
+    PARALLEL_TRANSFER = "parallel_transfer"
+    """The outcome of a parallel transfer (vendor doc 112703; not in the seeds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +147,25 @@ def _content(
 
 
 _S = ValueType.STRING
+DEFAULT_PARTNER_ID = "100000012345001"
+"""``partnerId`` of a ``callin`` when the fixture gives none: a made-up id of the shape real
+traffic shows (15 digits), not the captured account's."""
+
+
+class BeginTime(StrEnum):
+    """How ``begin_time`` (the call start) is written in ``normal`` content."""
+
+    SECONDS = "seconds"
+    """Unix seconds, a 10-digit string: what real inbound traffic shows (SPEC-NOTES §2)."""
+    MS = "ms"
+    """Unix ms, a 13-digit string: the newer outbound pages (vendor docs 112703, 182025)."""
+    DATETIME = "datetime"
+    """``2017-06-01 10:00:00`` in China Standard Time: the seeds' example."""
+
+
+BEGIN_TIME_DEFAULTS = MappingProxyType({"inbound": BeginTime.SECONDS, "outbound": BeginTime.MS})
+"""``begin_time`` by call direction unless a fixture or ``--begin-time`` says otherwise."""
+
 _DYNAMIC_ID_CONTENT = _content(
     "dynamic_id",
     _S,
@@ -145,7 +198,18 @@ CALLBACK_KINDS: Mapping[CallbackKind, CallbackKindSpec] = MappingProxyType(
                     "original callee when the call was forwarded (B)",
                     SEED_CALLIN,
                     example="057122222222",
-                    note="A dials B, forwarded to service number C: caller=A, callee=C, orgcallee=B",
+                    note="A dials B, forwarded to service number C: caller=A, callee=C, "
+                    "orgcallee=B; absent when the call was not forwarded (real traffic)",
+                ),
+                _content(
+                    "partnerId",
+                    _S,
+                    False,
+                    "the account's partner id, undocumented",
+                    SPEC_NOTES,
+                    example=DEFAULT_PARTNER_ID,
+                    note="in no seed: real traffic carries it (a 15-digit string, SPEC-NOTES §2); "
+                    "vcall sends it so a bot that rejects unknown fields fails here",
                 ),
             ),
             SEED_CALLIN,
@@ -196,8 +260,11 @@ CALLBACK_KINDS: Mapping[CallbackKind, CallbackKindSpec] = MappingProxyType(
                     True,
                     "call start time",
                     SEED_FOLLOWUP,
-                    example="2017-06-01 10:00:00",
-                    note="described as seconds, example is a date-time string: vcall follows the example",
+                    example="1659885710",
+                    note="the table says seconds, the seed's example is 2017-06-01 10:00:00, real "
+                    "traffic sends Unix seconds as a 10-digit string (SPEC-NOTES §2) and the newer "
+                    "outbound pages say ms (vendor docs 112703, 182025): vcall sends seconds "
+                    "inbound, ms outbound, and lets a fixture or --begin-time choose (BeginTime)",
                 ),
                 _content(
                     "is_playing",
@@ -217,11 +284,13 @@ CALLBACK_KINDS: Mapping[CallbackKind, CallbackKindSpec] = MappingProxyType(
                 _DYNAMIC_ID_CONTENT,
                 _content(
                     "record_begin_time",
-                    ValueType.INTEGER,
+                    _S,
                     False,
                     "recording start",
                     SEED_FOLLOWUP,
                     unit="unix-ms",
+                    note="typed Long in the table; real traffic sends a string (SPEC-NOTES §2), "
+                    "as every other content value",
                 ),
                 _content(
                     "asr_begin_time",
@@ -294,8 +363,55 @@ CALLBACK_KINDS: Mapping[CallbackKind, CallbackKindSpec] = MappingProxyType(
             ),
             SEED_FOLLOWUP,
         ),
+        CallbackKind.PARALLEL_TRANSFER: CallbackKindSpec(
+            CallbackKind.PARALLEL_TRANSFER,
+            "the outcome of a parallel transfer the endpoint asked for",
+            (
+                _DYNAMIC_ID_CONTENT,
+                _content(
+                    "transfer_status",
+                    _S,
+                    False,
+                    "success or fail",
+                    VENDOR_OUTBOUND_CALLBACK,
+                    example="success",
+                ),
+                _content(
+                    "fail_cause",
+                    _S,
+                    False,
+                    "why the transfer failed",
+                    VENDOR_OUTBOUND_CALLBACK,
+                    example="transfer fail.",
+                ),
+                _content(
+                    "is_monitor",
+                    _S,
+                    False,
+                    "whether the call centre monitors after the transfer",
+                    VENDOR_OUTBOUND_CALLBACK,
+                    example="true",
+                    note="typed Boolean on the page; vcall sends a string, as every content value",
+                ),
+                _content(
+                    "cc_name",
+                    _S,
+                    False,
+                    "the call centre's name",
+                    VENDOR_OUTBOUND_CALLBACK,
+                    example="aliyun_cc",
+                ),
+            ),
+            VENDOR_OUTBOUND_CALLBACK,
+        ),
     }
 )
+TRANSFER_SUCCESS = "success"
+TRANSFER_FAIL = "fail"
+TRANSFER_STATUSES = (TRANSFER_SUCCESS, TRANSFER_FAIL)
+"""``transfer_status`` values of a ``parallel_transfer`` callback (vendor doc 112703)."""
+DEFAULT_TRANSFER_FAIL_CAUSE = "transfer fail."
+"""The page's example ``fail_cause``."""
 DTMF_NO_INPUT = "noInputTimeout"
 """``dtmf_digits`` value when no key came in time (seed 001)."""
 EARLY_MEDIA_CODE = "early_media"
@@ -340,9 +456,9 @@ ACTIONS: Mapping[str, ActionSpec] = MappingProxyType(
             ActionSpec(
                 "answer",
                 _CALLIN_ONLY,
-                "answer and play the opening action_code",
+                "answer and play the opening action_code (optional: without one, nothing plays "
+                "until the caller speaks)",
                 SEED_CALLIN,
-                ("action_code",),
                 plays=True,
             ),
             ActionSpec(
@@ -384,12 +500,17 @@ ACTIONS: Mapping[str, ActionSpec] = MappingProxyType(
             ActionSpec(
                 "parallel_transfer",
                 _FOLLOWUP_ONLY,
-                "parallel transfer to a call centre",
+                "parallel transfer to a call centre; a parallel_transfer callback reports the "
+                "outcome (vendor doc 112703) and the call goes on with the bot meanwhile",
                 SEED_FOLLOWUP,
-                recommends=("number",),
                 plays=True,
             ),
-            ActionSpec("parallel_bridge", _FOLLOWUP_ONLY, "parallel bridge", SEED_FOLLOWUP),
+            ActionSpec(
+                "parallel_bridge",
+                _FOLLOWUP_ONLY,
+                "bridge the caller to the agent of a parallel transfer; the bot's part ends",
+                SEED_FOLLOWUP,
+            ),
         )
     }
 )
@@ -415,14 +536,41 @@ ENVELOPE_TOLERATED = frozenset({"code"})
 """Top-level keys some vendor examples add (``"code": 200``): accepted without a warning."""
 
 
+class OutOfRange(StrEnum):
+    """What the platform does with a value outside its range."""
+
+    FALLBACK = "fallback"
+    """It silently uses the range's ``fallback`` (documented, or assumed where the note says so)."""
+    CAP = "cap"
+    """It uses the range's upper bound (``session_timeout``: "通话时长最长 3600 秒")."""
+    IGNORED = "ignored"
+    """Undocumented: vcall's model ignores the value (as if it were absent)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RangeOutcome:
+    """A value outside its range and what the platform then does: the ONE text the validator's
+    finding and the model's note both say, and the value the model then uses."""
+
+    how: OutOfRange
+    used: int | None
+    """The value in effect instead; ``None`` when the value is ignored (the default applies)."""
+    message: str
+
+
 @dataclass(frozen=True, slots=True)
 class ValueRange:
-    """An inclusive range; ``fallback`` is what the platform silently uses outside it."""
+    """An inclusive range and the platform's behaviour outside it.
+
+    ``fallback`` is what the platform silently uses outside it; ``cap_high``: above ``high`` the
+    platform uses ``high``; neither: undocumented, vcall's model ignores the value.
+    """
 
     low: int | None
     high: int | None
     fallback: int | None = None
     fallback_note: str = ""
+    cap_high: bool = False
 
     def contains(self, value: int) -> bool:
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
@@ -433,6 +581,31 @@ class ValueRange:
         if self.low is not None:
             return f"≥ {self.low}"
         return f"≤ {self.high}"
+
+    def outcome(self, name: str, value: int, unit: str = "") -> RangeOutcome | None:
+        """``None`` inside the range; else what the platform does, said once for validator and
+        model alike (``mute_time 50 is outside 1000–20000: the platform uses 10000``)."""
+        if self.contains(value):
+            return None
+        if self.cap_high and self.high is not None and value > self.high:
+            longest = f"{self.high} {unit}".strip()
+            message = (
+                f"{name} {value} is over {longest}, the maximum: the platform caps it at "
+                f"{self.high}"
+            )
+            return RangeOutcome(OutOfRange.CAP, self.high, message)
+        if self.fallback is not None:
+            note = f" ({self.fallback_note})" if self.fallback_note else ""
+            message = (
+                f"{name} {value} is outside {self.describe()}: the platform uses "
+                f"{self.fallback}{note}"
+            )
+            return RangeOutcome(OutOfRange.FALLBACK, self.fallback, message)
+        message = (
+            f"{name} {value} is outside {self.describe()}: what the platform does is not "
+            "documented; vcall's model ignores the value"
+        )
+        return RangeOutcome(OutOfRange.IGNORED, None, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +624,9 @@ class ResponseField:
     """Whether SPEC-NOTES §4's forbidden characters apply to this value."""
     first_setting_only: bool = False
     """Only the first setting in a call counts (later ones are ignored by the platform)."""
+    seed_string: bool = False
+    """A number the seed's table types String (``"120"``): a numeric string is what the page
+    asks for, so it is read without a warning (a plain number is fine too)."""
     note: str = ""
 
 
@@ -462,8 +638,30 @@ def _field(
 
 _I, _B = ValueType.INTEGER, ValueType.BOOLEAN
 MUTE_TIME_RANGE = ValueRange(1000, 20000, fallback=10000)
+"""Seed 001: "取值范围为1000~20000，超过这个范围默认10000"; seed 002 the same for MuteTime."""
 PAUSE_TIME_RANGE = ValueRange(300, 1200, fallback=800)
-SESSION_TIMEOUT_RANGE = ValueRange(1, 3600)
+"""Seed 002: PauseTime 300~1200, "如果指定值不在参数范围中，则该参数默认取值为 800"."""
+SESSION_TIMEOUT_RANGE = ValueRange(
+    1,
+    3600,
+    fallback=3600,
+    fallback_note="assumed: no positive limit means the longest call",
+    cap_high=True,
+)
+"""Seed 002: "通话时长最长 3600 秒": a longer one is capped; 0 or less is vcall's assumption."""
+DTMF_MAX_NUMBERS_RANGE = ValueRange(1, 50)
+"""Seed 001: 1~50, nothing said about other values: the model ignores them (no digit limit)."""
+DTMF_NONIN_OVERTIME_RANGE = ValueRange(
+    3, 60, fallback=3, fallback_note="assumed: the seed gives only the default"
+)
+SMARTCALL_TIME_BREAK_RANGE = ValueRange(
+    1,
+    None,
+    fallback=0,
+    fallback_note="off: seed 002 says 不设置或者为 0，不生效; seed 003 requires > 0",
+)
+"""SmartCall's ``ActionCodeTimeBreak`` keeps seed 003's "取值必须大于0" as its range; outside it the
+opening has no time break (seed 002), so a warning, not an error."""
 TTS_VOLUME_RANGE = ValueRange(0, 100)
 TTS_SPEED_RANGE = ValueRange(-200, 200)
 DTMF_END_CHARACTERS = ("*", "#", "")
@@ -545,7 +743,8 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 "caller speech this long interrupts playback (timebreak); only when > 0",
                 SEED_FOLLOWUP,
                 unit="ms",
-                range=ValueRange(0, None),
+                note="seed 001: 取值大于0时生效; seed 002: 不设置或者为 0，不生效: 0 or less is off, "
+                "not invalid",
             ),
             _field(
                 "mute_time",
@@ -555,6 +754,8 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 unit="ms",
                 range=MUTE_TIME_RANGE,
                 default=MUTE_TIME_RANGE.fallback,
+                note="seed 002 words MuteTime as silence before the call ends; seed 001 sends a "
+                "mute callback: vcall follows seed 001 (READINGS['mute_time'])",
             ),
             _field(
                 "pause_time",
@@ -581,9 +782,7 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 "seconds without a key before noInputTimeout",
                 SEED_FOLLOWUP,
                 unit="s",
-                range=ValueRange(
-                    3, 60, fallback=3, fallback_note="assumed: the seed gives only the default"
-                ),
+                range=DTMF_NONIN_OVERTIME_RANGE,
                 default=3,
             ),
             _field(
@@ -591,7 +790,7 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 _I,
                 "maximum number of digits collected",
                 SEED_FOLLOWUP,
-                range=ValueRange(1, 50),
+                range=DTMF_MAX_NUMBERS_RANGE,
             ),
             _field(
                 "dtmf_end_character",
@@ -616,7 +815,9 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 stages=_CALLIN_ONLY,
                 unit="s",
                 range=SESSION_TIMEOUT_RANGE,
-                note="typed String in the table, a number in the example; at most 3600 s per seed 002",
+                seed_string=True,
+                note="typed String in the table, a number in the example; at most 3600 s per seed "
+                "002 (a longer one is capped)",
             ),
             _field("asr_model_id", _S, "custom ASR model id", SEED_CALLIN, stages=_CALLIN_ONLY),
             _field(
@@ -625,8 +826,9 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 "ASR base model",
                 SEED_CALLIN,
                 stages=_CALLIN_ONLY,
-                choices=tuple(ASR_BASE_MODELS),
                 default=DEFAULT_ASR_BASE_MODEL,
+                note="the callin table lists no allowed values (its example is 11323223q23e34): "
+                "a value outside SmartCall's list (ASR_BASE_MODELS) is a warning",
             ),
             _field("record_flag", _B, "record the call", SEED_CALLIN, stages=_CALLIN_ONLY),
             _field(
@@ -652,6 +854,7 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 SEED_CALLIN,
                 stages=_CALLIN_ONLY,
                 range=TTS_VOLUME_RANGE,
+                seed_string=True,
             ),
             _field(
                 "tts_speed",
@@ -660,6 +863,7 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 SEED_CALLIN,
                 stages=_CALLIN_ONLY,
                 range=TTS_SPEED_RANGE,
+                seed_string=True,
             ),
             _field(
                 "extend",
@@ -680,16 +884,48 @@ TTS_VARIABLE_PATTERN = re.compile(r"\$([^$,]+)\$")
 FORBIDDEN_CHARACTERS = frozenset('@=:"${}^*¥')
 """Seed 002: these must not appear in SmartCall callbacks."""
 FORBIDDEN_CHARACTERS_SEED = SEED_SMARTCALL
-FORBIDDEN_CHARACTERS_APPLY_TO = (
-    "dynamic_id",
-    "action_code_param values",
-    "action_code file names outside $name$ (a URL's scheme separator :// is exempt)",
-    "OutId",
-    "DynamicId",
-    "VoiceCodeParam values",
-    "VoiceCode file names outside $name$",
+
+
+class ForbiddenGrade(StrEnum):
+    """How surely seed 002's forbidden-character rule bites a value (SPEC-NOTES §4, a choice)."""
+
+    ECHOED = "echoed"
+    """The value comes back inside a later callback's content: an error."""
+    DOUBTFUL = "doubtful"
+    """It may reach a callback or a template: a warning that names the doubt."""
+
+
+FORBIDDEN_CHARACTER_GRADES: Mapping[str, tuple[ForbiddenGrade, str]] = MappingProxyType(
+    {
+        "dynamic_id": (ForbiddenGrade.ECHOED, "it comes back in the next callback's content"),
+        "DynamicId": (ForbiddenGrade.ECHOED, "it comes back in every callback's content"),
+        "action_code": (
+            ForbiddenGrade.DOUBTFUL,
+            "a file name comes back as current_media_code; whether the platform refuses the "
+            "file is not documented",
+        ),
+        "VoiceCode": (
+            ForbiddenGrade.DOUBTFUL,
+            "a file name comes back as current_media_code; whether the platform refuses the "
+            "file is not documented",
+        ),
+        "action_code_param": (
+            ForbiddenGrade.DOUBTFUL,
+            "a TTS value is spoken, not echoed back, but the platform may template it",
+        ),
+        "VoiceCodeParam": (
+            ForbiddenGrade.DOUBTFUL,
+            "a TTS value is spoken, not echoed back, but the platform may template it",
+        ),
+        "OutId": (
+            ForbiddenGrade.DOUBTFUL,
+            "it is returned in receipts, not in callbacks",
+        ),
+    }
 )
-"""A choice (SPEC-NOTES §4): values the platform carries back or speaks, not call_id or JSON syntax."""
+"""Where seed 002's characters are checked, how surely, and the doubt a warning names. Never for
+``call_id``, the JSON syntax, ``$name$`` variables or URL syntax (scheme ``://``, ``user@``,
+``host:port``, the query string of a network file, which seed 002 explicitly allows)."""
 
 # --- phone numbers ------------------------------------------------------------------------------
 
@@ -782,7 +1018,8 @@ SMARTCALL_PARAMS: Mapping[str, SmartCallParam] = MappingProxyType(
             _param(
                 "MuteTime",
                 _I,
-                "silence before a mute callback",
+                "silence before a mute callback (seed 002 says before the call ends; vcall follows "
+                "seed 001's mute callback)",
                 range=MUTE_TIME_RANGE,
                 default=10000,
                 unit="ms",
@@ -804,8 +1041,9 @@ SMARTCALL_PARAMS: Mapping[str, SmartCallParam] = MappingProxyType(
             _param(
                 "ActionCodeTimeBreak",
                 _I,
-                "caller speech this long interrupts the opening; 0 or unset: off (seed 002; seed 003 says > 0)",
-                range=ValueRange(0, None),
+                "caller speech this long interrupts the opening; must be > 0 (seed 003), 0 or "
+                "unset: off (seed 002)",
+                range=SMARTCALL_TIME_BREAK_RANGE,
                 unit="ms",
             ),
             _param(
@@ -829,6 +1067,22 @@ SMARTCALL_PARAMS: Mapping[str, SmartCallParam] = MappingProxyType(
         )
     }
 )
+
+
+RANGED: Mapping[str, tuple[ValueRange, str]] = MappingProxyType(
+    {
+        **{n: (f.range, f.unit) for n, f in RESPONSE_FIELDS.items() if f.range is not None},
+        **{n: (p.range, p.unit) for n, p in SMARTCALL_PARAMS.items() if p.range is not None},
+    }
+)
+"""Every ranged response field and SmartCall parameter, with its unit: the one source the
+validator's range findings and the model's fallbacks both read (``ValueRange.outcome``)."""
+
+
+def range_outcome(name: str, value: int) -> RangeOutcome | None:
+    """What the platform does with ``value`` for the ranged field or parameter ``name``."""
+    valid, unit = RANGED[name]
+    return valid.outcome(name, value, unit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -898,6 +1152,40 @@ PROFILE_FILE = "~/.aliyun/config.json"
 
 # --- platform behaviour the simulator models (SPEC-NOTES §6) -----------------------------------
 
+READINGS: Mapping[str, str] = MappingProxyType(
+    {
+        "mute_time": "seed 002 words MuteTime as how long the caller is silent before the call "
+        "ends (用户多久不说话通话结束); seed 001 sends a mute callback after mute_time and lets "
+        "the bot decide. vcall follows seed 001: a mute callback, and the call goes on until the "
+        "bot hangs up or session_timeout.",
+        "timebreak": "seed 002 (ActionCodeTimeBreak): the caller's continuous speech interrupts "
+        "the current playback (用户持续说话可以打断当前播放); seed 001 names the callback "
+        "按时长打断消息. The model stops the playback when the timebreak fires; the bot's answer "
+        "decides what comes next.",
+        "begin_time": "the seeds' table says seconds and their example is a date-time; real "
+        "traffic sends Unix seconds (inbound); vendor docs 112703/182025 say ms (outbound). "
+        "Default: seconds inbound, ms outbound; a fixture (call.begin_time) or --begin-time "
+        "chooses seconds, ms or datetime.",
+        "record_begin_time": "typed Long in seed 001; real traffic sends a string, as every "
+        "content value: vcall sends strings only.",
+        "parallel_transfer": "seed 001 lists the action only; the outbound callback page (vendor "
+        "doc 112703, doc 69115 in 2019) lists a parallel_transfer callback with transfer_status. "
+        "vcall sends it once the transfer's prompt has played; on success the caller is with the "
+        "agent after the bot's answer (parallel_bridge bridges at once), on fail the call goes "
+        "on with the bot.",
+        "action_code_time_break": "seed 001: effective when > 0; seed 002: unset or 0 is off. 0 "
+        "or less is off in an answer; SmartCall's ActionCodeTimeBreak keeps seed 003's > 0 as "
+        "its range (outside: a warning, the opening has no time break).",
+        "answer": "the callin table marks action_code optional (可选): an answer without one "
+        "plays nothing until the caller speaks (a warning).",
+        "number": "seed 001: number is valid when the action is transfer; parallel_transfer "
+        "does not need it.",
+        "asr_base_id": "the callin table lists no allowed values; SmartCall's AsrBaseId lists "
+        "two. Outside those two: a warning in an answer, an error for AsrBaseId.",
+    }
+)
+"""Where the seeds contradict each other or real traffic, and the reading vcall keeps."""
+
 
 @dataclass(frozen=True, slots=True)
 class PlatformDefaults:
@@ -927,7 +1215,7 @@ MAX_JSON_DEPTH = 32
 
 ACTION_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
-        "number": frozenset({"transfer", "parallel_transfer"}),
+        "number": frozenset({"transfer"}),
         "dtmf_nonin_overtime": frozenset({"dtmf"}),
         "dtmf_max_numbers": frozenset({"dtmf"}),
         "dtmf_end_character": frozenset({"dtmf"}),
@@ -936,8 +1224,8 @@ ACTION_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
         "cc_name": frozenset({"parallel_transfer", "parallel_bridge"}),
     }
 )
-"""Response fields that take effect only with these actions (seed 001: ``number`` "valid when
-action is transfer", ``dtmf_*`` "specific to the dtmf command", ``transfer_playfile``,
+"""Response fields that take effect only with these actions (seed 001: ``number`` "转接手机号码，
+action设为transfer时有效" -- transfer only, not parallel_transfer, ``dtmf_*`` "specific to the dtmf command", ``transfer_playfile``,
 ``is_monitor`` and ``cc_name`` "after a parallel transfer succeeds")."""
 
 SMARTCALL_COMMON_PARAMS = frozenset(

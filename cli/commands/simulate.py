@@ -24,6 +24,7 @@ from vcall.simulator.replay.results import RunResult
 from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
 from vcall.simulator.reports import write_json_report, write_junit_report
 from vcall.simulator.reports.html import write_html_report
+from vcall.simulator.spec import BeginTime
 
 CONSOLE = "Console (no --fixture: you play the caller)"
 EPILOG = """\
@@ -87,6 +88,12 @@ def simulate_command(
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the call too."),
     seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
+    begin_time: BeginTime | None = typer.Option(
+        None,
+        "--begin-time",
+        help="How normal callbacks write begin_time: seconds | ms | datetime (default: seconds "
+        "inbound, ms outbound, or the fixture's call.begin_time).",
+    ),
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Also show the platform model's notes."
     ),
@@ -135,6 +142,7 @@ def simulate_command(
             strict=strict,
             seed=seed,
             check_placement=check_placement,
+            begin_time=begin_time,
         )
         if not fixture:
             raise typer.Exit(

@@ -21,6 +21,7 @@ _CONTENT_SHOWN = {
     "dtmf": ("dtmf_digits",),
     "timebreak": ("current_media_code",),
     "mute": (),
+    "parallel_transfer": ("transfer_status", "fail_cause"),
 }
 
 

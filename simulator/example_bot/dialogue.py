@@ -7,7 +7,11 @@ back or speaks contains a forbidden character (SPEC-NOTES §4).
 
 The bot is stateless: where the caller is in the dialogue travels in ``dynamic_id``, which the
 platform echoes back in the next callback (SPEC-NOTES §6.6): ``menu``, ``order``, ``notice``,
-``mute1``/``mute2``, ``dtmf-main``/``dtmf-retry``, ``survey``, ``transfer``, ``goodbye``.
+``mute1``/``mute2``, ``dtmf-main``/``dtmf-retry``, ``survey``, ``transfer``, ``call-centre``,
+``goodbye``.
+
+It reads callbacks as real traffic sends them: every content value a string, unknown keys
+(``partnerId``) ignored, ``begin_time`` in whatever form.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vcall.simulator.spec import DTMF_NO_INPUT, EARLY_MEDIA_CODE, CallbackKind
+from vcall.simulator.spec import DTMF_NO_INPUT, EARLY_MEDIA_CODE, TRANSFER_SUCCESS, CallbackKind
 
 Answer = dict[str, Any]
 """``data`` of a response, without ``call_id`` (the HTTP layer adds it)."""
 
 AGENT_NUMBER = "057126880001"
+CALL_CENTRE = "aliyun_cc"
 MUTE_TIME_MS = 5000
 TIME_BREAK_MS = 1500
 START_STATE = "menu"
@@ -48,6 +53,8 @@ PUNCTUATION = "，。！？、,.!? "
 
 TEXT_ORDER_STATUS = "您最近的一笔快递已到达杭州转运中心，预计明天送达。还有其他可以帮您的吗？"
 TEXT_TRANSFER = "正在为您转接人工客服，请稍候。"
+TEXT_CALL_CENTRE = "正在为您接通呼叫中心的坐席，请稍候。"
+TEXT_CALL_CENTRE_BUSY = "抱歉，坐席暂时都在忙。请问还有什么可以帮您？"
 TEXT_SORRY = "抱歉，我没有听清，请您再说一遍。"
 TEXT_STILL_THERE = "您好，请问还在线吗？"
 TEXT_NO_KEY = "您还没有按键。"
@@ -112,6 +119,25 @@ def transfer_to_agent() -> Answer:
     return {**_prompt("transfer", "transfer", _tts(TEXT_TRANSFER)), "number": AGENT_NUMBER}
 
 
+def transfer_to_call_centre() -> Answer:
+    """``parallel_transfer``: the call centre is dialled while the hold prompt plays; the platform
+    reports the outcome in a ``parallel_transfer`` callback (vendor doc 112703). No ``number``:
+    seed 001 makes it valid for ``transfer`` only."""
+    return {
+        **_prompt("parallel_transfer", "call-centre", _tts(TEXT_CALL_CENTRE)),
+        "cc_name": CALL_CENTRE,
+    }
+
+
+def on_parallel_transfer(content: Mapping[str, Any]) -> Answer:
+    """The transfer's outcome: bridge the caller to the agent, unless the call centre monitors
+    (the page says not to answer ``parallel_bridge`` then); on failure, apologise and go on."""
+    if content.get("transfer_status") == TRANSFER_SUCCESS:
+        monitored = str(content.get("is_monitor", "")).lower() == "true"
+        return _silent("donothing" if monitored else "parallel_bridge", "call-centre")
+    return _prompt("play", START_STATE, _tts(TEXT_CALL_CENTRE_BUSY))
+
+
 def dtmf_menu(state: str = "dtmf-main", media: Answer | None = None) -> Answer:
     """Collect up to 4 keys ended by ``#`` (``*``, ``#`` or empty are the only end characters);
     wait 5 s (3-60) after the prompt for a key. A key stops the breakable prompt.
@@ -154,6 +180,7 @@ class Route:
 
 ROUTES: tuple[Route, ...] = (
     Route(("不需要", "不方便", "没时间"), goodbye),
+    Route(("呼叫中心", "坐席"), transfer_to_call_centre),
     Route(("人工", "客服", "转接"), transfer_to_agent),
     Route(("订单", "快递", "物流"), order_status),
     Route(("菜单", "按键", "自助"), dtmf_menu),
@@ -161,7 +188,8 @@ ROUTES: tuple[Route, ...] = (
     Route(("再见", "没有了", "谢谢"), goodbye),
     Route(("是的", "方便", "可以"), survey_question),
 )
-"""First match wins: 不方便 before 方便, an agent request before everything it may mention."""
+"""First match wins: 不方便 before 方便, the call centre before a plain agent request, an agent
+request before everything it may mention."""
 
 
 def on_normal(content: Mapping[str, Any], state: str) -> Answer:
@@ -214,4 +242,7 @@ def answer_callback(kind: CallbackKind, content: Mapping[str, Any]) -> Answer:
         return on_mute(state)
     if kind is CallbackKind.DTMF:
         return on_dtmf(content, state)
-    return _silent("break", state)  # timebreak: the caller talks over us, stop and listen
+    if kind is CallbackKind.PARALLEL_TRANSFER:
+        return on_parallel_transfer(content)
+    # timebreak: the platform has stopped our playback (seed 002); listen for the sentence
+    return _silent("donothing", state)

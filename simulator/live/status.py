@@ -173,6 +173,7 @@ def _heard(kind: CallbackKind, content: Mapping[str, object]) -> str:
         CallbackKind.NORMAL: ("words",),
         CallbackKind.DTMF: ("dtmf_digits",),
         CallbackKind.TIMEBREAK: ("current_media_code",),
+        CallbackKind.PARALLEL_TRANSFER: ("transfer_status", "fail_cause"),
     }.get(kind, ())
     values = [str(content[name]) for name in fields if content.get(name) not in (None, "")]
     return " → ".join(values)

@@ -18,17 +18,24 @@ The behaviour follows SPEC-NOTES §6. Where the seeds are silent, these are vcal
   timeout); ``silence`` / ``wait`` with a duration after it; ``wait`` without one when nothing
   plays any more; ``hangup`` ends the call (``caller_hangup``).
 - ``say`` over a playback barges in at once (as ``barge_in`` with ``after`` 0); ``barge_in``
-  starts ``after`` into the current playback, or ``after`` from now when nothing plays. Speech
-  never stops a playback itself: over a breakable playback with ``action_code_time_break`` > 0,
-  speech lasting that long gives a ``timebreak`` (once per playback and sentence), and the answer
-  decides. The sentence still gives its ``normal`` afterwards.
+  starts ``after`` into the current playback, or ``after`` from now when nothing plays. Over a
+  breakable playback with ``action_code_time_break`` > 0 (0 or less is off), speech lasting that
+  long STOPS the playback (and what was queued after it) and gives a ``timebreak`` (seed 002:
+  用户持续说话可以打断当前播放); the answer decides what comes next. Shorter speech, or speech
+  without a time break, never stops a playback. The sentence still gives its ``normal`` afterwards.
 - A new playback interrupts the current one only if the current is breakable
   (``action_code_break``) and the action's ``action_break`` is true; otherwise it is queued
   after it (a note). An interrupting playback drops the queue. ``break`` stops a breakable
   playback and the queue; on a non-breakable one it is ignored (a note).
-- ``hangup`` / ``transfer`` / ``parallel_transfer`` play their ``action_code`` then end the call;
-  from the action on, no callback is sent. A caller hangup or a session timeout while that last
-  playback plays keeps the bot's end reason. ``parallel_bridge`` ends the bot's part at once.
+- ``hangup`` / ``transfer`` play their ``action_code`` then end the call; from the action on, no
+  callback is sent. A caller hangup or a session timeout while that last playback plays keeps the
+  bot's end reason. ``parallel_bridge`` ends the bot's part at once.
+- ``parallel_transfer`` plays its ``action_code`` (a hold prompt) while the call centre is
+  dialled; once it has played, a ``parallel_transfer`` callback reports the outcome the fixture
+  chose (``call.parallel_transfer``, default success; vendor doc 112703). On success the caller
+  is with the agent once the answer to it is applied (``parallel_bridge``: at once); on fail the
+  call goes on with the bot. When the steps run out first, nothing is sent, but a successful
+  transfer still ends the call as ``parallel_transfer``.
 - ``callin`` answer: ``hangup`` rejects the call (``bot_hangup``, nothing plays); an unusable
   answer (``None``) leaves it unanswered (``endpoint_failed``); any other action answers it and
   plays ``action_code``. Unusable follow-up answers are ``donothing``.
@@ -38,7 +45,9 @@ The behaviour follows SPEC-NOTES §6. Where the seeds are silent, these are vcal
 - ``mute``: once the call is idle (answered, nothing plays, nobody speaks, no sentence or key
   collection pending) for ``mute_time``; the timer restarts when the idle state begins again
   (at the end of the answer's playback, or at the mute itself if nothing plays).
-- Content: ``identity`` is always ``"id2"``; ``current_media_code`` is the item as written in
+- Content: every value is a string (real traffic); ``begin_time`` is Unix seconds inbound and ms
+  outbound unless the fixture or the run chooses; ``callin`` carries ``partnerId``;
+  ``identity`` is always ``"id2"``; ``current_media_code`` is the item as written in
   ``action_code`` (``$name$`` for a TTS item); ``play_begin_time`` / ``play_end_time`` describe
   the current playback, else the last one (``"0"`` while it plays); ``dynamic_id`` is the latest
   non-empty one returned (an empty one clears it).

@@ -8,15 +8,10 @@ a note, as the platform would ignore it.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from typing import TypeGuard
 
-from vcall.simulator.spec import ValueRange
-
-_INTEGER = re.compile(r"[+-]?\d+(?:\.0*)?")
-_TRUE = frozenset({"true", "1"})
-_FALSE = frozenset({"false", "0"})
+from vcall.simulator.spec import LENIENT_BOOLEAN_TEXTS, LENIENT_INTEGER_TEXT, range_outcome
 
 Note = Callable[[str], None]
 
@@ -29,7 +24,7 @@ def to_int(value: object) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+    if isinstance(value, str) and LENIENT_INTEGER_TEXT.fullmatch(value.strip()):
         return int(float(value.strip()))
     return None
 
@@ -41,9 +36,7 @@ def to_bool(value: object) -> bool | None:
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        text = value.strip().lower()
-        if text in _TRUE or text in _FALSE:
-            return text in _TRUE
+        return LENIENT_BOOLEAN_TEXTS.get(value.strip().lower())
     return None
 
 
@@ -77,12 +70,14 @@ def to_params(value: object) -> dict[str, str] | None:
     return {str(key): to_text(item) or "" for key, item in value.items()}
 
 
-def within(name: str, value: int, limits: ValueRange, fallback: int, note: Note) -> int:
-    """``value`` when inside ``limits``; else ``fallback``, with a note saying so."""
-    if limits.contains(value):
+def within(name: str, value: int, note: Note) -> int | None:
+    """``value`` when inside the range ``spec`` gives ``name``; else what the platform then uses
+    (``None``: the value is ignored), with a note saying exactly what the validator says."""
+    outcome = range_outcome(name, value)
+    if outcome is None:
         return value
-    note(f"{name} {value} is outside {limits.describe()}: the platform uses {fallback}")
-    return fallback
+    note(outcome.message)
+    return outcome.used
 
 
 class FieldReader:

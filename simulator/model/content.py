@@ -1,8 +1,11 @@
 """The content object of each callback kind (SPEC-NOTES §2), filled from the model's state.
 
-Offsets are sent as strings, Unix times as strings of ms, ``record_begin_time`` as an integer,
-``begin_time`` (the call start) as ``YYYY-MM-DD HH:MM:SS`` in Asia/Shanghai (UTC+8), following
-the seed's examples. ``dynamic_id`` is added by the session to every kind but ``callin``.
+Every value is a string, as real traffic shows (``record_begin_time`` included, though seed 001
+types it Long). Offsets are ms since the call start; Unix times are ms. ``begin_time`` (the call
+start) is Unix seconds on an inbound call and Unix ms on an outbound one (real traffic; vendor
+docs 112703, 182025) unless the fixture or ``--begin-time`` chooses (``spec.BeginTime``).
+``callin`` carries ``partnerId`` (undocumented, in real traffic) and ``orgcallee`` only when the
+call was forwarded. ``dynamic_id`` is added by the session to every kind but ``callin``.
 """
 
 from __future__ import annotations
@@ -15,15 +18,20 @@ from vcall.simulator.fixture.scenario import CallSettings
 from vcall.simulator.model.caller import Speech
 from vcall.simulator.model.playback import Playback
 from vcall.simulator.model.types import CALLER_IDENTITY
-from vcall.simulator.spec import CALLER_ROLE, EARLY_MEDIA_CODE
+from vcall.simulator.spec import CALLER_ROLE, EARLY_MEDIA_CODE, TRANSFER_FAIL, BeginTime
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 ContentDict = dict[str, str | int]
 
 
 @functools.lru_cache(maxsize=4096)
-def begin_time_text(epoch_ms: int) -> str:
-    """The call start as the seed writes it: ``2017-06-01 10:00:00`` (China Standard Time)."""
+def begin_time_text(epoch_ms: int, style: BeginTime = BeginTime.DATETIME) -> str:
+    """The call start as ``style`` writes it: ``1659885710``, ``1659885710000`` or
+    ``2017-06-01 10:00:00`` (China Standard Time, the seeds' example)."""
+    if style is BeginTime.SECONDS:
+        return str(epoch_ms // 1000)
+    if style is BeginTime.MS:
+        return str(epoch_ms)
     return datetime.fromtimestamp(epoch_ms / 1000, SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -31,6 +39,8 @@ def callin_content(call: CallSettings) -> ContentDict:
     content: ContentDict = {"caller": call.caller, "callee": call.callee}
     if call.orgcallee:
         content["orgcallee"] = call.orgcallee
+    if call.partner_id:
+        content["partnerId"] = call.partner_id
     return content
 
 
@@ -42,6 +52,7 @@ class ContentContext:
     epoch_ms: int
     at_ms: int
     record_begin_ms: int | None = None
+    begin_time: BeginTime = BeginTime.SECONDS
 
     def unix(self, offset_ms: int) -> str:
         return str(self.epoch_ms + offset_ms)
@@ -57,7 +68,7 @@ def normal_content(
     if item is not None:
         content["current_media_code"] = item.code
     if ctx.record_begin_ms is not None:
-        content["record_begin_time"] = ctx.epoch_ms + ctx.record_begin_ms
+        content["record_begin_time"] = ctx.unix(ctx.record_begin_ms)
     content.update(_asr_times(speech, ctx))
     content.update(_play_times(playing or last, ctx))
     return content
@@ -85,6 +96,17 @@ def dtmf_content(digits: str) -> ContentDict:
     return {"dtmf_digits": digits}
 
 
+def transfer_content(status: str, fail_cause: str, is_monitor: bool, cc_name: str) -> ContentDict:
+    """The outcome of a parallel transfer (vendor doc 112703), every value a string."""
+    content: ContentDict = {"transfer_status": status}
+    if status == TRANSFER_FAIL:
+        content["fail_cause"] = fail_cause
+    content["is_monitor"] = "true" if is_monitor else "false"
+    if cc_name:
+        content["cc_name"] = cc_name
+    return content
+
+
 def _sentence_fields(speech: Speech, ctx: ContentContext) -> ContentDict:
     return {
         "role": CALLER_ROLE,
@@ -92,7 +114,7 @@ def _sentence_fields(speech: Speech, ctx: ContentContext) -> ContentDict:
         "words": speech.words,
         "begin_offset": str(speech.start_ms),
         "end_offset": str(speech.end_ms),
-        "begin_time": begin_time_text(ctx.epoch_ms),
+        "begin_time": begin_time_text(ctx.epoch_ms, ctx.begin_time),
     }
 
 

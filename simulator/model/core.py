@@ -8,6 +8,7 @@ otherwise it is queued after it, with a note. An interrupting playback also drop
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from vcall.simulator.fixture.scenario import Direction, EndReason, Scenario
@@ -18,7 +19,19 @@ from vcall.simulator.model.playback import MediaCatalog, Playback, PlayItem
 from vcall.simulator.model.settings import Settings
 from vcall.simulator.model.timeline import Timeline, TimelineKind
 from vcall.simulator.model.types import Callback, CallState, ModelNote, PlaybackInfo
-from vcall.simulator.spec import CallbackKind, PlatformDefaults
+from vcall.simulator.spec import BEGIN_TIME_DEFAULTS, BeginTime, CallbackKind, PlatformDefaults
+
+
+@dataclass(slots=True)
+class PendingTransfer:
+    """A parallel transfer under way: its outcome is reported once its prompt has played."""
+
+    prompt_id: int | None
+    """The prompt's playback id while it has not finished; ``None`` once it has (or without one)."""
+    ready_ms: int | None
+    """When the outcome is due (set when the prompt is over)."""
+    is_monitor: bool
+    cc_name: str
 
 
 class CallCore:
@@ -32,8 +45,15 @@ class CallCore:
         start_epoch_ms: int,
         defaults: PlatformDefaults,
         keep_timeline: bool = True,
+        begin_time: BeginTime | None = None,
     ) -> None:
         self.scenario = scenario
+        self.begin_time = (
+            begin_time
+            or scenario.call.begin_time
+            or BEGIN_TIME_DEFAULTS[scenario.call.direction.value]
+        )
+        """How ``begin_time`` is written: the run's choice, the fixture's, else by direction."""
         self.call_id = call_id
         self.epoch_ms = start_epoch_ms
         self.defaults = defaults
@@ -55,6 +75,7 @@ class CallCore:
         self.queue: list[Playback] = []
         self.last_played: Playback | None = None
         self.dtmf: DtmfCollection | None = None
+        self.transfer: PendingTransfer | None = None
         self.speech: Speech | None = None
         self.sentence: Sentence | None = None
         self.idle_since_ms: int | None = None
@@ -76,7 +97,7 @@ class CallCore:
         self.timeline.add(TimelineKind.NOTE, message, self.now_ms)
 
     def context(self) -> ContentContext:
-        return ContentContext(self.epoch_ms, self.now_ms, self.record_begin_ms)
+        return ContentContext(self.epoch_ms, self.now_ms, self.record_begin_ms, self.begin_time)
 
     def callback(self, kind: CallbackKind, content: ContentDict) -> Callback:
         """A callback sent now; ``dynamic_id`` is carried in every kind but ``callin``."""
@@ -146,6 +167,15 @@ class CallCore:
             self._drop_queue("break")
             self._stop_current("break")
 
+    def stop_for_timebreak(self) -> None:
+        """The caller talked over a breakable playback long enough: it stops (seed 002,
+        ActionCodeTimeBreak: 用户持续说话可以打断当前播放), and what was queued after it with it."""
+        current = self.playing
+        if current is None:
+            return
+        self._drop_queue(f"timebreak stopped {current.name}")
+        self._stop_current("timebreak")
+
     def stop_prompt_for_key(self) -> None:
         """A key during a breakable dtmf prompt stops the prompt."""
         current, collection = self.playing, self.dtmf
@@ -179,6 +209,14 @@ class CallCore:
     def _prompt_over(self, playback: Playback) -> None:
         if self.dtmf is not None and self.dtmf.prompt_id == playback.id:
             self.dtmf.prompt_over(self.now_ms)
+        transfer = self.transfer
+        if transfer is not None and transfer.prompt_id == playback.id:
+            transfer.prompt_id = None
+            transfer.ready_ms = self.now_ms
+
+    def transfer_due_ms(self) -> int | None:
+        transfer = self.transfer
+        return None if transfer is None else transfer.ready_ms
 
     # --- the end of the call ---------------------------------------------------------------
 
@@ -207,6 +245,7 @@ class CallCore:
         self.queue.clear()
         self._cut_speech()
         self.sentence = self.dtmf = None
+        self.transfer = None
         self.idle_since_ms = None
         self.end_reason = reason
         self.ended = True
@@ -228,7 +267,14 @@ class CallCore:
 
     def is_idle(self) -> bool:
         """Nothing plays, nobody speaks, no sentence or key collection pending, call up."""
-        busy = self.playing or self.speech or self.sentence or self.dtmf or self.closing
+        busy = (
+            self.playing
+            or self.speech
+            or self.sentence
+            or self.dtmf
+            or self.closing
+            or self.transfer
+        )
         return self.answered and not self.ended and not busy
 
     def refresh_idle(self) -> None:

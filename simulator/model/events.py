@@ -1,10 +1,11 @@
 """The discrete-event core: which timer or caller action comes next, and what it does.
 
 Candidates are derived from the state each time (so an answer that changes the state changes
-what comes next): session timeout, playback end, timebreak, the caller's next action, the end of
-a sentence, the dtmf no-input timeout, mute, and the end of a silence/wait step. Events due at
-the same instant run in that order. A handler changes the state and may return a callback to
-send; the session sends it and applies the answer before the next event is computed.
+what comes next): session timeout, playback end, the outcome of a parallel transfer, timebreak,
+the caller's next action, the end of a sentence, the dtmf no-input timeout, mute, and the end of a
+silence/wait step. Events due at the same instant run in that order. A handler changes the state
+and may return a callback to send; the session sends it and applies the answer before the next
+event is computed.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from vcall.simulator.model.content import (
     early_media_content,
     normal_content,
     timebreak_content,
+    transfer_content,
 )
 from vcall.simulator.model.core import CallCore
 from vcall.simulator.model.timeline import TimelineKind
-from vcall.simulator.spec import CallbackKind
+from vcall.simulator.spec import TRANSFER_SUCCESS, CallbackKind
 
 
 @dataclass(slots=True)
@@ -37,6 +39,8 @@ class Outgoing:
 
     kind: CallbackKind
     content: ContentDict
+    then: Callable[[CallCore], None] | None = None
+    """Run after the answer to this callback has been applied (a transfer that succeeded)."""
 
 
 Handler = Callable[[CallCore, StepPlan], Outgoing | None]
@@ -47,16 +51,18 @@ class Rank(IntEnum):
 
     SESSION_TIMEOUT = 0
     PLAYBACK_END = 1
-    TIMEBREAK = 2
-    CALLER = 3
-    SENTENCE = 4
-    DTMF_TIMEOUT = 5
-    MUTE = 6
-    STEP_END = 7
+    TRANSFER = 2
+    TIMEBREAK = 3
+    CALLER = 4
+    SENTENCE = 5
+    DTMF_TIMEOUT = 6
+    MUTE = 7
+    STEP_END = 8
 
 
 _SESSION_TIMEOUT = Rank.SESSION_TIMEOUT
 _PLAYBACK_END = Rank.PLAYBACK_END
+_TRANSFER = Rank.TRANSFER
 _TIMEBREAK = Rank.TIMEBREAK
 _CALLER = Rank.CALLER
 _SENTENCE = Rank.SENTENCE
@@ -78,7 +84,7 @@ def step_done(core: CallCore, plan: StepPlan) -> bool:
     if plan.finished:
         return True
     if plan.until_idle:
-        return core.playing is None
+        return core.playing is None and core.transfer is None
     if plan.events or plan.until_ms is not None:
         return False
     if plan.awaits_sentence and core.sentence is not None:
@@ -107,6 +113,8 @@ def _candidates(core: CallCore, plan: StepPlan) -> list[tuple[int, Rank, Handler
     if core.playing is not None:
         at = core.playing.ends_ms
         found.append((at if at > now else now, _PLAYBACK_END, on_playback_end))
+    if core.transfer is not None and (at := core.transfer_due_ms()) is not None:
+        found.append((at if at > now else now, _TRANSFER, on_transfer_outcome))
     if core.speech is not None and (at := timebreak_due_ms(core)) is not None:
         found.append((at if at > now else now, _TIMEBREAK, on_timebreak))
     if plan.events:
@@ -153,7 +161,33 @@ def on_timebreak(core: CallCore, plan: StepPlan) -> Outgoing | None:
     if speech is None or playing is None:
         return None
     speech.timebroken.add(playing.id)
-    return Outgoing(CallbackKind.TIMEBREAK, timebreak_content(speech, playing, core.context()))
+    content = timebreak_content(speech, playing, core.context())
+    core.stop_for_timebreak()
+    return Outgoing(CallbackKind.TIMEBREAK, content)
+
+
+def on_transfer_outcome(core: CallCore, plan: StepPlan) -> Outgoing | None:
+    """The parallel transfer's outcome (vendor doc 112703), as the fixture chooses it."""
+    transfer, core.transfer = core.transfer, None
+    if transfer is None:
+        return None
+    outcome = core.scenario.call.parallel_transfer
+    content = transfer_content(
+        outcome.status, outcome.fail_cause, transfer.is_monitor, transfer.cc_name
+    )
+    if outcome.status == TRANSFER_SUCCESS:
+        return Outgoing(CallbackKind.PARALLEL_TRANSFER, content, then=_with_agent)
+    core.note(f"parallel transfer failed ({outcome.fail_cause}): the call goes on with the bot")
+    return Outgoing(CallbackKind.PARALLEL_TRANSFER, content)
+
+
+def _with_agent(core: CallCore) -> None:
+    """After the answer to a successful transfer: the caller is with the call centre's agent,
+    unless that answer already ended the bot's part (``parallel_bridge``, ``hangup``)."""
+    if core.ended or core.closing is not None:
+        return
+    core.note("parallel transfer succeeded: the caller is with the call centre's agent")
+    core.end_call(EndReason.PARALLEL_TRANSFER)
 
 
 def on_caller_event(core: CallCore, plan: StepPlan) -> Outgoing | None:

@@ -8,7 +8,7 @@ opening plays with ``ActionCodeBreak`` and ``ActionCodeTimeBreak``.
 
 from __future__ import annotations
 
-from vcall.simulator.model.coerce import FieldReader
+from vcall.simulator.model.coerce import FieldReader, within
 from vcall.simulator.model.core import CallCore
 from vcall.simulator.model.settings import SMARTCALL_NAMES, SettingsUpdate
 
@@ -28,12 +28,14 @@ def answer_outbound(core: CallCore) -> None:
     core.answer()
     code = reader.text("VoiceCode") or ""
     items = core.catalog.items(code, reader.params("VoiceCodeParam"), core.note)
-    time_break = reader.integer("ActionCodeTimeBreak") or 0
+    time_break = reader.integer("ActionCodeTimeBreak")
+    if time_break is not None:  # seed 003's > 0; outside it: off, as the validator says
+        time_break = within("ActionCodeTimeBreak", time_break, core.note)
     playback = core.new_playback(
         OPENING_ACTION,
         items,
         breakable=reader.boolean("ActionCodeBreak", True),
-        time_break_ms=max(time_break, 0),
+        time_break_ms=time_break or 0,
     )
     if items:
         core.schedule(playback, action_break=True)

@@ -1,10 +1,12 @@
 """Applying an endpoint's answer: settings first, then the action (SPEC-NOTES §3, §6.5).
 
 ``answer`` / ``play`` play ``action_code``; ``dtmf`` plays its prompt and starts key collection;
-``hangup``, ``transfer`` and ``parallel_transfer`` play their ``action_code`` (if any), then end
-the call, and no callback is sent after them; ``parallel_bridge`` ends the bot's part at once;
-``break`` stops a breakable playback; ``continue`` and ``donothing`` change nothing. Before an
-outbound call is answered (early media) nothing can be played: only the ending actions count.
+``hangup`` and ``transfer`` play their ``action_code`` (if any), then end the call, and no
+callback is sent after them; ``parallel_transfer`` plays its ``action_code`` while the call centre
+is dialled, then a ``parallel_transfer`` callback reports the outcome (vendor doc 112703) and the
+call goes on; ``parallel_bridge`` ends the bot's part at once; ``break`` stops a breakable
+playback; ``continue`` and ``donothing`` change nothing. Before an outbound call is answered
+(early media) nothing can be played: only the ending actions count.
 """
 
 from __future__ import annotations
@@ -13,22 +15,21 @@ from collections.abc import Callable, Mapping
 
 from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.model.coerce import FieldReader, is_mapping, within
-from vcall.simulator.model.core import CallCore
+from vcall.simulator.model.core import CallCore, PendingTransfer
 from vcall.simulator.model.dtmf import DtmfCollection
 from vcall.simulator.model.playback import Playback
 from vcall.simulator.model.settings import RESPONSE_NAMES, SettingsUpdate
 from vcall.simulator.model.types import ResponseData
-from vcall.simulator.spec import DTMF_END_CHARACTERS, RESPONSE_FIELDS, ValueRange
+from vcall.simulator.spec import DTMF_END_CHARACTERS
 
 ActionHandler = Callable[[CallCore, FieldReader], None]
 ENDING_ACTIONS: Mapping[str, EndReason] = {
     "hangup": EndReason.BOT_HANGUP,
     "transfer": EndReason.TRANSFER,
-    "parallel_transfer": EndReason.PARALLEL_TRANSFER,
     "parallel_bridge": EndReason.PARALLEL_BRIDGE,
 }
 SILENT_ENDINGS = frozenset({"parallel_bridge"})
-_TRANSFERS = frozenset({"transfer", "parallel_transfer"})
+_TRANSFERS = frozenset({"transfer"})
 _KEEP = frozenset({"continue", "donothing"})
 
 
@@ -59,6 +60,8 @@ def apply_followup_answer(core: CallCore, data: ResponseData | None) -> None:
     if action in ENDING_ACTIONS:
         _end(core, reader, action)
     elif action in _KEEP:
+        if action == "continue" and core.playing is None and core.answered:
+            core.note("continue: nothing is playing (a timebreak stops the playback it reports)")
         return
     elif not core.answered:
         core.note(f"{action} ignored: the call is not answered yet")
@@ -66,6 +69,8 @@ def apply_followup_answer(core: CallCore, data: ResponseData | None) -> None:
         play(core, reader, action)
     elif action == "dtmf":
         collect_dtmf(core, reader)
+    elif action == "parallel_transfer":
+        start_parallel_transfer(core, reader)
     elif action == "break":
         core.break_playback()
     else:
@@ -97,6 +102,22 @@ def collect_dtmf(core: CallCore, reader: FieldReader) -> None:
         core.schedule(playback, action_break=reader.boolean("action_break", True))
 
 
+def start_parallel_transfer(core: CallCore, reader: FieldReader) -> None:
+    """The call centre is dialled while ``action_code`` (a hold prompt, if any) plays; the
+    outcome callback follows once it has played (vcall's choice of timing)."""
+    playback = _playback(core, reader, "parallel_transfer")
+    if core.transfer is not None:
+        core.note("parallel_transfer again: the pending one is replaced")
+    core.transfer = PendingTransfer(
+        prompt_id=playback.id if playback.items else None,
+        ready_ms=None if playback.items else core.now_ms,
+        is_monitor=reader.boolean("is_monitor", False),
+        cc_name=reader.text("cc_name") or "",
+    )
+    if playback.items:
+        core.schedule(playback, action_break=reader.boolean("action_break", True))
+
+
 def _end(core: CallCore, reader: FieldReader, action: str) -> None:
     reason = ENDING_ACTIONS[action]
     if action in _TRANSFERS:
@@ -120,7 +141,7 @@ def _playback(core: CallCore, reader: FieldReader, action: str) -> Playback:
     items = core.catalog.items(code, reader.params("action_code_param"), core.note)
     time_break = reader.integer("action_code_time_break") or 0
     if time_break < 0:
-        core.note(f"action_code_time_break {time_break} is negative: no timebreak")
+        core.note(f"action_code_time_break {time_break}: 0 or less is off (seeds 001, 002)")
     return core.new_playback(
         action,
         items,
@@ -130,11 +151,9 @@ def _playback(core: CallCore, reader: FieldReader, action: str) -> Playback:
 
 
 def _max_numbers(core: CallCore, reader: FieldReader) -> int | None:
+    """The digit limit; absent, or outside 1–50 (ignored, as the validator says): none."""
     value = reader.integer("dtmf_max_numbers")
-    if value is not None and value < 1:
-        core.note(f"dtmf_max_numbers {value} is below 1: no limit")
-        return None
-    return value
+    return None if value is None else within("dtmf_max_numbers", value, core.note)
 
 
 def _end_character(core: CallCore, reader: FieldReader) -> str:
@@ -148,7 +167,5 @@ def _end_character(core: CallCore, reader: FieldReader) -> str:
 def _dtmf_timeout_s(core: CallCore, reader: FieldReader) -> int:
     default = core.defaults.dtmf_nonin_overtime_s
     value = reader.integer("dtmf_nonin_overtime")
-    limits = RESPONSE_FIELDS["dtmf_nonin_overtime"].range or ValueRange(None, None)
-    if value is None:
-        return default
-    return within("dtmf_nonin_overtime", value, limits, limits.fallback or default, core.note)
+    used = None if value is None else within("dtmf_nonin_overtime", value, core.note)
+    return default if used is None else used

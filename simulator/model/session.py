@@ -19,7 +19,7 @@ from vcall.simulator.model.opening import answer_outbound, apply_smartcall_setti
 from vcall.simulator.model.responses import apply_callin_answer, apply_followup_answer
 from vcall.simulator.model.timeline import TimelineEvent, TimelineKind
 from vcall.simulator.model.types import Callback, CallState, ModelNote, ResponseData
-from vcall.simulator.spec import PLATFORM_DEFAULTS, CallbackKind, PlatformDefaults
+from vcall.simulator.spec import PLATFORM_DEFAULTS, BeginTime, CallbackKind, PlatformDefaults
 
 CallbackFlow = Generator[Callback, ResponseData | None, None]
 """Yields callbacks; is sent each one's answer."""
@@ -36,14 +36,17 @@ class CallSession:
         start_epoch_ms: int,
         defaults: PlatformDefaults = PLATFORM_DEFAULTS,
         keep_timeline: bool = True,
+        begin_time: BeginTime | None = None,
     ) -> None:
-        """``keep_timeline=False``: :attr:`timeline` stays empty (load runs)."""
+        """``keep_timeline=False``: :attr:`timeline` stays empty (load runs). ``begin_time``:
+        how ``begin_time`` is written, over the fixture's choice (``--begin-time``)."""
         self._core = CallCore(
             scenario,
             call_id=call_id,
             start_epoch_ms=start_epoch_ms,
             defaults=defaults,
             keep_timeline=keep_timeline,
+            begin_time=begin_time,
         )
         self._started = False
 
@@ -156,7 +159,9 @@ class CallSession:
 
     def _send(self, outgoing: Outgoing) -> CallbackFlow:
         core = self._core
-        if core.silent:
+        if core.silent:  # the steps ran out: nothing is sent, but what follows still happens
+            if outgoing.then is not None:
+                outgoing.then(core)
             return
         if core.closing is not None:
             core.note(f"no {outgoing.kind} callback: the call is ending ({core.closing})")
@@ -164,6 +169,8 @@ class CallSession:
         callback = core.callback(outgoing.kind, outgoing.content)
         data = yield callback
         apply_followup_answer(core, data)
+        if outgoing.then is not None:
+            outgoing.then(core)
         self._record(callback, data)
 
     def _record(self, callback: Callback, data: ResponseData | None) -> None:

@@ -12,14 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vcall.simulator.model.coerce import FieldReader, Note, within
-from vcall.simulator.spec import (
-    MUTE_TIME_RANGE,
-    PAUSE_TIME_RANGE,
-    SESSION_TIMEOUT_RANGE,
-    PlatformDefaults,
-)
+from vcall.simulator.spec import PlatformDefaults
 
 CALLIN_ONLY_SETTINGS = ("session_timeout", "record_flag")
+UNMODELLED_RANGED = ("tts_volume", "tts_speed", "Volume", "TtsVolume", "TtsSpeed", "StreamAsr")
+"""Ranged values the model has no use for: an out-of-range one is still noted, with the same
+words the validator uses (``spec.range_outcome``), so what it says the platform does holds."""
 
 
 @dataclass(slots=True)
@@ -75,6 +73,7 @@ class SettingsUpdate:
         if first:
             self.session_timeout(defaults)
             self.record_flag()
+            self.unmodelled_ranges()
         else:
             self.ignore_callin_only()
 
@@ -86,35 +85,32 @@ class SettingsUpdate:
     def mute_time(self, defaults: PlatformDefaults) -> None:
         value = self.reader.integer(self.names.mute_time)
         if value is not None:
-            fallback = MUTE_TIME_RANGE.fallback or defaults.mute_time_ms
-            self.settings.mute_time_ms = within(
-                self.names.mute_time, value, MUTE_TIME_RANGE, fallback, self.note
-            )
+            used = within(self.names.mute_time, value, self.note)
+            self.settings.mute_time_ms = self.settings.mute_time_ms if used is None else used
 
     def pause_time(self, defaults: PlatformDefaults) -> None:
         value = self.reader.integer(self.names.pause_time)
         if value is not None and self.settings.pause_time_locked:
             self.note(f"{self.names.pause_time} ignored: only the first setting counts")
         elif value is not None:
-            fallback = PAUSE_TIME_RANGE.fallback or defaults.pause_time_ms
-            self.settings.pause_time_ms = within(
-                self.names.pause_time, value, PAUSE_TIME_RANGE, fallback, self.note
-            )
+            used = within(self.names.pause_time, value, self.note)
+            self.settings.pause_time_ms = self.settings.pause_time_ms if used is None else used
         self.settings.pause_time_locked = True
 
     def session_timeout(self, defaults: PlatformDefaults) -> None:
         value = self.reader.integer(self.names.session_timeout)
         if value is not None:
-            self.settings.session_timeout_s = within(
-                self.names.session_timeout,
-                value,
-                SESSION_TIMEOUT_RANGE,
-                defaults.session_timeout_s,
-                self.note,
-            )
+            used = within(self.names.session_timeout, value, self.note)
+            self.settings.session_timeout_s = defaults.session_timeout_s if used is None else used
 
     def record_flag(self) -> None:
         self.settings.record_flag = self.reader.boolean(self.names.record_flag, False)
+
+    def unmodelled_ranges(self) -> None:
+        for name in UNMODELLED_RANGED:
+            value = self.reader.integer(name) if self.reader.present(name) else None
+            if value is not None:
+                within(name, value, self.note)
 
     def ignore_callin_only(self) -> None:
         for name in CALLIN_ONLY_SETTINGS:

@@ -28,7 +28,7 @@ from vcall.simulator.replay.expectations import check_expectation
 from vcall.simulator.replay.placement_check import check_placement
 from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
 from vcall.simulator.replay.targets import Target
-from vcall.simulator.spec import CALLBACK_DELIVERY, SPEC_NOTES
+from vcall.simulator.spec import CALLBACK_DELIVERY, SPEC_NOTES, BeginTime
 
 ResponseData = dict[str, object] | None
 ModelRun = Generator[Callback, ResponseData, None]
@@ -48,6 +48,8 @@ class SimulationConfig:
     strict: bool = False
     seed: int | None = None
     check_placement: bool = False
+    begin_time: BeginTime | None = None
+    """How ``begin_time`` is written in every call, over the fixtures' choice (``--begin-time``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,7 @@ class CallRunner:
             call_id=self.call_id,
             start_epoch_ms=self.clock.epoch_ms(),
             keep_timeline=ctx.retain_turns,
+            begin_time=ctx.config.begin_time,
         )
         self.origin_ms = self.clock.now_ms()
         self.turns: list[Turn] = []

@@ -11,7 +11,9 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.spec import (
+    FORBIDDEN_CHARACTER_GRADES,
     FORBIDDEN_CHARACTERS_SEED,
+    RANGED,
     SEED_CALLIN,
     SEED_FOLLOWUP,
     SEED_SMARTCALL,
@@ -19,7 +21,9 @@ from vcall.simulator.spec import (
     SESSION_TIMEOUT_RANGE,
     SPEC_NOTES,
     TTS_VOICES,
-    ValueRange,
+    ForbiddenGrade,
+    OutOfRange,
+    range_outcome,
 )
 from vcall.simulator.validation.registry import RuleInfo, define
 from vcall.simulator.validation.values import (
@@ -58,31 +62,34 @@ TYPE_LENIENT_STRING = define(
 TYPE_LENIENT_NUMBER = define(
     "type-lenient-number",
     Severity.WARNING,
-    "a string value sent as a JSON number: accepted, send a string",
+    "a JSON number where another type is declared (a string as 123, an integer as 5000.0, a "
+    "boolean as 1): accepted, send the declared type",
     SPEC_NOTES,
 )
 RANGE_FALLBACK = define(
     "range-fallback",
     Severity.WARNING,
-    "a value outside its range: the platform silently uses its fallback instead",
+    "a value outside its range: the platform silently uses its fallback instead (the message "
+    "says which; the model then uses exactly that)",
     SEED_FOLLOWUP,
 )
 VALUE_OUT_OF_RANGE = define(
     "value-out-of-range",
     Severity.ERROR,
-    "a value outside its documented range, with no documented fallback",
+    "a value outside its documented range, with no documented fallback (the model ignores it)",
     SEED_FOLLOWUP,
 )
 SESSION_TIMEOUT_TOO_LONG = define(
     "session-timeout-too-long",
-    Severity.ERROR,
-    f"session_timeout / SessionTimeout over {SESSION_TIMEOUT_RANGE.high} s, the longest call",
+    Severity.WARNING,
+    f"session_timeout / SessionTimeout over {SESSION_TIMEOUT_RANGE.high} s, the longest call: "
+    f"the platform caps it at {SESSION_TIMEOUT_RANGE.high}",
     SEED_SMARTCALL,
 )
 VALUE_NOT_ALLOWED = define(
     "value-not-allowed",
     Severity.ERROR,
-    "a value not among the documented choices (dtmf_end_character, asr_base_id, AsrBaseId)",
+    "a value not among the documented choices (dtmf_end_character, AsrBaseId)",
     SEED_FOLLOWUP,
 )
 TTS_STYLE_UNKNOWN = define(
@@ -124,36 +131,47 @@ TTS_PARAM_UNUSED = define(
 FORBIDDEN_CHARACTER = define(
     "forbidden-character",
     Severity.ERROR,
-    'a value the platform carries back or speaks contains one of @ = : " $ { } ^ * ¥',
+    "a value the platform echoes back in a callback (dynamic_id, DynamicId) contains one of "
+    '@ = : " $ { } ^ * ¥',
+    FORBIDDEN_CHARACTERS_SEED,
+)
+FORBIDDEN_CHARACTER_DOUBT = define(
+    "forbidden-character-doubt",
+    Severity.WARNING,
+    "a file name (action_code, VoiceCode), a spoken TTS value or OutId contains one of seed 002's "
+    "characters: it may reach a callback or a template (the message names the doubt); URL "
+    "syntax and $name$ never count",
     FORBIDDEN_CHARACTERS_SEED,
 )
 NUMBER_IMPLAUSIBLE = define(
     "number-implausible",
     Severity.ERROR,
-    "a phone number is not dialable: digits with an optional leading +",
-    SEED_FOLLOWUP,
+    "a transfer number is not dialable: digits with an optional leading + (vcall's reading)",
+    SPEC_NOTES,
 )
+_OUTCOME_RULES = {
+    OutOfRange.FALLBACK: RANGE_FALLBACK,
+    OutOfRange.CAP: SESSION_TIMEOUT_TOO_LONG,
+    OutOfRange.IGNORED: VALUE_OUT_OF_RANGE,
+}
 
 
-def range_problem(value: int, valid: ValueRange) -> RuleInfo | None:
-    """Which rule a value outside ``valid`` breaks, if any."""
-    if valid.contains(value):
+def range_problem(name: str, value: int) -> RuleInfo | None:
+    """Which rule ``value`` breaks for the ranged field or parameter ``name``, if any."""
+    outcome = range_outcome(name, value)
+    return None if outcome is None else _OUTCOME_RULES[outcome.how]
+
+
+def range_finding(name: str, path: str, value: int, seed: str) -> Finding | None:
+    """The finding for ``value`` outside the range of ``name``: its message is, word for word,
+    the note the platform model writes when it applies the same value (``spec.range_outcome``)."""
+    outcome = range_outcome(name, value)
+    if outcome is None:
         return None
-    if valid is SESSION_TIMEOUT_RANGE and valid.high is not None and value > valid.high:
-        return SESSION_TIMEOUT_TOO_LONG
-    return RANGE_FALLBACK if valid.fallback is not None else VALUE_OUT_OF_RANGE
-
-
-def range_finding(name: str, path: str, value: int, valid: ValueRange, seed: str) -> Finding:
-    """The finding for ``value`` outside ``valid``, spelling out the platform's fallback."""
-    rule = range_problem(value, valid) or VALUE_OUT_OF_RANGE
-    message = f"{name} {value} is outside {valid.describe()}"
-    if rule is RANGE_FALLBACK:
-        message += f": the platform will use {valid.fallback}"
-        message += f" ({valid.fallback_note})" if valid.fallback_note else ""
-    elif rule is SESSION_TIMEOUT_TOO_LONG:
-        message = f"{name} {value} is over {valid.high} s, the longest a call can last"
-    return rule.at(path, message, expected=valid.describe(), actual=str(value), seed=seed)
+    valid = RANGED[name][0]
+    return _OUTCOME_RULES[outcome.how].at(
+        path, outcome.message, expected=valid.describe(), actual=str(value), seed=seed
+    )
 
 
 def typed_finding(
@@ -193,19 +211,28 @@ def choice_finding(
     )
 
 
-def forbidden_finding(path: str, text: str, seed: str, exempt: frozenset[int]) -> Finding | None:
-    """One finding naming each forbidden character of ``text`` and its 0-based position."""
+def forbidden_finding(
+    path: str, text: str, seed: str, exempt: frozenset[int], field: str
+) -> Finding | None:
+    """One finding naming each forbidden character of ``text`` and its 0-based position, graded
+    by ``field`` (``spec.FORBIDDEN_CHARACTER_GRADES``): an error where the value is echoed back,
+    else a warning that names the doubt."""
     hits = forbidden_positions(text, exempt)
     if not hits:
         return None
+    grade, why = FORBIDDEN_CHARACTER_GRADES[field]
     listed = ", ".join(f"{char!r} at position {index}" for char, index in hits[:5])
     more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
-    return FORBIDDEN_CHARACTER.at(
-        path,
-        f'{path} contains forbidden {listed}{more}: the platform rejects @ = : " $ {{ }} ^ * ¥',
-        actual=safe_text(text),
-        seed=seed,
-    )
+    if grade is ForbiddenGrade.ECHOED:
+        message = (
+            f"{path} contains forbidden {listed}{more}: {why}, and seed 002 forbids "
+            '@ = : " $ { } ^ * ¥ in callbacks'
+        )
+        rule = FORBIDDEN_CHARACTER
+    else:
+        message = f"{path} contains {listed}{more}, which seed 002 forbids in callbacks: {why}"
+        rule = FORBIDDEN_CHARACTER_DOUBT
+    return rule.at(path, message, actual=safe_text(text), seed=seed)
 
 
 def tts_params(value: object) -> tuple[dict[str, object] | None, str]:
@@ -247,17 +274,17 @@ def tts_findings(
 
 
 def forbidden_in_params(
-    params: Mapping[str, object], params_path: str, seed: str
+    params: Mapping[str, object], params_path: str, seed: str, field: str
 ) -> Iterable[Finding]:
     for key, value in params.items():
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             path = f"{params_path}.{safe_text(key)}"
-            found = forbidden_finding(path, str(value), seed, frozenset())
+            found = forbidden_finding(path, str(value), seed, frozenset(), field)
             if found:
                 yield found
 
 
-def forbidden_in_play_code(path: str, code: str, seed: str) -> Finding | None:
+def forbidden_in_play_code(path: str, code: str, seed: str, field: str) -> Finding | None:
     if not has_forbidden(code):  # most codes: no need to work out the exempt positions
         return None
-    return forbidden_finding(path, code, seed, play_code_exemptions(code))
+    return forbidden_finding(path, code, seed, play_code_exemptions(code), field)

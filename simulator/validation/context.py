@@ -21,6 +21,7 @@ from vcall.simulator.spec import (
     ActionSpec,
     ResultValue,
     Stage,
+    ValueType,
 )
 from vcall.simulator.validation.body import ParsedBody, parse_body
 from vcall.simulator.validation.common import tts_params
@@ -42,6 +43,8 @@ TTS_TEMPLATE = "~tts"
 RESULT_FAIL = "result=fail"
 """Envelope fact: ``result`` is ``fail``."""
 _ENVELOPE_KEYS = frozenset({*ENVELOPE_REQUIRED, *ENVELOPE_TOLERATED})
+_EMPTY_MEANS_UNSET = frozenset({ValueType.INTEGER, ValueType.BOOLEAN})
+"""Declared types for which an empty string is read as "not set" (the model ignores it)."""
 _EXACT_TYPE = {
     name: exact
     for name, spec in RESPONSE_FIELDS.items()
@@ -146,12 +149,12 @@ def _read_data(context: ResponseContext, data: dict[str, object]) -> None:
         spec = RESPONSE_FIELDS.get(name)
         if spec is None:
             facts.append(UNKNOWN_KEY)
-        elif value is None:
-            facts.append(NULL_VALUE)
+        elif value is None or (value == "" and spec.type in _EMPTY_MEANS_UNSET):
+            facts.append(NULL_VALUE)  # "" for a number or flag: unset, as the model reads it
         elif type(value) is _EXACT_TYPE.get(name):  # read as it is: the common case
             typed[name] = Typed(value)
         else:
-            read = typed[name] = coerce(value, spec.type)
+            read = typed[name] = coerce(value, spec.type, wire_strings=spec.seed_string)
             if read.lenient or read.mismatch:
                 facts.append(IRREGULAR_TYPE)
     action = data.get("action")

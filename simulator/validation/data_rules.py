@@ -13,6 +13,7 @@ from vcall.simulator.spec import (
     SEED_FOLLOWUP,
     SPEC_NOTES,
     STAGE_ACTIONS,
+    VENDOR_OUTBOUND_CALLBACK,
     ActionSpec,
     Stage,
 )
@@ -140,7 +141,7 @@ def action_not_allowed_at_stage(context: ResponseContext, rule: RuleInfo) -> Ite
 @DATA_RULES.new(
     "action-code-missing",
     Severity.ERROR,
-    "answer / play without an action_code: nothing to play",
+    "play without an action_code: nothing to play (the follow-up table marks it 必须)",
     SEED_FOLLOWUP,
     fields={blank_fact("action_code")},
 )
@@ -154,16 +155,38 @@ def action_code_missing(context: ResponseContext, rule: RuleInfo) -> Iterable[Fi
 
 
 @DATA_RULES.new(
+    "answer-plays-nothing",
+    Severity.WARNING,
+    "answer at callin without an action_code (optional there): nothing plays until the caller "
+    "speaks",
+    SEED_CALLIN,
+    fields=action_facts(lambda spec: spec.name == "answer"),
+)
+def answer_plays_nothing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.data is not None
+    if context.failed or context.action != "answer" or context.stage is not Stage.CALLIN:
+        return
+    if is_blank(context.data.get("action_code")):
+        yield rule.at(
+            "data.action_code",
+            "answer without an action_code: the call is answered but nothing is played until "
+            "the caller speaks",
+        )
+
+
+@DATA_RULES.new(
     "action-code-absent",
     Severity.WARNING,
-    "no action_code key: the seed marks it required, though this action needs no value",
+    "no action_code key: the follow-up table marks it required, though this action needs no value",
     SEED_FOLLOWUP,
-    fields=action_facts(lambda spec: "action_code" not in spec.requires),
+    fields=action_facts(lambda spec: "action_code" not in spec.requires and spec.name != "answer"),
 )
 def action_code_absent(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
     spec = _action_spec(context)
-    if spec and "action_code" not in spec.requires and "action_code" not in context.data:
+    if spec is None or spec.name == "answer" or context.stage is Stage.CALLIN:
+        return  # the callin table marks action_code optional (可选)
+    if "action_code" not in spec.requires and "action_code" not in context.data:
         yield rule.at(
             "data.action_code",
             f'no action_code key with action {spec.name}: send "action_code": "" to be safe',
@@ -187,8 +210,9 @@ def transfer_number_missing(context: ResponseContext, rule: RuleInfo) -> Iterato
 @DATA_RULES.new(
     "action-field-recommended",
     Severity.WARNING,
-    "a field this action should have is missing (dtmf_max_numbers for dtmf, number for parallel_transfer)",
-    SEED_FOLLOWUP,
+    "a field this action should have is missing (dtmf_max_numbers for dtmf: without it there is "
+    "no digit limit)",
+    SPEC_NOTES,
     fields=action_facts(lambda spec: bool(spec.recommends)),
 )
 def action_field_recommended(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
@@ -237,15 +261,21 @@ def number_implausible(context: ResponseContext, rule: RuleInfo) -> Iterator[Fin
 @DATA_RULES.new(
     "parallel-bridge-monitor",
     Severity.WARNING,
-    "parallel_bridge with is_monitor true: the platform does not use parallel_bridge then",
-    SEED_FOLLOWUP,
-    fields={"is_monitor"},
+    "parallel_bridge while is_monitor is true (in the parallel_transfer callback or the answer): "
+    "the vendor page says not to use parallel_bridge then",
+    VENDOR_OUTBOUND_CALLBACK,
+    fields=action_facts(lambda spec: spec.name == "parallel_bridge"),
 )
 def parallel_bridge_monitor(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
-    if context.action == "parallel_bridge" and context.flag("is_monitor") is True:
+    if context.action != "parallel_bridge":
+        return
+    requested = str(context.request_content.get("is_monitor", "")).lower() == "true"
+    if requested or context.flag("is_monitor") is True:
+        where = "the request's" if requested else "data.is_monitor:"
         yield rule.at(
-            "data.is_monitor",
-            "parallel_bridge is not used when is_monitor is true: the monitored transfer bridges itself",
+            "data.action",
+            f"parallel_bridge with {where} is_monitor true: the vendor's outbound callback page "
+            "(doc 112703) says 当请求参数is_monitor为true时，请勿使用parallel_bridge命令",
         )
 
 

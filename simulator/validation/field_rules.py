@@ -6,15 +6,18 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.spec import (
+    ASR_BASE_MODELS,
     RESPONSE_FIELDS,
     SEED_CALLIN,
     SEED_FOLLOWUP,
     SEED_SMARTCALL,
     TTS_CONF_FIELDS,
     Stage,
+    ValueType,
 )
 from vcall.simulator.validation.common import (
     FORBIDDEN_CHARACTER,
+    FORBIDDEN_CHARACTER_DOUBT,
     RANGE_FALLBACK,
     SESSION_TIMEOUT_TOO_LONG,
     TTS_CONF_INCOMPLETE,
@@ -82,8 +85,14 @@ def unknown_data_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Findi
 def value_null(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
     for key, value in context.data.items():
-        if value is None and key in RESPONSE_FIELDS and key not in _REQUIRED:
+        if key not in RESPONSE_FIELDS or key in _REQUIRED:
+            continue
+        if value is None:
             yield rule.at(_path(key), f"{key} is null: omit the key to use the default")
+        elif value == "" and RESPONSE_FIELDS[key].type in (ValueType.INTEGER, ValueType.BOOLEAN):
+            yield rule.at(
+                _path(key), f"{key} is an empty string: read as not set; omit the key instead"
+            )
 
 
 @DATA_RULES.rule(TYPE_MISMATCH, fields={IRREGULAR_TYPE})
@@ -154,8 +163,10 @@ _RANGED = tuple(spec for spec in RESPONSE_FIELDS.values() if spec.range is not N
 def _range_findings(context: ResponseContext) -> Iterator[Finding]:
     for spec in _RANGED:
         value = context.integer(spec.name)
-        if value is not None and spec.range and range_problem(value, spec.range):
-            yield range_finding(spec.name, _path(spec.name), value, spec.range, spec.seed)
+        if value is not None and range_problem(spec.name, value):
+            found = range_finding(spec.name, _path(spec.name), value, spec.seed)
+            if found:
+                yield found
 
 
 def _range_rule(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
@@ -252,11 +263,14 @@ DATA_RULES.rule(TTS_VARIABLE_MISSING, fields={TTS_TEMPLATE})(_tts_rule)
 DATA_RULES.rule(TTS_PARAM_UNUSED, fields={TTS_TEMPLATE})(_tts_rule)
 
 
-@DATA_RULES.rule(FORBIDDEN_CHARACTER, fields=("dynamic_id", "action_code", "action_code_param"))
-def forbidden_character(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
+def _forbidden_rule(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     dynamic_id, code = context.text("dynamic_id") or "", context.text("action_code") or ""
     if context.tts_params or has_forbidden(dynamic_id) or has_forbidden(code):
-        return list(_forbidden_characters(dynamic_id, code, context.tts_params or {}, rule.seed))
+        found = context.once(
+            "forbidden",
+            lambda: _forbidden_characters(dynamic_id, code, context.tts_params or {}, rule.seed),
+        )
+        return [finding for finding in found if finding.rule == rule.id]
     return ()  # no forbidden character anywhere: the common answer
 
 
@@ -264,12 +278,39 @@ def _forbidden_characters(
     dynamic_id: str, code: str, params: Mapping[str, object], seed: str
 ) -> Iterator[Finding]:
     for found in (
-        forbidden_finding(_path("dynamic_id"), dynamic_id, seed, frozenset()),
-        forbidden_in_play_code(_path("action_code"), code, seed),
+        forbidden_finding(_path("dynamic_id"), dynamic_id, seed, frozenset(), "dynamic_id"),
+        forbidden_in_play_code(_path("action_code"), code, seed, "action_code"),
     ):
         if found:
             yield found
-    yield from forbidden_in_params(params, _path("action_code_param"), seed)
+    yield from forbidden_in_params(params, _path("action_code_param"), seed, "action_code_param")
+
+
+_FORBIDDEN_FIELDS = ("dynamic_id", "action_code", "action_code_param")
+DATA_RULES.rule(FORBIDDEN_CHARACTER, fields=_FORBIDDEN_FIELDS)(_forbidden_rule)
+DATA_RULES.rule(FORBIDDEN_CHARACTER_DOUBT, fields=_FORBIDDEN_FIELDS)(_forbidden_rule)
+
+
+@DATA_RULES.new(
+    "asr-base-id-unknown",
+    Severity.WARNING,
+    "asr_base_id is neither customer_service_8k nor dialect_customer_service_8k (the callin "
+    "table lists no allowed values; SmartCall's AsrBaseId lists these two)",
+    SEED_CALLIN,
+    fields={"asr_base_id"},
+)
+def asr_base_id_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    value = context.text("asr_base_id")
+    if value is None or value in ASR_BASE_MODELS:
+        return
+    known = ", ".join(ASR_BASE_MODELS)
+    yield rule.at(
+        _path("asr_base_id"),
+        f"asr_base_id {shown(value)} is not one of SmartCall's base models ({known}): check "
+        f"that the platform knows it{suggestion(value, ASR_BASE_MODELS)}",
+        expected=known,
+        actual=safe_text(value),
+    )
 
 
 @DATA_RULES.new(

@@ -18,9 +18,11 @@ from vcall.simulator.spec import (
     SMARTCALL_PARAMS,
     TTS_CONF_FIELDS,
     SmartCallParam,
+    ValueType,
 )
 from vcall.simulator.validation.common import (
     FORBIDDEN_CHARACTER,
+    FORBIDDEN_CHARACTER_DOUBT,
     NUMBER_IMPLAUSIBLE,
     RANGE_FALLBACK,
     SESSION_TIMEOUT_TOO_LONG,
@@ -128,8 +130,10 @@ def _range_rule(context: ParamsContext, rule: RuleInfo) -> Iterator[Finding]:
         spec, value = _spec(name), context.value(name)
         if spec.range is None or not isinstance(value, int) or isinstance(value, bool):
             continue
-        if range_problem(value, spec.range) is rule:
-            yield range_finding(name, name, value, spec.range, spec.seed)
+        if range_problem(name, value) is rule:
+            found = range_finding(name, name, value, spec.seed)
+            if found:
+                yield found
 
 
 SMARTCALL_RULES.rule(RANGE_FALLBACK)(_range_rule)
@@ -225,19 +229,28 @@ SMARTCALL_RULES.rule(TTS_VARIABLE_MISSING)(_tts_matching)
 SMARTCALL_RULES.rule(TTS_PARAM_UNUSED)(_tts_matching)
 
 
-@SMARTCALL_RULES.rule(FORBIDDEN_CHARACTER)
-def param_forbidden_character(context: ParamsContext, rule: RuleInfo) -> Iterator[Finding]:
+def _forbidden_characters(context: ParamsContext, seed: str) -> Iterator[Finding]:
     for name in context.typed:
         value = context.text(name)
         if not _spec(name).forbidden_chars or value is None or name == _PLAY_PARAMS:
             continue
         if name == _PLAY_CODE:
-            found = forbidden_in_play_code(name, value, rule.seed)
+            found = forbidden_in_play_code(name, value, seed, name)
         else:
-            found = forbidden_finding(name, value, rule.seed, frozenset())
+            found = forbidden_finding(name, value, seed, frozenset(), name)
         if found:
             yield found
-    yield from forbidden_in_params(context.voice_params or {}, _PLAY_PARAMS, rule.seed)
+    yield from forbidden_in_params(context.voice_params or {}, _PLAY_PARAMS, seed, _PLAY_PARAMS)
+
+
+def _forbidden_rule(context: ParamsContext, rule: RuleInfo) -> Iterator[Finding]:
+    """``DynamicId`` comes back in callbacks (error); file names, TTS values and ``OutId``
+    are doubtful (warning): SPEC-NOTES §4."""
+    return (found for found in _forbidden_characters(context, rule.seed) if found.rule == rule.id)
+
+
+SMARTCALL_RULES.rule(FORBIDDEN_CHARACTER)(_forbidden_rule)
+SMARTCALL_RULES.rule(FORBIDDEN_CHARACTER_DOUBT)(_forbidden_rule)
 
 
 @SMARTCALL_RULES.new(
@@ -272,8 +285,16 @@ def show_number_implausible(context: ParamsContext, rule: RuleInfo) -> Iterator[
         )
 
 
+def _unset(name: str, value: object) -> bool:
+    """``None``, or ``""`` for a number or a flag: a parameter not given (as the model reads it)."""
+    if value is None:
+        return True
+    spec = SMARTCALL_PARAMS.get(name)
+    return value == "" and spec is not None and spec.type in (ValueType.INTEGER, ValueType.BOOLEAN)
+
+
 def _build_context(params: Mapping[str, object]) -> ParamsContext:
-    given = {str(name): value for name, value in params.items() if value is not None}
+    given = {str(name): value for name, value in params.items() if not _unset(str(name), value)}
     context = ParamsContext(given)
     context.typed = {
         name: coerce(value, SMARTCALL_PARAMS[name].type, wire_strings=True)

@@ -15,6 +15,8 @@ from typing import NamedTuple
 
 from vcall.simulator.spec import (
     FORBIDDEN_CHARACTERS,
+    LENIENT_BOOLEAN_TEXTS,
+    LENIENT_INTEGER_TEXT,
     MAX_JSON_DEPTH,
     TTS_VARIABLE_PATTERN,
     ValueRange,
@@ -23,9 +25,7 @@ from vcall.simulator.spec import (
 
 INT32 = ValueRange(-(2**31), 2**31 - 1)
 """The platform is a Java service: an Integer field holds a signed 32-bit value."""
-_INTEGER_TEXT = re.compile(r"-?\d{1,12}")
-_BOOLEAN_TEXTS = {"true": True, "false": False}
-_URL_SCHEME_COLON = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
+_URL_START = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://")
 _JSON_SPECIAL = re.compile(r'[\[\]{}"\\]')
 _NAME_NOISE = re.compile(r"[-_\s]")
 _FORBIDDEN = re.compile("[" + re.escape("".join(sorted(FORBIDDEN_CHARACTERS))) + "]")
@@ -95,10 +95,13 @@ def shown(value: object, limit: int = 60) -> str:
 
 
 def _read_integer(value: object) -> int | None:
+    """An int, an integral float (``5000.0``) or a numeric string, as the model reads them."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and _INTEGER_TEXT.fullmatch(value):
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
+    if isinstance(value, str) and LENIENT_INTEGER_TEXT.fullmatch(value.strip()):
+        return int(float(value.strip()))
     return None
 
 
@@ -127,14 +130,20 @@ def _coerce_integer(value: object, wire_strings: bool) -> Typed:
         return Typed(value, mismatch=f"{number} does not fit a 32-bit integer")
     if isinstance(value, str) and not wire_strings:
         return Typed(number, lenient=describe(value))
+    if isinstance(value, float):  # 5000.0: a JSON number, integral
+        return Typed(number, lenient=describe(value))
     return Typed(number)
 
 
 def _coerce_boolean(value: object, wire_strings: bool) -> Typed:
     if isinstance(value, bool):
         return Typed(value)
-    if isinstance(value, str) and value.lower() in _BOOLEAN_TEXTS:
-        return Typed(_BOOLEAN_TEXTS[value.lower()], lenient="" if wire_strings else describe(value))
+    if isinstance(value, str) and value.strip().lower() in LENIENT_BOOLEAN_TEXTS:
+        flag = LENIENT_BOOLEAN_TEXTS[value.strip().lower()]
+        plain = wire_strings and value.strip().lower() in ("true", "false")
+        return Typed(flag, lenient="" if plain else describe(value))
+    if type(value) is int and value in (0, 1):  # 1 for true: a lenient JSON number
+        return Typed(bool(value), lenient=describe(value))
     return Typed(value, mismatch=f"expected a boolean, got {describe(value)}")
 
 
@@ -189,11 +198,29 @@ def has_forbidden(text: str) -> bool:
 
 
 def play_code_exemptions(code: str) -> frozenset[int]:
-    """Positions of ``action_code``/``VoiceCode`` that are syntax: ``$name$`` and URL ``://``."""
-    exempt = {m.start() for m in _URL_SCHEME_COLON.finditer(code)}
+    """Positions of ``action_code``/``VoiceCode`` that are syntax, never a forbidden character:
+    ``$name$`` variables, and in a network file's URL the scheme's ``://``, the authority
+    (``user@``, ``host:port``), the query string and the fragment (seed 002 allows URLs)."""
+    exempt: set[int] = set()
+    offset = 0
+    for item in code.split(","):
+        start = _URL_START.match(item)
+        if start is not None:
+            exempt.update(offset + position for position in _url_syntax(item, start.end()))
+        offset += len(item) + 1
     for match in TTS_VARIABLE_PATTERN.finditer(code):
         exempt.update(range(match.start(), match.end()))
     return frozenset(exempt)
+
+
+def _url_syntax(item: str, after_scheme: int) -> set[int]:
+    """Positions in one URL ``item`` that are URL syntax (``after_scheme``: just past ``://``)."""
+    syntax = set(range(after_scheme - 3, after_scheme))
+    path_at = next((i for i in range(after_scheme, len(item)) if item[i] in "/?#"), len(item))
+    syntax.update(range(after_scheme, path_at))  # the authority: user@, host:port
+    query_at = next((i for i in range(path_at, len(item)) if item[i] in "?#"), len(item))
+    syntax.update(range(query_at, len(item)))  # the query string and the fragment
+    return syntax
 
 
 def tts_variables(code: str) -> list[str]:

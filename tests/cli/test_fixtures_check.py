@@ -24,7 +24,8 @@ BAD = {
     ),
     "broken.yaml": (
         "name: [没有闭合\n",
-        "error {dir}/broken.yaml:2: invalid YAML: expected ',' or ']', but got '<stream end>'",
+        "error {dir}/broken.yaml:1: invalid YAML: while parsing a flow sequence opened here: "
+        "expected ',' or ']', but got '<stream end>'",
     ),
     "after_hangup.yaml": (
         "name: 挂机之后\nsteps:\n  - say: 你好\n  - hangup\n  - say: 还在吗\n",
@@ -103,3 +104,18 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "nowhere: no such fixture file, directory or glob match" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_every_mistake_in_a_file_is_listed_in_one_run(tmp_path: Path) -> None:
+    path = tmp_path / "many.yaml"
+    path.write_text(
+        "name: 多处\nsteps:\n  - sya: 你好\n  - press: abc\n  - silence: forever\n",
+        encoding="utf-8",
+    )
+    code, lines = check(str(path))
+    assert code == 1
+    assert [line.split(": ", 1)[0] for line in lines[:-1]] == [
+        f"error {path}:3",
+        f"error {path}:4",
+        f"error {path}:5",
+    ]

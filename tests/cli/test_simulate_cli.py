@@ -277,3 +277,29 @@ def test_check_placement_warns_about_a_query_only_endpoint(
     strict = simulate(*args, "--strict")
     assert strict.exit_code == ExitCode.FAILED
     assert "(placement check failed: --strict)" in strict.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "bomb.yaml",
+            "a: &a [x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"b{i}: &b{i} [{', '.join(['*a' if i == 0 else f'*b{i - 1}'] * 9)}]\n"
+                for i in range(9)
+            ),
+        ),
+        ("nul.yaml", "name: 空\nsteps:\n  - say: \x00\n"),
+        ("deep.yaml", "name: 深\nsteps: " + "[" * 20000 + "\n"),
+        ("comma.json", '{"name": "逗号", "steps": [],}'),
+    ],
+)
+def test_a_hostile_fixture_is_one_line_exit_2(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["simulate", "--example-bot", "-f", str(path)])
+    assert result.exit_code == ExitCode.USAGE
+    assert "Traceback" not in result.output
+    message = [line for line in result.output.splitlines() if line.strip()]
+    assert len(message) == 1 and f"{path}:" in message[0]

@@ -40,7 +40,7 @@ def test_bad_file_shows_a_table_and_the_counts() -> None:
     code, out, _ = invoke(str(EXAMPLES / "bad_followup_answer.json"), "--stage", "followup")
     assert code == 1
     assert "action-not-allowed-at-stage" in out and "data.mute_time" in out
-    assert out.strip().splitlines()[-1] == "2 errors, 4 warnings"
+    assert out.strip().splitlines()[-1] == "1 error, 4 warnings"
 
 
 def test_json_output_has_the_stable_shape() -> None:

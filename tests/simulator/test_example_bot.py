@@ -266,10 +266,47 @@ def test_no_key_reprompts_once_then_falls_back_to_speech() -> None:
     assert "转人工" in spoken(fallback)
 
 
-def test_timebreak_stops_the_playback_and_keeps_the_dynamic_id() -> None:
+def test_timebreak_is_answered_with_donothing_keeping_the_dynamic_id() -> None:
+    """The platform has already stopped the playback (seed 002: 用户持续说话可以打断当前播放):
+    the bot listens for the sentence."""
     content = {"current_media_code": "welcome.wav", "dynamic_id": "menu"}
     data = answer("timebreak", content, placement=QUERY)
-    assert data == {"call_id": CALL_ID, "action": "break", "action_code": "", "dynamic_id": "menu"}
+    assert data == {
+        "call_id": CALL_ID,
+        "action": "donothing",
+        "action_code": "",
+        "dynamic_id": "menu",
+    }
+
+
+def test_call_centre_request_is_a_parallel_transfer_without_number() -> None:
+    """Seed 001: number is valid with transfer only; the outcome comes in a callback."""
+    data = answer("normal", {"words": "帮我接呼叫中心", "dynamic_id": "menu"})
+    assert (data["action"], data["cc_name"], data["dynamic_id"]) == (
+        "parallel_transfer",
+        "aliyun_cc",
+        "call-centre",
+    )
+    assert "number" not in data
+
+
+@pytest.mark.parametrize(
+    ("content", "action"),
+    [
+        ({"transfer_status": "success", "is_monitor": "false"}, "parallel_bridge"),
+        ({"transfer_status": "success", "is_monitor": "true"}, "donothing"),
+        (
+            {"transfer_status": "fail", "fail_cause": "transfer fail.", "is_monitor": "false"},
+            "play",
+        ),
+    ],
+)
+def test_parallel_transfer_outcome_bridges_waits_or_goes_on(
+    content: dict[str, str], action: str
+) -> None:
+    """Vendor doc 112703: the parallel_transfer callback; no parallel_bridge when monitored."""
+    data = answer("parallel_transfer", {**content, "dynamic_id": "call-centre"})
+    assert data["action"] == action
 
 
 # --- every answer follows the spec -------------------------------------------------------------
@@ -423,16 +460,43 @@ def test_every_shipped_fixture_passes_against_the_example_bot(
     assert not call.failed(strict=True)
 
 
-def test_the_barge_in_fixture_produces_timebreaks_answered_by_break() -> None:
+def test_the_barge_in_fixture_produces_timebreaks_that_stop_the_playback() -> None:
     call = replay(next(path for path in FIXTURES if path.stem == "barge_in_timebreak"))
     exchanges = [(turn.callback.kind.value, turn.action) for turn in call.turns]
     assert exchanges == [
         ("callin", "answer"),
-        ("timebreak", "break"),
+        ("timebreak", "donothing"),
         ("normal", "play"),
-        ("timebreak", "break"),
+        ("timebreak", "donothing"),
         ("normal", "transfer"),
     ]
+    normals = [turn.callback.content for turn in call.turns if turn.callback.kind.value == "normal"]
+    assert [content["is_playing"] for content in normals] == ["false", "false"]
+
+
+@pytest.mark.parametrize(
+    ("stem", "kinds", "end"),
+    [
+        (
+            "parallel_transfer_to_call_centre",
+            ["callin", "normal", "parallel_transfer"],
+            EndReason.PARALLEL_BRIDGE,
+        ),
+        (
+            "parallel_transfer_agents_busy",
+            ["callin", "normal", "parallel_transfer", "normal"],
+            EndReason.TRANSFER,
+        ),
+    ],
+)
+def test_parallel_transfer_fixtures_report_the_outcome(
+    stem: str, kinds: list[str], end: EndReason
+) -> None:
+    """Vendor doc 112703: a parallel_transfer callback follows the action; on fail the call goes
+    on with the bot."""
+    call = replay(next(path for path in FIXTURES if path.stem == stem))
+    assert [turn.callback.kind.value for turn in call.turns] == kinds
+    assert call.end_reason is end
 
 
 def test_speech_over_the_non_breakable_notice_gives_no_timebreak() -> None:

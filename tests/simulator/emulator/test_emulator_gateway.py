@@ -74,7 +74,8 @@ def test_the_request_is_reported_with_a_masked_key_and_its_parameters() -> None:
 
 def test_requests_recorded_from_the_official_sdk_pass_the_gateway() -> None:
     """V3, V1, with and without STS token: the signature is verified, then the parameters are
-    checked (the recorded OutId holds a forbidden '*': the product turns it down)."""
+    checked. The recorded OutId holds '*', one of seed 002's characters; OutId comes back in
+    receipts, not callbacks (SPEC-NOTES §4): a warning, so the call is placed."""
     recorded = json.loads(SDK_REQUESTS.read_text(encoding="utf-8"))
     keys = Credentials(recorded["access_key_id"], recorded["access_key_secret"])
     for entry in recorded["requests"]:
@@ -89,7 +90,7 @@ def test_requests_recorded_from_the_official_sdk_pass_the_gateway() -> None:
             return harness.emulator.handle(parts).message
 
         message = _run(handle())
-        assert "OutId" in message, entry["label"]
+        assert message == "OK", entry["label"]
 
 
 def _request_time(entry: dict[str, object]) -> datetime:

@@ -11,11 +11,17 @@ from vcall.simulator.model import CallSession
 from vcall.simulator.spec import CallbackKind
 
 
-def test_callin_carries_caller_and_callee_without_orgcallee_when_unset() -> None:
+def test_callin_carries_caller_callee_and_partner_id_without_orgcallee_when_unset() -> None:
+    """Real traffic (SPEC-NOTES §2): a callin carries an undocumented 15-digit partnerId and no
+    orgcallee when the call was not forwarded."""
     call = run_call(scenario(), [answer()])
     callin = call.callbacks[0]
     assert callin.kind is CallbackKind.CALLIN
-    assert dict(callin.content) == {"caller": "13800138000", "callee": "057126880000"}
+    assert dict(callin.content) == {
+        "caller": "13800138000",
+        "callee": "057126880000",
+        "partnerId": "100000012345001",
+    }
     assert (callin.at_ms, callin.timestamp_ms, callin.step_index) == (0, EPOCH_MS, None)
 
 
@@ -70,10 +76,11 @@ def test_callin_answered_with_play_is_answered_with_a_note() -> None:
     assert any("answered as with answer" in message for message in call.messages())
 
 
-def test_record_flag_adds_record_begin_time_as_an_integer() -> None:
+def test_record_flag_adds_record_begin_time_as_a_string() -> None:
+    """Seed 001 types record_begin_time Long; real traffic sends a string (SPEC-NOTES §2)."""
     call = run_call(scenario(Say("你好", 1000)), [answer(record_flag="true")])
     normal = call.of(CallbackKind.NORMAL)[0]
-    assert normal.content["record_begin_time"] == EPOCH_MS
+    assert normal.content["record_begin_time"] == str(EPOCH_MS)
     assert call.session.state.recording
 
 
@@ -83,9 +90,10 @@ def test_without_record_flag_there_is_no_record_begin_time() -> None:
     assert not call.session.state.recording
 
 
-def test_begin_time_is_the_call_start_in_shanghai_time() -> None:
+def test_begin_time_of_an_inbound_call_is_unix_seconds() -> None:
+    """Real traffic (SPEC-NOTES §2): begin_time is the call start in Unix seconds, 10 digits."""
     call = run_call(scenario(Say("你好", 1000)), [answer()])
-    assert call.of(CallbackKind.NORMAL)[0].content["begin_time"] == "2025-11-21 12:40:00"
+    assert call.of(CallbackKind.NORMAL)[0].content["begin_time"] == str(EPOCH_MS // 1000)
 
 
 def test_callin_only_settings_in_a_later_answer_are_ignored_with_a_note() -> None:

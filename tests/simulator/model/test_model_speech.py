@@ -86,10 +86,43 @@ def test_speech_over_a_breakable_playback_with_time_break_gives_a_timebreak() ->
     assert (normal["is_playing"], normal["play_end_time"]) == ("false", str(EPOCH_MS + 1000))
 
 
-def test_speech_itself_never_stops_the_playback() -> None:
-    opening = answer("welcome.wav", action_code_time_break=1000)
+def test_speech_without_a_time_break_never_stops_the_playback() -> None:
+    opening = answer("welcome.wav", action_code_time_break=0)
     call = run_call(scenario(Say("嗯嗯", 2000)), [opening, data("continue")])
+    assert CallbackKind.TIMEBREAK not in call.kinds()
     assert call.of(CallbackKind.NORMAL)[0].content["is_playing"] == "true"
+
+
+def test_a_timebreak_stops_the_playback() -> None:
+    """Seed 002 (ActionCodeTimeBreak): 用户持续说话可以打断当前播放 -- the caller's continuous speech
+    interrupts the playback; seed 001 names the callback 按时长打断消息. The next normal says
+    nothing plays, and the playback ended when the timebreak fired."""
+    opening = answer("welcome.wav", action_code_time_break=1000)
+    call = run_call(scenario(Say("嗯嗯", 2000)), [opening, data("donothing")])
+    timebreak = call.of(CallbackKind.TIMEBREAK)[0]
+    assert (timebreak.at_ms, timebreak.content["current_media_code"]) == (1000, "welcome.wav")
+    normal = call.of(CallbackKind.NORMAL)[0].content
+    assert (normal["is_playing"], normal["play_end_time"]) == ("false", str(EPOCH_MS + 1000))
+    assert "current_media_code" not in normal
+
+
+def test_after_a_timebreak_the_answer_decides_what_plays() -> None:
+    opening = answer("welcome.wav", action_code_time_break=1000)
+    reply = data("play", action_code="sorry.wav")
+    call = run_call(scenario(Say("嗯嗯", 2000)), [opening, reply])
+    normal = call.of(CallbackKind.NORMAL)[0].content
+    assert (normal["is_playing"], normal["current_media_code"]) == ("true", "sorry.wav")
+
+
+def test_a_timebreak_drops_what_was_queued_after_the_playback() -> None:
+    opening = answer("welcome.wav", action_code_time_break=1000)
+    queued = data("play", action_code="next.wav", action_break="false")
+    call = run_call(
+        scenario(Say("你好", 500), BargeIn("等一下等一下", 0, 2000)),
+        [opening, queued, data("donothing")],
+    )
+    assert "queued play next.wav dropped: timebreak stopped welcome.wav" in call.messages()
+    assert call.session.state.playing is None
 
 
 def test_speech_shorter_than_the_time_break_gives_no_timebreak() -> None:
@@ -142,3 +175,12 @@ def test_an_empty_dynamic_id_clears_it() -> None:
     answers = [answer(dynamic_id="order"), data("play", action_code="a.wav", dynamic_id="")]
     call = run_call(scenario(Say("查订单", 1000), Say("好", 1000)), answers)
     assert "dynamic_id" not in call.of(CallbackKind.NORMAL)[1].content
+
+
+def test_continue_after_a_timebreak_resumes_nothing_and_says_so() -> None:
+    opening = answer("welcome.wav", action_code_time_break=1000)
+    call = run_call(scenario(Say("嗯嗯", 2000)), [opening, data("continue")])
+    assert call.of(CallbackKind.NORMAL)[0].content["is_playing"] == "false"
+    assert "continue: nothing is playing (a timebreak stops the playback it reports)" in (
+        call.messages()
+    )

@@ -14,14 +14,14 @@ from vcall.simulator.validation import validate_response
 
 def test_range_fallback_spells_out_the_platform_value() -> None:
     found = only(followup("", mute_time=30000).findings(), "range-fallback")
-    assert found.message == "mute_time 30000 is outside 1000–20000: the platform will use 10000"
+    assert found.message == "mute_time 30000 is outside 1000–20000: the platform uses 10000"
     assert (found.path, found.expected, found.actual) == ("data.mute_time", "1000–20000", "30000")
 
 
 def test_range_fallback_names_an_assumed_fallback() -> None:
     case = followup("", action="dtmf", dtmf_max_numbers=4, dtmf_nonin_overtime=90)
     found = only(case.findings(), "range-fallback")
-    assert "the platform will use 3 (assumed" in found.message
+    assert "the platform uses 3 (assumed" in found.message
 
 
 def test_range_is_checked_on_the_lenient_string_value() -> None:
@@ -104,8 +104,9 @@ def test_call_id_is_not_compared_without_a_request_id() -> None:
     ],
 )
 def test_forbidden_character_in_action_code_names_char_and_position(code: str, shown: str) -> None:
-    found = only(followup("", action_code=code).findings(), "forbidden-character")
+    found = only(followup("", action_code=code).findings(), "forbidden-character-doubt")
     assert shown in found.message and found.path == "data.action_code"
+    assert "comes back as current_media_code" in found.message  # the doubt, named
 
 
 def test_forbidden_character_lists_each_hit_in_dynamic_id() -> None:
@@ -116,9 +117,9 @@ def test_forbidden_character_lists_each_hit_in_dynamic_id() -> None:
 
 def test_forbidden_character_in_a_tts_value_points_at_its_key() -> None:
     case = followup("", action_code="$amount$", action_code_param={"amount": "¥100"})
-    found = only(case.findings(), "forbidden-character")
+    found = only(case.findings(), "forbidden-character-doubt")
     assert found.path == "data.action_code_param.amount"
-    assert "'¥' at position 0" in found.message
+    assert "'¥' at position 0" in found.message and "may template it" in found.message
 
 
 def test_url_scheme_and_tts_variables_are_not_forbidden() -> None:
@@ -177,7 +178,9 @@ def test_callin_only_field_at_followup_is_named() -> None:
 
 def test_session_timeout_too_long_names_the_limit() -> None:
     found = only(callin("", session_timeout=7200).findings(), "session-timeout-too-long")
-    assert found.message == "session_timeout 7200 is over 3600 s, the longest a call can last"
+    assert found.message == (
+        "session_timeout 7200 is over 3600 s, the maximum: the platform caps it at 3600"
+    )
 
 
 def test_fail_with_empty_data_is_valid_with_one_warning() -> None:

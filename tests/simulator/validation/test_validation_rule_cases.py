@@ -90,6 +90,13 @@ CASES: dict[str, list[tuple[Case, Case]]] = {
             followup("hangup empty", action="hangup", action_code=""),
         )
     ],
+    "answer-plays-nothing": [
+        (
+            callin("answer bare", action_code=DROP),
+            callin("hangup bare", action="hangup", action_code=DROP),
+        ),
+        (callin("answer empty", action_code=""), callin("answer file", action_code="hi.wav")),
+    ],
     "action-code-absent": [
         (
             followup("hangup no key", action="hangup", action_code=DROP),
@@ -128,7 +135,19 @@ CASES: dict[str, list[tuple[Case, Case]]] = {
         (
             followup("monitor", action="parallel_bridge", is_monitor=True),
             followup("no monitor", action="parallel_bridge", is_monitor=False),
-        )
+        ),
+        (
+            Case(
+                "request monitor",
+                data={"action": "parallel_bridge", "action_code": ""},
+                options={"request_content": {"transfer_status": "success", "is_monitor": "true"}},
+            ),
+            Case(
+                "request no monitor",
+                data={"action": "parallel_bridge", "action_code": ""},
+                options={"request_content": {"transfer_status": "success", "is_monitor": "false"}},
+            ),
+        ),
     ],
     "nothing-playing": [
         (
@@ -144,7 +163,10 @@ CASES: dict[str, list[tuple[Case, Case]]] = {
             ),
         )
     ],
-    "value-null": [(followup("null", dynamic_id=None), followup("text", dynamic_id="abc"))],
+    "value-null": [
+        (followup("null", dynamic_id=None), followup("text", dynamic_id="abc")),
+        (followup("empty number", mute_time=""), followup("empty id", dynamic_id="")),
+    ],
     "type-mismatch": [
         (followup("word", mute_time="abc"), followup("int", mute_time=5000)),
         (params("word", PauseTime="long"), params("numeric text", PauseTime="800")),
@@ -154,7 +176,9 @@ CASES: dict[str, list[tuple[Case, Case]]] = {
         (followup("text bool", action_code_break="true"), followup("bool", action_code_break=True)),
     ],
     "type-lenient-number": [
-        (followup("int id", dynamic_id=123), followup("text id", dynamic_id="123"))
+        (followup("int id", dynamic_id=123), followup("text id", dynamic_id="123")),
+        (followup("float ms", mute_time=5000.0), followup("int ms", mute_time=5000)),
+        (followup("one", action_code_break=1), followup("true", action_code_break=True)),
     ],
     "field-not-for-stage": [
         (followup("later", session_timeout=600), callin("callin", session_timeout=600))
@@ -200,6 +224,12 @@ CASES: dict[str, list[tuple[Case, Case]]] = {
             params("asr", AsrBaseId="english_8k"),
             params("dialect", AsrBaseId="dialect_customer_service_8k"),
         ),
+    ],
+    "asr-base-id-unknown": [
+        (
+            callin("custom base", asr_base_id="11323223q23e34"),
+            callin("dialect", asr_base_id="dialect_customer_service_8k"),
+        )
     ],
     "tts-style-unknown": [
         (
@@ -255,6 +285,17 @@ CASES: dict[str, list[tuple[Case, Case]]] = {
                 action_code="https://example.com/a.wav,$n$",
                 action_code_param={"n": "您好"},
             ),
+        ),
+        (params("dynamic id", DynamicId="step=1"), params("dynamic id ok", DynamicId="step_1")),
+    ],
+    "forbidden-character-doubt": [
+        (
+            followup("at in file", action_code="a@b.wav"),
+            followup("port and query", action_code="http://cdn.example.com:8080/a.wav?v=1"),
+        ),
+        (
+            followup("clock time", action_code="$t$", action_code_param={"t": "下午3:30"}),
+            followup("clock words", action_code="$t$", action_code_param={"t": "下午三点半"}),
         ),
         (params("out id", OutId="order=1"), params("out id ok", OutId="order_1")),
     ],
