@@ -38,6 +38,7 @@ from vcall.simulator.fixture.scenario import (
     Say,
     Silence,
     Step,
+    TransferOutcome,
     Wait,
 )
 from vcall.simulator.replay.results import Turn
@@ -198,6 +199,9 @@ def _call(settings: CallSettings) -> dict[str, Any]:
         call["orgcallee"] = settings.orgcallee
     if settings.direction is Direction.OUTBOUND and settings.smartcall:
         call["smartcall"] = dict(settings.smartcall)
+    outcome = settings.parallel_transfer
+    if outcome != TransferOutcome():
+        call["parallel_transfer"] = {"status": outcome.status, "fail_cause": outcome.fail_cause}
     return call
 
 

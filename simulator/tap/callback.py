@@ -10,6 +10,7 @@ forwarded as received, but not grouped into a call.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -52,7 +53,7 @@ def read_callback(query: bytes, body: bytes, content_type: str) -> ReceivedCallb
     if missing:
         raise MalformedCallback(f"no {' or '.join(missing)} parameter")
     content = _content(params.get("content", ""))
-    timestamp = to_int(params.get("timestamp"))
+    timestamp = content_int(params, "timestamp")
     return ReceivedCallback(
         params["call_id"], params["content_type"], timestamp, content, params, placement
     )
@@ -88,9 +89,16 @@ def _content(text: str) -> dict[str, Any]:
     return value
 
 
+CONTENT_INTEGER = re.compile(r"\s*[+-]?\d{1,19}\s*")
+"""Content integers include Unix times in ms (13 digits), longer than an answer's numbers."""
+
+
 def content_int(content: Mapping[str, Any], name: str) -> int | None:
     """An integer content value, sent as a string (the platform) or a number (vcall's model)."""
-    return to_int(content.get(name))
+    value = content.get(name)
+    if isinstance(value, str):
+        return int(value) if CONTENT_INTEGER.fullmatch(value) else None
+    return to_int(value)
 
 
 def content_text(content: Mapping[str, Any], name: str) -> str:

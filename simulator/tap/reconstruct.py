@@ -27,10 +27,16 @@ from vcall.simulator.fixture.scenario import (
     Scenario,
     Silence,
     Step,
+    TransferOutcome,
     Wait,
 )
 from vcall.simulator.model import Callback, CallSession
-from vcall.simulator.spec import PLATFORM_DEFAULTS, CallbackKind
+from vcall.simulator.spec import (
+    DEFAULT_TRANSFER_FAIL_CAUSE,
+    PLATFORM_DEFAULTS,
+    TRANSFER_SUCCESS,
+    CallbackKind,
+)
 from vcall.simulator.tap.activities import Activity, Keys, Quiet, Speech, activities
 from vcall.simulator.tap.callback import content_text
 from vcall.simulator.tap.calls import TappedTurn
@@ -52,6 +58,8 @@ BOT_ENDINGS = frozenset(
     }
 )
 """The endings a fixture expects when tap saw the bot end the call."""
+PLATFORM_KINDS = frozenset({CallbackKind.PARALLEL_TRANSFER})
+"""Callbacks the platform sends on its own, not for something the caller did."""
 FlowType = Generator[Callback, Any, None]
 
 
@@ -71,7 +79,7 @@ def reconstruct(call_id: str, turns: Sequence[TappedTurn], *, ended: bool) -> Re
     epoch, recorded = place(turns)
     inbound = recorded[0].kind is CallbackKind.CALLIN
     inferred = infer(recorded, epoch, outbound=not inbound)
-    settings = _settings(recorded[0], inbound, inferred.opening)
+    settings = _settings(recorded, inbound, inferred.opening)
     scenario = Scenario("tap", (), call=settings, media=MappingProxyType(dict(inferred.media)))
     builder = _Builder(scenario, call_id, epoch, recorded)
     builder.run(activities(recorded, epoch))
@@ -87,17 +95,40 @@ def reconstruct(call_id: str, turns: Sequence[TappedTurn], *, ended: bool) -> Re
     )
 
 
-def _settings(first: Recorded, inbound: bool, opening: Mapping[str, str]) -> CallSettings:
+def _settings(
+    recorded: Sequence[Recorded], inbound: bool, opening: Mapping[str, str]
+) -> CallSettings:
+    """The call's settings; ``partnerId`` is not kept (an account id: the fixture gets vcall's
+    made-up default)."""
+    first = recorded[0]
+    outcome = _transfer_outcome(recorded)
     if not inbound:
         # an outbound call's callbacks carry no numbers: the fixture keeps vcall's defaults
-        return CallSettings(direction=Direction.OUTBOUND, smartcall=MappingProxyType(opening))
+        return CallSettings(
+            direction=Direction.OUTBOUND,
+            smartcall=MappingProxyType(opening),
+            parallel_transfer=outcome,
+        )
     content = first.content
     return CallSettings(
         direction=Direction.INBOUND,
         caller=content_text(content, "caller"),
         callee=content_text(content, "callee"),
         orgcallee=content_text(content, "orgcallee"),
+        parallel_transfer=outcome,
     )
+
+
+def _transfer_outcome(recorded: Sequence[Recorded]) -> TransferOutcome:
+    """How the call's parallel transfer turned out (its first result callback)."""
+    for item in recorded:
+        if item.kind is CallbackKind.PARALLEL_TRANSFER:
+            status = content_text(item.content, "transfer_status") or TRANSFER_SUCCESS
+            cause = content_text(item.content, "fail_cause") or DEFAULT_TRANSFER_FAIL_CAUSE
+            return TransferOutcome(
+                status, cause if status != TRANSFER_SUCCESS else DEFAULT_TRANSFER_FAIL_CAUSE
+            )
+    return TransferOutcome()
 
 
 class _Builder:
@@ -116,6 +147,8 @@ class _Builder:
                 self._diverged(f"the model's call ended before the caller's activity {index + 1}")
                 break
             self._activity(activity, found[index + 1] if index + 1 < len(found) else None)
+        if not self.session.ended and any(item.kind in PLATFORM_KINDS for item in self.pending):
+            self._play(Wait())  # the platform's own callback (a transfer's result) comes after
         self._drive(self.session.finish(), None)
         for item in self.pending:
             self._diverged(f"the model never sent the recorded {item.kind} (turn {item.index + 1})")

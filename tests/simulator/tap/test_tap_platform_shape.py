@@ -113,7 +113,7 @@ def test_a_timebreak_then_its_sentence_is_one_barge_in_and_a_mute_is_silence() -
     assert [item.step_index for item in built.recorded] == [None, 0, 0, 1]
 
 
-def test_a_parallel_transfer_result_is_not_a_caller_step() -> None:
+def test_a_parallel_transfer_result_is_the_platform_s_own_callback() -> None:
     epoch = 1_700_000_000_000
     turns = [
         turn("callin", epoch, CALLIN, {"action": "answer"}),
@@ -131,8 +131,12 @@ def test_a_parallel_transfer_result_is_not_a_caller_step() -> None:
         turn("parallel_transfer", epoch + 9000, {"transfer_status": "fail"}, {"action": "hangup"}),
     ]
     built = reconstruct(CALL_ID, turns, ended=False)
-    assert [type(step.action).__name__ for step in built.steps] == ["Wait", "Say"]
-    assert turns[2].callback.known_kind is None or built.recorded[2].kind is not None
+    # no step of the caller's for it: the model sends it while the caller waits
+    assert [type(step.action).__name__ for step in built.steps] == ["Wait", "Say", "Wait"]
+    assert built.steps[-1].action == Wait()
+    assert built.recorded[2].matched and built.recorded[2].step_index == 2
+    assert built.settings.parallel_transfer.status == "fail"
+    assert built.divergences == ()
 
 
 def test_a_mute_the_model_would_send_and_the_platform_did_not_is_a_divergence() -> None:
