@@ -62,6 +62,8 @@ class TapCall:
     count: int = 0
     truncated: bool = False
     ended: bool = False
+    late: bool = False
+    """A callback of a call tap had closed already: checked, not recorded."""
 
     def add(self, turn: TappedTurn, *, keep: bool) -> None:
         self.count += 1
@@ -95,6 +97,9 @@ class CallBook:
     def __init__(self, max_open: int) -> None:
         self.max_open = max_open
         self._calls: OrderedDict[str, TapCall] = OrderedDict()
+        self._closed: OrderedDict[str, None] = OrderedDict()
+        """Ids of calls already closed (as many as may be open): a late callback of one is
+        checked, but opens no new recording that would start mid-call."""
 
     def __len__(self) -> int:
         return len(self._calls)
@@ -102,6 +107,8 @@ class CallBook:
     def touch(self, call_id: str, now: float) -> tuple[TapCall, list[TapCall]]:
         """The call (opened if new, now most recent) and the calls evicted to make room."""
         call = self._calls.get(call_id)
+        if call is None and call_id in self._closed:
+            return TapCall(call_id, now, now, late=True), []
         if call is None:
             call = self._calls[call_id] = TapCall(call_id, now, now)
         else:
@@ -114,6 +121,12 @@ class CallBook:
 
     def pop(self, call_id: str) -> TapCall | None:
         return self._calls.pop(call_id, None)
+
+    def closed(self, call: TapCall) -> None:
+        """Remember that ``call`` is over."""
+        self._closed[call.call_id] = None
+        while len(self._closed) > self.max_open:
+            self._closed.popitem(last=False)
 
     def idle(self, before: float) -> Iterator[TapCall]:
         """Remove and yield the calls with no callback since ``before``."""

@@ -135,9 +135,12 @@ class CallObserver:
         call.apply_answer(callback.kind, data)
         if callback.kind == TRANSFER_RESULT_KIND:
             call.transfer_result(callback.content)
-        call.add(turn, keep=self._writer is not None)
+        call.add(turn, keep=self._writer is not None and not call.late)
         self._publish(call, callback, turn, answer)
-        if call.ended:
+        if call.late:
+            message = f"call {call.call_id}: a {callback.kind} callback after tap closed the call"
+            self.sink(TapProblem(message + " (checked, not recorded)"))
+        elif call.ended:
             self.book.pop(call.call_id)
             self.close(call, CloseReason.ENDED)
 
@@ -199,6 +202,7 @@ class CallObserver:
     def close(self, call: TapCall, reason: CloseReason) -> None:
         """The call is over: write it (in the background) or forget it."""
         self.counts.calls_closed += 1
+        self.book.closed(call)
         directory = self.config.save_dir
         if self._writer is None or directory is None or not call.turns:
             self.sink(CallClosed(call.call_id, call.count, reason.value))

@@ -25,6 +25,7 @@ from vcall.simulator.tap import (
     RequestRefused,
     TapApp,
     TapConfig,
+    TapProblem,
 )
 from vcall.simulator.tap.forward import BotAnswer
 
@@ -253,3 +254,20 @@ def test_the_platform_not_echoing_dynamic_id_is_a_warning() -> None:
     assert [f.rule for f in second.findings if f.rule.startswith("tap-")] == [
         "tap-dynamic-id-not-echoed"
     ]
+
+
+def test_a_callback_after_the_call_was_closed_is_checked_but_opens_no_recording(
+    tmp_path: Path,
+) -> None:
+    hangup = b'{"result":"success","msg":"","data":{"call_id":"late^1","action":"hangup"}}'
+    bot = EchoBot(body=hangup)
+    with tapped(bot, save_dir=tmp_path) as (tap_url, _bot, app, events):
+        httpx.post(tap_url, data=params("late^1", kind="callin", caller="13800138000"))
+        httpx.post(tap_url, data=params("late^1", kind="mute"))
+        assert len(app.observer.book) == 0
+    assert [e.call_id for e in events if isinstance(e, CallClosed)] == ["late^1"]
+    assert len([e for e in events if isinstance(e, CallbackRelayed)]) == 2
+    assert any(
+        "after tap closed the call" in e.message for e in events if isinstance(e, TapProblem)
+    )
+    assert len(list(tmp_path.glob("*.yaml"))) == 1

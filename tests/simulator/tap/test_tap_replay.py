@@ -161,3 +161,20 @@ def test_a_parallel_transfer_keeps_its_outcome(
     last = bridged[0]["steps"][-1]
     assert last == {"wait": "playback", "expect": last["expect"]}
     assert last["expect"]["callback"] == "parallel_transfer"
+
+
+def test_vcall_simulate_loads_the_directory_green_then_red(
+    recorded: tuple[Path, list[CallClosed], str],
+) -> None:
+    from typer.testing import CliRunner
+
+    from vcall.cli.app import app
+
+    directory, _, _ = recorded
+    runner = CliRunner()
+    green = runner.invoke(app, ["simulate", "--example-bot", "--fixture", str(directory)])
+    assert green.exit_code == 0, green.output
+    with tapped(ChangedBot()) as (_tap, bot_url, _app, _events):
+        red = runner.invoke(app, ["simulate", bot_url, "--fixture", str(directory)])
+    assert red.exit_code == 1, red.output
+    assert "main-menu" in red.output
