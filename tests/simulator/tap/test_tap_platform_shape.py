@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from vcall.simulator.fixture.scenario import BargeIn, Say, Silence, Wait
+from vcall.simulator.fixture.scenario import BargeIn, Press, Say, Silence, Wait
 from vcall.simulator.spec import Stage
 from vcall.simulator.tap.callback import read_callback
 from vcall.simulator.tap.calls import TappedTurn
@@ -168,3 +168,28 @@ def test_the_fast_yaml_emitter_writes_what_the_python_one_writes() -> None:
         "end": "bot_hangup",
     }
     assert document_text(document, "# h\n", fast=True) == document_text(document, "# h\n")
+
+
+def test_keys_and_a_no_input_timeout_in_the_platform_s_shape() -> None:
+    epoch = 1_700_000_000_000
+    welcome = {"action": "answer", "action_code": "welcome.wav", "mute_time": "5000"}
+    menu = {
+        "action": "dtmf",
+        "action_code": "menu.wav",
+        "dtmf_end_character": "#",
+        "dtmf_max_numbers": "4",
+        "dtmf_nonin_overtime": "5",
+    }
+    turns = [
+        turn("callin", epoch, CALLIN, welcome),  # welcome.wav: 3 s (not heard in a sentence)
+        turn("mute", epoch + 8000, {}, menu),  # 5 s after it
+        turn("dtmf", epoch + 14000, {"dtmf_digits": "12"}, menu),
+        turn("dtmf", epoch + 25000, {"dtmf_digits": "noInputTimeout"}, {"action": "hangup"}),
+    ]
+    built = reconstruct(CALL_ID, turns, ended=True)
+    actions = [step.action for step in built.steps]
+    # 1, 2 and the end character 300 ms apart, the last at 14 s; the timestamps are whole
+    # seconds (as the platform's can be), so a silence lasts a second past its callback
+    assert actions == [Silence(9000), Wait(4400), Press("12#"), Silence(12000)]
+    assert built.media == {"menu.wav": 25000 - 5000 - 14000}  # from the no-input timeout
+    assert built.divergences == ()

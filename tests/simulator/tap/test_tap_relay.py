@@ -271,3 +271,16 @@ def test_a_callback_after_the_call_was_closed_is_checked_but_opens_no_recording(
         "after tap closed the call" in e.message for e in events if isinstance(e, TapProblem)
     )
     assert len(list(tmp_path.glob("*.yaml"))) == 1
+
+
+def test_a_call_keeps_at_most_max_turns_and_closed_ids_are_bounded() -> None:
+    from vcall.simulator.tap.calls import MAX_TURNS, CallBook, TapCall
+
+    call = TapCall("long^1", 0.0, 0.0)
+    for _ in range(MAX_TURNS + 5):
+        call.add(object(), keep=True)  # type: ignore[arg-type]
+    assert (len(call.turns), call.count, call.truncated) == (MAX_TURNS, MAX_TURNS + 5, True)
+    book = CallBook(max_open=3)
+    for number in range(10):
+        book.closed(TapCall(f"{number}^0", 0.0, 0.0))
+    assert len(book._closed) == 3
