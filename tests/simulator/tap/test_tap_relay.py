@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tap_support import EchoBot, tapped
 
 from vcall.simulator.asgi import Receive, Scope, Send, read_body
@@ -284,3 +286,72 @@ def test_a_call_keeps_at_most_max_turns_and_closed_ids_are_bounded() -> None:
     for number in range(10):
         book.closed(TapCall(f"{number}^0", 0.0, 0.0))
     assert len(book._closed) == 3
+
+
+CONTENT_KEYS = [
+    "caller",
+    "callee",
+    "orgcallee",
+    "words",
+    "begin_offset",
+    "end_offset",
+    "asr_begin_time",
+    "asr_end_time",
+    "play_begin_time",
+    "play_end_time",
+    "is_playing",
+    "current_media_code",
+    "dtmf_digits",
+    "dynamic_id",
+    "transfer_status",
+    "record_begin_time",
+    "begin_time",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(query=st.binary(max_size=300), body=st.binary(max_size=600), form=st.booleans())
+def test_any_request_is_observed_without_an_internal_error(
+    query: bytes, body: bytes, form: bool
+) -> None:
+    events: list[Any] = []
+    app = TapApp(TapConfig(forward_to="http://127.0.0.1:9/callback"), sink=events.append)
+    content_type = "application/x-www-form-urlencoded" if form else ""
+    app.observer.observe("POST", query, body, content_type, BotAnswer(200, (), body, 1.0))
+    assert not [e for e in events if isinstance(e, TapProblem)]
+    app.forwarder.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    content=st.dictionaries(
+        st.sampled_from(CONTENT_KEYS), st.one_of(st.text(max_size=20), st.integers(), st.none())
+    ),
+    kind=st.sampled_from(
+        ["callin", "normal", "mute", "dtmf", "timebreak", "parallel_transfer", "other"]
+    ),
+)
+def test_any_callback_content_is_recorded_and_reconstructed_without_an_internal_error(
+    content: dict[str, Any], kind: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    events: list[Any] = []
+    directory = tmp_path_factory.mktemp("fuzz")
+    app = TapApp(
+        TapConfig(forward_to="http://127.0.0.1:9/callback", save_dir=directory), sink=events.append
+    )
+    answer = BotAnswer(200, (), ANSWER.replace(b"100001^200002", b"f^1"), 1.0)
+    for step_kind in ("callin", kind):
+        body = urlencode(
+            {
+                "call_id": "f^1",
+                "timestamp": "1700000000000",
+                "content_type": step_kind,
+                "content": json.dumps(content),
+            }
+        )
+        app.observer.observe(
+            "POST", b"", body.encode(), "application/x-www-form-urlencoded", answer
+        )
+    asyncio.run(app.stop())
+    assert not [e for e in events if isinstance(e, TapProblem)], events
+    assert len(list(directory.glob("*.yaml"))) == 1
