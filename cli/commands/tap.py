@@ -8,7 +8,7 @@ import socket
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,13 +20,16 @@ from vcall.cli.render.tap import TapPrinter, summary
 from vcall.simulator.emulator.serve import base_url, bind_socket, serve
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.tap import TapApp, TapConfig
+from vcall.simulator.tap import TapConfig
 from vcall.simulator.tap.config import (
     DEFAULT_IDLE_S,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_OPEN_CALLS,
     DEFAULT_TIMEOUT_S,
 )
+
+if TYPE_CHECKING:
+    from vcall.simulator.tap.app import TapApp
 
 DEFAULT_LISTEN = "127.0.0.1:8082"
 SWITCH_INTERVAL_S = 0.0005
@@ -101,6 +104,8 @@ def tap_command(
     ] = False,
 ) -> None:
     """Relay live callbacks to your bot, check every answer, and save each call as a fixture."""
+    from vcall.simulator.tap.app import TapApp  # not loaded when vcall starts for another command
+
     console = Console(highlight=False, soft_wrap=True)
     app: TapApp | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
@@ -16,7 +17,9 @@ from vcall.simulator.tap import (
     TapEvent,
     TapProblem,
 )
-from vcall.simulator.tap.observer import TapCounts
+
+if TYPE_CHECKING:
+    from vcall.simulator.tap.observer import TapCounts
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 

@@ -1,7 +1,10 @@
 """``vcall tap``: a relay between the platform and a bot that checks every real answer as it
-passes and turns each real call into a replayable fixture."""
+passes and turns each real call into a replayable fixture.
 
-from vcall.simulator.tap.app import TapApp
+The app is :class:`vcall.simulator.tap.app.TapApp` (imported from its module, so that ``vcall``
+starts without loading it).
+"""
+
 from vcall.simulator.tap.config import TapConfig
 from vcall.simulator.tap.events import (
     CallbackRelayed,
@@ -18,7 +21,6 @@ __all__ = [
     "CallbackRelayed",
     "MalformedRequest",
     "RequestRefused",
-    "TapApp",
     "TapConfig",
     "TapEvent",
     "TapProblem",

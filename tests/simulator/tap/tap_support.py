@@ -17,7 +17,8 @@ from vcall.simulator.fixture.scenario import Scenario
 from vcall.simulator.replay.engine import SimulationConfig, simulate
 from vcall.simulator.replay.results import RunResult
 from vcall.simulator.replay.targets import resolve_target
-from vcall.simulator.tap import TapApp, TapConfig, TapEvent
+from vcall.simulator.tap import TapConfig, TapEvent
+from vcall.simulator.tap.app import TapApp
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 NUMBER_KEY = b"tap-tests-fixed-key"

@@ -25,10 +25,10 @@ from vcall.simulator.tap import (
     CallClosed,
     MalformedRequest,
     RequestRefused,
-    TapApp,
     TapConfig,
     TapProblem,
 )
+from vcall.simulator.tap.app import TapApp
 from vcall.simulator.tap.forward import BotAnswer
 
 
