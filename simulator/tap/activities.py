@@ -39,6 +39,8 @@ class Speech:
 class Quiet:
     until_ms: int
     coarse: bool = False
+    mute: bool = False
+    """It ended with a ``mute`` (else a ``dtmf`` no-input timeout)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,4 +116,5 @@ def _quiet_or_keys(item: Recorded) -> Activity:
     digits = content_text(item.content, "dtmf_digits")
     if item.kind is CallbackKind.DTMF and digits and digits != DTMF_NO_INPUT:
         return Activity(Keys(digits, item.at_ms), (item.index,))
-    return Activity(Quiet(item.at_ms, item.coarse), (item.index,))
+    quiet = Quiet(item.at_ms, item.coarse, mute=item.kind is CallbackKind.MUTE)
+    return Activity(quiet, (item.index,))

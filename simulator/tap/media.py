@@ -164,6 +164,8 @@ def _span(item: Recorded, begin: int, epoch_ms: int) -> int:
 
 
 def _opening_settings(recorded: Sequence[Recorded], epoch_ms: int, inferred: Inferred) -> None:
+    # never heard in a callback's play times: an opening of the model's default length
+    inferred.opening.setdefault("VoiceCode", OPENING_CODE)
     first = next((item for item in recorded if item.kind is not None), None)
     if first is not None:
         dynamic_id = content_text(first.content, "dynamic_id")

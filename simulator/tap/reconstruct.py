@@ -33,6 +33,7 @@ from vcall.simulator.fixture.scenario import (
 from vcall.simulator.model import Callback, CallSession
 from vcall.simulator.spec import (
     DEFAULT_TRANSFER_FAIL_CAUSE,
+    MUTE_TIME_RANGE,
     PLATFORM_DEFAULTS,
     TRANSFER_SUCCESS,
     CallbackKind,
@@ -75,16 +76,33 @@ class Reconstruction:
 
 
 def reconstruct(call_id: str, turns: Sequence[TappedTurn], *, ended: bool) -> Reconstruction:
-    """``ended``: tap saw the bot end the call (then the model's ending is expected)."""
+    """``ended``: tap saw the bot end the call (then the model's ending is expected).
+
+    An outbound call's ``MuteTime`` is a SmartCall parameter no callback carries: when the model
+    missed a recorded ``mute`` for want of it, the call is rebuilt once with the ``MuteTime`` the
+    first mute's timing gives, and kept if model and recording then agree better.
+    """
+    built, mute_guess = _attempt(call_id, turns, ended, {})
+    missed = any(item.kind is CallbackKind.MUTE and not item.matched for item in built.recorded)
+    if mute_guess is not None and missed:
+        again, _ = _attempt(call_id, turns, ended, {"MuteTime": str(mute_guess)})
+        if len(again.divergences) < len(built.divergences):
+            return again
+    return built
+
+
+def _attempt(
+    call_id: str, turns: Sequence[TappedTurn], ended: bool, smartcall: Mapping[str, str]
+) -> tuple[Reconstruction, int | None]:
     epoch, recorded = place(turns)
     inbound = recorded[0].kind is CallbackKind.CALLIN
     inferred = infer(recorded, epoch, outbound=not inbound)
-    settings = _settings(recorded, inbound, inferred.opening)
+    settings = _settings(recorded, inbound, {**inferred.opening, **smartcall})
     scenario = Scenario("tap", (), call=settings, media=MappingProxyType(dict(inferred.media)))
     builder = _Builder(scenario, call_id, epoch, recorded)
     builder.run(activities(recorded, epoch))
     end = builder.session.state.end_reason
-    return Reconstruction(
+    built = Reconstruction(
         settings,
         inferred.media,
         tuple(builder.steps),
@@ -93,6 +111,7 @@ def reconstruct(call_id: str, turns: Sequence[TappedTurn], *, ended: bool) -> Re
         tuple(builder.divergences),
         epoch,
     )
+    return built, builder.mute_guess
 
 
 def _settings(
@@ -135,10 +154,14 @@ class _Builder:
     def __init__(
         self, scenario: Scenario, call_id: str, epoch: int, recorded: Sequence[Recorded]
     ) -> None:
+        self.scenario = scenario
         self.session = CallSession(scenario, call_id=call_id, start_epoch_ms=epoch)
         self.steps: list[Step] = []
         self.divergences: list[str] = []
         self.pending = deque(item for item in recorded if item.kind is not None)
+        self.outbound = scenario.call.direction is Direction.OUTBOUND
+        self.mute_guess: int | None = None
+        """Outbound: the ``MuteTime`` the first mute's timing gives (idle from then on)."""
 
     def run(self, found: Sequence[Activity]) -> None:
         self._drive(self.session.start(), None)
@@ -203,12 +226,35 @@ class _Builder:
 
     def _quiet(self, quiet: Quiet, following: Activity | None) -> None:
         now = self.session.state.now_ms
+        if quiet.mute and self.outbound and self.mute_guess is None:
+            self._guess_mute_time(quiet)
         slack = COARSE_SLACK_MS if quiet.coarse else QUIET_SLACK_MS
         until = max(quiet.until_ms, now + 1) + slack
         next_start = _start_of(following)
         if next_start is not None and next_start > quiet.until_ms:
             until = min(until, next_start)
         self._play(Silence(max(until - now, 1)))
+
+    def _guess_mute_time(self, quiet: Quiet) -> None:
+        state = self.session.state
+        if state.pending_dtmf is not None:
+            return
+        if not state.answered:  # the opening plays from the answer, at the next step
+            idle_from = state.now_ms + self._opening_ms()
+        else:
+            idle_from = state.now_ms if state.playing is None else state.playing.ends_ms
+        guess = quiet.until_ms - idle_from
+        if quiet.coarse:
+            guess = round(guess, -3)
+        low, high = MUTE_TIME_RANGE.low, MUTE_TIME_RANGE.high
+        if low is not None and high is not None and low <= guess <= high:
+            self.mute_guess = guess
+
+    def _opening_ms(self) -> int:
+        call = self.scenario.call
+        code = str(call.smartcall.get("VoiceCode", ""))
+        default = PLATFORM_DEFAULTS.file_duration_ms
+        return sum(self.scenario.media.get(item, default) for item in code.split(",") if item)
 
     # --- the model ------------------------------------------------------------------------
 
