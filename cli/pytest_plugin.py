@@ -18,6 +18,7 @@ the fixture loader are imported the first time a test actually drives a call. Tw
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -46,6 +47,8 @@ _CALLS = pytest.StashKey[list["CallResult"]]()
 """Every call the session drove, for ``--vcall-report-html``."""
 _TEST_CALLS = pytest.StashKey[list["VcallCallResult"]]()
 """The calls one test drove, for the transcript of a failing test."""
+_CALL_COUNTS = pytest.StashKey[dict[str, int]]()
+"""How many calls each test has driven so far (numbers its calls' seeds)."""
 _TARGET = pytest.StashKey["Target | VcallError"]()
 """``--vcall-target``, resolved once (or why it could not be)."""
 
@@ -159,6 +162,15 @@ def run_one(
         return pool.submit(simulate, [loaded], resolved, config).result().calls[0]
 
 
+def _run_file(target: Target, path: Path, config: SimulationConfig) -> list[CallResult]:
+    """Every call of one fixture file (say variants, data rows), in order."""
+    from vcall.simulator.fixture.loader import LoadOptions, load_fixture
+    from vcall.simulator.replay.engine import simulate
+
+    scenarios = load_fixture(path, options=LoadOptions(seed=config.seed))
+    return list(simulate(scenarios, target, config).calls)
+
+
 def _scenario(source: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
     from vcall.simulator.fixture.loader import load_scenario, parse_scenario
     from vcall.simulator.fixture.scenario import Scenario
@@ -184,6 +196,22 @@ def _config(strict: bool, options: Mapping[str, Any]) -> SimulationConfig:
     from vcall.simulator.replay.engine import SimulationConfig
 
     return SimulationConfig(**{"seed": 0, **options, "strict": strict})
+
+
+def call_seed(session_seed: int, test_id: str, number: int) -> int:
+    """The seed of one call: a function of ``--vcall-seed``, the test and the call's number in
+    that test, so every call gets its own ``call_id``, the same on every run (whatever tests
+    are selected or in what order) and a new one with another ``--vcall-seed``."""
+    digest = hashlib.sha256(f"{session_seed}\0{test_id}\0{number}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def _next_seed(config: pytest.Config, node: pytest.Item | Any) -> int:
+    """The seed of the next call ``node`` (a test) drives."""
+    counts = config.stash.setdefault(_CALL_COUNTS, {})
+    number = counts.get(node.nodeid, 0)
+    counts[node.nodeid] = number + 1
+    return call_seed(int(config.getoption("--vcall-seed") or 0), node.nodeid, number)
 
 
 def _beside(path: str | Path, test_file: Path) -> str | Path:
@@ -213,6 +241,7 @@ def vcall_call(request: pytest.FixtureRequest) -> Callable[..., VcallCallResult]
     ) -> VcallCallResult:
         if isinstance(scenario, str | Path):
             scenario = _beside(scenario, request.path)
+        options = {"seed": _next_seed(request.config, request.node), **options}
         result = VcallCallResult(run_one(target, scenario, _config(strict, options)), strict)
         _record(request.config, result.call)
         request.node.stash.setdefault(_TEST_CALLS, []).append(result)
@@ -253,6 +282,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--vcall-strict", action="store_true", help="warnings fail vcall items too")
     group.addoption(
+        "--vcall-seed",
+        metavar="N",
+        type=int,
+        default=0,
+        help="seed of the call ids (each call its own, the same on every run); default 0",
+    )
+    group.addoption(
         "--vcall-report-html", metavar="FILE", help="write the HTML report of every vcall call"
     )
 
@@ -289,8 +325,11 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     directory = parent.config.getoption("--vcall-fixtures", None)
     if directory is None or file_path.suffix not in FIXTURE_SUFFIXES:
         return None
-    if not file_path.resolve().is_relative_to(Path(directory).resolve()):
+    root = Path(directory).resolve()
+    if not file_path.resolve().is_relative_to(root):
         return None
+    if any(part.startswith("_") for part in file_path.resolve().relative_to(root).parts):
+        return None  # shared steps for include:, not a call (as vcall simulate DIR skips them)
     return VcallFixtureFile.from_parent(parent, path=file_path)
 
 
@@ -308,11 +347,17 @@ class VcallItem(pytest.Item):
         from vcall.simulator.reports.junit import call_properties
 
         strict = bool(self.config.getoption("--vcall-strict"))
-        call = run_one(self._target(), self._shown_path(), _config(strict, {}))
-        _record(self.config, call)
-        self.user_properties.extend(call_properties(call).items())
-        if call.failed(strict):
-            raise VcallCallFailed(failure_report(call, strict))
+        calls = _run_file(
+            self._target(),
+            self._shown_path(),
+            _config(strict, {"seed": _next_seed(self.config, self)}),
+        )
+        for call in calls:  # a file with say variants or a data table makes several calls
+            _record(self.config, call)
+            self.user_properties.extend(call_properties(call).items())
+        failed = [call for call in calls if call.failed(strict)]
+        if failed:
+            raise VcallCallFailed("\n".join(failure_report(call, strict) for call in failed))
 
     def _shown_path(self) -> Path:
         """The fixture file as reports name it: relative to where pytest was started."""

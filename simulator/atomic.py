@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
+
+NEW_FILE_MODE = 0o666
+"""A new file's mode before the umask, as ``open()`` and the shell give it."""
 
 
 def write_atomic(path: Path | str, data: bytes | str, *, encoding: str = "utf-8") -> None:
     """Write ``data`` to ``path`` atomically: a temporary file in the same directory, then
     ``os.replace``. A crash leaves the previous file intact. ``str`` data is encoded with
-    ``encoding``. Raises ``OSError`` when the directory does not exist or is not writable."""
+    ``encoding``. A new file gets the mode the umask allows; a replaced file keeps its mode.
+    Raises ``OSError`` when the directory does not exist or is not writable."""
     target = Path(path)
     payload = data.encode(encoding) if isinstance(data, str) else data
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    kept_mode = _mode_of(target)
+    fd, temp_name = _create_temp(target)
     try:
+        if kept_mode is not None:
+            os.fchmod(fd, kept_mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -25,3 +33,25 @@ def write_atomic(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
+
+
+def _mode_of(target: Path) -> int | None:
+    """The permission bits of the file being replaced; None when there is none yet."""
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        return None
+    return stat.S_IMODE(status.st_mode) if stat.S_ISREG(status.st_mode) else None
+
+
+def _create_temp(target: Path) -> tuple[int, str]:
+    """A new, empty temporary file beside ``target``, created with ``NEW_FILE_MODE`` so the
+    kernel applies the umask (``tempfile.mkstemp`` would make it 0600 whatever the umask)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _attempt in range(100):
+        name = str(target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(name, flags, NEW_FILE_MODE), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")

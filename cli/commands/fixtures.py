@@ -49,7 +49,8 @@ def _print(console: Console, result: FixtureCheck, quiet: bool) -> None:
     if result.ok and not result.findings:
         if not quiet:
             name = result.scenario.name if result.scenario else ""
-            line = f"[green]ok[/]   {escape(result.file)}  [dim]{escape(name)}[/]"
+            calls = f" ({result.calls} calls)" if result.calls > 1 else ""
+            line = f"[green]ok[/]   {escape(result.file)}  [dim]{escape(name)}{calls}[/]"
             console.print(line, soft_wrap=True)
         return
     for finding in result.findings:  # one line each, file:line first: editors and hooks link it

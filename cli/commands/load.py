@@ -14,8 +14,18 @@ from rich.live import Live
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
-from vcall.cli.render.load import LiveLoadView, breach_lines, summary_line, summary_tables
-from vcall.simulator.errors import UsageError
+from vcall.cli.render.load import (
+    LiveLoadView,
+    breach_lines,
+    plan_lines,
+    progress_line,
+    summary_line,
+    summary_tables,
+)
+from vcall.cli.render.output import output_console
+from vcall.cli.render.transcript import unreachable_message
+from vcall.cli.report_paths import check_report_paths
+from vcall.simulator.errors import EndpointUnreachableError, UsageError
 from vcall.simulator.fixture.durations import parse_duration
 from vcall.simulator.fixture.loader import load_scenarios
 from vcall.simulator.load import (
@@ -26,6 +36,7 @@ from vcall.simulator.load import (
     check_thresholds,
     parse_fraction,
 )
+from vcall.simulator.load.estimate import estimate_load
 from vcall.simulator.load.report import write_load_report
 from vcall.simulator.load.runner import run_load
 from vcall.simulator.replay.delivery import Placement
@@ -34,13 +45,15 @@ from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
 EPILOG = """\
 [bold]Examples[/]
 
-  vcall load http://127.0.0.1:8080/callback -f fixtures/ --calls 1000 --concurrency 100
-  vcall load http://127.0.0.1:8080/callback -f fixtures/ --duration 5m --rate 20/s --max-p99 300ms
-  vcall load --example-bot -f fixtures/ --as-fast-as-possible --calls 500 --max-violations 0
+  vcall load http://127.0.0.1:8080/callback -f builtin: --calls 1000 --concurrency 100
+  vcall load http://127.0.0.1:8080/callback -f builtin: --duration 5m --rate 20/s --max-p99 300ms
+  vcall load --example-bot -f builtin: --as-fast-as-possible --calls 500 --max-violations 0
 
 Bounded by construction: --calls ≤ 1,000,000, --duration ≤ 24h, --concurrency ≤ 20,000,
 --rate ≤ 1000/s (the platform's SmartCall limit); with neither --calls nor --duration, 100 calls.
-Exit codes: 0 ok · 1 a threshold breached · 2 usage · 130 interrupted (partial summary printed).
+Exit codes: 0 ok · 1 a threshold breached, or a call failed (unless --max-error-rate or
+--max-violations allows it) · 2 usage · 3 nothing listens on the endpoint ·
+130 interrupted (partial summary printed).
 """
 
 
@@ -49,15 +62,19 @@ def load_command(
         None, help="Endpoint URL or an in-process app as module:attr."
     ),
     fixture: list[str] = typer.Option(
-        ..., "--fixture", "-f", help="Fixture file, directory or glob; repeatable."
+        ..., "--fixture", "-f", metavar="PATH", help="Fixture file, directory or glob; repeatable."
     ),
     example_bot: bool = typer.Option(
         False, "--example-bot", help="Target the built-in example bot in-process."
     ),
     calls: int | None = typer.Option(None, "--calls", "-n", help="Number of calls to run."),
-    duration: str | None = typer.Option(None, "--duration", help="Run for this long, e.g. 5m."),
+    duration: str | None = typer.Option(
+        None, "--duration", metavar="DURATION", help="Run for this long, e.g. 5m."
+    ),
     concurrency: int = typer.Option(10, "--concurrency", "-c", help="Calls in progress at once."),
-    rate: str | None = typer.Option(None, "--rate", help="New calls per second, e.g. 20/s."),
+    rate: str | None = typer.Option(
+        None, "--rate", metavar="RATE", help="New calls per second, e.g. 20/s."
+    ),
     fast: bool = typer.Option(
         False,
         "--as-fast-as-possible",
@@ -67,19 +84,22 @@ def load_command(
         True, "--realtime", help="Pace each call on the wall clock (the default)."
     ),
     weight: list[str] | None = typer.Option(
-        None, "--weight", help="FIXTURE=N: relative weight (file stem)."
+        None, "--weight", metavar="STEM=N", help="FIXTURE=N: relative weight (file stem)."
     ),
     params: Placement = typer.Option(
         Placement.FORM, "--params", help="form body (default) or query string."
     ),
     timeout: str = typer.Option(
-        "10s", "--timeout", help="Per callback; no answer in time is an error."
+        "10s", "--timeout", metavar="DURATION", help="Per callback; no answer in time is an error."
     ),
     max_p99: str | None = typer.Option(
-        None, "--max-p99", help="Fail if the p99 latency is over this, e.g. 300ms."
+        None,
+        "--max-p99",
+        metavar="DURATION",
+        help="Fail if the p99 latency is over this, e.g. 300ms.",
     ),
     max_error_rate: str | None = typer.Option(
-        None, "--max-error-rate", help="Fail over this rate, e.g. 0.1%."
+        None, "--max-error-rate", metavar="RATE", help="Fail over this rate, e.g. 0.1%."
     ),
     max_violations: int | None = typer.Option(
         None, "--max-violations", help="Fail over this many violations."
@@ -91,7 +111,7 @@ def load_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No live display; summary only."),
 ) -> None:
     """Run many complete, validated calls at once and report latency percentiles and violations."""
-    console = Console(highlight=False)
+    console = output_console()
     with handled_errors():
         resolved = _target(target, example_bot)
         config = LoadConfig(
@@ -105,12 +125,19 @@ def load_command(
             weights=_weights(weight or []),
             seed=seed,
         ).checked()
+        check_report_paths({"--report-json": report_json})
         thresholds = Thresholds(
             max_p99_ms=parse_duration(max_p99, what="--max-p99") if max_p99 else None,
             max_error_rate=parse_fraction(max_error_rate) if max_error_rate else None,
             max_violations=max_violations,
         )
-        result = _run(load_scenarios(fixture), resolved, config, console, quiet)
+        scenarios = load_scenarios(fixture)
+        if not quiet:
+            for line in plan_lines(config, estimate_load(scenarios, config)):
+                console.print(line)
+        result = _run(scenarios, resolved, config, console, quiet)
+        if _never_reached(result):  # one line, not tables of "could not connect"
+            raise EndpointUnreachableError(unreachable_message(resolved.url))
         breaches = check_thresholds(result.stats, thresholds)
         _print_summary(console, result, breaches)
         if report_json is not None:
@@ -128,8 +155,10 @@ def _run(
     started = time.perf_counter()
     coroutine = run_load(scenarios, target, config, holder=holder)
     try:
-        if quiet or not console.is_terminal:
+        if quiet:
             return _asyncio_run(coroutine)
+        if not console.is_terminal:
+            return _asyncio_run(_with_progress_lines(coroutine, holder, console))
         return _asyncio_run(_with_live(coroutine, holder, console))
     except KeyboardInterrupt:
         stats = holder[0].stats if holder else None
@@ -156,6 +185,22 @@ async def _with_live(
         while not task.done():
             await asyncio.wait({task}, timeout=0.25)
             live.update(view.render(time.perf_counter() * 1000))
+    return await task
+
+
+PROGRESS_EVERY_S = 5.0
+"""How often a progress line is printed when the output is not a terminal (a CI log)."""
+
+
+async def _with_progress_lines(
+    coroutine: Coroutine[Any, Any, LoadResult], holder: list[LoadRun], console: Console
+) -> LoadResult:
+    task = asyncio.ensure_future(coroutine)
+    started = time.perf_counter()
+    while not task.done():
+        await asyncio.wait({task}, timeout=PROGRESS_EVERY_S)
+        if holder and not task.done():
+            console.print(progress_line(holder[0], time.perf_counter() - started), markup=False)
     return await task
 
 
@@ -204,6 +249,15 @@ def _print_summary(console: Console, result: LoadResult, breaches: list[Any]) ->
     console.print(summary_line(result))
     for line in breach_lines(breaches):
         console.print(line)
+
+
+def _never_reached(result: LoadResult) -> bool:
+    """Every call's first callback found nothing listening, and so the call was abandoned (each
+    counts an ``endpoint-unreachable`` for its turn and one for the call)."""
+    stats = result.stats
+    refused = stats.errors.get("endpoint-unreachable", 0)
+    calls = stats.calls_done
+    return calls > 0 and stats.callbacks == calls and refused == 2 * calls
 
 
 def _exit_code(result: LoadResult, breached: bool) -> ExitCode:

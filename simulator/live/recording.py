@@ -115,7 +115,7 @@ def fixture_document(recording: CallRecording, name: str) -> dict[str, Any]:
 
 def fixture_text(recording: CallRecording, name: str) -> str:
     """The fixture as YAML, with a comment saying where it came from and how to replay it."""
-    return document_text(fixture_document(recording, name), recording.header or CONSOLE_HEADER)
+    return document_yaml(fixture_document(recording, name), recording.header or CONSOLE_HEADER)
 
 
 CONSOLE_HEADER = (
@@ -124,9 +124,9 @@ CONSOLE_HEADER = (
 )
 
 
-def document_text(document: Mapping[str, Any], header: str, *, fast: bool = False) -> str:
-    """A fixture document as YAML after its comment ``header``; ``fast``: with libyaml's
-    emitter when PyYAML has it (several times quicker; the same document, formatted alike)."""
+def document_yaml(document: Mapping[str, Any], header: str = "", *, fast: bool = False) -> str:
+    """A fixture document as YAML (digit strings quoted), after ``header`` (comment lines);
+    ``fast``: with libyaml's emitter when PyYAML has it (quicker; formatted alike)."""
     body = yaml.dump(
         dict(document),
         Dumper=_FastFixtureDumper if fast else _FixtureDumper,

@@ -5,7 +5,12 @@ transports). Per callback it does one pre-encoded write and one C-parsed read: a
 aiohttp's client CPU per request (see ARCHITECTURE.md, "Load path"). It builds the same
 :class:`Exchange` objects as ``delivery.deliver`` and maps failures the same way: ``connect``
 (refused, unresolvable, TLS), ``timeout`` (no whole answer within ``timeout_s``), ``protocol``
-(not HTTP, closed mid-response, undecodable body) and ``too-large`` (over ``MAX_RESPONSE_BYTES``).
+(not HTTP, closed mid-response, a second answer, a head over ``MAX_HEADER_BYTES``), ``encoding``
+(a body that cannot be decoded) and ``too-large`` (over ``MAX_RESPONSE_BYTES``).
+
+A callback is not idempotent: a request is never sent twice. A connection is replaced only when it
+is known dead before a byte of the request was written (the pool drops idle connections the server
+closed); one that fails after the write is reported, whatever the cause.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import vcall
 from vcall.simulator.load.form import encode_form
 from vcall.simulator.load.http1 import RawResponse, WireError
 from vcall.simulator.load.pool import ConnectionPool, round_trip
+from vcall.simulator.replay.content_coding import ACCEPTED
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.results import BODY_KEEP_BYTES, Exchange
 from vcall.simulator.spec import CALLBACK_DELIVERY
@@ -73,19 +79,12 @@ class HttpSender:
     async def _exchange(
         self, pool: ConnectionPool, request: bytes, timeout_s: float
     ) -> RawResponse:
-        """One round trip; a reused connection the server closed while idle is retried once."""
+        """One round trip, never retried (the request may have reached the endpoint)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
         connection = pool.take_idle()
-        reused = connection is not None
         if connection is None:
             connection = await pool.connect(deadline)
-        try:
-            return await round_trip(loop, pool, connection, request, deadline, timeout_s)
-        except WireError as error:
-            if not (reused and error.before_response):
-                raise
-        connection = await pool.connect(deadline)
         return await round_trip(loop, pool, connection, request, deadline, timeout_s)
 
     def _route(self, url: str) -> _Route:
@@ -135,7 +134,7 @@ def _headers(netloc: str) -> str:
         f"Host: {host}",
         f"User-Agent: vcall/{vcall.__version__}",
         "Accept: */*",
-        "Accept-Encoding: gzip, deflate",
+        f"Accept-Encoding: {ACCEPTED}",
     ]
     if userinfo:
         user, _, password = userinfo.partition(":")
@@ -169,5 +168,6 @@ def _exchange(
         body=body[:BODY_KEEP_BYTES] if truncated else body,
         body_truncated=truncated or response.too_large,
         latency_ms=(time.perf_counter() - started) * 1000,
-        error="too-large" if response.too_large else None,
+        error="too-large" if response.too_large else response.error,
+        error_detail=response.detail,
     )

@@ -158,5 +158,8 @@ async def round_trip(
         connection.close()  # a failed, timed out or cancelled exchange leaves it unusable
         raise
     finally:
+        # The failed future holds the error, whose traceback holds this frame: let go of it,
+        # or every failed exchange is a reference cycle only a full collection frees.
+        del waiter
         pool.deadlines.forget(connection)
         pool.release(connection)

@@ -149,8 +149,10 @@ class LoadRun:
     def sink(self, event: Event) -> None:
         if isinstance(event, TurnDone):
             self.stats.record_turn(event.scenario.name, event.turn)
+            if event.turn.failed:
+                self.stats.turn_failed(event.index)
         elif isinstance(event, CallFinished):
-            self.stats.record_call(event.result)
+            self.stats.record_call(event.result, event.index)
 
     def context(self, sender: Sender, client: httpx.AsyncClient) -> RunContext:
         config = self.config

@@ -22,9 +22,16 @@ TRANSPORT_RULES = frozenset(
         "body-too-large",
         "http-protocol-error",
         "http-status",
+        "body-encoding",
     }
 )
-"""Rules that mean the callback got no usable answer: they count as errors, not spec violations."""
+UNUSABLE_ANSWER_RULES = frozenset(
+    {"body-empty", "body-not-utf8", "body-not-json", "body-not-object", "body-too-deep"}
+)
+"""An answer came but no envelope can be read from it: the platform has nothing to act on."""
+ERROR_RULES = TRANSPORT_RULES | UNUSABLE_ANSWER_RULES
+"""Rules that mean the callback got no usable answer: they count as errors (the error rate),
+not spec violations."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -51,7 +58,10 @@ class LoadStats:
     calls_started: int = 0
     calls_done: int = 0
     calls_failed: int = 0
+    """Calls with a finding of severity error, on any turn or on the call."""
     _slowest: list[SlowTurn] = field(default_factory=list)
+    _failing: set[int] = field(default_factory=set)
+    """Calls under way (by index) that have had a failed turn."""
 
     @property
     def calls_active(self) -> int:
@@ -75,7 +85,7 @@ class LoadStats:
     def _count_findings(self, turn: Turn) -> None:
         errored = False
         for finding in turn.findings:
-            if finding.rule in TRANSPORT_RULES:
+            if finding.rule in ERROR_RULES:
                 self.errors[finding.rule] += 1
                 errored = True
             elif finding.severity is Severity.ERROR:
@@ -90,11 +100,20 @@ class LoadStats:
         elif slow.latency_ms > self._slowest[0].latency_ms:
             heapq.heapreplace(self._slowest, slow)
 
-    def record_call(self, call: CallResult) -> None:
+    def turn_failed(self, call_index: int) -> None:
+        """A turn of call ``call_index`` (still under way) had a finding of severity error."""
+        self._failing.add(call_index)
+
+    def record_call(self, call: CallResult, call_index: int | None = None) -> None:
+        """A call is over; it failed if it or one of its turns had an error (load runs keep no
+        turns in the ``CallResult``: ``turn_failed`` told)."""
         self.calls_done += 1
-        self.calls_failed += call.failed()
+        failed_turn = call_index is not None and call_index in self._failing
+        if failed_turn:
+            self._failing.discard(call_index)
+        self.calls_failed += call.failed() or failed_turn
         for finding in call.call_findings:
-            target = self.errors if finding.rule in TRANSPORT_RULES else self.violations
+            target = self.errors if finding.rule in ERROR_RULES else self.violations
             if finding.is_error:
                 target[finding.rule] += 1
 

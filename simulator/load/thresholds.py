@@ -47,7 +47,11 @@ def parse_fraction(text: str, *, what: str = "--max-error-rate") -> float:
 
 
 def check_thresholds(stats: LoadStats, thresholds: Thresholds) -> list[Breach]:
+    """The limits the run went over. Unless ``--max-error-rate`` or ``--max-violations`` says how
+    much failure is acceptable, any failed call is one: a run whose calls fail must not pass."""
     breaches: list[Breach] = []
+    if thresholds.max_error_rate is None and thresholds.max_violations is None:
+        breaches.extend(_no_failed_calls(stats))
     p99 = stats.latency.percentile_ms(99)
     if thresholds.max_p99_ms is not None and p99 > thresholds.max_p99_ms:
         breaches.append(Breach("p99 latency", f"{thresholds.max_p99_ms:g} ms", f"{p99:.1f} ms"))
@@ -58,3 +62,11 @@ def check_thresholds(stats: LoadStats, thresholds: Thresholds) -> list[Breach]:
     if thresholds.max_violations is not None and violations > thresholds.max_violations:
         breaches.append(Breach("spec violations", str(thresholds.max_violations), str(violations)))
     return breaches
+
+
+def _no_failed_calls(stats: LoadStats) -> list[Breach]:
+    if not stats.calls_failed:
+        return []
+    actual = f"{stats.calls_failed} of {stats.calls_done}"
+    limit = "0 (no --max-error-rate or --max-violations given)"
+    return [Breach("failed calls", limit, actual)]

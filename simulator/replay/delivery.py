@@ -2,10 +2,16 @@
 
 The platform sends ``call_id``, ``timestamp``, ``content_type`` and ``content`` by POST (seed 000).
 vcall puts them form-encoded in the body by default, or in the query string (``--params query``).
+
+``timeout_s`` bounds the whole round trip (connect, send, every interim ``100 Continue``, the
+last byte of the body), not each read. The body is read raw and decoded by
+:mod:`~vcall.simulator.replay.content_coding`, as the load path's sender does, so both judge a
+server the same way (``tests/simulator/load/test_sender_conformance.py`` holds them to it).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,8 +21,14 @@ from typing import Protocol
 import httpx
 
 from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.replay.content_coding import ACCEPTED, BodyDecoder, EncodingError
 from vcall.simulator.replay.results import BODY_KEEP_BYTES, Exchange
 from vcall.simulator.spec import CALLBACK_DELIVERY, MAX_RESPONSE_BYTES, SPEC_NOTES
+
+MAX_HEADER_BYTES = 100 * 1024
+"""The most a response's status line and headers may take: httpx's own limit (h11's
+``max_incomplete_event_size`` as httpcore sets it); the load path's sender applies the same."""
+EXTRA_RESPONSE = "the server sent more after the response than the request asked for"
 
 
 class Placement(StrEnum):
@@ -36,7 +48,11 @@ async def deliver(
     request = _build_request(client, url, params, placement, timeout_s)
     started = time.perf_counter()
     try:
-        return await _send(client, request, dict(params), placement, started)
+        async with asyncio.timeout(timeout_s):  # the whole round trip, not each read
+            return await _send(client, request, dict(params), placement, started)
+    except TimeoutError:
+        detail = f"no whole answer within {timeout_s:g} s"
+        return _no_answer(request, params, placement, started, "timeout", Exception(detail))
     except httpx.TimeoutException as error:
         return _no_answer(request, params, placement, started, "timeout", error)
     except (httpx.ConnectError, httpx.UnsupportedProtocol) as error:
@@ -87,11 +103,13 @@ def _build_request(
     timeout_s: float,
 ) -> httpx.Request:
     timeout = httpx.Timeout(timeout_s)
+    headers = {"Accept-Encoding": ACCEPTED}
+    method = CALLBACK_DELIVERY.method
     if placement is Placement.QUERY:
         # Merged, not passed as params=: httpx would drop a query the URL already has (?token=...).
         merged = httpx.URL(url).copy_merge_params(dict(params))
-        return client.build_request(CALLBACK_DELIVERY.method, merged, timeout=timeout)
-    return client.build_request(CALLBACK_DELIVERY.method, url, data=dict(params), timeout=timeout)
+        return client.build_request(method, merged, headers=headers, timeout=timeout)
+    return client.build_request(method, url, data=dict(params), headers=headers, timeout=timeout)
 
 
 async def _send(
@@ -102,35 +120,78 @@ async def _send(
     started: float,
 ) -> Exchange:
     response = await client.send(request, stream=True)
+    headers = dict(response.headers)
+    error: str | None = None
+    detail = ""
     try:
-        body, too_large = await _read_limited(response)
+        decoder = await _read_decoded(response, headers.get("content-encoding"))
+        if not decoder.over_limit and await _drop_if_bytes_after(response):
+            error, detail = "protocol", EXTRA_RESPONSE
+    except EncodingError as undecodable:
+        decoder, error, detail = None, "encoding", str(undecodable)
     finally:
         await response.aclose()
+    body = decoder.body() if decoder is not None else b""
+    too_large = decoder is not None and decoder.over_limit
     return Exchange(
         method=request.method,
         url=str(request.url),
         params=params,
         placement=placement.value,
         status=response.status_code,
-        headers=dict(response.headers),
+        headers=headers,
         body=body[:BODY_KEEP_BYTES],
         body_truncated=len(body) > BODY_KEEP_BYTES or too_large,
         latency_ms=(time.perf_counter() - started) * 1000,
-        error="too-large" if too_large else None,
+        error="too-large" if too_large else error,
+        error_detail=detail,
     )
 
 
-async def _read_limited(response: httpx.Response) -> tuple[bytes, bool]:
-    """The decoded body (gzip undone) up to just over the limit. ``aiter_bytes``, not ``aiter_raw``:
-    it also serves a body an in-process transport has already read."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            return b"".join(chunks), True
-    return b"".join(chunks), False
+async def _read_decoded(response: httpx.Response, content_encoding: str | None) -> BodyDecoder:
+    """The body, read raw and decoded up to just over the limit (the rest is not read)."""
+    try:
+        decoder = BodyDecoder(content_encoding, MAX_RESPONSE_BYTES)
+        async for chunk in response.aiter_raw():
+            decoder.feed(chunk)
+            if decoder.over_limit:
+                return decoder
+        decoder.finish()
+    except httpx.StreamConsumed:  # an in-process app's answer httpx has read (and decoded)
+        decoder = BodyDecoder(None, MAX_RESPONSE_BYTES)
+        decoder.feed(response.content)
+    return decoder
+
+
+async def _drop_if_bytes_after(response: httpx.Response) -> bool:
+    """Whether the server sent bytes past the end of this response on its connection (a second
+    answer to one request); if so the connection is closed, never reused.
+
+    Bytes that came with the answer sit in h11's receive buffer, and httpcore would hand them to
+    the next request on the connection as its answer. httpx has no public way to see them: this
+    walks httpcore's stream objects to h11's ``trailing_data`` and says False where they look
+    different (the sender conformance tests pin it).
+    """
+    connection = _h11_connection(response)
+    trailing = getattr(getattr(connection, "_h11_state", None), "trailing_data", None)
+    if not isinstance(trailing, tuple) or not trailing or not trailing[0]:
+        return False
+    close = getattr(connection, "aclose", None)
+    if close is not None:  # h11 would take even a blank line as the next answer's start
+        await close()
+    return bool(trailing[0].strip(b"\r\n"))  # blank lines: tolerated, as llhttp skips them
+
+
+def _h11_connection(response: httpx.Response) -> object | None:
+    """httpcore's connection under a streamed response: httpx's stream wraps httpcore's pool
+    stream, which wraps the connection's stream."""
+    stream: object | None = response.stream
+    for _ in range(5):
+        connection: object | None = getattr(stream, "_connection", None)
+        if connection is not None:
+            return connection
+        stream = getattr(stream, "_httpcore_stream", None) or getattr(stream, "_stream", None)
+    return None
 
 
 def delivery_findings(
@@ -138,6 +199,8 @@ def delivery_findings(
 ) -> list[Finding]:
     """Findings about the round trip itself (not the body): unreachable, timeout, size, latency."""
     findings: list[Finding] = []
+    if _ambiguous_framing(exchange.headers):
+        findings.append(_FRAMING_FINDING)
     if exchange.error is not None:
         findings.append(_error_finding(exchange, timeout_s))
     elif latency_budget_ms is not None and exchange.latency_ms > latency_budget_ms:
@@ -170,7 +233,22 @@ _ERROR_RULES = {
         "the response body is over {limit} bytes; vcall stops reading at that size",
     ),
     "protocol": ("http-protocol-error", "the HTTP exchange failed: {detail}"),
+    "encoding": ("body-encoding", "the body cannot be decoded: {detail}"),
 }
+
+
+def _ambiguous_framing(headers: Mapping[str, str]) -> bool:
+    return "content-length" in headers and "chunked" in headers.get("transfer-encoding", "").lower()
+
+
+_FRAMING_FINDING = Finding(
+    "http-framing",
+    Severity.WARNING,
+    "",
+    "the response has both Content-Length and Transfer-Encoding: chunked; vcall reads it chunked "
+    "(RFC 9112 §6.3) and drops the connection, but a strict client rejects it: send one of them",
+    SPEC_NOTES,
+)
 
 
 def _error_finding(exchange: Exchange, timeout_s: float) -> Finding:

@@ -20,13 +20,21 @@ import httpx
 
 from vcall.simulator.clock import Clock, VirtualClock, WallClock
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.fixture.scenario import EndReason, Expectation, Scenario, Step
+from vcall.simulator.fixture.scenario import EndReason, Expectation, React, Scenario, Step
 from vcall.simulator.model import Callback, CallSession, CallState
 from vcall.simulator.replay.answers import validate_answer
 from vcall.simulator.replay.delivery import HttpxSender, Placement, Sender, delivery_findings
 from vcall.simulator.replay.expectations import check_expectation
 from vcall.simulator.replay.placement_check import check_placement
-from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
+from vcall.simulator.replay.reactive import Captures, play_reactive
+from vcall.simulator.replay.results import (
+    CallResult,
+    Exchange,
+    Observed,
+    PlacementReport,
+    RunResult,
+    Turn,
+)
 from vcall.simulator.replay.targets import Target
 from vcall.simulator.spec import CALLBACK_DELIVERY, SPEC_NOTES, BeginTime
 
@@ -48,6 +56,9 @@ class SimulationConfig:
     strict: bool = False
     seed: int | None = None
     check_placement: bool = False
+    spec_only: bool = False
+    """Check the answers against the spec only: the fixtures' expectations (``answer``,
+    ``expect``, ``end``) are not checked, and steps the call ended before are not a failure."""
     begin_time: BeginTime | None = None
     """How ``begin_time`` is written in every call, over the fixtures' choice (``--begin-time``)."""
 
@@ -182,6 +193,10 @@ class CallRunner:
         self.unreachable = False
         self.played = 0
         self.started = time.perf_counter()
+        self.last_turn: Turn | None = None
+        """The latest answered callback: what reactive steps look at."""
+        self.captures = Captures(scenario)
+        self.observed: list[Observed] = []
 
     async def run(self) -> CallResult:
         """Play the whole scenario: start, every step, the end."""
@@ -206,12 +221,27 @@ class CallRunner:
         return self._publish(turns, None, self.scenario.answer)
 
     async def play(self, step: Step) -> list[Turn]:
-        """Play one caller step; returns the turns it produced (expectation findings attached)."""
-        run = self.session.play_step(step)
+        """Play one caller step (a reactive one: its rounds); returns the turns it produced
+        (expectation findings attached)."""
+        if isinstance(step.action, React):
+            turns = await play_reactive(self, step)
+        else:
+            turns = await self.play_one(step)
+        self.played += 1
+        return turns
+
+    async def play_one(self, step: Step) -> list[Turn]:
+        """Play one plain step, ``${captured.NAME}`` filled in, and keep what it captures."""
+        resolved, problems = self.captures.resolve(step)
+        self.findings.extend(problems)
+        if resolved is None:
+            return []
+        run = self.session.play_step(resolved)
         callback = next(run, None)  # None: the step sends nothing (a wait, a silence, ...)
         turns = [] if callback is None else await self._exchanges(run, callback, step.index)
-        self.played += 1
-        return self._publish(turns, step, step.expect)
+        turns = self._publish(turns, resolved, resolved.expect)
+        self.findings.extend(self.captures.take(step, turns, self.last_turn))
+        return turns
 
     def _publish(
         self, turns: list[Turn], step: Step | None, expectation: Expectation | None
@@ -219,6 +249,8 @@ class CallRunner:
         """Check the expectation of one part of the call (the answer, or a step) on its turns,
         then publish them."""
         if expectation is not None:
+            self._observe(expectation, turns, step)
+        if expectation is not None and not self.ctx.config.spec_only:
             turns = self._expect(expectation, turns, _where(step))
         if self.ctx.retain_turns:
             self.turns.extend(turns)
@@ -245,6 +277,7 @@ class CallRunner:
         while callback is not None:
             turn = await self._exchange(callback, step_index)
             turns.append(turn)
+            self.last_turn = turn
             if self.unreachable:
                 run.close()
                 break
@@ -286,9 +319,7 @@ class CallRunner:
         """
         if self.unreachable:
             return turns
-        wanted = expectation.callback
-        same_kind = [turn for turn in turns if turn.callback.kind is wanted]
-        last = (same_kind or turns)[-1] if turns else None
+        last = _matched_turn(expectation, turns)
         kind = last.callback.kind if last is not None else None
         findings = check_expectation(expectation, kind, last.envelope if last else None, where)
         if not findings:
@@ -299,15 +330,33 @@ class CallRunner:
         updated = dataclasses.replace(last, findings=last.findings + tuple(findings))
         return [updated if turn is last else turn for turn in turns]
 
+    def _observe(self, expectation: Expectation, turns: list[Turn], step: Step | None) -> None:
+        """Keep the answer an expectation is checked against (``--update-expectations``)."""
+        if not self.ctx.retain_turns or self.unreachable:
+            return
+        turn = _matched_turn(expectation, turns)
+        file = (step.source if step is not None else "") or self.scenario.file
+        kind = turn.callback.kind if turn is not None else None
+        envelope = turn.envelope if turn is not None else None
+        self.observed.append(Observed(file, expectation, kind, envelope))
+
     def _check_ending(self, played: int, state: CallState) -> None:
         steps = self.scenario.steps
         if self.unreachable:
             self.findings.append(_unreachable_finding(self.ctx.target))
             return
-        if played < len(steps):
-            self.findings.append(_unplayed_finding(steps[played:], state.end_reason, state.now_ms))
+        if self.ctx.config.spec_only:
+            return
         expected = self.scenario.end
-        if expected is not None and state.end_reason is not expected:
+        wrong_end = expected is not None and state.end_reason is not expected
+        if played < len(steps):  # one cause: the call ended early; the wrong end is part of it
+            unplayed = _unplayed_finding(steps[played:], state.end_reason, state.now_ms)
+            if wrong_end and expected is not None:
+                unplayed = dataclasses.replace(
+                    unplayed, message=f"{unplayed.message}; it should end by {expected.value}"
+                )
+            self.findings.append(unplayed)
+        elif wrong_end and expected is not None:
             actual = state.end_reason.value if state.end_reason else "still up"
             message = f"the call should end by {expected.value}, but it ended by {actual}"
             self.findings.append(
@@ -328,6 +377,7 @@ class CallRunner:
             timeline=tuple(self.session.timeline),
             notes=tuple(self.session.notes),
             unreachable=self.unreachable,
+            observed=tuple(self.observed),
         )
 
 
@@ -337,6 +387,13 @@ def _answered(run: ModelRun, data: ResponseData) -> Callback | None:
         return run.send(data)
     except StopIteration:
         return None
+
+
+def _matched_turn(expectation: Expectation, turns: Sequence[Turn]) -> Turn | None:
+    """The turn an expectation is checked on: the last of the kind ``callback:`` names, else the
+    last one."""
+    same_kind = [turn for turn in turns if turn.callback.kind is expectation.callback]
+    return (same_kind or turns)[-1] if turns else None
 
 
 def _where(step: Step | None) -> str:
@@ -414,16 +471,17 @@ async def _run_calls(
     """Every call, ``config.concurrency`` at a time; True if the run was interrupted.
 
     A ``KeyboardInterrupt`` inside a call would escape the event loop and lose every result: it
-    cancels the calls under way instead, and no further call starts.
+    cancels the calls under way instead, and no further call starts. Nor does one once a call
+    found the endpoint unreachable: the next ones would only find the same.
     """
     semaphore = asyncio.Semaphore(max(1, ctx.config.concurrency))
     tasks: list[asyncio.Task[None]] = []
-    interrupted = False
+    interrupted = unreachable = False
 
     async def one(index: int, scenario: Scenario) -> None:
-        nonlocal interrupted
+        nonlocal interrupted, unreachable
         async with semaphore:
-            if interrupted:
+            if interrupted or unreachable:
                 return
             try:
                 result = await CallRunner(ctx, scenario, index).run()
@@ -431,6 +489,7 @@ async def _run_calls(
                 interrupted = True
                 _cancel_others(tasks)
                 return
+        unreachable = unreachable or result.unreachable
         finished.append((index, result))
         if collected is not None:
             collected.append(result)

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vcall.simulator.findings import Finding, Severity, has_errors
-from vcall.simulator.fixture.scenario import EndReason, Scenario
+from vcall.simulator.fixture.scenario import EndReason, Expectation, Scenario
 
 if TYPE_CHECKING:
     from vcall.simulator.model import Callback, ModelNote, TimelineEvent
+    from vcall.simulator.spec import CallbackKind
 
 BODY_KEEP_BYTES = 64 * 1024
 """How much of a response body a result keeps for reports (the rest is cut, and said so)."""
@@ -102,6 +103,18 @@ class Turn:
 
 
 @dataclass(frozen=True, slots=True)
+class Observed:
+    """An expectation and the answer it was checked against (``--update-expectations``)."""
+
+    file: str
+    """The file the expectation is written in."""
+    expectation: Expectation
+    kind: CallbackKind | None
+    """The kind of the callback matched; None when the step produced none."""
+    envelope: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
 class CallResult:
     scenario: Scenario
     call_id: str
@@ -114,6 +127,8 @@ class CallResult:
     timeline: tuple[TimelineEvent, ...] = ()
     notes: tuple[ModelNote, ...] = ()
     unreachable: bool = False
+    observed: tuple[Observed, ...] = ()
+    """Every expectation checked, with its answer (not kept by load runs)."""
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -155,8 +170,12 @@ class RunResult:
 
     @property
     def placement_failed(self) -> bool:
-        """``--check-placement`` found a one-sided endpoint and ``--strict`` makes that a failure."""
-        return self.strict and self.placement is not None and bool(self.placement.findings)
+        """``--check-placement`` found neither placement taken, or a one-sided endpoint and
+        ``--strict`` makes that a failure."""
+        if self.placement is None:
+            return False
+        findings = self.placement.findings
+        return any(finding.is_error for finding in findings) or (self.strict and bool(findings))
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +195,13 @@ class PlacementReport:
     def findings(self) -> tuple[Finding, ...]:
         from vcall.simulator.spec import SPEC_NOTES
 
+        if not self.form_ok and not self.query_ok:
+            message = (
+                "the endpoint took the first callback neither with the parameters in the form "
+                f"body ({_rejection(self.form, self.form_findings)}) nor in the query string "
+                f"({_rejection(self.query, self.query_findings)})"
+            )
+            return (Finding("placement-both-rejected", Severity.ERROR, "", message, SPEC_NOTES),)
         if self.form_ok == self.query_ok:
             return ()
         works, fails = (
@@ -186,3 +212,13 @@ class PlacementReport:
             "the platform's placement is not documented, so accept both"
         )
         return (Finding("placement-one-sided", Severity.WARNING, "", message, SPEC_NOTES),)
+
+
+def _rejection(exchange: Exchange, findings: tuple[Finding, ...]) -> str:
+    """Why one placement of the first callback was not taken, in a few words."""
+    if exchange.error is not None:
+        return f"no answer: {exchange.error}"
+    if exchange.status is None or not 200 <= exchange.status < 300:
+        return f"HTTP {exchange.status}"
+    errors = [finding.rule for finding in findings if finding.is_error]
+    return ", ".join(errors[:3]) or "rejected"

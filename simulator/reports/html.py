@@ -88,8 +88,9 @@ _SUMMARY_HEAD = (
 )
 
 
-def render_html(run: RunResult, title: str = "vcall report") -> str:
-    """The whole report as one HTML document."""
+def render_html(run: RunResult, title: str = "vcall report", extra_html: str = "") -> str:
+    """The whole report as one HTML document; ``extra_html`` (a section, e.g. coverage) goes
+    first."""
     sections = "".join(
         _call_section(call, index, run.strict) for index, call in enumerate(run.calls)
     )
@@ -97,13 +98,15 @@ def render_html(run: RunResult, title: str = "vcall report") -> str:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
-        f"{_page_header(run, title)}<main>{_summary_table(run)}{_legend()}{sections}</main>"
+        f"{_page_header(run, title)}<main>{extra_html}{_summary_table(run)}{_legend()}{sections}</main>"
         "</body></html>\n"
     )
 
 
-def write_html_report(run: RunResult, path: str | Path, title: str = "vcall report") -> None:
-    write_atomic(path, render_html(run, title))
+def write_html_report(
+    run: RunResult, path: str | Path, title: str = "vcall report", extra_html: str = ""
+) -> None:
+    write_atomic(path, render_html(run, title, extra_html))
 
 
 def _e(text: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ from vcall.simulator.replay.results import CallResult, RunResult, Turn
 REPORT_VERSION = 1
 
 
-def run_to_dict(run: RunResult) -> dict[str, Any]:
+def run_to_dict(run: RunResult, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``extra``: more top-level keys (``coverage``), after the run's own."""
     return {
         "report_version": REPORT_VERSION,
         "vcall": vcall.__version__,
@@ -23,6 +25,7 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
         "wall_ms": round(run.wall_ms, 3),
         "placement": _placement(run),
         "calls": [call_to_dict(call, run.strict) for call in run.calls],
+        **(extra or {}),
     }
 
 
@@ -82,6 +85,8 @@ def _placement(run: RunResult) -> dict[str, Any] | None:
     }
 
 
-def write_json_report(run: RunResult, path: str | Path) -> None:
-    text = json.dumps(run_to_dict(run), ensure_ascii=False, indent=2)
+def write_json_report(
+    run: RunResult, path: str | Path, extra: Mapping[str, Any] | None = None
+) -> None:
+    text = json.dumps(run_to_dict(run, extra), ensure_ascii=False, indent=2)
     write_atomic(path, text + "\n")

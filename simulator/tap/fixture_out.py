@@ -19,7 +19,7 @@ from typing import Any
 
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.fixture.scenario import BargeIn, CallSettings, Say, Step
-from vcall.simulator.live.recording import CallRecording, document_text, fixture_document
+from vcall.simulator.live.recording import CallRecording, document_yaml, fixture_document
 from vcall.simulator.model import Callback
 from vcall.simulator.replay.results import Exchange, Turn
 from vcall.simulator.spec import CALLBACK_DELIVERY
@@ -66,7 +66,7 @@ def fixture_text(
     document = fixture_document(recording, name)
     if not redactor.faker.keep:
         _numbers_by_shape(document, set(known.values()) & set(_numbers(recording.settings)))
-    return document_text(document, HEADER, fast=True), built
+    return document_yaml(document, HEADER, fast=True), built
 
 
 def save_call(call: TapCall, directory: Path, redactor: Redactor, reason: CloseReason) -> SavedCall:

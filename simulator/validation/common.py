@@ -25,13 +25,13 @@ from vcall.simulator.spec import (
     OutOfRange,
     range_outcome,
 )
-from vcall.simulator.validation.registry import RuleInfo, define
+from vcall.simulator.validation.registry import RuleInfo, capped, define
 from vcall.simulator.validation.values import (
     Typed,
+    blank_play_code_syntax,
     forbidden_positions,
     has_forbidden,
     load_json_object,
-    play_code_exemptions,
     safe_text,
     shown,
     suggestion,
@@ -212,17 +212,24 @@ def choice_finding(
 
 
 def forbidden_finding(
-    path: str, text: str, seed: str, exempt: frozenset[int], field: str
+    path: str,
+    text: str,
+    seed: str,
+    exempt: frozenset[int],
+    field: str,
+    *,
+    scanned: str | None = None,
 ) -> Finding | None:
     """One finding naming each forbidden character of ``text`` and its 0-based position, graded
     by ``field`` (``spec.FORBIDDEN_CHARACTER_GRADES``): an error where the value is echoed back,
-    else a warning that names the doubt."""
-    hits = forbidden_positions(text, exempt)
+    else a warning that names the doubt. ``scanned``: ``text`` with its syntax blanked out,
+    searched instead."""
+    hits, total = forbidden_positions(text if scanned is None else scanned, exempt, first=5)
     if not hits:
         return None
     grade, why = FORBIDDEN_CHARACTER_GRADES[field]
-    listed = ", ".join(f"{char!r} at position {index}" for char, index in hits[:5])
-    more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
+    listed = ", ".join(f"{char!r} at position {index}" for char, index in hits)
+    more = f" and {total - 5} more" if total > 5 else ""
     if grade is ForbiddenGrade.ECHOED:
         message = (
             f"{path} contains forbidden {listed}{more}: {why}, and seed 002 forbids "
@@ -255,36 +262,57 @@ def tts_findings(
 ) -> Iterator[Finding]:
     """Variables of ``code`` without a value (error) and parameters no variable uses (warning)."""
     variables = tts_variables(code)
-    for variable in variables:
-        if variable not in params:
-            yield TTS_VARIABLE_MISSING.at(
-                params_path,
-                f"${safe_text(variable)}$ in {code_name} has no value in {params_path}",
-                expected=f"a key {shown(variable)}",
-                seed=seed,
-            )
-    for key in params:
-        if key not in variables:
-            yield TTS_PARAM_UNUSED.at(
-                f"{params_path}.{safe_text(key)}",
-                f"{shown(key)} matches no $name$ variable of {code_name}"
-                + suggestion(key, variables),
-                seed=seed,
-            )
+    known = set(variables)
+
+    def missing(variable: str) -> Finding:
+        return TTS_VARIABLE_MISSING.at(
+            params_path,
+            f"${safe_text(variable)}$ in {code_name} has no value in {params_path}",
+            expected=f"a key {shown(variable)}",
+            seed=seed,
+        )
+
+    def unused(key: str) -> Finding:
+        return TTS_PARAM_UNUSED.at(
+            param_path(key),
+            f"{shown(key)} matches no $name$ variable of {code_name}" + suggestion(key, variables),
+            seed=seed,
+        )
+
+    def param_path(key: str) -> str:
+        return f"{params_path}.{safe_text(key)}"
+
+    lacking = (variable for variable in variables if variable not in params)
+    yield from capped(TTS_VARIABLE_MISSING, lacking, missing, lambda _variable: params_path)
+    spare = (key for key in params if key not in known)
+    yield from capped(TTS_PARAM_UNUSED, spare, unused, param_path)
 
 
 def forbidden_in_params(
     params: Mapping[str, object], params_path: str, seed: str, field: str
 ) -> Iterable[Finding]:
-    for key, value in params.items():
-        if isinstance(value, str | int | float) and not isinstance(value, bool):
-            path = f"{params_path}.{safe_text(key)}"
-            found = forbidden_finding(path, str(value), seed, frozenset(), field)
-            if found:
-                yield found
+    def path(key: str) -> str:
+        return f"{params_path}.{safe_text(key)}"
+
+    def finding(key: str) -> Finding:
+        found = forbidden_finding(path(key), str(params[key]), seed, frozenset(), field)
+        assert found is not None
+        return found
+
+    spoken = (
+        key
+        for key, value in params.items()
+        if isinstance(value, str | int | float)
+        and not isinstance(value, bool)
+        and has_forbidden(str(value))
+    )
+    grade, _ = FORBIDDEN_CHARACTER_GRADES[field]
+    rule = FORBIDDEN_CHARACTER if grade is ForbiddenGrade.ECHOED else FORBIDDEN_CHARACTER_DOUBT
+    return capped(rule, spoken, finding, path)
 
 
 def forbidden_in_play_code(path: str, code: str, seed: str, field: str) -> Finding | None:
     if not has_forbidden(code):  # most codes: no need to work out the exempt positions
         return None
-    return forbidden_finding(path, code, seed, play_code_exemptions(code), field)
+    scanned = blank_play_code_syntax(code)
+    return forbidden_finding(path, code, seed, frozenset(), field, scanned=scanned)

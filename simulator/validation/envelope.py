@@ -24,7 +24,7 @@ from vcall.simulator.validation.context import (
     ResponseContext,
 )
 from vcall.simulator.validation.context import UNKNOWN_KEY as UNKNOWN_KEY_FACT
-from vcall.simulator.validation.registry import RuleInfo
+from vcall.simulator.validation.registry import RuleInfo, capped
 from vcall.simulator.validation.values import describe, safe_text, shown, suggestion
 
 _ENVELOPE_KEYS = (*ENVELOPE_REQUIRED, *sorted(ENVELOPE_TOLERATED))
@@ -249,12 +249,13 @@ def envelope_data(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]
 @ENVELOPE_RULES.rule(UNKNOWN_KEY, fields={UNKNOWN_KEY_FACT})
 def unknown_envelope_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.envelope is not None
-    for key in context.envelope:
-        if key not in _ENVELOPE_KEYS:
-            yield rule.at(
-                safe_text(key),
-                f"unknown top-level key {shown(key)} (ignored){suggestion(key, _ENVELOPE_KEYS)}",
-            )
+
+    def finding(key: str) -> Finding:
+        hint = suggestion(key, _ENVELOPE_KEYS)
+        return rule.at(safe_text(key), f"unknown top-level key {shown(key)} (ignored){hint}")
+
+    unknown = (key for key in context.envelope if key not in _ENVELOPE_KEYS)
+    return capped(rule, unknown, finding, safe_text)
 
 
 @ENVELOPE_RULES.new(

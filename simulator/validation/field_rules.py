@@ -52,7 +52,7 @@ from vcall.simulator.validation.context import (
     ResponseContext,
 )
 from vcall.simulator.validation.context import UNKNOWN_KEY as UNKNOWN_KEY_FACT
-from vcall.simulator.validation.registry import RuleInfo
+from vcall.simulator.validation.registry import RuleInfo, capped
 from vcall.simulator.validation.values import has_forbidden, safe_text, shown, suggestion
 
 _REQUIRED = frozenset(name for name, spec in RESPONSE_FIELDS.items() if spec.required)
@@ -73,12 +73,13 @@ def _path(name: str) -> str:
 @DATA_RULES.rule(UNKNOWN_KEY, fields={UNKNOWN_KEY_FACT})
 def unknown_data_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
-    for key in context.data:
-        if key not in RESPONSE_FIELDS:
-            yield rule.at(
-                _path(safe_text(key)),
-                f"unknown key {shown(key)} in data (ignored){suggestion(key, RESPONSE_FIELDS)}",
-            )
+
+    def finding(key: str) -> Finding:
+        hint = suggestion(key, RESPONSE_FIELDS)
+        return rule.at(_path(safe_text(key)), f"unknown key {shown(key)} in data (ignored){hint}")
+
+    unknown = (key for key in context.data if key not in RESPONSE_FIELDS)
+    return capped(rule, unknown, finding, lambda key: _path(safe_text(key)))
 
 
 @DATA_RULES.rule(VALUE_NULL, fields={NULL_VALUE})

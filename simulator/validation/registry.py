@@ -9,11 +9,16 @@ parameters) with a decorator carrying its stable id. Some ids are shared by seve
 A rule may declare the ``fields`` it is about: it can only find something when one of them is
 present. :meth:`RuleSet.run` given the names present skips the others -- the validator runs on
 every callback of a load run, and most rules have nothing to look at in a typical answer.
+
+A rule reports at most ``MAX_FINDINGS_PER_RULE`` findings per response; the rest become one
+"… and N more" finding, counted with did-you-mean suggestions off, so a hostile body of 100,000
+unknown keys costs a fraction of a second to validate and to show.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Generic, TypeVar
@@ -78,6 +83,16 @@ INTERNAL_ERROR = define(
     "a rule failed on this input: a vcall bug, please report it (the input is not vouched for)",
     SPEC_NOTES,
 )
+
+
+MAX_FINDINGS_PER_RULE = 20
+"""Findings one rule reports on one response; the rest are counted in one "… and N more"."""
+_SUGGESTING: ContextVar[bool] = ContextVar("vcall_suggesting", default=True)
+
+
+def suggestions_wanted() -> bool:
+    """False while findings past a rule's cap are being counted: skip did-you-mean work."""
+    return _SUGGESTING.get()
 
 
 Registered = tuple[RuleInfo, CheckFunction[ContextT]]
@@ -160,11 +175,66 @@ class RuleSet(Generic[ContextT]):
             try:
                 found = check(context, info)
                 if found:  # a rule that found nothing may return () (a generator is always true)
-                    findings.extend(found)
+                    findings.extend(_capped(info, found))
             except Exception as error:  # the validator must never raise
                 message = f"rule {info.id} failed: {type(error).__name__}: {error}"
                 findings.append(INTERNAL_ERROR.at("", safe_message(message)))
         return findings
+
+
+ItemT = TypeVar("ItemT")
+
+
+def capped(
+    info: RuleInfo,
+    items: Iterable[ItemT],
+    finding: Callable[[ItemT], Finding],
+    path: Callable[[ItemT], str],
+) -> Iterator[Finding]:
+    """``finding(item)`` for the first ``MAX_FINDINGS_PER_RULE`` items, then one finding that
+    counts the rest without building theirs (``items`` should be a cheap, lazy filter)."""
+    iterator = iter(items)
+    for count, item in enumerate(iterator, 1):
+        yield finding(item)
+        if count == MAX_FINDINGS_PER_RULE:
+            break
+    else:
+        return
+    for first in iterator:
+        yield more_finding(info, 1 + sum(1 for _ in iterator), path(first), info.severity)
+
+
+def more_finding(info: RuleInfo, count: int, path: str, severity: Severity) -> Finding:
+    """The "… and N more" finding standing for the findings of ``info`` past the cap."""
+    message = (
+        f"… and {count} more {info.id} finding(s), from {path or 'the body'} on "
+        f"(vcall reports {MAX_FINDINGS_PER_RULE} per rule and response)"
+    )
+    return info.at(path, message, severity=severity)
+
+
+def _capped(info: RuleInfo, found: Iterable[Finding]) -> list[Finding]:
+    """A rule's findings, cut at the cap if it did not cut them itself (see :func:`capped`):
+    the rest counted with did-you-mean suggestions off."""
+    kept: list[Finding] = []
+    rest = iter(found)
+    for finding in rest:
+        kept.append(finding)
+        if len(kept) > MAX_FINDINGS_PER_RULE:  # one more may be a rule's own "… and N more"
+            break
+    else:
+        return kept
+    token = _SUGGESTING.set(False)
+    try:
+        more = [(finding.path, finding.severity) for finding in rest]
+    finally:
+        _SUGGESTING.reset(token)
+    if not more:
+        return kept
+    more.insert(0, (kept[-1].path, kept[-1].severity))
+    errors = any(severity is Severity.ERROR for _, severity in more)
+    severity = Severity.ERROR if errors else Severity.WARNING
+    return [*kept[:-1], more_finding(info, len(more), more[0][0], severity)]
 
 
 def safe_message(message: str, limit: int = 300) -> str:

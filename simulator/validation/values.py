@@ -10,7 +10,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
 from vcall.simulator.spec import (
@@ -22,6 +22,7 @@ from vcall.simulator.spec import (
     ValueRange,
     ValueType,
 )
+from vcall.simulator.validation.registry import suggestions_wanted
 
 INT32 = ValueRange(-(2**31), 2**31 - 1)
 """The platform is a Java service: an Integer field holds a signed 32-bit value."""
@@ -160,8 +161,18 @@ def normalized_name(name: str) -> str:
     return _NAME_NOISE.sub("", name).lower()
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    """The candidate ``name`` most likely meant (case, ``_``/``-`` and typos forgiven)."""
+MAX_SUGGESTION_CANDIDATES = 256
+"""More candidates than this (a hostile play code's variables): no did-you-mean, its cost
+grows with their number."""
+
+
+def did_you_mean(name: str, candidates: Collection[str]) -> str | None:
+    """The candidate ``name`` most likely meant (case, ``_``/``-`` and typos forgiven); None
+    past a rule's findings cap or among too many candidates."""
+    if not suggestions_wanted():
+        return None
+    if len(candidates) > MAX_SUGGESTION_CANDIDATES or len(name) > MAX_SUGGESTION_CANDIDATES:
+        return None
     return _closest(name, tuple(candidates))
 
 
@@ -177,19 +188,29 @@ def _closest(name: str, names: tuple[str, ...]) -> str | None:
     return next(c for c in names if c.lower() == matches[0])
 
 
-def suggestion(name: str, candidates: Iterable[str]) -> str:
+def suggestion(name: str, candidates: Collection[str]) -> str:
     """``: did you mean X?`` or nothing."""
     match = did_you_mean(name, candidates)
     return f": did you mean {safe_text(match)}?" if match else ""
 
 
-def forbidden_positions(text: str, exempt: frozenset[int] = frozenset()) -> list[tuple[str, int]]:
-    """Every forbidden character in ``text`` with its 0-based position, skipping ``exempt``."""
-    return [
-        (match.group(), match.start())
-        for match in _FORBIDDEN.finditer(text)
-        if match.start() not in exempt
-    ]
+def forbidden_positions(
+    text: str, exempt: frozenset[int] = frozenset(), *, first: int | None = None
+) -> tuple[list[tuple[str, int]], int]:
+    """The forbidden characters in ``text`` with their 0-based positions, skipping ``exempt``:
+    the ``first`` ones (all when None), and how many there are in all (counted in C: a 1 MiB
+    value of them costs milliseconds)."""
+    total = sum(text.count(char) for char in FORBIDDEN_CHARACTERS)
+    if not total:
+        return [], 0
+    total -= sum(1 for position in exempt if text[position] in FORBIDDEN_CHARACTERS)
+    hits: list[tuple[str, int]] = []
+    for match in _FORBIDDEN.finditer(text):
+        if match.start() not in exempt:
+            hits.append((match.group(), match.start()))
+            if first is not None and len(hits) >= first:
+                break
+    return hits, total
 
 
 def has_forbidden(text: str) -> bool:
@@ -197,30 +218,47 @@ def has_forbidden(text: str) -> bool:
     return _FORBIDDEN.search(text) is not None
 
 
-def play_code_exemptions(code: str) -> frozenset[int]:
-    """Positions of ``action_code``/``VoiceCode`` that are syntax, never a forbidden character:
-    ``$name$`` variables, and in a network file's URL the scheme's ``://``, the authority
-    (``user@``, ``host:port``), the query string and the fragment (seed 002 allows URLs)."""
-    exempt: set[int] = set()
-    offset = 0
-    for item in code.split(","):
-        start = _URL_START.match(item)
-        if start is not None:
-            exempt.update(offset + position for position in _url_syntax(item, start.end()))
-        offset += len(item) + 1
-    for match in TTS_VARIABLE_PATTERN.finditer(code):
-        exempt.update(range(match.start(), match.end()))
-    return frozenset(exempt)
+def blank_play_code_syntax(code: str) -> str:
+    """``action_code``/``VoiceCode`` with what is syntax blanked out, positions kept (so a
+    forbidden character found in it is one of ``code`` at the same position): ``$name$``
+    variables, and in a network file's URL the scheme's ``://``, the authority (``user@``,
+    ``host:port``), the query string and the fragment (seed 002 allows URLs). Spans, not sets of
+    positions: a 1 MiB code of variables costs milliseconds."""
+    spans = sorted(_syntax_spans(code))
+    if not spans:
+        return code
+    parts: list[str] = []
+    done = 0
+    for start, end in spans:
+        if end <= done:
+            continue
+        start = max(start, done)
+        parts.append(code[done:start])
+        parts.append(" " * (end - start))
+        done = end
+    parts.append(code[done:])
+    return "".join(parts)
 
 
-def _url_syntax(item: str, after_scheme: int) -> set[int]:
-    """Positions in one URL ``item`` that are URL syntax (``after_scheme``: just past ``://``)."""
-    syntax = set(range(after_scheme - 3, after_scheme))
+def _syntax_spans(code: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    if "://" in code:
+        offset = 0
+        for item in code.split(","):
+            start = _URL_START.match(item)
+            if start is not None:
+                spans.extend((offset + a, offset + b) for a, b in _url_syntax(item, start.end()))
+            offset += len(item) + 1
+    spans.extend(match.span() for match in TTS_VARIABLE_PATTERN.finditer(code))
+    return spans
+
+
+def _url_syntax(item: str, after_scheme: int) -> list[tuple[int, int]]:
+    """Spans in one URL ``item`` that are URL syntax (``after_scheme``: just past ``://``)."""
     path_at = next((i for i in range(after_scheme, len(item)) if item[i] in "/?#"), len(item))
-    syntax.update(range(after_scheme, path_at))  # the authority: user@, host:port
     query_at = next((i for i in range(path_at, len(item)) if item[i] in "?#"), len(item))
-    syntax.update(range(query_at, len(item)))  # the query string and the fragment
-    return syntax
+    # the scheme's ://, the authority (user@, host:port), the query string and the fragment
+    return [(after_scheme - 3, path_at), (query_at, len(item))]
 
 
 def tts_variables(code: str) -> list[str]:

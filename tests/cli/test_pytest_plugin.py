@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -250,6 +251,59 @@ def test_collected_fixtures_in_junit(project: pytest.Pytester) -> None:
     assert cases["silence_reprompt_hangup"].find("failure") is None
 
 
+STATEFUL_TESTS = f"""
+import json, pathlib
+import bots
+
+IDS = pathlib.Path("ids.jsonl")
+
+
+def note(result):
+    with IDS.open("a") as out:
+        out.write(json.dumps(result.call_id) + "\\n")
+
+
+def test_two_calls(vcall_call):
+    note(vcall_call(bots.good, "calls/{PASSING}"))
+    note(vcall_call(bots.good, "calls/{PASSING}"))
+
+
+def test_another(vcall_call):
+    note(vcall_call(bots.good, "calls/{PASSING}"))
+"""
+
+
+def _call_ids(project: pytest.Pytester, *args: str) -> list[str]:
+    ids = project.path / "ids.jsonl"
+    ids.unlink(missing_ok=True)
+    assert project.runpytest(*args).ret == pytest.ExitCode.OK
+    return [json.loads(line) for line in ids.read_text().splitlines()]
+
+
+def test_each_call_gets_its_own_call_id_reproducible_from_the_seed(
+    project: pytest.Pytester,
+) -> None:
+    project.makepyfile(test_ids=STATEFUL_TESTS)
+    first = _call_ids(project)
+    assert len(first) == 3 and len(set(first)) == 3  # two calls in one test differ too
+    assert all(re.fullmatch(r"\d{12}\^\d{12}", call_id) for call_id in first)
+    assert _call_ids(project) == first  # the same on every run
+    assert _call_ids(project, "-k", "another") == first[2:]  # whatever else is selected
+    other = _call_ids(project, "--vcall-seed", "7")
+    assert not set(other) & set(first)
+
+
+def test_collected_fixtures_get_their_own_call_ids(project: pytest.Pytester) -> None:
+    args = ("--vcall-fixtures", "calls", "--vcall-target", "bots:good", "--junitxml", "out.xml")
+    project.runpytest(*args).assert_outcomes(passed=2)
+    props = [
+        prop.get("value")
+        for prop in ET.parse(project.path / "out.xml").iter("property")
+        if prop.get("name") == "call_id"
+    ]
+    assert len(props) == 2 and len(set(props)) == 2
+
+
 def test_collection_mode_needs_a_target_and_a_directory(project: pytest.Pytester) -> None:
     no_target = project.runpytest("--vcall-fixtures", "calls")
     assert no_target.ret == pytest.ExitCode.USAGE_ERROR
@@ -282,3 +336,34 @@ def test_html_report_of_every_call_the_session_drove(project: pytest.Pytester) -
     page = Path(project.path / "report.html").read_text(encoding="utf-8")
     assert page.count("<section class='call") == 3
     assert page.count("<section class='call failed'") == 1
+
+
+def test_shared_step_files_named_with_an_underscore_are_not_collected(
+    project: pytest.Pytester,
+) -> None:
+    shared = project.path / "calls" / "_shared"
+    shared.mkdir()
+    (shared / "listen.yaml").write_text("- wait: playback\n", encoding="utf-8")
+    result = project.runpytest(
+        "--collect-only", "-q", "--vcall-fixtures", "calls", "--vcall-target", "bots:good"
+    )
+    assert not any("listen" in line for line in result.outlines)
+    assert result.outlines[:2] == [
+        f"calls/{FAILING}::dtmf_menu_hash_terminated",
+        f"calls/{PASSING}::silence_reprompt_hangup",
+    ]
+
+
+def test_a_collected_file_with_variants_plays_every_call(project: pytest.Pytester) -> None:
+    for name in (PASSING, FAILING):
+        (project.path / "calls" / name).unlink()
+    (project.path / "calls" / "ways.yaml").write_text(
+        "name: 说法\nmedia: {welcome.wav: 4s}\nsteps:\n  - wait: playback\n"
+        "  - say: [我想查快递, 帮我转人工]\n    expect: {action: play}\n",
+        encoding="utf-8",
+    )
+    result = project.runpytest("--vcall-fixtures", "calls", "--vcall-target", "bots:good")
+    result.assert_outcomes(failed=1)
+    output = result.stdout.str()
+    assert "vcall call '说法 [2=帮我转人工]' FAILED (calls/ways.yaml)" in output
+    assert "'说法 [2=我想查快递]' FAILED" not in output

@@ -249,14 +249,14 @@ def test_an_endpoint_that_never_answers_times_out_at_the_deadline() -> None:
     assert pool.busy == 0 and not pool.idle, "the timed-out connection is not reused"
 
 
-def test_a_kept_alive_connection_closed_while_idle_is_retried_once_on_a_new_one() -> None:
+def test_a_kept_alive_connection_closed_after_the_request_is_reported_never_resent() -> None:
     seen: list[int] = []
 
     async def closes_reused(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         served = 0
         while await read_request(reader):
             seen.append(served)
-            if served:  # a second request on this connection: gone, as after an idle timeout
+            if served:  # read the second request, then gone: it may have been acted on
                 break
             writer.write(response(OK_BODY))
             await writer.drain()
@@ -270,8 +270,34 @@ def test_a_kept_alive_connection_closed_while_idle_is_retried_once_on_a_new_one(
             return [await send(sender, url), await send(sender, url)]
 
     first, second = run(main)
+    assert first.error is None
+    assert second.error == "protocol" and "without a response" in second.error_detail
+    assert seen == [0, 1], "the second callback went out once, on the kept connection"
+
+
+def test_a_kept_alive_connection_the_server_closed_while_idle_is_replaced() -> None:
+    seen: list[int] = []
+
+    async def one_per_connection(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        if await read_request(reader):
+            seen.append(1)
+            writer.write(response(OK_BODY))  # keep-alive by default, then closed while idle
+            await writer.drain()
+        writer.close()
+
+    async def main() -> list[Exchange]:
+        async with raw_server(one_per_connection) as port:
+            sender = HttpSender(connections=1)
+            url = f"http://127.0.0.1:{port}/cb"
+            first = await send(sender, url)
+            await asyncio.sleep(0.05)  # the close reaches the client before the next callback
+            return [first, await send(sender, url)]
+
+    first, second = run(main)
     assert first.error is None and second.error is None and second.body == OK_BODY
-    assert seen == [0, 1, 0], "sent on the kept connection, then once more on a new one"
+    assert seen == [1, 1], "each callback sent once, the second on a new connection"
 
 
 def test_a_new_connection_closed_without_an_answer_is_not_retried() -> None:
@@ -305,3 +331,52 @@ def test_a_cancelled_exchange_gives_its_connection_back_closed() -> None:
 
     pool = next(iter(run(main)._pools.values()))
     assert pool.busy == 0 and not pool.idle
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+@pytest.mark.parametrize("failure", ["too-large", "protocol"])
+def test_a_failed_exchange_leaves_no_reference_cycle_holding_its_body(
+    loop: str, failure: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Load runs collect garbage rarely: what a failed exchange held must go by reference
+    counting alone (it once kept ~1 MB per oversized answer until a full collection)."""
+    import gc
+    import weakref
+
+    from vcall.simulator.load import http1
+
+    made: list[weakref.ref[http1.Connection]] = []
+    init = http1.Connection.__init__
+
+    def recorded(self: http1.Connection, *args: Any) -> None:
+        init(self, *args)
+        made.append(weakref.ref(self))
+
+    monkeypatch.setattr(http1.Connection, "__init__", recorded)
+    big = b" " * (MAX_RESPONSE_BYTES + 10)
+
+    async def oversized(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while await read_request(reader):
+            answer = response(big)
+            writer.write(answer if failure == "too-large" else answer[: len(answer) // 2])
+            await writer.drain()
+            if failure == "protocol":
+                break  # closed mid-body: the exchange fails with an exception
+        writer.close()
+
+    async def main() -> list[str | None]:
+        async with raw_server(oversized) as port:
+            sender = HttpSender(connections=1)
+            url = f"http://127.0.0.1:{port}/cb"
+            errors = [(await send(sender, url)).error for _ in range(3)]
+            await sender.close()
+            await asyncio.sleep(0.01)  # the aborted transports report connection_lost
+            return errors
+
+    gc.collect()
+    gc.disable()
+    try:
+        assert run(main, loop) == [failure] * 3
+        assert len(made) == 3 and all(ref() is None for ref in made)
+    finally:
+        gc.enable()

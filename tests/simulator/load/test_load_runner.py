@@ -139,3 +139,40 @@ def test_a_load_run_keeps_no_transcript_or_timeline(monkeypatch: pytest.MonkeyPa
     load(LoadConfig(calls=2, concurrency=2, realtime=False), sender=ReferenceSender())
     assert len(finished) == 2
     assert all(result.turns == () and result.timeline == () for result in finished)
+
+
+class Garbled(ReferenceSender):
+    """Answers 200 with a body no envelope can be read from."""
+
+    async def __call__(
+        self, url: str, params: Mapping[str, str], *, placement: Placement, timeout_s: float
+    ) -> Exchange:
+        return Exchange("POST", url, dict(params), placement.value, 200, _JSON, b"\xff\xfe\x00")
+
+
+def test_undecodable_answers_are_errors_and_fail_their_calls() -> None:
+    stats = load(LoadConfig(calls=3, concurrency=2, realtime=False), sender=Garbled()).stats
+    assert stats.errors["body-not-utf8"] == stats.callbacks > 0
+    assert stats.error_rate == 1.0 and not any(
+        rule.startswith("body-") for rule in stats.violations
+    )
+    assert stats.calls_failed == 3
+
+
+def test_a_call_with_a_failed_turn_is_a_failed_call() -> None:
+    class NoActionCode(ReferenceSender):
+        async def __call__(
+            self, url: str, params: Mapping[str, str], *, placement: Placement, timeout_s: float
+        ) -> Exchange:
+            exchange = await super().__call__(url, params, placement=placement, timeout_s=timeout_s)
+            if params["content_type"] != "normal":
+                return exchange
+            body = json.loads(exchange.body)
+            del body["data"]["action_code"]  # play with nothing to play: a spec violation
+            return Exchange(
+                "POST", url, dict(params), placement.value, 200, _JSON, json.dumps(body).encode()
+            )
+
+    stats = load(LoadConfig(calls=4, concurrency=2, realtime=False), sender=NoActionCode()).stats
+    assert stats.violations["action-code-missing"] > 0 and stats.error_rate == 0
+    assert (stats.calls_done, stats.calls_failed) == (4, 4)

@@ -149,7 +149,7 @@ def test_a_mute_the_model_would_send_and_the_platform_did_not_is_a_divergence() 
 
 
 def test_the_fast_yaml_emitter_writes_what_the_python_one_writes() -> None:
-    from vcall.simulator.live.recording import document_text
+    from vcall.simulator.live.recording import document_yaml
 
     document = {
         "name": "录制的来电 2026-12-01 06:17:16",
@@ -167,7 +167,7 @@ def test_the_fast_yaml_emitter_writes_what_the_python_one_writes() -> None:
         ],
         "end": "bot_hangup",
     }
-    assert document_text(document, "# h\n", fast=True) == document_text(document, "# h\n")
+    assert document_yaml(document, "# h\n", fast=True) == document_yaml(document, "# h\n")
 
 
 def test_keys_and_a_no_input_timeout_in_the_platform_s_shape() -> None:

@@ -1,0 +1,115 @@
+"""``vcall check``: a built-in suite of generic caller behaviours against any bot, no fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from vcall.cli.commands.targeting import chosen_target
+from vcall.cli.errors import handled_errors
+from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.check import print_check
+from vcall.simulator.errors import UsageError
+from vcall.simulator.explore.check import (
+    CheckConfig,
+    CheckResult,
+    check,
+    check_html,
+    check_to_dict,
+)
+from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.engine import SimulationConfig
+from vcall.simulator.reports import write_json_report, write_junit_report
+from vcall.simulator.reports.html import write_html_report
+
+EPILOG = """\
+[bold]Examples[/]
+
+  vcall check --example-bot
+  vcall check http://127.0.0.1:8080/callback --report-html check.html
+  vcall check myapp.main:app --params query --report junit.xml
+
+[bold]Exit codes[/]: 0 all passed · 1 spec failures · 2 usage errors ·
+3 endpoint unreachable · 130 interrupted
+"""
+
+
+def check_command(
+    target: str | None = typer.Argument(
+        None, help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."
+    ),
+    example_bot: bool = typer.Option(
+        False, "--example-bot", help="Check the built-in example bot."
+    ),
+    params: Placement | None = typer.Option(
+        None,
+        "--params",
+        help="Only this placement of the parameters (default: both, form and query).",
+    ),
+    timeout: str = typer.Option(
+        "10s", "--timeout", help="Per callback; no answer in time is an error."
+    ),
+    latency_budget: str | None = typer.Option(
+        None, "--latency-budget", help="Per callback; a slower answer is a warning, e.g. 300ms."
+    ),
+    concurrency: int = typer.Option(
+        8, "--concurrency", "-c", min=1, max=1000, help="Behaviours played side by side."
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail the behaviour too."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
+    report: Path | None = typer.Option(None, "--report", help="Write a JUnit XML report here."),
+    report_json: Path | None = typer.Option(
+        None, "--report-json", help="Write a JSON report here."
+    ),
+    report_html: Path | None = typer.Option(
+        None, "--report-html", help="Write a self-contained HTML report (timelines) here."
+    ),
+) -> None:
+    """Run a built-in suite of generic caller behaviours; spec rules only, no fixtures needed."""
+    console = Console(highlight=False, soft_wrap=True)
+    with handled_errors():
+        simulation = SimulationConfig(
+            timeout_s=parse_duration(timeout, what="--timeout") / 1000,
+            latency_budget_ms=(
+                parse_duration(latency_budget, what="--latency-budget") if latency_budget else None
+            ),
+            strict=strict,
+            seed=seed,
+        )
+        placements = (params,) if params else (Placement.FORM, Placement.QUERY)
+        result = check(
+            chosen_target(target, example_bot),
+            CheckConfig(simulation, placements, concurrency=concurrency),
+        )
+        _write_reports(result, report, report_json, report_html)
+        print_check(console, result)
+    raise typer.Exit(_exit_code(result))
+
+
+def _write_reports(
+    result: CheckResult, junit: Path | None, json_path: Path | None, html_path: Path | None
+) -> None:
+    try:
+        if junit is not None:
+            write_junit_report(result.run, junit)
+        if json_path is not None:
+            write_json_report(result.run, json_path, {"check": check_to_dict(result)})
+        if html_path is not None:
+            write_html_report(result.run, html_path, "vcall check", check_html(result))
+    except OSError as error:
+        raise UsageError(f"cannot write report: {error}") from None
+
+
+def _exit_code(result: CheckResult) -> ExitCode:
+    if result.run.interrupted:
+        return ExitCode.INTERRUPTED
+    if result.run.unreachable:
+        return ExitCode.UNREACHABLE
+    return ExitCode.FAILED if result.failed else ExitCode.OK
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check", epilog=EPILOG)(check_command)

@@ -1,0 +1,175 @@
+"""``vcall explore``: crawl a bot's dialogue with no fixture written; report and save problems."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from vcall.cli.commands.targeting import chosen_target
+from vcall.cli.errors import handled_errors
+from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.explore import print_explore
+from vcall.simulator.errors import UsageError
+from vcall.simulator.explore.crawler import Limits
+from vcall.simulator.explore.identity import Identity
+from vcall.simulator.explore.moves import read_say_file
+from vcall.simulator.explore.report import write_explore_html, write_explore_json, write_graph
+from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore
+from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.fixture.scenario import CallSettings
+from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.engine import SimulationConfig
+
+GRAPH_FORMATS = {
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+    ".md": "mermaid",
+    ".dot": "dot",
+    ".gv": "dot",
+}
+EPILOG = """\
+[bold]Examples[/]
+
+  vcall explore --example-bot
+  vcall explore http://127.0.0.1:8080/callback --report-html map.html --save found/
+  vcall explore myapp.main:app --say-file lines.txt --max-depth 5 --graph map.mmd
+  vcall explore myapp.main:app --report-json map.json   (then: vcall simulate ... --coverage map.json)
+
+[bold]Exit codes[/]: 0 no problem found · 1 problems found · 2 usage errors ·
+3 endpoint unreachable · 130 interrupted (the map so far printed and written)
+"""
+
+
+def explore_command(
+    target: str | None = typer.Argument(
+        None, help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."
+    ),
+    example_bot: bool = typer.Option(
+        False, "--example-bot", help="Explore the built-in example bot."
+    ),
+    say_file: Path | None = typer.Option(
+        None, "--say-file", help="What the caller says: one line each (default: a built-in bank)."
+    ),
+    identity: Identity = typer.Option(
+        Identity.NORMAL,
+        "--identity",
+        help="How states are told apart: coarse (action and files), normal (+ TTS text with "
+        "numbers and dates masked, + dynamic_id), fine (no masking).",
+    ),
+    max_depth: int = typer.Option(8, "--max-depth", min=1, max=50, help="Caller moves per path."),
+    max_calls: int = typer.Option(5000, "--max-calls", min=1, help="Calls in all."),
+    max_time: str = typer.Option("2m", "--max-time", help="Wall-clock budget, e.g. 30s."),
+    concurrency: int = typer.Option(
+        8, "--concurrency", "-c", min=1, max=1000, help="Calls side by side."
+    ),
+    seed: int = typer.Option(
+        0, "--seed", help="Seed for call ids: the same seed gives the same map."
+    ),
+    params: Placement = typer.Option(Placement.FORM, "--params", help="Where the parameters go."),
+    timeout: str = typer.Option(
+        "10s", "--timeout", help="Per callback; no answer in time is a problem."
+    ),
+    orgcallee: str | None = typer.Option(
+        None, "--orgcallee", help="Explore forwarded calls (the number first dialled)."
+    ),
+    outbound: bool = typer.Option(
+        False, "--outbound", help="Explore outbound calls (SmartCall-style start, no callin)."
+    ),
+    smartcall: list[str] | None = typer.Option(
+        None, "--smartcall", help="Outbound: NAME=VALUE, e.g. VoiceCode=hi.wav; repeat."
+    ),
+    no_shrink: bool = typer.Option(
+        False, "--no-shrink", help="Report the first path found, unshrunk."
+    ),
+    save: Path | None = typer.Option(None, "--save", help="Write one fixture per problem in DIR."),
+    save_paths: Path | None = typer.Option(
+        None, "--save-paths", help="Write one fixture per state's path in DIR."
+    ),
+    report_json: Path | None = typer.Option(
+        None, "--report-json", help="The map and problems as JSON."
+    ),
+    report_html: Path | None = typer.Option(
+        None, "--report-html", help="A self-contained HTML report with the map drawn."
+    ),
+    graph: Path | None = typer.Option(
+        None, "--graph", help="The map as Mermaid (.mmd) or DOT (.dot, .gv)."
+    ),
+) -> None:
+    """Crawl the bot's dialogue (no fixtures needed): map every state, report and shrink problems."""
+    console = Console(highlight=False, soft_wrap=True)
+    with handled_errors():
+        graph_format = _graph_format(graph)
+        config = ExploreConfig(
+            simulation=SimulationConfig(
+                placement=params,
+                timeout_s=parse_duration(timeout, what="--timeout") / 1000,
+                seed=seed,
+            ),
+            limits=Limits(
+                max_depth=max_depth,
+                max_calls=max_calls,
+                max_time_s=parse_duration(max_time, what="--max-time") / 1000,
+                concurrency=concurrency,
+            ),
+            identity=identity,
+            lines=tuple(read_say_file(say_file)) if say_file else (),
+            settings=_call_settings(outbound, orgcallee, smartcall or ()),
+            shrink=not no_shrink,
+            save_dir=save,
+            save_paths_dir=save_paths,
+        )
+        result = explore(chosen_target(target, example_bot), config)
+        _write(result, report_json, report_html, graph, graph_format)
+        print_explore(console, result)
+    raise typer.Exit(_exit_code(result))
+
+
+def _call_settings(outbound: bool, orgcallee: str | None, smartcall: Sequence[str]) -> CallSettings:
+    """Inbound by default; the console's rules for an outbound call and its parameters."""
+    if not outbound and not smartcall:
+        return CallSettings(orgcallee=orgcallee or "")
+    from vcall.cli.console import console_settings  # imports prompt_toolkit: only when needed
+
+    return console_settings(
+        outbound=outbound, caller=None, callee=None, orgcallee=orgcallee, smartcall=smartcall
+    )
+
+
+def _graph_format(graph: Path | None) -> str:
+    if graph is None:
+        return ""
+    found = GRAPH_FORMATS.get(graph.suffix.lower())
+    if found is None:
+        raise UsageError(f"--graph {graph}: name it *.mmd (Mermaid) or *.dot / *.gv (DOT)")
+    return found
+
+
+def _write(
+    result: ExploreResult,
+    report_json: Path | None,
+    report_html: Path | None,
+    graph: Path | None,
+    graph_format: str,
+) -> None:
+    try:
+        if report_json is not None:
+            write_explore_json(result, report_json)
+        if report_html is not None:
+            write_explore_html(result, report_html)
+        if graph is not None:
+            write_graph(result, graph, graph_format)
+    except OSError as error:
+        raise UsageError(f"cannot write report: {error}") from None
+
+
+def _exit_code(result: ExploreResult) -> ExitCode:
+    if result.interrupted:
+        return ExitCode.INTERRUPTED
+    return ExitCode.FAILED if result.problems else ExitCode.OK
+
+
+def register(app: typer.Typer) -> None:
+    app.command("explore", epilog=EPILOG)(explore_command)

@@ -1,0 +1,283 @@
+"""``check()``: the built-in suite of generic caller behaviours against any bot, spec rules only.
+
+Each behaviour runs once per placement of the parameters (form body and query string, unless
+told one), after the caller moves that bring the bot into the situation it needs (found by a
+short crawl). Its verdict: passed, failed (a finding of severity error; warnings too under
+``strict``), or not reached (the crawl found no state in the situation it needs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from html import escape
+from typing import Any
+
+import httpx
+
+from vcall.simulator.explore.crawler import Crawl, Crawler, Limits
+from vcall.simulator.explore.driver import PathDriver
+from vcall.simulator.explore.graph import ExploreMap
+from vcall.simulator.explore.moves import Move, builtin_lines
+from vcall.simulator.explore.suite import (
+    NEED_WORDS,
+    Behaviour,
+    builtin_suite,
+    situation_path,
+    with_prefix,
+)
+from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.fixture.scenario import CallSettings, Scenario
+from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.engine import (
+    SimulationConfig,
+    open_client,
+    run_context,
+    run_scenarios,
+)
+from vcall.simulator.replay.results import CallResult, RunResult
+from vcall.simulator.replay.targets import Target
+from vcall.simulator.spec import CallbackKind
+
+PARTNER_ID = "partnerId"
+NOT_THE_BOTS = frozenset({"scenario-steps-unplayed"})
+"""Call findings that say nothing about the bot here: with no bot-specific expectations, a bot
+that ends the call before the behaviour's last steps is within its rights."""
+PREFIX_LIMITS = Limits(max_depth=4, max_calls=800, max_time_s=60.0, concurrency=8)
+
+
+class Verdict(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_REACHED = "not reached"
+    NOT_RUN = "not run"
+    """Interrupted (Ctrl-C) before it was played."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckConfig:
+    simulation: SimulationConfig = field(default_factory=SimulationConfig)
+    placements: tuple[Placement, ...] = (Placement.FORM, Placement.QUERY)
+    prefix_limits: Limits = PREFIX_LIMITS
+    concurrency: int = 8
+    """Behaviours played side by side (they are independent calls)."""
+
+
+@dataclass(slots=True)
+class BehaviourResult:
+    behaviour: Behaviour
+    prefix: tuple[Move, ...] | None
+    """The moves played first to reach the situation it needs; ``None``: not reached."""
+    calls: dict[Placement, CallResult] = field(default_factory=dict)
+    strict: bool = False
+    interrupted: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.behaviour.name
+
+    def verdict(self, placement: Placement) -> Verdict:
+        call = self.calls.get(placement)
+        if call is None:
+            return Verdict.NOT_RUN if self.interrupted else Verdict.NOT_REACHED
+        return Verdict.FAILED if call.failed(self.strict) else Verdict.PASSED
+
+    def first_finding(self) -> Finding | None:
+        """The first error of any placement's call, else the first warning."""
+        findings = [f for call in self.calls.values() for f in call.findings]
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        chosen = errors or findings
+        return chosen[0] if chosen else None
+
+    def note(self) -> str:
+        """What the row should say besides its findings."""
+        if self.interrupted and not self.calls:
+            return "not run: interrupted"
+        if self.prefix is None:
+            return f"not reached: the crawl found no state with {NEED_WORDS[self.behaviour.need]}"
+        if "partner-id" in self.behaviour.scenario.tags and not self._partner_id_sent():
+            return "the platform model sent no partnerId in this callin"
+        return ""
+
+    def _partner_id_sent(self) -> bool:
+        return any(
+            PARTNER_ID in turn.callback.content
+            for call in self.calls.values()
+            for turn in call.turns
+            if turn.callback.kind is CallbackKind.CALLIN
+        )
+
+
+@dataclass(slots=True)
+class CheckResult:
+    target: str
+    behaviours: list[BehaviourResult]
+    run: RunResult
+    placements: tuple[Placement, ...]
+
+    @property
+    def failed(self) -> bool:
+        return any(b.verdict(p) is Verdict.FAILED for b in self.behaviours for p in self.placements)
+
+
+async def check_async(
+    target: Target, config: CheckConfig, client: httpx.AsyncClient | None = None
+) -> CheckResult:
+    simulation = dataclasses.replace(
+        config.simulation, placement=config.placements[0], realtime=False
+    )
+    if client is None:
+        async with open_client(target, simulation) as http:
+            return await _check(http, target, config, simulation)
+    return await _check(client, target, config, simulation)
+
+
+async def _check(
+    http: httpx.AsyncClient, target: Target, config: CheckConfig, simulation: SimulationConfig
+) -> CheckResult:
+    started = time.perf_counter()
+    suite = builtin_suite()
+    crawl = await _situations(http, target, simulation, suite, config.prefix_limits)
+    explored = crawl.map if crawl is not None else None
+    results = [BehaviourResult(b, _prefix(b, explored), strict=simulation.strict) for b in suite]
+    if crawl is not None and crawl.interrupted:
+        for result in results:
+            result.interrupted = True
+        run = RunResult((), (time.perf_counter() - started) * 1000, interrupted=True)
+        return CheckResult(target.label, results, run, config.placements)
+    reached = [r for r in results if r.prefix is not None]
+    calls: list[CallResult] = []
+    interrupted = False
+    for placement in config.placements:
+        by_name = {_scenario(r, placement, config.placements).name: r for r in reached}
+        scenarios = [_scenario(r, placement, config.placements) for r in reached]
+        collected: list[CallResult] = []
+        try:
+            run = await run_scenarios(
+                scenarios,
+                target,
+                dataclasses.replace(
+                    simulation, placement=placement, concurrency=config.concurrency
+                ),
+                client=http,
+                collected=collected,
+            )
+            finished, interrupted = list(run.calls), run.interrupted
+        except asyncio.CancelledError:  # Ctrl-C: keep the calls that finished
+            finished, interrupted = collected, True
+        for call in finished:
+            judged = _judged(call)
+            by_name[call.scenario.name].calls[placement] = judged
+            calls.append(judged)
+        if interrupted:
+            for result in results:
+                result.interrupted = True
+            break
+    wall = (time.perf_counter() - started) * 1000
+    run = RunResult(tuple(calls), wall, strict=simulation.strict, interrupted=interrupted)
+    return CheckResult(target.label, results, run, config.placements)
+
+
+async def _situations(
+    http: httpx.AsyncClient,
+    target: Target,
+    simulation: SimulationConfig,
+    suite: Sequence[Behaviour],
+    limits: Limits,
+) -> Crawl | None:
+    """A short crawl of inbound calls, when some behaviour needs a situation."""
+    if not any(b.need and b.inbound for b in suite):
+        return None
+    needs = {b.need for b in suite if b.need and b.inbound}
+
+    def enough(explored: ExploreMap) -> bool:
+        return all(situation_path(explored, need) is not None for need in needs)
+
+    driver = PathDriver(run_context(http, target, simulation), CallSettings())
+    return await Crawler(driver, builtin_lines(), limits, enough).run()
+
+
+def _judged(call: CallResult) -> CallResult:
+    kept = tuple(f for f in call.call_findings if f.rule not in NOT_THE_BOTS)
+    return dataclasses.replace(call, call_findings=kept)
+
+
+def _prefix(behaviour: Behaviour, explored: ExploreMap | None) -> tuple[Move, ...] | None:
+    if not behaviour.need:
+        return ()
+    if explored is None:
+        return None
+    return situation_path(explored, behaviour.need)
+
+
+def _scenario(
+    result: BehaviourResult, placement: Placement, placements: Sequence[Placement]
+) -> Scenario:
+    scenario = with_prefix(result.behaviour, result.prefix or ())
+    if len(placements) > 1:
+        scenario = dataclasses.replace(scenario, name=f"{scenario.name} [{placement.value}]")
+    return scenario
+
+
+def check(target: Target, config: CheckConfig) -> CheckResult:
+    """Run the suite; Ctrl-C returns the behaviours played so far, marked interrupted."""
+    outcome: list[CheckResult] = []
+
+    async def main() -> None:
+        outcome.append(await check_async(target, config))
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        if not outcome:
+            raise
+    return outcome[0]
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+def check_to_dict(result: CheckResult) -> dict[str, Any]:
+    """The ``check`` part of the JSON report: behaviour × verdict, first finding, note."""
+    return {
+        "placements": [p.value for p in result.placements],
+        "behaviours": [_row(row, result.placements) for row in result.behaviours],
+    }
+
+
+def _row(row: BehaviourResult, placements: Sequence[Placement]) -> dict[str, Any]:
+    finding = row.first_finding()
+    return {
+        "name": row.name,
+        "description": row.behaviour.scenario.description,
+        "needs": row.behaviour.need or None,
+        "moves_first": None if row.prefix is None else [m.label for m in row.prefix],
+        "verdicts": {p.value: row.verdict(p).value for p in placements},
+        "first_finding": finding.to_dict() if finding else None,
+        "note": row.note() or None,
+    }
+
+
+def check_html(result: CheckResult) -> str:
+    """A behaviour × verdict section for the HTML report (styled by the report's own rules)."""
+    head = "".join(f"<th>{escape(p.value)}</th>" for p in result.placements)
+    rows = []
+    for row in result.behaviours:
+        verdicts = [row.verdict(p) for p in result.placements]
+        failed = Verdict.FAILED in verdicts
+        cells = "".join(f"<td>{escape(v.value)}</td>" for v in verdicts)
+        finding = row.first_finding()
+        text = f"{finding.rule}: {finding.message}" if finding else ""
+        detail = "; ".join(part for part in (text, row.note()) if part)
+        rows.append(
+            f"<tr class='{'failed' if failed else ''}'><td class='name'>{escape(row.name)}</td>"
+            f"{cells}<td class='problem'>{escape(detail)}</td></tr>"
+        )
+    return (
+        "<h2>Behaviours</h2><table class='summary'><tr><th>behaviour</th>"
+        f"{head}<th>first finding</th></tr>{''.join(rows)}</table><h2>Calls</h2>"
+    )

@@ -1,0 +1,202 @@
+"""The map an exploration draws: states (nodes) and transitions (which move leads where).
+
+Plain data with a stable JSON form (the ``map`` of ``--report-json``, read back by
+``vcall simulate --coverage``) and two text exports: Mermaid and DOT (``--graph FILE``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from vcall.simulator.explore.identity import Identity, StateKey
+from vcall.simulator.explore.moves import Move, Situation
+
+MAP_FORMAT = "vcall-explore-map/1"
+
+
+@dataclass(slots=True)
+class Node:
+    id: str
+    key: StateKey
+    depth: int
+    path: tuple[Move, ...]
+    """The shortest caller moves that reach it (breadth-first: the first found)."""
+    situation: Situation
+    final: bool = False
+    """The call ends here (the bot hung up or transferred, or the caller hung up)."""
+    expanded: bool = False
+    visits: int = 0
+    via_clean: bool = False
+    via_error: bool = False
+    problem: bool = False
+
+
+@dataclass(slots=True)
+class Edge:
+    source: str
+    move: str
+    target: str
+    count: int = 0
+    errors: set[str] = field(default_factory=set)
+    """Rules of the error findings seen on this transition."""
+
+
+@dataclass(slots=True)
+class ExploreMap:
+    identity: Identity
+    nodes: dict[str, Node] = field(default_factory=dict)
+    """By the state's key text."""
+    edges: dict[tuple[str, str, str], Edge] = field(default_factory=dict)
+    """By (source id, move label, target id)."""
+
+    def node(self, key: StateKey) -> Node | None:
+        return self.nodes.get(key.key)
+
+    def add_node(
+        self, key: StateKey, depth: int, path: tuple[Move, ...], situation: Situation
+    ) -> Node:
+        node = Node(f"s{len(self.nodes)}", key, depth, path, situation, final=situation.ended)
+        self.nodes[key.key] = node
+        return node
+
+    def by_id(self) -> dict[str, Node]:
+        return {node.id: node for node in self.nodes.values()}
+
+    def add_edge(self, source: Node, move: Move, target: Node, errors: Iterable[str]) -> Edge:
+        key = (source.id, move.label, target.id)
+        edge = self.edges.get(key)
+        if edge is None:
+            edge = self.edges[key] = Edge(source.id, move.label, target.id)
+        edge.count += 1
+        edge.errors.update(errors)
+        return edge
+
+    def out_edges(self, node_id: str) -> list[Edge]:
+        return [edge for edge in self.edges.values() if edge.source == node_id]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": MAP_FORMAT,
+            "identity": self.identity.value,
+            "states": [_node_dict(node) for node in self.nodes.values()],
+            "transitions": [_edge_dict(edge) for edge in self.edges.values()],
+        }
+
+
+def _node_dict(node: Node) -> dict[str, Any]:
+    return {
+        "id": node.id,
+        "key": node.key.key,
+        "label": node.key.label,
+        "action": node.key.action,
+        "plays": list(node.key.plays),
+        "keys": node.key.keys,
+        "dynamic_id": node.key.dynamic_id,
+        "depth": node.depth,
+        "path": [move.label for move in node.path],
+        "final": node.final,
+        "expanded": node.expanded,
+        "visits": node.visits,
+        "problem": node.problem,
+    }
+
+
+def _edge_dict(edge: Edge) -> dict[str, Any]:
+    return {
+        "from": edge.source,
+        "move": edge.move,
+        "to": edge.target,
+        "count": edge.count,
+        "errors": sorted(edge.errors),
+    }
+
+
+# --- reading a saved map (coverage) ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SavedState:
+    id: str
+    key: str
+    label: str
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SavedMap:
+    """A map read back from ``--report-json``: what coverage compares fixtures with."""
+
+    identity: Identity
+    states: tuple[SavedState, ...]
+    transitions: tuple[tuple[str, str, str], ...]
+    """(from id, move label, to id)."""
+
+
+def read_map(document: Mapping[str, Any], where: str) -> SavedMap:
+    """The map in an explore JSON report (or a bare map); ``ValueError`` naming what is wrong."""
+    body = document.get("map", document)
+    if not isinstance(body, Mapping) or body.get("format") != MAP_FORMAT:
+        raise ValueError(f"{where}: not a map from vcall explore (no {MAP_FORMAT!r} format)")
+    try:
+        identity = Identity(str(body.get("identity")))
+        states = tuple(
+            SavedState(str(s["id"]), str(s["key"]), str(s["label"]), tuple(s.get("path", ())))
+            for s in body["states"]
+        )
+        transitions = tuple(
+            (str(t["from"]), str(t["move"]), str(t["to"])) for t in body["transitions"]
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"{where}: a malformed map ({error})") from None
+    return SavedMap(identity, states, transitions)
+
+
+# --- text exports ------------------------------------------------------------------------------
+
+
+def to_mermaid(explored: ExploreMap) -> str:
+    lines = ["flowchart TD"]
+    for node in explored.nodes.values():
+        shape = ("([", "])") if node.final else ("[", "]")
+        lines.append(f'  {node.id}{shape[0]}"{_mermaid_text(node.key.label)}"{shape[1]}')
+    for edge in explored.edges.values():
+        label = _mermaid_text(_edge_label(edge))
+        lines.append(f'  {edge.source} -->|"{label}"| {edge.target}')
+    problems = [node.id for node in explored.nodes.values() if node.problem]
+    if problems:
+        lines.append("  classDef problem fill:#fdd,stroke:#c00,color:#900")
+        lines.append(f"  class {','.join(problems)} problem")
+    return "\n".join(lines) + "\n"
+
+
+def to_dot(explored: ExploreMap) -> str:
+    lines = ["digraph vcall {", "  rankdir=TB;", '  node [shape=box, fontname="sans-serif"];']
+    for node in explored.nodes.values():
+        attrs = [f"label={_dot_text(node.key.label)}"]
+        if node.final:
+            attrs.append("style=rounded")
+        if node.problem:
+            attrs.append('color="#cc0000", fontcolor="#990000"')
+        lines.append(f"  {node.id} [{', '.join(attrs)}];")
+    for edge in explored.edges.values():
+        color = ', color="#cc0000"' if edge.errors else ""
+        lines.append(
+            f"  {edge.source} -> {edge.target} [label={_dot_text(_edge_label(edge))}{color}];"
+        )
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _edge_label(edge: Edge) -> str:
+    return f"{edge.move} ×{edge.count}" if edge.count > 1 else edge.move
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;").replace("\n", " ")
+
+
+def _dot_text(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""Golden updates: rewrite fixtures' expectations from the answers a run observed."""

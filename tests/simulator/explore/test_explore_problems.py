@@ -1,0 +1,97 @@
+"""Problems read off the map: a deaf bot, a loop that never ends the call, a dead end."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from menu_bot import bot_from, play
+
+from vcall.simulator.explore.problems import ProblemKind
+from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore
+from vcall.simulator.replay.targets import app_target
+from vcall.simulator.spec import CallbackKind
+
+GREETING = {"action": "answer", "action_code": "welcome.wav", "dynamic_id": "start"}
+GOODBYE = {"action": "hangup", "action_code": "bye.wav"}
+LINES = ("查话费", "转人工", "再见")
+
+
+def _explore(dialogue) -> ExploreResult:  # type: ignore[no-untyped-def]
+    return explore(app_target("bot", bot_from(dialogue)), ExploreConfig(lines=LINES))
+
+
+def _kinds(result: ExploreResult) -> list[ProblemKind]:
+    return [problem.kind for problem in result.problems]
+
+
+def test_a_bot_that_answers_every_sentence_alike_is_deaf() -> None:
+    def deaf(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
+        if kind is CallbackKind.CALLIN:
+            return GREETING
+        if kind is CallbackKind.MUTE:
+            return GOODBYE
+        return play("您好，请问有什么可以帮您？", "ask")
+
+    assert _kinds(_explore(deaf)) == [ProblemKind.DEAF]
+
+
+def test_a_bot_that_listens_is_not_deaf() -> None:
+    def listening(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
+        if kind is CallbackKind.CALLIN:
+            return GREETING
+        if kind is CallbackKind.NORMAL and "再见" in str(content.get("words")):
+            return GOODBYE
+        if kind is CallbackKind.MUTE:
+            return GOODBYE
+        return play("请再说一遍", "ask")
+
+    assert _explore(listening).problems == []
+
+
+def test_states_that_go_round_without_an_ending_are_a_loop() -> None:
+    def ping_pong(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
+        if kind is CallbackKind.CALLIN:
+            return GREETING
+        words = str(content.get("words", ""))
+        if content.get("dynamic_id") == "a" and "转人工" in words:
+            return play("这里是B", "b")
+        if "再见" in words:
+            return play("这里是A", "a")
+        return play("这里是A", "a") if content.get("dynamic_id") != "b" else play("这里是B", "b")
+
+    result = _explore(ping_pong)
+    loops = [p for p in result.problems if p.kind is ProblemKind.LOOP]
+    assert len(loops) == 1
+    by_id = result.map.by_id()
+    assert {by_id[s].key.dynamic_id for s in loops[0].states} >= {"a", "b"}
+    assert all(by_id[s].problem for s in loops[0].states)
+
+
+def test_a_state_no_move_leaves_is_a_dead_end() -> None:
+    def hold(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
+        if kind is CallbackKind.CALLIN:
+            return GREETING
+        if content.get("dynamic_id") == "hold" or "转人工" in str(content.get("words", "")):
+            return play("请稍候", "hold")
+        return GOODBYE
+
+    result = _explore(hold)
+    (problem,) = result.problems
+    assert problem.kind is ProblemKind.DEAD_END
+    assert [move.label for move in problem.path] == ["say 转人工"]
+
+
+def test_the_same_mistake_everywhere_is_a_few_problems_that_count_the_rest() -> None:
+    from vcall.simulator.example_bot.dialogue import answer_callback
+
+    def colon_everywhere(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
+        answer = answer_callback(kind, content)
+        state = str(answer.get("dynamic_id", "")).split(":")[0]
+        return {**answer, "dynamic_id": f"{state}:1"}
+
+    result = explore(app_target("bot", bot_from(colon_everywhere)), ExploreConfig(lines=LINES))
+    forbidden = [p for p in result.problems if p.rule == "forbidden-character"]
+    assert len(forbidden) == 3
+    assert forbidden[-1].elsewhere > 0
+    assert len({p.state for p in forbidden}) == 3
