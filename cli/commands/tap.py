@@ -59,20 +59,36 @@ when tap stops (Ctrl-C, SIGTERM).
 
 def tap_command(
     forward_to: Annotated[
-        str, typer.Option("--forward-to", help="Your bot's callback URL (http:// or https://).")
+        str,
+        typer.Option(
+            "--forward-to", metavar="URL", help="Your bot's callback URL (http:// or https://)."
+        ),
     ],
     listen: Annotated[
-        str, typer.Option("--listen", help="HOST:PORT or PORT to listen on (port 0: a free one).")
+        str,
+        typer.Option(
+            "--listen",
+            metavar="HOST:PORT",
+            help="HOST:PORT or PORT to listen on (port 0: a free one).",
+        ),
     ] = DEFAULT_LISTEN,
     host: Annotated[
         str | None,
-        typer.Option("--host", help="Listen on this address instead of --listen's (0.0.0.0: all)."),
+        typer.Option(
+            "--host",
+            metavar="ADDRESS",
+            help="Listen on this address instead of --listen's (0.0.0.0: all).",
+        ),
     ] = None,
     save: Annotated[
-        Path | None, typer.Option("--save", help="Write each finished call as a fixture here.")
+        Path | None,
+        typer.Option("--save", metavar="DIR", help="Write each finished call as a fixture here."),
     ] = None,
     idle: Annotated[
-        str, typer.Option("--idle", help="A call with no callback for this long is over.")
+        str,
+        typer.Option(
+            "--idle", metavar="DURATION", help="A call with no callback for this long is over."
+        ),
     ] = f"{DEFAULT_IDLE_S:g}s",
     keep_numbers: Annotated[
         bool,
@@ -80,21 +96,39 @@ def tap_command(
     ] = False,
     redact: Annotated[
         list[str] | None,
-        typer.Option("--redact", help="Mask what this regex matches in words, fixtures and log."),
+        typer.Option(
+            "--redact",
+            metavar="REGEX",
+            help="Mask what this regex matches in words, fixtures and log.",
+        ),
     ] = None,
     log: Annotated[
         Path | None,
-        typer.Option("--log", help="Append every exchange (redacted) to this JSON-lines file."),
+        typer.Option(
+            "--log",
+            metavar="FILE",
+            help="Append every exchange (redacted) to this JSON-lines file.",
+        ),
     ] = None,
     report_json: Annotated[
         Path | None,
-        typer.Option("--report-json", help="Append every finding to this JSON-lines file."),
+        typer.Option(
+            "--report-json", metavar="FILE", help="Append every finding to this JSON-lines file."
+        ),
     ] = None,
     timeout: Annotated[
-        str, typer.Option("--timeout", help="How long the bot may take (then tap answers 504).")
+        str,
+        typer.Option(
+            "--timeout",
+            metavar="DURATION",
+            help="How long the bot may take (then tap answers 504).",
+        ),
     ] = f"{DEFAULT_TIMEOUT_S:g}s",
     max_body: Annotated[
-        int, typer.Option("--max-body", help="Largest request body in bytes (larger: 413).")
+        int,
+        typer.Option(
+            "--max-body", metavar="BYTES", help="Largest request body in bytes (larger: 413)."
+        ),
     ] = DEFAULT_MAX_BODY,
     max_calls_open: Annotated[
         int, typer.Option("--max-calls-open", help="Calls held open at most (the oldest closes).")
@@ -155,9 +189,8 @@ def _serve_until_stopped(app: TapApp, sock: socket.socket) -> None:
 
 
 def _run(coroutine: Coroutine[Any, Any, None]) -> None:
-    """On uvloop when installed: besides being faster, it sets TCP_NODELAY on accepted
-    connections (asyncio's own loop does not for a socket bound up front, and the answer's
-    headers and body, written apart, then wait 40 ms for a delayed ACK)."""
+    """On uvloop when installed (as ``vcall load`` runs): the relay's own time per callback is
+    what tap adds to every live callback."""
     factory: Callable[[], asyncio.AbstractEventLoop] | None = None
     try:
         import uvloop
