@@ -16,6 +16,7 @@ from rich.markup import escape
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.output import output_console
 from vcall.cli.render.tap import TapPrinter, summary
 from vcall.simulator.emulator.serve import base_url, bind_socket, serve
 from vcall.simulator.errors import UsageError
@@ -140,7 +141,7 @@ def tap_command(
     """Relay live callbacks to your bot, check every answer, and save each call as a fixture."""
     from vcall.simulator.tap.app import TapApp  # not loaded when vcall starts for another command
 
-    console = Console(highlight=False, soft_wrap=True)
+    console = output_console()
     app: TapApp | None = None
 
     def done() -> None:
