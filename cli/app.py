@@ -52,6 +52,10 @@ class _Commands(LazyGroup):
             _COMMANDS + "explore",
             "Crawl the bot's dialogue (no fixtures needed): map every state, report problems.",
         ),
+        "tap": LazyCommand(
+            _COMMANDS + "tap",
+            "Relay live callbacks to your bot, check every answer, save each call as a fixture.",
+        ),
     }
 
 
