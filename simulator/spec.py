@@ -1121,7 +1121,11 @@ SMARTCALL_ERROR_CODES: Mapping[str, ApiErrorCode] = MappingProxyType(
             ApiErrorCode("isv.BUSINESS_LIMIT_CONTROL", "business flow control triggered", 200),
             ApiErrorCode("isv.VOICE_ROBOT_CALLEE_LIMIT", "this callee was called too often", 200),
             ApiErrorCode("isp.RAM_PERMISSION_DENY", "the RAM user lacks dyvms:SmartCall", 200),
-            ApiErrorCode("isp.SYSTEM_ERROR", "platform error: retry later", 500, retryable=True),
+            ApiErrorCode(
+                "isp.SYSTEM_ERROR",
+                "platform error: the call may have been placed; check before placing it again",
+                500,
+            ),
             # Gateway codes of the RPC API, outside the seeds (public vendor error-code pages):
             ApiErrorCode(
                 "InvalidAction.NotFound", "the API name is wrong: SmartCall is the action", 404

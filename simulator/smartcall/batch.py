@@ -108,10 +108,15 @@ def answer_fields(result: SmartCallResult) -> dict[str, object]:
 
 def is_unknown(record: RowRecord) -> bool:
     """The row's request may have been sent and no answer says whether a call was placed (an
-    answer that is not the API's JSON came from something in between, not the API)."""
+    answer that is not the API's JSON came from something in between, not the API; a server
+    error may come after the platform dialled)."""
     if record.event in (RowEvent.SENDING, RowEvent.UNKNOWN):
         return True
-    return record.event is RowEvent.ANSWERED and record.answer.get("code") == INVALID_RESPONSE_CODE
+    if record.event is not RowEvent.ANSWERED:
+        return False
+    code, status = record.answer.get("code"), record.answer.get("http_status")
+    server_error = (isinstance(status, int) and status >= 500) or code == "isp.SYSTEM_ERROR"
+    return code == INVALID_RESPONSE_CODE or server_error
 
 
 class BatchRun:

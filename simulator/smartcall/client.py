@@ -98,13 +98,18 @@ def normalize_endpoint(endpoint: str) -> str:
 
 
 def is_retryable(result: SmartCallResult) -> bool:
-    """Throttling, a code the spec marks retryable, or a server error (HTTP 5xx)."""
+    """Only a refusal that guarantees no call was placed: flow control (``Throttling``) or a code
+    the spec marks retryable. A server error (HTTP 5xx, ``isp.SYSTEM_ERROR``) is not retried: the
+    platform may have dialled the person before it failed (:func:`outcome_unknown`)."""
+    if outcome_unknown(result):
+        return False
     known = spec.SMARTCALL_ERROR_CODES.get(result.code)
-    return (
-        result.code.startswith("Throttling")
-        or (known is not None and known.retryable)
-        or result.http_status >= 500
-    )
+    return result.code.startswith("Throttling") or (known is not None and known.retryable)
+
+
+def outcome_unknown(result: SmartCallResult) -> bool:
+    """A server error: whether the call was placed before it failed is unknown."""
+    return result.http_status >= 500 or result.code == "isp.SYSTEM_ERROR"
 
 
 def parse_response(response: httpx.Response) -> SmartCallResult:

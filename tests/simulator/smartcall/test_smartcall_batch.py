@@ -124,6 +124,27 @@ def test_rows_that_failed_are_placed_again(
     assert [r["Code"] for r in read_results(out)] == ["OK", "OK", "OK"]
 
 
+def test_a_row_answered_with_a_server_error_is_unknown_not_redialled(
+    tmp_path: Path, make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+) -> None:
+    """A 5xx may come after the platform dialled: neither retried nor placed again on resume."""
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:3])
+    out = tmp_path / "result.csv"
+    fake_api.answers = [
+        lambda r: (
+            api_answer("isp.SYSTEM_ERROR", 500)
+            if r.url.params["CalledNumber"] == NUMBERS[1]
+            else api_answer()
+        )
+    ]
+    run_batch(rows, out, make_client(), qps=10, clock=clock)
+    assert called(fake_api) == NUMBERS[:3]
+    second = FakeApi()
+    summary = run_batch(rows, out, make_client(transport=second.transport()), qps=10, clock=clock)
+    assert called(second) == []
+    assert summary.unknown == 1
+
+
 def test_result_file_is_written_after_each_row(
     tmp_path: Path, make_client: MakeClient, clock: VirtualSyncClock
 ) -> None:

@@ -24,6 +24,7 @@ from vcall.simulator.smartcall.client import (
     describe_request_masked,
     encode_params,
     normalize_endpoint,
+    outcome_unknown,
 )
 from vcall.simulator.smartcall.clock import VirtualSyncClock
 from vcall.simulator.smartcall.credentials import Credentials
@@ -163,13 +164,15 @@ def test_throttling_is_retried_with_exact_backoff(
     assert len(nonces) == 3  # every attempt is signed anew
 
 
-def test_server_errors_are_retried(
-    make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+@pytest.mark.parametrize("answer", [("isp.SYSTEM_ERROR", 500), ("ServiceUnavailable", 503)])
+def test_server_errors_are_never_retried_the_call_may_have_been_placed(
+    make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock, answer: tuple[str, int]
 ) -> None:
-    fake_api.answers = answering(("isp.SYSTEM_ERROR", 500), ("ServiceUnavailable", 503), "OK")
+    fake_api.answers = answering(answer, "OK")
     result = make_client(rand=lambda: 0.0).place_call(CALL_PARAMS)
-    assert result.ok
-    assert clock.sleeps == [0.5, 1.0]
+    assert (result.code, result.attempts) == (answer[0], 1)
+    assert len(fake_api.requests) == 1 and clock.sleeps == []
+    assert outcome_unknown(result)
 
 
 def test_retries_are_bounded(
