@@ -52,6 +52,10 @@ class _Commands(LazyGroup):
             _COMMANDS + "explore",
             "Crawl the bot's dialogue (no fixtures needed): map every state, report problems.",
         ),
+        "tap": LazyCommand(
+            _COMMANDS + "tap",
+            "Relay live callbacks to your bot, check every answer, save each call as a fixture.",
+        ),
     }
 
 
@@ -90,6 +94,10 @@ def root(
     ),
 ) -> None:
     """vcall plays the platform's part: it sends callbacks to your endpoint and checks every answer."""
+    from vcall.simulator import secrets  # every byte written to the terminal is masked
+
+    secrets.register_environment()
+    secrets.install_masking_streams()
 
 
 def main() -> None:

@@ -38,6 +38,8 @@ SKIPPED = {
     ".venv/bin/": "the project's own development commands (CI runs them)",
     "bash .ci/run": "the project's own CI script",
     ".ci/typecheck": "the project's own type check (CI runs it)",
+    "--save recorded/": "vcall tap relays live calls until stopped; tests/simulator/tap run it",
+    "--fixture recorded/": "replays what vcall tap recorded (tests/simulator/tap do it)",
 }
 """A substring of each skipped command, and why it does not run here."""
 PORTS = ("8080", "8081")

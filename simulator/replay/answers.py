@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 from vcall.simulator.model import Callback
 from vcall.simulator.replay.results import Exchange
@@ -10,8 +11,13 @@ from vcall.simulator.spec import stage_of
 from vcall.simulator.validation import ValidationResult, validate_response
 
 
-def validate_answer(callback: Callback, exchange: Exchange) -> ValidationResult | None:
-    """The validator's verdict on the answer, or None when no answer came back."""
+def validate_answer(
+    callback: Callback, exchange: Exchange, previous_settings: Mapping[str, object] | None = None
+) -> ValidationResult | None:
+    """The validator's verdict on the answer, or None when no answer came back.
+
+    ``previous_settings``: the fields earlier answers of the call set (``vcall tap`` knows them).
+    """
     if exchange.error is not None:
         return None
     result = validate_response(
@@ -21,6 +27,7 @@ def validate_answer(callback: Callback, exchange: Exchange) -> ValidationResult 
         headers=exchange.headers,
         call_id=callback.call_id,
         request_content=callback.content,
+        previous_settings=previous_settings,
     )
     return _grouped_by_status(result)
 
