@@ -199,6 +199,10 @@ def _call(settings: CallSettings) -> dict[str, Any]:
         call["orgcallee"] = settings.orgcallee
     if settings.direction is Direction.OUTBOUND and settings.smartcall:
         call["smartcall"] = dict(settings.smartcall)
+    if settings.partner_id != CallSettings().partner_id:
+        call["partner_id"] = settings.partner_id
+    if settings.begin_time is not None:
+        call["begin_time"] = settings.begin_time.value
     outcome = settings.parallel_transfer
     if outcome != TransferOutcome():
         call["parallel_transfer"] = {"status": outcome.status, "fail_cause": outcome.fail_cause}
