@@ -2,7 +2,8 @@
 
 It answers every callback with a valid response (callin -> answer, goodbye words -> hangup,
 everything else -> play), reading the four parameters from the form body or the query string.
-Run: ``python benchmarks/reference_endpoint.py PORT [fast|plain]``.
+``GET /count`` says how many callbacks it has answered. Run:
+``python benchmarks/reference_endpoint.py PORT [fast|plain]``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,12 @@ def _answer(params: dict[str, str]) -> dict[str, object]:
     return {"result": "success", "msg": "成功", "data": data}
 
 
+COUNTED = [0]
+"""Callbacks answered so far (``GET /count``: the benchmarks' count of requests served)."""
+
+
 async def callback(request: Request) -> Response:
+    COUNTED[0] += 1
     body = (await request.body()).decode()
     params = dict(parse_qsl(body)) if body else dict(request.query_params)
     payload = json.dumps(_answer(params), ensure_ascii=False).encode()
@@ -43,7 +49,14 @@ SERVER_FLAVOURS = {
 """uvicorn as ``pip install 'uvicorn[standard]'`` runs it (C event loop and parser), and as a plain
 ``pip install uvicorn`` runs it (pure-Python HTTP parser on asyncio's own loop)."""
 
-app = Starlette(routes=[Route("/callback", callback, methods=["POST"])])
+
+async def count(request: Request) -> Response:
+    return Response(str(COUNTED[0]), media_type="text/plain")
+
+
+app = Starlette(
+    routes=[Route("/callback", callback, methods=["POST"]), Route("/count", count, methods=["GET"])]
+)
 
 if __name__ == "__main__":
     import uvicorn

@@ -2,23 +2,66 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import typer
 
 import vcall
-from vcall.cli.commands import (
-    check,
-    emulator,
-    example_bot,
-    explore,
-    fixtures,
-    load,
-    simulate,
-    smartcall,
-    validate,
-)
+from vcall.cli import help_format, param_coercion
+from vcall.cli.lazy_group import LazyCommand, LazyGroup
+
+help_format.install()
+param_coercion.install()
+
+_COMMANDS = "vcall.cli.commands."
+
+
+class _Commands(LazyGroup):
+    """vcall's commands, each imported when it runs (``vcall --help`` imports none)."""
+
+    lazy: ClassVar[dict[str, LazyCommand]] = {
+        "validate-response": LazyCommand(
+            _COMMANDS + "validate", "Check a response body your endpoint returns."
+        ),
+        "simulate": LazyCommand(
+            _COMMANDS + "simulate",
+            "Replay caller scenarios against an endpoint and check every answer against the spec.",
+        ),
+        "load": LazyCommand(
+            _COMMANDS + "load",
+            "Run many complete, validated calls at once: latency percentiles and violations.",
+        ),
+        "fixtures": LazyCommand(
+            _COMMANDS + "fixtures_builtin",
+            "Work with fixture files: check, list and copy the shipped ones.",
+        ),
+        "smartcall": LazyCommand(
+            _COMMANDS + "smartcall", "Place outbound calls through the SmartCall API."
+        ),
+        "emulator": LazyCommand(
+            _COMMANDS + "emulator", "Serve a local SmartCall API that places simulated calls."
+        ),
+        "example-bot": LazyCommand(
+            _COMMANDS + "example_bot", "Serve the built-in example bot on 127.0.0.1."
+        ),
+        "check": LazyCommand(
+            _COMMANDS + "check",
+            "Run a built-in suite of generic caller behaviours; spec rules only, no fixtures.",
+        ),
+        "explore": LazyCommand(
+            _COMMANDS + "explore",
+            "Crawl the bot's dialogue (no fixtures needed): map every state, report problems.",
+        ),
+        "tap": LazyCommand(
+            _COMMANDS + "tap",
+            "Relay live callbacks to your bot, check every answer, save each call as a fixture.",
+        ),
+    }
+
 
 app = typer.Typer(
     name="vcall",
+    cls=_Commands,
     help=(
         "Local call simulator and toolkit for Alibaba Cloud SmartCall (intelligent voice "
         "interaction) callback endpoints."
@@ -26,7 +69,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     epilog=(
-        "[bold]Start here[/]: vcall simulate --example-bot --fixture fixtures/  ·  "
+        "[bold]Start here[/]: vcall simulate --example-bot --fixture builtin:  ·  "
         "vcall simulate --example-bot (the console)  ·  vcall COMMAND --help for examples"
     ),
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -51,17 +94,10 @@ def root(
     ),
 ) -> None:
     """vcall plays the platform's part: it sends callbacks to your endpoint and checks every answer."""
+    from vcall.simulator import secrets  # every byte written to the terminal is masked
 
-
-validate.register(app)
-simulate.register(app)
-load.register(app)
-fixtures.register(app)
-smartcall.register(app)
-emulator.register(app)
-example_bot.register(app)
-check.register(app)
-explore.register(app)
+    secrets.register_environment()
+    secrets.install_masking_streams()
 
 
 def main() -> None:

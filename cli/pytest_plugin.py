@@ -18,6 +18,7 @@ the fixture loader are imported the first time a test actually drives a call. Tw
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -46,6 +47,8 @@ _CALLS = pytest.StashKey[list["CallResult"]]()
 """Every call the session drove, for ``--vcall-report-html``."""
 _TEST_CALLS = pytest.StashKey[list["VcallCallResult"]]()
 """The calls one test drove, for the transcript of a failing test."""
+_CALL_COUNTS = pytest.StashKey[dict[str, int]]()
+"""How many calls each test has driven so far (numbers its calls' seeds)."""
 _TARGET = pytest.StashKey["Target | VcallError"]()
 """``--vcall-target``, resolved once (or why it could not be)."""
 
@@ -195,6 +198,22 @@ def _config(strict: bool, options: Mapping[str, Any]) -> SimulationConfig:
     return SimulationConfig(**{"seed": 0, **options, "strict": strict})
 
 
+def call_seed(session_seed: int, test_id: str, number: int) -> int:
+    """The seed of one call: a function of ``--vcall-seed``, the test and the call's number in
+    that test, so every call gets its own ``call_id``, the same on every run (whatever tests
+    are selected or in what order) and a new one with another ``--vcall-seed``."""
+    digest = hashlib.sha256(f"{session_seed}\0{test_id}\0{number}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def _next_seed(config: pytest.Config, node: pytest.Item | Any) -> int:
+    """The seed of the next call ``node`` (a test) drives."""
+    counts = config.stash.setdefault(_CALL_COUNTS, {})
+    number = counts.get(node.nodeid, 0)
+    counts[node.nodeid] = number + 1
+    return call_seed(int(config.getoption("--vcall-seed") or 0), node.nodeid, number)
+
+
 def _beside(path: str | Path, test_file: Path) -> str | Path:
     """A relative fixture path that is not there from the working directory, found next to the
     test module instead (so ``vcall_call(app, "calls/menu.yaml")`` works from any directory)."""
@@ -222,6 +241,7 @@ def vcall_call(request: pytest.FixtureRequest) -> Callable[..., VcallCallResult]
     ) -> VcallCallResult:
         if isinstance(scenario, str | Path):
             scenario = _beside(scenario, request.path)
+        options = {"seed": _next_seed(request.config, request.node), **options}
         result = VcallCallResult(run_one(target, scenario, _config(strict, options)), strict)
         _record(request.config, result.call)
         request.node.stash.setdefault(_TEST_CALLS, []).append(result)
@@ -261,6 +281,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--vcall-target", metavar="TARGET", help="URL or module:attr app the fixtures call"
     )
     group.addoption("--vcall-strict", action="store_true", help="warnings fail vcall items too")
+    group.addoption(
+        "--vcall-seed",
+        metavar="N",
+        type=int,
+        default=0,
+        help="seed of the call ids (each call its own, the same on every run); default 0",
+    )
     group.addoption(
         "--vcall-report-html", metavar="FILE", help="write the HTML report of every vcall call"
     )
@@ -320,7 +347,11 @@ class VcallItem(pytest.Item):
         from vcall.simulator.reports.junit import call_properties
 
         strict = bool(self.config.getoption("--vcall-strict"))
-        calls = _run_file(self._target(), self._shown_path(), _config(strict, {}))
+        calls = _run_file(
+            self._target(),
+            self._shown_path(),
+            _config(strict, {"seed": _next_seed(self.config, self)}),
+        )
         for call in calls:  # a file with say variants or a data table makes several calls
             _record(self.config, call)
             self.user_properties.extend(call_properties(call).items())

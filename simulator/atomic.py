@@ -8,6 +8,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from vcall.simulator.secrets import mask_bytes
+
 NEW_FILE_MODE = 0o666
 """A new file's mode before the umask, as ``open()`` and the shell give it."""
 
@@ -15,10 +17,11 @@ NEW_FILE_MODE = 0o666
 def write_atomic(path: Path | str, data: bytes | str, *, encoding: str = "utf-8") -> None:
     """Write ``data`` to ``path`` atomically: a temporary file in the same directory, then
     ``os.replace``. A crash leaves the previous file intact. ``str`` data is encoded with
-    ``encoding``. A new file gets the mode the umask allows; a replaced file keeps its mode.
-    Raises ``OSError`` when the directory does not exist or is not writable."""
+    ``encoding``. Known secrets are masked (:mod:`.secrets`). A new file gets the mode the umask
+    allows; a replaced file keeps its mode. Raises ``OSError`` when the directory does not exist
+    or is not writable."""
     target = Path(path)
-    payload = data.encode(encoding) if isinstance(data, str) else data
+    payload = mask_bytes(data.encode(encoding) if isinstance(data, str) else data)
     kept_mode = _mode_of(target)
     fd, temp_name = _create_temp(target)
     try:

@@ -1121,7 +1121,11 @@ SMARTCALL_ERROR_CODES: Mapping[str, ApiErrorCode] = MappingProxyType(
             ApiErrorCode("isv.BUSINESS_LIMIT_CONTROL", "business flow control triggered", 200),
             ApiErrorCode("isv.VOICE_ROBOT_CALLEE_LIMIT", "this callee was called too often", 200),
             ApiErrorCode("isp.RAM_PERMISSION_DENY", "the RAM user lacks dyvms:SmartCall", 200),
-            ApiErrorCode("isp.SYSTEM_ERROR", "platform error: retry later", 500, retryable=True),
+            ApiErrorCode(
+                "isp.SYSTEM_ERROR",
+                "platform error: the call may have been placed; check before placing it again",
+                500,
+            ),
             # Gateway codes of the RPC API, outside the seeds (public vendor error-code pages):
             ApiErrorCode(
                 "InvalidAction.NotFound", "the API name is wrong: SmartCall is the action", 404
@@ -1133,6 +1137,17 @@ SMARTCALL_ERROR_CODES: Mapping[str, ApiErrorCode] = MappingProxyType(
             ApiErrorCode(
                 "InvalidTimeStamp.Format", "the timestamp must look like 2024-05-01T08:00:00Z", 400
             ),
+            ApiErrorCode(
+                "MissingSecurityToken", "STS credentials need their token (--security-token)", 400
+            ),
+            ApiErrorCode(
+                "InvalidSecurityToken.Malformed", "the STS token is not the one issued", 400
+            ),
+            ApiErrorCode(
+                "InvalidSecurityToken.Expired", "the STS token has expired: get a new one", 400
+            ),
+            # vcall's emulator's own: a request body too large to be SmartCall parameters
+            ApiErrorCode("vcall.REQUEST_TOO_LARGE", "the request body is far too large", 413),
         )
     }
 )

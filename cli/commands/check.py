@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from vcall.cli.commands.targeting import chosen_target
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.check import print_check
+from vcall.cli.render.output import output_console
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.check import (
     CheckConfig,
@@ -69,7 +69,7 @@ def check_command(
     ),
 ) -> None:
     """Run a built-in suite of generic caller behaviours; spec rules only, no fixtures needed."""
-    console = Console(highlight=False, soft_wrap=True)
+    console = output_console()
     with handled_errors():
         simulation = SimulationConfig(
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,

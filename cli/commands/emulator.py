@@ -30,6 +30,7 @@ from vcall.simulator.smartcall.credentials import (
 )
 
 DEFAULT_PORT = 8081
+MAX_TABLE_CALLS = 50
 
 EPILOG = """\
 [bold]Examples[/]
@@ -75,7 +76,8 @@ def emulator_command(
         int | None, typer.Option("--max-calls", min=1, help="Exit after this many calls.")
     ] = None,
     report_json: Annotated[
-        Path | None, typer.Option("--report-json", help="JSON report, rewritten after each call.")
+        Path | None,
+        typer.Option("--report-json", help="JSON report, rewritten at most once a second."),
     ] = None,
     params: Annotated[
         Placement, typer.Option("--params", help="Callback parameters in the form body or query.")
@@ -151,8 +153,9 @@ def _print_banner(
     callee = f"steps of {fixture}" if fixture else "the default polite callee"
     where = " (in-process)" if config.target.in_process else ""
     console.print(f"[bold]SmartCall emulator[/] listening on [bold]{escape(url)}[/]")
+    token = " and its STS token" if credentials.security_token else ""
     console.print(
-        f"  verifies V1 and V3 signatures of AccessKey {escape(repr_key(credentials))} "
+        f"  verifies V1 and V3 signatures of AccessKey {escape(repr_key(credentials))}{token} "
         f"· QPS limit {config.qps}/s"
     )
     console.print(f"  callbacks go to {escape(callback_url)}{where} · callee: {escape(callee)}")
@@ -168,12 +171,15 @@ def repr_key(credentials: Credentials) -> str:
 
 
 def _print_summary(console: Console, run: RunResult) -> None:
+    """The table of calls (up to :data:`MAX_TABLE_CALLS`; more would take longer to print than
+    Ctrl-C may take), then the summary line."""
     if not run.calls:
         console.print("no calls were played")
         return
-    table = summary_table(run)
-    table.title = "vcall emulator"
-    console.print(table)
+    if len(run.calls) <= MAX_TABLE_CALLS:
+        table = summary_table(run)
+        table.title = "vcall emulator"
+        console.print(table)
     console.print(summary_line(run))
 
 

@@ -24,7 +24,7 @@ EPILOG = """\
 
 Then, in another terminal:
 
-  vcall simulate http://127.0.0.1:8080/callback -f fixtures/
+  vcall simulate http://127.0.0.1:8080/callback -f builtin: --spec-only
   vcall emulator --callback-url http://127.0.0.1:8080/callback
 """
 

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from vcall.cli.commands.targeting import chosen_target
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.explore import print_explore
+from vcall.cli.render.output import output_console
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.crawler import Limits
 from vcall.simulator.explore.identity import Identity
@@ -99,7 +99,7 @@ def explore_command(
     ),
 ) -> None:
     """Crawl the bot's dialogue (no fixtures needed): map every state, report and shrink problems."""
-    console = Console(highlight=False, soft_wrap=True)
+    console = output_console()
     with handled_errors():
         graph_format = _graph_format(graph)
         config = ExploreConfig(

@@ -8,6 +8,7 @@ from rich.markup import escape
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.output import output_console
 from vcall.simulator.fixture.check import FixtureCheck, check_fixtures
 
 fixtures_app = typer.Typer(
@@ -34,7 +35,7 @@ def check_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems."),
 ) -> None:
     """Check fixture files: schema, unknown keys (with suggestions), steps that can never run."""
-    console = Console(highlight=False)
+    console = output_console()
     with handled_errors():
         results = check_fixtures(paths)
     for result in results:

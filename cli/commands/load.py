@@ -14,8 +14,18 @@ from rich.live import Live
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
-from vcall.cli.render.load import LiveLoadView, breach_lines, summary_line, summary_tables
-from vcall.simulator.errors import UsageError
+from vcall.cli.render.load import (
+    LiveLoadView,
+    breach_lines,
+    plan_lines,
+    progress_line,
+    summary_line,
+    summary_tables,
+)
+from vcall.cli.render.output import output_console
+from vcall.cli.render.transcript import unreachable_message
+from vcall.cli.report_paths import check_report_paths
+from vcall.simulator.errors import EndpointUnreachableError, UsageError
 from vcall.simulator.fixture.durations import parse_duration
 from vcall.simulator.fixture.loader import load_scenarios
 from vcall.simulator.load import (
@@ -26,22 +36,28 @@ from vcall.simulator.load import (
     check_thresholds,
     parse_fraction,
 )
+from vcall.simulator.load.estimate import estimate_load
+from vcall.simulator.load.html_report import write_load_html
+from vcall.simulator.load.ramp import parse_ramp
 from vcall.simulator.load.report import write_load_report
 from vcall.simulator.load.runner import run_load
+from vcall.simulator.load.series import write_series_csv
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
 
 EPILOG = """\
 [bold]Examples[/]
 
-  vcall load http://127.0.0.1:8080/callback -f fixtures/ --calls 1000 --concurrency 100
-  vcall load http://127.0.0.1:8080/callback -f fixtures/ --duration 5m --rate 20/s --max-p99 300ms
-  vcall load --example-bot -f fixtures/ --as-fast-as-possible --calls 500 --max-violations 0
+  vcall load http://127.0.0.1:8080/callback -f builtin: --calls 1000 --concurrency 100
+  vcall load http://127.0.0.1:8080/callback -f builtin: --duration 5m --rate 20/s --max-p99 300ms
+  vcall load --example-bot -f builtin: --as-fast-as-possible --calls 500 --max-violations 0
+  vcall load http://127.0.0.1:8080/callback -f builtin: --ramp 0:1/s,1m:50/s,2m:50/s -c 2000 --report-html load.html
 
 Bounded by construction: --calls ≤ 1,000,000, --duration ≤ 24h, --concurrency ≤ 20,000,
 --rate ≤ 1000/s (the platform's SmartCall limit); with neither --calls nor --duration, 100 calls.
 Exit codes: 0 ok · 1 a threshold breached, or a call failed (unless --max-error-rate or
---max-violations allows it) · 2 usage · 130 interrupted (partial summary printed).
+--max-violations allows it) · 2 usage · 3 nothing listens on the endpoint ·
+130 interrupted (partial summary printed).
 """
 
 
@@ -50,15 +66,25 @@ def load_command(
         None, help="Endpoint URL or an in-process app as module:attr."
     ),
     fixture: list[str] = typer.Option(
-        ..., "--fixture", "-f", help="Fixture file, directory or glob; repeatable."
+        ..., "--fixture", "-f", metavar="PATH", help="Fixture file, directory or glob; repeatable."
     ),
     example_bot: bool = typer.Option(
         False, "--example-bot", help="Target the built-in example bot in-process."
     ),
     calls: int | None = typer.Option(None, "--calls", "-n", help="Number of calls to run."),
-    duration: str | None = typer.Option(None, "--duration", help="Run for this long, e.g. 5m."),
+    duration: str | None = typer.Option(
+        None, "--duration", metavar="DURATION", help="Run for this long, e.g. 5m."
+    ),
     concurrency: int = typer.Option(10, "--concurrency", "-c", help="Calls in progress at once."),
-    rate: str | None = typer.Option(None, "--rate", help="New calls per second, e.g. 20/s."),
+    rate: str | None = typer.Option(
+        None, "--rate", metavar="RATE", help="New calls per second, e.g. 20/s."
+    ),
+    ramp: str | None = typer.Option(
+        None,
+        "--ramp",
+        metavar="RAMP",
+        help="Arrival rate over time, e.g. 0:10/s,5m:200/s,10m:200/s.",
+    ),
     fast: bool = typer.Option(
         False,
         "--as-fast-as-possible",
@@ -68,19 +94,22 @@ def load_command(
         True, "--realtime", help="Pace each call on the wall clock (the default)."
     ),
     weight: list[str] | None = typer.Option(
-        None, "--weight", help="FIXTURE=N: relative weight (file stem)."
+        None, "--weight", metavar="STEM=N", help="FIXTURE=N: relative weight (file stem)."
     ),
     params: Placement = typer.Option(
         Placement.FORM, "--params", help="form body (default) or query string."
     ),
     timeout: str = typer.Option(
-        "10s", "--timeout", help="Per callback; no answer in time is an error."
+        "10s", "--timeout", metavar="DURATION", help="Per callback; no answer in time is an error."
     ),
     max_p99: str | None = typer.Option(
-        None, "--max-p99", help="Fail if the p99 latency is over this, e.g. 300ms."
+        None,
+        "--max-p99",
+        metavar="DURATION",
+        help="Fail if the p99 latency is over this, e.g. 300ms.",
     ),
     max_error_rate: str | None = typer.Option(
-        None, "--max-error-rate", help="Fail over this rate, e.g. 0.1%."
+        None, "--max-error-rate", metavar="RATE", help="Fail over this rate, e.g. 0.1%."
     ),
     max_violations: int | None = typer.Option(
         None, "--max-violations", help="Fail over this many violations."
@@ -88,11 +117,17 @@ def load_command(
     report_json: Path | None = typer.Option(
         None, "--report-json", help="Write the summary as JSON here."
     ),
+    report_csv: Path | None = typer.Option(
+        None, "--report-csv", help="Write callbacks/s, p50/p99, errors per second as CSV here."
+    ),
+    report_html: Path | None = typer.Option(
+        None, "--report-html", help="Write an HTML report with charts over time here."
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Seed for call ids."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No live display; summary only."),
 ) -> None:
     """Run many complete, validated calls at once and report latency percentiles and violations."""
-    console = Console(highlight=False)
+    console = output_console()
     with handled_errors():
         resolved = _target(target, example_bot)
         config = LoadConfig(
@@ -105,20 +140,34 @@ def load_command(
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,
             weights=_weights(weight or []),
             seed=seed,
+            ramp=parse_ramp(ramp) if ramp else None,
         ).checked()
+        check_report_paths(
+            {"--report-json": report_json, "--report-csv": report_csv, "--report-html": report_html}
+        )
         thresholds = Thresholds(
             max_p99_ms=parse_duration(max_p99, what="--max-p99") if max_p99 else None,
             max_error_rate=parse_fraction(max_error_rate) if max_error_rate else None,
             max_violations=max_violations,
         )
-        result = _run(load_scenarios(fixture), resolved, config, console, quiet)
+        scenarios = load_scenarios(fixture)
+        if not quiet:
+            for line in plan_lines(config, estimate_load(scenarios, config)):
+                console.print(line)
+        result = _run(scenarios, resolved, config, console, quiet)
+        if _never_reached(result):  # one line, not tables of "could not connect"
+            raise EndpointUnreachableError(unreachable_message(resolved.url))
         breaches = check_thresholds(result.stats, thresholds)
         _print_summary(console, result, breaches)
-        if report_json is not None:
-            try:
+        try:
+            if report_json is not None:
                 write_load_report(result, report_json, breaches)
-            except OSError as error:
-                raise UsageError(f"cannot write report: {error}") from None
+            if report_csv is not None:
+                write_series_csv(result.series, report_csv)
+            if report_html is not None:
+                write_load_html(result, report_html, breaches)
+        except OSError as error:
+            raise UsageError(f"cannot write report: {error}") from None
     raise typer.Exit(_exit_code(result, bool(breaches)))
 
 
@@ -129,14 +178,18 @@ def _run(
     started = time.perf_counter()
     coroutine = run_load(scenarios, target, config, holder=holder)
     try:
-        if quiet or not console.is_terminal:
+        if quiet:
             return _asyncio_run(coroutine)
+        if not console.is_terminal:
+            return _asyncio_run(_with_progress_lines(coroutine, holder, console))
         return _asyncio_run(_with_live(coroutine, holder, console))
     except KeyboardInterrupt:
         stats = holder[0].stats if holder else None
         if stats is None:
             raise
-        return LoadResult(stats, config, (time.perf_counter() - started) * 1000, interrupted=True)
+        wall_ms = (time.perf_counter() - started) * 1000
+        series = holder[0].series.rows
+        return LoadResult(stats, config, wall_ms, interrupted=True, series=series)
 
 
 async def _with_live(
@@ -157,6 +210,22 @@ async def _with_live(
         while not task.done():
             await asyncio.wait({task}, timeout=0.25)
             live.update(view.render(time.perf_counter() * 1000))
+    return await task
+
+
+PROGRESS_EVERY_S = 5.0
+"""How often a progress line is printed when the output is not a terminal (a CI log)."""
+
+
+async def _with_progress_lines(
+    coroutine: Coroutine[Any, Any, LoadResult], holder: list[LoadRun], console: Console
+) -> LoadResult:
+    task = asyncio.ensure_future(coroutine)
+    started = time.perf_counter()
+    while not task.done():
+        await asyncio.wait({task}, timeout=PROGRESS_EVERY_S)
+        if holder and not task.done():
+            console.print(progress_line(holder[0], time.perf_counter() - started), markup=False)
     return await task
 
 
@@ -205,6 +274,15 @@ def _print_summary(console: Console, result: LoadResult, breaches: list[Any]) ->
     console.print(summary_line(result))
     for line in breach_lines(breaches):
         console.print(line)
+
+
+def _never_reached(result: LoadResult) -> bool:
+    """Every call's first callback found nothing listening, and so the call was abandoned (each
+    counts an ``endpoint-unreachable`` for its turn and one for the call)."""
+    stats = result.stats
+    refused = stats.errors.get("endpoint-unreachable", 0)
+    calls = stats.calls_done
+    return calls > 0 and stats.callbacks == calls and refused == 2 * calls
 
 
 def _exit_code(result: LoadResult, breached: bool) -> ExitCode:

@@ -6,16 +6,20 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.coverage import print_coverage
+from vcall.cli.render.output import output_console
 from vcall.cli.render.transcript import (
     TranscriptPrinter,
     placement_line,
     summary_line,
     summary_table,
+    unreachable_line,
 )
+from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.coverage import Coverage, coverage_html, coverage_of, load_map
 from vcall.simulator.fixture.asr import parse_asr_option
@@ -34,15 +38,19 @@ EPILOG = """\
 [bold]Examples[/]
 
   vcall simulate --example-bot          (the console: you play the caller)
-  vcall simulate http://127.0.0.1:8080/callback --record calls/new_call.yaml
+  vcall simulate http://127.0.0.1:8080/callback --record new_call.yaml
 
-  vcall simulate --example-bot --fixture fixtures/
-  vcall simulate http://127.0.0.1:8080/callback -f fixtures/dtmf_menu.yaml --report junit.xml
+  vcall simulate --example-bot --fixture builtin:          (every shipped fixture)
+  vcall simulate http://127.0.0.1:8080/callback -f builtin: --spec-only    (your bot: spec rules only)
+  vcall simulate http://127.0.0.1:8080/callback -f builtin:dtmf_menu_hash_terminated --report junit.xml
   vcall simulate myapp.main:app -f 'tests/calls/*.yaml' --concurrency 4 --report-json run.json
-  vcall simulate myapp.main:app -f fixtures/ --report junit.xml --report-html report.html
-  vcall simulate http://127.0.0.1:8080/callback -f fixtures/ --params query --check-placement
-  vcall simulate --example-bot -f fixtures/ --asr fillers=0.3,homophones=0.2,seed=7
+  vcall simulate myapp.main:app -f calls/ --report junit.xml --report-html report.html
+  vcall simulate http://127.0.0.1:8080/callback -f builtin: --params query --check-placement
+  vcall simulate --example-bot -f builtin: --asr fillers=0.3,homophones=0.2,seed=7
   vcall simulate myapp.main:app -f tests/calls/ --update-expectations --dry-run
+
+  builtin: names the fixtures shipped with vcall (vcall fixtures list); vcall fixtures copy DIR
+  copies them, to edit into your own bot's tests.
 
 [bold]Exit codes[/]: 0 all passed · 1 expectation or spec failures · 2 usage or fixture errors ·
 3 endpoint unreachable · 130 interrupted (partial results printed and written)
@@ -55,7 +63,11 @@ def simulate_command(
         help="Endpoint URL (http://127.0.0.1:8080/callback) or an in-process ASGI/WSGI app as module:attr.",
     ),
     fixture: list[str] | None = typer.Option(
-        None, "--fixture", "-f", help="Fixture file, directory or glob; repeat for more."
+        None,
+        "--fixture",
+        "-f",
+        metavar="PATH",
+        help="Fixture file, directory or glob; repeat for more.",
     ),
     example_bot: bool = typer.Option(
         False, "--example-bot", help="Target the built-in example bot in-process."
@@ -74,11 +86,15 @@ def simulate_command(
         help="Send the first callback both ways; report an endpoint that takes only one.",
     ),
     timeout: str = typer.Option(
-        "10s", "--timeout", help="Per callback; no answer in time is an error (vcall's choice)."
+        "10s",
+        "--timeout",
+        metavar="DURATION",
+        help="Per callback; no answer in time is an error (vcall's choice).",
     ),
     latency_budget: str | None = typer.Option(
         None,
         "--latency-budget",
+        metavar="DURATION",
         help="Per callback; a slower answer is a warning (vcall's choice), e.g. 300ms.",
     ),
     realtime: bool = typer.Option(
@@ -98,6 +114,12 @@ def simulate_command(
         "fixtures reached and missed.",
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the call too."),
+    spec_only: bool = typer.Option(
+        False,
+        "--spec-only",
+        help="Check answers against the spec only; ignore the fixtures' expectations "
+        "(answer, expect, end): for running the shipped fixtures against your own bot.",
+    ),
     seed: int | None = typer.Option(
         None, "--seed", help="Seed for call ids, variants: random and ASR noise (repeatable runs)."
     ),
@@ -158,7 +180,7 @@ def simulate_command(
     ),
 ) -> None:
     """Replay caller scenarios against an endpoint and check every answer against the spec."""
-    console = Console(highlight=False)
+    console = output_console()
     with handled_errors():
         resolved = _target(target, example_bot)
         config = SimulationConfig(
@@ -170,9 +192,11 @@ def simulate_command(
             strict=strict,
             seed=seed,
             check_placement=check_placement,
+            spec_only=spec_only,
             begin_time=begin_time,
         )
         if not fixture:
+            check_report_paths({"--record": record})
             raise typer.Exit(
                 _open_console(
                     resolved, config, record, outbound, caller, callee, orgcallee, smartcall
@@ -182,16 +206,27 @@ def simulate_command(
             raise UsageError("--record and --outbound are for the console (without --fixture)")
         if dry_run and not update_expectations:
             raise UsageError("--dry-run goes with --update-expectations")
+        if spec_only and update_expectations:
+            raise UsageError("--spec-only ignores the expectations --update-expectations rewrites")
+        check_report_paths(
+            {"--report": report, "--report-json": report_json, "--report-html": report_html}
+        )
         saved_map = load_map(coverage) if coverage else None
         options = LoadOptions(seed=seed, asr=parse_asr_option(asr) if asr else None)
+        if spec_only and not quiet:
+            console.print(
+                "spec only: every answer is checked against the spec; the fixtures' "
+                "expectations (answer, expect, end) are not",
+                markup=False,
+            )
         printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
         run = simulate(load_scenarios(fixture, options=options), resolved, config, sink=printer)
         covered = coverage_of(run, saved_map) if coverage else None
         _write_reports(run, report, report_json, report_html, covered)
-        _print_summary(console, run, check_placement)
-        if covered is not None:
+        _print_summary(console, run, check_placement, resolved)
+        if covered is not None and not run.unreachable:
             print_coverage(console, covered)
-        if update_expectations:
+        if update_expectations and not run.unreachable:
             update_fixture_expectations(console, run, dry_run=dry_run)
     raise typer.Exit(_exit_code(run))
 
@@ -240,7 +275,14 @@ def _optional_ms(text: str | None, what: str) -> int | None:
     return parse_duration(text, what=what) if text else None
 
 
-def _print_summary(console: Console, run: RunResult, check_placement: bool) -> None:
+def _print_summary(console: Console, run: RunResult, check_placement: bool, target: Target) -> None:
+    if run.unreachable:  # one line, not a transcript of "could not connect" per call
+        if any(not call.unreachable for call in run.calls):
+            console.print(summary_table(run))
+        output_console(stderr=True).print(
+            f"[bold red]error:[/] {escape(unreachable_line(run, target.url))}"
+        )
+        return
     console.print(summary_table(run))
     if check_placement:
         console.print(placement_line(run.placement))

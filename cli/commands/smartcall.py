@@ -34,15 +34,10 @@ from vcall.cli.render.smartcall import (
     result_to_dict,
 )
 from vcall.simulator import spec
-from vcall.simulator.errors import InputNotFoundError, UsageError
+from vcall.simulator.errors import InputNotFoundError, UsageError, VcallError
 from vcall.simulator.findings import Finding, has_errors
-from vcall.simulator.smartcall.batch import (
-    DEFAULT_QPS,
-    BatchSummary,
-    load_previous_results,
-    read_input,
-    run_batch,
-)
+from vcall.simulator.smartcall.batch import DEFAULT_QPS, BatchRun, BatchSummary
+from vcall.simulator.smartcall.batch_input import read_input
 from vcall.simulator.smartcall.client import (
     DEFAULT_ENDPOINT,
     SignatureKind,
@@ -82,8 +77,13 @@ Credentials, first found: --access-key-id/--access-key-secret/--security-token, 
 ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/ALIBABA_CLOUD_SECURITY_TOKEN, then ~/.aliyun/config.json
 (profile --profile, else ALIBABA_CLOUD_PROFILE, else its current one).
 
+[bold]Batches[/] are journalled (FILE.result.csv.journal) before each request: run the same
+command again to resume; rows whose request may have been sent are never dialled again unless
+--redial-unknown.
+
 [bold]Exit codes[/]: 0 placed · 1 parameter errors (nothing sent) · 2 usage or credentials ·
-3 endpoint unreachable · 4 the API answered with an error code
+3 endpoint unreachable, or batch rows unknown · 4 the API answered with an error code ·
+130 Ctrl-C (what was done so far is printed)
 """
 
 
@@ -109,6 +109,13 @@ def _options(
             "--qps", min=0.001, max=spec.SMARTCALL_QPS_LIMIT, help="Batch: calls per second."
         ),
     ] = DEFAULT_QPS,
+    redial_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--redial-unknown",
+            help="Batch: dial again rows whose request may have been sent but got no answer.",
+        ),
+    ] = False,
     endpoint: Annotated[
         str, typer.Option("--endpoint", help="API host or URL, e.g. http://127.0.0.1:8081.")
     ] = DEFAULT_ENDPOINT,
@@ -140,6 +147,7 @@ class SmartCallOptions:
     batch: Path | None
     result: Path | None
     qps: float
+    redial_unknown: bool
     endpoint: str
     signature: Signature
     access_key_id: str | None
@@ -196,16 +204,46 @@ def command_signature() -> inspect.Signature:
 # --- parameters --------------------------------------------------------------------------------
 
 
+MAX_PARAMS_FILE_BYTES = 1024 * 1024
+"""vcall's choice: a parameters file is a few lines; a larger one is refused before it is read."""
+MAX_PARAMS_DEPTH = 32
+"""vcall's choice: SmartCall parameters nest a level or two (``VoiceCodeParam``)."""
+
+
+class _ParamsLoader(yaml.SafeLoader):
+    """Safe YAML without aliases (a billion-laughs bomb) and without deep nesting."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        if self.check_event(yaml.AliasEvent):
+            raise _params_problem(mark, "aliases (*name) are not allowed")
+        self._depth += 1
+        try:
+            if self._depth > MAX_PARAMS_DEPTH:
+                raise _params_problem(mark, f"nested more than {MAX_PARAMS_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _params_problem(mark: Any, problem: str) -> yaml.MarkedYAMLError:
+    return yaml.MarkedYAMLError(problem=problem, problem_mark=mark)
+
+
 def load_params_file(path: Path) -> dict[str, object]:
     """A JSON or YAML mapping of SmartCall parameter names to values."""
     try:
+        if path.stat().st_size > MAX_PARAMS_FILE_BYTES:
+            raise UsageError(f"{path}: larger than {MAX_PARAMS_FILE_BYTES} bytes")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputNotFoundError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise InputNotFoundError(f"{path}: cannot read ({error})") from None
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_ParamsLoader)  # a SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -245,7 +283,7 @@ def smartcall_command(**values: Any) -> None:
     options = SmartCallOptions(**{k: v for k, v in values.items() if k in own})
     console = Console(highlight=False, soft_wrap=True)
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
-    with handled_errors():
+    with handled_errors(on_interrupt=lambda: _print_interrupted_batch(errors)):
         file_params = load_params_file(options.params_file) if options.params_file else {}
         params = gather_params(file_params, flag_values(values))
         if options.batch is not None:
@@ -318,8 +356,14 @@ def _print_result(
 
 
 def masked_result(result: SmartCallResult, credentials: Credentials) -> SmartCallResult:
-    """The API may echo what it was sent (a string to sign): never show a secret from it."""
-    return dataclasses.replace(result, message=mask_secrets(result.message, credentials))
+    """The API may echo what it was sent (a string to sign): never show a secret from it
+    (``parse_response`` masked it already; the AccessKey id is shortened for display)."""
+    return dataclasses.replace(
+        result,
+        code=mask_secrets(result.code, credentials),
+        message=mask_secrets(result.message, credentials),
+        request_id=mask_secrets(result.request_id, credentials),
+    )
 
 
 # --- batch -------------------------------------------------------------------------------------
@@ -342,6 +386,10 @@ def default_result_path(rows_csv: Path) -> Path:
     return rows_csv.with_name(f"{rows_csv.stem}.result.csv")
 
 
+_RUNNING: list[BatchRun] = []
+"""The batch under way, so that Ctrl-C can say what it had done."""
+
+
 def _run_batch(
     options: SmartCallOptions,
     rows_csv: Path,
@@ -350,7 +398,7 @@ def _run_batch(
     errors: Console,
 ) -> ExitCode:
     result_csv = options.result or default_result_path(rows_csv)
-    table = read_input(rows_csv)
+    table = read_input(rows_csv, defaults=set(defaults))
     if not _rows_checked(table.rows, defaults, errors):
         errors.print(f"[red]{rows_csv}: parameter errors: nothing was sent[/]")
         return ExitCode.FAILED
@@ -358,20 +406,26 @@ def _run_batch(
         console.print(f"dry run: {len(table.rows)} row(s) checked, nothing sent")
         return ExitCode.OK
     credentials = _credentials(options)
-    already = sum(
-        1 for r in load_previous_results(result_csv, table).values() if r.get("Code") == "OK"
-    )
     with build_client(credentials, options.endpoint, options.signature.value) as client:
-        summary = _batch_with_progress(
+        batch = BatchRun(
             rows_csv,
             result_csv,
             _WithDefaults(client, defaults),
-            options.qps,
-            errors,
-            len(table.rows) - already,
+            qps=options.qps,
+            defaults=set(defaults),
+            redial_unknown=options.redial_unknown,
         )
+        _RUNNING[:] = [batch]
+        summary = _batch_with_progress(batch, errors)
     _print_batch(console, summary, options.output_format)
-    return ExitCode.API_ERROR if summary.failed else ExitCode.OK
+    if summary.failed:
+        return ExitCode.API_ERROR
+    return ExitCode.UNREACHABLE if summary.unknown else ExitCode.OK
+
+
+def _print_interrupted_batch(errors: Console) -> None:
+    if _RUNNING:
+        errors.print(f"interrupted: {batch_summary_line(_RUNNING[0].summary())}")
 
 
 def _rows_checked(
@@ -388,22 +442,20 @@ def _rows_checked(
     return ok
 
 
-def _batch_with_progress(
-    rows_csv: Path,
-    result_csv: Path,
-    placer: _WithDefaults,
-    qps: float,
-    errors: Console,
-    to_place: int,
-) -> BatchSummary:
+def _batch_with_progress(batch: BatchRun, errors: Console) -> BatchSummary:
     """Place the rows with a progress bar on stderr (stdout stays clean for --format json)."""
     with Progress(console=errors, transient=True) as progress:
-        task = progress.add_task("placing calls", total=to_place)
+        task = progress.add_task("placing calls", total=len(batch.to_place()))
 
         def advance(_number: int, _result: SmartCallResult) -> None:
             progress.advance(task)
 
-        return run_batch(rows_csv, result_csv, placer, qps=qps, on_result=advance)
+        batch.on_result = advance
+        try:
+            return batch.run()
+        except VcallError:
+            errors.print(f"stopped: {batch_summary_line(batch.summary())}")
+            raise
 
 
 def _print_batch(console: Console, summary: BatchSummary, output_format: OutputFormat) -> None:

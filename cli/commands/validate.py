@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.findings import print_findings
+from vcall.cli.render.output import output_console
 from vcall.simulator.errors import InputNotFoundError, UsageError
 from vcall.simulator.findings import Finding
-from vcall.simulator.spec import Stage
+from vcall.simulator.spec import CallbackKind, Stage
 from vcall.simulator.validation import ValidationResult, validate_response
 
 STDIN = "-"
@@ -38,10 +38,19 @@ HELP = (
 EPILOG = """[bold]Examples[/]
 
 [cyan]vcall validate-response answer.json --stage callin[/]
+[cyan]vcall validate-response answer.json --stage callin --format json --strict[/]
 
-[cyan]curl -s localhost:8080/bot | vcall validate-response - --stage followup --call-id '100001616500^100001871490'[/]
+An answer to check, from a running bot (here [cyan]vcall example-bot[/]):
 
-[cyan]vcall validate-response play.json --stage followup --format json --strict[/]"""
+[cyan]curl -s http://127.0.0.1:8080/callback \\
+  -d 'call_id=100001616500^100001871490' -d timestamp=1717000000000 \\
+  -d content_type=callin -o answer.json \\
+  --data-urlencode 'content={"caller":"13800138000","callee":"057126880000"}'[/]
+
+[cyan]curl -s http://127.0.0.1:8080/callback -d content_type=mute -d 'content={}' \\
+  -d 'call_id=100001616500^100001871490' -d timestamp=1717000009000 |
+  vcall validate-response - --stage followup \\
+    --call-id '100001616500^100001871490'[/]"""
 
 
 def read_body(file: str | None) -> bytes:
@@ -71,7 +80,24 @@ def render(result: ValidationResult, output_format: OutputFormat, source: str) -
     if output_format is OutputFormat.JSON:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
-    print_findings(Console(highlight=False), result.findings, title=source)
+    print_findings(output_console(), result.findings, title=source)
+
+
+def parse_stage(value: str) -> Stage:
+    """``--stage``: callin or followup; a callback kind says which of the two it is."""
+    text = value.strip().lower()
+    if text in (Stage.CALLIN, Stage.FOLLOWUP):
+        return Stage(text)
+    if text in {kind.value for kind in CallbackKind} or text == "parallel_transfer":
+        raise typer.BadParameter(
+            f"{value!r} is a callback kind, not a stage: use followup "
+            "(the answer to any callback after callin)"
+        )
+    raise typer.BadParameter(f"{value!r}: use callin or followup")
+
+
+def _complete_stage(incomplete: str) -> list[str]:
+    return [stage.value for stage in Stage if stage.value.startswith(incomplete)]
 
 
 def validate_response_command(
@@ -79,7 +105,9 @@ def validate_response_command(
         Stage,
         typer.Option(
             "--stage",
-            case_sensitive=False,
+            metavar="callin|followup",
+            parser=parse_stage,
+            autocompletion=_complete_stage,
             help="callin: the answer to the first inbound callback; followup: any later one.",
         ),
     ],

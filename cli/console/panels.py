@@ -21,6 +21,7 @@ from vcall.simulator.fixture.scenario import CallSettings
 from vcall.simulator.live.recording import redact_target
 from vcall.simulator.live.status import CallStatus, SettingChange, TurnSummary
 from vcall.simulator.replay.results import Turn
+from vcall.simulator.spec import CallbackKind
 
 PANEL_WIDTH = 100
 """Panels are at most this wide (narrower terminals: their width)."""
@@ -65,7 +66,9 @@ def turn_panel(summary: TurnSummary, notes: Sequence[str] = (), width: int = PAN
 
 def _title(summary: TurnSummary) -> Text:
     title = Text.assemble(("→ ", "cyan"), (summary.kind.value, "bold cyan"))
-    if summary.heard:
+    if summary.heard and summary.kind is CallbackKind.TIMEBREAK:  # the bot's prompt, not words
+        title.append(f" · the caller talked over {shorten(summary.heard, TITLE_HEARD_WIDTH)}")
+    elif summary.heard:
         title.append(f" “{shorten(summary.heard, TITLE_HEARD_WIDTH)}”")
     title.append(f"  {clock_text(summary.at_ms)}", style="dim")
     return title
@@ -100,8 +103,11 @@ def _settings_text(settings: Iterable[SettingChange]) -> Text:
             text.append(" · ", style="dim")
         text.append(f"{change.name} ", style="dim")
         text.append(change.value, style="yellow" if change.previous is not None else "")
-        if change.previous is not None:
-            text.append(f" (was {change.previous})", style="dim")
+        why = [f"was {change.previous}"] if change.previous is not None else []
+        if change.asked is not None:
+            why.append(f"asked {change.asked}: out of range")
+        if why:
+            text.append(f" ({'; '.join(why)})", style="dim")
     return text
 
 

@@ -21,13 +21,14 @@ from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.transcript import clock_text
 from vcall.simulator.errors import VcallError
 from vcall.simulator.findings import Severity
-from vcall.simulator.fixture.scenario import CallSettings, Direction
+from vcall.simulator.fixture.scenario import CallSettings, Direction, EndReason
 from vcall.simulator.live.call import LiveCall
 from vcall.simulator.live.recording import CallRecording, redact_target, save_fixture
 from vcall.simulator.live.status import (
     CallStatus,
     call_status,
     held_settings,
+    no_mute_reason,
     summarize_turn,
     tts_values,
 )
@@ -140,9 +141,11 @@ class ConsoleSession:
     async def play(self, move: Move) -> None:
         call = self.call
         if call is None or call.ended:
-            self._hint("the call has ended: press Enter for a new call")
+            what = "your words were" if move.name == "say" else f"/{move.name} was"
+            self._hint(f"{what} not played: the call has ended")
             return
         await self._step(call.catch_up)
+        turns_before = len(call.turns)
         actions = () if call.ended else move.build(call.state)
         played = 0
         for action in actions:
@@ -153,6 +156,8 @@ class ConsoleSession:
         if played < len(actions) or not actions:
             what = "your words were" if move.name == "say" else f"/{move.name} was"
             self._hint(f"the call ended before that: {what} not played")
+        elif move.name == "silence" and len(call.turns) == turns_before and not call.ended:
+            self._hint(no_mute_reason(call.state, self.tts))
         await self._after_step()
 
     async def _step(self, play: Callable[[], Awaitable[list[Turn]]]) -> None:
@@ -311,6 +316,8 @@ class ConsoleSession:
         for finding in result.call_findings:
             self.console.print(*panels.finding_row(finding))
         reason = result.end_reason.value if result.end_reason else "?"
+        if result.end_reason is EndReason.END_OF_SCENARIO:
+            reason = "you, leaving the console"
         errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
         style = "red" if errors else "green"
         self.console.print(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.console import Group, RenderableType
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from vcall.simulator.load import Breach, LoadResult, LoadRun, LoadStats
+from vcall.simulator.load import Breach, LoadConfig, LoadResult, LoadRun, LoadStats
+from vcall.simulator.load.estimate import LoadEstimate
 
 PERCENTS = (50, 90, 95, 99)
 
@@ -114,3 +117,56 @@ def summary_line(result: LoadResult) -> str:
 
 def breach_lines(breaches: list[Breach]) -> list[str]:
     return [f"[bold red]threshold breached:[/] {escape(breach.message)}" for breach in breaches]
+
+
+def about(seconds: float) -> str:
+    """``about 45 s``, ``about 8 min``, ``about 1 h 20 min``."""
+    if seconds < 90:
+        return f"about {max(1, round(seconds))} s"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"about {minutes} min"
+    return f"about {minutes // 60} h {minutes % 60} min"
+
+
+def plan_lines(config: LoadConfig, estimate: LoadEstimate) -> list[str]:
+    """What the run will do and how long it will take, said before it starts."""
+    rate = f", {config.rate:g} new/s" if config.rate is not None else ""
+    at_once = f"up to {config.concurrency:,} at a time{rate}"
+    what = (
+        f"for {about(config.duration_ms / 1000).removeprefix('about ')}"
+        if config.duration_ms is not None
+        else f"{config.calls or 0:,} calls"
+    )
+    if estimate.run_s is None:
+        return [
+            f"load: {what}, {at_once}, as fast as possible (each call's callbacks back to back)"
+        ]
+    lines = [
+        f"load: {what}, {at_once}, in real time: a call lasts as long as on the phone, "
+        f"~{estimate.mean_call_s:.0f} s for these fixtures (timed against the example bot) "
+        f"-> {about(estimate.run_s)}. --as-fast-as-possible sends each call's callbacks back to back."
+    ]
+    if estimate.rate_capped and config.rate is not None:
+        needed = math.ceil(config.rate * estimate.mean_call_s)
+        lines.append(
+            f"[yellow]warning:[/] --concurrency {config.concurrency:,} sustains about "
+            f"{estimate.sustainable_rate:.2g} new calls/s (calls of ~{estimate.mean_call_s:.0f} s), "
+            f"not --rate {config.rate:g}/s: new calls wait for a free slot. "
+            f"--concurrency {needed:,} keeps that rate."
+        )
+    return lines
+
+
+def progress_line(load: LoadRun, elapsed_s: float) -> str:
+    """One plain line of progress, printed every few seconds when the output is not a terminal."""
+    stats, config = load.stats, load.config
+    total = f"/{config.calls:,}" if config.calls is not None else ""
+    minutes, seconds = divmod(int(elapsed_s), 60)
+    latency = stats.latency
+    return (
+        f"{minutes:02d}:{seconds:02d} · done {stats.calls_done:,}{total} · "
+        f"active {stats.calls_active:,} · failed {stats.calls_failed:,} · "
+        f"{stats.callbacks / max(elapsed_s, 1e-9):,.0f} callbacks/s · "
+        f"p99 {latency.percentile_ms(99):.1f} ms"
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import quote_plus
 
 import httpx
 from rich.console import Console
@@ -15,29 +14,17 @@ from vcall.cli.render.transcript import TranscriptPrinter
 from vcall.simulator.emulator import ApiRequestHandled, EmulatorEvent, EmulatorProblem
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.smartcall.batch import BatchSummary
-from vcall.simulator.smartcall.client import SmartCallResult
-from vcall.simulator.smartcall.credentials import MASK, Credentials, mask_access_key_id
-from vcall.simulator.smartcall.signing import percent_encode
+from vcall.simulator.smartcall.client import SmartCallResult, mask_for_display
+from vcall.simulator.smartcall.credentials import Credentials
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 _SHOWN_IN_HEAD = frozenset({"CalledNumber"})
 
 
 def mask_secrets(text: str, credentials: Credentials | None) -> str:
-    """``text`` with the secret and the STS token (in any encoding a request uses) as ``****``
-    and the AccessKey id shortened."""
-    if credentials is None:
-        return text
-    for secret in sorted(credentials.secrets(), key=len, reverse=True):
-        for form in _spellings(secret):
-            text = text.replace(form, MASK)
-    for form in _spellings(credentials.access_key_id):
-        text = text.replace(form, mask_access_key_id(credentials.access_key_id))
-    return text
-
-
-def _spellings(value: str) -> set[str]:
-    return {value, percent_encode(value), quote_plus(value)} - {""}
+    """``text`` with every secret masked in any encoding and a long AccessKey id shortened
+    (``client.mask_for_display``, on top of :mod:`vcall.simulator.secrets`)."""
+    return mask_for_display(text, credentials)
 
 
 def one_line(text: str) -> str:
@@ -114,14 +101,21 @@ def batch_summary_dict(summary: BatchSummary) -> dict[str, Any]:
         "skipped": summary.skipped,
         "succeeded": summary.succeeded,
         "failed": summary.failed,
+        "unknown": summary.unknown,
         "result_csv": str(summary.result_csv),
+        "journal": str(summary.journal) if summary.journal else None,
     }
 
 
 def batch_summary_line(summary: BatchSummary) -> str:
     colour = "red" if summary.failed else "green"
+    unknown = (
+        f" · [bold yellow]{summary.unknown} unknown — not redialled[/] (--redial-unknown)"
+        if summary.unknown
+        else ""
+    )
     return (
-        f"[{colour}]{summary.succeeded} placed, {summary.failed} failed[/] · "
+        f"[{colour}]{summary.succeeded} placed, {summary.failed} failed[/]{unknown} · "
         f"{summary.skipped} skipped (already OK) · {summary.total} row(s) · "
         f"results in {escape(str(summary.result_csv))}"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.markup import escape
@@ -38,27 +39,51 @@ class TranscriptPrinter:
         self, console: Console, *, live: bool, verbose: bool = False, quiet: bool = False
     ) -> None:
         self.console = console
-        self.live = live
+        self.live = live and not verbose
+        """Turns printed as they come; with ``verbose`` a call is printed when it ends, its turns
+        and the model's notes interleaved in time order."""
         self.verbose = verbose
         self.quiet = quiet
+        self._pending: CallStarted | None = None
+        """A live call's header, printed with its first answered turn: a call that never reached
+        the endpoint prints nothing (the run ends with one line saying so)."""
 
     def __call__(self, event: Event) -> None:
         if self.quiet:
             return
         if isinstance(event, CallStarted) and self.live:
-            self._header(event.scenario, event.call_id)
+            self._pending = event
         elif isinstance(event, TurnDone) and self.live:
-            self._turn(event.turn, event.scenario)
+            if _reached(event.turn):
+                self._flush_header()
+                self._turn(event.turn, event.scenario)
         elif isinstance(event, CallFinished):
             self._finished(event.result)
 
+    def _flush_header(self) -> None:
+        if self._pending is not None:
+            self._header(self._pending.scenario, self._pending.call_id)
+            self._pending = None
+
     def _finished(self, call: CallResult) -> None:
+        if call.unreachable and not any(_reached(turn) for turn in call.turns):
+            self._pending = None
+            return
         if not self.live:
             self._header(call.scenario, call.call_id)
-            for turn in call.turns:
-                self._turn(turn, call.scenario)
-        for note in call.notes if self.verbose else ():
-            self.console.print(f"  [dim]{clock_text(note.at_ms)}  note: {escape(note.message)}[/]")
+        self._flush_header()
+        turns = [turn for turn in call.turns if _reached(turn)] if not self.live else []
+        notes = list(call.notes) if self.verbose else []
+        timeline = sorted(
+            [(turn.callback.at_ms, 0, index) for index, turn in enumerate(turns)]
+            + [(note.at_ms, 1, index) for index, note in enumerate(notes)]
+        )
+        for _at, is_note, index in timeline:  # an answer's notes come right after its turn
+            if is_note:
+                message = escape(notes[index].message)
+                self.console.print(f"  [dim]{clock_text(notes[index].at_ms)}  note: {message}[/]")
+            else:
+                self._turn(turns[index], call.scenario)
         self._findings(call.call_findings, indent="  ")
         reason = call.end_reason.value if call.end_reason else "?"
         verdict = "[red]FAILED[/]" if call.failed() else "[green]passed[/]"
@@ -90,6 +115,39 @@ class TranscriptPrinter:
             )
 
 
+def _reached(turn: Turn) -> bool:
+    """The callback got to the endpoint (a connection was made), answered or not."""
+    return turn.exchange.error != "connect"
+
+
+def unreachable_line(run: RunResult, target_url: str) -> str:
+    """The one line a run that could not reach its endpoint ends with."""
+    detail = next(
+        (
+            turn.exchange.error_detail
+            for call in run.calls
+            for turn in call.turns
+            if not _reached(turn)
+        ),
+        "",
+    )
+    return unreachable_message(target_url, detail)
+
+
+def unreachable_message(target_url: str, detail: str = "") -> str:
+    """``nothing listens on 127.0.0.1:1 — is your bot running? (URL)``, or a name not resolved."""
+    parts = urlsplit(target_url)
+    host = parts.hostname or target_url
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if any(marker in detail for marker in _UNRESOLVED):
+        return f"cannot resolve {host} ({target_url}): is the host name right?"
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return f"nothing listens on {where} — is your bot running? ({target_url})"
+
+
+_UNRESOLVED = ("Name or service not known", "nodename nor servname", "getaddrinfo failed")
+
+
 def _written(scenario: Scenario | None, turn: Turn) -> str:
     words = turn.callback.content.get("words")
     if scenario is None or not isinstance(words, str):
@@ -115,6 +173,9 @@ def _answer_summary(turn: Turn) -> str:
     data = turn.data
     if data is None:
         return f"HTTP {exchange.status}: {exchange.body_text[:120]!r} {latency}"
+    result = (turn.envelope or {}).get("result")
+    if result != "success":
+        return f"result {result!r}: no action {latency}"
     action = data.get("action", "?")
     plays = _what_plays(data)
     extra = f" {plays}" if plays else ""
@@ -156,7 +217,8 @@ def summary_line(run: RunResult) -> str:
     simulated = sum(call.duration_ms for call in run.calls) / 1000
     state = " [yellow](interrupted)[/]" if run.interrupted else ""
     if run.placement_failed:
-        state += " [red](placement check failed: --strict)[/]"
+        strict = "" if any(f.is_error for f in run.placement.findings) else ": --strict"  # type: ignore[union-attr]
+        state += f" [red](placement check failed{strict})[/]"
     colour = "red" if run.failed or run.placement_failed else "green"
     return (
         f"[{colour}]{run.passed} passed, {run.failed} failed[/]{state} · {len(run.calls)} call(s), "
@@ -180,7 +242,7 @@ def placement_line(report: PlacementReport | None) -> str:
     why = f" ({'; '.join(problems)})" if problems else ""
     if report.form_ok and report.query_ok:
         return f"[green]placement: {marks}[/] -- the endpoint accepts the parameters either way"
-    if report.findings:
+    if report.findings and not report.findings[0].is_error:
         return f"[yellow]placement: {marks}[/] -- {escape(report.findings[0].message)}{escape(why)}"
     return f"[red]placement: {marks}[/] -- the endpoint took the first callback neither way{escape(why)}"
 

@@ -26,6 +26,9 @@ TIMESTAMP_EXPIRED = "InvalidTimeStamp.Expired"
 TIMESTAMP_FORMAT = "InvalidTimeStamp.Format"
 NONCE_USED = "SignatureNonceUsed"
 THROTTLING = "Throttling"
+SECURITY_TOKEN_MISSING = "MissingSecurityToken"
+SECURITY_TOKEN_MALFORMED = "InvalidSecurityToken.Malformed"
+REQUEST_TOO_LARGE = "vcall.REQUEST_TOO_LARGE"
 INVALID_PARAMETERS = "isv.INVALID_PARAMETERS"
 MOBILE_NUMBER_ILLEGAL = "isv.MOBILE_NUMBER_ILLEGAL"
 DISPLAY_NUMBER_ILLEGAL = "isv.DISPLAY_NUMBER_ILLEGAL"
@@ -38,6 +41,8 @@ MESSAGES = {
     TIMESTAMP_FORMAT: "Specified time stamp or date value is not well formatted.",
     NONCE_USED: "Specified signature nonce was used already.",
     THROTTLING: "Request was denied due to request throttling.",
+    SECURITY_TOKEN_MISSING: "SecurityToken is mandatory for this action.",
+    SECURITY_TOKEN_MALFORMED: "Specified SecurityToken is malformed.",
 }
 """The platform's wording, for the codes whose message does not depend on the request."""
 

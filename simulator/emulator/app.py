@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 
 from vcall.simulator import spec
-from vcall.simulator.asgi import Receive, Scope, Send, read_body
+from vcall.simulator.asgi import BodyTooLarge, Receive, Scope, Send, declared_length, read_body
 from vcall.simulator.clock import Clock, VirtualClock, WallClock
-from vcall.simulator.emulator.answers import ApiAnswer, Rejected, RequestIds
+from vcall.simulator.emulator.answers import REQUEST_TOO_LARGE, ApiAnswer, Rejected, RequestIds
 from vcall.simulator.emulator.callee import build_call_scenario
 from vcall.simulator.emulator.calls import CallPlayer
 from vcall.simulator.emulator.events import ApiRequestHandled, EmulatorSink, ignore
@@ -38,6 +38,9 @@ from vcall.simulator.smartcall.signing import RequestParts, access_key_id_of, si
 from vcall.simulator.validation import check_smartcall_params
 
 JSON_CONTENT_TYPE = b"application/json;charset=utf-8"
+MAX_REQUEST_BODY_BYTES = 256 * 1024
+"""vcall's choice: a SmartCall request's parameters fit in a few KiB; a longer body is turned
+down (HTTP 413) before it is read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,20 +99,41 @@ class SmartCallEmulator:
             rng=rng,
             report_json=config.report_json,
             client=client,
+            monotonic=self.clock.monotonic,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
         elif scope["type"] == "http":
-            parts = RequestParts.from_raw(
-                scope["method"],
-                _raw_path(scope),
-                scope.get("query_string", b""),
-                [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
-                await read_body(receive),
-            )
-            await _send_json(send, self.handle(parts))
+            await _send_json(send, await self._answer(scope, receive))
+
+    async def _answer(self, scope: Scope, receive: Receive) -> ApiAnswer:
+        """The answer to one HTTP request; a body over :data:`MAX_REQUEST_BODY_BYTES` is turned
+        down before it is read (and before any authentication)."""
+        declared = declared_length(scope)
+        try:
+            if declared is not None and declared > MAX_REQUEST_BODY_BYTES:
+                raise BodyTooLarge
+            body = await read_body(receive, MAX_REQUEST_BODY_BYTES)
+        except BodyTooLarge:
+            return self._too_large()
+        parts = RequestParts.from_raw(
+            scope["method"],
+            _raw_path(scope),
+            scope.get("query_string", b""),
+            [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
+            body,
+        )
+        return self.handle(parts)
+
+    def _too_large(self) -> ApiAnswer:
+        rejection = Rejected(
+            REQUEST_TOO_LARGE, f"The request body is over {MAX_REQUEST_BODY_BYTES} bytes."
+        )
+        answer = ApiAnswer.rejected(rejection, self._request_ids.next())
+        self.sink(ApiRequestHandled(self.clock.utcnow(), answer, None, "", {}))
+        return answer
 
     def handle(self, parts: RequestParts) -> ApiAnswer:
         """Answer one request; an accepted call starts playing in the background (so this must

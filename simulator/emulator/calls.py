@@ -3,7 +3,9 @@
 The API answers with the CallId at once (as the platform does); the call itself runs in an
 asyncio task: a :class:`CallRunner` drives the platform model, delivers the callbacks to the
 target and checks every answer. Results are kept, and the JSON report (when asked for) is
-rewritten atomically after each call.
+rewritten atomically at most once every :data:`REPORT_INTERVAL_S` while calls finish (rewriting
+it after every call is quadratic: a flood of calls would starve the event loop), and once more
+when the emulator stops.
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ from vcall.simulator.replay.engine import CallRunner, RunContext, SimulationConf
 from vcall.simulator.replay.results import CallResult, RunResult
 from vcall.simulator.replay.targets import Target
 from vcall.simulator.reports import write_json_report
+
+REPORT_INTERVAL_S = 1.0
+"""vcall's choice: the shortest time between two rewrites of the JSON report."""
+REPORT_SHARE = 0.1
+"""vcall's choice: rewriting the report takes at most this share of the time (a report of
+thousands of calls takes a while to write: the next waits ten times as long)."""
 
 
 async def play(runner: CallRunner, *, abandon_script: bool) -> CallResult:
@@ -55,6 +63,7 @@ class CallPlayer:
         rng: random.Random,
         report_json: Path | None = None,
         client: httpx.AsyncClient | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.target = target
         self.simulation = simulation
@@ -71,6 +80,11 @@ class CallPlayer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._changed: asyncio.Condition | None = None
         self._wall_start = time.perf_counter()
+        self._monotonic = monotonic
+        self._last_report: float | None = None
+        self._report_gap = REPORT_INTERVAL_S
+        self._report_pending: asyncio.TimerHandle | None = None
+        self.reports_written = 0
 
     def start(self, scenario: Scenario, *, abandon_script: bool) -> str:
         """Start playing ``scenario`` in the background; returns its CallId at once."""
@@ -93,10 +107,12 @@ class CallPlayer:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def aclose(self) -> None:
-        """Stop the calls under way (they are not recorded) and close the HTTP client."""
+        """Stop the calls under way (they are not recorded), write the report of the calls
+        played, and close the HTTP client."""
         for task in self._tasks:
             task.cancel()
         await self.drain()
+        self.flush_report()
         if self._client is not None and self._owns_client:
             await self._client.aclose()
             self._client = None
@@ -110,15 +126,50 @@ class CallPlayer:
         """Write the JSON report of the calls so far (atomically); UsageError when impossible."""
         if self.report_json is None:
             return
+        began = time.perf_counter()
         try:
             write_json_report(self.run_result(), self.report_json)
         except OSError as error:
             raise UsageError(f"cannot write report {self.report_json}: {error}") from None
+        self.reports_written += 1
+        took = time.perf_counter() - began
+        self._report_gap = max(REPORT_INTERVAL_S, took / REPORT_SHARE)
+        self._last_report = self._monotonic()
+
+    def flush_report(self) -> None:
+        """Write the report now if calls finished since it was last written."""
+        if self._report_pending is not None:
+            self._report_pending.cancel()
+            self._report_pending = None
+            self._write_reported()
+
+    def _report_soon(self) -> None:
+        """Write the report now, or once :data:`REPORT_INTERVAL_S` (or ten times the last
+        write's duration) has passed since the last write; calls finishing meanwhile are all in
+        that one write."""
+        if self.report_json is None or self._report_pending is not None:
+            return
+        since = None if self._last_report is None else self._monotonic() - self._last_report
+        if since is None or since >= self._report_gap:
+            self._write_reported()
+            return
+        loop = asyncio.get_running_loop()
+        self._report_pending = loop.call_later(self._report_gap - since, self._scheduled_write)
+
+    def _scheduled_write(self) -> None:
+        self._report_pending = None
+        self._write_reported()
+
+    def _write_reported(self) -> None:
+        try:
+            self.write_report()
+        except UsageError as error:
+            self._sink(EmulatorProblem(str(error)))
 
     async def _play(self, runner: CallRunner, abandon_script: bool) -> None:
         try:
             self.results.append(await play(runner, abandon_script=abandon_script))
-            self.write_report()
+            self._report_soon()
         except asyncio.CancelledError:
             raise
         except UsageError as error:

@@ -3,7 +3,8 @@
 1. a signature of a known kind (V3 ``Authorization: ACS3-HMAC-SHA256 ...`` or a V1 ``Signature``);
 2. the action (``SmartCall``) and the API version;
 3. the timestamp (``Timestamp`` or ``x-acs-date``): well formed, within the tolerance;
-4. the AccessKey id is known; the signature matches its secret;
+4. the AccessKey id is known; an STS AccessKey's request carries its ``SecurityToken``
+   (``x-acs-security-token`` in V3); the signature matches its secret;
 5. the ``SignatureNonce`` was not used within the tolerance; the AccessKey is under its QPS.
 
 Each failed check raises :class:`Rejected` with the platform's code. What passes is a
@@ -12,19 +13,20 @@ Each failed check raises :class:`Rejected` with the platform's code. What passes
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
 
-from vcall.simulator import spec
+from vcall.simulator import secrets, spec
 from vcall.simulator.emulator import answers
 from vcall.simulator.emulator.answers import Rejected, missing
 from vcall.simulator.emulator.limits import NonceStore, QpsWindow
 from vcall.simulator.smartcall.clock import SyncClock
-from vcall.simulator.smartcall.credentials import MASK, Credentials
+from vcall.simulator.smartcall.credentials import Credentials
 from vcall.simulator.smartcall.signing import (
     V1_COMMON_PARAMS,
     V1_SIGNATURE,
+    V3_TOKEN_HEADER,
     RequestParts,
     SignatureCheck,
     SignatureVersion,
@@ -33,11 +35,9 @@ from vcall.simulator.smartcall.signing import (
     check_v3,
     parse_timestamp,
     parse_v3_authorization,
-    percent_encode,
     signature_version_of,
 )
 
-FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 RPC_PATH = "/"
 _NOT_SMARTCALL_PARAMS = frozenset(V1_COMMON_PARAMS) | spec.SMARTCALL_COMMON_PARAMS
 
@@ -76,7 +76,7 @@ class Gateway:
         tolerance_s: float = spec.SMARTCALL_REQUEST_TIME_TOLERANCE_S,
     ) -> None:
         self._secrets = {c.access_key_id: c.access_key_secret for c in credentials}
-        self._masked = tuple(c.security_token for c in credentials if c.security_token)
+        self._tokens = {c.access_key_id: c.security_token for c in credentials if c.security_token}
         self._clock = clock
         self._nonces = nonces
         self._qps = qps
@@ -94,6 +94,7 @@ class Gateway:
         secret = self._secrets.get(common.access_key_id)
         if secret is None:
             raise Rejected(answers.ACCESS_KEY_NOT_FOUND)
+        self._check_token(common.access_key_id, _token_of(parts, params, version))
         self._check_signature(parts, params, version, secret)
         self._check_replay_and_rate(common)
         smartcall = {k: v for k, v in params.items() if k not in _NOT_SMARTCALL_PARAMS}
@@ -107,6 +108,16 @@ class Gateway:
         if skew > self._tolerance_s:
             raise Rejected(answers.TIMESTAMP_EXPIRED)
 
+    def _check_token(self, access_key_id: str, token: str | None) -> None:
+        """An AccessKey configured with an STS token needs that token on every request."""
+        expected = self._tokens.get(access_key_id)
+        if expected is None:
+            return
+        if not token:
+            raise Rejected(answers.SECURITY_TOKEN_MISSING)
+        if not hmac.compare_digest(token.encode(), expected.encode()):
+            raise Rejected(answers.SECURITY_TOKEN_MALFORMED)
+
     def _check_signature(
         self, parts: RequestParts, params: Mapping[str, str], version: str, secret: str
     ) -> None:
@@ -117,18 +128,9 @@ class Gateway:
         if check.ok:
             return
         if check.string_to_sign:
-            raise Rejected(answers.SIGNATURE_DOES_NOT_MATCH, self._mismatch_message(check))
+            token = _token_of(parts, params, version)
+            raise Rejected(answers.SIGNATURE_DOES_NOT_MATCH, _mismatch_message(check, token))
         raise _incomplete(check.reason)
-
-    def _mismatch_message(self, check: SignatureCheck) -> str:
-        """The platform echoes its string to sign; an STS token in it is masked here."""
-        text = check.string_to_sign
-        for token in self._masked:
-            for form in {token, percent_encode(token), percent_encode(percent_encode(token))}:
-                text = text.replace(form, MASK)
-        return (
-            f"Specified signature does not match our calculation. server string to sign is:{text}"
-        )
 
     def _check_replay_and_rate(self, common: _Common) -> None:
         now = self._clock.monotonic()
@@ -138,14 +140,22 @@ class Gateway:
             raise Rejected(answers.THROTTLING)
 
 
+def _mismatch_message(check: SignatureCheck, token: str | None) -> str:
+    """The platform echoes its string to sign; the STS token in it (the configured one, or the
+    one this request carried) is masked, in whatever encoding it appears."""
+    text = secrets.mask(check.string_to_sign, extra=(token,))
+    return f"Specified signature does not match our calculation. server string to sign is:{text}"
+
+
+def _token_of(parts: RequestParts, params: Mapping[str, str], version: str) -> str | None:
+    if version == "v3":
+        return parts.headers.get(V3_TOKEN_HEADER)
+    return params.get("SecurityToken")
+
+
 def all_params(parts: RequestParts) -> dict[str, str]:
     """Query parameters, plus a form-encoded body's (RPC requests may send either)."""
-    params = parts.query_dict()
-    content_type = parts.headers.get("content-type", "")
-    if parts.body and content_type.startswith(FORM_CONTENT_TYPE):
-        text = parts.body.decode("utf-8", "replace")
-        params.update(parse_qsl(text, keep_blank_values=True))
-    return params
+    return parts.all_params()
 
 
 def _signature_version(parts: RequestParts) -> SignatureVersion:

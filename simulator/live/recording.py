@@ -17,7 +17,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -38,6 +38,7 @@ from vcall.simulator.fixture.scenario import (
     Say,
     Silence,
     Step,
+    TransferOutcome,
     Wait,
 )
 from vcall.simulator.replay.results import Turn
@@ -81,6 +82,14 @@ class CallRecording:
     """How the call ended; ``None`` while it is still up (then the fixture expects no ending)."""
     target: str = ""
     """The target's label (a URL is written without credentials or query)."""
+    media: Mapping[str, int] = field(default_factory=dict)
+    """Playback durations in ms to write as the fixture's ``media`` table (empty: none)."""
+    description: str = ""
+    """The fixture's description; empty: one saying it was recorded in the console."""
+    header: str = ""
+    """The comment lines at the top of the file; empty: the console's."""
+    tags: tuple[str, ...] = ()
+    """Tags written after ``recorded`` and the direction."""
 
 
 # --- the document -------------------------------------------------------------------------------
@@ -89,9 +98,12 @@ class CallRecording:
 def fixture_document(recording: CallRecording, name: str) -> dict[str, Any]:
     """The fixture as a plain mapping, in the order a person would write it."""
     scrub = _Scrubber.for_recording(recording)
-    document: dict[str, Any] = {"name": name, "description": _description(recording)}
-    document["tags"] = [RECORDED_TAG, recording.settings.direction.value]
+    description = recording.description or _description(recording)
+    document: dict[str, Any] = {"name": name, "description": description}
+    document["tags"] = [RECORDED_TAG, recording.settings.direction.value, *recording.tags]
     document["call"] = _call(recording.settings)
+    if recording.media:
+        document["media"] = {code: format_duration(ms) for code, ms in recording.media.items()}
     answer = _answer(recording, scrub)
     if answer:
         document["answer"] = answer
@@ -103,18 +115,21 @@ def fixture_document(recording: CallRecording, name: str) -> dict[str, Any]:
 
 def fixture_text(recording: CallRecording, name: str) -> str:
     """The fixture as YAML, with a comment saying where it came from and how to replay it."""
-    header = (
-        "# Recorded in the vcall console (vcall simulate TARGET, no --fixture).\n"
-        "# Replay it: vcall simulate TARGET --fixture THIS_FILE\n"
-    )
-    return document_yaml(fixture_document(recording, name), header)
+    return document_yaml(fixture_document(recording, name), recording.header or CONSOLE_HEADER)
 
 
-def document_yaml(document: dict[str, Any], header: str = "") -> str:
-    """A fixture document as YAML (digit strings quoted), after ``header`` (comment lines)."""
+CONSOLE_HEADER = (
+    "# Recorded in the vcall console (vcall simulate TARGET, no --fixture).\n"
+    "# Replay it: vcall simulate TARGET --fixture THIS_FILE\n"
+)
+
+
+def document_yaml(document: Mapping[str, Any], header: str = "", *, fast: bool = False) -> str:
+    """A fixture document as YAML (digit strings quoted), after ``header`` (comment lines);
+    ``fast``: with libyaml's emitter when PyYAML has it (quicker; formatted alike)."""
     body = yaml.dump(
-        document,
-        Dumper=_FixtureDumper,
+        dict(document),
+        Dumper=_FastFixtureDumper if fast else _FixtureDumper,
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=False,
@@ -133,6 +148,13 @@ def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 
 
 _FixtureDumper.add_representer(str, _represent_text)
+
+
+class _FastFixtureDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """:class:`_FixtureDumper` on libyaml's emitter, where PyYAML was built with it."""
+
+
+_FastFixtureDumper.add_representer(str, _represent_text)
 
 
 def save_fixture(path: Path | str, recording: CallRecording, name: str | None = None) -> Path:
@@ -177,6 +199,13 @@ def _call(settings: CallSettings) -> dict[str, Any]:
         call["orgcallee"] = settings.orgcallee
     if settings.direction is Direction.OUTBOUND and settings.smartcall:
         call["smartcall"] = dict(settings.smartcall)
+    if settings.partner_id != CallSettings().partner_id:
+        call["partner_id"] = settings.partner_id
+    if settings.begin_time is not None:
+        call["begin_time"] = settings.begin_time.value
+    outcome = settings.parallel_transfer
+    if outcome != TransferOutcome():
+        call["parallel_transfer"] = {"status": outcome.status, "fail_cause": outcome.fail_cause}
     return call
 
 

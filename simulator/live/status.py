@@ -15,7 +15,16 @@ from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.model import CallState, DtmfInfo, PlaybackInfo
 from vcall.simulator.model.coerce import to_bool, to_int, to_params, to_text
 from vcall.simulator.replay.results import Turn
-from vcall.simulator.spec import RESPONSE_FIELDS, TTS_VARIABLE_PATTERN, CallbackKind, ValueType
+from vcall.simulator.spec import (
+    MUTE_TIME_RANGE,
+    PAUSE_TIME_RANGE,
+    PLATFORM_DEFAULTS,
+    RESPONSE_FIELDS,
+    SESSION_TIMEOUT_RANGE,
+    TTS_VARIABLE_PATTERN,
+    CallbackKind,
+    ValueType,
+)
 
 NOT_SETTINGS = frozenset({"call_id", "action", "action_code", "action_code_param", "number"})
 """Response fields shown on their own; every other known field is a setting."""
@@ -112,6 +121,26 @@ def _playing(info: PlaybackInfo, now_ms: int, tts: Mapping[str, str]) -> Playing
     return PlayingStatus(label, now_ms - info.started_ms, duration, info.breakable)
 
 
+def no_mute_reason(state: CallState, tts: Mapping[str, str] | None = None) -> str:
+    """Why a silence brought no ``mute`` callback (the console says it after ``/silence``)."""
+    mute = format_duration(state.mute_time_ms)
+    playbacks = [info for info in (state.playing, *state.queued) if info is not None]
+    ends_ms = max((info.ends_ms for info in playbacks), default=state.now_ms)
+    if ends_ms > state.now_ms and playbacks:
+        label = _playing(playbacks[-1], state.now_ms, tts or {}).label
+        return (
+            f"no mute: “{label}” still plays for {format_duration(ends_ms - state.now_ms)}; the "
+            f"platform sends mute after {mute} of quiet once playback ends "
+            "(/silence without a duration waits for it)"
+        )
+    if state.pending_dtmf is not None:
+        return "no mute: the platform is collecting keys; its key timeout comes instead"
+    return (
+        f"no mute yet: the platform sends mute after {mute} of quiet "
+        "(/silence without a duration waits for it)"
+    )
+
+
 # --- one answer -------------------------------------------------------------------------------
 
 
@@ -119,8 +148,11 @@ def _playing(info: PlaybackInfo, now_ms: int, tts: Mapping[str, str]) -> Playing
 class SettingChange:
     name: str
     value: str
+    """What the platform uses (a value outside its range replaced by the platform's fallback)."""
     previous: str | None = None
     """The value before, when this answer changed a setting the call holds."""
+    asked: str | None = None
+    """What the answer asked for, when the platform uses something else."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,18 +242,37 @@ def setting_changes(
     remembers from earlier answers); ``None``: unknown.
     """
     changes: list[SettingChange] = []
+    applied = applied_settings(data)
     for name, value in data.items():
         field = RESPONSE_FIELDS.get(name)
         if field is None or name in NOT_SETTINGS or value is None:
             continue
-        shown = format_setting(name, value)
+        asked = format_setting(name, value)
+        shown = applied.get(name, asked)
+        extra = {"asked": asked} if asked != shown else {}
         previous = held.get(name) if held is not None else None
         if held is not None and (name in TRACKED or name in held):
-            if previous != shown:
-                changes.append(SettingChange(name, shown, None if previous == UNSET else previous))
+            if previous != shown or extra:
+                was = None if previous in (UNSET, shown) else previous
+                changes.append(SettingChange(name, shown, was, **extra))
         elif name in TRACKED or not _is_default(value, field.default):
-            changes.append(SettingChange(name, shown))
+            changes.append(SettingChange(name, shown, **extra))
     return tuple(changes)
+
+
+def applied_settings(data: Mapping[str, object]) -> dict[str, str]:
+    """The timing settings of an answer as the platform applies them: a value outside its range
+    becomes the platform's fallback (what the model uses, and ``/state`` shows)."""
+    applied: dict[str, str] = {}
+    for name, limits, default in (
+        ("mute_time", MUTE_TIME_RANGE, PLATFORM_DEFAULTS.mute_time_ms),
+        ("pause_time", PAUSE_TIME_RANGE, PLATFORM_DEFAULTS.pause_time_ms),
+        ("session_timeout", SESSION_TIMEOUT_RANGE, PLATFORM_DEFAULTS.session_timeout_s),
+    ):
+        number = to_int(data.get(name))
+        if number is not None and not limits.contains(number):
+            applied[name] = format_setting(name, limits.fallback or default)
+    return applied
 
 
 def format_setting(name: str, value: object) -> str:

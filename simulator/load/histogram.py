@@ -47,7 +47,12 @@ class Histogram:
         self.record_us(int(value_ms * 1000))
 
     def record_us(self, value_us: int) -> None:
-        self._counts[bucket_index(value_us)] += 1
+        self.record_in(bucket_index(value_us), value_us)
+
+    def record_in(self, index: int, value_us: int) -> None:
+        """Record ``value_us`` whose :func:`bucket_index` is ``index`` (computed once for all
+        the histograms a value goes to)."""
+        self._counts[index] += 1
         if not self.count or value_us < self.min_us:
             self.min_us = value_us
         if value_us > self.max_us:
@@ -64,6 +69,57 @@ class Histogram:
         self.max_us = max(self.max_us, other.max_us)
         self.count += other.count
         self.total_us += other.total_us
+
+    def bucket_counts(self) -> list[int]:
+        """A copy of the bucket counts, to compare a later state with (:meth:`percentiles_since`)."""
+        return self._counts.copy()
+
+    def percentiles_since(self, earlier: list[int], percents: Iterable[float]) -> list[float]:
+        """Percentiles (ms) of the values recorded since ``earlier`` was taken (0 when none).
+
+        Each is the midpoint of its bucket: within 1/128 of the true value, like the others.
+        """
+        wanted = sorted(percents)
+        new = [now - before for now, before in zip(self._counts, earlier, strict=True)]
+        total = sum(new)
+        if not total:
+            return [0.0 for _ in wanted]
+        ranks = [max(1, round(p / 100 * total + 0.4999999)) for p in wanted]
+        found: list[float] = []
+        seen = 0
+        for index, count in enumerate(new):
+            if not count:
+                continue
+            seen += count
+            while len(found) < len(ranks) and seen >= ranks[len(found)]:
+                low, high = bucket_bounds(index)
+                found.append((low + high - 1) // 2 / 1000)
+        return found
+
+    def to_wire(self) -> dict[str, object]:
+        """Plain data (for another process): the non-empty buckets and the exact figures."""
+        buckets = [[index, count] for index, count in enumerate(self._counts) if count]
+        return {
+            "buckets": buckets,
+            "count": self.count,
+            "total_us": self.total_us,
+            "min_us": self.min_us,
+            "max_us": self.max_us,
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, object]) -> Histogram:
+        """The histogram :meth:`to_wire` described; out-of-range buckets are an error."""
+        histogram = cls()
+        for index, count in data["buckets"]:  # type: ignore[attr-defined]
+            if not 0 <= index < _BUCKETS:
+                raise ValueError(f"histogram bucket {index} is out of range")
+            histogram._counts[index] = int(count)
+        histogram.count = int(data["count"])  # type: ignore[call-overload]
+        histogram.total_us = int(data["total_us"])  # type: ignore[call-overload]
+        histogram.min_us = int(data["min_us"])  # type: ignore[call-overload]
+        histogram.max_us = int(data["max_us"])  # type: ignore[call-overload]
+        return histogram
 
     def percentile_us(self, percent: float) -> int:
         """The value at ``percent`` (0–100): the midpoint of its bucket, clamped to [min, max]."""

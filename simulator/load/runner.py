@@ -23,6 +23,8 @@ import httpx
 from vcall.simulator.clock import Clock, VirtualClock, WallClock
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.scenario import Scenario
+from vcall.simulator.load.ramp import Ramp
+from vcall.simulator.load.series import SeriesRow, TimeSeries
 from vcall.simulator.load.stats import LoadStats
 from vcall.simulator.replay.delivery import Placement, Sender
 from vcall.simulator.replay.engine import (
@@ -60,6 +62,8 @@ class LoadConfig:
     weights: Mapping[str, int] = field(default_factory=dict)
     """Relative weight per scenario (by file stem or name); absent: 1."""
     seed: int | None = None
+    ramp: Ramp | None = None
+    """``--ramp``: the arrival rate over time (instead of ``rate``)."""
 
     def checked(self) -> LoadConfig:
         """Reject unbounded or out-of-range settings; fill the default call count."""
@@ -70,8 +74,20 @@ class LoadConfig:
             raise UsageError(
                 f"--rate {self.rate:g}/s is outside (0, {MAX_RATE:g}] (the platform's SmartCall limit)"
             )
+        if self.ramp is not None:
+            return self._checked_ramp(self.ramp)
         if self.calls is None and self.duration_ms is None:
             return _replace(self, calls=DEFAULT_CALLS)
+        return self
+
+    def _checked_ramp(self, ramp: Ramp) -> LoadConfig:
+        """A ramp ends the run at its last point unless ``--calls`` or ``--duration`` is given."""
+        if self.rate is not None:
+            raise UsageError("give either --rate or --ramp, not both")
+        if self.calls is None and self.duration_ms is None:
+            if ramp.end_ms <= 0:
+                raise UsageError("--ramp with one point needs --duration or --calls")
+            return _replace(self, duration_ms=int(ramp.end_ms))
         return self
 
 
@@ -94,6 +110,8 @@ class LoadResult:
     interrupted: bool = False
     cut_at_deadline: int = 0
     """Calls still running when ``--duration`` ran out (cancelled, turns so far counted)."""
+    series: list[SeriesRow] = field(default_factory=list)
+    """The run per interval (``--report-csv``, the HTML load report)."""
 
     @property
     def callbacks_per_s(self) -> float:
@@ -141,6 +159,7 @@ class LoadRun:
         self.target = target
         self.wall = wall
         self.stats = LoadStats()
+        self.series = TimeSeries(self.stats)
         self.order = scenario_cycle(scenarios, self.config.weights)
         self.tasks: set[asyncio.Task[None]] = set()
         self.started_ms = 0.0
@@ -167,12 +186,25 @@ class LoadRun:
 
     async def run(self, ctx: RunContext) -> None:
         self.started_ms = self.wall.now_ms()
-        semaphore = asyncio.Semaphore(self.config.concurrency)
-        for index in itertools.count():
-            if not await self._may_launch(index, semaphore):
-                break
-            self._launch(ctx, index, semaphore)
-        await self._drain()
+        sampler = asyncio.ensure_future(self._sample())
+        try:
+            semaphore = asyncio.Semaphore(self.config.concurrency)
+            for index in itertools.count():
+                if not await self._may_launch(index, semaphore):
+                    break
+                self._launch(ctx, index, semaphore)
+            await self._drain()
+        finally:
+            sampler.cancel()
+            self.series.sample(self.wall.now_ms() - self.started_ms)
+
+    async def _sample(self) -> None:
+        """Close one interval of the time series each ``INTERVAL_MS`` of the wall clock."""
+        series = self.series
+        while not series.full:
+            wait_ms = self.started_ms + series.next_sample_ms() - self.wall.now_ms()
+            await asyncio.sleep(max(wait_ms, 0) / 1000)
+            series.sample(self.wall.now_ms() - self.started_ms)
 
     async def _may_launch(self, index: int, semaphore: asyncio.Semaphore) -> bool:
         config = self.config
@@ -180,6 +212,11 @@ class LoadRun:
             return False
         if config.rate is not None:
             await self.wall.sleep_until(self.started_ms + index * 1000 / config.rate)
+        elif config.ramp is not None:
+            due = config.ramp.start_ms(index)
+            if due is None or (config.duration_ms is not None and due >= config.duration_ms):
+                return False  # due after the end (a timer may wake a little early: not started)
+            await self.wall.sleep_until(self.started_ms + due)
         if self._past_deadline():
             return False
         await semaphore.acquire()
@@ -236,10 +273,12 @@ async def run_load(
         holder.append(load)
     started = time.perf_counter()
     with _collector_for_load():
-        async with _transport(target, load.config, sender) as (send, client):
+        async with LoadTransport(target, load.config, sender) as (send, client):
             await load.run(load.context(send, client))
     wall_ms = (time.perf_counter() - started) * 1000
-    return LoadResult(load.stats, load.config, wall_ms, cut_at_deadline=load.cut)
+    return LoadResult(
+        load.stats, load.config, wall_ms, cut_at_deadline=load.cut, series=load.series.rows
+    )
 
 
 LOAD_GC_THRESHOLDS = (50_000, 20, 100)
@@ -268,7 +307,7 @@ def _collector_for_load() -> Iterator[None]:
         gc.unfreeze()
 
 
-class _transport:
+class LoadTransport:
     """URL targets go through :class:`HttpSender` (the fast path); in-process apps through httpx."""
 
     def __init__(self, target: Target, config: LoadConfig, sender: Sender | None) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from vcall.simulator.findings import Severity
-from vcall.simulator.load.histogram import Histogram
+from vcall.simulator.load.histogram import Histogram, bucket_index
 from vcall.simulator.replay.results import CallResult, Turn
 
 SLOWEST_KEPT = 10
@@ -32,6 +33,9 @@ UNUSABLE_ANSWER_RULES = frozenset(
 ERROR_RULES = TRANSPORT_RULES | UNUSABLE_ANSWER_RULES
 """Rules that mean the callback got no usable answer: they count as errors (the error rate),
 not spec violations."""
+
+
+_COUNTS = ("callbacks", "errored_callbacks", "calls_started", "calls_done", "calls_failed")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -71,12 +75,18 @@ class LoadStats:
         latency = turn.exchange.latency_ms
         kind = str(turn.callback.kind)  # StrEnum: its value, without the slow descriptor
         self.callbacks += 1
-        self.latency.record_ms(latency)
+        latency_us = int(latency * 1000)
+        index = bucket_index(latency_us)  # once for both histograms
+        self.latency.record_in(index, latency_us)
         histogram = self.by_kind.get(kind)
         if histogram is None:
             histogram = self.by_kind[kind] = Histogram()
-        histogram.record_ms(latency)
-        self.lateness.record_ms(turn.lateness_ms)
+        histogram.record_in(index, latency_us)
+        lateness = turn.lateness_ms
+        if lateness:
+            self.lateness.record_ms(lateness)
+        else:  # as fast as possible: never late
+            self.lateness.record_in(0, 0)
         if turn.findings:
             self._count_findings(turn)
         if len(self._slowest) < SLOWEST_KEPT or latency > self._slowest[0].latency_ms:
@@ -116,6 +126,51 @@ class LoadStats:
             target = self.errors if finding.rule in ERROR_RULES else self.violations
             if finding.is_error:
                 target[finding.rule] += 1
+
+    def merge(self, other: LoadStats) -> None:
+        """Fold another run's statistics in (another process's share of the same load)."""
+        self.latency.merge(other.latency)
+        for kind, histogram in other.by_kind.items():
+            self.by_kind.setdefault(kind, Histogram()).merge(histogram)
+        self.lateness.merge(other.lateness)
+        self.violations.update(other.violations)
+        self.warnings.update(other.warnings)
+        self.errors.update(other.errors)
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for slow in other._slowest:
+            self._keep_if_slow(slow)
+
+    def to_wire(self) -> dict[str, Any]:
+        """Plain data (lists, dicts, numbers, strings) that :meth:`from_wire` reads back."""
+        return {
+            "latency": self.latency.to_wire(),
+            "by_kind": {kind: h.to_wire() for kind, h in self.by_kind.items()},
+            "lateness": self.lateness.to_wire(),
+            "violations": dict(self.violations),
+            "warnings": dict(self.warnings),
+            "errors": dict(self.errors),
+            "counts": {name: getattr(self, name) for name in _COUNTS},
+            "slowest": [
+                [s.latency_ms, s.scenario, s.turn, s.kind, s.action] for s in self._slowest
+            ],
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> LoadStats:
+        stats = cls(
+            latency=Histogram.from_wire(data["latency"]),
+            by_kind={str(k): Histogram.from_wire(h) for k, h in data["by_kind"].items()},
+            lateness=Histogram.from_wire(data["lateness"]),
+            violations=Counter({str(k): int(v) for k, v in data["violations"].items()}),
+            warnings=Counter({str(k): int(v) for k, v in data["warnings"].items()}),
+            errors=Counter({str(k): int(v) for k, v in data["errors"].items()}),
+        )
+        for name in _COUNTS:
+            setattr(stats, name, int(data["counts"][name]))
+        for latency, scenario, turn, kind, action in data["slowest"]:
+            stats._keep_if_slow(SlowTurn(float(latency), str(scenario), int(turn), kind, action))
+        return stats
 
     @property
     def slowest(self) -> list[SlowTurn]:

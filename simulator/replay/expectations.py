@@ -29,11 +29,42 @@ def check_expectation(
     findings: list[Finding] = []
     if expectation.callback is not None and expectation.callback is not kind:
         findings.append(_callback_mismatch(expectation.callback, kind, where))
-    for match in expectation.matches:
-        finding = check_match(match, envelope or {}, where)
-        if finding is not None:
-            findings.append(finding)
-    return findings
+    misses = [
+        finding
+        for match in expectation.matches
+        if (finding := check_match(match, envelope or {}, where)) is not None
+    ]
+    in_data = [finding for finding in misses if finding.path.startswith("data.")]
+    unusable = _unusable(envelope, in_data)
+    if unusable is not None and len(in_data) > 1:  # one cause: group its consequences
+        grouped = _grouped(in_data, unusable, where)
+        misses = [grouped, *(finding for finding in misses if finding not in in_data)]
+    return findings + misses
+
+
+def _unusable(envelope: Mapping[str, Any] | None, in_data: list[Finding]) -> str | None:
+    """Why the answer has no data to match the expectations against (each of ``in_data``
+    missing), or None when it has."""
+    if envelope is None:
+        return "it is not a JSON object"
+    if not isinstance(envelope.get("data"), Mapping):
+        return "it has no data object"
+    if envelope.get("result") != "success" and all(f.actual == "absent" for f in in_data):
+        return f"its result is {envelope.get('result')!r}, its data empty"
+    return None
+
+
+def _grouped(misses: list[Finding], why: str, where: str) -> Finding:
+    wanted = "; ".join(
+        (finding.message.split(": ", 1)[1] if ": " in finding.message else finding.message)
+        for finding in misses[:3]
+    )
+    more = f"; and {len(misses) - 3} more" if len(misses) > 3 else ""
+    message = (
+        f"{where}: none of the {len(misses)} expected values could match: the answer has no "
+        f"usable data ({why}) -- {wanted}{more}"
+    )
+    return Finding("expect-mismatch", Severity.ERROR, "data", message, SOURCE)
 
 
 def _callback_mismatch(expected: CallbackKind, actual: CallbackKind, where: str) -> Finding:

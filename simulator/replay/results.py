@@ -21,9 +21,13 @@ BODY_KEEP_BYTES = 64 * 1024
 """How much of a response body a result keeps for reports (the rest is cut, and said so)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Exchange:
-    """One HTTP round trip: what was sent and what came back (or why nothing did)."""
+    """One HTTP round trip: what was sent and what came back (or why nothing did).
+
+    Not frozen, like :class:`Turn`: one is built for every callback of a load run, and a frozen
+    dataclass costs three times as much to build. Treat both as immutable all the same.
+    """
 
     method: str
     url: str
@@ -67,7 +71,7 @@ class Exchange:
         return text + (" …(cut)" if self.body_truncated else "")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Turn:
     """One callback, its answer, and everything found about that answer."""
 
@@ -170,8 +174,12 @@ class RunResult:
 
     @property
     def placement_failed(self) -> bool:
-        """``--check-placement`` found a one-sided endpoint and ``--strict`` makes that a failure."""
-        return self.strict and self.placement is not None and bool(self.placement.findings)
+        """``--check-placement`` found neither placement taken, or a one-sided endpoint and
+        ``--strict`` makes that a failure."""
+        if self.placement is None:
+            return False
+        findings = self.placement.findings
+        return any(finding.is_error for finding in findings) or (self.strict and bool(findings))
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +199,13 @@ class PlacementReport:
     def findings(self) -> tuple[Finding, ...]:
         from vcall.simulator.spec import SPEC_NOTES
 
+        if not self.form_ok and not self.query_ok:
+            message = (
+                "the endpoint took the first callback neither with the parameters in the form "
+                f"body ({_rejection(self.form, self.form_findings)}) nor in the query string "
+                f"({_rejection(self.query, self.query_findings)})"
+            )
+            return (Finding("placement-both-rejected", Severity.ERROR, "", message, SPEC_NOTES),)
         if self.form_ok == self.query_ok:
             return ()
         works, fails = (
@@ -201,3 +216,13 @@ class PlacementReport:
             "the platform's placement is not documented, so accept both"
         )
         return (Finding("placement-one-sided", Severity.WARNING, "", message, SPEC_NOTES),)
+
+
+def _rejection(exchange: Exchange, findings: tuple[Finding, ...]) -> str:
+    """Why one placement of the first callback was not taken, in a few words."""
+    if exchange.error is not None:
+        return f"no answer: {exchange.error}"
+    if exchange.status is None or not 200 <= exchange.status < 300:
+        return f"HTTP {exchange.status}"
+    errors = [finding.rule for finding in findings if finding.is_error]
+    return ", ".join(errors[:3]) or "rejected"

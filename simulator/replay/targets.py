@@ -87,7 +87,26 @@ def transport_for_app(app: Any, label: str = "app") -> httpx.AsyncBaseTransport:
         raise TargetError(f"target {label!r} is not an ASGI or WSGI application")
     if _is_asgi(app):
         return LifespanASGITransport(app, label)
+    arity = _positional_arity(app)
+    if arity is not None and arity != 2:
+        raise TargetError(
+            f"target {label!r} is not an ASGI or WSGI application: it takes {arity} "
+            "argument(s); an ASGI app is async (scope, receive, send), a WSGI app takes "
+            "(environ, start_response)"
+        )
     return AsyncWSGITransport(app)
+
+
+def _positional_arity(app: Callable[..., Any]) -> int | None:
+    """How many positional arguments ``app`` takes (``None``: unknown, or any number)."""
+    try:
+        parameters = inspect.signature(app).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
+        return None
+    return sum(1 for p in parameters if p.kind in kinds)
 
 
 def _is_asgi(app: Callable[..., Any]) -> bool:

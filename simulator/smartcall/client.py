@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
@@ -18,10 +19,10 @@ from urllib.parse import quote_plus
 
 import httpx
 
-from vcall.simulator import spec
+from vcall.simulator import secrets, spec
 from vcall.simulator.errors import EndpointUnreachableError, UsageError
 from vcall.simulator.smartcall.clock import SyncClock, SystemClock
-from vcall.simulator.smartcall.credentials import MASK, Credentials, mask_access_key_id
+from vcall.simulator.smartcall.credentials import Credentials, mask_access_key_id
 from vcall.simulator.smartcall.retry import RetryPolicy, call_with_retry
 from vcall.simulator.smartcall.signing import (
     V1_COMMON_PARAMS,
@@ -39,6 +40,12 @@ OK_CODE = "OK"
 INVALID_RESPONSE_CODE = "vcall.INVALID_RESPONSE"
 """Code vcall gives an answer that is not the API's JSON (a proxy's HTML page, say)."""
 SignatureKind = Literal["v1", "v3"]
+SNIPPET_LENGTH = 120
+"""vcall's choice: how much of an answer that is not SmartCall JSON a message quotes."""
+
+
+class OutcomeUnknownError(EndpointUnreachableError):
+    """The request may have reached the API, but no answer came: a call may have been placed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,35 +98,46 @@ def normalize_endpoint(endpoint: str) -> str:
 
 
 def is_retryable(result: SmartCallResult) -> bool:
-    """Throttling, a code the spec marks retryable, or a server error (HTTP 5xx)."""
+    """Only a refusal that guarantees no call was placed: flow control (``Throttling``) or a code
+    the spec marks retryable. A server error (HTTP 5xx, ``isp.SYSTEM_ERROR``) is not retried: the
+    platform may have dialled the person before it failed (:func:`outcome_unknown`)."""
+    if outcome_unknown(result):
+        return False
     known = spec.SMARTCALL_ERROR_CODES.get(result.code)
-    return (
-        result.code.startswith("Throttling")
-        or (known is not None and known.retryable)
-        or result.http_status >= 500
-    )
+    return result.code.startswith("Throttling") or (known is not None and known.retryable)
+
+
+def outcome_unknown(result: SmartCallResult) -> bool:
+    """A server error: whether the call was placed before it failed is unknown."""
+    return result.http_status >= 500 or result.code == "isp.SYSTEM_ERROR"
 
 
 def parse_response(response: httpx.Response) -> SmartCallResult:
-    """The API's JSON ``{Code, Message, RequestId, CallId}``, whatever the HTTP status."""
+    """The API's JSON ``{Code, Message, RequestId, CallId}``, whatever the HTTP status. The API
+    may echo what it was sent (a string to sign holds the STS token): every field is masked
+    (:mod:`..secrets`) here, before anything shortens it."""
     try:
         body: Any = response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         body = None
     if not isinstance(body, dict) or not isinstance(body.get("Code"), str):
-        snippet = " ".join(response.text.split())[:120]
+        snippet = _shortened(" ".join(secrets.mask(response.text).split()))
         message = f"HTTP {response.status_code}: the answer is not SmartCall JSON: {snippet!r}"
         return SmartCallResult(INVALID_RESPONSE_CODE, message, "", "", response.status_code)
-    code = body["Code"]
+    code = secrets.mask(body["Code"])
     known = spec.SMARTCALL_ERROR_CODES.get(code)
     return SmartCallResult(
         code=code,
-        message=str(body.get("Message", "")),
-        request_id=str(body.get("RequestId", "")),
-        call_id=str(body.get("CallId") or ""),
+        message=secrets.mask(str(body.get("Message", ""))),
+        request_id=secrets.mask(str(body.get("RequestId", ""))),
+        call_id=secrets.mask(str(body.get("CallId") or "")),
         http_status=response.status_code,
         hint=known.hint if known else "",
     )
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= SNIPPET_LENGTH else text[:SNIPPET_LENGTH] + "…"
 
 
 class SmartCallClient:
@@ -210,7 +228,7 @@ class SmartCallClient:
         except (httpx.ConnectError, httpx.ConnectTimeout) as err:
             raise EndpointUnreachableError(f"cannot reach {self.endpoint}: {err}") from None
         except httpx.TransportError as err:
-            raise EndpointUnreachableError(
+            raise OutcomeUnknownError(
                 f"no answer from {self.endpoint} ({type(err).__name__}): "
                 "the call may or may not have been placed"
             ) from None
@@ -228,19 +246,20 @@ def describe_request_masked(request: httpx.Request, credentials: Credentials) ->
         lines.append(f"  {name} = {value}")
     body = request.content.decode("utf-8", "replace")
     lines.append(f"body: {body}" if body else "body: (empty)")
-    return _mask("\n".join(lines), credentials)
+    return mask_for_display("\n".join(lines), credentials)
 
 
-def _mask(text: str, credentials: Credentials) -> str:
-    for secret in sorted(credentials.secrets(), key=len, reverse=True):
-        for form in _spellings(secret):
-            text = text.replace(form, MASK)
-    masked_id = mask_access_key_id(credentials.access_key_id)
-    for form in _spellings(credentials.access_key_id):
-        text = text.replace(form, masked_id)
+def mask_for_display(text: str, credentials: Credentials | None) -> str:
+    """``text`` with every secret masked (:func:`secrets.mask`) and, for display, a long enough
+    AccessKey id shortened (``LTAI****1234``) where it appears whole; a short dummy id is left
+    alone (replacing ``ab`` everywhere would garble every URL)."""
+    if credentials is None:
+        return secrets.mask(text)
+    text = secrets.mask(text, credentials.secrets())
+    key_id = credentials.access_key_id
+    if len(key_id) < secrets.MIN_SECRET_LENGTH:
+        return text
+    shown = mask_access_key_id(key_id)
+    for form in sorted({key_id, percent_encode(key_id), quote_plus(key_id)}, key=len, reverse=True):
+        text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(form)}(?![A-Za-z0-9])", shown, text)
     return text
-
-
-def _spellings(value: str) -> set[str]:
-    """The ways a value can appear in a request: raw, percent-encoded, form-encoded."""
-    return {value, percent_encode(value), quote_plus(value)} - {""}

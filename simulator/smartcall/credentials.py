@@ -16,16 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vcall.simulator import spec
+from vcall.simulator import secrets, spec
 from vcall.simulator.errors import CredentialsError
 
-MASK = "****"
+MASK = secrets.MASK
 SOURCE_FLAGS = "flags"
 SOURCE_ENVIRONMENT = "environment"
 FLAG_ACCESS_KEY_ID = "--access-key-id"
 FLAG_ACCESS_KEY_SECRET = "--access-key-secret"
 FLAG_SECURITY_TOKEN = "--security-token"
 SUPPORTED_PROFILE_MODES = ("AK", "StsToken")
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+"""vcall's choice: a profile file larger than this is refused before it is read."""
+MAX_CONFIG_DEPTH = 64
+"""vcall's choice: the profile file is a few levels deep; deeper nesting is refused."""
 
 
 def mask_access_key_id(access_key_id: str) -> str:
@@ -43,6 +47,9 @@ class Credentials:
     access_key_secret: str
     security_token: str | None = None
     source: str = SOURCE_FLAGS
+
+    def __post_init__(self) -> None:
+        secrets.register(self.access_key_secret, self.security_token)
 
     def __repr__(self) -> str:
         token = None if self.security_token is None else MASK
@@ -139,7 +146,9 @@ def _from_profile_file(path: Path, name: str | None) -> Credentials:
 
 def _load_config(path: Path) -> dict[str, Any]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        text = _read_config_text(path)
+        _check_depth(text, path)
+        document = json.loads(text)
     except json.JSONDecodeError as err:
         raise CredentialsError(
             f"{_display(path)}: not valid JSON (line {err.lineno}: {err.msg})"
@@ -151,6 +160,35 @@ def _load_config(path: Path) -> dict[str, Any]:
             f'{_display(path)}: expected an object with a "profiles" list of profiles'
         )
     return document
+
+
+def _read_config_text(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_CONFIG_BYTES:
+        raise CredentialsError(f"{_display(path)}: {size} bytes, too large for a profile file")
+    return path.read_text(encoding="utf-8")
+
+
+def _check_depth(text: str, path: Path) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_CONFIG_DEPTH` (``file:line``), before the
+    parser recurses into it."""
+    depth, line, in_string, escaped = 0, 1, False, False
+    for char in text:
+        if char == "\n":
+            line += 1
+        if in_string:
+            in_string = escaped or char != '"'
+            escaped = not escaped and char == "\\"
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_CONFIG_DEPTH:
+                raise CredentialsError(
+                    f"{_display(path)}:{line}: nested more than {MAX_CONFIG_DEPTH} levels deep"
+                )
+        elif char in "]}":
+            depth -= 1
 
 
 def _find_profile(document: Mapping[str, Any], name: str, path: Path) -> Mapping[str, Any]:

@@ -44,6 +44,7 @@ V1_COMMON_PARAMS = (
     "SecurityToken",
     V1_SIGNATURE,
 )
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 V3_ALGORITHM = "ACS3-HMAC-SHA256"
 V3_REQUIRED_HEADERS = (
     "host",
@@ -195,6 +196,16 @@ class RequestParts:
     def query_dict(self) -> dict[str, str]:
         return dict(self.query)
 
+    def all_params(self) -> dict[str, str]:
+        """Query parameters, plus a form-encoded body's: an RPC request may send its parameters
+        (V1 ``Signature`` included) in either."""
+        params = self.query_dict()
+        content_type = self.headers.get("content-type", "")
+        if self.body and content_type.lower().startswith(FORM_CONTENT_TYPE):
+            text = self.body.decode("utf-8", "replace")
+            params.update(parse_qsl(text, keep_blank_values=True))
+        return params
+
 
 def _join_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     grouped: dict[str, list[str]] = {}
@@ -310,7 +321,7 @@ def signature_version_of(parts: RequestParts) -> SignatureVersion | None:
     """``v3`` with an ``ACS3-`` Authorization header, ``v1`` with a ``Signature`` parameter."""
     if parts.headers.get("authorization", "").startswith("ACS3-"):
         return "v3"
-    if V1_SIGNATURE in parts.query_dict():
+    if V1_SIGNATURE in parts.all_params():
         return "v1"
     return None
 
@@ -320,7 +331,7 @@ def access_key_id_of(parts: RequestParts) -> str | None:
     if signature_version_of(parts) == "v3":
         auth = parse_v3_authorization(parts.headers["authorization"])
         return auth.access_key_id if auth else None
-    return parts.query_dict().get("AccessKeyId") or None
+    return parts.all_params().get("AccessKeyId") or None
 
 
 # --- httpx authentication ----------------------------------------------------------------------

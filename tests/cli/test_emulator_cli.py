@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +184,31 @@ def test_example_bot_serves_the_bot_and_prints_the_callback_url(
     assert result.exit_code == 0
     assert served["app"] is example_bot_app
     assert f"callback URL: http://127.0.0.1:{served['port']}/callback" in result.stdout
+
+
+def test_ctrl_c_stops_the_emulator_at_once_with_calls_under_way(tmp_path: Path) -> None:
+    """Realtime calls last minutes; Ctrl-C must not wait for them (nor for a big report)."""
+    env = {**os.environ, spec.ENV_ACCESS_KEY_ID: KEY_ID, spec.ENV_ACCESS_KEY_SECRET: SECRET}
+    report = tmp_path / "run.json"
+    command = [sys.executable, "-m", "vcall", "emulator", "--port", "0", "--realtime"]
+    command += ["--callback-url", "vcall.simulator.example_bot:app", "--report-json", str(report)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True
+    )
+    assert process.stdout is not None
+    url = ""
+    for line in process.stdout:
+        if "listening on" in line:
+            url = line.split("listening on ")[1].strip()
+            break
+    with SmartCallClient(Credentials(KEY_ID, SECRET), endpoint=url) as client:
+        for number in range(20):
+            assert client.place_call({**CALL, "CalledNumber": f"1380013{number:04d}"}).ok
+    stopped = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    rest = process.stdout.read()
+    process.wait(timeout=30)
+    assert time.monotonic() - stopped < 3.0  # about 0.5 s here; generous for a loaded machine
+    assert process.returncode == 130
+    assert "interrupted" in rest
+    assert json.loads(report.read_text("utf-8"))["calls"] == []  # none finished: none reported

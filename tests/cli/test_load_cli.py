@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 import socket
 from importlib import resources
 from pathlib import Path
@@ -80,12 +82,89 @@ def test_the_json_report_holds_the_figures(tmp_path: Path) -> None:
     assert summary["interrupted"] is False and summary["thresholds"] == []
 
 
-def test_a_run_whose_calls_all_fail_exits_1_without_a_threshold() -> None:
-    with socket.socket() as probe:  # a loopback port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def test_a_report_path_in_a_missing_directory_is_named_before_the_run(tmp_path: Path) -> None:
+    report = tmp_path / "missing" / "load.json"
+    result = vcall_load(*FAST, "--calls", "2", "--report-json", str(report))
+    assert result.exit_code == ExitCode.USAGE
+    assert f"the directory {tmp_path}/missing/ does not exist" in result.output
+    assert "calls (" not in result.output, "nothing ran"
+
+
+def test_the_run_is_announced_and_a_log_gets_progress_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vcall.cli.commands import load as load_command
+
+    monkeypatch.setattr(load_command, "PROGRESS_EVERY_S", 0.02)
+    args = ["--example-bot", "-f", str(ORDER), "--as-fast-as-possible", "--calls", "400"]
+    result = vcall_load(*args)
+    assert result.exit_code == ExitCode.OK, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("load: 400 calls, up to 10 at a time, as fast as possible")
+    progress = [line for line in lines if re.match(r"\d\d:\d\d · done \d+/400 · active", line)]
+    assert progress, result.output
+    assert "400 calls (0 failed)" in result.output
+
+
+def test_plan_says_how_long_real_time_takes_and_when_concurrency_caps_the_rate() -> None:
+    from vcall.cli.render.load import about, plan_lines
+    from vcall.simulator.fixture.loader import load_scenarios
+    from vcall.simulator.load import LoadConfig
+    from vcall.simulator.load.estimate import LoadEstimate, estimate_load
+
+    scenarios = load_scenarios(["builtin:"])
+    config = LoadConfig(calls=1000, concurrency=100).checked()
+    estimate = estimate_load(scenarios, config)
+    assert 30 < estimate.mean_call_s < 60  # the shipped calls: ~47 s on average
+    assert estimate.run_s == pytest.approx(
+        999 / (100 / estimate.mean_call_s) + estimate.mean_call_s
+    )
+    (line,) = plan_lines(config, estimate)
+    assert "1,000 calls, up to 100 at a time, in real time" in line
+    assert f"~{estimate.mean_call_s:.0f} s for these fixtures" in line
+    assert f"-> {about(estimate.run_s)}" in line and about(estimate.run_s).endswith(" min")
+    capped = LoadConfig(duration_ms=15_000, rate=5, concurrency=10).checked()
+    slow = estimate_load(scenarios, capped)
+    assert slow.rate_capped and slow.run_s == 15
+    warning = plan_lines(capped, slow)[1]
+    assert f"--concurrency 10 sustains about {10 / slow.mean_call_s:.2g} new calls/s" in warning
+    needed = math.ceil(5 * slow.mean_call_s)
+    assert "not --rate 5/s" in warning and f"--concurrency {needed} keeps that rate" in warning
+    enough = LoadConfig(duration_ms=15_000, rate=5, concurrency=300).checked()
+    assert not estimate_load(scenarios, enough).rate_capped
+    fast = LoadEstimate(47.0, None, 0.2, rate_capped=False)
+    assert "as fast as possible" in plan_lines(config, fast)[0]
+
+
+def test_an_endpoint_nobody_listens_on_is_one_line_and_exit_3() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/callback"
-    result = vcall_load(url, "-f", str(ORDER), "--as-fast-as-possible", "-q", "--calls", "5")
+    result = vcall_load(url, "-f", str(ORDER), "--calls", "3", "--as-fast-as-possible")
+    assert result.exit_code == ExitCode.UNREACHABLE, result.output
+    assert result.stderr.splitlines() == [
+        f"error: nothing listens on 127.0.0.1:{port} — is your bot running? ({url})"
+    ]
+    assert "latency (ms)" not in result.stdout
+
+
+ERROR_PAGE_BOT = """\
+async def app(scope, receive, send):
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 500, "headers": []})
+    await send({"type": "http.response.body", "body": b"down"})
+"""
+
+
+def test_a_run_whose_calls_all_fail_exits_1_without_a_threshold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "load_error_page_bot.py").write_text(ERROR_PAGE_BOT, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    args = ["load_error_page_bot:app", "-f", str(ORDER), "--as-fast-as-possible", "-q"]
+    result = vcall_load(*args, "--calls", "5")
     assert result.exit_code == ExitCode.FAILED, result.output
     assert "5 calls (5 failed)" in result.output
     assert "failed calls 5 of 5 is over the limit 0" in result.output

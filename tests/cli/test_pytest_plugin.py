@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -248,6 +249,59 @@ def test_collected_fixtures_in_junit(project: pytest.Pytester) -> None:
     (failure,) = failed.findall("failure")
     assert "[data-call-id-missing]" in (failure.text or "")
     assert cases["silence_reprompt_hangup"].find("failure") is None
+
+
+STATEFUL_TESTS = f"""
+import json, pathlib
+import bots
+
+IDS = pathlib.Path("ids.jsonl")
+
+
+def note(result):
+    with IDS.open("a") as out:
+        out.write(json.dumps(result.call_id) + "\\n")
+
+
+def test_two_calls(vcall_call):
+    note(vcall_call(bots.good, "calls/{PASSING}"))
+    note(vcall_call(bots.good, "calls/{PASSING}"))
+
+
+def test_another(vcall_call):
+    note(vcall_call(bots.good, "calls/{PASSING}"))
+"""
+
+
+def _call_ids(project: pytest.Pytester, *args: str) -> list[str]:
+    ids = project.path / "ids.jsonl"
+    ids.unlink(missing_ok=True)
+    assert project.runpytest(*args).ret == pytest.ExitCode.OK
+    return [json.loads(line) for line in ids.read_text().splitlines()]
+
+
+def test_each_call_gets_its_own_call_id_reproducible_from_the_seed(
+    project: pytest.Pytester,
+) -> None:
+    project.makepyfile(test_ids=STATEFUL_TESTS)
+    first = _call_ids(project)
+    assert len(first) == 3 and len(set(first)) == 3  # two calls in one test differ too
+    assert all(re.fullmatch(r"\d{12}\^\d{12}", call_id) for call_id in first)
+    assert _call_ids(project) == first  # the same on every run
+    assert _call_ids(project, "-k", "another") == first[2:]  # whatever else is selected
+    other = _call_ids(project, "--vcall-seed", "7")
+    assert not set(other) & set(first)
+
+
+def test_collected_fixtures_get_their_own_call_ids(project: pytest.Pytester) -> None:
+    args = ("--vcall-fixtures", "calls", "--vcall-target", "bots:good", "--junitxml", "out.xml")
+    project.runpytest(*args).assert_outcomes(passed=2)
+    props = [
+        prop.get("value")
+        for prop in ET.parse(project.path / "out.xml").iter("property")
+        if prop.get("name") == "call_id"
+    ]
+    assert len(props) == 2 and len(set(props)) == 2
 
 
 def test_collection_mode_needs_a_target_and_a_directory(project: pytest.Pytester) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import sys
@@ -54,6 +55,7 @@ async def app(scope, receive, send):
 """
 QUERY_ONLY_BOT = """\
 import json
+import re
 
 from vcall.simulator.example_bot import respond
 
@@ -144,11 +146,18 @@ def test_a_bad_target_exits_2_with_a_one_line_error(args: list[str], message: st
     assert "Traceback" not in result.output
 
 
-def test_an_unreachable_endpoint_exits_3() -> None:
-    url = f"http://127.0.0.1:{free_port()}/callback"
-    result = simulate(url, "-f", ORDER, "--quiet", "--timeout", "5s")
+@pytest.mark.parametrize("more", [[], ["--quiet"], ["--concurrency", "4"]])
+def test_an_unreachable_endpoint_stops_the_run_with_one_line_and_exits_3(
+    more: list[str],
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/callback"
+    result = simulate(url, "-f", SHIPPED, "--timeout", "5s", *more)
     assert result.exit_code == ExitCode.UNREACHABLE, result.output
-    assert "0 passed, 1 failed" in result.stdout
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"error: nothing listens on 127.0.0.1:{port} — is your bot running? ({url})"
+    ]
 
 
 def test_an_interrupted_run_exits_130_after_the_summary_and_the_reports(
@@ -192,11 +201,25 @@ def test_a_failing_run_s_junit_report_names_the_failing_turn(tmp_path: Path) -> 
     assert failure is not None and "turn 2 (normal)" in (failure.get("message") or "")
 
 
-def test_an_unwritable_report_path_is_a_usage_error(tmp_path: Path) -> None:
-    blocker = write(tmp_path / "file", "")
-    result = simulate("--example-bot", "-f", ORDER, "-q", "--report-json", blocker / "run.json")
+@pytest.mark.parametrize(
+    ("option", "relative", "says"),
+    [
+        ("--report-json", "file/run.json", "file is not a directory"),
+        ("--report", "missing/j.xml", "the directory {tmp}/missing/ does not exist"),
+        ("--report-html", ".", "is a directory; give a file name"),
+    ],
+)
+def test_an_unwritable_report_path_is_named_before_the_run(
+    tmp_path: Path, bot_module: Path, option: str, relative: str, says: str
+) -> None:
+    write(tmp_path / "file", "")
+    write(bot_module / "counting_bot.py", INTERRUPTING_BOT.replace("{at}", "10**9"))
+    result = simulate("counting_bot:app", "-f", ORDER, "-q", option, tmp_path / relative)
     assert result.exit_code == ExitCode.USAGE
-    assert "cannot write report" in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {option} ") and says.format(tmp=tmp_path) in line
+    assert ".tmp" not in line
+    assert sys.modules["counting_bot"]._requests == [0], "checked before any call"
 
 
 # --- choosing fixtures --------------------------------------------------------------------------
@@ -279,6 +302,81 @@ def test_check_placement_warns_about_a_query_only_endpoint(
     strict = simulate(*args, "--strict")
     assert strict.exit_code == ExitCode.FAILED
     assert "(placement check failed: --strict)" in strict.stdout
+
+
+def test_verbose_notes_come_in_time_order_between_the_turns() -> None:
+    result = simulate("--example-bot", "-f", SHIPPED / "non_breakable_notice.yaml", "-v")
+    assert result.exit_code == ExitCode.OK, result.output
+    clocks = [
+        line.split()[0]
+        for line in result.stdout.splitlines()
+        if re.match(r"\s+\d\d:\d\d\.\d\s+(→|note:)", line)
+    ]
+    notes = [line for line in result.stdout.splitlines() if "note:" in line]
+    assert notes and clocks == sorted(clocks)
+    last_turn = max(i for i, line in enumerate(result.stdout.splitlines()) if " → " in line)
+    first_note = next(i for i, line in enumerate(result.stdout.splitlines()) if "note:" in line)
+    assert first_note < last_turn, "a note is printed where it happened, not after every turn"
+
+
+REJECTING_BOT = """\
+async def app(scope, receive, send):
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 404, "headers": []})
+    await send({"type": "http.response.body", "body": b"not here"})
+"""
+
+
+def test_check_placement_reports_a_finding_when_both_placements_fail(
+    tmp_path: Path, bot_module: Path
+) -> None:
+    write(bot_module / "rejecting_bot.py", REJECTING_BOT)
+    report = tmp_path / "run.json"
+    args = ["rejecting_bot:app", "-f", ORDER, "-q", "--check-placement", "--report-json", report]
+    result = simulate(*args)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    placement = json.loads(report.read_text("utf-8"))["placement"]
+    assert (placement["form_ok"], placement["query_ok"]) == (False, False)
+    (finding,) = placement["findings"]
+    assert finding["rule"] == "placement-both-rejected" and finding["severity"] == "error"
+    assert "form body (HTTP 404)" in finding["message"]
+    assert "query string (HTTP 404)" in finding["message"]
+
+
+ERROR_PAGE_BOT = """\
+async def app(scope, receive, send):
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 500,
+                "headers": [(b"content-type", b"text/html")]})
+    await send({"type": "http.response.body", "body": b"<html>Internal Server Error</html>"})
+"""
+
+
+def test_one_root_cause_is_one_finding_per_level_not_a_dozen(bot_module: Path) -> None:
+    write(bot_module / "error_page_bot.py", ERROR_PAGE_BOT)
+    result = simulate("error_page_bot:app", "-f", ORDER)
+    assert result.exit_code == ExitCode.FAILED
+    found = [
+        line.strip()
+        for line in result.stdout.splitlines()
+        if line.strip().startswith(("error ", "warning "))
+    ]
+    assert len(found) == 3, found  # the answer, the expectations on it, the call
+    status, expectations, call = found
+    assert (
+        status.startswith("error http-status")
+        and "text/html" in status
+        and "not valid JSON" in status
+    )
+    assert expectations.startswith("error expect-mismatch data:")
+    assert (
+        "none of the 8 expected values could match" in expectations and "and 5 more" in expectations
+    )
+    assert (
+        call.startswith("error scenario-steps-unplayed") and "it should end by bot_hangup" in call
+    )
 
 
 @pytest.mark.parametrize(

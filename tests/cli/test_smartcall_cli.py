@@ -29,7 +29,7 @@ from vcall.simulator.smartcall.credentials import Credentials
 from vcall.simulator.smartcall.signing import RequestParts, access_key_id_of, check_v1, check_v3
 
 KEY_ID = "LTAI5tCliTestKey0001"
-SECRET = "cli/secret+Value=1"
+SECRET = "cli/S3kr1t+Value=1"
 TOKEN = "STS.cli token/+=value"
 ENV_KEY_ID = "LTAI5tEnvironment0002"
 PROFILE_KEY_ID = "LTAI5tProfileKey0003"
@@ -323,6 +323,23 @@ def test_dry_run_prints_the_signed_request_with_secrets_masked(
         assert request["params"]["CalledNumber"] == "13800138000"
 
 
+@pytest.mark.parametrize("signature", ["v3", "v1"])
+def test_dry_run_with_one_letter_dummy_keys_keeps_the_url_whole(
+    api: FakeApi, signature: str
+) -> None:
+    """Short dummies are not secrets worth masking: replacing ``h`` everywhere garbled the URL
+    (``http****://dyvm****``)."""
+    keys = ["--access-key-id", "h", "--access-key-secret", "t", "--security-token", "s"]
+    result = runner.invoke(
+        app, ["smartcall", *keys, *CALL_FLAGS, "--dry-run", "--signature", signature]
+    )
+    assert result.exit_code == 0
+    assert "POST https://dyvmsapi.aliyuncs.com/?" in result.stdout
+    (url_line,) = [line for line in result.stdout.splitlines() if line.startswith("POST ")]
+    assert "****" not in url_line.replace("SecurityToken=****", "")
+    assert "Credential=h," in result.stdout or "AccessKeyId=h&" in url_line
+
+
 def test_dry_run_json_of_v3_shows_the_authorization_header(api: FakeApi) -> None:
     result = runner.invoke(
         app, ["smartcall", *with_keys(*CALL_FLAGS), "--dry-run", "--format", "json"]
@@ -454,7 +471,9 @@ def test_a_batch_summary_as_json(api: FakeApi, tmp_path: Path) -> None:
         "skipped": 0,
         "succeeded": 1,
         "failed": 0,
+        "unknown": 0,
         "result_csv": str(tmp_path / "calls.result.csv"),
+        "journal": str(tmp_path / "calls.result.csv.journal"),
     }
 
 
@@ -504,7 +523,7 @@ def test_the_emulator_turns_down_a_wrong_secret(
     emulator: tuple[str, SmartCallEmulator, threading.Semaphore],
 ) -> None:
     url, emulated, _finished = emulator
-    wrong = "wrong/secret+1"
+    wrong = "wr0ng/S3cr+1x"
     args = ("--access-key-id", KEY_ID, "--access-key-secret", wrong, *CALL_FLAGS, "--endpoint", url)
     result = runner.invoke(app, ["smartcall", *args])
     assert result.exit_code == 4
@@ -516,3 +535,113 @@ def test_the_emulator_turns_down_a_wrong_secret(
     for spelling in _secret_spellings(wrong):
         assert spelling not in result.stdout + result.stderr
     assert emulated.calls.started == 0
+
+
+def test_batch_flags_fill_required_columns_for_every_row(api: FakeApi, tmp_path: Path) -> None:
+    """The README's example: the CSV has the numbers, --voice-code gives every row's file."""
+    rows = write_rows(
+        tmp_path / "calls.csv", [{k: v for k, v in r.items() if k != "VoiceCode"} for r in ROWS]
+    )
+    code, _out, err = invoke(
+        *with_keys("--batch", str(rows), "--voice-code", "x.wav", "--qps", "50")
+    )
+    assert (code, err.count("required column")) == (0, 0)
+    assert [s["VoiceCode"] for s in api.sent()] == ["x.wav"] * 3
+
+
+def test_a_batch_cell_over_128_kib_is_one_line_exit_2(api: FakeApi, tmp_path: Path) -> None:
+    rows = write_rows(tmp_path / "calls.csv", [{**ROWS[0], "VoiceCode": "x" * 140_000}])
+    code, _out, err = invoke(*with_keys("--batch", str(rows)))
+    assert code == 2
+    assert err.strip() == f"error: {rows}:2: a cell is longer than 128 KiB"
+    assert api.requests == []
+
+
+def test_a_deep_profile_file_is_one_line_exit_2(api: FakeApi, clean_environment: Path) -> None:
+    path = clean_environment / ".aliyun" / "config.json"
+    path.parent.mkdir()
+    path.write_text('{"profiles": [\n' + "[" * 100_000 + "]" * 100_000 + "]}", encoding="utf-8")
+    code, _out, err = invoke(*CALL_FLAGS)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "config.json:2: nested more than" in err
+
+
+@pytest.mark.parametrize("source", ["flags", "environment", "profile"])
+def test_the_sts_token_echoed_twice_encoded_never_reaches_the_result_csv(
+    api: FakeApi,
+    tmp_path: Path,
+    source: str,
+    clean_environment: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    token = "STS.NUgYrLnoC37mZZCNvAbN1jB5+Lv6yBFXXQg/ZT3ERx8nbGY=="
+    string_to_sign = "POST&%2F&" + quote(f"SecurityToken={quote(token, safe='~')}&Timestamp=1")
+    api.codes, api.message = ["SignatureDoesNotMatch"], f"server string to sign is:{string_to_sign}"
+    rows = write_rows(tmp_path / "calls.csv", ROWS[:1])
+    args = ("--batch", str(rows), "--signature", "v1")
+    if source == "flags":
+        args = with_keys(*args, token=token)
+    elif source == "environment":
+        monkeypatch.setenv(spec.ENV_ACCESS_KEY_ID, ENV_KEY_ID)
+        monkeypatch.setenv(spec.ENV_ACCESS_KEY_SECRET, "env-secret")
+        monkeypatch.setenv(spec.ENV_SECURITY_TOKEN, token)
+    else:
+        path = clean_environment / ".aliyun" / "config.json"
+        path.parent.mkdir()
+        profile = {"name": "default", "mode": "StsToken", "access_key_id": PROFILE_KEY_ID}
+        profile |= {"access_key_secret": "p-secret", "sts_token": token}
+        path.write_text(json.dumps({"current": "default", "profiles": [profile]}), "utf-8")
+    code, out, err = invoke(*args)
+    assert code == 4
+    written = (tmp_path / "calls.result.csv").read_text("utf-8")
+    journal = (tmp_path / "calls.result.csv.journal").read_text("utf-8")
+    for text in (written, journal, out, err):
+        for spelling in _secret_spellings(token):
+            assert spelling[6:30] not in text
+    assert "server string to sign is:POST&%2F&SecurityToken%3D****%26Timestamp%3D1" in written
+
+
+def test_ctrl_c_during_a_batch_says_what_was_done(
+    api: FakeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = write_rows(tmp_path / "calls.csv", ROWS)
+    real_handle = api.handle
+
+    def interrupted_on_the_second(request: httpx.Request) -> httpx.Response:
+        if len(api.requests) == 1:
+            api.requests.append(request)
+            raise KeyboardInterrupt
+        return real_handle(request)
+
+    monkeypatch.setattr(api, "handle", interrupted_on_the_second)
+    code, _out, err = invoke(*with_keys("--batch", str(rows), "--qps", "50"))
+    assert code == 130
+    assert "interrupted: 1 placed, 0 failed · 1 unknown — not redialled" in err
+    code, _out, err = invoke(*with_keys("--batch", str(rows), "--qps", "50"))
+    assert [s["CalledNumber"] for s in api.sent()] == ["13800138001", "13800138002", "13800138003"]
+    assert code == 3 and "1 unknown — not redialled" in _out
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 50_000 + "]" * 50_000, ":1: nested more than 32 levels deep"),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n"
+                for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+            )
+            + "VoiceCodeParam: *i\n",
+            ":2: aliases (*name) are not allowed",
+        ),
+    ],
+)
+def test_a_hostile_params_file_is_one_line_exit_2(
+    api: FakeApi, tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "call.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, _out, err = invoke(*with_keys("--params", str(path), "--dry-run"))
+    assert (code, err.strip()) == (2, f"error: {path}{message}")

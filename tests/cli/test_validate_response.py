@@ -131,3 +131,19 @@ def test_values_are_shown_literally_not_as_markup() -> None:
 def test_help_shows_examples() -> None:
     code, out, _ = invoke("--help")
     assert code == 0 and "Examples" in out and "--stage" in out and "--strict" in out
+
+
+@pytest.mark.parametrize("kind", ["normal", "dtmf", "mute", "timebreak"])
+def test_a_callback_kind_as_stage_says_use_followup(kind: str) -> None:
+    result = runner.invoke(
+        app, ["validate-response", "-", "--stage", kind], input=body(PLAY), env={"COLUMNS": "200"}
+    )
+    code, err = result.exit_code, result.stderr
+    assert code == 2
+    assert f"'{kind}' is a callback kind, not a stage: use followup" in err
+    assert "Value error" not in err
+
+
+def test_an_unknown_stage_names_the_two() -> None:
+    code, _, err = invoke("-", "--stage", "first", stdin=body(PLAY))
+    assert code == 2 and "use callin or followup" in err

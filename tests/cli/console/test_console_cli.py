@@ -39,7 +39,7 @@ def test_the_end_of_the_script_leaves_and_says_the_call_was_not_saved() -> None:
     code, out = console("--example-bot", script=f"{ORDER}\n")
     assert code == ExitCode.OK
     assert "this call was not saved" in out
-    assert "■ call ended by end_of_scenario" in out
+    assert "■ call ended by you, leaving the console" in out
 
 
 def test_record_writes_the_call_without_asking(tmp_path: Path) -> None:

@@ -76,7 +76,8 @@ def test_keys_nobody_collects_are_noted() -> None:
 
 def test_bargein_talks_over_the_playback() -> None:
     out = drive(lines(ORDER, "/bargein 等一下 after=1s for=2s")).output
-    assert "→ timebreak “您最近的一笔快递已到达杭州转运中心，预…”" in out
+    assert "→ timebreak · the caller talked over 您最近的一笔快递已到达杭州转运中心，预…" in out
+    assert "→ timebreak “" not in out  # the bot's prompt is not quoted as the caller's words
     assert "donothing  (plays nothing)" in out  # the timebreak already stopped the playback
     assert "→ normal “等一下”" in out
 
@@ -97,8 +98,8 @@ def test_hangup_ends_the_call_and_enter_starts_a_new_one() -> None:
     out = drive(lines("/hangup", "你好", "")).output
     assert "■ call ended by caller_hangup" in out
     assert "call 1 was not saved" in out
-    assert "Enter starts a new call" in out
-    assert "the call has ended: press Enter for a new call" in out
+    assert out.count("Enter starts a new call") == 1  # said once, when the call ends
+    assert "your words were not played: the call has ended" in out
     assert "☎ call 2" in out
 
 
@@ -114,7 +115,7 @@ def test_a_bot_hangup_ends_the_call_once_its_goodbye_played() -> None:
     # welcome.wav 3 s, the words 0.4 s, the pause 0.8 s, goodbye.wav 3 s
     assert "■ call ended by bot_hangup at 00:07.2" in out
     assert "ended       bot_hangup" in out
-    assert "the call has ended: press Enter for a new call" in out
+    assert "your words were not played: the call has ended" in out
 
 
 def test_a_transfer_ends_the_call_and_a_new_one_can_start() -> None:
@@ -129,7 +130,7 @@ def test_a_long_silence_lets_the_bot_hang_up() -> None:
     out = drive(lines("/silence 30s", "你好")).output
     assert out.count("→ mute") == 2  # the second silence makes the bot hang up
     assert "■ call ended by bot_hangup" in out
-    assert "the call has ended: press Enter for a new call" in out
+    assert "your words were not played: the call has ended" in out
 
 
 # --- looking at the call --------------------------------------------------------------------------

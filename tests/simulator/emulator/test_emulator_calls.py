@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import time
 from pathlib import Path
 
 import httpx
@@ -112,6 +113,20 @@ def test_every_call_is_kept_and_the_report_rewritten(tmp_path: Path) -> None:
         r.call_id for r in harness.emulator.calls.results
     }
     assert [p.name for p in tmp_path.iterdir()] == ["emulator.json"]  # no temporary files left
+
+
+def test_a_flood_of_calls_rewrites_the_report_at_most_once_a_second(tmp_path: Path) -> None:
+    """Rewriting the whole report after every call is quadratic and starved the event loop."""
+    report = tmp_path / "emulator.json"
+    harness = Harness(report_json=report)
+    numbers = [f"1390013{index:04d}" for index in range(40)]
+    requests = [harness.request({**CALL, "CalledNumber": number}) for number in numbers]
+    started = time.monotonic()
+    harness.exchange(*requests)
+    elapsed = time.monotonic() - started
+    assert harness.emulator.calls.reports_written <= 2 + elapsed / calls_module.REPORT_INTERVAL_S
+    document = json.loads(report.read_text(encoding="utf-8"))
+    assert len(document["calls"]) == 40  # the last write has every call
 
 
 def test_an_unreachable_callback_url_does_not_break_the_api() -> None:

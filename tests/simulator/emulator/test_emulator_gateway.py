@@ -15,8 +15,9 @@ import httpx
 import pytest
 from emulator_helpers import CALL, KEY_ID, SECRET, TOKEN, Harness, credentials, make_clock
 
-from vcall.simulator import spec
+from vcall.simulator import secrets, spec
 from vcall.simulator.emulator import ApiRequestHandled
+from vcall.simulator.emulator.app import MAX_REQUEST_BODY_BYTES
 from vcall.simulator.smartcall.credentials import Credentials
 from vcall.simulator.smartcall.signing import (
     RequestParts,
@@ -343,3 +344,82 @@ def test_a_path_other_than_the_root_is_not_an_api() -> None:
 
 def test_clock_tolerance_boundary_uses_the_spec_value() -> None:
     assert timedelta(seconds=spec.SMARTCALL_REQUEST_TIME_TOLERANCE_S) == timedelta(minutes=15)
+
+
+# --- STS tokens, form bodies, body size ------------------------------------------------------
+
+
+@pytest.mark.parametrize("signature", ["v3", "v1"])
+def test_an_sts_key_needs_its_token(signature: str) -> None:
+    harness = Harness(credentials=(credentials(TOKEN),))
+    without = harness.request(signature=signature, creds=credentials(None))
+    wrong = harness.request(signature=signature, creds=credentials("STS.someone-elses-token"))
+    right = harness.request(signature=signature, creds=credentials(TOKEN))
+    responses = harness.exchange(without, wrong, right)
+    assert assert_error(responses[0], "MissingSecurityToken")
+    assert (
+        "someone-elses"
+        not in assert_error(responses[1], "InvalidSecurityToken.Malformed")["Message"]
+    )
+    assert body(responses[2])["Code"] == "OK"
+
+
+def test_a_received_token_is_masked_in_the_echoed_string_to_sign() -> None:
+    """The emulator was given no token; the request carries one it has never seen."""
+    harness = Harness()
+    unseen = "STS.NeverConfigured+Token/Value=="
+    request = harness.request(signature="v1", creds=Credentials(KEY_ID, "n0t-th3-S3cr3t", unseen))
+    secrets.REGISTRY.forget_all()  # nothing known: the gateway must mask what it received
+    (response,) = harness.exchange(request)
+    message = assert_error(response, "SignatureDoesNotMatch")["Message"]
+    for form in (unseen, percent_encode(unseen), percent_encode(percent_encode(unseen))):
+        assert form[4:20] not in message
+    (event,) = [e for e in harness.events if isinstance(e, ApiRequestHandled)]
+    assert "NeverConfigured" not in event.answer.message
+
+
+def test_a_v1_request_signed_in_a_form_body_is_accepted() -> None:
+    harness = Harness()
+    query_request = _v1_request(harness)
+    form = query_request.url.query
+    request = httpx.Request(
+        "POST",
+        "http://emulator.test/",
+        content=form,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    (response,) = harness.exchange(request)
+    assert body(response)["Code"] == "OK"
+
+
+def test_a_body_over_the_cap_is_turned_down_before_it_is_read() -> None:
+    harness = Harness()
+    chunks_read = 0
+
+    async def go() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        nonlocal chunks_read
+
+        async def receive() -> dict[str, Any]:
+            nonlocal chunks_read
+            chunks_read += 1
+            return {"type": "http.request", "body": b"x" * 65536, "more_body": True}
+
+        sent: list[dict[str, Any]] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "POST", "path": "/", "query_string": b"", "headers": []}
+        await harness.emulator(scope, receive, send)  # type: ignore[arg-type]
+        declared = {**scope, "headers": [(b"content-length", str(2**30).encode())]}
+        before = chunks_read
+        await harness.emulator(declared, receive, send)  # type: ignore[arg-type]
+        assert chunks_read == before  # a declared GiB: not a byte read
+        await harness.emulator.aclose()
+        return sent[0], sent
+
+    start, sent = asyncio.run(go())
+    assert start["status"] == 413
+    assert chunks_read <= MAX_REQUEST_BODY_BYTES // 65536 + 1  # an endless body: bounded reading
+    assert json.loads(sent[1]["body"])["Code"] == "vcall.REQUEST_TOO_LARGE"
+    assert sent[2]["status"] == 413

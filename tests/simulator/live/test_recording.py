@@ -40,7 +40,7 @@ from vcall.simulator.live.recording import (
 from vcall.simulator.replay.engine import SimulationConfig, open_client, run_context, simulate
 from vcall.simulator.replay.results import CallResult
 from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, app_target, resolve_target
-from vcall.simulator.spec import ENV_ACCESS_KEY_SECRET
+from vcall.simulator.spec import ENV_ACCESS_KEY_SECRET, BeginTime
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -222,6 +222,17 @@ def test_outbound_call_keeps_its_smartcall_parameters_and_has_no_answer(tmp_path
     result = replay(save_fixture(tmp_path / "survey.yaml", recording))
     assert result.findings == ()
     assert result.end_reason is EndReason.BOT_HANGUP
+
+
+def test_the_callback_shape_settings_are_kept(tmp_path: Path) -> None:
+    """A call played without partnerId and with the seeds' date-time begin_time replays so."""
+    settings = CallSettings(partner_id="", begin_time=BeginTime.DATETIME)
+    document = fixture_document(play((Say("你好"), Hangup()), settings), "形状")
+    assert (document["call"]["partner_id"], document["call"]["begin_time"]) == ("", "datetime")
+    loaded = load_scenario(save_fixture(tmp_path / "shape.yaml", play((Say("你好"),), settings)))
+    assert (loaded.call.partner_id, loaded.call.begin_time) == ("", BeginTime.DATETIME)
+    plain = fixture_document(play((Say("你好"), Hangup())), "默认")
+    assert "partner_id" not in plain["call"] and "begin_time" not in plain["call"]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vcall.simulator.load import form
 from vcall.simulator.load.form import encode_form, form_quote
 
 RESERVED = "!#$%&'()*+,/:;=?@[]" + ' "<>\\^`{|}~-._' + "\t\n\r\x00\x7f"
@@ -64,3 +65,19 @@ def test_a_lone_surrogate_fails_as_it_does_in_urlencode() -> None:
         urlencode({"words": "\ud800"})
     with pytest.raises(UnicodeEncodeError):
         encode_form({"words": "\ud800"})
+
+
+def test_long_values_are_quoted_once_then_found_and_the_memory_is_bounded() -> None:
+    content = (
+        '{"words":"你好，我想查一下快递","begin_time":"1970-01-01 08:00:01","is_playing":"false"}'
+    )
+    params = {"call_id": "1^2", "content": content * 3}
+    first = encode_form(params)
+    assert encode_form(dict(params)) == first == urlencode(params).encode("ascii")
+    assert params["content"] in form._LONG_VALUES
+    for number in range(form._LONG_VALUES_KEPT + 50):
+        encode_form({"content": f"{content}{number:04d}"})
+    assert len(form._LONG_VALUES) <= form._LONG_VALUES_KEPT
+    huge = {"content": "你" * (form._LONG + 1)}
+    assert encode_form(huge) == urlencode(huge).encode("ascii")
+    assert huge["content"] not in form._LONG_VALUES

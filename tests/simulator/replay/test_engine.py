@@ -236,17 +236,20 @@ def test_an_end_other_than_the_expected_one_is_an_expect_end_finding() -> None:
     assert (finding.expected, finding.actual) == ("transfer", "bot_hangup")
 
 
-def test_an_endpoint_that_is_down_abandons_each_call_after_one_turn() -> None:
+def test_an_endpoint_that_is_down_abandons_the_call_and_the_run_after_one_turn() -> None:
+    attempts = []
+
     def refuse(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
         raise httpx.ConnectError("Connection refused", request=request)
 
     fixtures = [shipped(ORDER_INQUIRY), shipped(BARGE_IN)]
     run = replay(fixtures, httpx.MockTransport(refuse))
-    assert run.unreachable and run.failed == 2
-    for call in run.calls:
-        assert [turn_rules(call)] == [{1: ["endpoint-unreachable"]}], "no expectation noise"
-        assert rules(call.call_findings) == ["endpoint-unreachable"]
-        assert call.end_reason is EndReason.ENDPOINT_FAILED
+    assert run.unreachable and run.failed == 1 and len(attempts) == 1, "no further call starts"
+    (call,) = run.calls
+    assert [turn_rules(call)] == [{1: ["endpoint-unreachable"]}], "no expectation noise"
+    assert rules(call.call_findings) == ["endpoint-unreachable"]
+    assert call.end_reason is EndReason.ENDPOINT_FAILED
 
 
 # --- pacing -------------------------------------------------------------------------------------

@@ -236,3 +236,21 @@ def test_an_unusable_answer_fails_presence_matches_and_passes_absence_matches() 
     )
     findings = check_expectation(expectation, CallbackKind.NORMAL, None, WHERE)
     assert [(f.path, f.actual) for f in findings] == [("data.action", "absent")]
+
+
+def test_expectations_on_an_answer_without_data_are_one_finding() -> None:
+    expectation = Expectation(
+        (
+            Match("data.action", MatchKind.EQUALS, "hangup"),
+            Match("data.dynamic_id", MatchKind.EQUALS, "order"),
+            Match("msg", MatchKind.CONTAINS, "成功"),
+        )
+    )
+    for envelope, why in (
+        (None, "it is not a JSON object"),
+        ({"result": "success", "msg": "x", "data": "oops"}, "it has no data object"),
+        ({"result": "fail", "msg": "x", "data": {}}, "its result is 'fail', its data empty"),
+    ):
+        findings = check_expectation(expectation, CallbackKind.NORMAL, envelope, WHERE)
+        assert [finding.path for finding in findings] == ["data", "msg"], envelope
+        assert why in findings[0].message and "none of the 2 expected values" in findings[0].message

@@ -109,7 +109,6 @@ def test_run_is_unreachable_when_any_call_was() -> None:
     ("form_ok", "query_ok", "works"),
     [
         (True, True, None),
-        (False, False, None),
         (True, False, "form body"),
         (False, True, "query string"),
     ],
@@ -124,3 +123,14 @@ def test_placement_warns_only_when_one_sided(
     (finding,) = findings
     assert (finding.rule, finding.severity) == ("placement-one-sided", Severity.WARNING)
     assert f"only in the {works}" in finding.message
+
+
+def test_placement_rejected_both_ways_is_an_error_that_fails_the_run() -> None:
+    report = PlacementReport(exchange(), exchange(placement="query"), False, False)
+    (finding,) = report.findings
+    assert (finding.rule, finding.severity) == ("placement-both-rejected", Severity.ERROR)
+    assert "neither" in finding.message
+    assert RunResult((), 0.0, placement=report).placement_failed
+    one_sided = PlacementReport(exchange(), exchange(placement="query"), True, False)
+    assert not RunResult((), 0.0, placement=one_sided).placement_failed
+    assert RunResult((), 0.0, strict=True, placement=one_sided).placement_failed

@@ -284,3 +284,28 @@ def test_target_errors_are_usage_errors_on_one_line(apps: str) -> None:
 def test_transport_for_app_rejects_a_non_callable() -> None:
     with pytest.raises(TargetError, match="'my label' is not an ASGI or WSGI application"):
         transport_for_app(42, "my label")
+
+
+def _one_argument(request: object) -> object:
+    return request
+
+
+def _three_sync(a: object, b: object, c: object) -> None:
+    return None
+
+
+def _wsgi(environ: object, start_response: object) -> list[bytes]:
+    return []
+
+
+@pytest.mark.parametrize(("app", "count"), [(_one_argument, 1), (_three_sync, 3)])
+def test_a_plain_function_is_not_an_asgi_or_wsgi_application(app: object, count: int) -> None:
+    with pytest.raises(
+        TargetError,
+        match=rf"^target 'bot:handler' is not an ASGI or WSGI application: it takes {count} ",
+    ):
+        transport_for_app(app, "bot:handler")
+
+
+def test_a_two_argument_function_is_taken_as_wsgi() -> None:
+    assert transport_for_app(_wsgi, "wsgi") is not None

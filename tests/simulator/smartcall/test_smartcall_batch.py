@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,9 +12,17 @@ import pytest
 from smartcall_fakes import FakeApi, api_answer
 
 from vcall.simulator.errors import EndpointUnreachableError, InputNotFoundError, UsageError
-from vcall.simulator.smartcall.batch import QpsLimiter, read_input, run_batch
-from vcall.simulator.smartcall.client import SmartCallClient, SmartCallResult
+from vcall.simulator.smartcall import batch as batch_module
+from vcall.simulator.smartcall.batch import (
+    UNKNOWN_CODE,
+    BatchRun,
+    QpsLimiter,
+    read_input,
+    run_batch,
+)
+from vcall.simulator.smartcall.client import OutcomeUnknownError, SmartCallClient, SmartCallResult
 from vcall.simulator.smartcall.clock import VirtualSyncClock
+from vcall.simulator.smartcall.retry import NO_RETRY
 
 MakeClient = Callable[..., SmartCallClient]
 HEADER = "CalledShowNumber,CalledNumber,VoiceCode,VoiceCodeParam,OutId"
@@ -81,7 +90,11 @@ def test_resume_after_a_crash_does_not_call_anyone_twice(
     fake_api.answers = [dies_on_row_3]
     with pytest.raises(EndpointUnreachableError):
         run_batch(rows, out, make_client(), qps=10, clock=clock)
-    assert [r["Row"] for r in read_results(out)] == ["1", "2"]
+    assert [(r["Row"], r["Code"]) for r in read_results(out)] == [
+        ("1", "OK"),
+        ("2", "OK"),
+        ("3", "vcall.NOT_SENT"),  # refused: it never left, so it is placed on resume
+    ]
 
     second = FakeApi()
     summary = run_batch(rows, out, make_client(transport=second.transport()), qps=10, clock=clock)
@@ -109,6 +122,27 @@ def test_rows_that_failed_are_placed_again(
     run_batch(rows, out, make_client(transport=second.transport()), qps=10, clock=clock)
     assert called(second) == [NUMBERS[1]]
     assert [r["Code"] for r in read_results(out)] == ["OK", "OK", "OK"]
+
+
+def test_a_row_answered_with_a_server_error_is_unknown_not_redialled(
+    tmp_path: Path, make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+) -> None:
+    """A 5xx may come after the platform dialled: neither retried nor placed again on resume."""
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:3])
+    out = tmp_path / "result.csv"
+    fake_api.answers = [
+        lambda r: (
+            api_answer("isp.SYSTEM_ERROR", 500)
+            if r.url.params["CalledNumber"] == NUMBERS[1]
+            else api_answer()
+        )
+    ]
+    run_batch(rows, out, make_client(), qps=10, clock=clock)
+    assert called(fake_api) == NUMBERS[:3]
+    second = FakeApi()
+    summary = run_batch(rows, out, make_client(transport=second.transport()), qps=10, clock=clock)
+    assert called(second) == []
+    assert summary.unknown == 1
 
 
 def test_result_file_is_written_after_each_row(
@@ -212,3 +246,182 @@ def test_foreign_result_file_is_refused(tmp_path: Path, make_client: MakeClient)
     out.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(UsageError, match="not a result file of this input"):
         run_batch(rows, out, make_client())
+
+
+# --- the journal: never dial a row whose request may have been sent -------------------------
+
+
+def journal_lines(out: Path) -> list[dict[str, object]]:
+    text = (out.parent / (out.name + ".journal")).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_a_row_without_an_answer_is_unknown_and_not_redialled(
+    tmp_path: Path, make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+) -> None:
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:4])
+    out = tmp_path / "result.csv"
+
+    def times_out_on_row_2(request: httpx.Request) -> httpx.Response:
+        if request.url.params["CalledNumber"] == NUMBERS[1]:
+            raise httpx.ReadTimeout("no answer", request=request)
+        return api_answer("OK", CallId="C-" + request.url.params["CalledNumber"])
+
+    fake_api.answers = [times_out_on_row_2]
+    with pytest.raises(OutcomeUnknownError):
+        run_batch(rows, out, make_client(), qps=10, clock=clock)
+    second = FakeApi()
+    summary = run_batch(rows, out, make_client(transport=second.transport()), qps=10, clock=clock)
+    assert called(second) == NUMBERS[2:4]
+    assert (summary.placed, summary.skipped, summary.unknown) == (2, 1, 1)
+    row_2 = read_results(out)[1]
+    assert row_2["Code"] == UNKNOWN_CODE
+    assert row_2["Message"].startswith("unknown — not redialled")
+
+    third = FakeApi()
+    again = run_batch(
+        rows, out, make_client(transport=third.transport()), clock=clock, redial_unknown=True
+    )
+    assert called(third) == [NUMBERS[1]]
+    assert (again.unknown, [r["Code"] for r in read_results(out)]) == (0, ["OK"] * 4)
+
+
+def test_each_row_is_journalled_and_fsynced_before_its_request_leaves(
+    tmp_path: Path, make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+) -> None:
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:2])
+    out = tmp_path / "result.csv"
+    seen_before_send: list[list[object]] = []
+
+    def look_at_the_journal(request: httpx.Request) -> httpx.Response:
+        seen_before_send.append([(e["event"], e.get("row")) for e in journal_lines(out)])
+        return api_answer("OK")
+
+    fake_api.answers = [look_at_the_journal]
+    run_batch(rows, out, make_client(), qps=10, clock=clock)
+    assert seen_before_send == [
+        [("batch", None), ("sending", 1)],
+        [("batch", None), ("sending", 1), ("answered", 1), ("sending", 2)],
+    ]
+
+
+def test_ctrl_c_in_flight_leaves_the_row_unknown_and_says_what_was_done(
+    tmp_path: Path, make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+) -> None:
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:3])
+    out = tmp_path / "result.csv"
+
+    def interrupted_on_row_2(request: httpx.Request) -> httpx.Response:
+        if request.url.params["CalledNumber"] == NUMBERS[1]:
+            raise KeyboardInterrupt
+        return api_answer("OK")
+
+    fake_api.answers = [interrupted_on_row_2]
+    batch = BatchRun(rows, out, make_client(), qps=10, clock=clock)
+    with pytest.raises(KeyboardInterrupt):
+        batch.run()
+    summary = batch.summary()
+    assert (summary.placed, summary.succeeded, summary.failed, summary.unknown) == (2, 1, 0, 1)
+    assert [r["Code"] for r in read_results(out)] == ["OK", UNKNOWN_CODE]
+    assert journal_lines(out)[-1]["event"] == "unknown"
+
+
+def test_an_answer_that_is_not_the_apis_is_unknown(
+    tmp_path: Path, make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+) -> None:
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:1])
+    out = tmp_path / "result.csv"
+    fake_api.answers = [lambda _r: httpx.Response(502, text="<html>Bad Gateway</html>")]
+    summary = run_batch(rows, out, make_client(retry=NO_RETRY), qps=10, clock=clock)
+    assert summary.unknown == 1
+    second = FakeApi()
+    run_batch(rows, out, make_client(transport=second.transport()), qps=10, clock=clock)
+    assert second.requests == []
+
+
+def test_a_line_torn_by_a_kill_is_ignored_and_a_damaged_one_named(
+    tmp_path: Path, make_client: MakeClient, clock: VirtualSyncClock
+) -> None:
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:2])
+    out = tmp_path / "result.csv"
+    run_batch(rows, out, make_client(), qps=10, clock=clock)
+    journal = tmp_path / "result.csv.journal"
+    whole = journal.read_text(encoding="utf-8")
+    journal.write_text(whole + '{"event": "sending", "row": 1, "cel', encoding="utf-8")
+    second = FakeApi()
+    run_batch(rows, out, make_client(transport=second.transport()), qps=10, clock=clock)
+    assert second.requests == []
+    lines = whole.splitlines(keepends=True)
+    journal.write_text("".join([*lines[:2], "{oops\n", *lines[2:]]), encoding="utf-8")
+    with pytest.raises(UsageError, match=r"result\.csv\.journal:3: not a JSON line"):
+        run_batch(rows, out, make_client(), qps=10, clock=clock)
+
+
+def test_the_result_csv_is_rebuilt_from_the_journal(
+    tmp_path: Path, make_client: MakeClient, clock: VirtualSyncClock
+) -> None:
+    """A kill between the journal's answer and the CSV's rewrite loses nothing."""
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:2])
+    out = tmp_path / "result.csv"
+    run_batch(rows, out, make_client(), qps=10, clock=clock)
+    out.unlink()
+    second = FakeApi()
+    summary = run_batch(rows, out, make_client(transport=second.transport()), clock=clock)
+    assert second.requests == [] and summary.skipped == 2
+    assert [r["Code"] for r in read_results(out)] == ["OK", "OK"]
+
+
+def test_required_columns_may_come_as_defaults(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("CalledShowNumber,CalledNumber\n057188773344,13800138001\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="required column"):
+        read_input(rows)
+    assert read_input(rows, defaults={"VoiceCode"}).rows[0]["CalledNumber"] == "13800138001"
+
+
+def test_a_cell_over_128_kib_is_a_file_line_error(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.csv"
+    huge = "x" * (128 * 1024 + 1)
+    rows.write_text(f"{HEADER}\n057188773344,13800138001,tts_1,,\n0571,1380,{huge},,\n", "utf-8")
+    with pytest.raises(UsageError, match=r"rows\.csv:3: a cell is longer than 128 KiB"):
+        read_input(rows)
+
+
+def test_a_result_file_of_an_older_vcall_is_taken_over_for_good(
+    tmp_path: Path, make_client: MakeClient, clock: VirtualSyncClock
+) -> None:
+    """A result CSV without a journal: its OK rows are journalled, so they stay skipped."""
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS[:3])
+    out = tmp_path / "result.csv"
+    header = "Row," + HEADER + ",Code,Message,RequestId,CallId"
+    first = f'1,057188773344,{NUMBERS[0]},tts_1,"{{""name"":""李四""}}",order1,OK,OK,R-1,C-old'
+    out.write_text(f"{header}\n{first}\n", encoding="utf-8")
+    for attempt in range(2):
+        api = FakeApi()
+        summary = run_batch(rows, out, make_client(transport=api.transport()), clock=clock)
+        assert called(api) == (NUMBERS[1:3] if attempt == 0 else [])
+        assert summary.skipped == (1 if attempt == 0 else 3)
+    assert read_results(out)[0]["CallId"] == "C-old"
+
+
+def test_a_slow_result_csv_is_rewritten_less_often(
+    tmp_path: Path,
+    make_client: MakeClient,
+    clock: VirtualSyncClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rewriting a CSV of thousands of rows after every row is quadratic: a rewrite that takes
+    a second waits ten before the next (the journal has every row meanwhile)."""
+    writes: list[float] = []
+    real_write = batch_module.write_atomic
+
+    def slow_write(path: Path, data: str) -> None:
+        writes.append(clock.monotonic())
+        clock.advance(1.0)
+        real_write(path, data)
+
+    monkeypatch.setattr(batch_module, "write_atomic", slow_write)
+    rows = write_rows(tmp_path / "rows.csv", NUMBERS)
+    run_batch(rows, tmp_path / "out.csv", make_client(), qps=10, clock=clock, flush_interval=0.0)
+    assert len(writes) == 2  # after the first row, then at the end
+    assert [r["Code"] for r in read_results(tmp_path / "out.csv")] == ["OK"] * 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ from vcall.simulator.smartcall.client import (
     describe_request_masked,
     encode_params,
     normalize_endpoint,
+    outcome_unknown,
 )
 from vcall.simulator.smartcall.clock import VirtualSyncClock
 from vcall.simulator.smartcall.credentials import Credentials
@@ -162,13 +164,15 @@ def test_throttling_is_retried_with_exact_backoff(
     assert len(nonces) == 3  # every attempt is signed anew
 
 
-def test_server_errors_are_retried(
-    make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+@pytest.mark.parametrize("answer", [("isp.SYSTEM_ERROR", 500), ("ServiceUnavailable", 503)])
+def test_server_errors_are_never_retried_the_call_may_have_been_placed(
+    make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock, answer: tuple[str, int]
 ) -> None:
-    fake_api.answers = answering(("isp.SYSTEM_ERROR", 500), ("ServiceUnavailable", 503), "OK")
+    fake_api.answers = answering(answer, "OK")
     result = make_client(rand=lambda: 0.0).place_call(CALL_PARAMS)
-    assert result.ok
-    assert clock.sleeps == [0.5, 1.0]
+    assert (result.code, result.attempts) == (answer[0], 1)
+    assert len(fake_api.requests) == 1 and clock.sleeps == []
+    assert outcome_unknown(result)
 
 
 def test_retries_are_bounded(
@@ -255,3 +259,28 @@ def test_reprs_hide_secret_and_token(
 def test_unknown_signature_kind_is_a_usage_error(credentials: Credentials) -> None:
     with pytest.raises(UsageError, match="signature must be v1 or v3"):
         SmartCallClient(credentials, signature="v2")  # type: ignore[arg-type]
+
+
+def test_a_non_json_error_page_echoing_the_token_is_masked_before_it_is_cut(
+    make_client: MakeClient, sts_credentials: Credentials, fake_api: FakeApi
+) -> None:
+    """The quote of a page that is not SmartCall JSON is cut at 120 characters; cutting first
+    left a piece of the token that no longer matched the mask."""
+    token = "STS.NUgYrLnoC37mZZCNvAbN1jB5Lv6yBFXXQgZT3ERx8nbGYKq7Zb3x"
+    page = f"<html><body><h1>400 Bad Request</h1><p>token rejected: {quote(token)}{'.' * 40}</p>"
+    fake_api.answers = [lambda _r: httpx.Response(400, text=page)]
+    client = make_client(credentials=Credentials(ACCESS_KEY_ID, SECRET, token))
+    result = client.place_call(CALL_PARAMS)
+    assert result.code == "vcall.INVALID_RESPONSE"
+    assert "token rejected: ****" in result.message
+    for start in range(len(token) - 6):
+        assert token[start : start + 6] not in result.message
+
+
+def test_code_and_request_id_are_masked_too(make_client: MakeClient, fake_api: FakeApi) -> None:
+    token = "STS.EchoedInEveryField0123456789"
+    fake_api.answers = [lambda _r: api_answer(f"Denied.{token}", 400, RequestId=f"R-{token}")]
+    client = make_client(credentials=Credentials(ACCESS_KEY_ID, SECRET, token))
+    result = client.place_call(CALL_PARAMS)
+    assert token not in result.code + result.request_id + result.message
+    assert result.code == "Denied.****"

@@ -1,0 +1,80 @@
+"""CPU per callback: ``vcall load`` against Locust's ``FastHttpUser`` posting a bare form (issue 16).
+
+Run from a checkout (``pip install -e '.[test,bench,locust]'``)::
+
+    python benchmarks/cpu_per_callback.py
+
+It starts the reference endpoint (``benchmarks/reference_endpoint.py``, uvicorn with uvloop and
+httptools, one worker) on a free loopback port and measures, in turns, the CPU time (user + system)
+of each client process over the requests the endpoint counted in a steady window (``clients.py``):
+
+- ``vcall load --as-fast-as-possible -c 50`` playing ``benchmarks/fixtures/ten_turn_call.yaml``:
+  every callback one of a complete simulated call on the platform model, every answer validated;
+- ``locust --headless -u 50`` with a ``FastHttpUser`` (geventhttpclient) posting the fixture's
+  first ``normal`` callback body in a loop: Locust's cheapest request, neither modelled nor checked.
+
+Each runs ``ROUNDS`` times; the lowest CPU per request of each is compared. The last line is the
+figure; the target is a ratio of at most 1.0::
+
+    cpu per callback: vcall load 113 us / locust FastHttpUser 103 us = 1.10x (target <= 1.0x)
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from clients import Window, free_port, measure, running_endpoint
+from load_vs_wrk import normal_callback_body
+from locust_bench import USERS, vcall_load
+
+WARM_S = 3.0
+WINDOW_S = 6.0
+ROUNDS = 3
+TARGET = 1.0
+
+
+def bare_locustfile(folder: Path) -> Path:
+    path = folder / "bare_locustfile.py"
+    path.write_text(
+        "from locust import FastHttpUser, constant, task\n\n"
+        f"BODY = {normal_callback_body()!r}\n"
+        "HEADERS = {'Content-Type': 'application/x-www-form-urlencoded'}\n\n\n"
+        "class Bare(FastHttpUser):\n"
+        "    wait_time = constant(0)\n\n"
+        "    @task\n"
+        "    def post(self):\n"
+        "        self.client.post('/callback', data=BODY, headers=HEADERS)\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def main() -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    best: dict[str, Window] = {}
+    with tempfile.TemporaryDirectory() as folder, running_endpoint(port, "fast"):
+        bare = [sys.executable, "-m", "locust", "-f", str(bare_locustfile(Path(folder)))]
+        bare += ["--headless", "--only-summary", "-u", str(USERS), "-r", str(USERS), "-t", "2m"]
+        bare += ["--host", base, "--loglevel", "WARNING"]
+        runs = {"vcall load": vcall_load(f"{base}/callback"), "locust FastHttpUser": bare}
+        for round_number in range(1, ROUNDS + 1):
+            for name, command in runs.items():
+                window = measure(command, base, WARM_S, WINDOW_S)
+                print(
+                    f"round {round_number}: {name}: {window.cpu_us_per_request:.1f} us CPU per "
+                    f"request over {window.requests:,} requests ({window.per_s:,.0f}/s)"
+                )
+                if name not in best or window.cpu_us_per_request < best[name].cpu_us_per_request:
+                    best[name] = window
+    vcall, bare_us = (best[name].cpu_us_per_request for name in runs)
+    print(
+        f"cpu per callback: vcall load {vcall:.0f} us / locust FastHttpUser {bare_us:.0f} us = "
+        f"{vcall / bare_us:.2f}x (target <= {TARGET}x)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""``vcall tap``: relay the platform's callbacks to your bot, check each answer, save each call."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from vcall.cli.errors import handled_errors
+from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.output import output_console
+from vcall.cli.render.tap import TapPrinter, summary
+from vcall.simulator.emulator.serve import base_url, bind_socket, serve
+from vcall.simulator.errors import UsageError
+from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.tap import TapConfig
+from vcall.simulator.tap.config import (
+    DEFAULT_IDLE_S,
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_OPEN_CALLS,
+    DEFAULT_TIMEOUT_S,
+)
+
+if TYPE_CHECKING:
+    from vcall.simulator.tap.app import TapApp
+
+DEFAULT_LISTEN = "127.0.0.1:8082"
+SWITCH_INTERVAL_S = 0.0005
+"""Fixtures are written in a worker thread; by default it may hold the GIL for 5 ms while a
+callback waits. tap is its own process: a shorter slice keeps the relay's p99 under 1 ms."""
+LOOPBACK = ("127.", "localhost", "::1")
+
+EPILOG = """\
+[bold]Examples[/]
+
+  vcall tap --forward-to http://127.0.0.1:8080/callback --save recorded/
+  vcall tap --forward-to http://127.0.0.1:8080/callback --listen 127.0.0.1:9000 --report-json findings.jsonl
+  vcall tap --forward-to http://127.0.0.1:8080/callback --save recorded/ --redact '\\d{17}[\\dXx]' --log exchanges.jsonl
+
+Point the platform's callback URL (through your HTTPS terminator or tunnel) at tap. Every
+callback goes to the bot as received and the bot's answer comes back unchanged; each answer is
+checked as it passes, and each finished call is written as a fixture into --save:
+  vcall simulate http://127.0.0.1:8080/callback --fixture recorded/
+
+Phone numbers are replaced by stable fakes unless --keep-numbers. The platform sends no hang-up
+callback: a call is over when the bot hangs up or transfers, after --idle without callbacks, or
+when tap stops (Ctrl-C, SIGTERM).
+
+[bold]Exit codes[/]: 0 stopped (SIGTERM) · 2 usage · 130 stopped with Ctrl-C
+"""
+
+
+def tap_command(
+    forward_to: Annotated[
+        str,
+        typer.Option(
+            "--forward-to", metavar="URL", help="Your bot's callback URL (http:// or https://)."
+        ),
+    ],
+    listen: Annotated[
+        str,
+        typer.Option(
+            "--listen",
+            metavar="HOST:PORT",
+            help="HOST:PORT or PORT to listen on (port 0: a free one).",
+        ),
+    ] = DEFAULT_LISTEN,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            "--host",
+            metavar="ADDRESS",
+            help="Listen on this address instead of --listen's (0.0.0.0: all).",
+        ),
+    ] = None,
+    save: Annotated[
+        Path | None,
+        typer.Option("--save", metavar="DIR", help="Write each finished call as a fixture here."),
+    ] = None,
+    idle: Annotated[
+        str,
+        typer.Option(
+            "--idle", metavar="DURATION", help="A call with no callback for this long is over."
+        ),
+    ] = f"{DEFAULT_IDLE_S:g}s",
+    keep_numbers: Annotated[
+        bool,
+        typer.Option("--keep-numbers", help="Keep real phone numbers (default: stable fakes)."),
+    ] = False,
+    redact: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--redact",
+            metavar="REGEX",
+            help="Mask what this regex matches in words, fixtures and log.",
+        ),
+    ] = None,
+    log: Annotated[
+        Path | None,
+        typer.Option(
+            "--log",
+            metavar="FILE",
+            help="Append every exchange (redacted) to this JSON-lines file.",
+        ),
+    ] = None,
+    report_json: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-json", metavar="FILE", help="Append every finding to this JSON-lines file."
+        ),
+    ] = None,
+    timeout: Annotated[
+        str,
+        typer.Option(
+            "--timeout",
+            metavar="DURATION",
+            help="How long the bot may take (then tap answers 504).",
+        ),
+    ] = f"{DEFAULT_TIMEOUT_S:g}s",
+    max_body: Annotated[
+        int,
+        typer.Option(
+            "--max-body", metavar="BYTES", help="Largest request body in bytes (larger: 413)."
+        ),
+    ] = DEFAULT_MAX_BODY,
+    max_calls_open: Annotated[
+        int, typer.Option("--max-calls-open", help="Calls held open at most (the oldest closes).")
+    ] = DEFAULT_MAX_OPEN_CALLS,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also a line for every callback relayed.")
+    ] = False,
+) -> None:
+    """Relay live callbacks to your bot, check every answer, and save each call as a fixture."""
+    from vcall.simulator.tap.app import TapApp  # not loaded when vcall starts for another command
+
+    console = output_console()
+    app: TapApp | None = None
+
+    def done() -> None:
+        if app is not None:
+            console.print(summary(app.observer.counts))
+
+    with handled_errors(on_interrupt=done):
+        config = TapConfig(
+            forward_to=forward_to,
+            save_dir=save,
+            idle_s=parse_duration(idle, what="--idle") / 1000,
+            keep_numbers=keep_numbers,
+            redact=tuple(redact or ()),
+            log=log,
+            report_json=report_json,
+            max_body=max_body,
+            max_open_calls=max_calls_open,
+            timeout_s=parse_duration(timeout, what="--timeout") / 1000,
+        )
+        address, port = _address(listen, host)
+        sock = bind_socket(address, port)
+        app = TapApp(config, sink=TapPrinter(console, verbose=verbose))
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+        _banner(console, base_url(sock), config, address)
+        _serve_until_stopped(app, sock)
+        done()
+    raise typer.Exit(ExitCode.OK)
+
+
+class _Terminated(Exception):
+    """SIGTERM: uvicorn shuts down (open calls are written), then re-raises the signal."""
+
+
+def _terminated(_signum: int, _frame: object) -> None:
+    raise _Terminated
+
+
+def _serve_until_stopped(app: TapApp, sock: socket.socket) -> None:
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        _run(serve(app, sock))
+    except _Terminated:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(coroutine: Coroutine[Any, Any, None]) -> None:
+    """On uvloop when installed (as ``vcall load`` runs): the relay's own time per callback is
+    what tap adds to every live callback."""
+    factory: Callable[[], asyncio.AbstractEventLoop] | None = None
+    try:
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    except ImportError:
+        pass
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(coroutine)
+
+
+def _address(listen: str, host: str | None) -> tuple[str, int]:
+    shown, _, port_text = listen.rpartition(":")
+    if not port_text.isdigit() or int(port_text) > 65535:
+        raise UsageError(f"--listen {listen!r}: give HOST:PORT or PORT")
+    address = host or shown.strip("[]") or "127.0.0.1"
+    return address, int(port_text)
+
+
+def _banner(console: Console, url: str, config: TapConfig, address: str) -> None:
+    console.print(f"[bold]vcall tap[/] listening on [bold]{escape(url)}[/]")
+    if not address.startswith(LOOPBACK):
+        console.print(
+            f"[bold red]WARNING: listening on {escape(address)}, not loopback: anyone who can "
+            "reach this address can send callbacks through tap to your bot[/]"
+        )
+    console.print(f"  forwards every callback to {escape(config.forward_to)}, answers unchanged")
+    saving = (
+        f"saves each call into {config.save_dir}/"
+        if config.save_dir
+        else "saves nothing (no --save)"
+    )
+    numbers = "real numbers kept" if config.keep_numbers else "numbers replaced by stable fakes"
+    console.print(f"  {escape(saving)} · {numbers}")
+    console.print("[dim]Ctrl-C stops it (open calls are saved first)[/]\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tap", epilog=EPILOG)(tap_command)

@@ -1,0 +1,329 @@
+"""Everything tap does with a callback once the bot's answer is on its way back.
+
+The answer is judged in its call's context (the validator, with the settings the call's earlier
+answers made; and whether the platform echoed the ``dynamic_id`` the bot last set), findings and
+the exchange go to the sinks and JSON-lines files, the turn joins its call, and a call that is over
+is closed: written as a fixture (in a worker thread: the event loop keeps relaying) or forgotten.
+This runs after the answer was sent, so none of it adds to the latency the platform sees.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.load.histogram import Histogram
+from vcall.simulator.model import Callback
+from vcall.simulator.replay.answers import validate_answer
+from vcall.simulator.replay.delivery import delivery_findings
+from vcall.simulator.replay.results import Exchange
+from vcall.simulator.spec import SPEC_NOTES, CallbackKind
+from vcall.simulator.tap.callback import MalformedCallback, ReceivedCallback, read_callback
+from vcall.simulator.tap.calls import (
+    TRANSFER_RESULT_KIND,
+    CallBook,
+    CloseReason,
+    TapCall,
+    TappedTurn,
+)
+from vcall.simulator.tap.config import TapConfig
+from vcall.simulator.tap.events import (
+    CallbackRelayed,
+    CallClosed,
+    MalformedRequest,
+    TapProblem,
+    TapSink,
+)
+from vcall.simulator.tap.fixture_out import save_call
+from vcall.simulator.tap.forward import BotAnswer
+from vcall.simulator.tap.jsonl import JsonLines
+from vcall.simulator.tap.privacy import NUMBER_FIELDS, Redactor
+from vcall.simulator.tap.recorded import model_data
+
+MAX_PENDING_WRITES = 1000
+"""Closed calls waiting for the fixture writer at most; past that a call is not written (and it
+is said), so a writer that cannot keep up never makes memory grow."""
+
+
+@dataclass(slots=True)
+class TapCounts:
+    callbacks: int = 0
+    bot_failed: int = 0
+    malformed: int = 0
+    refused: int = 0
+    errors: int = 0
+    warnings: int = 0
+    calls_closed: int = 0
+    saved: list[str] = field(default_factory=list)
+    """Paths of the fixtures written (the last 1000)."""
+    backlog_peak: int = 0
+    """The most closed calls that waited for the fixture writer at once."""
+    not_saved: int = 0
+    """Calls not written because the writer's backlog was full."""
+    own_time: Histogram = field(default_factory=Histogram)
+    """tap's own time per relayed request: from receiving it to the answer sent, less the bot's
+    round trip (what tap adds, apart from the extra network hop)."""
+
+
+class CallObserver:
+    def __init__(
+        self,
+        config: TapConfig,
+        redactor: Redactor,
+        sink: TapSink,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.redactor = redactor
+        self.sink = sink
+        self.clock = clock
+        self.book = CallBook(config.max_open_calls)
+        self.counts = TapCounts()
+        self.log = JsonLines(config.log, "--log") if config.log else None
+        self.report = JsonLines(config.report_json, "--report-json") if config.report_json else None
+        self._writer = ThreadPoolExecutor(1, "vcall-tap-save") if config.save_dir else None
+        self._writes: set[Future[None]] = set()
+
+    # --- one request ------------------------------------------------------------------------
+
+    def observe(
+        self, method: str, query: bytes, body: bytes, content_type: str, answer: BotAnswer
+    ) -> None:
+        """Take one forwarded request and the bot's answer; never raises."""
+        try:
+            self._observe(method, query, body, content_type, answer)
+        except Exception as error:  # a bug here must not stop the relaying
+            self.sink(
+                TapProblem(f"tap could not record a callback: {type(error).__name__}: {error}")
+            )
+
+    def _observe(
+        self, method: str, query: bytes, body: bytes, content_type: str, answer: BotAnswer
+    ) -> None:
+        try:
+            callback = read_callback(query, body, content_type)
+        except MalformedCallback as error:
+            self.counts.malformed += 1
+            self.sink(
+                MalformedRequest(f"{method} request is not a callback: {error}", answer.status)
+            )
+            self._log_raw(method, query, body, answer, str(error))
+            return
+        self.counts.callbacks += 1
+        now = self.clock()
+        call, evicted = self.book.touch(callback.call_id, now)
+        for old in evicted:
+            self.close(old, CloseReason.EVICTED)
+        if callback.kind == CallbackKind.CALLIN.value:
+            call.numbers.update(
+                self.redactor.numbers(callback.content.get(n) for n in NUMBER_FIELDS)
+            )
+        exchange = _exchange(self.config.forward_to, callback, answer)
+        findings, envelope = self._judge(call, callback, exchange)
+        kept = dataclasses.replace(callback, params={})
+        turn = TappedTurn(kept, answer.status, answer.error, envelope, findings, now)
+        data = model_data(turn)
+        if data is not None and isinstance(data.get("number"), str):
+            call.numbers.update(self.redactor.numbers([data["number"]]))
+        call.apply_answer(callback.kind, data)
+        if callback.kind == TRANSFER_RESULT_KIND:
+            call.transfer_result(callback.content)
+        call.add(turn, keep=self._writer is not None and not call.late)
+        self._publish(call, callback, turn, answer)
+        if call.late:
+            message = f"call {call.call_id}: a {callback.kind} callback after tap closed the call"
+            self.sink(TapProblem(message + " (checked, not recorded)"))
+        elif call.ended:
+            self.book.pop(call.call_id)
+            self.close(call, CloseReason.ENDED)
+
+    def _judge(
+        self, call: TapCall, callback: ReceivedCallback, exchange: Exchange
+    ) -> tuple[tuple[Finding, ...], dict[str, Any] | None]:
+        findings = delivery_findings(
+            exchange, timeout_s=self.config.timeout_s, latency_budget_ms=None
+        )
+        kind = callback.known_kind
+        echo = _echo_finding(call, callback)
+        if echo is not None:
+            findings.append(echo)
+        if kind is None:
+            findings.append(_unknown_kind(callback.kind))
+            return tuple(findings), None
+        model_callback = Callback(
+            kind, callback.call_id, 0, callback.timestamp_ms or 0, callback.content, None
+        )
+        result = validate_answer(model_callback, exchange, call.settings)
+        if result is None:
+            return tuple(findings), None
+        return tuple(findings) + result.findings, result.envelope
+
+    def _publish(
+        self, call: TapCall, callback: ReceivedCallback, turn: TappedTurn, answer: BotAnswer
+    ) -> None:
+        counts = self.counts
+        counts.bot_failed += turn.error is not None
+        for finding in turn.findings:
+            if finding.severity is Severity.ERROR:
+                counts.errors += 1
+            else:
+                counts.warnings += 1
+            if self.report is not None:
+                record = {
+                    "time": _iso(turn.received_at),
+                    "call_id": call.call_id,
+                    "turn": call.count,
+                }
+                record["content_type"] = callback.kind
+                self._write(self.report, {**record, **finding.to_dict()})
+        self.sink(
+            CallbackRelayed(
+                call.call_id,
+                callback.kind,
+                call.count,
+                turn.status,
+                answer.latency_ms,
+                turn.findings,
+                turn.error,
+            )
+        )
+        if self.log is not None:
+            self._write(self.log, self._log_record(call, callback, turn, answer.body))
+
+    # --- closing calls ----------------------------------------------------------------------
+
+    def close(self, call: TapCall, reason: CloseReason) -> None:
+        """The call is over: write it (in the background) or forget it."""
+        self.counts.calls_closed += 1
+        self.book.closed(call)
+        directory = self.config.save_dir
+        if self._writer is None or directory is None or not call.turns:
+            self.sink(CallClosed(call.call_id, call.count, reason.value))
+            return
+        if len(self._writes) >= MAX_PENDING_WRITES:
+            message = f"call {call.call_id}: no fixture written: {len(self._writes)} wait already"
+            self.counts.not_saved += 1
+            self.sink(TapProblem(message + " (the writer cannot keep up)"))
+            self.sink(CallClosed(call.call_id, call.count, reason.value))
+            return
+        future = self._writer.submit(self._save, call, reason)
+        self._writes.add(future)
+        future.add_done_callback(self._writes.discard)
+        self.counts.backlog_peak = max(self.counts.backlog_peak, len(self._writes))
+
+    def _save(self, call: TapCall, reason: CloseReason) -> None:
+        assert self.config.save_dir is not None
+        try:
+            saved = save_call(call, self.config.save_dir, self.redactor, reason)
+        except Exception as error:  # a full disk, or a call the model cannot replay: say so
+            detail = getattr(error, "strerror", None) or f"{type(error).__name__}: {error}"
+            self.sink(TapProblem(f"call {call.call_id}: no fixture written: {detail}"))
+            self.sink(CallClosed(call.call_id, call.count, reason.value))
+            return
+        self.counts.saved = [*self.counts.saved[-999:], str(saved.path)]
+        self.sink(CallClosed(call.call_id, call.count, reason.value, saved.path, saved.divergences))
+
+    def sweep(self) -> None:
+        """Close the calls idle for longer than ``--idle``."""
+        for call in list(self.book.idle(self.clock() - self.config.idle_s)):
+            self.close(call, CloseReason.IDLE)
+
+    async def stop(self) -> None:
+        """Close every open call, wait for the fixtures to be written, close the files."""
+        for call in self.book.drain():
+            self.close(call, CloseReason.STOPPED)
+        if self._writer is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self._writer.shutdown, True)
+        for lines in (self.log, self.report):
+            if lines is not None:
+                lines.close()
+
+    # --- log lines --------------------------------------------------------------------------
+
+    def _log_record(
+        self, call: TapCall, callback: ReceivedCallback, turn: TappedTurn, body: bytes
+    ) -> dict[str, Any]:
+        known = call.numbers
+        record: dict[str, Any] = {"time": _iso(turn.received_at), "call_id": call.call_id}
+        record["placement"] = callback.placement
+        record["params"] = self.redactor.value(dict(callback.params), known)
+        record["content"] = self.redactor.value(dict(callback.content), known)
+        record["status"] = turn.status
+        record["answer"] = self.redactor.text(body.decode("utf-8", "replace"), known)
+        if turn.error:
+            record["error"] = turn.error
+        return record
+
+    def _log_raw(
+        self, method: str, query: bytes, body: bytes, answer: BotAnswer, reason: str
+    ) -> None:
+        if self.log is None:
+            return
+        text = self.redactor.unknown_text
+        record: dict[str, Any] = {"time": _iso(self.clock()), "malformed": reason}
+        record["method"] = method
+        record["query"] = text(query.decode("utf-8", "replace"), {})
+        record["body"] = text(body.decode("utf-8", "replace"), {})
+        record["status"] = answer.status
+        record["answer"] = text(answer.body.decode("utf-8", "replace"), {})
+        self._write(self.log, record)
+
+    def _write(self, lines: JsonLines, record: dict[str, Any]) -> None:
+        try:
+            lines.write(record)
+        except OSError as error:
+            self.sink(TapProblem(f"cannot write {lines.path}: {error.strerror or error}"))
+
+
+def _exchange(url: str, callback: ReceivedCallback, answer: BotAnswer) -> Exchange:
+    return Exchange(
+        method="POST",
+        url=url,
+        params=callback.params,
+        placement=callback.placement,
+        status=None if answer.error else answer.status,
+        headers=answer.header_dict,
+        body=answer.body,
+        latency_ms=answer.latency_ms,
+        error=answer.error,
+        error_detail=answer.detail,
+    )
+
+
+def _echo_finding(call: TapCall, callback: ReceivedCallback) -> Finding | None:
+    """The platform sends back the ``dynamic_id`` the bot last set; another one means an answer
+    of the bot was not taken (or the call's callbacks came out of order)."""
+    if call.dynamic_id is None or callback.kind == CallbackKind.CALLIN.value:
+        return None
+    sent = callback.content.get("dynamic_id")
+    if sent is None or sent == call.dynamic_id:
+        return None
+    message = (
+        f"the platform sent dynamic_id {sent!r}, but the bot last set {call.dynamic_id!r}: "
+        "an earlier answer was not applied"
+    )
+    return Finding(
+        "tap-dynamic-id-not-echoed",
+        Severity.WARNING,
+        "content.dynamic_id",
+        message,
+        SPEC_NOTES,
+        call.dynamic_id,
+        str(sent),
+    )
+
+
+def _unknown_kind(kind: str) -> Finding:
+    message = f"content_type {kind!r} is not a callback vcall knows: its answer was not checked"
+    return Finding("tap-unknown-callback", Severity.WARNING, "", message, SPEC_NOTES)
+
+
+def _iso(at: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(at)) + f".{int(at % 1 * 1000):03d}Z"

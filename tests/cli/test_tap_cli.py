@@ -1,0 +1,158 @@
+"""``vcall tap``: options, the exposure warning, and a real run stopped with Ctrl-C and SIGTERM
+(open calls are written before it exits)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from vcall.cli.app import app
+from vcall.cli.commands import tap as tap_cli
+from vcall.simulator.asgi import Receive, Scope, Send, read_body
+from vcall.simulator.emulator.serve import ServerThread
+from vcall.simulator.tap import TapConfig
+
+runner = CliRunner()
+START_S = 20.0
+
+
+def test_a_bad_listen_address_is_a_usage_error() -> None:
+    result = runner.invoke(
+        app, ["tap", "--forward-to", "http://127.0.0.1:9/cb", "--listen", "here"]
+    )
+    assert result.exit_code == 2
+    assert "--listen 'here'" in result.output
+
+
+def test_a_save_directory_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    result = runner.invoke(
+        app, ["tap", "--forward-to", "http://127.0.0.1:9/cb", "--save", str(missing)]
+    )
+    assert result.exit_code == 2
+    assert "not a directory" in result.output
+
+
+def test_a_forward_url_that_is_not_http_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["tap", "--forward-to", "ftp://bot/cb", "--listen", "127.0.0.1:0"])
+    assert result.exit_code == 2
+    assert "http:// or https://" in result.output
+
+
+def test_listening_beyond_loopback_is_said_loudly() -> None:
+    console = Console(record=True, width=200)
+    config = TapConfig(forward_to="http://127.0.0.1:9/cb")
+    tap_cli._banner(console, "http://0.0.0.0:8082", config, "0.0.0.0")
+    assert "WARNING: listening on 0.0.0.0, not loopback" in console.export_text()
+    quiet = Console(record=True, width=200)
+    tap_cli._banner(quiet, "http://127.0.0.1:8082", config, "127.0.0.1")
+    assert "WARNING" not in quiet.export_text()
+
+
+def test_listen_accepts_a_port_or_host_and_port() -> None:
+    assert tap_cli._address("9000", None) == ("127.0.0.1", 9000)
+    assert tap_cli._address("127.0.0.2:9000", None) == ("127.0.0.2", 9000)
+    assert tap_cli._address("127.0.0.1:9000", "0.0.0.0") == ("0.0.0.0", 9000)
+
+
+class HangupBot:
+    """Answers ``hangup`` to the call ``end^1`` and ``continue`` to the others."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = (await read_body(receive)).decode()
+        call_id = "end^1" if "end%5E1" in body else "open^2"
+        action = "hangup" if call_id == "end^1" else "answer"
+        data = {"call_id": call_id, "action": action}
+        payload = json.dumps({"result": "success", "msg": "", "data": data}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": payload})
+
+
+@pytest.fixture
+def bot() -> Iterator[str]:
+    with ServerThread(HangupBot()) as server:
+        yield server.url + "/callback"
+
+
+def start_tap(bot_url: str, save: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    environment = {**os.environ, "COLUMNS": "300"}
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        environment.pop(name, None)
+    command = [
+        sys.executable,
+        "-m",
+        "vcall",
+        "tap",
+        "--forward-to",
+        bot_url,
+        "--listen",
+        "127.0.0.1:0",
+        "--save",
+        str(save),
+        *extra,
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        found = re.search(r"listening on (http://\S+)", line)
+        if found:
+            return process, found[1] + "/callback"
+    raise AssertionError(f"tap did not start: exit {process.wait()}")
+
+
+def callin(call_id: str) -> dict[str, Any]:
+    content = {"caller": "13912345678", "callee": "057126880000"}
+    return {
+        "call_id": call_id,
+        "timestamp": "1700000000000",
+        "content_type": "callin",
+        "content": json.dumps(content),
+    }
+
+
+@pytest.mark.parametrize(("stop", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 0)])
+def test_a_run_writes_ended_and_open_calls_and_stops_cleanly(
+    bot: str, tmp_path: Path, stop: int, code: int
+) -> None:
+    log = tmp_path / "log.jsonl"
+    process, url = start_tap(bot, tmp_path, "--log", str(log))
+    try:
+        with httpx.Client(trust_env=False) as client:
+            ended = client.post(url, data=callin("end^1"))
+            client.post(url, data=callin("open^2"))
+        assert ended.json()["data"]["action"] == "hangup"
+        process.send_signal(stop)
+        output, _ = process.communicate(timeout=START_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == code, output
+    assert "tap: 2 callbacks relayed" in output
+    assert len(list(tmp_path.glob("*.yaml"))) == 2
+    lines = log.read_text(encoding="utf-8")
+    assert "13912345678" not in lines and "13912345678" not in "".join(
+        p.read_text() for p in tmp_path.glob("*.yaml")
+    )
+    assert len(lines.splitlines()) == 2
