@@ -168,3 +168,32 @@ def test_a_run_whose_calls_all_fail_exits_1_without_a_threshold(
     assert result.exit_code == ExitCode.FAILED, result.output
     assert "5 calls (5 failed)" in result.output
     assert "failed calls 5 of 5 is over the limit 0" in result.output
+
+
+VARIANTS = Path(str(resources.files("vcall.fixtures"))) / "parcel_inquiry_asr_variants.yaml"
+
+
+def test_asr_and_seed_reach_the_fixtures_as_in_simulate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--asr``/``--seed`` are given to the loader like ``simulate``'s (issue 15)."""
+    from vcall.cli.commands import load as load_command
+
+    seen: list[object] = []
+    real = load_command.load_scenarios
+
+    def spy(patterns: list[str], environ: object = None, options: object = None) -> object:
+        seen.append(options)
+        return real(patterns, options=options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load_command, "load_scenarios", spy)
+    args = ["--example-bot", "-f", str(VARIANTS), "--as-fast-as-possible", "-q", "--calls", "3"]
+    result = vcall_load(*args, "--asr", "fillers=0.5,seed=3", "--seed", "9")
+    assert result.exit_code == ExitCode.OK, result.output
+    options = seen[0]
+    assert options.seed == 9
+    assert options.asr.fillers == 0.5
+
+
+def test_a_bad_asr_option_is_a_one_line_usage_error() -> None:
+    result = vcall_load(*FAST, "--asr", "fillers=lots")
+    assert result.exit_code == ExitCode.USAGE and "--asr" in result.output
+    assert "Traceback" not in result.output
