@@ -6,11 +6,12 @@ from pathlib import Path
 
 import typer
 
-from vcall.cli.commands.targeting import chosen_target
+from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.check import print_check
 from vcall.cli.render.output import output_console
+from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.check import (
     CheckConfig,
@@ -80,10 +81,12 @@ def check_command(
             seed=seed,
         )
         placements = (params,) if params else (Placement.FORM, Placement.QUERY)
-        result = check(
-            chosen_target(target, example_bot),
-            CheckConfig(simulation, placements, concurrency=concurrency),
+        check_report_paths(
+            {"--report": report, "--report-json": report_json, "--report-html": report_html}
         )
+        resolved = chosen_target(target, example_bot)
+        with one_line_if_unreachable(resolved):
+            result = check(resolved, CheckConfig(simulation, placements, concurrency=concurrency))
         _write_reports(result, report, report_json, report_html)
         print_check(console, result)
     raise typer.Exit(_exit_code(result))

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import typer
 
-from vcall.cli.commands.targeting import chosen_target
+from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.explore import print_explore
 from vcall.cli.render.output import output_console
+from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.crawler import Limits
 from vcall.simulator.explore.identity import Identity
@@ -102,6 +103,9 @@ def explore_command(
     console = output_console()
     with handled_errors():
         graph_format = _graph_format(graph)
+        check_report_paths(
+            {"--report-json": report_json, "--report-html": report_html, "--graph": graph}
+        )
         config = ExploreConfig(
             simulation=SimulationConfig(
                 placement=params,
@@ -121,7 +125,9 @@ def explore_command(
             save_dir=save,
             save_paths_dir=save_paths,
         )
-        result = explore(chosen_target(target, example_bot), config)
+        resolved = chosen_target(target, example_bot)
+        with one_line_if_unreachable(resolved):
+            result = explore(resolved, config)
         _write(result, report_json, report_html, graph, graph_format)
         print_explore(console, result)
     raise typer.Exit(_exit_code(result))

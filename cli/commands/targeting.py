@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from vcall.simulator.errors import UsageError
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from vcall.cli.render.transcript import unreachable_message
+from vcall.simulator.errors import EndpointUnreachableError, UsageError
 from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
 
 
@@ -14,3 +18,13 @@ def chosen_target(target: str | None, example_bot: bool) -> Target:
     if not target:
         raise UsageError("no TARGET: give an endpoint URL, an app as module:attr, or --example-bot")
     return resolve_target(target)
+
+
+@contextmanager
+def one_line_if_unreachable(target: Target) -> Iterator[None]:
+    """An endpoint that refuses the connection is said as ``simulate`` and ``load`` say it:
+    ``nothing listens on 127.0.0.1:8080 — is your bot running? (URL)``."""
+    try:
+        yield
+    except EndpointUnreachableError as error:
+        raise EndpointUnreachableError(unreachable_message(target.url, str(error))) from None

@@ -183,5 +183,38 @@ def test_an_unreachable_endpoint_exits_3_with_one_line(command: str) -> None:
         port = sock.getsockname()[1]
     result = vcall(command, f"http://127.0.0.1:{port}/callback", "--timeout", "2s")
     assert result.exit_code == ExitCode.UNREACHABLE, result.output
-    assert "could not be reached" in result.output
-    assert "Traceback" not in result.output
+    # the same line as simulate and load say it
+    assert result.output.strip().splitlines() == [
+        f"error: nothing listens on 127.0.0.1:{port} — is your bot running?"
+        f" (http://127.0.0.1:{port}/callback)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        ("check", "--report"),
+        ("check", "--report-json"),
+        ("check", "--report-html"),
+        ("explore", "--report-json"),
+        ("explore", "--report-html"),
+        ("explore", "--graph"),
+    ],
+)
+def test_report_paths_are_checked_before_the_run(
+    command: str, option: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vcall.cli.commands.check as check_module
+    import vcall.cli.commands.explore as explore_module
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the run started before the report path was checked")
+
+    monkeypatch.setattr(check_module, "check", never)
+    monkeypatch.setattr(explore_module, "explore", never)
+    missing = tmp_path / "no-such-dir" / "report.dot"
+    result = vcall(command, "--example-bot", option, missing)
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert result.output.strip() == (
+        f"error: {option} {missing}: the directory {missing.parent}/ does not exist"
+    )
