@@ -17,6 +17,7 @@ from vcall.cli.render.transcript import TranscriptPrinter, summary_line, summary
 from vcall.simulator import spec
 from vcall.simulator.emulator import EmulatorConfig, SmartCallEmulator
 from vcall.simulator.emulator.serve import base_url, bind_socket, serve
+from vcall.simulator.fixture.builtin import resolve_builtin
 from vcall.simulator.fixture.durations import parse_duration
 from vcall.simulator.fixture.loader import load_scenario
 from vcall.simulator.replay.delivery import Placement
@@ -37,7 +38,8 @@ EPILOG = """\
 
   vcall emulator --callback-url http://127.0.0.1:8080/callback
   vcall emulator --callback-url vcall.simulator.example_bot:app --port 0
-  vcall emulator --callback-url myapp.main:app --fixture callee.yaml --max-calls 1 --report-json run.json
+  vcall emulator --callback-url vcall.simulator.example_bot:app --max-calls 1 --report-json run.json \
+      --fixture builtin:outbound_callee_declines    [dim](the callee's steps; or your own fixture file)[/]
 
 Then place calls on it: vcall smartcall --endpoint http://127.0.0.1:8081 ... (or the official SDK
 with protocol http and endpoint 127.0.0.1:8081). The AccessKey it accepts is found like vcall
@@ -58,7 +60,9 @@ def emulator_command(
     fixture: Annotated[
         Path | None,
         typer.Option(
-            "--fixture", help="Callee steps from this fixture (its smartcall is ignored)."
+            "--fixture",
+            metavar="FILE",
+            help="Callee steps from this fixture file or builtin:NAME (its smartcall is ignored).",
         ),
     ] = None,
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="0: a free port.")] = (
@@ -107,7 +111,7 @@ def emulator_command(
         config = EmulatorConfig(
             credentials=(credentials,),
             target=resolve_target(callback_url),
-            fixture=load_scenario(fixture) if fixture else None,
+            fixture=load_scenario(Path(resolve_builtin(str(fixture)))) if fixture else None,
             qps=qps,
             simulation=_simulation(params, timeout, realtime, seed),
             report_json=report_json,

@@ -36,6 +36,7 @@ EPILOG = """\
 
   vcall explore --example-bot
   vcall explore http://127.0.0.1:8080/callback --report-html map.html --save found/
+  printf '查快递\\n转人工\\n投诉\\n' > lines.txt   [dim](the words your bot listens for)[/]
   vcall explore myapp.main:app --say-file lines.txt --max-depth 5 --graph map.mmd
   vcall explore myapp.main:app --report-json map.json   (then: vcall simulate ... --coverage map.json)
 

@@ -14,15 +14,16 @@ from vcall.simulator.fixture.check import FixtureCheck, check_fixtures
 fixtures_app = typer.Typer(
     help="Work with fixture files (caller scenarios).",
     no_args_is_help=True,
-    epilog="[bold]Example[/]: vcall fixtures check fixtures/",
+    epilog="[bold]Examples[/]: vcall fixtures list · vcall fixtures copy calls/ · "
+    "vcall fixtures check calls/",
     rich_markup_mode="rich",
 )
 
 EPILOG = """\
 [bold]Examples[/]
 
-  vcall fixtures check fixtures/
-  vcall fixtures check 'tests/calls/**/*.yaml'
+  vcall fixtures copy calls/ && vcall fixtures check calls/
+  vcall fixtures check 'calls/**/*.yaml' builtin:
 
 Exit codes: 0 all valid (warnings allowed) · 1 some file invalid · 2 usage (path not found).
 Nothing is run and nothing is contacted: fast enough for a pre-commit hook.

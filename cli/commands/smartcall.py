@@ -69,9 +69,11 @@ EPILOG = """\
 
   vcall smartcall --called-number 13800138000 --called-show-number 057126880000 \\
       --voice-code '$name$,survey_opening.wav' --voice-code-param '{"name":"张先生"}'
+  printf 'CalledNumber: "13800138000"\\nCalledShowNumber: "057126880000"\\nVoiceCode: survey_opening.wav\\n' > call.yaml
   vcall smartcall --params call.yaml --mute-time 5000 --dry-run
   vcall smartcall --endpoint http://127.0.0.1:8081 --params call.yaml   [dim](vcall emulator)[/]
-  vcall smartcall --batch calls.csv --qps 10 --voice-code survey_opening.wav
+  printf 'CalledNumber\\n13800138000\\n13900139000\\n' > calls.csv   [dim](one call per row)[/]
+  vcall smartcall --batch calls.csv --qps 10 --called-show-number 057126880000 --voice-code survey_opening.wav
 
 Credentials, first found: --access-key-id/--access-key-secret/--security-token, then
 ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/ALIBABA_CLOUD_SECURITY_TOKEN, then ~/.aliyun/config.json

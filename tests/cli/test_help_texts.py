@@ -15,7 +15,12 @@ COMMANDS = [
     ["simulate", "--help"],
     ["load", "--help"],
     ["validate-response", "--help"],
+    ["check", "--help"],
+    ["explore", "--help"],
+    ["tap", "--help"],
+    ["fixtures", "--help"],
     ["fixtures", "check", "--help"],
+    ["fixtures", "list", "--help"],
     ["fixtures", "copy", "--help"],
     ["smartcall", "--help"],
     ["emulator", "--help"],
@@ -52,6 +57,30 @@ def test_help_examples_cite_files_that_exist() -> None:
     assert "fixtures/dtmf_menu.yaml" not in text
     for name in re.findall(r"builtin:([a-z_]+)", text):
         assert CliRunner().invoke(app, ["fixtures", "list"]).stdout.count(f"builtin:{name} ") == 1
+
+
+READ_OPTIONS = r"(?:--params|--batch|--fixture|-f|--say-file|--coverage|fixtures check)"
+WRITTEN = r"(?:> |--save |--record |--report-json |fixtures copy )(\S+)"
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_every_file_an_example_reads_exists_or_an_earlier_example_writes_it(
+    args: list[str],
+) -> None:
+    """A newcomer copies the examples in order: a file one reads is shipped (``builtin:``), or
+    written by an example above it; ``myapp.main:app`` lines are about the reader's own project."""
+    written: set[str] = set()
+    examples = [line.strip() for line in helped(*args).splitlines()]
+    for line in (line for line in examples if line.startswith(("vcall ", "printf ", "curl "))):
+        written.update(re.findall(WRITTEN, line))  # `vcall fixtures copy calls/ && ...` too
+        for path in re.findall(READ_OPTIONS + r"\s+'?([^\s']+)", line):
+            if path in ("form", "query", "exercised"):  # --params PLACEMENT, --coverage exercised
+                continue
+            ok = (
+                path.startswith(("builtin:", *written))  # a file, or one under a directory
+                or "myapp.main:app" in line
+            )
+            assert ok, f"{' '.join(args)}: {path} is read but never shipped or written: {line}"
 
 
 @pytest.mark.parametrize(
