@@ -114,6 +114,15 @@ def test_a_fixture_callee_whose_expectations_fail_exits_1(
     assert "期待转人工" in result.stdout and "FAILED" in result.stdout
 
 
+def test_a_shipped_fixture_is_a_callee_by_its_builtin_name(listening: socket.socket) -> None:
+    args = ("--callback-url", "vcall.simulator.example_bot:app")
+    fixture = ("--fixture", "builtin:outbound_callee_declines")
+    result, _call_id = run_emulator_with_one_call(listening, *args, *fixture)
+    assert result.exit_code == 0, result.output
+    assert "callee: steps of builtin:outbound_callee_declines" in result.stdout
+    assert "1 passed, 0 failed" in result.stdout
+
+
 def test_rejected_requests_are_shown_with_their_code(listening: socket.socket) -> None:
     outcome: dict[str, Result] = {}
     command = ["emulator", "--access-key-id", KEY_ID, "--access-key-secret", SECRET]
@@ -148,6 +157,10 @@ def test_missing_credentials_name_the_three_places() -> None:
         (
             ["--callback-url", "vcall.simulator.example_bot:app", "--fixture", "missing.yaml"],
             "missing.yaml",
+        ),
+        (
+            ["--callback-url", "vcall.simulator.example_bot:app", "--fixture", "builtin:nope"],
+            "builtin:nope",
         ),
     ],
 )
