@@ -83,7 +83,11 @@ def tap_command(
     ] = None,
     save: Annotated[
         Path | None,
-        typer.Option("--save", metavar="DIR", help="Write each finished call as a fixture here."),
+        typer.Option(
+            "--save",
+            metavar="DIR",
+            help="Write each finished call as a fixture here (created if missing).",
+        ),
     ] = None,
     idle: Annotated[
         str,
@@ -149,6 +153,7 @@ def tap_command(
             console.print(summary(app.observer.counts))
 
     with handled_errors(on_interrupt=done):
+        _make_save_directory(save)
         config = TapConfig(
             forward_to=forward_to,
             save_dir=save,
@@ -169,6 +174,17 @@ def tap_command(
         _serve_until_stopped(app, sock)
         done()
     raise typer.Exit(ExitCode.OK)
+
+
+def _make_save_directory(save: Path | None) -> None:
+    """``--save recorded/`` is created when missing, as ``explore --save`` and ``fixtures copy``
+    create theirs: a newcomer's first ``vcall tap`` must not stop at a directory not made yet."""
+    if save is None or save.exists():
+        return  # an existing file is TapConfig's one-line error
+    try:
+        save.mkdir(parents=True)
+    except OSError as error:
+        raise UsageError(f"--save {save}: cannot create the directory: {error.strerror}") from None
 
 
 class _Terminated(Exception):

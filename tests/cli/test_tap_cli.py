@@ -36,10 +36,24 @@ def test_a_bad_listen_address_is_a_usage_error() -> None:
     assert "--listen 'here'" in result.output
 
 
-def test_a_save_directory_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
-    missing = tmp_path / "nope"
+def test_a_save_directory_not_made_yet_is_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's first ``vcall tap ... --save recorded/`` runs in a fresh directory."""
+    monkeypatch.setattr(tap_cli, "_serve_until_stopped", lambda _app, _sock: None)
+    missing = tmp_path / "recorded" / "today"
+    args = ["--forward-to", "http://127.0.0.1:9/cb", "--listen", "127.0.0.1:0"]
+    result = runner.invoke(app, ["tap", *args, "--save", str(missing)])
+    assert result.exit_code == 0, result.output
+    assert missing.is_dir()
+    assert f"saves each call into {missing}/" in result.output
+
+
+def test_a_save_path_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    a_file = tmp_path / "recorded"
+    a_file.write_text("", encoding="utf-8")
     result = runner.invoke(
-        app, ["tap", "--forward-to", "http://127.0.0.1:9/cb", "--save", str(missing)]
+        app, ["tap", "--forward-to", "http://127.0.0.1:9/cb", "--save", str(a_file)]
     )
     assert result.exit_code == 2
     assert "not a directory" in result.output
