@@ -19,13 +19,21 @@ _COMMANDS = "vcall.cli.commands."
 class _Commands(LazyGroup):
     """vcall's commands, each imported when it runs (``vcall --help`` imports none)."""
 
-    lazy: ClassVar[dict[str, LazyCommand]] = {
-        "validate-response": LazyCommand(
-            _COMMANDS + "validate", "Check a response body your endpoint returns."
+    lazy: ClassVar[dict[str, LazyCommand]] = {  # in the order a newcomer needs them
+        "check": LazyCommand(
+            _COMMANDS + "check",
+            "Run a built-in suite of generic caller behaviours; spec rules only, no fixtures.",
+        ),
+        "explore": LazyCommand(
+            _COMMANDS + "explore",
+            "Crawl the bot's dialogue (no fixtures needed): map every state, report problems.",
         ),
         "simulate": LazyCommand(
             _COMMANDS + "simulate",
             "Replay caller scenarios against an endpoint and check every answer against the spec.",
+        ),
+        "validate-response": LazyCommand(
+            _COMMANDS + "validate", "Check a response body your endpoint returns."
         ),
         "load": LazyCommand(
             _COMMANDS + "load",
@@ -35,6 +43,10 @@ class _Commands(LazyGroup):
             _COMMANDS + "fixtures_builtin",
             "Work with fixture files: check, list and copy the shipped ones.",
         ),
+        "tap": LazyCommand(
+            _COMMANDS + "tap",
+            "Relay live callbacks to your bot, check every answer, save each call as a fixture.",
+        ),
         "smartcall": LazyCommand(
             _COMMANDS + "smartcall", "Place outbound calls through the SmartCall API."
         ),
@@ -43,18 +55,6 @@ class _Commands(LazyGroup):
         ),
         "example-bot": LazyCommand(
             _COMMANDS + "example_bot", "Serve the built-in example bot on 127.0.0.1."
-        ),
-        "check": LazyCommand(
-            _COMMANDS + "check",
-            "Run a built-in suite of generic caller behaviours; spec rules only, no fixtures.",
-        ),
-        "explore": LazyCommand(
-            _COMMANDS + "explore",
-            "Crawl the bot's dialogue (no fixtures needed): map every state, report problems.",
-        ),
-        "tap": LazyCommand(
-            _COMMANDS + "tap",
-            "Relay live callbacks to your bot, check every answer, save each call as a fixture.",
         ),
     }
 
@@ -69,8 +69,10 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     epilog=(
-        "[bold]Start here[/]: vcall simulate --example-bot --fixture builtin:  ·  "
-        "vcall simulate --example-bot (the console)  ·  vcall COMMAND --help for examples"
+        "[bold]Start here[/]: vcall check --example-bot (then vcall check URL: your bot, no "
+        "fixtures needed)  ·  vcall simulate --example-bot --fixture builtin: (every shipped "
+        "call)  ·  vcall simulate --example-bot (the console: you play the caller)  ·  "
+        "vcall COMMAND --help for examples"
     ),
     context_settings={"help_option_names": ["-h", "--help"]},
 )

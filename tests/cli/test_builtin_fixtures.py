@@ -136,14 +136,16 @@ def test_spec_only_ignores_expectations_and_keeps_spec_rules(elsewhere: Path) ->
 
 def test_the_help_s_start_here_commands_work_outside_the_checkout(elsewhere: Path) -> None:
     help_text = " ".join(vcall("--help").stdout.split())
-    start = re.search(r"Start here: (.*?) · (.*?) \(the console\)", help_text)
+    start = re.search(r"Start here: (.*?) · (.*?) \(.*?\) · (.*?) \(the console", help_text)
     assert start is not None, help_text
-    replay = shlex.split(start.group(1))
+    check, replay, console = (shlex.split(start.group(n).split(" (")[0]) for n in (1, 2, 3))
+    assert check[:2] == ["vcall", "check"]
+    checked = vcall(*check[1:])
+    assert checked.exit_code == ExitCode.OK, checked.output
     assert replay[0] == "vcall"
     result = vcall(*replay[1:], "-q")
     assert result.exit_code == ExitCode.OK, result.output
     assert f"{all_calls()} passed, 0 failed" in result.stdout
-    console = shlex.split(start.group(2))
     assert CliRunner().invoke(app, console[1:], input="/quit\n").exit_code == 0
 
 
