@@ -567,6 +567,30 @@ def test_a_deep_profile_file_is_one_line_exit_2(api: FakeApi, clean_environment:
     assert "config.json:2: nested more than" in err
 
 
+def test_a_profile_file_with_a_huge_number_is_one_line_exit_2(
+    api: FakeApi, clean_environment: Path
+) -> None:
+    path = clean_environment / ".aliyun" / "config.json"
+    path.parent.mkdir()
+    path.write_text('{"profiles": [], "x": ' + "9" * 10_000 + "}", encoding="utf-8")
+    code, _out, err = invoke(*CALL_FLAGS)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "config.json: not valid JSON" in err
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json"])
+def test_a_params_file_with_a_huge_number_is_file_line_exit_2(
+    api: FakeApi, tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"params.{suffix}"
+    text = {"yaml": "VoiceCode: a.wav\nCalledNumber: ", "json": '{"VoiceCode": "a.wav",\n"x": '}
+    path.write_text(text[suffix] + "9" * 100_000 + ("}" if suffix == "json" else "\n"))
+    code, _out, err = invoke(*with_keys("--params", str(path), "--dry-run"))
+    assert code == 2
+    assert err.strip() == f"error: {path}:2: an integer of 100000 digits is too long (at most 100)"
+
+
 @pytest.mark.parametrize("source", ["flags", "environment", "profile"])
 def test_the_sts_token_echoed_twice_encoded_never_reaches_the_result_csv(
     api: FakeApi,
