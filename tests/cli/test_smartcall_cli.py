@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -404,9 +405,12 @@ def test_a_non_retryable_error_is_not_retried(api: FakeApi, clock: VirtualSyncCl
 
 
 def test_an_unreachable_endpoint_exits_3() -> None:
-    code, _out, err = invoke(*with_keys(*CALL_FLAGS, "--endpoint", "http://127.0.0.1:1"))
+    with socket.socket() as probe:  # a port nothing listens on (port 1 may be taken)
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    code, _out, err = invoke(*with_keys(*CALL_FLAGS, "--endpoint", url))
     assert code == 3
-    assert "cannot reach http://127.0.0.1:1" in err and len(err.strip().splitlines()) == 1
+    assert f"cannot reach {url}" in err and len(err.strip().splitlines()) == 1
 
 
 # --- batch --------------------------------------------------------------------------------------
