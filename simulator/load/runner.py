@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -210,20 +211,48 @@ class LoadRun:
         config = self.config
         if config.calls is not None and index >= config.calls:
             return False
+        due: float | None = None
         if config.rate is not None:
-            await self.wall.sleep_until(self.started_ms + index * 1000 / config.rate)
+            due = index * 1000 / config.rate
         elif config.ramp is not None:
             due = config.ramp.start_ms(index)
-            if due is None or (config.duration_ms is not None and due >= config.duration_ms):
+            if due is None:
+                return False
+        if due is not None:
+            if config.duration_ms is not None and due >= config.duration_ms:
                 return False  # due after the end (a timer may wake a little early: not started)
             await self.wall.sleep_until(self.started_ms + due)
         if self._past_deadline():
             return False
-        await semaphore.acquire()
+        if semaphore.locked() and config.duration_ms is not None:
+            # every slot busy: a slot may free only after the deadline, which ends the run
+            waiter = asyncio.ensure_future(semaphore.acquire())
+            if not await self._before_deadline(waiter):
+                return False
+        else:
+            await semaphore.acquire()
         if self._past_deadline():
             semaphore.release()
             return False
         return True
+
+    async def _before_deadline(self, waiter: asyncio.Future[Any]) -> bool:
+        """Wait for ``waiter`` until ``--duration`` runs out on the wall clock; True if it came.
+
+        ``waiter`` is cancelled (and awaited) if the deadline comes first.
+        """
+        deadline_ms = self.started_ms + (self.config.duration_ms or 0)
+        deadline: asyncio.Future[Any] = asyncio.ensure_future(self.wall.sleep_until(deadline_ms))
+        try:
+            await asyncio.wait({waiter, deadline}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            deadline.cancel()
+        if waiter.done() and not waiter.cancelled():
+            return True
+        waiter.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiter
+        return False
 
     def _past_deadline(self) -> bool:
         duration = self.config.duration_ms
@@ -249,13 +278,13 @@ class LoadRun:
         if duration is None:
             await asyncio.gather(*self.tasks, return_exceptions=True)
             return
-        remaining = self.started_ms + duration - self.wall.now_ms()
-        if self.tasks and remaining > 0:
-            await asyncio.wait(set(self.tasks), timeout=remaining / 1000)
+        gathered = asyncio.gather(*self.tasks, return_exceptions=True)
+        if self.tasks and not self._past_deadline():
+            await self._before_deadline(asyncio.shield(gathered))
         self.cut = len(self.tasks)
         for task in list(self.tasks):
             task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await gathered
 
 
 async def run_load(
