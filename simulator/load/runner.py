@@ -162,14 +162,15 @@ class LoadRun:
         self.stats = LoadStats()
         self.series = TimeSeries(self.stats)
         self.order = scenario_cycle(scenarios, self.config.weights)
-        self.tasks: set[asyncio.Task[None]] = set()
+        self.tasks: set[asyncio.Task[object]] = set()
         self.started_ms = 0.0
         self.cut = 0
 
     def sink(self, event: Event) -> None:
         if isinstance(event, TurnDone):
-            self.stats.record_turn(event.scenario.name, event.turn)
-            if event.turn.failed:
+            turn = event.turn
+            self.stats.record_turn(event.scenario.name, turn)
+            if turn.findings and turn.failed:  # most turns have none
                 self.stats.turn_failed(event.index)
         elif isinstance(event, CallFinished):
             self.stats.record_call(event.result, event.index)
@@ -261,17 +262,14 @@ class LoadRun:
     def _launch(self, ctx: RunContext, index: int, semaphore: asyncio.Semaphore) -> None:
         runner = CallRunner(ctx, next(self.order), index)
         self.stats.calls_started += 1
-        task = asyncio.ensure_future(self._call(runner))
+        task: asyncio.Task[object] = asyncio.ensure_future(runner.run())
 
-        def done(finished: asyncio.Future[None]) -> None:
+        def done(finished: asyncio.Future[object]) -> None:
             semaphore.release()
             self.tasks.discard(task)
 
         task.add_done_callback(done)
         self.tasks.add(task)
-
-    async def _call(self, runner: CallRunner) -> None:
-        await runner.run()
 
     async def _drain(self) -> None:
         duration = self.config.duration_ms
