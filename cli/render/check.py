@@ -11,6 +11,7 @@ from vcall.simulator.explore.check import CheckResult, Verdict
 _STYLE = {
     Verdict.PASSED: "green",
     Verdict.FAILED: "bold red",
+    Verdict.NO_ANSWER: "yellow",
     Verdict.NOT_REACHED: "dim",
     Verdict.NOT_RUN: "yellow",
 }
@@ -40,12 +41,18 @@ def print_check(console: Console, result: CheckResult) -> None:
     passed = sum(1 for _, v in rows if v is Verdict.PASSED)
     skipped = sum(1 for _, v in rows if v is Verdict.NOT_REACHED)
     not_run = sum(1 for _, v in rows if v is Verdict.NOT_RUN)
-    line = f"{passed} passed, {failed} failed, {skipped} not reached"
+    unanswered = sum(1 for _, v in rows if v is Verdict.NO_ANSWER)
+    line = f"{passed} passed, {failed} failed"
+    line += f", {unanswered} no answer" if unanswered else ""
+    line += f", {skipped} not reached"
     line += f", {not_run} not run" if not_run else ""
     line += f" ({len(result.behaviours)} behaviours)"
+    note = result.placement_note()
+    if note:
+        console.print(f"[yellow]note[/]: {escape(note)}")
     if result.run.interrupted:
         console.print(f"[yellow]interrupted[/]: {line}")
-    elif failed:
+    elif result.failed:
         console.print(f"[bold red]{line}[/]")
     else:
         console.print(f"[bold green]{line}[/]")

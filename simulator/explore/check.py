@@ -2,8 +2,10 @@
 
 Each behaviour runs once per placement of the parameters (form body and query string, unless
 told one), after the caller moves that bring the bot into the situation it needs (found by a
-short crawl). Its verdict: passed, failed (a finding of severity error; warnings too under
-``strict``), or not reached (the crawl found no state in the situation it needs).
+short crawl, in the first placement the bot answers). Its verdict: passed, failed (a finding of
+severity error; warnings too under ``strict``), no answer (no answer of the call was usable: HTTP
+2xx with ``result`` ``success``, so the platform never acted on one and nothing was checked), or
+not reached (the crawl found no state in the situation it needs).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from html import escape
@@ -20,7 +22,7 @@ from typing import Any
 import httpx
 
 from vcall.simulator.explore.crawler import Crawl, Crawler, Limits
-from vcall.simulator.explore.driver import PathDriver
+from vcall.simulator.explore.driver import NO_ANSWER, PathDriver, usable_data
 from vcall.simulator.explore.graph import ExploreMap
 from vcall.simulator.explore.moves import Move, builtin_lines
 from vcall.simulator.explore.suite import (
@@ -53,6 +55,9 @@ PREFIX_LIMITS = Limits(max_depth=4, max_calls=800, max_time_s=60.0, concurrency=
 class Verdict(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
+    NO_ANSWER = "no answer"
+    """No answer of the call was usable (e.g. ``result: fail`` to every callback, as a bot that
+    reads its parameters only from the other placement answers): nothing was checked."""
     NOT_REACHED = "not reached"
     NOT_RUN = "not run"
     """Interrupted (Ctrl-C) before it was played."""
@@ -84,7 +89,9 @@ class BehaviourResult:
         call = self.calls.get(placement)
         if call is None:
             return Verdict.NOT_RUN if self.interrupted else Verdict.NOT_REACHED
-        return Verdict.FAILED if call.failed(self.strict) else Verdict.PASSED
+        if call.failed(self.strict):
+            return Verdict.FAILED
+        return Verdict.PASSED if answered(call) else Verdict.NO_ANSWER
 
     def first_finding(self) -> Finding | None:
         """The first error of any placement's call, else the first warning."""
@@ -93,12 +100,19 @@ class BehaviourResult:
         chosen = errors or findings
         return chosen[0] if chosen else None
 
+    def first_error(self) -> Finding | None:
+        finding = self.first_finding()
+        return finding if finding is not None and finding.is_error else None
+
     def note(self) -> str:
         """What the row should say besides its findings."""
         if self.interrupted and not self.calls:
             return "not run: interrupted"
         if self.prefix is None:
             return f"not reached: the crawl found no state with {NEED_WORDS[self.behaviour.need]}"
+        unanswered = [p.value for p, call in self.calls.items() if not answered(call)]
+        if unanswered and not self.first_error():
+            return f"no answer ({', '.join(unanswered)}): {_unusable(self.calls)}"
         if "partner-id" in self.behaviour.scenario.tags and not self._partner_id_sent():
             return "the platform model sent no partnerId in this callin"
         return ""
@@ -121,7 +135,35 @@ class CheckResult:
 
     @property
     def failed(self) -> bool:
-        return any(b.verdict(p) is Verdict.FAILED for b in self.behaviours for p in self.placements)
+        """A behaviour failed, or the bot answered no call at all (nothing was checked)."""
+        verdicts = [b.verdict(p) for b in self.behaviours for p in self.placements]
+        if Verdict.FAILED in verdicts:
+            return True
+        return Verdict.NO_ANSWER in verdicts and Verdict.PASSED not in verdicts
+
+    def placement_note(self) -> str:
+        """What the verdicts say about where the bot reads its parameters (SPEC-NOTES §1)."""
+        unanswered = [p for p in self.placements if self._answers(p) == (False, True)]
+        if not unanswered:
+            return ""
+        if len(unanswered) == len(self.placements):
+            return (
+                "the bot answered no call: no answer was usable (HTTP 2xx with result "
+                '"success"), so nothing was checked'
+            )
+        answering = [p.value for p in self.placements if p not in unanswered]
+        missing = ", ".join(p.value for p in unanswered)
+        return (
+            f"the bot answers only with the parameters in the {', '.join(answering)} "
+            f"placement, never in the {missing} one: the platform documents POST with "
+            "the parameters as request parameters, and real traffic sends them form-encoded "
+            "in the body (SPEC-NOTES §1): read both (placement-one-sided)"
+        )
+
+    def _answers(self, placement: Placement) -> tuple[bool, bool]:
+        """(any call of this placement answered, any call of it not answered)."""
+        calls = [b.calls[placement] for b in self.behaviours if placement in b.calls]
+        return any(answered(c) for c in calls), any(not answered(c) for c in calls)
 
 
 async def check_async(
@@ -141,7 +183,7 @@ async def _check(
 ) -> CheckResult:
     started = time.perf_counter()
     suite = builtin_suite()
-    crawl = await _situations(http, target, simulation, suite, config.prefix_limits)
+    crawl = await _situations(http, target, simulation, suite, config)
     explored = crawl.map if crawl is not None else None
     results = [BehaviourResult(b, _prefix(b, explored), strict=simulation.strict) for b in suite]
     if crawl is not None and crawl.interrupted:
@@ -187,9 +229,11 @@ async def _situations(
     target: Target,
     simulation: SimulationConfig,
     suite: Sequence[Behaviour],
-    limits: Limits,
+    config: CheckConfig,
 ) -> Crawl | None:
-    """A short crawl of inbound calls, when some behaviour needs a situation."""
+    """A short crawl of inbound calls, when some behaviour needs a situation: in the first
+    placement whose call's start the bot answers (a bot that reads only the query string answers
+    nothing in the form body, and its situations are still found)."""
     if not any(b.need and b.inbound for b in suite):
         return None
     needs = {b.need for b in suite if b.need and b.inbound}
@@ -197,8 +241,38 @@ async def _situations(
     def enough(explored: ExploreMap) -> bool:
         return all(situation_path(explored, need) is not None for need in needs)
 
-    driver = PathDriver(run_context(http, target, simulation), CallSettings())
-    return await Crawler(driver, builtin_lines(), limits, enough).run()
+    crawl: Crawl | None = None
+    for placement in config.placements:
+        placed = dataclasses.replace(simulation, placement=placement)
+        driver = PathDriver(run_context(http, target, placed), CallSettings())
+        crawl = await Crawler(driver, builtin_lines(), config.prefix_limits, enough).run()
+        if crawl.interrupted or not _start_unanswered(crawl.map):
+            return crawl
+    return crawl
+
+
+def _start_unanswered(explored: ExploreMap) -> bool:
+    root = explored.by_id().get("s0")
+    return root is not None and root.key.action == NO_ANSWER
+
+
+def answered(call: CallResult) -> bool:
+    """Whether the platform got a usable answer (HTTP 2xx, ``result`` ``success``) at least once
+    in the call; a call with no callback at all counts as answered (nothing was asked)."""
+    return not call.turns or any(usable_data(turn) is not None for turn in call.turns)
+
+
+def _unusable(calls: Mapping[Placement, CallResult]) -> str:
+    """Why the answers were not usable, in the bot's own words when it gave some."""
+    for call in calls.values():
+        for turn in call.turns:
+            envelope = turn.envelope if isinstance(turn.envelope, Mapping) else {}
+            result = envelope.get("result")
+            if turn.exchange.status is not None and result not in (None, "success"):
+                msg = envelope.get("msg")
+                said = f", msg {msg!r}" if isinstance(msg, str) and msg else ""
+                return f"the bot answered result {result!r}{said}: nothing was checked"
+    return "no answer was usable: nothing was checked"
 
 
 def _judged(call: CallResult) -> CallResult:
@@ -246,6 +320,7 @@ def check_to_dict(result: CheckResult) -> dict[str, Any]:
     return {
         "placements": [p.value for p in result.placements],
         "behaviours": [_row(row, result.placements) for row in result.behaviours],
+        "note": result.placement_note() or None,
     }
 
 
@@ -277,7 +352,9 @@ def check_html(result: CheckResult) -> str:
             f"<tr class='{'failed' if failed else ''}'><td class='name'>{escape(row.name)}</td>"
             f"{cells}<td class='problem'>{escape(detail)}</td></tr>"
         )
+    note = result.placement_note()
+    note_html = f"<p class='problem'>{escape(note)}</p>" if note else ""
     return (
         "<h2>Behaviours</h2><table class='summary'><tr><th>behaviour</th>"
-        f"{head}<th>first finding</th></tr>{''.join(rows)}</table><h2>Calls</h2>"
+        f"{head}<th>first finding</th></tr>{''.join(rows)}</table>{note_html}<h2>Calls</h2>"
     )

@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from vcall.simulator.errors import EndpointUnreachableError
-from vcall.simulator.explore.driver import PathDriver, PathRun, end_state
+from vcall.simulator.explore.driver import PathDriver, PathRun, end_state, usable_data
 from vcall.simulator.explore.graph import ExploreMap, Node
 from vcall.simulator.explore.moves import HANGUP, Move, Situation, moves_for
-from vcall.simulator.explore.problems import ProblemBook
+from vcall.simulator.explore.problems import ProblemBook, unanswered
 from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.replay.engine import CallRunner
+from vcall.simulator.replay.results import Turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,10 @@ class Crawl:
     depth_reached: int = 0
     wall_s: float = 0.0
     interrupted: bool = False
+    answered: bool = False
+    """Whether any answer of any call was usable (HTTP 2xx, ``result`` ``success``)."""
+    asked: tuple[Turn, ...] = ()
+    """The turns of the first call that sent the bot anything (what a no-answer problem quotes)."""
 
 
 class Crawler:
@@ -80,6 +85,11 @@ class Crawler:
                 f"the endpoint {self.driver.ctx.target.label} could not be reached"
             )
         root = self._fold_root(first)
+        await self._crawl_from(root)
+        if not self.crawl.answered and self.crawl.asked and not self.crawl.book.problems:
+            self.crawl.book.problems.append(unanswered(root, self.crawl.asked))
+
+    async def _crawl_from(self, root: Node) -> None:
         frontier = [root]
         depth = 0
         while frontier and not (self.enough and self.enough(self.crawl.map)):
@@ -156,7 +166,14 @@ class Crawler:
             errors = [finding for finding in turn.findings if finding.is_error]
             if errors:
                 self.crawl.book.note_findings(errors, (), root)
+        self._note_answered(run)
         return root
+
+    def _note_answered(self, run: PathRun) -> None:
+        if run.turns and not self.crawl.asked:
+            self.crawl.asked = run.turns
+        if any(usable_data(turn) is not None for turn in run.turns):
+            self.crawl.answered = True
 
     def _fold_hangup(self, node: Node) -> list[Node]:
         """The caller hangs up: the platform sends the bot nothing more (SPEC-NOTES §6), so the
@@ -176,6 +193,7 @@ class Crawler:
     def _fold(self, node: Node, move: Move, run: PathRun) -> list[Node]:
         """Record every transition of the call; returns the states seen for the first time."""
         explored = self.crawl.map
+        self._note_answered(run)
         fresh: list[Node] = []
         source = explored.node(run.root)
         if source is None:  # the start led elsewhere this time (a bot that is not deterministic)

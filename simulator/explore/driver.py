@@ -63,6 +63,7 @@ class PathRun:
     outcomes: tuple[MoveOutcome, ...]
     result: CallResult
     steps: tuple[Step, ...] = field(default=())
+    """The steps played before the call ended (what a fixture of this call replays)."""
 
     @property
     def last_state(self) -> StateKey:
@@ -118,6 +119,7 @@ class PathDriver:
         outcomes: list[MoveOutcome] = []
         current = root
         steps = iter(runner.scenario.steps)
+        played: list[Step] = []
         for move in moves:
             if runner.ended:
                 break
@@ -126,12 +128,13 @@ class PathDriver:
                 step = next(steps)
                 if runner.ended:
                     break
+                played.append(step)
                 turns.extend(await runner.play(step))
             outcome = self._outcome(runner, move, tuple(turns), current)
             outcomes.append(outcome)
             current = outcome.state
         result = runner.end()
-        return PathRun(root, root_turns, situation, tuple(outcomes), result, runner.scenario.steps)
+        return PathRun(root, root_turns, situation, tuple(outcomes), result, tuple(played))
 
     def _root_state(self, turns: Sequence[Turn]) -> StateKey:
         if not turns:

@@ -1,6 +1,7 @@
 """Problems an exploration reports, and how to tell that a call reproduces one.
 
-Seen while crawling: an answer with a spec finding of severity error, an HTTP error or timeout.
+Seen while crawling: an answer with a spec finding of severity error, an HTTP error or timeout,
+a call's start the bot gives no usable answer to (nothing can be explored).
 Read off the finished map: a dead end (a state no caller move leaves), a loop that never ends the
 call (states from which no move sequence lets the bot end it), a deaf bot (what the caller says
 or presses never changes the answer), a state reached only through an error.
@@ -16,6 +17,8 @@ from vcall.simulator.explore.driver import ENDED, PathRun
 from vcall.simulator.explore.graph import Edge, ExploreMap, Node
 from vcall.simulator.explore.moves import HANGUP, INPUT_KINDS, Move
 from vcall.simulator.findings import Finding
+from vcall.simulator.replay.results import Turn
+from vcall.simulator.spec import CallbackKind
 
 HTTP_RULES = frozenset(
     {
@@ -34,6 +37,7 @@ MAX_STATES_PER_FINDING = 3
 class ProblemKind(StrEnum):
     SPEC = "spec-error"
     HTTP = "http-error"
+    NO_ANSWER = "no-answer"
     DEAD_END = "dead-end"
     LOOP = "loop"
     DEAF = "deaf-bot"
@@ -107,6 +111,27 @@ class ProblemBook:
         problem = Problem(kind, title, path, state.id, first, (state.id,), keys, len(path))
         same.append(problem)
         self.problems.append(problem)
+
+
+def unanswered(root: Node, turns: Sequence[Turn]) -> Problem:
+    """The bot gave no usable answer (HTTP 2xx with ``result`` ``success``) in the whole crawl:
+    on an inbound call the platform does not answer the call, on an outbound one it never acts
+    on an answer. Either way there was nothing to explore."""
+    envelope = next((t.envelope for t in turns if isinstance(t.envelope, dict)), None)
+    result = envelope.get("result") if envelope else None
+    msg = envelope.get("msg") if envelope else None
+    said = f"result {result!r}" if result is not None else "no usable answer"
+    said += f", msg {msg!r}" if isinstance(msg, str) and msg else ""
+    inbound = bool(turns) and turns[0].callback.kind is CallbackKind.CALLIN
+    what = "the callin" if inbound else "every callback"
+    title = (
+        f"no answer: the bot answered {what} with {said}, never a usable answer (HTTP 2xx, "
+        'result "success"), so nothing could be explored (does the bot read the parameters '
+        "where vcall puts them? see --params form|query)"
+    )
+    return Problem(
+        ProblemKind.NO_ANSWER, title, (), root.id, None, (root.id,), frozenset({root.key.key}), 0
+    )
 
 
 def map_problems(explored: ExploreMap) -> list[Problem]:
@@ -252,7 +277,10 @@ def deaf_bot(explored: ExploreMap) -> Problem | None:
     if not tried or witness is None:
         return None
     root = by_id.get("s0", witness)
-    title = "deaf bot: whatever the caller says or presses, the answer is the same"
+    title = (
+        "deaf bot: whatever the caller says or presses, the answer is the same (among the "
+        "lines and keys tried: --say-file gives it the words your bot listens for)"
+    )
     return Problem(
         ProblemKind.DEAF,
         title,

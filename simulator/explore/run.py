@@ -86,7 +86,7 @@ async def _explore(
     lines = config.lines or tuple(builtin_lines())
     crawl = await Crawler(driver, lines, config.limits).run()
     problems = list(crawl.book.problems)
-    if not crawl.interrupted:
+    if not crawl.interrupted and (crawl.answered or not crawl.asked):
         problems.extend(map_problems(crawl.map))
     result = ExploreResult(target.label, crawl, problems)
     _mark_problem_states(result)

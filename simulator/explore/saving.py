@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 EXPLORE_TAG = "explore"
 NEVER_ENDING = ("dead-end", "loop")
+NO_ANSWER = "no-answer"
 SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -72,6 +73,9 @@ def problem_document(problem: Problem, run: PathRun, name: str, target: str) -> 
             " The caller then stays silent until the session timeout; the fixture expects the "
             "bot to end the call (end: bot_hangup; use transfer if your bot hands over)."
         )
+    if problem.kind.value == NO_ANSWER and document["call"].get("direction") != "outbound":
+        document["answer"] = {"result": "success"}
+        text += " The fixture expects a usable answer to the callin (answer: result success)."
     document["description"] = text
     document["tags"] = [*document.get("tags", []), EXPLORE_TAG, problem.kind.value]
     return document

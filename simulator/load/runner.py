@@ -350,6 +350,7 @@ class LoadTransport:
         if self.sender is not None or self.target.in_process:
             from vcall.simulator.replay.delivery import HttpxSender
 
+            await self.client.__aenter__()  # an in-process ASGI app's lifespan starts here
             return self.sender or HttpxSender(self.client), self.client
         from vcall.simulator.load.http_sender import HttpSender
 
@@ -360,4 +361,4 @@ class LoadTransport:
     async def __aexit__(self, *exc: object) -> None:
         if self.closer is not None:
             await self.closer()  # type: ignore[misc]
-        await self.client.aclose()
+        await self.client.__aexit__(None, None, None)  # closes it (and ends a lifespan)

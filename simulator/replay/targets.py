@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from vcall.simulator.errors import TargetError
+from vcall.simulator.replay.lifespan import LifespanASGITransport
 
 EXAMPLE_BOT = "vcall.simulator.example_bot:app"
 IN_PROCESS_URL = "http://vcall.in-process/callback"
@@ -85,7 +86,7 @@ def transport_for_app(app: Any, label: str = "app") -> httpx.AsyncBaseTransport:
     if not callable(app):
         raise TargetError(f"target {label!r} is not an ASGI or WSGI application")
     if _is_asgi(app):
-        return httpx.ASGITransport(app=app)
+        return LifespanASGITransport(app, label)
     arity = _positional_arity(app)
     if arity is not None and arity != 2:
         raise TargetError(

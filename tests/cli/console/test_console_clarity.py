@@ -19,6 +19,9 @@ def _mute_time_bot(mute_time_ms: int) -> Target:
     example = create_app()
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":  # the lifespan vcall runs, as uvicorn would
+            await example(scope, receive, send)
+            return
         body = b""
         while True:
             message = await receive()

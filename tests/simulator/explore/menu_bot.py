@@ -165,3 +165,21 @@ def bot_from(dialogue: Dialogue) -> App:
 
 def play(text: str, state: str) -> dict[str, Any]:
     return {"action": "play", **_tts(text), "dynamic_id": state, "mute_time": 5000}
+
+
+def query_only(dialogue: Dialogue) -> App:
+    """Like :func:`bot_from`, but reading only the query string, as many hand-written bots do:
+    with the parameters in the form body it answers ``result: fail`` (HTTP 200)."""
+    inner = bot_from(dialogue)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and b"call_id=" not in scope.get("query_string", b""):
+            await read_body(receive)
+            payload = {"result": "fail", "msg": "call_id is required", "data": {}}
+            headers = [(b"content-type", b"application/json; charset=utf-8")]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
+            return
+        await inner(scope, receive, send)
+
+    return app

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from menu_bot import bot_from
+from menu_bot import bot_from, query_only
 
 from vcall.simulator.example_bot.dialogue import answer_callback
-from vcall.simulator.explore.check import CheckConfig, CheckResult, Verdict, check
+from vcall.simulator.explore.check import CheckConfig, CheckResult, Verdict, check, check_to_dict
 from vcall.simulator.explore.suite import builtin_suite
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.targets import EXAMPLE_BOT, app_target, resolve_target
@@ -127,3 +127,30 @@ def test_a_situation_the_bot_never_reaches_is_not_reached_not_failed() -> None:
     assert "collecting keys" in row.note()
     assert not result.failed
     assert {call.turns[0].exchange.placement for call in result.run.calls} == {"query"}
+
+
+def test_a_bot_that_reads_only_the_query_string_has_no_answer_in_the_form_body() -> None:
+    """SPEC-NOTES §1: real traffic is form-encoded. ``result: fail`` to every callback is no
+    spec error, but nothing was checked: "no answer", not "passed"; the situations are crawled
+    in the placement the bot answers, and a note names the one-sided placement."""
+    result = check(app_target("bot", query_only(answer_callback)), CheckConfig())
+    form, query = _verdicts(result, Placement.FORM), _verdicts(result, Placement.QUERY)
+    assert set(form.values()) <= {Verdict.NO_ANSWER}
+    assert set(query.values()) == {Verdict.PASSED}
+    assert not result.failed
+    assert "query placement, never in the form one" in result.placement_note()
+    row = next(r for r in result.behaviours if r.name == "speech")
+    assert (
+        row.note()
+        == "no answer (form): the bot answered result 'fail', msg 'call_id is required': nothing was checked"
+    )
+
+
+def test_a_bot_that_answers_no_call_at_all_fails_the_check() -> None:
+    result = check(
+        app_target("bot", query_only(answer_callback)), CheckConfig(placements=(Placement.FORM,))
+    )
+    assert set(_verdicts(result).values()) <= {Verdict.NO_ANSWER, Verdict.NOT_REACHED}
+    assert result.failed
+    assert result.placement_note().startswith("the bot answered no call")
+    assert check_to_dict(result)["note"] == result.placement_note()

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from menu_bot import bot_from, play
+from menu_bot import bot_from, play, query_only
 
 from vcall.simulator.explore.problems import ProblemKind
 from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore
+from vcall.simulator.explore.saving import problem_document
+from vcall.simulator.fixture.scenario import CallSettings, Direction
+from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.engine import SimulationConfig
 from vcall.simulator.replay.targets import app_target
 from vcall.simulator.spec import CallbackKind
 
@@ -95,3 +99,30 @@ def test_the_same_mistake_everywhere_is_a_few_problems_that_count_the_rest() -> 
     assert len(forbidden) == 3
     assert forbidden[-1].elsewhere > 0
     assert len({p.state for p in forbidden}) == 3
+
+
+def test_a_callin_without_a_usable_answer_is_a_problem_and_its_fixture_fails() -> None:
+    """A bot answering ``result: fail`` (here: it reads only the query string, SPEC-NOTES §1)
+    is never answered by the platform: exit 1 with a reason, not "no problem found"."""
+
+    def greeting(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
+        return GREETING if kind is CallbackKind.CALLIN else GOODBYE
+
+    target = app_target("bot", query_only(greeting))
+    result = explore(target, ExploreConfig(lines=LINES))
+    assert _kinds(result) == [ProblemKind.NO_ANSWER]
+    assert "msg 'call_id is required'" in result.problems[0].title
+    document = problem_document(result.problems[0], result.runs[0], "no-answer", "bot")
+    assert document["answer"] == {"result": "success"}
+    config = ExploreConfig(lines=LINES, simulation=SimulationConfig(placement=Placement.QUERY))
+    assert ProblemKind.NO_ANSWER not in _kinds(explore(target, config))
+
+
+def test_an_outbound_bot_that_never_answers_usably_is_one_no_answer_problem() -> None:
+    """Not a dead end and a deaf bot: the bot's answers were never usable, so the map says
+    nothing about its dialogue."""
+    settings = CallSettings(direction=Direction.OUTBOUND)
+    target = app_target("bot", query_only(lambda kind, content: GOODBYE))
+    result = explore(target, ExploreConfig(lines=LINES, settings=settings))
+    assert _kinds(result) == [ProblemKind.NO_ANSWER]
+    assert "answered every callback with result 'fail'" in result.problems[0].title

@@ -5,7 +5,8 @@ seeds' own examples (typographic quotes and pasted-together examples repaired, t
 ``repaired``), the vendor pages outside the seeds, and what real bots send (numeric strings, bools
 as strings, unknown keys, ``"code": 200``, Content-Type variants, empty ``msg``, bare ``data``,
 ``hangup`` with an ``action_code``, URLs with ports, clock times in TTS values...). A case marked
-``quiet`` must produce no finding at all. SmartCall parameter sets are in
+``quiet`` must produce no finding at all. ``outside_bots.json`` holds cases written for
+``tests/outside_bots/`` (range boundaries, TTS variable names, signed URLs, what those bots send). SmartCall parameter sets are in
 ``smartcall_examples.json``.
 """
 
@@ -22,7 +23,12 @@ from vcall.simulator.spec import SOURCES, Stage
 from vcall.simulator.validation import check_smartcall_params, validate_response
 
 CORPUS = Path(__file__).parent / "valid_corpus"
-RESPONSE_FILES = ("seed_examples.json", "vendor_examples.json", "real_world.json")
+RESPONSE_FILES = (
+    "seed_examples.json",
+    "vendor_examples.json",
+    "real_world.json",
+    "outside_bots.json",
+)
 
 
 def load(name: str) -> list[dict[str, Any]]:
