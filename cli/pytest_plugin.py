@@ -69,7 +69,7 @@ class Verdict:
     def __repr__(self) -> str:
         if self:
             return "passed"
-        return f"FAILED, {first_problem(self.call, self.strict)} (transcript below)"
+        return masked(f"FAILED, {first_problem(self.call, self.strict)} (transcript below)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +123,17 @@ def failure_report(call: CallResult, strict: bool = False) -> str:
         for f in call.call_findings
         if strict or f.is_error
     )
-    return "\n".join(lines)
+    return masked("\n".join(lines))
+
+
+def masked(text: str) -> str:
+    """``text`` as the plugin may show it: every secret masked, the environment's credentials
+    included (``vcall.simulator.secrets``, the function every byte the CLI writes goes through;
+    pytest's own output does not pass the CLI's masking streams)."""
+    from vcall.simulator import secrets
+
+    secrets.register_environment()
+    return secrets.mask(text)
 
 
 def _turn_lines(turn: Turn, findings: list[Finding]) -> list[str]:
@@ -315,6 +325,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     calls = tuple(recorded)
     wall_ms = sum(call.wall_ms for call in calls)
     strict = bool(session.config.getoption("--vcall-strict"))
+    masked("")  # the environment's secrets known before the report is written (and masked)
     write_html_report(RunResult(calls, wall_ms, strict=strict), path, title="vcall pytest report")
 
 
@@ -382,7 +393,7 @@ class VcallItem(pytest.Item):
         style: Any = None,
     ) -> str:
         if isinstance(excinfo.value, VcallCallFailed | VcallError):
-            return str(excinfo.value)
+            return masked(str(excinfo.value))
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:

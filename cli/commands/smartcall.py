@@ -36,6 +36,7 @@ from vcall.cli.render.smartcall import (
 from vcall.simulator import spec
 from vcall.simulator.errors import InputNotFoundError, UsageError, VcallError
 from vcall.simulator.findings import Finding, has_errors
+from vcall.simulator.fixture.yaml_lines import check_int_length
 from vcall.simulator.smartcall.batch import DEFAULT_QPS, BatchRun, BatchSummary
 from vcall.simulator.smartcall.batch_input import read_input
 from vcall.simulator.smartcall.client import (
@@ -228,6 +229,14 @@ class _ParamsLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+def _construct_params_int(loader: _ParamsLoader, node: yaml.ScalarNode) -> int:
+    check_int_length(node)
+    return int(loader.construct_yaml_int(node))
+
+
+_ParamsLoader.add_constructor("tag:yaml.org,2002:int", _construct_params_int)
 
 
 def _params_problem(mark: Any, problem: str) -> yaml.MarkedYAMLError:

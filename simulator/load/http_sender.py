@@ -64,8 +64,14 @@ class HttpSender:
         sent = params if type(params) is dict else dict(params)
         request, url = _request(route, url, params, placement)
         started = time.perf_counter()
-        try:
-            response = await self._exchange(route.pool, request, timeout_s)
+        try:  # one round trip, never retried (the request may have reached the endpoint)
+            pool = route.pool
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + timeout_s
+            connection = pool.take_idle()
+            if connection is None:
+                connection = await pool.connect(deadline)
+            response = await round_trip(loop, pool, connection, request, deadline, timeout_s)
         except WireError as error:
             return Exchange.no_answer(
                 _METHOD, url, sent, str(placement), started, error.kind, str(error)
@@ -75,17 +81,6 @@ class HttpSender:
     async def close(self) -> None:
         for pool in self._pools.values():
             pool.close()
-
-    async def _exchange(
-        self, pool: ConnectionPool, request: bytes, timeout_s: float
-    ) -> RawResponse:
-        """One round trip, never retried (the request may have reached the endpoint)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_s
-        connection = pool.take_idle()
-        if connection is None:
-            connection = await pool.connect(deadline)
-        return await round_trip(loop, pool, connection, request, deadline, timeout_s)
 
     def _route(self, url: str) -> _Route:
         parts = urlsplit(url)

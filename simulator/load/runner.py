@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -161,14 +162,15 @@ class LoadRun:
         self.stats = LoadStats()
         self.series = TimeSeries(self.stats)
         self.order = scenario_cycle(scenarios, self.config.weights)
-        self.tasks: set[asyncio.Task[None]] = set()
+        self.tasks: set[asyncio.Task[object]] = set()
         self.started_ms = 0.0
         self.cut = 0
 
     def sink(self, event: Event) -> None:
         if isinstance(event, TurnDone):
-            self.stats.record_turn(event.scenario.name, event.turn)
-            if event.turn.failed:
+            turn = event.turn
+            self.stats.record_turn(event.scenario.name, turn)
+            if turn.findings and turn.failed:  # most turns have none
                 self.stats.turn_failed(event.index)
         elif isinstance(event, CallFinished):
             self.stats.record_call(event.result, event.index)
@@ -210,20 +212,48 @@ class LoadRun:
         config = self.config
         if config.calls is not None and index >= config.calls:
             return False
+        due: float | None = None
         if config.rate is not None:
-            await self.wall.sleep_until(self.started_ms + index * 1000 / config.rate)
+            due = index * 1000 / config.rate
         elif config.ramp is not None:
             due = config.ramp.start_ms(index)
-            if due is None or (config.duration_ms is not None and due >= config.duration_ms):
+            if due is None:
+                return False
+        if due is not None:
+            if config.duration_ms is not None and due >= config.duration_ms:
                 return False  # due after the end (a timer may wake a little early: not started)
             await self.wall.sleep_until(self.started_ms + due)
         if self._past_deadline():
             return False
-        await semaphore.acquire()
+        if semaphore.locked() and config.duration_ms is not None:
+            # every slot busy: a slot may free only after the deadline, which ends the run
+            waiter = asyncio.ensure_future(semaphore.acquire())
+            if not await self._before_deadline(waiter):
+                return False
+        else:
+            await semaphore.acquire()
         if self._past_deadline():
             semaphore.release()
             return False
         return True
+
+    async def _before_deadline(self, waiter: asyncio.Future[Any]) -> bool:
+        """Wait for ``waiter`` until ``--duration`` runs out on the wall clock; True if it came.
+
+        ``waiter`` is cancelled (and awaited) if the deadline comes first.
+        """
+        deadline_ms = self.started_ms + (self.config.duration_ms or 0)
+        deadline: asyncio.Future[Any] = asyncio.ensure_future(self.wall.sleep_until(deadline_ms))
+        try:
+            await asyncio.wait({waiter, deadline}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            deadline.cancel()
+        if waiter.done() and not waiter.cancelled():
+            return True
+        waiter.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiter
+        return False
 
     def _past_deadline(self) -> bool:
         duration = self.config.duration_ms
@@ -232,30 +262,27 @@ class LoadRun:
     def _launch(self, ctx: RunContext, index: int, semaphore: asyncio.Semaphore) -> None:
         runner = CallRunner(ctx, next(self.order), index)
         self.stats.calls_started += 1
-        task = asyncio.ensure_future(self._call(runner))
+        task: asyncio.Task[object] = asyncio.ensure_future(runner.run())
 
-        def done(finished: asyncio.Future[None]) -> None:
+        def done(finished: asyncio.Future[object]) -> None:
             semaphore.release()
             self.tasks.discard(task)
 
         task.add_done_callback(done)
         self.tasks.add(task)
 
-    async def _call(self, runner: CallRunner) -> None:
-        await runner.run()
-
     async def _drain(self) -> None:
         duration = self.config.duration_ms
         if duration is None:
             await asyncio.gather(*self.tasks, return_exceptions=True)
             return
-        remaining = self.started_ms + duration - self.wall.now_ms()
-        if self.tasks and remaining > 0:
-            await asyncio.wait(set(self.tasks), timeout=remaining / 1000)
+        gathered = asyncio.gather(*self.tasks, return_exceptions=True)
+        if self.tasks and not self._past_deadline():
+            await self._before_deadline(asyncio.shield(gathered))
         self.cut = len(self.tasks)
         for task in list(self.tasks):
             task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await gathered
 
 
 async def run_load(

@@ -278,7 +278,15 @@ class CallCore:
         return self.answered and not self.ended and not busy
 
     def refresh_idle(self) -> None:
-        if not self.is_idle():
+        busy = (  # is_idle, inlined: this runs several times per event
+            self.playing
+            or self.speech
+            or self.sentence
+            or self.dtmf
+            or self.closing
+            or self.transfer
+        )
+        if busy or not self.answered or self.ended:
             self.idle_since_ms = None
         elif self.idle_since_ms is None:
             self.idle_since_ms = self.now_ms

@@ -275,7 +275,16 @@ class CallRunner:
         """``callback`` and every later one of this part of the call, delivered and checked."""
         turns: list[Turn] = []
         while callback is not None:
-            turn = await self._exchange(callback, step_index)
+            # Paced and sent here, not in a coroutine of its own: this runs for every callback.
+            scheduled = self.origin_ms + callback.at_ms
+            clock = self.clock
+            if type(clock) is VirtualClock:  # exactly: a subclass may sleep its own way
+                clock.jump_to(scheduled)  # no coroutine for every callback
+            else:
+                await clock.sleep_until(scheduled)
+            lateness = max(0.0, clock.now_ms() - scheduled)
+            exchange = await self.ctx.send(callback)
+            turn = self._turn(callback, exchange, step_index, scheduled, lateness)
             turns.append(turn)
             self.last_turn = turn
             if self.unreachable:
@@ -284,12 +293,16 @@ class CallRunner:
             callback = _answered(run, _model_data(turn))
         return turns
 
-    async def _exchange(self, callback: Callback, step_index: int | None) -> Turn:
-        scheduled = self.origin_ms + callback.at_ms
-        await self.clock.sleep_until(scheduled)
-        lateness = max(0.0, self.clock.now_ms() - scheduled)
+    def _turn(
+        self,
+        callback: Callback,
+        exchange: Exchange,
+        step_index: int | None,
+        scheduled: float,
+        lateness: float,
+    ) -> Turn:
+        """The answer to ``callback`` checked: delivery and validator findings, as one turn."""
         config = self.ctx.config
-        exchange = await self.ctx.send(callback)
         findings = delivery_findings(
             exchange, timeout_s=config.timeout_s, latency_budget_ms=config.latency_budget_ms
         )

@@ -155,6 +155,8 @@ def _load_config(path: Path) -> dict[str, Any]:
         ) from None
     except (OSError, UnicodeDecodeError) as err:
         raise CredentialsError(f"{_display(path)}: cannot be read ({err})") from None
+    except ValueError as err:  # a number too long to read
+        raise CredentialsError(f"{_display(path)}: not valid JSON ({err})") from None
     if not isinstance(document, dict) or not isinstance(document.get("profiles", []), list):
         raise CredentialsError(
             f'{_display(path)}: expected an object with a "profiles" list of profiles'

@@ -7,11 +7,13 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
+from vcall.simulator import secrets
 from vcall.simulator.errors import UsageError
 
 
 class JsonLines:
-    """Opened once (mode 0600: the log holds what callers said), a line flushed per record."""
+    """Opened once (mode 0600: the log holds what callers said), a line flushed per record.
+    Every line goes through :func:`secrets.mask`: a bot or a caller may echo a secret."""
 
     def __init__(self, path: Path, what: str) -> None:
         self.path = path
@@ -24,7 +26,8 @@ class JsonLines:
     def write(self, record: dict[str, Any]) -> None:
         if self._file is None:
             return
-        self._file.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        self._file.write(secrets.mask(line) + "\n")
         self._file.flush()
 
     def close(self) -> None:

@@ -146,7 +146,8 @@ FORBIDDEN_CHARACTER_DOUBT = define(
 NUMBER_IMPLAUSIBLE = define(
     "number-implausible",
     Severity.ERROR,
-    "a transfer number is not dialable: digits with an optional leading + (vcall's reading)",
+    "CalledNumber/CalledShowNumber is not dialable: digits with an optional leading + (the API "
+    "answers isv.MOBILE_NUMBER_ILLEGAL / isv.DISPLAY_NUMBER_ILLEGAL)",
     SPEC_NOTES,
 )
 _OUTCOME_RULES = {

@@ -26,7 +26,7 @@ from vcall.simulator.spec import (
 from vcall.simulator.validation.body import ParsedBody, parse_body
 from vcall.simulator.validation.common import tts_params
 from vcall.simulator.validation.registry import RuleSet
-from vcall.simulator.validation.values import EXACT_TYPES, Typed, coerce, is_blank
+from vcall.simulator.validation.values import EXACT_TYPES, Typed, coerce
 
 _EMPTY: Mapping[str, object] = MappingProxyType({})
 
@@ -72,6 +72,9 @@ _BLANK_FACTS = {name: blank_fact(name) for name in dict.fromkeys(_NEEDED)}
 def action_fact(action: str) -> str:
     """Fact: ``data.action`` is this known action."""
     return f"action={action}"
+
+
+_ACTION_FACTS = {name: action_fact(name) for name in ACTIONS}
 
 
 def action_facts(wanted: Callable[[ActionSpec], bool]) -> frozenset[str]:
@@ -144,6 +147,7 @@ def _read_envelope(context: ResponseContext, envelope: dict[str, object]) -> Non
 def _read_data(context: ResponseContext, data: dict[str, object]) -> None:
     """``typed``, ``values``, ``action`` and the facts, in one pass over ``data``."""
     typed: dict[str, Typed] = {}
+    values: dict[str, object] = {}  # the readable ones, in their declared types
     facts: list[str] = []
     for name, value in data.items():
         spec = RESPONSE_FIELDS.get(name)
@@ -153,22 +157,28 @@ def _read_data(context: ResponseContext, data: dict[str, object]) -> None:
             facts.append(NULL_VALUE)  # "" for a number or flag: unset, as the model reads it
         elif type(value) is _EXACT_TYPE.get(name):  # read as it is: the common case
             typed[name] = Typed(value)
+            values[name] = value
         else:
             read = typed[name] = coerce(value, spec.type, wire_strings=spec.seed_string)
             if read.lenient or read.mismatch:
                 facts.append(IRREGULAR_TYPE)
+            if not read.mismatch:
+                values[name] = read.value
     action = data.get("action")
     if isinstance(action, str):
         context.action = action
-        facts.append(action_fact(action) if action in ACTIONS else UNKNOWN_ACTION)
-    facts.extend(fact for name, fact in _BLANK_FACTS.items() if is_blank(data.get(name)))
+        facts.append(_ACTION_FACTS.get(action, UNKNOWN_ACTION))
+    for name, fact in _BLANK_FACTS.items():  # is_blank, inlined: it runs for every answer
+        value = data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            facts.append(fact)
     code = data.get("action_code")
     if "action_code_param" in typed or (isinstance(code, str) and "$" in code):
         facts.append(TTS_TEMPLATE)
     facts.extend(typed)
     context.data = data
     context.typed = typed
-    context.values = {name: read.value for name, read in typed.items() if read.ok}
+    context.values = values
     context.facts = facts
 
 

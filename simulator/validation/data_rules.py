@@ -17,7 +17,6 @@ from vcall.simulator.spec import (
     ActionSpec,
     Stage,
 )
-from vcall.simulator.validation.common import NUMBER_IMPLAUSIBLE
 from vcall.simulator.validation.context import (
     DATA_RULES,
     UNKNOWN_ACTION,
@@ -244,15 +243,24 @@ def field_ignored_for_action(context: ResponseContext, rule: RuleInfo) -> Iterat
             )
 
 
-@DATA_RULES.rule(NUMBER_IMPLAUSIBLE, fields={"number"})
-def number_implausible(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+@DATA_RULES.new(
+    "transfer-number-unusual",
+    Severity.WARNING,
+    "a transfer number is not plain digits with an optional leading + (0571-26880000, "
+    "138 0013 8000): seed 001 gives only an example (13711111111), so vcall doubts it without "
+    "calling it an error",
+    SPEC_NOTES,
+    fields={"number"},
+)
+def transfer_number_unusual(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     number = context.text("number")
     if context.action not in ACTION_FIELDS["number"] or is_blank(number) or number is None:
         return
     if not PLAUSIBLE_NUMBER_PATTERN.fullmatch(number):
         yield rule.at(
             "data.number",
-            f"number {shown(number)} is not dialable: digits only, an optional leading +",
+            f"number {shown(number)} is not plain digits (an optional leading +): the platform "
+            "may not dial it",
             expected="digits, optional leading +",
             actual=safe_text(number),
         )

@@ -265,14 +265,16 @@ DATA_RULES.rule(TTS_PARAM_UNUSED, fields={TTS_TEMPLATE})(_tts_rule)
 
 
 def _forbidden_rule(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
-    dynamic_id, code = context.text("dynamic_id") or "", context.text("action_code") or ""
-    if context.tts_params or has_forbidden(dynamic_id) or has_forbidden(code):
-        found = context.once(
-            "forbidden",
-            lambda: _forbidden_characters(dynamic_id, code, context.tts_params or {}, rule.seed),
-        )
-        return [finding for finding in found if finding.rule == rule.id]
-    return ()  # no forbidden character anywhere: the common answer
+    found = context.shared.get("forbidden")  # both rules share one look (as context.once)
+    if found is None:
+        dynamic_id, code = context.text("dynamic_id") or "", context.text("action_code") or ""
+        if context.tts_params or has_forbidden(dynamic_id) or has_forbidden(code):
+            params = context.tts_params or {}
+            found = list(_forbidden_characters(dynamic_id, code, params, rule.seed))
+        else:
+            found = []  # no forbidden character anywhere: the common answer
+        context.shared["forbidden"] = found
+    return [finding for finding in found if finding.rule == rule.id] if found else ()
 
 
 def _forbidden_characters(

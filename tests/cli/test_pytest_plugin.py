@@ -367,3 +367,59 @@ def test_a_collected_file_with_variants_plays_every_call(project: pytest.Pyteste
     output = result.stdout.str()
     assert "vcall call '说法 [2=帮我转人工]' FAILED (calls/ways.yaml)" in output
     assert "'说法 [2=我想查快递]' FAILED" not in output
+
+
+LEAKY = """
+import os
+from urllib.parse import quote
+
+from bots import _wsgi, _break_dtmf
+
+
+def _echo_token(body, data):
+    _break_dtmf(body, data)
+    token = os.environ["ALIBABA_CLOUD_SECURITY_TOKEN"]
+    data["echo"] = f"{token} {quote(quote(token, safe=''), safe='')}"
+
+
+leaky = _wsgi(_echo_token)
+"""
+TOKEN = "CAIS+v9/Zk3qPytestPluginSecurityToken/Value=0123456789abcdefXYZ"
+
+
+@pytest.fixture
+def leaky_project(project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
+    from vcall.simulator import secrets
+
+    monkeypatch.setenv("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN)
+    project.makepyfile(leaky=LEAKY)
+    yield project
+    secrets.REGISTRY.forget_all()  # the in-process run registered the environment's token
+
+
+def test_a_bot_echoing_the_sts_token_leaks_it_into_no_plugin_output(
+    leaky_project: pytest.Pytester,
+) -> None:
+    leaky_project.makepyfile(
+        test_echo=f"""
+        import leaky
+
+        def test_echo(vcall_call):
+            assert vcall_call(leaky.leaky, "calls/{FAILING}").passed
+        """
+    )
+    result = leaky_project.runpytest(
+        "--vcall-fixtures", "calls", "--vcall-target", "leaky:leaky",
+        "--junitxml", "out.xml", "--vcall-report-html", "report.html",
+    )  # fmt: skip
+    result.assert_outcomes(passed=1, failed=2)
+    twice = "CAIS%252Bv9%252FZk3qPytestPluginSecurityToken"
+    outputs = {
+        "terminal": result.stdout.str() + result.stderr.str(),
+        "junit": (leaky_project.path / "out.xml").read_text(encoding="utf-8"),
+        "html": (leaky_project.path / "report.html").read_text(encoding="utf-8"),
+    }
+    for name, text in outputs.items():
+        assert re.search(r"echo(&quot;|\")?: (&quot;|\")\*\*\*\*", text), name  # shown, masked
+        assert "PytestPluginSecurityToken" not in text, name
+        assert twice not in text, name

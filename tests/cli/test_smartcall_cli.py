@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -404,9 +405,12 @@ def test_a_non_retryable_error_is_not_retried(api: FakeApi, clock: VirtualSyncCl
 
 
 def test_an_unreachable_endpoint_exits_3() -> None:
-    code, _out, err = invoke(*with_keys(*CALL_FLAGS, "--endpoint", "http://127.0.0.1:1"))
+    with socket.socket() as probe:  # a port nothing listens on (port 1 may be taken)
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    code, _out, err = invoke(*with_keys(*CALL_FLAGS, "--endpoint", url))
     assert code == 3
-    assert "cannot reach http://127.0.0.1:1" in err and len(err.strip().splitlines()) == 1
+    assert f"cannot reach {url}" in err and len(err.strip().splitlines()) == 1
 
 
 # --- batch --------------------------------------------------------------------------------------
@@ -565,6 +569,30 @@ def test_a_deep_profile_file_is_one_line_exit_2(api: FakeApi, clean_environment:
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert "config.json:2: nested more than" in err
+
+
+def test_a_profile_file_with_a_huge_number_is_one_line_exit_2(
+    api: FakeApi, clean_environment: Path
+) -> None:
+    path = clean_environment / ".aliyun" / "config.json"
+    path.parent.mkdir()
+    path.write_text('{"profiles": [], "x": ' + "9" * 10_000 + "}", encoding="utf-8")
+    code, _out, err = invoke(*CALL_FLAGS)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "config.json: not valid JSON" in err
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json"])
+def test_a_params_file_with_a_huge_number_is_file_line_exit_2(
+    api: FakeApi, tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"params.{suffix}"
+    text = {"yaml": "VoiceCode: a.wav\nCalledNumber: ", "json": '{"VoiceCode": "a.wav",\n"x": '}
+    path.write_text(text[suffix] + "9" * 100_000 + ("}" if suffix == "json" else "\n"))
+    code, _out, err = invoke(*with_keys("--params", str(path), "--dry-run"))
+    assert code == 2
+    assert err.strip() == f"error: {path}:2: an integer of 100000 digits is too long (at most 100)"
 
 
 @pytest.mark.parametrize("source", ["flags", "environment", "profile"])

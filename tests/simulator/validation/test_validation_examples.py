@@ -23,7 +23,7 @@ BAD = {
         "tts-variable-missing",
         "forbidden-character",
     },
-    "bad_followup_transfer": {"number-implausible", "type-mismatch", "value-out-of-range"},
+    "bad_followup_transfer": {"type-mismatch", "value-out-of-range"},
 }
 
 

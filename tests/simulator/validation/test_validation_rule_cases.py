@@ -121,11 +121,17 @@ CASES: dict[str, list[tuple[Case, Case]]] = {
             followup("number with transfer", action="transfer", number="13711111111"),
         )
     ],
-    "number-implausible": [
+    "transfer-number-unusual": [
         (
-            followup("words", action="transfer", number="转人工"),
+            followup("dashes", action="transfer", number="0571-26880000"),
             followup("plus", action="transfer", number="+8613711111111"),
         ),
+        (
+            followup("words", action="transfer", number="转人工"),
+            followup("plain", action="transfer", number="13711111111"),
+        ),
+    ],
+    "number-implausible": [
         (
             params("show words", CalledShowNumber="abc"),
             params("show landline", CalledShowNumber="4001112222"),
