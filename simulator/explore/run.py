@@ -14,13 +14,13 @@ import httpx
 
 from vcall.simulator.explore.crawler import Crawl, Crawler, Limits
 from vcall.simulator.explore.driver import PathDriver, PathRun
-from vcall.simulator.explore.graph import ExploreMap
+from vcall.simulator.explore.graph import ExploreMap, Node
 from vcall.simulator.explore.identity import Identity
 from vcall.simulator.explore.moves import Move, builtin_lines, until_session_timeout
 from vcall.simulator.explore.problems import Problem, ProblemKind, map_problems
 from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixtures
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
-from vcall.simulator.fixture.scenario import CallSettings
+from vcall.simulator.fixture.scenario import CallSettings, EndReason
 from vcall.simulator.replay.engine import SimulationConfig, open_client, run_context
 from vcall.simulator.replay.targets import Target
 
@@ -87,7 +87,7 @@ async def _explore(
     crawl = await Crawler(driver, lines, config.limits).run()
     problems = list(crawl.book.problems)
     if not crawl.interrupted and (crawl.answered or not crawl.asked):
-        problems.extend(map_problems(crawl.map))
+        problems.extend(await _played_out(driver, map_problems(crawl.map), crawl.map))
     result = ExploreResult(target.label, crawl, problems)
     _mark_problem_states(result)
     if crawl.interrupted:  # Ctrl-C: the map and problems so far, unshrunk, nothing saved
@@ -99,6 +99,50 @@ async def _explore(
         crawl.interrupted = True
     result.wall_s = time.perf_counter() - started
     return result
+
+
+REPEATS = 8
+"""How often a loop's move is played again before a loop read off the map counts as one."""
+
+
+async def _played_out(
+    driver: PathDriver, problems: list[Problem], explored: ExploreMap
+) -> list[Problem]:
+    """Keep a loop or dead end read off the map only if playing it out confirms it.
+
+    The map tells states apart by what the bot answers. A bot that keeps state the caller does
+    not hear (a counter per ``call_id``: "say it again" twice, then goodbye) answers the same
+    twice and then ends the call: its "loop" is none. Each never-ending problem is played on
+    until the session timeout, as its fixture would, once silent and once repeating the move
+    that led into each of its states ``REPEATS`` times; if the bot ends the call, it is dropped.
+    """
+    kept: list[Problem] = []
+    by_id = explored.by_id()
+    for problem in problems:
+        if problem.kind not in NEVER_ENDING or await _never_ends(driver, problem, by_id):
+            kept.append(problem)
+    return kept
+
+
+async def _never_ends(driver: PathDriver, problem: Problem, by_id: dict[str, Node]) -> bool:
+    tries: list[tuple[Move, ...]] = []
+    for state in problem.states:
+        node = by_id.get(state)
+        if node is None:
+            continue
+        wait = until_session_timeout(node.situation)
+        tries.append((*node.path, wait))
+        if node.path:
+            tries.append((*node.path, *[node.path[-1]] * REPEATS, wait))
+    for path in tries[: 2 * MAX_PLAYED_OUT]:
+        run = await driver.run(path)
+        if run.result.end_reason not in (EndReason.SESSION_TIMEOUT, None):
+            return False
+    return True
+
+
+MAX_PLAYED_OUT = 3
+"""States of one problem played out (two calls each) before it is taken as confirmed."""
 
 
 def _mark_problem_states(result: ExploreResult) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from menu_bot import bot_from, play, query_only
 
@@ -126,3 +128,41 @@ def test_an_outbound_bot_that_never_answers_usably_is_one_no_answer_problem() ->
     result = explore(target, ExploreConfig(lines=LINES, settings=settings))
     assert _kinds(result) == [ProblemKind.NO_ANSWER]
     assert "answered every callback with result 'fail'" in result.problems[0].title
+
+
+def _counting_bot() -> Any:
+    """Asks twice to repeat, then says goodbye: its count per call_id is state the caller never
+    hears, so the map shows the same answer twice - no loop, the bot ends every call."""
+    turns: dict[str, int] = {}
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        params = dict(parse_qsl(body.decode() or scope["query_string"].decode()))
+        call_id = params["call_id"]
+        if params["content_type"] == "callin":
+            turns[call_id] = 0
+            data = {"action": "answer", "action_code": "请说出您的单号。"}
+        elif turns.get(call_id, 0) >= 2:
+            data = {"action": "hangup", "action_code": "再见。"}
+        else:
+            turns[call_id] = turns.get(call_id, 0) + 1
+            data = {"action": "play", "action_code": "请再说一遍您的单号。"}
+        payload = {"result": "success", "msg": "ok", "data": {"call_id": call_id, **data}}
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
+
+    return app
+
+
+def test_repeating_answers_that_end_the_call_when_played_out_are_no_loop() -> None:
+    result = explore(app_target("bot", _counting_bot()), ExploreConfig(lines=LINES))
+    kinds = _kinds(result)
+    assert ProblemKind.LOOP not in kinds and ProblemKind.DEAD_END not in kinds
+    assert kinds == [ProblemKind.DEAF]  # it does ignore the words: that problem stays
