@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.live import Live
 
+from vcall.cli.commands.fixture_options import ASR_OPTION, SEED_OPTION, load_options
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.load import (
@@ -26,9 +27,8 @@ from vcall.cli.render.output import output_console
 from vcall.cli.render.transcript import unreachable_message
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import EndpointUnreachableError, UsageError
-from vcall.simulator.fixture.asr import parse_asr_option
 from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.fixture.loader import LoadOptions, load_scenarios
+from vcall.simulator.fixture.loader import load_scenarios
 from vcall.simulator.load import (
     LoadConfig,
     LoadResult,
@@ -124,15 +124,8 @@ def load_command(
     report_html: Path | None = typer.Option(
         None, "--report-html", help="Write an HTML report with charts over time here."
     ),
-    seed: int | None = typer.Option(
-        None, "--seed", help="Seed for call ids, variants: random and ASR noise (repeatable runs)."
-    ),
-    asr: str | None = typer.Option(
-        None,
-        "--asr",
-        help="ASR realism for fixtures without asr: of their own: on, off, or "
-        "fillers=0.3,homophones=0.2,digits=mixed,punctuation=drop,seed=7.",
-    ),
+    seed: int | None = SEED_OPTION,
+    asr: str | None = ASR_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No live display; summary only."),
 ) -> None:
     """Run many complete, validated calls at once and report latency percentiles and violations."""
@@ -159,7 +152,7 @@ def load_command(
             max_error_rate=parse_fraction(max_error_rate) if max_error_rate else None,
             max_violations=max_violations,
         )
-        options = LoadOptions(seed=seed, asr=parse_asr_option(asr) if asr else None)
+        options = load_options(seed, asr)
         scenarios = load_scenarios(fixture, options=options)
         if not quiet:
             for line in plan_lines(config, estimate_load(scenarios, config)):

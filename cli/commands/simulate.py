@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from vcall.cli.commands.fixture_options import ASR_OPTION, SEED_OPTION, load_options
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.coverage import print_coverage
@@ -22,9 +23,8 @@ from vcall.cli.render.transcript import (
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.coverage import Coverage, coverage_html, coverage_of, load_map
-from vcall.simulator.fixture.asr import parse_asr_option
 from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.fixture.loader import LoadOptions, load_scenarios
+from vcall.simulator.fixture.loader import load_scenarios
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig, simulate
 from vcall.simulator.replay.results import RunResult
@@ -120,15 +120,8 @@ def simulate_command(
         help="Check answers against the spec only; ignore the fixtures' expectations "
         "(answer, expect, end): for running the shipped fixtures against your own bot.",
     ),
-    seed: int | None = typer.Option(
-        None, "--seed", help="Seed for call ids, variants: random and ASR noise (repeatable runs)."
-    ),
-    asr: str | None = typer.Option(
-        None,
-        "--asr",
-        help="ASR realism for fixtures without asr: of their own: on, off, or "
-        "fillers=0.3,homophones=0.2,digits=mixed,punctuation=drop,seed=7.",
-    ),
+    seed: int | None = SEED_OPTION,
+    asr: str | None = ASR_OPTION,
     update_expectations: bool = typer.Option(
         False,
         "--update-expectations",
@@ -212,7 +205,7 @@ def simulate_command(
             {"--report": report, "--report-json": report_json, "--report-html": report_html}
         )
         saved_map = load_map(coverage) if coverage else None
-        options = LoadOptions(seed=seed, asr=parse_asr_option(asr) if asr else None)
+        options = load_options(seed, asr)
         if spec_only and not quiet:
             console.print(
                 "spec only: every answer is checked against the spec; the fixtures' "
