@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.live import Live
 
 from vcall.cli.commands.fixture_options import ASR_OPTION, SEED_OPTION, load_options
+from vcall.cli.commands.targeting import chosen_target, run_on_fast_loop
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.load import (
@@ -44,7 +45,7 @@ from vcall.simulator.load.report import write_load_report
 from vcall.simulator.load.runner import run_load
 from vcall.simulator.load.series import write_series_csv
 from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
+from vcall.simulator.replay.targets import Target
 
 EPILOG = """\
 [bold]Examples[/]
@@ -131,7 +132,7 @@ def load_command(
     """Run many complete, validated calls at once and report latency percentiles and violations."""
     console = output_console()
     with handled_errors():
-        resolved = _target(target, example_bot)
+        resolved = chosen_target(target, example_bot)
         config = LoadConfig(
             calls=calls,
             duration_ms=parse_duration(duration, what="--duration") if duration else None,
@@ -182,10 +183,10 @@ def _run(
     coroutine = run_load(scenarios, target, config, holder=holder)
     try:
         if quiet:
-            return _asyncio_run(coroutine)
+            return run_on_fast_loop(coroutine)
         if not console.is_terminal:
-            return _asyncio_run(_with_progress_lines(coroutine, holder, console))
-        return _asyncio_run(_with_live(coroutine, holder, console))
+            return run_on_fast_loop(_with_progress_lines(coroutine, holder, console))
+        return run_on_fast_loop(_with_live(coroutine, holder, console))
     except KeyboardInterrupt:
         stats = holder[0].stats if holder else None
         if stats is None:
@@ -232,19 +233,6 @@ async def _with_progress_lines(
     return await task
 
 
-def _asyncio_run(coroutine: Coroutine[Any, Any, LoadResult]) -> LoadResult:
-    """Run on uvloop when it is installed (a faster event loop for the load path)."""
-    factory: Callable[[], asyncio.AbstractEventLoop] | None = None
-    try:
-        import uvloop
-
-        factory = uvloop.new_event_loop
-    except ImportError:
-        pass
-    with asyncio.Runner(loop_factory=factory) as runner:
-        return runner.run(coroutine)
-
-
 def _parse_rate(text: str | None) -> float | None:
     if text is None:
         return None
@@ -263,12 +251,6 @@ def _weights(items: list[str]) -> dict[str, int]:
             raise UsageError(f"--weight {item!r}: expected FIXTURE=N, e.g. dtmf_menu=3")
         weights[Path(name).stem] = int(value)
     return weights
-
-
-def _target(target: str | None, example_bot: bool) -> Target:
-    if example_bot == bool(target):
-        raise UsageError("give either a TARGET or --example-bot")
-    return resolve_target(EXAMPLE_BOT if example_bot else str(target))
 
 
 def _print_summary(console: Console, result: LoadResult, breaches: list[Any]) -> None:

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from vcall.cli.commands.fixture_options import ASR_OPTION, SEED_OPTION, load_options
+from vcall.cli.commands.targeting import chosen_target
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.coverage import print_coverage
@@ -28,7 +29,7 @@ from vcall.simulator.fixture.loader import load_scenarios
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig, simulate
 from vcall.simulator.replay.results import RunResult
-from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
+from vcall.simulator.replay.targets import Target
 from vcall.simulator.reports import write_json_report, write_junit_report
 from vcall.simulator.reports.html import write_html_report
 from vcall.simulator.spec import BeginTime
@@ -175,7 +176,7 @@ def simulate_command(
     """Replay caller scenarios against an endpoint and check every answer against the spec."""
     console = output_console()
     with handled_errors():
-        resolved = _target(target, example_bot)
+        resolved = chosen_target(target, example_bot)
         config = SimulationConfig(
             placement=params,
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,
@@ -280,16 +281,6 @@ def _print_summary(console: Console, run: RunResult, check_placement: bool, targ
     if check_placement:
         console.print(placement_line(run.placement))
     console.print(summary_line(run))
-
-
-def _target(target: str | None, example_bot: bool) -> Target:
-    if example_bot and target:
-        raise UsageError("give either a TARGET or --example-bot, not both")
-    if example_bot:
-        return resolve_target(EXAMPLE_BOT)
-    if not target:
-        raise UsageError("no TARGET: give an endpoint URL, an app as module:attr, or --example-bot")
-    return resolve_target(target)
 
 
 def _write_reports(

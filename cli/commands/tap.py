@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import socket
 import sys
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from vcall.cli.commands.targeting import run_on_fast_loop
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
@@ -198,25 +197,11 @@ def _terminated(_signum: int, _frame: object) -> None:
 def _serve_until_stopped(app: TapApp, sock: socket.socket) -> None:
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        _run(serve(app, sock))
+        run_on_fast_loop(serve(app, sock))
     except _Terminated:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _run(coroutine: Coroutine[Any, Any, None]) -> None:
-    """On uvloop when installed (as ``vcall load`` runs): the relay's own time per callback is
-    what tap adds to every live callback."""
-    factory: Callable[[], asyncio.AbstractEventLoop] | None = None
-    try:
-        import uvloop
-
-        factory = uvloop.new_event_loop
-    except ImportError:
-        pass
-    with asyncio.Runner(loop_factory=factory) as runner:
-        runner.run(coroutine)
 
 
 def _address(listen: str, host: str | None) -> tuple[str, int]:

@@ -1,9 +1,12 @@
-"""The target of ``check`` and ``explore``: an endpoint URL, an app, or the example bot."""
+"""The target of a command (``simulate``, ``load``, ``check``, ``explore``): an endpoint URL, an
+app, or the example bot; and the event loop the fast paths run on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from vcall.cli.render.transcript import unreachable_message
 from vcall.simulator.errors import EndpointUnreachableError, UsageError
@@ -28,3 +31,20 @@ def one_line_if_unreachable(target: Target) -> Iterator[None]:
         yield
     except EndpointUnreachableError as error:
         raise EndpointUnreachableError(unreachable_message(target.url, str(error))) from None
+
+
+_T = TypeVar("_T")
+
+
+def run_on_fast_loop(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run on uvloop when it is installed (``vcall load`` and ``vcall tap``: their own time per
+    callback is what they add), else on asyncio's loop."""
+    factory: Callable[[], asyncio.AbstractEventLoop] | None = None
+    try:
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    except ImportError:
+        pass
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(coroutine)

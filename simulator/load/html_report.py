@@ -19,17 +19,12 @@ from vcall.simulator.load.runner import LoadResult
 from vcall.simulator.load.series import INTERVAL_MS, SeriesRow
 from vcall.simulator.load.svg_chart import CHART_CSS, MAX_POINTS, Line, downsample, line_chart
 from vcall.simulator.load.thresholds import Breach
+from vcall.simulator.reports.page import PAGE_CSS
 
 PERCENTS = (50, 90, 95, 99)
-_CSS = """
-*{box-sizing:border-box}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC",
- "Microsoft YaHei",sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
-header{background:#1d2330;color:#fff;padding:16px 28px;display:flex;align-items:center;gap:18px}
-header h1{margin:0;font-size:20px}header .meta{opacity:.75;font-size:13px}
-.verdict{margin-left:auto;padding:6px 14px;border-radius:4px;font-weight:700;font-size:15px}
-.verdict.pass{background:#1b7f3b}.verdict.fail{background:#d32f2f}
-main{padding:20px 28px;max-width:1100px}h2{font-size:16px;margin:22px 0 8px}
+_CSS = (
+    PAGE_CSS
+    + """main{padding:20px 28px;max-width:1100px}h2{font-size:16px;margin:22px 0 8px}
 .figures{display:flex;flex-wrap:wrap;gap:10px;margin-bottom:8px}
 .figure{background:#fff;padding:8px 14px;box-shadow:0 1px 2px #0002;min-width:120px}
 .figure b{display:block;font-size:18px}.figure span{font-size:12px;color:#5b6475}
@@ -38,6 +33,7 @@ th,td{padding:5px 10px;border-bottom:1px solid #e6e8ec;text-align:left}
 th{font-size:12px;color:#5b6475;font-weight:600}td.num{text-align:right;white-space:nowrap}
 .breach{color:#b71c1c;font-weight:600}.error{color:#b71c1c}.warning{color:#8a5a00}
 """
+)
 
 
 def load_html(result: LoadResult, breaches: list[Breach]) -> str:

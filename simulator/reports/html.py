@@ -17,16 +17,11 @@ from vcall.simulator.atomic import write_atomic
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.replay.results import CallResult, RunResult, Turn
 from vcall.simulator.reports.html_timeline import COLOURS, clock, timeline_svg, turn_state
+from vcall.simulator.reports.page import PAGE_CSS
 
-_CSS = """
-*{box-sizing:border-box}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC",
- "Microsoft YaHei",sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
-header{background:#1d2330;color:#fff;padding:16px 28px;display:flex;align-items:center;gap:18px}
-header h1{margin:0;font-size:20px}header .meta{opacity:.75;font-size:13px}
-.verdict{margin-left:auto;padding:6px 14px;border-radius:4px;font-weight:700;font-size:15px}
-.verdict.pass{background:#1b7f3b}.verdict.fail{background:#d32f2f}
-main{padding:20px 28px;max-width:1500px}
+_CSS = (
+    PAGE_CSS
+    + """main{padding:20px 28px;max-width:1500px}
 table.summary{border-collapse:collapse;background:#fff;width:100%;margin-bottom:14px;
  box-shadow:0 1px 2px #0002}
 table.summary th,table.summary td{padding:6px 10px;border-bottom:1px solid #e6e8ec;text-align:left;
@@ -63,6 +58,7 @@ details{margin-top:2px}.notes{margin-top:8px;font-size:12.5px;color:#5b6475}.not
 pre{background:#f3f4f7;padding:6px;white-space:pre-wrap;word-break:break-all;font-size:11.5px;
  margin:4px 0;max-height:16em;overflow:auto}
 """
+)
 _LEGEND = (
     ("speech", "caller speech"),
     ("bargein", "barge-in (over playback)"),
