@@ -26,7 +26,7 @@ from vcall.simulator.replay.answers import validate_answer
 from vcall.simulator.replay.delivery import HttpxSender, Placement, Sender, delivery_findings
 from vcall.simulator.replay.expectations import check_expectation
 from vcall.simulator.replay.placement_check import check_placement
-from vcall.simulator.replay.reactive import Captures, play_reactive
+from vcall.simulator.replay.reactive import FIXTURE_FLOW_RULES, Captures, play_reactive
 from vcall.simulator.replay.results import (
     CallResult,
     Exchange,
@@ -359,6 +359,7 @@ class CallRunner:
             self.findings.append(_unreachable_finding(self.ctx.target))
             return
         if self.ctx.config.spec_only:
+            self.findings[:] = [_as_note(finding) for finding in self.findings]
             return
         expected = self.scenario.end
         wrong_end = expected is not None and state.end_reason is not expected
@@ -624,3 +625,11 @@ def simulate(
     except KeyboardInterrupt:
         wall = (time.perf_counter() - started) * 1000
         return RunResult(tuple(collected), wall, strict=config.strict, interrupted=True)
+
+
+def _as_note(finding: Finding) -> Finding:
+    """With ``spec_only`` a fixture's own flow (``until:`` not met, nothing captured) says why
+    steps were skipped; it is the fixture's expectation of the bot, not a spec error."""
+    if finding.rule in FIXTURE_FLOW_RULES and finding.is_error:
+        return dataclasses.replace(finding, severity=Severity.WARNING)
+    return finding

@@ -33,6 +33,8 @@ SOURCE = "fixture"
 UNTIL_UNMET = "react-until-unmet"
 CAPTURE_MISSING = "capture-missing"
 CAPTURE_INVALID = "capture-invalid"
+FIXTURE_FLOW_RULES = frozenset({UNTIL_UNMET, CAPTURE_MISSING, CAPTURE_INVALID})
+"""What the fixture expected of the bot to steer its steps (warnings under ``--spec-only``)."""
 _CAPTURED = re.compile(r"\$\{captured\.([^}]*)\}")
 _KEYS = re.compile(r"[0-9*#]+")
 _MISSING = lookup({}, "absent")

@@ -134,6 +134,23 @@ def test_spec_only_ignores_expectations_and_keeps_spec_rules(elsewhere: Path) ->
     assert "expect-" not in broken.stdout
 
 
+def test_spec_only_takes_a_fixture_s_own_flow_as_notes_not_errors(elsewhere: Path) -> None:
+    """A valid bot that never plays the menu the reactive fixture waits for: its ``until:`` and
+    ``capture`` are the fixture's expectations of the example bot, not spec errors."""
+    asking = HANGS_UP_BOT.replace("BROKEN", "False").replace(
+        '"action": "hangup", "action_code": ""', '"action": "play", "action_code": "请再说一遍"'
+    )
+    (elsewhere / "asking_bot.py").write_text(asking, "utf-8")
+    try:
+        run = vcall(
+            "simulate", "asking_bot:app", "-f", "builtin:reactive_menu_retry", "--spec-only"
+        )
+    finally:
+        sys.modules.pop("asking_bot", None)
+    assert run.exit_code == ExitCode.OK, run.output
+    assert "warning react-until-unmet" in run.stdout
+
+
 def test_the_help_s_start_here_commands_work_outside_the_checkout(elsewhere: Path) -> None:
     help_text = " ".join(vcall("--help").stdout.split())
     start = re.search(r"Start here: (.*?) · (.*?) \(.*?\) · (.*?) \(the console", help_text)
