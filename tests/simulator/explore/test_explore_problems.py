@@ -88,7 +88,10 @@ def test_a_state_no_move_leaves_is_a_dead_end() -> None:
     assert [move.label for move in problem.path] == ["say 转人工"]
 
 
-def test_the_same_mistake_everywhere_is_a_few_problems_that_count_the_rest() -> None:
+def test_the_same_mistake_everywhere_is_one_problem_that_names_the_other_states() -> None:
+    """Found at several states, each shrinks to the call's start: one bug, one problem, labelled
+    with the state its moves reach (s0), the states where it also showed listed or counted; the
+    states reached only through it are folded in, not problems of their own."""
     from vcall.simulator.example_bot.dialogue import answer_callback
 
     def colon_everywhere(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,10 +100,14 @@ def test_the_same_mistake_everywhere_is_a_few_problems_that_count_the_rest() -> 
         return {**answer, "dynamic_id": f"{state}:1"}
 
     result = explore(app_target("bot", bot_from(colon_everywhere)), ExploreConfig(lines=LINES))
-    forbidden = [p for p in result.problems if p.rule == "forbidden-character"]
-    assert len(forbidden) == 3
-    assert forbidden[-1].elsewhere > 0
-    assert len({p.state for p in forbidden}) == 3
+    (problem,) = result.problems
+    assert problem.rule == "forbidden-character"
+    assert (problem.path, problem.state) == ((), "s0")
+    assert problem.also_at and "s0" not in problem.also_at
+    assert problem.elsewhere > 0
+    assert problem.only_way_on
+    assert f"(also at {problem.also_at[0]}, " in problem.summary
+    assert "the call can only go on through this bad answer" in problem.summary
 
 
 def test_a_callin_without_a_usable_answer_is_a_problem_and_its_fixture_fails() -> None:
