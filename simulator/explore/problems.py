@@ -88,9 +88,11 @@ class Problem:
 
     def merge_key(self) -> tuple[object, ...]:
         """What makes two problems one bug: the same rule at the same JSON path (or the same
-        kind of map problem), reproduced by the same caller moves."""
+        kind of map problem) at the same state, reproduced by the same caller moves (what the
+        caller says or presses; how long a silence lasts is the shrinker's choice, not the bug)."""
         where = self.finding.path if self.finding else ""
-        return (self.kind, self.rule, where, tuple(move.label for move in self.path))
+        moves = tuple(move.label if move.kind in INPUT_KINDS else move.kind for move in self.path)
+        return (self.kind, self.rule, where, self.state, moves)
 
     def absorb(self, other: Problem) -> None:
         """Take in ``other``, the same bug found from another state."""
