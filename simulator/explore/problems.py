@@ -345,7 +345,7 @@ def _live_edges(explored: ExploreMap) -> Iterable[Edge]:
 
 
 def _groups(stuck: set[str], explored: ExploreMap) -> list[set[str]]:
-    """Stuck states joined by transitions between them (each group reported once)."""
+    """Stuck states joined by moves tried between them (each group reported once)."""
     links: dict[str, set[str]] = {node_id: set() for node_id in stuck}
     for edge in _live_edges(explored):
         if edge.source in stuck and edge.target in stuck and edge.source != edge.target:

@@ -55,7 +55,7 @@ def test_four_bugs_four_problems_four_fixtures_each_replaying_red(
         "forbidden-character-doubt",
         "range-fallback",
     }
-    assert document["moves_tried"] == len(document["map"]["transitions"])
+    assert document["moves_tried"] == len(document["map"]["moves"])
     files = sorted(saved.iterdir())
     assert len(files) == 4
     for path in files:
