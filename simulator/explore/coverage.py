@@ -121,9 +121,7 @@ class MapCoverage:
             "missed_states": [
                 {"state": m.what, "moves": list(m.moves)} for m in self.missed_states
             ],
-            "missed_edges": [
-                {"edge": m.what, "moves": list(m.moves)} for m in self.missed_edges
-            ],
+            "missed_edges": [{"edge": m.what, "moves": list(m.moves)} for m in self.missed_edges],
         }
 
 

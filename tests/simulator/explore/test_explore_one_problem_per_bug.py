@@ -28,6 +28,7 @@ import pytest
 from vcall.simulator.asgi import App, Receive, Scope, Send, read_body
 from vcall.simulator.example_bot.asgi import parse_callback, read_params
 from vcall.simulator.explore.problems import ProblemKind
+from vcall.simulator.explore.report import explore_html, explore_to_dict
 from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore
 from vcall.simulator.fixture.loader import load_scenarios
 from vcall.simulator.replay.engine import SimulationConfig, simulate
@@ -187,6 +188,20 @@ def test_warnings_are_kept_once_each_with_their_states(
     by_id = result.map.by_id()
     yen = next(c for c in result.warnings if c.rule == "forbidden-character-doubt")
     assert [by_id[s].key.dynamic_id for s in yen.states] == ["keys"]
+
+
+def test_the_reports_carry_the_merged_problems_and_the_warnings(
+    planted: tuple[ExploreResult, Path],
+) -> None:
+    result, _ = planted
+    document = explore_to_dict(result)
+    http = next(p for p in document["problems"] if p["rule"] == "http-status")
+    assert http["state"] == "s0" and http["also_at"] and http["moves"] == ["silence"]
+    assert document["moves_tried"] == len(result.map.edges)
+    assert {w["rule"] for w in document["warnings"]} == {c.rule for c in result.warnings}
+    page = explore_html(result)
+    assert page.index("<h2>Problems</h2>") < page.index("<h2>Warnings</h2>")
+    assert 'class="warning"' in page and "range-fallback" in page
 
 
 def _body(path: Path) -> str:

@@ -88,6 +88,28 @@ def test_a_state_no_move_leaves_is_a_dead_end() -> None:
     assert [move.label for move in problem.path] == ["say 转人工"]
 
 
+def test_states_that_only_lead_into_a_dead_end_are_not_called_a_loop() -> None:
+    """转人工 leads to a queue announcement whose every move leads to a hold no move leaves: the
+    call gets stuck at the hold, so the problem is a dead end there, with the queue marked."""
+
+    def queue(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
+        if kind is CallbackKind.CALLIN:
+            return GREETING
+        if content.get("dynamic_id") in ("queue", "hold"):
+            return play("请稍候", "hold")
+        if "转人工" in str(content.get("words", "")):
+            return play("正在排队，请稍候", "queue")
+        return GOODBYE
+
+    result = _explore(queue)
+    (problem,) = result.problems
+    by_id = result.map.by_id()
+    assert problem.kind is ProblemKind.DEAD_END
+    assert by_id[problem.state].key.dynamic_id == "hold"
+    assert problem.state in problem.title and "loop" not in problem.title
+    assert {by_id[s].key.dynamic_id for s in problem.states} == {"hold", "queue"}
+
+
 def test_the_same_mistake_everywhere_is_one_problem_that_names_the_other_states() -> None:
     """Found at several states, each shrinks to the call's start: one bug, one problem, labelled
     with the state its moves reach (s0), the states where it also showed listed or counted; the
