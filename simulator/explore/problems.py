@@ -78,12 +78,11 @@ class Problem:
         """The title, then where else it shows and what it is the only way on to."""
         text = self.title
         if self.only_way_on:
-            text += (
-                "; and the call can only go on through this bad answer "
-                f"(to {_listed(self.only_way_on)})"
-            )
+            text += "; and the call can only go on through this bad answer"
+            onward = [state for state in self.only_way_on if state != self.state]
+            text += f" (to {_listed(onward)})" if onward else ""
         if self.also_at or self.elsewhere:
-            text += f" (also at {_listed(self.also_at, self.elsewhere)})"
+            text += f"; also shows at {_listed(self.also_at, self.elsewhere)}"
         return text
 
     def merge_key(self) -> tuple[object, ...]:

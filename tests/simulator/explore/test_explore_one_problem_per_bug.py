@@ -154,7 +154,7 @@ def test_one_bug_found_at_several_states_is_labelled_where_its_moves_lead(
     assert http.also_at and "s0" not in http.also_at
     by_id = result.map.by_id()
     assert {by_id[s].key.dynamic_id for s in http.also_at} <= {"again", "keys"}
-    assert "(also at " in http.summary
+    assert http.summary.endswith(f"; also shows at {', '.join(http.also_at)}")
 
 
 def test_an_error_only_state_is_folded_into_the_error_that_leads_there(
@@ -164,7 +164,7 @@ def test_an_error_only_state_is_folded_into_the_error_that_leads_there(
     forbidden = _by_rule(result)["forbidden-character"]
     (desk,) = forbidden.only_way_on
     assert result.map.by_id()[desk].key.dynamic_id == "complaint:1"
-    assert "the call can only go on through this bad answer" in forbidden.summary
+    assert forbidden.summary.endswith("; and the call can only go on through this bad answer")
 
 
 def test_a_loop_is_named_by_the_states_it_goes_round(planted: tuple[ExploreResult, Path]) -> None:

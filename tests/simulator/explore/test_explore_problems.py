@@ -128,7 +128,7 @@ def test_the_same_mistake_everywhere_is_one_problem_that_names_the_other_states(
     assert problem.also_at and "s0" not in problem.also_at
     assert problem.elsewhere > 0
     assert problem.only_way_on
-    assert f"(also at {problem.also_at[0]}, " in problem.summary
+    assert f"; also shows at {problem.also_at[0]}, " in problem.summary
     assert "the call can only go on through this bad answer" in problem.summary
 
 
