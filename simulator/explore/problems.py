@@ -356,13 +356,7 @@ def _groups(stuck: set[str], explored: ExploreMap) -> list[set[str]]:
     for start in left:
         if start in seen:
             continue
-        group = {start}
-        todo = [start]
-        while todo:
-            for other in links[todo.pop()]:
-                if other not in group:
-                    group.add(other)
-                    todo.append(other)
+        group = _reachable(start, links) | {start}
         seen |= group
         groups.append(group)
     return groups

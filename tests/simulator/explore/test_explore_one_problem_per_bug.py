@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from menu_bot import status_bot
 
-from vcall.simulator.asgi import App, Receive, Scope, Send, read_body
-from vcall.simulator.example_bot.asgi import parse_callback, read_params
+from vcall.simulator.asgi import App
 from vcall.simulator.explore.problems import ProblemKind
 from vcall.simulator.explore.report import explore_html, explore_to_dict
 from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore
@@ -100,25 +100,7 @@ def answer(kind: CallbackKind, content: Mapping[str, Any]) -> tuple[int, dict[st
 
 
 def planted_bot() -> App:
-    return _bot(answer)
-
-
-def _bot(dialogue: Any) -> App:
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        body = await read_body(receive)
-        call_id, kind, content = parse_callback(
-            read_params(scope.get("query_string", b""), body, "")
-        )
-        status, data = dialogue(kind, content)
-        envelope = {"result": "success", "msg": "ok", "data": {"call_id": call_id, **data}}
-        payload = json.dumps(envelope if status == 200 else {"error": "boom"}, ensure_ascii=False)
-        headers = [(b"content-type", b"application/json; charset=utf-8")]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": payload.encode("utf-8")})
-
-    return app
+    return status_bot(answer)
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +214,7 @@ def test_warnings_alone_pass_unless_strict() -> None:
         return 200, _play("抱歉，我没有听清，请再说一遍。", "again", mute_time=100)
 
     result = explore(
-        app_target("warned", _bot(only_warnings)), ExploreConfig(lines=("再见", "你好"))
+        app_target("warned", status_bot(only_warnings)), ExploreConfig(lines=("再见", "你好"))
     )
     assert result.problems == []
     assert [c.rule for c in result.warnings] == ["range-fallback"]
