@@ -28,6 +28,7 @@ def validate_answer(
         call_id=callback.call_id,
         request_content=callback.content,
         previous_settings=previous_settings,
+        transfer_phase=callback.transfer_phase,
     )
     return _grouped_by_status(result)
 
