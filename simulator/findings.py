@@ -60,6 +60,17 @@ def without_info(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(finding for finding in findings if finding.severity is not Severity.INFO)
 
 
+def info_once(findings: Iterable[Finding]) -> list[tuple[Finding, int]]:
+    """The first info finding of each rule and how many there were: what a run shows once."""
+    first: dict[str, Finding] = {}
+    counts: dict[str, int] = {}
+    for finding in findings:
+        if finding.severity is Severity.INFO:
+            first.setdefault(finding.rule, finding)
+            counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    return [(finding, counts[rule]) for rule, finding in first.items()]
+
+
 def count_by_severity(findings: Iterable[Finding]) -> dict[Severity, int]:
     counts = dict.fromkeys(Severity, 0)
     for finding in findings:
