@@ -65,6 +65,12 @@ def test_a_full_width_comma_in_a_tts_value_is_fine() -> None:
     assert "separator-not-comma" not in rules_of(case)
 
 
+def test_a_full_width_comma_in_prose_is_no_separator_slip() -> None:
+    """Only a list of files, ids, URLs or $name$ is read as a meant list: a sentence is not."""
+    for code in ("您好，这里是测试机器人", "您好，$name$"):
+        assert "separator-not-comma" not in rules_of(callin("", action_code=code))
+
+
 def test_a_full_width_comma_in_voice_code_is_an_error_citing_seed_002() -> None:
     found = only(params("", VoiceCode="a.wav，b.wav").findings(), "separator-not-comma")
     assert (found.severity, found.seed, found.path) == (Severity.ERROR, SEED_SMARTCALL, "VoiceCode")
