@@ -178,9 +178,9 @@ NUMBER_IMPLAUSIBLE = define(
 SEPARATOR_NOT_COMMA = define(
     "separator-not-comma",
     Severity.ERROR,
-    "a full-width ， in action_code / VoiceCode: only the English comma separates items, so the "
-    "platform looks for one file of the whole name (an error; a warning inside an item with a "
-    "$name$ variable, whose text is spoken); did you mean ','?",
+    "a full-width ， between files, ids or $name$ in action_code / VoiceCode: only the English "
+    "comma separates items, so the platform looks for one file of the whole name (an error; a "
+    "warning between $name$ variables only, whose text is spoken); did you mean ','?",
     SEED_FOLLOWUP,
     quote="多个文件使用英文逗号(,)分隔",
 )
