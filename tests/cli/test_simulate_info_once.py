@@ -44,11 +44,13 @@ def bot_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 
 def test_a_text_plain_bot_passes_strict_with_one_info_line(bot_module: Path) -> None:
     (bot_module / "text_plain_bot.py").write_text(TEXT_PLAIN_BOT, encoding="utf-8")
+    junit = bot_module.parent / "report.xml"
     result = CliRunner().invoke(
         app,
-        ["simulate", "text_plain_bot:app", "-f", str(ORDER), "--strict"],
+        ["simulate", "text_plain_bot:app", "-f", str(ORDER), "--strict", "--report", str(junit)],
         env={"COLUMNS": "250"},
     )
+    assert "<failure" not in junit.read_text(encoding="utf-8")  # info fails no report either
     assert result.exit_code == ExitCode.OK, result.stdout
     lines = [line.strip() for line in result.stdout.splitlines()]
     infos = [line for line in lines if line.startswith("info content-type-not-json")]
