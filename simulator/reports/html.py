@@ -160,7 +160,7 @@ def first_problem(call: CallResult, strict: bool = False) -> str:
 
 
 def _failing(findings: tuple[Finding, ...], strict: bool) -> list[Finding]:
-    return [finding for finding in findings if strict or finding.is_error]
+    return [f for f in findings if (strict and not f.is_info) or f.is_error]  # info never fails
 
 
 def _badge(failed: bool) -> str:

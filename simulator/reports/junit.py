@@ -80,7 +80,7 @@ def _failures(call: CallResult, strict: bool) -> list[ET.Element]:
 
 
 def _counts(findings: tuple[Finding, ...], strict: bool) -> bool:
-    return any(strict or finding.is_error for finding in findings)
+    return any((strict and not f.is_info) or f.is_error for f in findings)  # info never fails
 
 
 def _turn_failure(turn: Turn, strict: bool) -> ET.Element:
@@ -105,7 +105,7 @@ def _xml_safe(text: str) -> str:
 
 
 def _summary(findings: tuple[Finding, ...], strict: bool) -> str:
-    shown = [f for f in findings if strict or f.is_error]
+    shown = [f for f in findings if (strict and not f.is_info) or f.is_error]
     return "; ".join(f"[{f.rule}] {f.message}" for f in shown[:3]) + (
         " …" if len(shown) > 3 else ""
     )
