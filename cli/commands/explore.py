@@ -4,25 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
-from vcall.cli.render.explore import print_explore
 from vcall.cli.render.output import output_console
+from vcall.cli.render.progress import explore_plan, explore_status, live_progress
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.crawler import Limits
 from vcall.simulator.explore.identity import Identity
-from vcall.simulator.explore.moves import read_say_file
-from vcall.simulator.explore.report import write_explore_html, write_explore_json, write_graph
-from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore
+from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.fixture.scenario import CallSettings
 from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.engine import SimulationConfig
+
+if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
+    from vcall.simulator.explore.run import ExploreResult
+    from vcall.simulator.fixture.scenario import CallSettings
 
 GRAPH_FORMATS = {
     ".mmd": "mermaid",
@@ -107,6 +106,15 @@ def explore_command(
         check_report_paths(
             {"--report-json": report_json, "--report-html": report_html, "--graph": graph}
         )
+        max_time_s = parse_duration(max_time, what="--max-time") / 1000
+        console.print(explore_plan(concurrency, max_time_s), markup=False, highlight=False)
+        from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
+        from vcall.cli.render.explore import print_explore
+        from vcall.simulator.explore.crawler import Limits
+        from vcall.simulator.explore.moves import read_say_file
+        from vcall.simulator.explore.run import ExploreConfig, explore
+        from vcall.simulator.replay.engine import SimulationConfig
+
         config = ExploreConfig(
             simulation=SimulationConfig(
                 placement=params,
@@ -116,7 +124,7 @@ def explore_command(
             limits=Limits(
                 max_depth=max_depth,
                 max_calls=max_calls,
-                max_time_s=parse_duration(max_time, what="--max-time") / 1000,
+                max_time_s=max_time_s,
                 concurrency=concurrency,
             ),
             identity=identity,
@@ -127,8 +135,10 @@ def explore_command(
             save_paths_dir=save_paths,
         )
         resolved = chosen_target(target, example_bot)
-        with one_line_if_unreachable(resolved):
-            result = explore(resolved, config)
+        progress = ExploreProgress()
+        status = live_progress(console, lambda: explore_status(progress))
+        with one_line_if_unreachable(resolved), status:
+            result = explore(resolved, config, progress)
         _write(result, report_json, report_html, graph, graph_format)
         print_explore(console, result)
     raise typer.Exit(_exit_code(result))
@@ -136,6 +146,8 @@ def explore_command(
 
 def _call_settings(outbound: bool, orgcallee: str | None, smartcall: Sequence[str]) -> CallSettings:
     """Inbound by default; the console's rules for an outbound call and its parameters."""
+    from vcall.simulator.fixture.scenario import CallSettings
+
     if not outbound and not smartcall:
         return CallSettings(orgcallee=orgcallee or "")
     from vcall.cli.console import console_settings  # imports prompt_toolkit: only when needed
@@ -161,6 +173,8 @@ def _write(
     graph: Path | None,
     graph_format: str,
 ) -> None:
+    from vcall.simulator.explore.report import write_explore_html, write_explore_json, write_graph
+
     try:
         if report_json is not None:
             write_explore_json(result, report_json)
