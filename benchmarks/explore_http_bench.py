@@ -140,10 +140,10 @@ class BotHandler(BaseHTTPRequestHandler):
     served = 0
     lock = threading.Lock()
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         self._send(200, str(BotHandler.served).encode())
 
-    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8")
         query = self.path.partition("?")[2]
@@ -167,7 +167,7 @@ class BotHandler(BaseHTTPRequestHandler):
         )
         self.wfile.write(head.encode() + body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         return None
 
 

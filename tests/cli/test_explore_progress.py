@@ -80,7 +80,7 @@ class SlowMenu(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     served = 0
 
-    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
         params = dict(parse_qsl(self.path.partition("?")[2])) | dict(parse_qsl(body))
         SlowMenu.served += 1
@@ -88,7 +88,9 @@ class SlowMenu(BaseHTTPRequestHandler):
         content = json.loads(params["content"])
         data = {"call_id": params["call_id"], **self._answer(params["content_type"], content)}
         payload = json.dumps({"result": "success", "msg": "ok", "data": data}).encode()
-        head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}"
+        head = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}"
+        )
         self.wfile.write(head.encode() + b"\r\n\r\n" + payload)
 
     @staticmethod
@@ -107,7 +109,7 @@ class SlowMenu(BaseHTTPRequestHandler):
             "dtmf_nonin_overtime": 5,
         }
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         return None
 
 
