@@ -34,7 +34,7 @@ from vcall.simulator.explore.suite import (
     situation_path,
     with_prefix,
 )
-from vcall.simulator.explore.transport import open_transport
+from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture.scenario import CallSettings, Scenario
 from vcall.simulator.replay.delivery import Placement, Sender
@@ -347,7 +347,7 @@ def check(
         outcome.append(await check_async(target, config, progress=progress))
 
     try:
-        asyncio.run(main())
+        run_fast(main())
     except KeyboardInterrupt:
         if not outcome:
             raise

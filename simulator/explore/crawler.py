@@ -15,6 +15,7 @@ A call still under way at the deadline is abandoned (never resent).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -97,15 +98,22 @@ class Digest:
         turns = (*run.root_turns, *(t for o in run.outcomes for t in o.turns))
         answered = any(usable_data(turn) is not None for turn in turns)
         erred = any(errors for turn in turns if (errors := _errors(turn)))
+        kept = None
+        if keep_run and erred:  # a lean call's result has no turns: its fixture needs them
+            kept = run if run.result.turns else _with_turns(run, turns)
         return cls(
             run.root,
             run.root_situation,
             tuple(_errors(t) for t in run.root_turns),
             outcomes,
             answered,
-            run.turns if keep_turns else (),
-            run if keep_run and erred else None,
+            turns if keep_turns else (),
+            kept,
         )
+
+
+def _with_turns(run: PathRun, turns: tuple[Turn, ...]) -> PathRun:
+    return dataclasses.replace(run, result=dataclasses.replace(run.result, turns=turns))
 
 
 def _errors(turn: Turn) -> tuple[Finding, ...]:
@@ -204,7 +212,7 @@ class Crawler:
             if self._bound_hit():
                 runners.append(None)
                 continue
-            runners.append(self.driver.runner((*node.path, move)))
+            runners.append(self.driver.runner((*node.path, move), lean=True))
             self.crawl.calls += 1
         semaphore = asyncio.Semaphore(max(1, self.limits.concurrency))
         kept = [0]

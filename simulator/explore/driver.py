@@ -17,6 +17,7 @@ from typing import Any
 
 from vcall.simulator.explore.identity import Identity, StateKey, is_no_change, state_of
 from vcall.simulator.explore.moves import Move, Situation
+from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.findings import Finding
 from vcall.simulator.fixture.scenario import CallSettings, EndReason, Scenario, Silence, Step
 from vcall.simulator.replay.engine import CallRunner, RunContext
@@ -125,12 +126,18 @@ class PathDriver:
         """Callbacks sent so far (every call this driver placed)."""
         self._lean = dataclasses.replace(ctx, retain_turns=False)
         """The same run, keeping no turns: play-outs look at each answer once and let it go."""
+        self.progress: ExploreProgress | None = None
+        """Given: its ``calls`` and ``callbacks`` follow this driver's."""
 
-    def runner(self, moves: Sequence[Move], name: str = "explore") -> CallRunner:
-        """A call ready to play ``moves`` (created in order: call ids follow the seed)."""
+    def runner(
+        self, moves: Sequence[Move], name: str = "explore", *, lean: bool = False
+    ) -> CallRunner:
+        """A call ready to play ``moves`` (created in order: call ids follow the seed).
+        ``lean``: the call keeps no timeline and its result no turns (the crawl reads the
+        turns each move returns, and lets them go)."""
         scenario = Scenario(name=name, steps=flatten(moves), call=self.settings)
         self.calls += 1
-        return CallRunner(self.ctx, scenario, self.calls)
+        return CallRunner(self._lean if lean else self.ctx, scenario, self.calls)
 
     async def run(self, moves: Sequence[Move], runner: CallRunner | None = None) -> PathRun:
         runner = runner or self.runner(moves)
@@ -155,7 +162,7 @@ class PathDriver:
             outcomes.append(outcome)
             current = outcome.state
         result = runner.end()
-        self.callbacks += runner.turn_count
+        self._count(runner)
         return PathRun(root, root_turns, situation, tuple(outcomes), result, tuple(played))
 
     async def plays_on(self, moves: Sequence[Move], deadline: float) -> EndReason | None:
@@ -192,7 +199,13 @@ class PathDriver:
                 return None
             return runner.end().end_reason
         finally:
-            self.callbacks += runner.turn_count
+            self._count(runner)
+
+    def _count(self, runner: CallRunner) -> None:
+        self.callbacks += runner.turn_count
+        if self.progress is not None:
+            self.progress.calls = self.calls
+            self.progress.callbacks = self.callbacks
 
     def _root_state(self, turns: Sequence[Turn]) -> StateKey:
         if not turns:

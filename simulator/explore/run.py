@@ -25,7 +25,7 @@ from vcall.simulator.explore.problems import Problem, ProblemKind, map_problems
 from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixtures
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
-from vcall.simulator.explore.transport import open_transport
+from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.fixture.scenario import CallSettings, EndReason
 from vcall.simulator.replay.delivery import Sender
 from vcall.simulator.replay.engine import SimulationConfig, run_context
@@ -99,6 +99,7 @@ async def _explore(
 ) -> ExploreResult:
     ctx = run_context(http, target, simulation, sender=sender)
     driver = PathDriver(ctx, config.settings, config.identity)
+    driver.progress = progress
     lines = config.lines or tuple(builtin_lines())
     deadline = progress.deadline
     started = deadline - config.limits.max_time_s
@@ -285,7 +286,7 @@ def explore(
     async def main() -> None:
         outcome.append(await explore_async(target, config, progress=progress))
 
-    asyncio.run(main())
+    run_fast(main())
     return outcome[0]
 
 

@@ -8,9 +8,11 @@ proxy from the environment applies to, keep httpx (which honours ``HTTP_PROXY`` 
 
 from __future__ import annotations
 
+import asyncio
 import urllib.request
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -18,6 +20,22 @@ import httpx
 from vcall.simulator.replay.delivery import Sender
 from vcall.simulator.replay.engine import SimulationConfig, open_client
 from vcall.simulator.replay.targets import Target
+
+_T = TypeVar("_T")
+
+
+def run_fast(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run on uvloop when it is installed (as ``vcall load`` does), else on asyncio's loop;
+    Ctrl-C cancels the coroutine either way."""
+    factory: Callable[[], asyncio.AbstractEventLoop] | None = None
+    try:
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    except ImportError:
+        pass
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(coroutine)
 
 
 @asynccontextmanager

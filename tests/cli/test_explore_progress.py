@@ -34,14 +34,14 @@ def vcall(*args: str | Path) -> Result:
 
 @pytest.fixture
 def slow_menu(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The key menu answering each callback after 5 ms, importable as ``slow_menu_app:app``."""
+    """The key menu answering each callback after 20 ms, importable as ``slow_menu_app:app``."""
     monkeypatch.syspath_prepend(str(MENU_BOT))
     from menu_bot import PLANTED, menu_bot
 
     inner = menu_bot(PLANTED)
 
     async def slow(scope: Scope, receive: Receive, send: Send) -> None:
-        await asyncio.sleep(0.005)
+        await asyncio.sleep(0.02)
         await inner(scope, receive, send)
 
     module = type(sys)("slow_menu_app")
@@ -52,7 +52,7 @@ def slow_menu(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def test_explore_says_its_plan_first_and_progress_lines_off_a_terminal(slow_menu: str) -> None:
-    result = vcall("explore", slow_menu, "--max-depth", "3", "-c", "4", "--max-time", "90s")
+    result = vcall("explore", slow_menu, "--max-depth", "2", "-c", "4", "--max-time", "90s")
     assert result.exit_code == ExitCode.FAILED, result.output
     lines = result.output.splitlines()
     assert lines[0] == "exploring with 4 concurrent calls, up to 1 min 30 s"
