@@ -73,6 +73,9 @@ def mask(text: str) -> str:
 
 KNOWN_CAP = 4096
 """Answers whose state is remembered (a crawl meets the same few answers again and again)."""
+KNOWN_TEXT_MAX = 2048
+"""Only answers whose ``action_code``/``action_code_param`` are at most this long are
+remembered (the memo stays a few MB whatever the bot says)."""
 _known: dict[tuple[object, ...], StateKey] = {}
 _FIELDS = (
     "action",
@@ -83,10 +86,13 @@ _FIELDS = (
     "dtmf_nonin_overtime",
     "dynamic_id",
 )
+_LONG_FIELDS = ("action_code", "action_code_param", "dynamic_id")
 
 
 def state_of(data: Mapping[str, Any], identity: Identity = Identity.NORMAL) -> StateKey:
     """The state an answer's ``data`` puts the call in (computed once per distinct answer)."""
+    if any(len(str(data.get(name) or "")) > KNOWN_TEXT_MAX for name in _LONG_FIELDS):
+        return _state_of(data, identity)
     try:
         seen = (identity, *(_hashable(data.get(name)) for name in _FIELDS))
         known = _known.get(seen)
