@@ -180,33 +180,48 @@ class Crawler:
             calls = [job for job in jobs if job[1] is not HANGUP]
             self.progress.frontier = len(frontier)
             self.progress.depth = depth + 1
-            runs = iter(await self._run_jobs(calls))
-            fresh: list[Node] = []
-            missed: set[int] = set()
-            for node, move in jobs:  # in job order, whatever order the calls finished in
-                if move is HANGUP:
-                    fresh.extend(self._fold_hangup(node))
-                    continue
-                run = next(runs)
-                if run is None:
-                    missed.add(id(node))
-                else:
-                    fresh.extend(self._fold(node, move, run))
-            for node in frontier:
-                node.expanded = id(node) not in missed
-            self._show()
+            done: list[Digest | None] = [None] * len(calls)
+            try:
+                await self._run_jobs(calls, done)
+            finally:  # interrupted too: the calls that finished are in the map
+                fresh = self._fold_depth(frontier, jobs, done)
             if self.crawl.stopped:
                 break
             depth += 1
             self.crawl.depth_reached = depth
             frontier = fresh
 
+    def _fold_depth(
+        self,
+        frontier: Sequence[Node],
+        jobs: Sequence[tuple[Node, Move]],
+        done: Sequence[Digest | None],
+    ) -> list[Node]:
+        """Fold a depth's calls in job order, whatever order they finished in; a state with a
+        call not made (or cut short) is not expanded."""
+        runs = iter(done)
+        fresh: list[Node] = []
+        missed: set[int] = set()
+        for node, move in jobs:
+            if move is HANGUP:
+                fresh.extend(self._fold_hangup(node))
+                continue
+            run = next(runs)
+            if run is None:
+                missed.add(id(node))
+            else:
+                fresh.extend(self._fold(node, move, run))
+        for node in frontier:
+            node.expanded = id(node) not in missed
+        self._show()
+        return fresh
+
     def _moves(self, node: Node) -> list[Move]:
         return [] if node.final else moves_for(node.situation, self.lines)
 
-    async def _run_jobs(self, jobs: Sequence[tuple[Node, Move]]) -> list[Digest | None]:
-        """Each job as a call, ``concurrency`` at a time; ``None`` for a call not made or cut
-        short (a bound)."""
+    async def _run_jobs(self, jobs: Sequence[tuple[Node, Move]], done: list[Digest | None]) -> None:
+        """Each job as a call, ``concurrency`` at a time, its digest in ``done`` as it ends;
+        ``None`` stays for a call not made or cut short (a bound, Ctrl-C)."""
         runners: list[CallRunner | None] = []
         for node, move in jobs:
             if self._bound_hit():
@@ -217,7 +232,10 @@ class Crawler:
         semaphore = asyncio.Semaphore(max(1, self.limits.concurrency))
         kept = [0]
 
-        async def one(job: tuple[Node, Move], runner: CallRunner | None) -> Digest | None:
+        async def one(index: int, runner: CallRunner | None) -> None:
+            done[index] = await call(jobs[index], runner)
+
+        async def call(job: tuple[Node, Move], runner: CallRunner | None) -> Digest | None:
             if runner is None or self.crawl.interrupted:
                 return None
             async with semaphore:
@@ -238,7 +256,7 @@ class Crawler:
             self._show()
             return digest
 
-        return list(await asyncio.gather(*(one(j, r) for j, r in zip(jobs, runners, strict=False))))
+        await asyncio.gather(*(one(index, runner) for index, runner in enumerate(runners)))
 
     def _bound_hit(self) -> bool:
         limits = self.limits

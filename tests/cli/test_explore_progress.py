@@ -101,6 +101,8 @@ class SlowMenu(BaseHTTPRequestHandler):
         digits = str(content.get("dtmf_digits", ""))
         if kind == "dtmf" and digits in ("1", "2", "3", "4"):
             where += digits
+        if where == "m2":  # a forbidden character: a problem found early in the crawl
+            where = "m2^"
         return {
             "action": "dtmf",
             "action_code": f"menu{where}.wav",
@@ -113,9 +115,14 @@ class SlowMenu(BaseHTTPRequestHandler):
         return None
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return None  # a connection vcall closed on Ctrl-C: expected, not worth a traceback
+
+
 @pytest.fixture
 def slow_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowMenu)
+    server = QuietServer(("127.0.0.1", 0), SlowMenu)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -129,8 +136,10 @@ def test_ctrl_c_during_explore_leaves_a_complete_map_and_exits_130(
     slow_server: str, tmp_path: Path
 ) -> None:
     report = tmp_path / "map.json"
+    found = tmp_path / "found"
     SlowMenu.served = 0
     command = [sys.executable, "-m", "vcall", "explore", slow_server, "--report-json", str(report)]
+    command += ["--save", str(found)]
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -152,3 +161,7 @@ def test_ctrl_c_during_explore_leaves_a_complete_map_and_exits_130(
     assert len(states) >= 3
     for transition in document["map"]["transitions"]:
         assert transition["from"] in states and transition["to"] in states
+    # the problem found before Ctrl-C is saved as found, from the call that found it
+    assert any(p["rule"] == "forbidden-character" for p in document["problems"]), output
+    saved = [path.read_text(encoding="utf-8") for path in found.glob("*.yaml")]
+    assert any("forbidden-character" in text for text in saved), output
