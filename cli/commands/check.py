@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from vcall.cli.commands.explore import Params
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
@@ -15,7 +16,6 @@ from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.progress import CheckProgress
 from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.replay.delivery import Placement
 
 if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
     from vcall.simulator.explore.check import CheckResult
@@ -39,7 +39,7 @@ def check_command(
     example_bot: bool = typer.Option(
         False, "--example-bot", help="Check the built-in example bot."
     ),
-    params: Placement | None = typer.Option(
+    params: Params | None = typer.Option(
         None,
         "--params",
         help="Only this placement of the parameters (default: both, form and query).",
@@ -70,7 +70,7 @@ def check_command(
             parse_duration(latency_budget, what="--latency-budget") if latency_budget else None
         )
         timeout_s = parse_duration(timeout, what="--timeout") / 1000
-        placements = (params,) if params else (Placement.FORM, Placement.QUERY)
+        placements = (params.value,) if params else ("form", "query")
         check_report_paths(
             {"--report": report, "--report-json": report_json, "--report-html": report_html}
         )
@@ -78,6 +78,7 @@ def check_command(
         from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
         from vcall.cli.render.check import print_check
         from vcall.simulator.explore.check import CheckConfig, check
+        from vcall.simulator.replay.delivery import Placement
         from vcall.simulator.replay.engine import SimulationConfig
 
         simulation = SimulationConfig(
@@ -85,7 +86,8 @@ def check_command(
         )
         resolved = chosen_target(target, example_bot)
         progress = CheckProgress()
-        config = CheckConfig(simulation, placements, concurrency=concurrency)
+        placed = tuple(Placement(placement) for placement in placements)
+        config = CheckConfig(simulation, placed, concurrency=concurrency)
         status = live_progress(console, lambda: check_status(progress))
         with one_line_if_unreachable(resolved), status:
             result = check(resolved, config, progress)

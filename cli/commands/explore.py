@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,15 @@ from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.identity import Identity
 from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.replay.delivery import Placement
+
+
+class Params(StrEnum):
+    """``--params``: ``delivery.Placement``'s values (that module imports httpx, which waits
+    until the plan line is out)."""
+
+    FORM = "form"
+    QUERY = "query"
+
 
 if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
     from vcall.simulator.explore.run import ExploreResult
@@ -69,7 +78,7 @@ def explore_command(
     seed: int = typer.Option(
         0, "--seed", help="Seed for call ids: the same seed gives the same map."
     ),
-    params: Placement = typer.Option(Placement.FORM, "--params", help="Where the parameters go."),
+    params: Params = typer.Option(Params.FORM, "--params", help="Where the parameters go."),
     timeout: str = typer.Option(
         "10s", "--timeout", help="Per callback; no answer in time is a problem."
     ),
@@ -113,11 +122,12 @@ def explore_command(
         from vcall.simulator.explore.crawler import Limits
         from vcall.simulator.explore.moves import read_say_file
         from vcall.simulator.explore.run import ExploreConfig, explore
+        from vcall.simulator.replay.delivery import Placement
         from vcall.simulator.replay.engine import SimulationConfig
 
         config = ExploreConfig(
             simulation=SimulationConfig(
-                placement=params,
+                placement=Placement(params.value),
                 timeout_s=parse_duration(timeout, what="--timeout") / 1000,
                 seed=seed,
             ),

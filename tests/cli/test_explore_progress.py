@@ -23,7 +23,12 @@ from typer.testing import CliRunner
 
 from vcall.cli.app import app
 from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.progress import check_status
 from vcall.simulator.asgi import Receive, Scope, Send
+from vcall.simulator.explore.check import CheckConfig, check
+from vcall.simulator.explore.progress import CheckProgress
+from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.targets import app_target
 
 MENU_BOT = Path(__file__).resolve().parents[1] / "simulator" / "explore"
 
@@ -66,9 +71,36 @@ def test_check_says_its_plan_first_and_progress_lines_off_a_terminal(slow_menu: 
     result = vcall("check", slow_menu, "--params", "form", "-c", "2")
     lines = result.output.splitlines()
     assert lines[0] == "checking the built-in behaviours in one placement, 2 calls side by side"
-    running = [line for line in lines if line.startswith("behaviours: ")]
-    assert running, result.output
-    assert "done" in running[-1]
+    progress = [line for line in lines if line.startswith(("finding situations: ", "behaviours: "))]
+    assert progress, result.output
+
+
+def test_the_check_line_names_the_behaviour_running_and_the_tally() -> None:
+    progress = CheckProgress(phase="running behaviours", total=34)
+    progress.started("silence [form]")
+    progress.started("keys [form]")
+    progress.finished("keys [form]", "passed")
+    progress.started("speech [form]")
+    progress.finished("speech [form]", "failed")
+    assert check_status(progress) == (
+        "behaviours: 2/34 done (1 failed, 1 passed) · running silence [form]"
+    )
+    progress.started("hang-up [form]")
+    assert check_status(progress).endswith("running silence [form] (+1)")
+
+
+def test_check_keeps_its_progress_figures_while_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(MENU_BOT))
+    from menu_bot import PLANTED, menu_bot
+
+    progress = CheckProgress()
+    config = CheckConfig(placements=(Placement.FORM,))
+    result = check(app_target("menu", menu_bot(PLANTED)), config, progress)
+    reached = [row for row in result.behaviours if row.prefix is not None]
+    assert progress.phase == "done" and progress.running == []
+    assert progress.total == len(reached) and progress.done == len(reached)
+    assert progress.tally.get("passed", 0) + progress.tally.get("failed", 0) == len(reached)
+    assert progress.calls > len(reached)  # the crawl's calls too
 
 
 # --- Ctrl-C: a real SIGINT to a real process --------------------------------------------------
