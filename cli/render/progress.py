@@ -43,9 +43,9 @@ def check_plan(concurrency: int, placements: int) -> str:
 def explore_status(progress: ExploreProgress) -> str:
     problems = f"{progress.problems} problem{'' if progress.problems == 1 else 's'}"
     return (
-        f"{progress.phase}: {progress.calls} calls ({progress.callbacks} callbacks), "
-        f"{progress.states} states, depth {progress.depth} with {progress.frontier} to expand, "
-        f"{problems} so far, {duration_words(progress.time_left_s())} left"
+        f"{progress.phase}: {progress.calls} calls, {progress.callbacks} callbacks, "
+        f"{progress.states} states, depth {progress.depth} ({progress.frontier} to expand), "
+        f"{problems}, {duration_words(progress.time_left_s())} left"
     )
 
 
