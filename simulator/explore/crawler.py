@@ -157,7 +157,12 @@ class Crawler:
         return crawl
 
     async def _crawl(self) -> None:
-        first = await self.driver.run([])
+        try:
+            async with asyncio.timeout(max(0.0, self.deadline - time.perf_counter())):
+                first = await self.driver.run([])
+        except TimeoutError:  # not even the call's start in time: an empty map
+            self.crawl.stopped = self._time_bound()
+            return
         self.crawl.calls += 1
         self._show()
         if first.result.unreachable:

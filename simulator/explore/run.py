@@ -259,7 +259,11 @@ def _save_found(config: ExploreConfig, result: ExploreResult) -> None:
 
 async def _shrink(driver: PathDriver, problem: Problem, tries: int, deadline: float) -> None:
     async def holds(path: tuple[Move, ...]) -> bool:
-        return problem.reproduced_by(await driver.run(path))
+        try:  # a call still under way at the deadline is abandoned: the smaller path unproven
+            async with asyncio.timeout(max(0.0, deadline - time.perf_counter())):
+                return problem.reproduced_by(await driver.run(path))
+        except TimeoutError:
+            return False
 
     def out_of_time() -> bool:
         return time.perf_counter() > deadline
