@@ -152,7 +152,7 @@ class Crawler:
             crawl.interrupted = True
             crawl.stopped = "interrupted"
         except MemoryError:  # what was found is kept; the calls' answers were let go
-            crawl.stopped = "out of memory"
+            crawl.stopped = "out of memory"  # (run.OUT_OF_MEMORY)
         crawl.wall_s = time.perf_counter() - self.started
         return crawl
 

@@ -32,6 +32,7 @@ from vcall.simulator.replay.engine import SimulationConfig, run_context
 from vcall.simulator.replay.targets import Target
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
+OUT_OF_MEMORY = "out of memory"
 CRAWL_SHARE = 0.7
 """The crawl stops at this share of ``--max-time``; the rest is for confirming, shrinking and
 saving what it found."""
@@ -109,19 +110,24 @@ async def _explore(
     crawl = await crawler.run()
     problems = list(crawl.book.problems)
     result = ExploreResult(target.label, crawl, problems)
+    cut = crawl.interrupted or crawl.stopped == OUT_OF_MEMORY
     try:
-        if not crawl.interrupted and (crawl.answered or not crawl.asked):
+        if not cut and (crawl.answered or not crawl.asked):
             progress.phase = "confirming loops and dead ends"
             found = map_problems(crawl.map)
             problems.extend(await _played_out(driver, found, crawl.map, deadline))
         _mark_problem_states(result)
         progress.problems = len(problems)
-        if crawl.interrupted:  # Ctrl-C: the map and problems so far, unshrunk
+        if cut:  # Ctrl-C, no memory left: the map and problems so far, unshrunk
             _save_found(config, result)
         else:
             await _finish(driver, config, result, deadline, progress)
     except (KeyboardInterrupt, asyncio.CancelledError):
         crawl.interrupted = True
+        _mark_problem_states(result)
+        _save_found(config, result)
+    except MemoryError:
+        crawl.stopped = OUT_OF_MEMORY
         _mark_problem_states(result)
         _save_found(config, result)
     progress.phase = "done"

@@ -8,6 +8,7 @@ import json
 import time
 from typing import Any
 
+import pytest
 from menu_bot import PLANTED, menu_bot, play
 
 from vcall.simulator.asgi import App, Receive, Scope, Send, read_body
@@ -145,3 +146,22 @@ def test_max_time_bounds_the_whole_exploration_against_a_slow_bot() -> None:
     wall = time.perf_counter() - started
     assert result.crawl.stopped.startswith("--max-time")
     assert wall < 2.0, wall  # the budget, plus one callback's time to cancel
+
+
+def test_running_out_of_memory_stops_the_crawl_with_the_map_so_far(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    played = [0]
+    run = PathDriver.run
+
+    async def failing(self: PathDriver, moves: Any, runner: Any = None) -> Any:
+        played[0] += 1
+        if played[0] > 30:
+            raise MemoryError
+        return await run(self, moves, runner)
+
+    monkeypatch.setattr(PathDriver, "run", failing)
+    result = explore(app_target("menu", menu_bot(PLANTED)), ExploreConfig())
+    assert result.crawl.stopped == "out of memory"
+    assert len(result.map.nodes) >= 3
+    assert not result.interrupted
