@@ -67,12 +67,16 @@ KEPT_RUNS = 32
 
 @dataclass(frozen=True, slots=True)
 class Turned:
-    """One move of a call as the map needs it: where it led and the errors of each answer."""
+    """One move of a call as the map needs it: where it led and the findings of each answer."""
 
     move: Move
     state: StateKey
     situation: Situation
-    errors: tuple[tuple[Finding, ...], ...]
+    findings: tuple[tuple[Finding, ...], ...]
+
+    @property
+    def errors(self) -> tuple[tuple[Finding, ...], ...]:
+        return tuple(_errors(found) for found in self.findings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +85,7 @@ class Digest:
 
     root: StateKey
     root_situation: Situation
-    root_errors: tuple[tuple[Finding, ...], ...]
+    root_findings: tuple[tuple[Finding, ...], ...]
     outcomes: tuple[Turned, ...]
     answered: bool
     turns: tuple[Turn, ...]
@@ -92,19 +96,19 @@ class Digest:
     @classmethod
     def of(cls, run: PathRun, keep_turns: bool, keep_run: bool) -> Digest:
         outcomes = tuple(
-            Turned(o.move, o.state, o.situation, tuple(_errors(t) for t in o.turns))
+            Turned(o.move, o.state, o.situation, tuple(t.findings for t in o.turns))
             for o in run.outcomes
         )
         turns = (*run.root_turns, *(t for o in run.outcomes for t in o.turns))
         answered = any(usable_data(turn) is not None for turn in turns)
-        erred = any(errors for turn in turns if (errors := _errors(turn)))
+        erred = any(_errors(turn.findings) for turn in turns)
         kept = None
         if keep_run and erred:  # a lean call's result has no turns: its fixture needs them
             kept = run if run.result.turns else _with_turns(run, turns)
         return cls(
             run.root,
             run.root_situation,
-            tuple(_errors(t) for t in run.root_turns),
+            tuple(t.findings for t in run.root_turns),
             outcomes,
             answered,
             turns if keep_turns else (),
@@ -116,8 +120,8 @@ def _with_turns(run: PathRun, turns: tuple[Turn, ...]) -> PathRun:
     return dataclasses.replace(run, result=dataclasses.replace(run.result, turns=turns))
 
 
-def _errors(turn: Turn) -> tuple[Finding, ...]:
-    return tuple(finding for finding in turn.findings if finding.is_error)
+def _errors(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    return tuple(finding for finding in findings if finding.is_error)
 
 
 class Crawler:
@@ -289,9 +293,11 @@ class Crawler:
         root = explored.add_node(run.root, 0, (), run.root_situation)
         root.visits += 1
         root.via_clean = True
-        for errors in digest.root_errors:
+        for found in digest.root_findings:
+            errors = _errors(found)
             if errors:
                 self._note(errors, (), root, digest)
+            self.crawl.book.note_warnings(found, (), root)
         self._note_answered(digest)
         return root
 
@@ -350,8 +356,10 @@ class Crawler:
                 target.via_error = True
             else:
                 target.via_clean = True
-            for errors_here in outcome.errors:
+            for found in outcome.findings:
+                errors_here = _errors(found)
                 if errors_here:
                     self._note(errors_here, path, target, run)
+                self.crawl.book.note_warnings(found, path, target)
             source = target
         return fresh

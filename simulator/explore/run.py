@@ -21,7 +21,13 @@ from vcall.simulator.explore.driver import PathDriver, PathRun
 from vcall.simulator.explore.graph import ExploreMap, Node
 from vcall.simulator.explore.identity import Identity
 from vcall.simulator.explore.moves import Move, builtin_lines, until_session_timeout
-from vcall.simulator.explore.problems import Problem, ProblemKind, map_problems
+from vcall.simulator.explore.problems import (
+    Caution,
+    Problem,
+    ProblemKind,
+    map_problems,
+    merge_repeats,
+)
 from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixtures
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
@@ -30,6 +36,7 @@ from vcall.simulator.fixture.scenario import CallSettings, EndReason
 from vcall.simulator.replay.delivery import Sender
 from vcall.simulator.replay.engine import SimulationConfig, run_context
 from vcall.simulator.replay.targets import Target
+from vcall.simulator.replay.wrong_path import WrongPath, wrong_path
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
 OUT_OF_MEMORY = "out of memory"
@@ -63,6 +70,16 @@ class ExploreResult:
     saved: list[Path] = field(default_factory=list)
     saved_paths: list[Path] = field(default_factory=list)
     wall_s: float = 0.0
+    wrong_path: WrongPath | None = None
+    """Every callback got HTTP 404/405: the one thing to say (the problems are left empty)."""
+
+    @property
+    def warnings(self) -> list[Caution]:
+        return self.crawl.book.warnings
+
+    def failed(self, strict: bool = False) -> bool:
+        """Problems (or a wrong path) fail an exploration; warnings only when ``strict``."""
+        return bool(self.problems or self.wrong_path or (strict and self.warnings))
 
     @property
     def map(self) -> ExploreMap:
@@ -109,12 +126,18 @@ async def _explore(
     crawler = Crawler(driver, lines, config.limits, deadline=crawl_deadline, progress=progress)
     crawl = await crawler.run()
     problems = list(crawl.book.problems)
+    wrong = None if crawl.answered else wrong_path(t.exchange for t in crawl.asked)
+    if wrong is not None:  # one line says it all: nothing else is worth reading
+        progress.phase = "done"
+        result = ExploreResult(target.label, crawl, [], wrong_path=wrong)
+        result.wall_s = time.perf_counter() - started
+        return result
     result = ExploreResult(target.label, crawl, problems)
     cut = crawl.interrupted or crawl.stopped == OUT_OF_MEMORY
     try:
         if not cut and (crawl.answered or not crawl.asked):
             progress.phase = "confirming loops and dead ends"
-            found = map_problems(crawl.map)
+            found = map_problems(crawl.map, problems)
             problems.extend(await _played_out(driver, found, crawl.map, deadline))
         _mark_problem_states(result)
         progress.problems = len(problems)
@@ -212,12 +235,13 @@ async def _finish(
             if problem.kind is not ProblemKind.DEAF and time.perf_counter() < deadline:
                 await _shrink(driver, problem, config.shrink_tries, deadline)
     progress.phase = "replaying" if config.save_dir is None else "saving"
-    paths = {
-        index: _replayed(problem, result.map)
+    saving = config.save_dir is not None
+    paths = {  # a never-ending one is waited out to the session timeout only for its fixture
+        index: _replayed(problem, result.map) if saving else problem.path
         for index, problem in enumerate(result.problems)
-        if config.save_dir is not None or problem.kind not in NEVER_ENDING
-    }  # a never-ending one is waited out to the session timeout: only for its fixture
-    result.runs.update(await _runs(driver, paths, config.limits.concurrency, deadline))
+    }
+    runs = await _runs(driver, paths, config.limits.concurrency, deadline)
+    _merge(result, runs)
     if config.save_dir is not None:
         result.saved = save_problem_fixtures(config.save_dir, result)
     if config.save_paths_dir is not None:
@@ -250,6 +274,19 @@ async def _runs(
 
     await asyncio.gather(*(one(index) for index in paths))
     return done
+
+
+def _merge(result: ExploreResult, runs: dict[int, PathRun]) -> None:
+    """Problems that are one bug made one (``merge_repeats``), those replayed in time; the
+    rest kept as found, without a run (not saved)."""
+    replayed = [index for index in range(len(result.problems)) if index in runs]
+    merged, kept = merge_repeats(
+        [result.problems[i] for i in replayed], [runs[i] for i in replayed], result.map
+    )
+    rest = [p for i, p in enumerate(result.problems) if i not in runs]
+    result.problems[:] = [*merged, *rest]
+    result.runs = dict(enumerate(kept))
+    _mark_problem_states(result)
 
 
 def _save_found(config: ExploreConfig, result: ExploreResult) -> None:

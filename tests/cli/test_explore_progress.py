@@ -191,7 +191,7 @@ def test_ctrl_c_during_explore_leaves_a_complete_map_and_exits_130(
     assert document["interrupted"] is True
     states = {state["id"] for state in document["map"]["states"]}
     assert len(states) >= 3
-    for transition in document["map"]["transitions"]:
+    for transition in document["map"]["moves"]:
         assert transition["from"] in states and transition["to"] in states
     # the problem found before Ctrl-C is saved as found, from the call that found it
     assert any(p["rule"] == "forbidden-character" for p in document["problems"]), output
