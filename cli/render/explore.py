@@ -23,7 +23,8 @@ def print_explore(console: Console, result: ExploreResult, strict: bool = False)
         console.print(f"[bold red]{escape(result.wrong_path.line)}[/]")
         return
     if crawl.interrupted:
-        console.print("[yellow]interrupted[/]: the map so far, problems unshrunk and not saved")
+        saved = "saved as found" if result.saved else "not saved"
+        console.print(f"[yellow]interrupted[/]: the map so far, problems unshrunk and {saved}")
     elif crawl.stopped:
         console.print(f"[yellow]stopped early by {escape(crawl.stopped)}[/]: the map is partial")
     if result.problems:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from vcall.simulator.explore.crawler import Crawl, Crawler, Limits
 from vcall.simulator.explore.driver import NO_ANSWER, PathDriver, usable_data
 from vcall.simulator.explore.graph import ExploreMap
 from vcall.simulator.explore.moves import Move, builtin_lines
+from vcall.simulator.explore.progress import CheckProgress, ExploreProgress
 from vcall.simulator.explore.suite import (
     NEED_WORDS,
     Behaviour,
@@ -32,12 +34,15 @@ from vcall.simulator.explore.suite import (
     situation_path,
     with_prefix,
 )
+from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture.scenario import CallSettings, Scenario
-from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.delivery import Placement, Sender
 from vcall.simulator.replay.engine import (
+    CallFinished,
+    CallStarted,
+    Event,
     SimulationConfig,
-    open_client,
     run_context,
     run_scenarios,
 )
@@ -167,23 +172,35 @@ class CheckResult:
 
 
 async def check_async(
-    target: Target, config: CheckConfig, client: httpx.AsyncClient | None = None
+    target: Target,
+    config: CheckConfig,
+    client: httpx.AsyncClient | None = None,
+    progress: CheckProgress | None = None,
 ) -> CheckResult:
+    """``progress``: updated as the check goes (what a live display shows)."""
     simulation = dataclasses.replace(
         config.simulation, placement=config.placements[0], realtime=False
     )
-    if client is None:
-        async with open_client(target, simulation) as http:
-            return await _check(http, target, config, simulation)
-    return await _check(client, target, config, simulation)
+    progress = progress or CheckProgress()
+    if client is not None:
+        return await _check(client, None, target, config, simulation, progress)
+    connections = max(config.concurrency, config.prefix_limits.concurrency)
+    async with open_transport(target, simulation, connections) as (http, sender):
+        return await _check(http, sender, target, config, simulation, progress)
 
 
 async def _check(
-    http: httpx.AsyncClient, target: Target, config: CheckConfig, simulation: SimulationConfig
+    http: httpx.AsyncClient,
+    sender: Sender | None,
+    target: Target,
+    config: CheckConfig,
+    simulation: SimulationConfig,
+    progress: CheckProgress,
 ) -> CheckResult:
     started = time.perf_counter()
     suite = builtin_suite()
-    crawl = await _situations(http, target, simulation, suite, config)
+    progress.phase = "finding situations"
+    crawl = await _situations(http, sender, target, simulation, suite, config, progress)
     explored = crawl.map if crawl is not None else None
     results = [BehaviourResult(b, _prefix(b, explored), strict=simulation.strict) for b in suite]
     if crawl is not None and crawl.interrupted:
@@ -192,6 +209,8 @@ async def _check(
         run = RunResult((), (time.perf_counter() - started) * 1000, interrupted=True)
         return CheckResult(target.label, results, run, config.placements)
     reached = [r for r in results if r.prefix is not None]
+    progress.phase = "running behaviours"
+    progress.total = len(reached) * len(config.placements)
     calls: list[CallResult] = []
     interrupted = False
     for placement in config.placements:
@@ -207,6 +226,8 @@ async def _check(
                 ),
                 client=http,
                 collected=collected,
+                sender=sender,
+                sink=functools.partial(_tally, progress, simulation.strict),
             )
             finished, interrupted = list(run.calls), run.interrupted
         except asyncio.CancelledError:  # Ctrl-C: keep the calls that finished
@@ -220,16 +241,32 @@ async def _check(
                 result.interrupted = True
             break
     wall = (time.perf_counter() - started) * 1000
+    progress.phase = "done"
     run = RunResult(tuple(calls), wall, strict=simulation.strict, interrupted=interrupted)
     return CheckResult(target.label, results, run, config.placements)
 
 
+def _tally(progress: CheckProgress, strict: bool, event: Event) -> None:
+    """The live display's view of the behaviours' calls (not the verdicts reported)."""
+    if isinstance(event, CallStarted):
+        progress.calls += 1
+        progress.started(event.scenario.name)
+    elif isinstance(event, CallFinished):
+        call = _judged(event.result)
+        verdict = Verdict.FAILED if call.failed(strict) else Verdict.PASSED
+        if verdict is Verdict.PASSED and not answered(call):
+            verdict = Verdict.NO_ANSWER
+        progress.finished(call.scenario.name, verdict.value)
+
+
 async def _situations(
     http: httpx.AsyncClient,
+    sender: Sender | None,
     target: Target,
     simulation: SimulationConfig,
     suite: Sequence[Behaviour],
     config: CheckConfig,
+    progress: CheckProgress,
 ) -> Crawl | None:
     """A short crawl of inbound calls, when some behaviour needs a situation: in the first
     placement whose call's start the bot answers (a bot that reads only the query string answers
@@ -244,8 +281,11 @@ async def _situations(
     crawl: Crawl | None = None
     for placement in config.placements:
         placed = dataclasses.replace(simulation, placement=placement)
-        driver = PathDriver(run_context(http, target, placed), CallSettings())
-        crawl = await Crawler(driver, builtin_lines(), config.prefix_limits, enough).run()
+        driver = PathDriver(run_context(http, target, placed, sender=sender), CallSettings())
+        live = ExploreProgress()
+        crawler = Crawler(driver, builtin_lines(), config.prefix_limits, enough, progress=live)
+        crawl = await crawler.run()
+        progress.calls += live.calls
         if crawl.interrupted or not _start_unanswered(crawl.map):
             return crawl
     return crawl
@@ -297,15 +337,17 @@ def _scenario(
     return scenario
 
 
-def check(target: Target, config: CheckConfig) -> CheckResult:
+def check(
+    target: Target, config: CheckConfig, progress: CheckProgress | None = None
+) -> CheckResult:
     """Run the suite; Ctrl-C returns the behaviours played so far, marked interrupted."""
     outcome: list[CheckResult] = []
 
     async def main() -> None:
-        outcome.append(await check_async(target, config))
+        outcome.append(await check_async(target, config, progress=progress))
 
     try:
-        asyncio.run(main())
+        run_fast(main())
     except KeyboardInterrupt:
         if not outcome:
             raise

@@ -107,5 +107,6 @@ def test_a_wrong_path_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert (
         lines[-1] == "every callback got HTTP 404: is the path right? (vcall sent POST /callback)"
     )
-    assert len(lines) == 2 and "Problems" not in result.output
+    assert len(lines) == 3 and "Problems" not in result.output  # the plan line first
+    assert lines[0].startswith("exploring with")
     assert json.loads(report.read_text(encoding="utf-8"))["wrong_path"] == lines[-1]
