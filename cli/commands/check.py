@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from vcall.cli.commands.fixture_options import EPOCH_OPTION, epoch_option
 from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
@@ -61,6 +62,7 @@ def check_command(
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the behaviour too."),
     seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
+    epoch: str | None = EPOCH_OPTION,
     report: Path | None = typer.Option(None, "--report", help="Write a JUnit XML report here."),
     report_json: Path | None = typer.Option(
         None, "--report-json", help="Write a JSON report here."
@@ -79,6 +81,7 @@ def check_command(
             ),
             strict=strict,
             seed=seed,
+            epoch_ms=epoch_option(epoch),
         )
         placements = (params,) if params else (Placement.FORM, Placement.QUERY)
         check_report_paths(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from vcall.cli.commands.fixture_options import EPOCH_OPTION, epoch_option
 from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
@@ -70,6 +71,7 @@ def explore_command(
     seed: int = typer.Option(
         0, "--seed", help="Seed for call ids: the same seed gives the same map."
     ),
+    epoch: str | None = EPOCH_OPTION,
     params: Placement = typer.Option(Placement.FORM, "--params", help="Where the parameters go."),
     timeout: str = typer.Option(
         "10s", "--timeout", help="Per callback; no answer in time is a problem."
@@ -112,6 +114,7 @@ def explore_command(
                 placement=params,
                 timeout_s=parse_duration(timeout, what="--timeout") / 1000,
                 seed=seed,
+                epoch_ms=epoch_option(epoch),
             ),
             limits=Limits(
                 max_depth=max_depth,
