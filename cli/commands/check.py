@@ -22,6 +22,7 @@ from vcall.simulator.explore.check import (
     check_to_dict,
 )
 from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.fixture.scenario import Direction
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig
 from vcall.simulator.reports import write_json_report, write_junit_report
@@ -33,6 +34,7 @@ EPILOG = """\
   vcall check --example-bot
   vcall check http://127.0.0.1:8080/callback --report-html check.html
   vcall check myapp.main:app --params query --report junit.xml
+  vcall check http://127.0.0.1:8080/callback --inbound-only --epoch 1763700000000
 
 [bold]Exit codes[/]: 0 all passed · 1 spec failures · 2 usage errors ·
 3 endpoint unreachable · 130 interrupted
@@ -63,6 +65,12 @@ def check_command(
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the behaviour too."),
     seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
     epoch: str | None = EPOCH_OPTION,
+    inbound_only: bool = typer.Option(
+        False, "--inbound-only", help="The bot serves inbound calls only: outbound not offered."
+    ),
+    outbound_only: bool = typer.Option(
+        False, "--outbound-only", help="The bot serves outbound calls only: inbound not offered."
+    ),
     report: Path | None = typer.Option(None, "--report", help="Write a JUnit XML report here."),
     report_json: Path | None = typer.Option(
         None, "--report-json", help="Write a JSON report here."
@@ -84,15 +92,25 @@ def check_command(
             epoch_ms=epoch_option(epoch),
         )
         placements = (params,) if params else (Placement.FORM, Placement.QUERY)
+        only = _only(inbound_only, outbound_only)
         check_report_paths(
             {"--report": report, "--report-json": report_json, "--report-html": report_html}
         )
         resolved = chosen_target(target, example_bot)
         with one_line_if_unreachable(resolved):
-            result = check(resolved, CheckConfig(simulation, placements, concurrency=concurrency))
+            config = CheckConfig(simulation, placements, concurrency=concurrency, only=only)
+            result = check(resolved, config)
         _write_reports(result, report, report_json, report_html)
         print_check(console, result)
     raise typer.Exit(_exit_code(result))
+
+
+def _only(inbound_only: bool, outbound_only: bool) -> Direction | None:
+    if inbound_only and outbound_only:
+        raise UsageError("--inbound-only and --outbound-only exclude each other: choose one")
+    if inbound_only:
+        return Direction.INBOUND
+    return Direction.OUTBOUND if outbound_only else None
 
 
 def _write_reports(

@@ -91,7 +91,7 @@ def test_check_the_example_bot_passes_with_a_table(tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.OK, result.output
     assert "timebreak-speech" in result.output and "query" in result.output
     report = json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))
-    assert report["failed"] == 0 and len(report["calls"]) == 34
+    assert report["failed"] == 0 and len(report["calls"]) == 44
     rows = {row["name"]: row for row in report["check"]["behaviours"]}
     assert len(rows) == 17
     assert rows["key-timeout"]["verdicts"] == {"form": "passed", "query": "passed"}
