@@ -115,7 +115,10 @@ class BehaviourResult:
         return Verdict.PASSED if answered(call) else Verdict.NO_ANSWER
 
     def first_finding(self) -> Finding | None:
-        """The first error of any placement's call, else the first warning."""
+        """The first error of any placement's call, else the first warning (none when the bot does
+        not serve the behaviour's direction: its refusals are in the note)."""
+        if self.not_offered:
+            return None
         findings = [f for call in self.calls.values() for f in call.findings]
         errors = [f for f in findings if f.severity is Severity.ERROR]
         chosen = errors or findings
