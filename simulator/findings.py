@@ -15,6 +15,9 @@ from typing import Any
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
+    """Information, not a doubt about the answer (advice no seed backs): never fails a run, even
+    a strict one; a run shows it once, not per callback."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,10 @@ class Finding:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def is_info(self) -> bool:
+        return self.severity is Severity.INFO
+
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON shape: rule, severity, path, message, seed (+ expected/actual)."""
         data = asdict(self)
@@ -46,6 +53,22 @@ class Finding:
 
 def has_errors(findings: Iterable[Finding]) -> bool:
     return any(finding.is_error for finding in findings)
+
+
+def without_info(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """The errors and warnings: what ``--strict`` fails on and what is shown per callback."""
+    return tuple(finding for finding in findings if finding.severity is not Severity.INFO)
+
+
+def info_once(findings: Iterable[Finding]) -> list[tuple[Finding, int]]:
+    """The first info finding of each rule and how many there were: what a run shows once."""
+    first: dict[str, Finding] = {}
+    counts: dict[str, int] = {}
+    for finding in findings:
+        if finding.severity is Severity.INFO:
+            first.setdefault(finding.rule, finding)
+            counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    return [(finding, counts[rule]) for rule, finding in first.items()]
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[Severity, int]:

@@ -406,6 +406,24 @@ CALLBACK_KINDS: Mapping[CallbackKind, CallbackKindSpec] = MappingProxyType(
         ),
     }
 )
+
+
+class TransferPhase(StrEnum):
+    """Where the call's parallel transfer stands when a callback is sent: what a
+    ``parallel_bridge`` answer could bridge (READINGS['parallel_bridge'])."""
+
+    NONE = "none"
+    """No ``parallel_transfer`` was answered in this call: nothing to bridge."""
+    PENDING = "pending"
+    """A ``parallel_transfer`` was answered; its outcome is not reported yet."""
+    SUCCESS = "success"
+    """The last ``parallel_transfer`` callback said ``transfer_status: success``."""
+    FAIL = "fail"
+    """The last ``parallel_transfer`` callback said ``transfer_status: fail``: nothing to bridge."""
+
+
+NOTHING_TO_BRIDGE = frozenset({TransferPhase.NONE, TransferPhase.FAIL})
+"""Phases in which ``parallel_bridge`` has no agent to bridge the caller to."""
 TRANSFER_SUCCESS = "success"
 TRANSFER_FAIL = "fail"
 TRANSFER_STATUSES = (TRANSFER_SUCCESS, TRANSFER_FAIL)
@@ -440,7 +458,8 @@ class ActionSpec:
     requires: tuple[str, ...] = ()
     """Fields that must be present and non-empty (an error otherwise)."""
     recommends: tuple[str, ...] = ()
-    """Fields that should be present (a warning otherwise)."""
+    """Fields of which at least one should be set (a warning when none is): each one alone
+    makes the action complete."""
     plays: bool = False
     """Whether ``action_code`` is played by this action."""
 
@@ -494,7 +513,7 @@ ACTIONS: Mapping[str, ActionSpec] = MappingProxyType(
                 _FOLLOWUP_ONLY,
                 "play action_code (a prompt) and collect keys",
                 SEED_FOLLOWUP,
-                recommends=("dtmf_max_numbers",),
+                recommends=("dtmf_max_numbers", "dtmf_end_character"),
                 plays=True,
             ),
             ActionSpec(
@@ -508,7 +527,9 @@ ACTIONS: Mapping[str, ActionSpec] = MappingProxyType(
             ActionSpec(
                 "parallel_bridge",
                 _FOLLOWUP_ONLY,
-                "bridge the caller to the agent of a parallel transfer; the bot's part ends",
+                "bridge the caller to the agent of a parallel transfer; the bot's part ends "
+                "(with no transfer to bridge, or after a failed one, nothing happens: "
+                "READINGS['parallel_bridge'])",
                 SEED_FOLLOWUP,
             ),
         )
@@ -688,9 +709,13 @@ TTS_VOICES: Mapping[str, str] = MappingProxyType(
         "ninger": "宁儿 standard female",
         "xiaobei": "小北 young female",
         "yina": "伊娜 Zhejiang-accented female",
+        "xiaoyan": "小燕: the seeds' own example (000, 004) and seed 003's stated default "
+        "(默认为xiaoyan), though not in seed 003's list",
     }
 )
-"""The voice list of seed 003. Seed 002 points to a longer list elsewhere: unknown → warning."""
+"""The voices the vendor documents: seed 003's list, and ``xiaoyan``, which seeds 000/004 use in
+their example and seed 003 names as the default. Seed 002 points to a longer list elsewhere:
+unknown → warning."""
 DEFAULT_TTS_VOICE = "xiaoyun"
 """Seed 002 says xiaoyun; seed 003 says xiaoyan, which is not in its own list."""
 
@@ -806,7 +831,14 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 SEED_FOLLOWUP,
             ),
             _field("is_monitor", _B, "monitor after a parallel transfer", SEED_FOLLOWUP),
-            _field("cc_name", _S, "call centre name for a parallel transfer", SEED_FOLLOWUP),
+            _field(
+                "cc_name",
+                _S,
+                "call centre name for a parallel transfer",
+                SEED_FOLLOWUP,
+                forbidden_chars=True,
+                note="echoed in the parallel_transfer callback (vendor doc 112703): ECHOED_FIELDS",
+            ),
             _field(
                 "session_timeout",
                 _I,
@@ -878,12 +910,38 @@ TTS_CONF_FIELDS = ("tts_style", "tts_volume", "tts_speed")
 """Fields that should accompany ``tts_conf: true`` (seeds 000, 004)."""
 TTS_VARIABLE_PATTERN = re.compile(r"\$([^$,]+)\$")
 """A TTS variable inside ``action_code`` / ``VoiceCode``: ``$name$``."""
+PLAY_CODE_SEPARATOR = ","
+"""What separates the items of ``action_code`` / ``VoiceCode``: the English comma only (seed 001:
+多个文件使用英文逗号(,)分隔; seed 002: 之间用英文逗号(,)分隔)."""
+LOOKALIKE_SEPARATORS: Mapping[str, str] = MappingProxyType({"\uff0c": "a full-width comma"})
+"""Characters an input method types for ``,`` (``，``, U+FF0C): not separators. The platform looks
+for one file whose name holds them (SPEC-NOTES §7), and the model plays such an item as one file
+of that whole name (READINGS['separators'])."""
 
 # --- forbidden characters (SPEC-NOTES §4) -------------------------------------------------------
 
 FORBIDDEN_CHARACTERS = frozenset('@=:"${}^*¥')
 """Seed 002: these must not appear in SmartCall callbacks."""
 FORBIDDEN_CHARACTERS_SEED = SEED_SMARTCALL
+
+
+ECHOED_FIELDS: Mapping[str, frozenset[CallbackKind]] = MappingProxyType(
+    {
+        "dynamic_id": frozenset(CallbackKind) - {CallbackKind.CALLIN},
+        "cc_name": frozenset({CallbackKind.PARALLEL_TRANSFER}),
+        "is_monitor": frozenset({CallbackKind.PARALLEL_TRANSFER}),
+    }
+)
+"""Answer fields whose value the platform writes back, whole and under the same name, into the
+content of later callbacks of these kinds: ``dynamic_id`` (seed 001: 在下次回调地址中带回) and a
+parallel transfer's ``cc_name`` and ``is_monitor`` (the ``parallel_transfer`` callback, vendor
+doc 112703). The model echoes exactly these; the validator grades the string ones under seed
+002's forbidden characters as errors (SPEC-NOTES §7: echoed values alike)."""
+
+
+def echoed_into(kind: CallbackKind) -> tuple[str, ...]:
+    """The answer fields the platform echoes into a callback of ``kind``."""
+    return tuple(name for name, kinds in ECHOED_FIELDS.items() if kind in kinds)
 
 
 class ForbiddenGrade(StrEnum):
@@ -895,9 +953,19 @@ class ForbiddenGrade(StrEnum):
     """It may reach a callback or a template: a warning that names the doubt."""
 
 
+def _echo_doubt(kinds: frozenset[CallbackKind]) -> str:
+    if len(kinds) == 1:
+        return f"it comes back in the {next(iter(kinds))} callback's content"
+    return "it comes back in the next callback's content"
+
+
 FORBIDDEN_CHARACTER_GRADES: Mapping[str, tuple[ForbiddenGrade, str]] = MappingProxyType(
     {
-        "dynamic_id": (ForbiddenGrade.ECHOED, "it comes back in the next callback's content"),
+        **{
+            name: (ForbiddenGrade.ECHOED, _echo_doubt(kinds))
+            for name, kinds in ECHOED_FIELDS.items()
+            if RESPONSE_FIELDS[name].type is ValueType.STRING
+        },
         "DynamicId": (ForbiddenGrade.ECHOED, "it comes back in every callback's content"),
         "action_code": (
             ForbiddenGrade.DOUBTFUL,
@@ -923,7 +991,8 @@ FORBIDDEN_CHARACTER_GRADES: Mapping[str, tuple[ForbiddenGrade, str]] = MappingPr
         ),
     }
 )
-"""Where seed 002's characters are checked, how surely, and the doubt a warning names. Never for
+"""Where seed 002's characters are checked, how surely, and the doubt a warning names (every
+string in ``ECHOED_FIELDS`` is an error, as ``DynamicId``). Never for
 ``call_id``, the JSON syntax, ``$name$`` variables or URL syntax (scheme ``://``, ``user@``,
 ``host:port``, the query string of a network file, which seed 002 explicitly allows)."""
 
@@ -1197,6 +1266,28 @@ READINGS: Mapping[str, str] = MappingProxyType(
         "does not need it.",
         "asr_base_id": "the callin table lists no allowed values; SmartCall's AsrBaseId lists "
         "two. Outside those two: a warning in an answer, an error for AsrBaseId.",
+        "separators": "items of action_code / VoiceCode are separated by the English comma only "
+        "(seed 001: 多个文件使用英文逗号(,)分隔; seed 002: 之间用英文逗号(,)分隔). A full-width ， is "
+        "not a separator: the platform looks for one file of the whole name (an error; a "
+        "warning in an item with a $name$ variable, whose text is spoken), and the model plays "
+        "that item as one file of that name.",
+        "parallel_bridge": "seed 001 lists it as 并行桥接命令; the vendor's pages describe bridging "
+        "the callee with the agent a parallel transfer reached. With no parallel transfer in the "
+        "call, or after a parallel_transfer callback with transfer_status fail, there is no agent "
+        "to bridge: the validator flags it (an error), and the model does nothing (the call goes "
+        "on with the bot, noted), since the platform cannot carry out the bridge and documents no "
+        "other effect. While a transfer is pending, or after success, it bridges at once.",
+        "result_fail": "a result: fail answer carries no action (seed 001's 调用失败 example has "
+        "data: {}): the model acts on nothing in it, and leftover data fields are one warning "
+        "(fail-data-ignored), never an error.",
+        "http_status": "no seed names a status. 200 is what real receivers send; another 2xx "
+        "with a valid body is a warning (how the platform treats it is undocumented; the model "
+        "acts on the body), any other status an error (the model acts on nothing).",
+        "content_type": "no seed names the answer's Content-Type: a non-JSON one is information "
+        "(severity info), not a warning.",
+        "tts_style": "xiaoyan is documented: seeds 000/004 use it in their example and seed 003 "
+        "says 默认为xiaoyan, though its list lacks it. SmartCall's default stays seed 002's "
+        "xiaoyun.",
     }
 )
 """Where the seeds contradict each other or real traffic, and the reading vcall keeps."""
@@ -1223,6 +1314,9 @@ class PlatformDefaults:
 
 
 PLATFORM_DEFAULTS = PlatformDefaults()
+HTTP_STATUS_OK = 200
+"""The status real receivers send. No seed names one (READINGS['http_status']): another 2xx is a
+warning, anything else an error."""
 MAX_RESPONSE_BYTES = 1024 * 1024
 """vcall's own limit on a response body (1 MiB): larger is a finding."""
 MAX_JSON_DEPTH = 32

@@ -27,8 +27,8 @@ PANEL_WIDTH = 100
 """Panels are at most this wide (narrower terminals: their width)."""
 TITLE_HEARD_WIDTH = 40
 """What a callback reports is cut to this many terminal cells in a panel's title."""
-SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
-SEVERITY_MARK = {Severity.ERROR: "✗ error", Severity.WARNING: "! warning"}
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+SEVERITY_MARK = {Severity.ERROR: "✗ error", Severity.WARNING: "! warning", Severity.INFO: "i info"}
 
 
 def _grid() -> Table:

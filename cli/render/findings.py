@@ -10,7 +10,7 @@ from rich.text import Text
 
 from vcall.simulator.findings import Finding, Severity, count_by_severity
 
-_SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+_SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 BODY_PATH = "(body)"
 """Shown in the path column for a finding on the body as a whole."""
 

@@ -17,7 +17,7 @@ from vcall.simulator.smartcall.batch import BatchSummary
 from vcall.simulator.smartcall.client import SmartCallResult, mask_for_display
 from vcall.simulator.smartcall.credentials import Credentials
 
-_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _SHOWN_IN_HEAD = frozenset({"CalledNumber"})
 
 

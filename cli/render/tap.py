@@ -21,7 +21,7 @@ from vcall.simulator.tap import (
 if TYPE_CHECKING:
     from vcall.simulator.tap.observer import TapCounts
 
-_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 class TapPrinter:

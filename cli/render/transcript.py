@@ -9,14 +9,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.findings import Finding, Severity, info_once, without_info
 from vcall.simulator.fixture.asr import written_words
 from vcall.simulator.fixture.scenario import Scenario
 from vcall.simulator.live.status import spoken_items, tts_values
 from vcall.simulator.replay.engine import CallFinished, CallStarted, Event, TurnDone
 from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
 
-_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _CONTENT_SHOWN = {
     "callin": ("caller", "callee", "orgcallee"),
     "normal": ("words", "is_playing", "current_media_code"),
@@ -103,7 +103,7 @@ class TranscriptPrinter:
         if written:  # ASR realism changed the words: show what the fixture wrote too
             self.console.print(f"  {'':8} [dim]  written “{escape(written)}”[/]")
         self.console.print(f"  {'':8} [magenta]← {escape(_answer_summary(turn))}[/]")
-        self._findings(turn.findings, indent="  " + " " * 10)
+        self._findings(without_info(turn.findings), indent="  " + " " * 10)  # info: once a run
 
     def _findings(self, findings: Iterable[Finding], indent: str) -> None:
         for finding in findings:
@@ -220,7 +220,11 @@ def summary_line(run: RunResult) -> str:
         strict = "" if any(f.is_error for f in run.placement.findings) else ": --strict"  # type: ignore[union-attr]
         state += f" [red](placement check failed{strict})[/]"
     colour = "red" if run.failed or run.placement_failed else "green"
-    return (
+    infos = [
+        f"[cyan]info[/] [dim]{finding.rule}[/]: {escape(finding.message)} ({count} answer(s))\n"
+        for finding, count in info_once(f for call in run.calls for f in call.findings)
+    ]  # information (no seed backs it): one line per run, never one per callback
+    return "".join(infos) + (
         f"[{colour}]{run.passed} passed, {run.failed} failed[/]{state} · {len(run.calls)} call(s), "
         f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s"
     )

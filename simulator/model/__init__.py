@@ -29,7 +29,9 @@ The behaviour follows SPEC-NOTES §6. Where the seeds are silent, these are vcal
   playback and the queue; on a non-breakable one it is ignored (a note).
 - ``hangup`` / ``transfer`` play their ``action_code`` then end the call; from the action on, no
   callback is sent. A caller hangup or a session timeout while that last playback plays keeps the
-  bot's end reason. ``parallel_bridge`` ends the bot's part at once.
+  bot's end reason. ``parallel_bridge`` ends the bot's part at once, if there is something to
+  bridge: with no parallel transfer in the call, or after one failed, nothing happens and the call
+  goes on with the bot (a note; the platform cannot bridge and documents no other effect).
 - ``parallel_transfer`` plays its ``action_code`` (a hold prompt) while the call centre is
   dialled; once it has played, a ``parallel_transfer`` callback reports the outcome the fixture
   chose (``call.parallel_transfer``, default success; vendor doc 112703). On success the caller
@@ -51,6 +53,8 @@ The behaviour follows SPEC-NOTES §6. Where the seeds are silent, these are vcal
   ``action_code`` (``$name$`` for a TTS item); ``play_begin_time`` / ``play_end_time`` describe
   the current playback, else the last one (``"0"`` while it plays); ``dynamic_id`` is the latest
   non-empty one returned (an empty one clears it).
+- Only the English comma separates ``action_code`` / ``VoiceCode`` items: ``a.wav，b.wav`` is
+  played as one file of that whole name (a note; the validator's ``separator-not-comma``).
 - Durations: fixture ``media`` by item, then by TTS text; else estimates from
   ``spec.PLATFORM_DEFAULTS``. A TTS variable without a value is spoken as nothing (a note).
 """

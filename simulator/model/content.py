@@ -11,6 +11,7 @@ call was forwarded. ``dynamic_id`` is added by the session to every kind but ``c
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -96,14 +97,16 @@ def dtmf_content(digits: str) -> ContentDict:
     return {"dtmf_digits": digits}
 
 
-def transfer_content(status: str, fail_cause: str, is_monitor: bool, cc_name: str) -> ContentDict:
-    """The outcome of a parallel transfer (vendor doc 112703), every value a string."""
+def transfer_content(
+    status: str, fail_cause: str, is_monitor: bool, echoed: Mapping[str, str]
+) -> ContentDict:
+    """The outcome of a parallel transfer (vendor doc 112703), every value a string; ``echoed``:
+    the answer's strings it carries back (``spec.echoed_into``: ``cc_name``), when set."""
     content: ContentDict = {"transfer_status": status}
     if status == TRANSFER_FAIL:
         content["fail_cause"] = fail_cause
     content["is_monitor"] = "true" if is_monitor else "false"
-    if cc_name:
-        content["cc_name"] = cc_name
+    content.update((name, value) for name, value in echoed.items() if value)
     return content
 
 

@@ -19,7 +19,13 @@ from vcall.simulator.model.playback import MediaCatalog, Playback, PlayItem
 from vcall.simulator.model.settings import Settings
 from vcall.simulator.model.timeline import Timeline, TimelineKind
 from vcall.simulator.model.types import Callback, CallState, ModelNote, PlaybackInfo
-from vcall.simulator.spec import BEGIN_TIME_DEFAULTS, BeginTime, CallbackKind, PlatformDefaults
+from vcall.simulator.spec import (
+    BEGIN_TIME_DEFAULTS,
+    BeginTime,
+    CallbackKind,
+    PlatformDefaults,
+    TransferPhase,
+)
 
 
 @dataclass(slots=True)
@@ -31,7 +37,8 @@ class PendingTransfer:
     ready_ms: int | None
     """When the outcome is due (set when the prompt is over)."""
     is_monitor: bool
-    cc_name: str
+    echoed: dict[str, str]
+    """The answer's strings the outcome callback echoes (``spec.echoed_into``: ``cc_name``)."""
 
 
 class CallCore:
@@ -76,6 +83,8 @@ class CallCore:
         self.last_played: Playback | None = None
         self.dtmf: DtmfCollection | None = None
         self.transfer: PendingTransfer | None = None
+        self.transfer_phase = TransferPhase.NONE
+        """Where the call's parallel transfer stands (what ``parallel_bridge`` can bridge)."""
         self.speech: Speech | None = None
         self.sentence: Sentence | None = None
         self.idle_since_ms: int | None = None
@@ -106,7 +115,8 @@ class CallCore:
         step = None if kind is CallbackKind.CALLIN else self.step_index
         timestamp = self.epoch_ms + self.now_ms
         proxy = MappingProxyType(content)
-        return Callback(kind, self.call_id, self.now_ms, timestamp, proxy, step)
+        phase = self.transfer_phase
+        return Callback(kind, self.call_id, self.now_ms, timestamp, proxy, step, phase)
 
     def answer(self) -> None:
         self.answered_ms = self.now_ms

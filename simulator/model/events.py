@@ -26,7 +26,7 @@ from vcall.simulator.model.content import (
 )
 from vcall.simulator.model.core import CallCore
 from vcall.simulator.model.timeline import TimelineKind
-from vcall.simulator.spec import TRANSFER_SUCCESS, CallbackKind
+from vcall.simulator.spec import TRANSFER_SUCCESS, CallbackKind, TransferPhase
 
 
 @dataclass(slots=True)
@@ -173,9 +173,11 @@ def on_transfer_outcome(core: CallCore, plan: StepPlan) -> Outgoing | None:
         return None
     outcome = core.scenario.call.parallel_transfer
     content = transfer_content(
-        outcome.status, outcome.fail_cause, transfer.is_monitor, transfer.cc_name
+        outcome.status, outcome.fail_cause, transfer.is_monitor, transfer.echoed
     )
-    if outcome.status == TRANSFER_SUCCESS:
+    succeeded = outcome.status == TRANSFER_SUCCESS
+    core.transfer_phase = TransferPhase.SUCCESS if succeeded else TransferPhase.FAIL
+    if succeeded:
         return Outgoing(CallbackKind.PARALLEL_TRANSFER, content, then=_with_agent)
     core.note(f"parallel transfer failed ({outcome.fail_cause}): the call goes on with the bot")
     return Outgoing(CallbackKind.PARALLEL_TRANSFER, content)

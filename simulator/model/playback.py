@@ -1,7 +1,8 @@
 """Playbacks: what an ``action_code`` plays, for how long, and what is heard when.
 
 An ``action_code`` is a comma-separated list of items: media files, voice ids, or TTS items
-holding ``$name$`` variables whose text comes from ``action_code_param``. An item's duration comes
+holding ``$name$`` variables whose text comes from ``action_code_param``. Only the English comma
+separates (seeds 001, 002): ``a.wav，b.wav`` is one file of that whole name (a note). An item's duration comes
 from the scenario's ``media`` table (by the item as written, then by its TTS text), else it is
 estimated: TTS text by length (``tts_ms_per_char``), files and voice ids by ``file_duration_ms``.
 """
@@ -14,7 +15,12 @@ from dataclasses import dataclass, field
 
 from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.model.types import PlaybackInfo
-from vcall.simulator.spec import TTS_VARIABLE_PATTERN, PlatformDefaults
+from vcall.simulator.spec import (
+    LOOKALIKE_SEPARATORS,
+    PLAY_CODE_SEPARATOR,
+    TTS_VARIABLE_PATTERN,
+    PlatformDefaults,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +43,11 @@ class MediaCatalog:
     def items(
         self, action_code: str, params: Mapping[str, str], note: Callable[[str], None]
     ) -> tuple[PlayItem, ...]:
-        codes = [code.strip() for code in action_code.split(",")]
+        codes = [code.strip() for code in action_code.split(PLAY_CODE_SEPARATOR)]
+        for code in codes:
+            for look, name in LOOKALIKE_SEPARATORS.items():
+                if look in code:  # not a separator: one item of that whole name (READINGS)
+                    note(f"{code!r} holds {name} {look!r}, not a separator: played as one item")
         return tuple(self.item(code, params, note) for code in codes if code)
 
     def item(self, code: str, params: Mapping[str, str], note: Callable[[str], None]) -> PlayItem:

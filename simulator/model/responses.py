@@ -4,7 +4,9 @@
 ``hangup`` and ``transfer`` play their ``action_code`` (if any), then end the call, and no
 callback is sent after them; ``parallel_transfer`` plays its ``action_code`` while the call centre
 is dialled, then a ``parallel_transfer`` callback reports the outcome (vendor doc 112703) and the
-call goes on; ``parallel_bridge`` ends the bot's part at once; ``break`` stops a breakable
+call goes on; ``parallel_bridge`` ends the bot's part at once, unless there is nothing to
+bridge (no parallel transfer in the call, or it failed): then nothing happens, the call goes on
+with the bot (noted; READINGS['parallel_bridge']); ``break`` stops a breakable
 playback; ``continue`` and ``donothing`` change nothing. Before an outbound call is answered
 (early media) nothing can be played: only the ending actions count.
 """
@@ -20,7 +22,16 @@ from vcall.simulator.model.dtmf import DtmfCollection
 from vcall.simulator.model.playback import Playback
 from vcall.simulator.model.settings import RESPONSE_NAMES, SettingsUpdate
 from vcall.simulator.model.types import ResponseData
-from vcall.simulator.spec import DTMF_END_CHARACTERS
+from vcall.simulator.spec import (
+    DTMF_END_CHARACTERS,
+    ECHOED_FIELDS,
+    NOTHING_TO_BRIDGE,
+    RESPONSE_FIELDS,
+    CallbackKind,
+    TransferPhase,
+    ValueType,
+    echoed_into,
+)
 
 ActionHandler = Callable[[CallCore, FieldReader], None]
 ENDING_ACTIONS: Mapping[str, EndReason] = {
@@ -31,6 +42,14 @@ ENDING_ACTIONS: Mapping[str, EndReason] = {
 SILENT_ENDINGS = frozenset({"parallel_bridge"})
 _TRANSFERS = frozenset({"transfer"})
 _KEEP = frozenset({"continue", "donothing"})
+_ECHOED_TEXTS = tuple(
+    name
+    for name in echoed_into(CallbackKind.PARALLEL_TRANSFER)
+    if ECHOED_FIELDS[name] == {CallbackKind.PARALLEL_TRANSFER}
+    and RESPONSE_FIELDS[name].type is ValueType.STRING
+)
+"""The answer's strings only a parallel transfer's outcome echoes (``cc_name``); ``is_monitor``
+is read as a flag, ``dynamic_id`` is carried by every callback (``CallCore.callback``)."""
 
 
 def apply_callin_answer(core: CallCore, data: ResponseData | None) -> None:
@@ -57,7 +76,9 @@ def apply_followup_answer(core: CallCore, data: ResponseData | None) -> None:
         return
     reader = _reader(core, data, first=False)
     action = reader.text("action") or ""
-    if action in ENDING_ACTIONS:
+    if action == "parallel_bridge" and core.transfer_phase in NOTHING_TO_BRIDGE:
+        _nothing_to_bridge(core)
+    elif action in ENDING_ACTIONS:
         _end(core, reader, action)
     elif action in _KEEP:
         if action == "continue" and core.playing is None and core.answered:
@@ -75,6 +96,17 @@ def apply_followup_answer(core: CallCore, data: ResponseData | None) -> None:
         core.break_playback()
     else:
         core.note(f"unknown action {action!r}: treated as donothing")
+
+
+def _nothing_to_bridge(core: CallCore) -> None:
+    """``parallel_bridge`` with no agent to bridge to: the platform cannot bridge and documents no
+    other effect, so nothing happens and the call goes on with the bot."""
+    why = (
+        "no parallel transfer in this call"
+        if core.transfer_phase is TransferPhase.NONE
+        else "the parallel transfer failed"
+    )
+    core.note(f"parallel_bridge: nothing to bridge ({why}): nothing happens, the call goes on")
 
 
 def play(core: CallCore, reader: FieldReader, action: str) -> None:
@@ -112,8 +144,9 @@ def start_parallel_transfer(core: CallCore, reader: FieldReader) -> None:
         prompt_id=playback.id if playback.items else None,
         ready_ms=None if playback.items else core.now_ms,
         is_monitor=reader.boolean("is_monitor", False),
-        cc_name=reader.text("cc_name") or "",
+        echoed={name: reader.text(name) or "" for name in _ECHOED_TEXTS},
     )
+    core.transfer_phase = TransferPhase.PENDING
     if playback.items:
         core.schedule(playback, action_break=reader.boolean("action_break", True))
 

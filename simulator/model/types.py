@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from json import encoder as json_encoder
 
 from vcall.simulator.fixture.scenario import EndReason
-from vcall.simulator.spec import CallbackKind
+from vcall.simulator.spec import CallbackKind, TransferPhase
 
 ResponseData = Mapping[str, object]
 """The ``data`` object of an endpoint's answer, already parsed.
@@ -60,6 +60,9 @@ class Callback:
     """The content object: field names and types per ``spec.CALLBACK_KINDS``."""
     step_index: int | None
     """Index of the scenario step that produced it (``None`` for ``callin``)."""
+    transfer_phase: TransferPhase | None = None
+    """Where the call's parallel transfer stood when it was sent (what ``parallel_bridge`` could
+    bridge); ``None`` when unknown (a callback vcall did not model, e.g. one tapped)."""
 
     def params(self) -> dict[str, str]:
         """The four request parameters, as the platform sends them (SPEC-NOTES §1)."""

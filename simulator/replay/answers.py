@@ -28,6 +28,7 @@ def validate_answer(
         call_id=callback.call_id,
         request_content=callback.content,
         previous_settings=previous_settings,
+        transfer_phase=callback.transfer_phase,
     )
     return _grouped_by_status(result)
 
@@ -43,7 +44,7 @@ def _grouped_by_status(result: ValidationResult) -> ValidationResult:
     if not result.findings:  # the load path's common case: nothing to group
         return result
     status = next((f for f in result.findings if f.rule == "http-status"), None)
-    if status is None:
+    if status is None or not status.is_error:  # 201 with a body: the body is judged apart
         return result
     follow = [f for f in result.findings if f.rule in BODY_RULES_AFTER_BAD_STATUS]
     if not follow:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vcall.simulator.findings import Finding, Severity, has_errors
+from vcall.simulator.findings import Finding, Severity, has_errors, without_info
 from vcall.simulator.fixture.scenario import EndReason, Expectation, Scenario
 
 if TYPE_CHECKING:
@@ -144,8 +144,8 @@ class CallResult:
         return not self.failed()
 
     def failed(self, strict: bool = False) -> bool:
-        if strict:
-            return bool(self.findings)
+        if strict:  # warnings fail it too; information never does
+            return bool(without_info(self.findings))
         return has_errors(self.findings)
 
     def count(self, severity: Severity) -> int:

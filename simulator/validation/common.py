@@ -13,6 +13,8 @@ from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.spec import (
     FORBIDDEN_CHARACTER_GRADES,
     FORBIDDEN_CHARACTERS_SEED,
+    LOOKALIKE_SEPARATORS,
+    PLAY_CODE_SEPARATOR,
     RANGED,
     SEED_CALLIN,
     SEED_FOLLOWUP,
@@ -20,12 +22,13 @@ from vcall.simulator.spec import (
     SEED_SMARTCALL_OLD,
     SESSION_TIMEOUT_RANGE,
     SPEC_NOTES,
+    TTS_VARIABLE_PATTERN,
     TTS_VOICES,
     ForbiddenGrade,
     OutOfRange,
     range_outcome,
 )
-from vcall.simulator.validation.registry import RuleInfo, capped, define
+from vcall.simulator.validation.registry import VCALL_CHOICE, RuleInfo, capped, define
 from vcall.simulator.validation.values import (
     Typed,
     blank_play_code_syntax,
@@ -43,21 +46,28 @@ UNKNOWN_KEY = define(
     Severity.WARNING,
     "a key or parameter the platform does not know (ignored); near misses get a did-you-mean",
     SEED_FOLLOWUP,
+    quote="返回参数 名称 格式 是否必填 示例 说明",
 )
 VALUE_NULL = define(
-    "value-null", Severity.WARNING, "an optional value is null: omit the key instead", SPEC_NOTES
+    "value-null",
+    Severity.WARNING,
+    "an optional value is null: omit the key instead",
+    SPEC_NOTES,
+    quote=VCALL_CHOICE,
 )
 TYPE_MISMATCH = define(
     "type-mismatch",
     Severity.ERROR,
     "a value cannot be read as its declared type (integer, boolean, string, JSON object)",
     SEED_FOLLOWUP,
+    quote="mute_time Integer 可选 10000",
 )
 TYPE_LENIENT_STRING = define(
     "type-lenient-string",
     Severity.WARNING,
     'a number or boolean sent as a string ("5000", "true"): accepted, send the plain value',
     SPEC_NOTES,
+    quote="Accept a number or a numeric string and warn on the string",
 )
 TYPE_LENIENT_NUMBER = define(
     "type-lenient-number",
@@ -65,6 +75,7 @@ TYPE_LENIENT_NUMBER = define(
     "a JSON number where another type is declared (a string as 123, an integer as 5000.0, a "
     "boolean as 1): accepted, send the declared type",
     SPEC_NOTES,
+    quote="Types: the tables say String for several numeric fields while examples use numbers.",
 )
 RANGE_FALLBACK = define(
     "range-fallback",
@@ -72,12 +83,14 @@ RANGE_FALLBACK = define(
     "a value outside its range: the platform silently uses its fallback instead (the message "
     "says which; the model then uses exactly that)",
     SEED_FOLLOWUP,
+    quote="取值范围为1000~20000,超过这个范围默认10000",
 )
 VALUE_OUT_OF_RANGE = define(
     "value-out-of-range",
     Severity.ERROR,
     "a value outside its documented range, with no documented fallback (the model ignores it)",
     SEED_FOLLOWUP,
+    quote="取值范围为1~50",
 )
 SESSION_TIMEOUT_TOO_LONG = define(
     "session-timeout-too-long",
@@ -85,55 +98,64 @@ SESSION_TIMEOUT_TOO_LONG = define(
     f"session_timeout / SessionTimeout over {SESSION_TIMEOUT_RANGE.high} s, the longest call: "
     f"the platform caps it at {SESSION_TIMEOUT_RANGE.high}",
     SEED_SMARTCALL,
+    quote="通话时长最长 3600 秒",
 )
 VALUE_NOT_ALLOWED = define(
     "value-not-allowed",
     Severity.ERROR,
     "a value not among the documented choices (dtmf_end_character, AsrBaseId)",
     SEED_FOLLOWUP,
+    quote="只支持 * #,支持空",
 )
 TTS_STYLE_UNKNOWN = define(
     "tts-style-unknown",
     Severity.WARNING,
     "tts_style / TtsStyle is not in the documented voice list",
     SEED_SMARTCALL_OLD,
+    quote="TTS变量播放时的声音风格，默认为**xiaoyan**，具体风格见声音风格列表",
 )
 TTS_CONF_INCOMPLETE = define(
     "tts-conf-incomplete",
     Severity.WARNING,
     "tts_conf / TtsConf is true but a voice setting (style, volume, speed) is missing",
     SEED_CALLIN,
+    quote="为true时需要设置ttsStyle、ttsColume、ttsSpeed三个参数来设置声音风格",
 )
 TTS_SETTINGS_IGNORED = define(
     "tts-settings-ignored",
     Severity.WARNING,
     "voice settings given without tts_conf / TtsConf true: the platform ignores them",
     SEED_SMARTCALL,
+    quote="不需要设置相关参数,即便设置了也不生效",
 )
 TTS_PARAMS_INVALID = define(
     "tts-params-invalid",
     Severity.ERROR,
     "action_code_param / VoiceCodeParam is not a JSON object of string values",
     SEED_FOLLOWUP,
+    quote="tts参数,json格式,key和action_code对应",
 )
 TTS_VARIABLE_MISSING = define(
     "tts-variable-missing",
     Severity.ERROR,
     "a $name$ variable of the play code has no value: it cannot be spoken",
     SEED_FOLLOWUP,
+    quote="tts参数,json格式,key和action_code对应",
 )
 TTS_PARAM_UNUSED = define(
     "tts-param-unused",
     Severity.WARNING,
     "a TTS parameter matches no $name$ variable of the play code",
     SEED_FOLLOWUP,
+    quote="tts参数,json格式,key和action_code对应",
 )
 FORBIDDEN_CHARACTER = define(
     "forbidden-character",
     Severity.ERROR,
-    "a value the platform echoes back in a callback (dynamic_id, DynamicId) contains one of "
-    '@ = : " $ { } ^ * ¥',
+    "a value the platform echoes back in a later callback (dynamic_id, DynamicId, cc_name of a "
+    'parallel_transfer: spec.ECHOED_FIELDS) contains one of @ = : " $ { } ^ * ¥',
     FORBIDDEN_CHARACTERS_SEED,
+    quote="以下字符不可以在智能语音交互 SmartCall 回调中出现",
 )
 FORBIDDEN_CHARACTER_DOUBT = define(
     "forbidden-character-doubt",
@@ -142,6 +164,7 @@ FORBIDDEN_CHARACTER_DOUBT = define(
     "characters: it may reach a callback or a template (the message names the doubt); URL "
     "syntax and $name$ never count",
     FORBIDDEN_CHARACTERS_SEED,
+    quote="以下字符不可以在智能语音交互 SmartCall 回调中出现",
 )
 NUMBER_IMPLAUSIBLE = define(
     "number-implausible",
@@ -149,6 +172,16 @@ NUMBER_IMPLAUSIBLE = define(
     "CalledNumber/CalledShowNumber is not dialable: digits with an optional leading + (the API "
     "answers isv.MOBILE_NUMBER_ILLEGAL / isv.DISPLAY_NUMBER_ILLEGAL)",
     SPEC_NOTES,
+    quote="`isv.MOBILE_NUMBER_ILLEGAL`",
+)
+SEPARATOR_NOT_COMMA = define(
+    "separator-not-comma",
+    Severity.ERROR,
+    "a full-width ， in action_code / VoiceCode: only the English comma separates items, so the "
+    "platform looks for one file of the whole name (an error; a warning inside an item with a "
+    "$name$ variable, whose text is spoken); did you mean ','?",
+    SEED_FOLLOWUP,
+    quote="多个文件使用英文逗号(,)分隔",
 )
 _OUTCOME_RULES = {
     OutOfRange.FALLBACK: RANGE_FALLBACK,
@@ -317,3 +350,51 @@ def forbidden_in_play_code(path: str, code: str, seed: str, field: str) -> Findi
         return None
     scanned = blank_play_code_syntax(code)
     return forbidden_finding(path, code, seed, frozenset(), field, scanned=scanned)
+
+
+def _pieces(item: str) -> list[str]:
+    """``item`` cut where a look-alike separator stands (what its writer meant as items)."""
+    for look in LOOKALIKE_SEPARATORS:
+        item = item.replace(look, PLAY_CODE_SEPARATOR)
+    return item.split(PLAY_CODE_SEPARATOR)
+
+
+def _file_piece(piece: str) -> bool:
+    """A meant item that is a file or voice id (no ``$name$`` variable)."""
+    return bool(piece.strip()) and not TTS_VARIABLE_PATTERN.search(piece)
+
+
+def separator_finding(path: str, code: str, seed: str) -> Finding | None:
+    """A look-alike of ``,`` in a play code (``a.wav，b.wav``): not a separator (seed 001: 英文逗号;
+    seed 002 for VoiceCode), so its item is one file of the whole name, which the platform cannot
+    find (an error). Between ``$name$`` variables only (``$a$，$b$``) it is one TTS item whose
+    text holds a comma (a warning)."""
+    found = [(code.find(char), char) for char in LOOKALIKE_SEPARATORS if char in code]
+    if not found:
+        return None
+    position, char = min(found)
+    items = [item.strip() for item in code.split(PLAY_CODE_SEPARATOR)]
+    odd = [item for item in items if any(look in item for look in LOOKALIKE_SEPARATORS)]
+    files = [item for item in odd if any(_file_piece(piece) for piece in _pieces(item))]
+    what = f"{path} has {LOOKALIKE_SEPARATORS[char]} {char!r} at position {position}"
+    fixed = "".join(PLAY_CODE_SEPARATOR if c in LOOKALIKE_SEPARATORS else c for c in code)
+    if files:
+        message = (
+            f"{what}: only the English comma separates items, so the platform looks for one "
+            f"file named {shown(files[0])}, which it will not find: did you mean ','?"
+        )
+        severity = None
+    else:
+        message = (
+            f"{what}, inside {shown(odd[0])}: only the English comma separates items, so it is "
+            "one TTS item and the comma is spoken as text: did you mean ','?"
+        )
+        severity = Severity.WARNING
+    return SEPARATOR_NOT_COMMA.at(
+        path,
+        message,
+        expected=safe_text(fixed),
+        actual=safe_text(code),
+        seed=seed,
+        severity=severity,
+    )

@@ -21,6 +21,7 @@ from vcall.simulator.spec import (
     ActionSpec,
     ResultValue,
     Stage,
+    TransferPhase,
     ValueType,
 )
 from vcall.simulator.validation.body import ParsedBody, parse_body
@@ -93,6 +94,9 @@ class ResponseContext:
     call_id: str | None = None
     request_content: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
     previous_settings: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
+    transfer_phase: TransferPhase | None = None
+    """Where the call's parallel transfer stood when the callback was sent (``None``: unknown,
+    e.g. one answer checked alone; then only the request's ``transfer_status`` tells)."""
     envelope: dict[str, object] | None = None
     data: dict[str, object] | None = None
     typed: dict[str, Typed] = field(default_factory=dict)
@@ -103,7 +107,7 @@ class ResponseContext:
     shared: dict[str, list[Finding]] = field(default_factory=dict)
     """Findings computed once for several rules (see :meth:`once`)."""
     failed: bool = False
-    """``result: fail``: the platform gets no action, so nothing in ``data`` is required."""
+    """``result: fail``: the platform gets no action; only ``FAIL_DATA_RULES`` look at ``data``."""
     facts: list[str] = field(default_factory=list)
     """What the data rules can be about: the ``typed`` names and the facts noticed (above)."""
     envelope_facts: list[str] = field(default_factory=list)
@@ -191,6 +195,7 @@ def build_context(
     call_id: str | None = None,
     request_content: Mapping[str, object] | None = None,
     previous_settings: Mapping[str, object] | None = None,
+    transfer_phase: TransferPhase | None = None,
 ) -> ResponseContext:
     parsed = parse_body(body)
     context = ResponseContext(
@@ -201,6 +206,7 @@ def build_context(
         call_id,
         request_content if request_content is not None else _EMPTY,
         previous_settings if previous_settings is not None else _EMPTY,
+        transfer_phase,
     )
     if parsed.parsed and isinstance(parsed.value, dict):
         _read_envelope(context, parsed.value)
@@ -222,4 +228,7 @@ BODY_RULES: RuleSet[ResponseContext] = RuleSet("body")
 ENVELOPE_RULES: RuleSet[ResponseContext] = RuleSet("envelope")
 """Rules on the envelope; they run when the body is a JSON object."""
 DATA_RULES: RuleSet[ResponseContext] = RuleSet("data")
-"""Rules on ``data``; they run when ``data`` is an object."""
+"""Rules on ``data``; they run when ``data`` is an object and ``result`` is not ``fail``."""
+FAIL_DATA_RULES: RuleSet[ResponseContext] = RuleSet("fail-data")
+"""The one rule on the ``data`` of a ``result: fail`` answer, which carries no action (seed 001's
+调用失败 example: ``data: {}``): whatever is left in it is one warning, never an error."""

@@ -1,4 +1,8 @@
-"""Rules on ``data``: the call id, the action, and what each action needs."""
+"""Rules on ``data``: the call id, the action, and what each action needs.
+
+They run on a ``result: success`` answer only; a ``result: fail`` answer carries no action and
+gets the one rule ``fail-data-ignored`` (seed 001's 调用失败 example has ``data: {}``).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,21 @@ from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.spec import (
     ACTION_FIELDS,
     ACTIONS,
+    NOTHING_TO_BRIDGE,
     PLAUSIBLE_NUMBER_PATTERN,
     SEED_CALLIN,
     SEED_FOLLOWUP,
     SPEC_NOTES,
     STAGE_ACTIONS,
+    TRANSFER_FAIL,
     VENDOR_OUTBOUND_CALLBACK,
     ActionSpec,
     Stage,
+    TransferPhase,
 )
 from vcall.simulator.validation.context import (
     DATA_RULES,
+    FAIL_DATA_RULES,
     UNKNOWN_ACTION,
     ResponseContext,
     action_facts,
@@ -31,9 +39,9 @@ _PLAYBACK_ACTIONS = frozenset({"break", "continue"})
 
 
 def _action_spec(context: ResponseContext) -> ActionSpec | None:
-    """The spec of a known action, unless ``result: fail`` makes nothing required."""
+    """The spec of the answer's action, when it is a known one."""
     action = context.action
-    return None if context.failed or action is None else ACTIONS.get(action)
+    return None if action is None else ACTIONS.get(action)
 
 
 def _stage_actions(stage: Stage) -> str:
@@ -46,10 +54,11 @@ def _stage_actions(stage: Stage) -> str:
     "data.call_id is missing or empty",
     SEED_FOLLOWUP,
     fields={blank_fact("call_id")},
+    quote="call_id String 必须 B 这通呼叫的唯一ID",
 )
 def data_call_id_missing(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.data is not None
-    if context.failed or not is_blank(context.data.get("call_id")):
+    if not is_blank(context.data.get("call_id")):
         return ()
     return (rule.at("data.call_id", "data.call_id is missing: echo the request's call_id"),)
 
@@ -60,6 +69,7 @@ def data_call_id_missing(context: ResponseContext, rule: RuleInfo) -> Iterable[F
     "data.call_id differs from the request's call_id",
     SEED_FOLLOWUP,
     fields={"call_id"},
+    quote="这通呼叫的唯一ID",
 )
 def data_call_id_mismatch(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     given = context.text("call_id")
@@ -81,10 +91,11 @@ def data_call_id_mismatch(context: ResponseContext, rule: RuleInfo) -> Iterable[
     "data.action is missing or empty",
     SEED_FOLLOWUP,
     fields={blank_fact("action")},
+    quote="action String 必须 play 下一步的动作",
 )
 def action_missing(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.data is not None
-    if context.failed or not is_blank(context.data.get("action")):
+    if not is_blank(context.data.get("action")):
         return ()
     return (
         rule.at(
@@ -101,6 +112,7 @@ def action_missing(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding
     "data.action is not an action",
     SEED_FOLLOWUP,
     fields={UNKNOWN_ACTION},
+    quote="下一步的动作: • play:播放下一段语音",
 )
 def action_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     action = context.action
@@ -114,12 +126,22 @@ def action_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding
     )
 
 
+STAGE_PAGES: dict[Stage, tuple[str, str]] = {
+    Stage.CALLIN: (SEED_CALLIN, "**answer**：开场白应答 - **hangup**：挂机"),
+    Stage.FOLLOWUP: (SEED_FOLLOWUP, "play:播放下一段语音"),
+}
+"""The page that lists the actions of each stage, and its words: what a finding about an action
+at that stage cites (the callin page for callin, the follow-up page after it)."""
+
+
 @DATA_RULES.new(
     "action-not-allowed-at-stage",
     Severity.ERROR,
-    "the action is not allowed at this stage (answer only at callin, play only after it)",
+    "the action is not allowed at this stage (answer only at callin, play only after it); cites "
+    "the page that lists the stage's actions",
     SEED_CALLIN,
     fields={"action"},
+    quote=STAGE_PAGES[Stage.CALLIN][1],
 )
 def action_not_allowed_at_stage(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     action = context.action
@@ -132,7 +154,7 @@ def action_not_allowed_at_stage(context: ResponseContext, rule: RuleInfo) -> Ite
             f"action {action} is not allowed at {context.stage}{hint}",
             expected=_stage_actions(context.stage),
             actual=action,
-            seed=ACTIONS[action].seed,
+            seed=STAGE_PAGES[context.stage][0],
         ),
     )
 
@@ -143,6 +165,7 @@ def action_not_allowed_at_stage(context: ResponseContext, rule: RuleInfo) -> Ite
     "play without an action_code: nothing to play (the follow-up table marks it 必须)",
     SEED_FOLLOWUP,
     fields={blank_fact("action_code")},
+    quote="action_code String 必须 abc.wav,def.wav,$name$",
 )
 def action_code_missing(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.data is not None
@@ -160,10 +183,11 @@ def action_code_missing(context: ResponseContext, rule: RuleInfo) -> Iterable[Fi
     "speaks",
     SEED_CALLIN,
     fields=action_facts(lambda spec: spec.name == "answer"),
+    quote="|action\\_code|String|可选|xxx.wav|放音文件|",
 )
 def answer_plays_nothing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
-    if context.failed or context.action != "answer" or context.stage is not Stage.CALLIN:
+    if context.action != "answer" or context.stage is not Stage.CALLIN:
         return
     if is_blank(context.data.get("action_code")):
         yield rule.at(
@@ -179,6 +203,7 @@ def answer_plays_nothing(context: ResponseContext, rule: RuleInfo) -> Iterator[F
     "no action_code key: the follow-up table marks it required, though this action needs no value",
     SEED_FOLLOWUP,
     fields=action_facts(lambda spec: "action_code" not in spec.requires and spec.name != "answer"),
+    quote="action_code String 必须",
 )
 def action_code_absent(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
@@ -198,6 +223,7 @@ def action_code_absent(context: ResponseContext, rule: RuleInfo) -> Iterator[Fin
     "transfer without a number to transfer to",
     SEED_FOLLOWUP,
     fields={blank_fact("number")},
+    quote="转接手机号码,action设为transfer时有效",
 )
 def transfer_number_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
@@ -209,19 +235,25 @@ def transfer_number_missing(context: ResponseContext, rule: RuleInfo) -> Iterato
 @DATA_RULES.new(
     "action-field-recommended",
     Severity.WARNING,
-    "a field this action should have is missing (dtmf_max_numbers for dtmf: without it there is "
-    "no digit limit)",
+    "dtmf with neither dtmf_max_numbers nor an end character: keys are collected until the "
+    "no-input timeout (either one alone makes it complete; every dtmf_* field is optional)",
     SPEC_NOTES,
     fields=action_facts(lambda spec: bool(spec.recommends)),
+    quote="keys are collected until `dtmf_max_numbers` digits, the end character, or "
+    "`dtmf_nonin_overtime` seconds without a key",
 )
 def action_field_recommended(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     assert context.data is not None
     spec = _action_spec(context)
-    if spec is None:
+    if spec is None or not spec.recommends:
         return
-    for name in spec.recommends:
-        if is_blank(context.data.get(name)):
-            yield rule.at(f"data.{name}", f"action {spec.name} should set {name}")
+    if any(not is_blank(context.data.get(name)) for name in spec.recommends):
+        return  # one is enough: an end character alone ends the collection
+    names = " nor ".join(spec.recommends)
+    yield rule.at(
+        f"data.{spec.recommends[0]}",
+        f"action {spec.name} sets neither {names}: collection ends only at the no-input timeout",
+    )
 
 
 @DATA_RULES.new(
@@ -230,6 +262,7 @@ def action_field_recommended(context: ResponseContext, rule: RuleInfo) -> Iterat
     "a field that only takes effect with other actions (number, dtmf_*, parallel transfer fields)",
     SEED_FOLLOWUP,
     fields=ACTION_FIELDS,
+    quote="dtmf命令时的特有字段",
 )
 def field_ignored_for_action(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     action = context.action
@@ -251,6 +284,7 @@ def field_ignored_for_action(context: ResponseContext, rule: RuleInfo) -> Iterat
     "calling it an error",
     SPEC_NOTES,
     fields={"number"},
+    quote="transfer target; required for `transfer`",
 )
 def transfer_number_unusual(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     number = context.text("number")
@@ -273,6 +307,7 @@ def transfer_number_unusual(context: ResponseContext, rule: RuleInfo) -> Iterato
     "the vendor page says not to use parallel_bridge then",
     VENDOR_OUTBOUND_CALLBACK,
     fields=action_facts(lambda spec: spec.name == "parallel_bridge"),
+    quote="当请求参数is_monitor为true时，请勿使用parallel_bridge命令",
 )
 def parallel_bridge_monitor(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.action != "parallel_bridge":
@@ -293,6 +328,7 @@ def parallel_bridge_monitor(context: ResponseContext, rule: RuleInfo) -> Iterato
     "break / continue while the request says nothing is playing (is_playing false)",
     SPEC_NOTES,
     fields=action_facts(lambda spec: spec.name in _PLAYBACK_ACTIONS),
+    quote="`break` stops the current playback; `continue` keeps it",
 )
 def nothing_playing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.action not in _PLAYBACK_ACTIONS:
@@ -304,3 +340,64 @@ def nothing_playing(context: ResponseContext, rule: RuleInfo) -> Iterator[Findin
             f"action {context.action} acts on the current playback, but the request says "
             "nothing is playing (is_playing false)",
         )
+
+
+_BRIDGE_FACTS = action_facts(lambda spec: spec.name == "parallel_bridge")
+
+
+@DATA_RULES.new(
+    "parallel-bridge-nothing",
+    Severity.ERROR,
+    "parallel_bridge with nothing to bridge: no parallel transfer in the call, or its "
+    "parallel_transfer callback said transfer_status fail (the model then does nothing)",
+    SEED_FOLLOWUP,
+    fields=_BRIDGE_FACTS,
+    quote="parallel_bridge :并行桥接命令",
+)
+def parallel_bridge_nothing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    if context.action != "parallel_bridge":
+        return
+    phase = context.transfer_phase
+    if context.request_content.get("transfer_status") == TRANSFER_FAIL:
+        phase = TransferPhase.FAIL  # the request itself says so, whatever else is known
+    if phase not in NOTHING_TO_BRIDGE:
+        return
+    why = (
+        "no parallel transfer was asked in this call"
+        if phase is TransferPhase.NONE
+        else "the parallel transfer failed (transfer_status fail)"
+    )
+    yield rule.at(
+        "data.action",
+        f"parallel_bridge, but {why}: there is no agent to bridge the caller to (seed 001: "
+        "并行桥接命令 bridges the agent a parallel transfer reached); vcall's model does nothing "
+        "and the call goes on",
+        expected="parallel_transfer first, and its callback's transfer_status success",
+        actual=str(phase),
+    )
+
+
+@FAIL_DATA_RULES.new(
+    "fail-data-ignored",
+    Severity.WARNING,
+    "a result: fail answer with fields in data besides call_id: the platform takes no action "
+    "from it, so they are ignored (one rule for every field, never an error)",
+    SEED_FOLLOWUP,
+    quote="调用失败: {“result”:”fail”,”msg”:”fail reason”, “data”:{}}",
+)
+def fail_data_ignored(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    assert context.data is not None
+    leftover = [safe_text(key, 40) for key in context.data if key != "call_id"]
+    if not leftover:
+        return
+    listed = ", ".join(leftover[:10]) + (
+        f" and {len(leftover) - 10} more" if len(leftover) > 10 else ""
+    )
+    yield rule.at(
+        "data",
+        f'result is "fail": the platform takes no action from it, so data\'s {listed} '
+        f"{'is' if len(leftover) == 1 else 'are'} ignored (seed 001's 调用失败 example sends "
+        "data: {})",
+        expected="data: {} (or only call_id)",
+        actual=listed,
+    )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from http import HTTPStatus
 
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.spec import (
     ENVELOPE_REQUIRED,
     ENVELOPE_TOLERATED,
+    HTTP_STATUS_OK,
     MAX_JSON_DEPTH,
     MAX_RESPONSE_BYTES,
     SEED_CALLBACK_OVERVIEW,
@@ -24,24 +24,41 @@ from vcall.simulator.validation.context import (
     ResponseContext,
 )
 from vcall.simulator.validation.context import UNKNOWN_KEY as UNKNOWN_KEY_FACT
-from vcall.simulator.validation.registry import RuleInfo, capped
+from vcall.simulator.validation.registry import VCALL_CHOICE, RuleInfo, capped
 from vcall.simulator.validation.values import describe, safe_text, shown, suggestion
 
 _ENVELOPE_KEYS = (*ENVELOPE_REQUIRED, *sorted(ENVELOPE_TOLERATED))
 _RESULTS = tuple(result.value for result in ResultValue)
-_OK = int(HTTPStatus.OK)
 
 
-@BODY_RULES.new("http-status", Severity.ERROR, "the HTTP status is not 200", SEED_CALLBACK_OVERVIEW)
+@BODY_RULES.new(
+    "http-status",
+    Severity.ERROR,
+    "the HTTP status is not 2xx (an error); another 2xx than 200 is a warning: no seed names a "
+    "status, and 200 is what real receivers send",
+    SPEC_NOTES,
+    quote="another 2xx is a doubt (warning)",
+)
 def http_status(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
-    if context.status is None or context.status == _OK:
+    status = context.status
+    if status is None or status == HTTP_STATUS_OK:
         return ()
+    if 200 <= status < 300:
+        message = (
+            f"HTTP status {status}: the platform's handling of {status} is undocumented (no "
+            f"seed names a status); real receivers send {HTTP_STATUS_OK}"
+        )
+        severity: Severity | None = Severity.WARNING
+    else:
+        message = f"HTTP status {status}: the platform expects {HTTP_STATUS_OK}"
+        severity = None
     return (
         rule.at(
             "",
-            f"HTTP status {context.status}: the platform expects 200",
-            expected=str(_OK),
-            actual=str(context.status),
+            message,
+            expected=str(HTTP_STATUS_OK),
+            actual=str(status),
+            severity=severity,
         ),
     )
 
@@ -56,9 +73,11 @@ def _content_type(context: ResponseContext) -> str | None:
 
 @BODY_RULES.new(
     "content-type-not-json",
-    Severity.WARNING,
-    "the Content-Type is not JSON: the platform parses the body anyway",
+    Severity.INFO,
+    "the Content-Type is not JSON: information only (no seed names one; the platform parses the "
+    "body anyway); a run shows it once",
     SPEC_NOTES,
+    quote="Content-Type advice is information, not a per-callback warning",
 )
 def content_type_not_json(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     if context.headers is None:
@@ -71,7 +90,8 @@ def content_type_not_json(context: ResponseContext, rule: RuleInfo) -> Iterable[
     return (
         rule.at(
             "",
-            f"Content-Type is {shown_value}: send application/json; charset=utf-8",
+            f"Content-Type is {shown_value}: the platform reads the body as JSON whatever the "
+            "header says (no seed names a Content-Type); application/json is the common choice",
             expected="application/json",
             actual=shown_value,
         ),
@@ -84,6 +104,7 @@ def content_type_not_json(context: ResponseContext, rule: RuleInfo) -> Iterable[
     f"the body is larger than vcall's limit of {MAX_RESPONSE_BYTES} bytes (not parsed)",
     SPEC_NOTES,
     fields={"too_large"},
+    quote=VCALL_CHOICE,
 )
 def body_too_large(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.too_large:
@@ -96,7 +117,12 @@ def body_too_large(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding
 
 
 @BODY_RULES.new(
-    "body-empty", Severity.ERROR, "the body is empty or blank", SEED_FOLLOWUP, fields={"empty"}
+    "body-empty",
+    Severity.ERROR,
+    "the body is empty or blank",
+    SEED_FOLLOWUP,
+    fields={"empty"},
+    quote="以JSON格式为例,返回示例如下",
 )
 def body_empty(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.empty:
@@ -109,6 +135,7 @@ def body_empty(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     "the body is not UTF-8",
     SEED_CALLBACK_OVERVIEW,
     fields={"not_utf8"},
+    quote="|字符编码格式|UTF-8|",
 )
 def body_not_utf8(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.not_utf8:
@@ -121,6 +148,7 @@ def body_not_utf8(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]
     "the body starts with a UTF-8 byte order mark, which strict JSON parsers reject",
     SPEC_NOTES,
     fields={"bom"},
+    quote=VCALL_CHOICE,
 )
 def body_bom(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.bom:
@@ -133,6 +161,7 @@ def body_bom(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     f"the JSON nests deeper than {MAX_JSON_DEPTH} levels (not parsed)",
     SPEC_NOTES,
     fields={"too_deep"},
+    quote=VCALL_CHOICE,
 )
 def body_too_deep(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.too_deep:
@@ -145,6 +174,7 @@ def body_too_deep(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]
     "the body is not valid JSON",
     SEED_FOLLOWUP,
     fields={"not_json"},
+    quote="以JSON格式为例,返回示例如下",
 )
 def body_not_json(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.not_json:
@@ -157,6 +187,7 @@ def body_not_json(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]
     "the body is JSON but not an object",
     SEED_FOLLOWUP,
     fields={"not_object"},
+    quote="以JSON格式为例,返回示例如下",
 )
 def body_not_object(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.body.parsed and not isinstance(context.body.value, dict):
@@ -172,6 +203,7 @@ def body_not_object(context: ResponseContext, rule: RuleInfo) -> Iterator[Findin
     "an object has the same key twice: parsers disagree on which value wins",
     SPEC_NOTES,
     fields={"duplicate_keys"},
+    quote=VCALL_CHOICE,
 )
 def json_duplicate_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     for key in context.body.duplicate_keys:
@@ -186,6 +218,7 @@ def json_duplicate_key(context: ResponseContext, rule: RuleInfo) -> Iterator[Fin
     "NaN or Infinity in the body: not JSON, strict parsers reject it",
     SPEC_NOTES,
     fields={"non_finite"},
+    quote=VCALL_CHOICE,
 )
 def json_non_finite_number(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     for constant in context.body.non_finite:
@@ -197,6 +230,7 @@ def json_non_finite_number(context: ResponseContext, rule: RuleInfo) -> Iterator
     Severity.ERROR,
     'result is missing or not "success" / "fail"',
     SEED_FOLLOWUP,
+    quote="“result”: “success”",
 )
 def envelope_result(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.envelope is not None
@@ -221,6 +255,7 @@ def envelope_result(context: ResponseContext, rule: RuleInfo) -> Iterable[Findin
     Severity.WARNING,
     "msg is missing or not a string (every vendor example sends one)",
     SEED_FOLLOWUP,
+    quote="”msg”: “成功”",
 )
 def envelope_msg(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.envelope is not None
@@ -232,7 +267,11 @@ def envelope_msg(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
 
 
 @ENVELOPE_RULES.new(
-    "envelope-data", Severity.ERROR, "data is missing or not an object", SEED_FOLLOWUP
+    "envelope-data",
+    Severity.ERROR,
+    "data is missing or not an object",
+    SEED_FOLLOWUP,
+    quote="“data”: {“call_id”",
 )
 def envelope_data(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.envelope is not None
@@ -264,6 +303,7 @@ def unknown_envelope_key(context: ResponseContext, rule: RuleInfo) -> Iterator[F
     'result is "fail": the platform gets no action for this callback',
     SEED_FOLLOWUP,
     fields={RESULT_FAIL},
+    quote="调用失败",
 )
 def result_fail(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     if context.failed:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.spec import (
+    ACTION_FIELDS,
+    ACTIONS,
     ASR_BASE_MODELS,
+    FORBIDDEN_CHARACTER_GRADES,
     RESPONSE_FIELDS,
     SEED_CALLIN,
     SEED_FOLLOWUP,
     SEED_SMARTCALL,
     TTS_CONF_FIELDS,
+    ForbiddenGrade,
     Stage,
     ValueType,
 )
@@ -19,6 +24,7 @@ from vcall.simulator.validation.common import (
     FORBIDDEN_CHARACTER,
     FORBIDDEN_CHARACTER_DOUBT,
     RANGE_FALLBACK,
+    SEPARATOR_NOT_COMMA,
     SESSION_TIMEOUT_TOO_LONG,
     TTS_CONF_INCOMPLETE,
     TTS_PARAM_UNUSED,
@@ -39,6 +45,7 @@ from vcall.simulator.validation.common import (
     forbidden_in_play_code,
     range_finding,
     range_problem,
+    separator_finding,
     tts_findings,
     tts_style_finding,
     tts_value_problem,
@@ -127,6 +134,7 @@ def type_lenient_number(context: ResponseContext, rule: RuleInfo) -> Iterator[Fi
     "a callin-only setting (session_timeout, tts_*, asr_*, record_flag) after callin: ignored",
     SEED_CALLIN,
     fields=_STAGE_BOUND,
+    quote="阿里云接收到用户呼叫后首次请求与返回参数如下",
 )
 def field_not_for_stage(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     for name in context.typed:
@@ -144,6 +152,7 @@ def field_not_for_stage(context: ResponseContext, rule: RuleInfo) -> Iterator[Fi
     "pause_time set again after its first setting: only the first one counts",
     SEED_SMARTCALL,
     fields=_FIRST_SETTING_ONLY,
+    quote="该参数首次设置有效,后续设置无效",
 )
 def setting_ignored_after_first(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     for name in context.typed:
@@ -249,10 +258,23 @@ def _tts_matching(context: ResponseContext) -> Iterator[Finding]:
     if context.tts_params_problem:
         return
     params = context.tts_params or {}
-    if params or "$" in code:  # else: no variable, no parameter, nothing to match
-        yield from tts_findings(
-            code, "action_code", params, _path("action_code_param"), SEED_FOLLOWUP
-        )
+    if not (params or "$" in code):  # no variable, no parameter, nothing to match
+        return
+    found = tts_findings(code, "action_code", params, _path("action_code_param"), SEED_FOLLOWUP)
+    spec = ACTIONS.get(context.action or "")
+    if spec is None or spec.plays:
+        yield from found
+        return
+    for finding in found:  # an action that plays nothing leaves nothing unspoken
+        if finding.rule == TTS_VARIABLE_MISSING.id:
+            finding = dataclasses.replace(
+                finding,
+                severity=Severity.WARNING,
+                message=f"{finding.message}; action {spec.name} plays nothing, so nothing is "
+                "left unspoken"
+                + (" (seed 001: donothing 不做任何处理)" if spec.name == "donothing" else ""),
+            )
+        yield finding
 
 
 def _tts_rule(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
@@ -264,13 +286,36 @@ DATA_RULES.rule(TTS_VARIABLE_MISSING, fields={TTS_TEMPLATE})(_tts_rule)
 DATA_RULES.rule(TTS_PARAM_UNUSED, fields={TTS_TEMPLATE})(_tts_rule)
 
 
+_ECHOED_TEXTS = tuple(
+    name
+    for name, (grade, _why) in FORBIDDEN_CHARACTER_GRADES.items()
+    if grade is ForbiddenGrade.ECHOED and name in RESPONSE_FIELDS
+)
+"""Answer strings the platform echoes into a later callback (``spec.ECHOED_FIELDS``)."""
+
+
+def _echoed(context: ResponseContext) -> list[tuple[str, str]]:
+    """Each echoed string of the answer, where its action lets it come back at all (``cc_name``
+    only with a parallel transfer, seed 001's 并行转接成功后)."""
+    return [
+        (name, value)
+        for name in _ECHOED_TEXTS
+        if (value := context.text(name))
+        and (name not in ACTION_FIELDS or context.action in ACTION_FIELDS[name])
+    ]
+
+
 def _forbidden_rule(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     found = context.shared.get("forbidden")  # both rules share one look (as context.once)
     if found is None:
-        dynamic_id, code = context.text("dynamic_id") or "", context.text("action_code") or ""
-        if context.tts_params or has_forbidden(dynamic_id) or has_forbidden(code):
+        echoed, code = _echoed(context), context.text("action_code") or ""
+        if (
+            context.tts_params
+            or has_forbidden(code)
+            or any(has_forbidden(value) for _, value in echoed)
+        ):
             params = context.tts_params or {}
-            found = list(_forbidden_characters(dynamic_id, code, params, rule.seed))
+            found = list(_forbidden_characters(echoed, code, params, rule.seed))
         else:
             found = []  # no forbidden character anywhere: the common answer
         context.shared["forbidden"] = found
@@ -278,20 +323,30 @@ def _forbidden_rule(context: ResponseContext, rule: RuleInfo) -> Iterable[Findin
 
 
 def _forbidden_characters(
-    dynamic_id: str, code: str, params: Mapping[str, object], seed: str
+    echoed: list[tuple[str, str]], code: str, params: Mapping[str, object], seed: str
 ) -> Iterator[Finding]:
-    for found in (
-        forbidden_finding(_path("dynamic_id"), dynamic_id, seed, frozenset(), "dynamic_id"),
-        forbidden_in_play_code(_path("action_code"), code, seed, "action_code"),
-    ):
+    for name, value in echoed:
+        found = forbidden_finding(_path(name), value, seed, frozenset(), name)
         if found:
             yield found
+    found = forbidden_in_play_code(_path("action_code"), code, seed, "action_code")
+    if found:
+        yield found
     yield from forbidden_in_params(params, _path("action_code_param"), seed, "action_code_param")
 
 
-_FORBIDDEN_FIELDS = ("dynamic_id", "action_code", "action_code_param")
+_FORBIDDEN_FIELDS = (*_ECHOED_TEXTS, "action_code", "action_code_param")
 DATA_RULES.rule(FORBIDDEN_CHARACTER, fields=_FORBIDDEN_FIELDS)(_forbidden_rule)
 DATA_RULES.rule(FORBIDDEN_CHARACTER_DOUBT, fields=_FORBIDDEN_FIELDS)(_forbidden_rule)
+
+
+@DATA_RULES.rule(SEPARATOR_NOT_COMMA, fields={"action_code"})
+def separator_not_comma(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    code = context.text("action_code")
+    if code and "\uff0c" in code:
+        found = separator_finding(_path("action_code"), code, SEED_FOLLOWUP)
+        if found:
+            yield found
 
 
 @DATA_RULES.new(
@@ -301,6 +356,7 @@ DATA_RULES.rule(FORBIDDEN_CHARACTER_DOUBT, fields=_FORBIDDEN_FIELDS)(_forbidden_
     "table lists no allowed values; SmartCall's AsrBaseId lists these two)",
     SEED_CALLIN,
     fields={"asr_base_id"},
+    quote="|asr\\_base\\_id|String|可选|11323223q23e34|基础模型|",
 )
 def asr_base_id_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     value = context.text("asr_base_id")
@@ -322,6 +378,7 @@ def asr_base_id_unknown(context: ResponseContext, rule: RuleInfo) -> Iterator[Fi
     "action_code_time_break > 0 with action_code_break false: it never takes effect",
     SEED_FOLLOWUP,
     fields={"action_code_time_break"},
+    quote="在ationCodeBreak为true时并且取值大于0时生效",
 )
 def time_break_ignored(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     time_break = context.integer("action_code_time_break")

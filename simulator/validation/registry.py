@@ -29,12 +29,14 @@ from vcall.simulator.spec import SPEC_NOTES
 
 @dataclass(frozen=True, slots=True)
 class RuleInfo:
-    """A rule as documented: stable id, default severity, one-line description, seed file."""
+    """A rule as documented: stable id, default severity, one-line description, seed file, and
+    the words of that page the rule rests on (``quote``: a test finds them in the page)."""
 
     id: str
     severity: Severity
     description: str
     seed: str
+    quote: str = ""
 
     def at(
         self,
@@ -58,16 +60,28 @@ class RuleInfo:
         )
 
 
+VCALL_CHOICE = (
+    "Where a rule here is a choice rather than a fact, it says so; keep such choices "
+    "configurable and documented."
+)
+"""The quote of a rule that is vcall's own choice (a limit, a JSON nicety), not a platform fact:
+SPEC-NOTES' words for such choices."""
+
 _RULES: dict[str, RuleInfo] = {}
 RULES: Mapping[str, RuleInfo] = MappingProxyType(_RULES)
 """Every rule id vcall can report, in registration order (documented in the README)."""
 
 
-def define(rule_id: str, severity: Severity, description: str, seed: str) -> RuleInfo:
-    """Declare a rule id once; declaring the same id twice is a programming error."""
+def define(
+    rule_id: str, severity: Severity, description: str, seed: str, *, quote: str = ""
+) -> RuleInfo:
+    """Declare a rule id once; declaring the same id twice is a programming error.
+
+    ``quote``: words of ``seed`` (verbatim, white space aside) that state the rule.
+    """
     if rule_id in _RULES:
         raise ValueError(f"rule id {rule_id!r} is declared twice")
-    info = RuleInfo(rule_id, severity, description, seed)
+    info = RuleInfo(rule_id, severity, description, seed, quote)
     _RULES[rule_id] = info
     return info
 
@@ -82,6 +96,7 @@ INTERNAL_ERROR = define(
     Severity.ERROR,
     "a rule failed on this input: a vcall bug, please report it (the input is not vouched for)",
     SPEC_NOTES,
+    quote=VCALL_CHOICE,
 )
 
 
@@ -138,9 +153,11 @@ class RuleSet(Generic[ContextT]):
         seed: str,
         *,
         fields: Iterable[str] | None = None,
+        quote: str = "",
     ) -> Callable[[CheckFunction[ContextT]], CheckFunction[ContextT]]:
         """Declare a rule id and attach it to the decorated check function."""
-        return self.rule(define(rule_id, severity, description, seed), fields=fields)
+        info = define(rule_id, severity, description, seed, quote=quote)
+        return self.rule(info, fields=fields)
 
     @property
     def rule_ids(self) -> tuple[str, ...]:

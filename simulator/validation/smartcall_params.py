@@ -14,6 +14,7 @@ from vcall.simulator.spec import (
     MAINLAND_NUMBER_PATTERN,
     PLAUSIBLE_NUMBER_PATTERN,
     SEED_SMARTCALL,
+    SEED_SMARTCALL_OLD,
     SMARTCALL_COMMON_PARAMS,
     SMARTCALL_PARAMS,
     TTS_CONF_FIELDS,
@@ -25,6 +26,7 @@ from vcall.simulator.validation.common import (
     FORBIDDEN_CHARACTER_DOUBT,
     NUMBER_IMPLAUSIBLE,
     RANGE_FALLBACK,
+    SEPARATOR_NOT_COMMA,
     SESSION_TIMEOUT_TOO_LONG,
     TTS_CONF_INCOMPLETE,
     TTS_PARAM_UNUSED,
@@ -42,6 +44,7 @@ from vcall.simulator.validation.common import (
     forbidden_in_play_code,
     range_finding,
     range_problem,
+    separator_finding,
     tts_findings,
     tts_params,
     tts_style_finding,
@@ -86,13 +89,14 @@ def _spec(name: str) -> SmartCallParam:
     "param-required-missing",
     Severity.ERROR,
     "a required SmartCall parameter (CalledShowNumber, CalledNumber, VoiceCode) is missing",
-    SEED_SMARTCALL,
+    SEED_SMARTCALL_OLD,
+    quote="|CalledNumber|String|是|13700000000|被叫号码",
 )
 def param_required_missing(context: ParamsContext, rule: RuleInfo) -> Iterator[Finding]:
     for name, spec in SMARTCALL_PARAMS.items():
         value = context.given.get(name)
         if spec.required and (value is None or (isinstance(value, str) and not value.strip())):
-            yield rule.at(name, f"{name} is required: {spec.description}", seed=spec.seed)
+            yield rule.at(name, f"{name} is required: {spec.description}")
 
 
 @SMARTCALL_RULES.rule(UNKNOWN_KEY)
@@ -111,6 +115,7 @@ def unknown_param(context: ParamsContext, rule: RuleInfo) -> Iterator[Finding]:
     Severity.WARNING,
     "a parameter the platform documents as not supported (Speed, BackgroundVolume, ...)",
     SEED_SMARTCALL,
+    quote="参数暂不支持使用",
 )
 def param_unsupported(context: ParamsContext, rule: RuleInfo) -> Iterator[Finding]:
     for name in context.typed:
@@ -146,6 +151,7 @@ SMARTCALL_RULES.rule(SESSION_TIMEOUT_TOO_LONG)(_range_rule)
     Severity.ERROR,
     "a value's UTF-8 length is outside its limit (OutId: 1–15 bytes)",
     SEED_SMARTCALL,
+    quote="长度为 1~15 个字节",
 )
 def value_byte_length(context: ParamsContext, rule: RuleInfo) -> Iterator[Finding]:
     for name in context.typed:
@@ -253,11 +259,21 @@ SMARTCALL_RULES.rule(FORBIDDEN_CHARACTER)(_forbidden_rule)
 SMARTCALL_RULES.rule(FORBIDDEN_CHARACTER_DOUBT)(_forbidden_rule)
 
 
+@SMARTCALL_RULES.rule(SEPARATOR_NOT_COMMA)
+def voice_code_separator(context: ParamsContext, rule: RuleInfo) -> Iterator[Finding]:
+    """Seed 002: VoiceCode's items 之间用英文逗号(,)分隔."""
+    code = context.text(_PLAY_CODE)
+    found = separator_finding(_PLAY_CODE, code, SEED_SMARTCALL) if code else None
+    if found:
+        yield found
+
+
 @SMARTCALL_RULES.new(
     "number-not-mainland",
     Severity.ERROR,
     "CalledNumber is not a mainland China number (mobile, landline, 400/800, 95xxx)",
     SEED_SMARTCALL,
+    quote="仅支持中国内地号码",
 )
 def number_not_mainland(context: ParamsContext, rule: RuleInfo) -> Iterator[Finding]:
     for name in context.typed:

@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vcall.simulator.findings import Finding, has_errors
-from vcall.simulator.spec import Stage
+from vcall.simulator.findings import Finding, Severity, has_errors
+from vcall.simulator.spec import Stage, TransferPhase
 from vcall.simulator.validation.context import (
     BODY_RULES,
     DATA_RULES,
     ENVELOPE_RULES,
+    FAIL_DATA_RULES,
     build_context,
 )
 from vcall.simulator.validation.registry import INTERNAL_ERROR
@@ -39,7 +40,12 @@ class ValidationResult:
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
-        return tuple(finding for finding in self.findings if not finding.is_error)
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def infos(self) -> tuple[Finding, ...]:
+        """Information (severity info): no doubt about the answer."""
+        return tuple(f for f in self.findings if f.is_info)
 
     def to_dict(self) -> dict[str, Any]:
         return {"valid": self.valid, "findings": [finding.to_dict() for finding in self.findings]}
@@ -62,12 +68,15 @@ def validate_response(
     call_id: str | None = None,
     request_content: Mapping[str, object] | None = None,
     previous_settings: Mapping[str, object] | None = None,
+    transfer_phase: TransferPhase | None = None,
 ) -> ValidationResult:
     """Check a response body the endpoint returned for a callback at ``stage``.
 
     ``call_id`` is the request's call id (``data.call_id`` must equal it); ``request_content``
     the callback's content (e.g. ``is_playing``); ``previous_settings`` the settings already
-    made in this call (e.g. ``pause_time``). Any body is accepted: problems become findings.
+    made in this call (e.g. ``pause_time``); ``transfer_phase`` where the call's parallel
+    transfer stood (``parallel_bridge`` needs one). Any body is accepted: problems become
+    findings. The ``data`` of a ``result: fail`` answer gets one rule (``fail-data-ignored``).
     """
     try:
         context = build_context(
@@ -78,6 +87,7 @@ def validate_response(
             call_id=call_id,
             request_content=request_content,
             previous_settings=previous_settings,
+            transfer_phase=transfer_phase,
         )
     except Exception as error:  # the validator must never raise
         message = f"reading the response failed: {type(error).__name__}: {error}"[:300]
@@ -86,5 +96,8 @@ def validate_response(
     if context.envelope is not None:
         findings.extend(ENVELOPE_RULES.run(context, context.envelope_facts))
     if context.data is not None:
-        findings.extend(DATA_RULES.run(context, context.facts))
+        if context.failed:
+            findings.extend(FAIL_DATA_RULES.run(context))
+        else:
+            findings.extend(DATA_RULES.run(context, context.facts))
     return ValidationResult(tuple(findings), context.data, context.envelope)

@@ -140,17 +140,12 @@ def test_transfer_plays_then_hands_the_call_to_number() -> None:
     )
 
 
-def test_parallel_transfer_plays_then_ends_and_parallel_bridge_ends_at_once() -> None:
+def test_parallel_transfer_plays_then_ends() -> None:
     transfer = data("parallel_transfer", action_code="hold.wav", number="10086")
     call = run_call(scenario(SAY, Wait()), [answer(), transfer])
     assert (call.session.state.end_reason, call.session.state.now_ms) == (
         EndReason.PARALLEL_TRANSFER,
         4800,
-    )
-    bridged = run_call(scenario(SAY, Wait()), [answer(), data("parallel_bridge")])
-    assert (bridged.session.state.end_reason, bridged.session.state.now_ms) == (
-        EndReason.PARALLEL_BRIDGE,
-        1800,
     )
 
 

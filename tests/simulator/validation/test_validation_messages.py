@@ -163,10 +163,10 @@ def test_tts_conf_incomplete_lists_the_missing_settings() -> None:
     assert found.message == "tts_conf is true but tts_volume, tts_speed are not set"
 
 
-def test_tts_style_unknown_suggests_the_voice_of_the_seed_example() -> None:
-    case = callin("", tts_conf=True, tts_style="xiaoyan", tts_volume=50, tts_speed=0)
+def test_tts_style_unknown_suggests_the_nearest_documented_voice() -> None:
+    case = callin("", tts_conf=True, tts_style="xiaoyum", tts_volume=50, tts_speed=0)
     found = only(case.findings(), "tts-style-unknown")
-    assert found.message.endswith("did you mean xiaoyun?") and found.actual == "xiaoyan"
+    assert found.message.endswith("did you mean xiaoyun?") and found.actual == "xiaoyum"
 
 
 def test_callin_only_field_at_followup_is_named() -> None:

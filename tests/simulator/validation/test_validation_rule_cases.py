@@ -15,7 +15,7 @@ from response_builders import (
     rule_ids,
 )
 
-from vcall.simulator.spec import MAX_RESPONSE_BYTES, Stage
+from vcall.simulator.spec import MAX_RESPONSE_BYTES, Stage, TransferPhase
 from vcall.simulator.validation import RULES
 
 TTS_VOICE = {"tts_conf": True, "tts_style": "xiaoyun", "tts_volume": 50, "tts_speed": 0}
@@ -239,10 +239,10 @@ CASES: dict[str, list[tuple[Case, Case]]] = {
     ],
     "tts-style-unknown": [
         (
-            callin("xiaoyan", **{**TTS_VOICE, "tts_style": "xiaoyan"}),
-            callin("xiaoyun", **TTS_VOICE),
+            callin("xiaoyum", **{**TTS_VOICE, "tts_style": "xiaoyum"}),
+            callin("xiaoyan", **{**TTS_VOICE, "tts_style": "xiaoyan"}),  # seeds 000/003/004
         ),
-        (params("xiaoyan", TtsStyle="xiaoyan"), params("ruoxi", TtsStyle="ruoxi")),
+        (params("xiaoyum", TtsStyle="xiaoyum"), params("xiaoyan", TtsStyle="xiaoyan")),
     ],
     "tts-conf-incomplete": [
         (callin("conf only", tts_conf=True), callin("complete", **TTS_VOICE)),
@@ -309,6 +309,50 @@ CASES: dict[str, list[tuple[Case, Case]]] = {
         (
             followup("unbreakable", action_code_time_break=120, action_code_break=False),
             followup("breakable", action_code_time_break=120, action_code_break=True),
+        )
+    ],
+    "separator-not-comma": [
+        (  # seed 001 action_code: 多个文件使用英文逗号(,)分隔
+            followup("full-width", action_code="a.wav，b.wav"),
+            followup("english", action_code="a.wav,b.wav"),
+        ),
+        (  # seed 002 VoiceCode: 之间用英文逗号(,)分隔
+            params(
+                "full-width", VoiceCode="welcome.wav，$name$", VoiceCodeParam='{"name": "张先生"}'
+            ),
+            params("english", VoiceCode="welcome.wav,$name$", VoiceCodeParam='{"name": "张先生"}'),
+        ),
+    ],
+    "parallel-bridge-nothing": [
+        (  # seed 001 并行桥接命令: bridges the agent a parallel transfer reached
+            Case(
+                "no transfer",
+                data={"action": "parallel_bridge", "action_code": ""},
+                options={"transfer_phase": TransferPhase.NONE},
+            ),
+            Case(
+                "transfer succeeded",
+                data={"action": "parallel_bridge", "action_code": ""},
+                options={"transfer_phase": TransferPhase.SUCCESS},
+            ),
+        ),
+        (
+            Case(
+                "request says fail",
+                data={"action": "parallel_bridge", "action_code": ""},
+                options={"request_content": {"transfer_status": "fail", "is_monitor": "false"}},
+            ),
+            Case(
+                "request says success",
+                data={"action": "parallel_bridge", "action_code": ""},
+                options={"request_content": {"transfer_status": "success", "is_monitor": "false"}},
+            ),
+        ),
+    ],
+    "fail-data-ignored": [
+        (  # seed 001's 调用失败 example: data: {}
+            Case("leftover action", top={"result": "fail"}),
+            Case("only call_id", top={"result": "fail", "data": {"call_id": CALL_ID}}),
         )
     ],
     "param-required-missing": [(params("no voice", VoiceCode=DROP), params("all", OutId="1"))],
