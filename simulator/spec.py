@@ -1268,9 +1268,10 @@ READINGS: Mapping[str, str] = MappingProxyType(
         "two. Outside those two: a warning in an answer, an error for AsrBaseId.",
         "separators": "items of action_code / VoiceCode are separated by the English comma only "
         "(seed 001: 多个文件使用英文逗号(,)分隔; seed 002: 之间用英文逗号(,)分隔). A full-width ， is "
-        "not a separator: the platform looks for one file of the whole name (an error; a "
-        "warning in an item with a $name$ variable, whose text is spoken), and the model plays "
-        "that item as one file of that name.",
+        "not a separator: where the pieces it joins are files, ids, URLs or $name$ (a list was "
+        "meant), the platform looks for one file of the whole name (an error; a warning between "
+        "$name$ variables only, whose text is spoken), and the model plays that item as one file "
+        "of that name. Prose (您好，这里是…) is no list and is left alone.",
         "parallel_bridge": "seed 001 lists it as 并行桥接命令; the vendor's pages describe bridging "
         "the callee with the agent a parallel transfer reached. With no parallel transfer in the "
         "call, or after a parallel_transfer callback with transfer_status fail, there is no agent "

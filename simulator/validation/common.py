@@ -7,6 +7,7 @@ thing the same way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from vcall.simulator.findings import Finding, Severity
@@ -177,9 +178,9 @@ NUMBER_IMPLAUSIBLE = define(
 SEPARATOR_NOT_COMMA = define(
     "separator-not-comma",
     Severity.ERROR,
-    "a full-width ， in action_code / VoiceCode: only the English comma separates items, so the "
-    "platform looks for one file of the whole name (an error; a warning inside an item with a "
-    "$name$ variable, whose text is spoken); did you mean ','?",
+    "a full-width ， between files, ids or $name$ in action_code / VoiceCode: only the English "
+    "comma separates items, so the platform looks for one file of the whole name (an error; a "
+    "warning between $name$ variables only, whose text is spoken); did you mean ','?",
     SEED_FOLLOWUP,
     quote="多个文件使用英文逗号(,)分隔",
 )
@@ -359,9 +360,19 @@ def _pieces(item: str) -> list[str]:
     return item.split(PLAY_CODE_SEPARATOR)
 
 
+_CODE_PIECE = re.compile(r"[\x21-\x7e]+|.*\.(?:wav|mp3|pcm|amr|m4a|ogg|aac|wma)", re.IGNORECASE)
+"""A meant item that reads as a file, a voice id or a URL: printable ASCII without blanks, or a
+name with an audio extension (``欢迎.wav``). Prose (``您好，这里是…``) is not one."""
+
+
 def _file_piece(piece: str) -> bool:
-    """A meant item that is a file or voice id (no ``$name$`` variable)."""
-    return bool(piece.strip()) and not TTS_VARIABLE_PATTERN.search(piece)
+    """A meant item that is a file, voice id or URL (no ``$name$`` variable)."""
+    piece = piece.strip()
+    return bool(_CODE_PIECE.fullmatch(piece)) and not TTS_VARIABLE_PATTERN.search(piece)
+
+
+def _variable_piece(piece: str) -> bool:
+    return TTS_VARIABLE_PATTERN.fullmatch(piece.strip()) is not None
 
 
 def separator_finding(path: str, code: str, seed: str) -> Finding | None:
@@ -372,10 +383,21 @@ def separator_finding(path: str, code: str, seed: str) -> Finding | None:
     found = [(code.find(char), char) for char in LOOKALIKE_SEPARATORS if char in code]
     if not found:
         return None
-    position, char = min(found)
     items = [item.strip() for item in code.split(PLAY_CODE_SEPARATOR)]
-    odd = [item for item in items if any(look in item for look in LOOKALIKE_SEPARATORS)]
+    odd = [
+        item
+        for item in items
+        if any(look in item for look in LOOKALIKE_SEPARATORS)
+        and all(_file_piece(p) or _variable_piece(p) for p in _pieces(item) if p.strip())
+    ]  # every piece a file, id, URL or $name$: a list was meant (prose is left alone)
+    if not odd:
+        return None
     files = [item for item in odd if any(_file_piece(piece) for piece in _pieces(item))]
+    position, char = min(
+        (code.find(odd[0]) + odd[0].find(look), look)
+        for look in LOOKALIKE_SEPARATORS
+        if look in odd[0]
+    )
     what = f"{path} has {LOOKALIKE_SEPARATORS[char]} {char!r} at position {position}"
     fixed = "".join(PLAY_CODE_SEPARATOR if c in LOOKALIKE_SEPARATORS else c for c in code)
     if files:

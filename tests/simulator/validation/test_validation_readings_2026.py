@@ -65,6 +65,12 @@ def test_a_full_width_comma_in_a_tts_value_is_fine() -> None:
     assert "separator-not-comma" not in rules_of(case)
 
 
+def test_a_full_width_comma_in_prose_is_no_separator_slip() -> None:
+    """Only a list of files, ids, URLs or $name$ is read as a meant list: a sentence is not."""
+    for code in ("您好，这里是测试机器人", "您好，$name$"):
+        assert "separator-not-comma" not in rules_of(callin("", action_code=code))
+
+
 def test_a_full_width_comma_in_voice_code_is_an_error_citing_seed_002() -> None:
     found = only(params("", VoiceCode="a.wav，b.wav").findings(), "separator-not-comma")
     assert (found.severity, found.seed, found.path) == (Severity.ERROR, SEED_SMARTCALL, "VoiceCode")
@@ -99,22 +105,26 @@ def test_every_echoed_string_field_is_an_error_with_a_forbidden_character(name: 
 # --- parallel_bridge: seed 001 "parallel_bridge :并行桥接命令" --------------------------------
 
 
-def _bridge(phase: TransferPhase | None, content: dict[str, str] | None = None) -> list[str]:
-    kind = CallbackKind.PARALLEL_TRANSFER if content else CallbackKind.NORMAL
-    callback = Callback(kind, CALL_ID, 0, 0, content or {"words": "转人工"}, 1, phase)
-    body = encode(envelope({"call_id": CALL_ID, "action": "parallel_bridge", "action_code": ""}))
-    exchange = Exchange(
+def _answered(status: int, body: bytes, headers: dict[str, str]) -> Exchange:
+    """The endpoint's answer as the replay engine records it."""
+    return Exchange(
         method="POST",
         url="http://127.0.0.1/",
         params={},
         placement="form",
-        status=200,
-        headers={"content-type": "application/json"},
+        status=status,
+        headers=headers,
         body=body,
         body_truncated=False,
         latency_ms=1.0,
     )
-    result = validate_answer(callback, exchange)
+
+
+def _bridge(phase: TransferPhase | None, content: dict[str, str] | None = None) -> list[str]:
+    kind = CallbackKind.PARALLEL_TRANSFER if content else CallbackKind.NORMAL
+    callback = Callback(kind, CALL_ID, 0, 0, content or {"words": "转人工"}, 1, phase)
+    body = encode(envelope({"call_id": CALL_ID, "action": "parallel_bridge", "action_code": ""}))
+    result = validate_answer(callback, _answered(200, body, {"content-type": "application/json"}))
     assert result is not None
     return [finding.rule for finding in result.findings if finding.is_error]
 
@@ -245,18 +255,7 @@ def test_another_2xx_is_a_warning_any_other_status_an_error(
 
 def test_201_with_a_broken_body_keeps_the_body_error_apart() -> None:
     callback = Callback(CallbackKind.NORMAL, CALL_ID, 0, 0, {"words": "你好"}, 1)
-    exchange = Exchange(
-        method="POST",
-        url="http://127.0.0.1/",
-        params={},
-        placement="form",
-        status=201,
-        headers={},
-        body=b"<html>",
-        body_truncated=False,
-        latency_ms=1.0,
-    )
-    result = validate_answer(callback, exchange)
+    result = validate_answer(callback, _answered(201, b"<html>", {}))
     assert result is not None
     assert {(f.rule, f.severity) for f in result.findings} >= {
         ("http-status", Severity.WARNING),
