@@ -181,8 +181,10 @@ class CheckResult:
 
     def direction_note(self) -> str:
         """Which direction of call the bot does not serve, and why that is no failure."""
-        reasons = {row.not_offered for row in self.behaviours if row.not_offered}
-        return "; ".join(sorted(reasons))
+        reasons = sorted({row.not_offered for row in self.behaviours if row.not_offered})
+        if not reasons:
+            return ""
+        return f"{'; '.join(reasons)}: {DIRECTION_SERVICES}, so those behaviours are not failed"
 
     def placement_note(self) -> str:
         """What the verdicts say about where the bot reads its parameters (SPEC-NOTES §1)."""
@@ -281,13 +283,9 @@ async def _check(
 
 def _mark_not_offered(results: Sequence[BehaviourResult], served: str, why: str) -> None:
     other = "outbound" if served == "inbound" else "inbound"
-    reason = (
-        f"the bot serves {served} calls only ({why}); {DIRECTION_SERVICES}: the {other} "
-        "behaviours are not offered, not failed"
-    )
     for result in results:
         if result.behaviour.direction.value == other:
-            result.not_offered = reason
+            result.not_offered = f"the bot serves {served} calls only ({why})"
 
 
 def unserved(results: Sequence[BehaviourResult]) -> tuple[Direction, str] | None:

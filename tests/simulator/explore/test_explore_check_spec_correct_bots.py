@@ -12,6 +12,7 @@ or answers with another 2xx than 200 (no seed names a status).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -217,4 +218,6 @@ def test_a_timeout_is_labelled_as_vcalls_budget() -> None:
     row = next(r for r in result.behaviours if r.name == "outbound")
     assert "slow: 0.05 s, vcall's --timeout; the vendor documents none" in row.note()
     default = next(r for r in _check(gated_bot(accept_all), seed=1).behaviours)
-    assert default.timeout_s == 10.0
+    assert default.timeout_s == 10.0 and default.note() == ""
+    at_default = dataclasses.replace(row, timeout_s=10.0)
+    assert at_default.note() == "slow: 10 s, vcall's default budget; the vendor documents none"
