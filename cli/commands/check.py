@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from vcall.cli.commands.fixture_options import EPOCH_OPTION, epoch_option
-from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
+from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
+from vcall.cli.commands.explore import Params
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
-from vcall.cli.render.check import print_check
 from vcall.cli.render.output import output_console
+from vcall.cli.render.progress import check_plan, check_status, live_progress
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.check import (
-    CheckConfig,
-    CheckResult,
-    check,
-    check_html,
-    check_to_dict,
-)
+from vcall.simulator.explore.progress import CheckProgress
 from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.fixture.scenario import Direction
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.engine import SimulationConfig
-from vcall.simulator.reports import write_json_report, write_junit_report
-from vcall.simulator.reports.html import write_html_report
+
+if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
+    from vcall.simulator.explore.check import CheckResult
+    from vcall.simulator.fixture.scenario import Direction
 
 EPILOG = """\
 [bold]Examples[/]
@@ -48,7 +42,7 @@ def check_command(
     example_bot: bool = typer.Option(
         False, "--example-bot", help="Check the built-in example bot."
     ),
-    params: Placement | None = typer.Option(
+    params: Params | None = typer.Option(
         None,
         "--params",
         help="Only this placement of the parameters (default: both, form and query).",
@@ -82,24 +76,37 @@ def check_command(
     """Run a built-in suite of generic caller behaviours; spec rules only, no fixtures needed."""
     console = output_console()
     with handled_errors():
-        simulation = SimulationConfig(
-            timeout_s=parse_duration(timeout, what="--timeout") / 1000,
-            latency_budget_ms=(
-                parse_duration(latency_budget, what="--latency-budget") if latency_budget else None
-            ),
-            strict=strict,
-            seed=seed,
-            epoch_ms=epoch_option(epoch),
+        latency_ms = (
+            parse_duration(latency_budget, what="--latency-budget") if latency_budget else None
         )
-        placements = (params,) if params else (Placement.FORM, Placement.QUERY)
+        timeout_s = parse_duration(timeout, what="--timeout") / 1000
+        placements = (params.value,) if params else ("form", "query")
+        epoch_ms = epoch_option(epoch)
         only = _only(inbound_only, outbound_only)
         check_report_paths(
             {"--report": report, "--report-json": report_json, "--report-html": report_html}
         )
+        console.print(check_plan(concurrency, len(placements)), markup=False, highlight=False)
+        from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
+        from vcall.cli.render.check import print_check
+        from vcall.simulator.explore.check import CheckConfig, check
+        from vcall.simulator.replay.delivery import Placement
+        from vcall.simulator.replay.engine import SimulationConfig
+
+        simulation = SimulationConfig(
+            timeout_s=timeout_s,
+            latency_budget_ms=latency_ms,
+            strict=strict,
+            seed=seed,
+            epoch_ms=epoch_ms,
+        )
         resolved = chosen_target(target, example_bot)
-        with one_line_if_unreachable(resolved):
-            config = CheckConfig(simulation, placements, concurrency=concurrency, only=only)
-            result = check(resolved, config)
+        progress = CheckProgress()
+        placed = tuple(Placement(placement) for placement in placements)
+        config = CheckConfig(simulation, placed, concurrency=concurrency, only=only)
+        status = live_progress(console, lambda: check_status(progress))
+        with one_line_if_unreachable(resolved), status:
+            result = check(resolved, config, progress)
         _write_reports(result, report, report_json, report_html)
         print_check(console, result)
     raise typer.Exit(_exit_code(result))
@@ -108,6 +115,8 @@ def check_command(
 def _only(inbound_only: bool, outbound_only: bool) -> Direction | None:
     if inbound_only and outbound_only:
         raise UsageError("--inbound-only and --outbound-only exclude each other: choose one")
+    from vcall.simulator.fixture.scenario import Direction
+
     if inbound_only:
         return Direction.INBOUND
     return Direction.OUTBOUND if outbound_only else None
@@ -116,6 +125,10 @@ def _only(inbound_only: bool, outbound_only: bool) -> Direction | None:
 def _write_reports(
     result: CheckResult, junit: Path | None, json_path: Path | None, html_path: Path | None
 ) -> None:
+    from vcall.simulator.explore.check import check_html, check_to_dict
+    from vcall.simulator.reports import write_json_report, write_junit_report
+    from vcall.simulator.reports.html import write_html_report
+
     try:
         if junit is not None:
             write_junit_report(result.run, junit)

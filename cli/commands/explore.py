@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from vcall.cli.commands.fixture_options import EPOCH_OPTION, epoch_option
-from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
+from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
-from vcall.cli.render.explore import print_explore
 from vcall.cli.render.output import output_console
+from vcall.cli.render.progress import explore_plan, explore_status, live_progress
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.crawler import Limits
 from vcall.simulator.explore.identity import Identity
-from vcall.simulator.explore.moves import read_say_file
-from vcall.simulator.explore.report import write_explore_html, write_explore_json, write_graph
-from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore
+from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.fixture.scenario import CallSettings
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.engine import SimulationConfig
+
+
+class Params(StrEnum):
+    """``--params``: ``delivery.Placement``'s values (that module imports httpx, which waits
+    until the plan line is out)."""
+
+    FORM = "form"
+    QUERY = "query"
+
+
+if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
+    from vcall.simulator.explore.run import ExploreResult
+    from vcall.simulator.fixture.scenario import CallSettings
 
 GRAPH_FORMATS = {
     ".mmd": "mermaid",
@@ -72,7 +80,7 @@ def explore_command(
         0, "--seed", help="Seed for call ids: the same seed gives the same map."
     ),
     epoch: str | None = EPOCH_OPTION,
-    params: Placement = typer.Option(Placement.FORM, "--params", help="Where the parameters go."),
+    params: Params = typer.Option(Params.FORM, "--params", help="Where the parameters go."),
     timeout: str = typer.Option(
         "10s", "--timeout", help="Per callback; no answer in time is a problem."
     ),
@@ -109,17 +117,28 @@ def explore_command(
         check_report_paths(
             {"--report-json": report_json, "--report-html": report_html, "--graph": graph}
         )
+        max_time_s = parse_duration(max_time, what="--max-time") / 1000
+        epoch_ms = epoch_option(epoch)
+        console.print(explore_plan(concurrency, max_time_s), markup=False, highlight=False)
+        from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
+        from vcall.cli.render.explore import print_explore
+        from vcall.simulator.explore.crawler import Limits
+        from vcall.simulator.explore.moves import read_say_file
+        from vcall.simulator.explore.run import ExploreConfig, explore
+        from vcall.simulator.replay.delivery import Placement
+        from vcall.simulator.replay.engine import SimulationConfig
+
         config = ExploreConfig(
             simulation=SimulationConfig(
-                placement=params,
+                placement=Placement(params.value),
                 timeout_s=parse_duration(timeout, what="--timeout") / 1000,
                 seed=seed,
-                epoch_ms=epoch_option(epoch),
+                epoch_ms=epoch_ms,
             ),
             limits=Limits(
                 max_depth=max_depth,
                 max_calls=max_calls,
-                max_time_s=parse_duration(max_time, what="--max-time") / 1000,
+                max_time_s=max_time_s,
                 concurrency=concurrency,
             ),
             identity=identity,
@@ -130,8 +149,10 @@ def explore_command(
             save_paths_dir=save_paths,
         )
         resolved = chosen_target(target, example_bot)
-        with one_line_if_unreachable(resolved):
-            result = explore(resolved, config)
+        progress = ExploreProgress()
+        status = live_progress(console, lambda: explore_status(progress))
+        with one_line_if_unreachable(resolved), status:
+            result = explore(resolved, config, progress)
         _write(result, report_json, report_html, graph, graph_format)
         print_explore(console, result)
     raise typer.Exit(_exit_code(result))
@@ -139,6 +160,8 @@ def explore_command(
 
 def _call_settings(outbound: bool, orgcallee: str | None, smartcall: Sequence[str]) -> CallSettings:
     """Inbound by default; the console's rules for an outbound call and its parameters."""
+    from vcall.simulator.fixture.scenario import CallSettings
+
     if not outbound and not smartcall:
         return CallSettings(orgcallee=orgcallee or "")
     from vcall.cli.console import console_settings  # imports prompt_toolkit: only when needed
@@ -164,6 +187,8 @@ def _write(
     graph: Path | None,
     graph_format: str,
 ) -> None:
+    from vcall.simulator.explore.report import write_explore_html, write_explore_json, write_graph
+
     try:
         if report_json is not None:
             write_explore_json(result, report_json)

@@ -1,12 +1,9 @@
-"""Options that shape how fixtures become calls, shared by ``simulate`` and ``load`` (``--epoch``
-by ``check`` and ``explore`` too)."""
+"""Options that shape how fixtures become calls, shared by ``simulate`` and ``load``."""
 
 from __future__ import annotations
 
 import typer
 
-from vcall.simulator.clock import parse_epoch
-from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.asr import parse_asr_option
 from vcall.simulator.fixture.loader import LoadOptions
 
@@ -19,23 +16,6 @@ ASR_OPTION = typer.Option(
     help="ASR realism for fixtures without asr: of their own: on, off, or "
     "fillers=0.3,homophones=0.2,digits=mixed,punctuation=drop,seed=7.",
 )
-
-EPOCH_OPTION = typer.Option(
-    None,
-    "--epoch",
-    help="Start every call's clock here (Unix ms or ISO date-time, e.g. 2025-11-21T12:40:00) "
-    "for byte-identical runs; default: the wall-clock time each call starts.",
-)
-
-
-def epoch_option(value: str | None) -> int | None:
-    """``--epoch`` in Unix ms; a bad value is a one-line usage error."""
-    if value is None:
-        return None
-    try:
-        return parse_epoch(value, "--epoch")
-    except ValueError as error:
-        raise UsageError(str(error)) from None
 
 
 def load_options(seed: int | None, asr: str | None) -> LoadOptions:

@@ -8,13 +8,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from vcall.cli.commands.fixture_options import (
-    ASR_OPTION,
-    EPOCH_OPTION,
-    SEED_OPTION,
-    epoch_option,
-    load_options,
-)
+from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
+from vcall.cli.commands.fixture_options import ASR_OPTION, SEED_OPTION, load_options
 from vcall.cli.commands.targeting import chosen_target
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode

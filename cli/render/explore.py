@@ -19,7 +19,8 @@ def print_explore(console: Console, result: ExploreResult) -> None:
         f"{result.wall_s:.1f} s"
     )
     if crawl.interrupted:
-        console.print("[yellow]interrupted[/]: the map so far, problems unshrunk and not saved")
+        saved = "saved as found" if result.saved else "not saved"
+        console.print(f"[yellow]interrupted[/]: the map so far, problems unshrunk and {saved}")
     elif crawl.stopped:
         console.print(f"[yellow]stopped early by {escape(crawl.stopped)}[/]: the map is partial")
     if result.problems:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from vcall.simulator.explore.crawler import Crawl, Crawler, Limits
 from vcall.simulator.explore.driver import NO_ANSWER, PathDriver, usable_data
 from vcall.simulator.explore.graph import ExploreMap
 from vcall.simulator.explore.moves import Move, builtin_lines
+from vcall.simulator.explore.progress import CheckProgress, ExploreProgress
 from vcall.simulator.explore.suite import (
     NEED_WORDS,
     Behaviour,
@@ -34,13 +36,16 @@ from vcall.simulator.explore.suite import (
     situation_path,
     with_prefix,
 )
+from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture.scenario import CallSettings, Direction, Scenario
 from vcall.simulator.replay.call_ids import CallIds
-from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.replay.delivery import Placement, Sender
 from vcall.simulator.replay.engine import (
+    CallFinished,
+    CallStarted,
+    Event,
     SimulationConfig,
-    open_client,
     run_context,
     run_scenarios,
 )
@@ -212,25 +217,37 @@ class CheckResult:
 
 
 async def check_async(
-    target: Target, config: CheckConfig, client: httpx.AsyncClient | None = None
+    target: Target,
+    config: CheckConfig,
+    client: httpx.AsyncClient | None = None,
+    progress: CheckProgress | None = None,
 ) -> CheckResult:
+    """``progress``: updated as the check goes (what a live display shows)."""
     simulation = dataclasses.replace(
         config.simulation, placement=config.placements[0], realtime=False
     )
-    if client is None:
-        async with open_client(target, simulation) as http:
-            return await _check(http, target, config, simulation)
-    return await _check(client, target, config, simulation)
+    progress = progress or CheckProgress()
+    if client is not None:
+        return await _check(client, None, target, config, simulation, progress)
+    connections = max(config.concurrency, config.prefix_limits.concurrency)
+    async with open_transport(target, simulation, connections) as (http, sender):
+        return await _check(http, sender, target, config, simulation, progress)
 
 
 async def _check(
-    http: httpx.AsyncClient, target: Target, config: CheckConfig, simulation: SimulationConfig
+    http: httpx.AsyncClient,
+    sender: Sender | None,
+    target: Target,
+    config: CheckConfig,
+    simulation: SimulationConfig,
+    progress: CheckProgress,
 ) -> CheckResult:
     started = time.perf_counter()
     suite = builtin_suite()
     ids = CallIds(simulation.seed)  # one source for the crawl and every placement: ids never repeat
     offered = [b for b in suite if config.only is None or b.direction is config.only]
-    crawl = await _situations(http, target, simulation, offered, config, ids)
+    progress.phase = "finding situations"
+    crawl = await _situations(http, sender, target, simulation, offered, config, progress, ids)
     explored = crawl.map if crawl is not None else None
     results = [
         BehaviourResult(
@@ -246,6 +263,8 @@ async def _check(
         run = RunResult((), (time.perf_counter() - started) * 1000, interrupted=True)
         return CheckResult(target.label, results, run, config.placements)
     reached = [r for r in results if r.prefix is not None and not r.not_offered]
+    progress.phase = "running behaviours"
+    progress.total = len(reached) * len(config.placements)
     calls: list[CallResult] = []
     interrupted = False
     for placement in config.placements:
@@ -262,6 +281,8 @@ async def _check(
                 client=http,
                 collected=collected,
                 ids=ids,
+                sender=sender,
+                sink=functools.partial(_tally, progress, simulation.strict),
             )
             finished, interrupted = list(run.calls), run.interrupted
         except asyncio.CancelledError:  # Ctrl-C: keep the calls that finished
@@ -277,6 +298,7 @@ async def _check(
     if not interrupted:
         calls = _without_unserved(results, calls)
     wall = (time.perf_counter() - started) * 1000
+    progress.phase = "done"
     run = RunResult(tuple(calls), wall, strict=simulation.strict, interrupted=interrupted)
     return CheckResult(target.label, results, run, config.placements)
 
@@ -340,12 +362,27 @@ def _without_unserved(
     return [call for call in calls if id(call) not in dropped]
 
 
+def _tally(progress: CheckProgress, strict: bool, event: Event) -> None:
+    """The live display's view of the behaviours' calls (not the verdicts reported)."""
+    if isinstance(event, CallStarted):
+        progress.calls += 1
+        progress.started(event.scenario.name)
+    elif isinstance(event, CallFinished):
+        call = _judged(event.result)
+        verdict = Verdict.FAILED if call.failed(strict) else Verdict.PASSED
+        if verdict is Verdict.PASSED and not answered(call):
+            verdict = Verdict.NO_ANSWER
+        progress.finished(call.scenario.name, verdict.value)
+
+
 async def _situations(
     http: httpx.AsyncClient,
+    sender: Sender | None,
     target: Target,
     simulation: SimulationConfig,
     suite: Sequence[Behaviour],
     config: CheckConfig,
+    progress: CheckProgress,
     ids: CallIds,
 ) -> Crawl | None:
     """A short crawl of inbound calls, when some behaviour needs a situation: in the first
@@ -361,8 +398,12 @@ async def _situations(
     crawl: Crawl | None = None
     for placement in config.placements:
         placed = dataclasses.replace(simulation, placement=placement)
-        driver = PathDriver(run_context(http, target, placed, ids=ids), CallSettings())
-        crawl = await Crawler(driver, builtin_lines(), config.prefix_limits, enough).run()
+        context = run_context(http, target, placed, ids=ids, sender=sender)
+        driver = PathDriver(context, CallSettings())
+        live = ExploreProgress()
+        crawler = Crawler(driver, builtin_lines(), config.prefix_limits, enough, progress=live)
+        crawl = await crawler.run()
+        progress.calls += live.calls
         if crawl.interrupted or not _start_unanswered(crawl.map):
             return crawl
     return crawl
@@ -414,15 +455,17 @@ def _scenario(
     return scenario
 
 
-def check(target: Target, config: CheckConfig) -> CheckResult:
+def check(
+    target: Target, config: CheckConfig, progress: CheckProgress | None = None
+) -> CheckResult:
     """Run the suite; Ctrl-C returns the behaviours played so far, marked interrupted."""
     outcome: list[CheckResult] = []
 
     async def main() -> None:
-        outcome.append(await check_async(target, config))
+        outcome.append(await check_async(target, config, progress=progress))
 
     try:
-        asyncio.run(main())
+        run_fast(main())
     except KeyboardInterrupt:
         if not outcome:
             raise

@@ -7,14 +7,19 @@ validated exactly as ``vcall simulate`` validates it.
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from vcall.simulator.explore.identity import Identity, StateKey, is_no_change, state_of
 from vcall.simulator.explore.moves import Move, Situation
+from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.findings import Finding
-from vcall.simulator.fixture.scenario import CallSettings, EndReason, Scenario, Step
+from vcall.simulator.fixture.scenario import CallSettings, EndReason, Scenario, Silence, Step
 from vcall.simulator.replay.engine import CallRunner, RunContext
 from vcall.simulator.replay.results import CallResult, Turn
 from vcall.simulator.spec import ResultValue
@@ -94,6 +99,19 @@ def flatten(moves: Sequence[Move]) -> tuple[Step, ...]:
     return tuple(Step(action, index=index) for index, action in enumerate(actions))
 
 
+PERIODS = 10
+"""A play-out stops once the answers have repeated this many whole periods (or more: see
+:func:`periods_needed`): the call is then taken to go round for ever."""
+MAX_PERIOD = 8
+"""The longest cycle of answers a play-out looks for."""
+MAX_COUNTER = 100
+"""Numbers in what the bot says up to this are counters it may be showing (larger ones are
+amounts, numbers to call, years)."""
+CHUNK_MS = 5_000
+"""A play-out's silence is played this much at a time, the answers looked at after each."""
+DIGITS = re.compile(r"\d+")
+
+
 class PathDriver:
     """Plays paths against one target; each path is a new call."""
 
@@ -104,12 +122,22 @@ class PathDriver:
         self.settings = settings
         self.identity = identity
         self.calls = 0
+        self.callbacks = 0
+        """Callbacks sent so far (every call this driver placed)."""
+        self._lean = dataclasses.replace(ctx, retain_turns=False)
+        """The same run, keeping no turns: play-outs look at each answer once and let it go."""
+        self.progress: ExploreProgress | None = None
+        """Given: its ``calls`` and ``callbacks`` follow this driver's."""
 
-    def runner(self, moves: Sequence[Move], name: str = "explore") -> CallRunner:
-        """A call ready to play ``moves`` (created in order: call ids follow the seed)."""
+    def runner(
+        self, moves: Sequence[Move], name: str = "explore", *, lean: bool = False
+    ) -> CallRunner:
+        """A call ready to play ``moves`` (created in order: call ids follow the seed).
+        ``lean``: the call keeps no timeline and its result no turns (the crawl reads the
+        turns each move returns, and lets them go)."""
         scenario = Scenario(name=name, steps=flatten(moves), call=self.settings)
         self.calls += 1
-        return CallRunner(self.ctx, scenario, self.calls)
+        return CallRunner(self._lean if lean else self.ctx, scenario, self.calls)
 
     async def run(self, moves: Sequence[Move], runner: CallRunner | None = None) -> PathRun:
         runner = runner or self.runner(moves)
@@ -134,7 +162,50 @@ class PathDriver:
             outcomes.append(outcome)
             current = outcome.state
         result = runner.end()
+        self._count(runner)
         return PathRun(root, root_turns, situation, tuple(outcomes), result, tuple(played))
+
+    async def plays_on(self, moves: Sequence[Move], deadline: float) -> EndReason | None:
+        """Play ``moves``, then stay silent, as a caller who waits for the session timeout would.
+
+        Returns how the call ended, or ``None`` once the bot's answers since the moves have
+        gone round the same cycle for :func:`periods_needed` periods: a bot that counts per
+        call (silences, retries) and ends the call at its limit has ended it long before, and
+        one that never ends it is not waited out to the session timeout (360 callbacks of a
+        one-hour call with a ``mute`` every 10 s). ``None`` too when ``deadline``
+        (``time.perf_counter()``) passes first.
+        """
+        scenario = Scenario(name="explore", steps=flatten(moves), call=self.settings)
+        self.calls += 1
+        runner = CallRunner(self._lean, scenario, self.calls)
+        try:
+            await runner.begin()
+            for step in scenario.steps:
+                if runner.ended:
+                    break
+                await runner.play(step)
+            answers: list[str] = []
+            counter = 0
+            index = len(scenario.steps)
+            while not runner.ended and time.perf_counter() < deadline:
+                for turn in await runner.play(Step(Silence(CHUNK_MS), index=index)):
+                    answer, shown = _answer_of(turn)
+                    answers.append(answer)
+                    counter = max(counter, shown)
+                index += 1
+                if is_periodic(answers, periods_needed(counter)):
+                    return None
+            if not runner.ended:
+                return None
+            return runner.end().end_reason
+        finally:
+            self._count(runner)
+
+    def _count(self, runner: CallRunner) -> None:
+        self.callbacks += runner.turn_count
+        if self.progress is not None:
+            self.progress.calls = self.calls
+            self.progress.callbacks = self.callbacks
 
     def _root_state(self, turns: Sequence[Turn]) -> StateKey:
         if not turns:
@@ -160,3 +231,36 @@ class PathDriver:
 
 
 NO_ANSWER_STATE = StateKey(NO_ANSWER)
+
+
+def periods_needed(counter: int) -> int:
+    """Whole periods a cycle must repeat: :data:`PERIODS`, or beyond the largest counter the bot
+    showed (a bot saying "第 12 次" may well stop at 15)."""
+    return max(PERIODS, counter + 2)
+
+
+def is_periodic(answers: Sequence[str], periods: int) -> bool:
+    """Whether the last answers repeat one cycle (of up to ``MAX_PERIOD``) ``periods`` times."""
+    count = len(answers)
+    for period in range(1, MAX_PERIOD + 1):
+        span = period * periods
+        if span > count:
+            return False
+        start = count - span
+        if all(answers[i] == answers[i - period] for i in range(start + period, count)):
+            return True
+    return False
+
+
+def _answer_of(turn: Turn) -> tuple[str, int]:
+    """What a play-out compares (the callback's kind and the ``data`` the platform acts on,
+    ``call_id`` aside), and the largest counter-sized number the answer shows."""
+    data = usable_data(turn)
+    if data is None:
+        return f"{turn.callback.kind}|{turn.exchange.status}|-", 0
+    kept = {name: value for name, value in data.items() if name != "call_id"}
+    text = json.dumps(kept, sort_keys=True, ensure_ascii=False, default=str)
+    key = state_of(data, Identity.FINE)
+    shown = [int(n) for part in (*key.plays, key.dynamic_id) for n in DIGITS.findall(part)]
+    counters = [n for n in shown if n <= MAX_COUNTER]
+    return f"{turn.callback.kind}|{text}", max(counters, default=0)

@@ -71,8 +71,47 @@ def mask(text: str) -> str:
     return NUMBER.sub("<n>", text)
 
 
+KNOWN_CAP = 4096
+"""Answers whose state is remembered (a crawl meets the same few answers again and again)."""
+KNOWN_TEXT_MAX = 2048
+"""Only answers whose ``action_code``/``action_code_param`` are at most this long are
+remembered (the memo stays a few MB whatever the bot says)."""
+_known: dict[tuple[object, ...], StateKey] = {}
+_FIELDS = (
+    "action",
+    "action_code",
+    "action_code_param",
+    "dtmf_max_numbers",
+    "dtmf_end_character",
+    "dtmf_nonin_overtime",
+    "dynamic_id",
+)
+_LONG_FIELDS = ("action_code", "action_code_param", "dynamic_id")
+
+
 def state_of(data: Mapping[str, Any], identity: Identity = Identity.NORMAL) -> StateKey:
-    """The state an answer's ``data`` puts the call in."""
+    """The state an answer's ``data`` puts the call in (computed once per distinct answer)."""
+    if any(len(str(data.get(name) or "")) > KNOWN_TEXT_MAX for name in _LONG_FIELDS):
+        return _state_of(data, identity)
+    try:
+        seen = (identity, *(_hashable(data.get(name)) for name in _FIELDS))
+        known = _known.get(seen)
+    except TypeError:  # a value that cannot be a key (a list as action_code_param ...)
+        return _state_of(data, identity)
+    if known is None:
+        if len(_known) >= KNOWN_CAP:
+            _known.clear()
+        known = _known[seen] = _state_of(data, identity)
+    return known
+
+
+def _hashable(value: Any) -> object:
+    """``value`` as part of a key: its type too (``1`` and ``"1"`` are read alike, but a
+    mapping is not hashable and raises ``TypeError``)."""
+    return (type(value), value)
+
+
+def _state_of(data: Mapping[str, Any], identity: Identity) -> StateKey:
     action = _text(data.get("action")) or "(no action)"
     plays = tuple(_plays(data, identity))
     keys = _key_settings(data) if action == "dtmf" else ""

@@ -1,5 +1,9 @@
 """``explore()``: crawl a bot, find its problems, shrink each, save fixtures. The one entry point
-``vcall explore`` calls."""
+``vcall explore`` calls.
+
+``--max-time`` bounds all of it: the crawl has ``CRAWL_SHARE`` of it, the play-outs, shrinking,
+replays and saving the rest; a call still under way at the end is abandoned (never resent).
+"""
 
 from __future__ import annotations
 
@@ -18,15 +22,19 @@ from vcall.simulator.explore.graph import ExploreMap, Node
 from vcall.simulator.explore.identity import Identity
 from vcall.simulator.explore.moves import Move, builtin_lines, until_session_timeout
 from vcall.simulator.explore.problems import Problem, ProblemKind, map_problems
+from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixtures
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
+from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.fixture.scenario import CallSettings, EndReason
-from vcall.simulator.replay.engine import SimulationConfig, open_client, run_context
+from vcall.simulator.replay.delivery import Sender
+from vcall.simulator.replay.engine import SimulationConfig, run_context
 from vcall.simulator.replay.targets import Target
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
-SHRINK_SHARE = 0.5
-"""Shrinking every problem takes at most this share of ``--max-time`` again, after the crawl."""
+CRAWL_SHARE = 0.7
+"""The crawl stops at this share of ``--max-time``; the rest is for confirming, shrinking and
+saving what it found."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,38 +73,58 @@ class ExploreResult:
 
 
 async def explore_async(
-    target: Target, config: ExploreConfig, client: httpx.AsyncClient | None = None
+    target: Target,
+    config: ExploreConfig,
+    client: httpx.AsyncClient | None = None,
+    progress: ExploreProgress | None = None,
 ) -> ExploreResult:
+    """``progress``: updated as the exploration goes (what a live display shows)."""
     started = time.perf_counter()
+    progress = progress or ExploreProgress()
+    progress.deadline = started + config.limits.max_time_s
     simulation = _virtual(config.simulation)
-    if client is None:
-        async with open_client(target, simulation) as http:
-            return await _explore(http, target, config, simulation, started)
-    return await _explore(client, target, config, simulation, started)
+    if client is not None:
+        return await _explore(client, None, target, config, simulation, progress)
+    async with open_transport(target, simulation, config.limits.concurrency) as (http, sender):
+        return await _explore(http, sender, target, config, simulation, progress)
 
 
 async def _explore(
     http: httpx.AsyncClient,
+    sender: Sender | None,
     target: Target,
     config: ExploreConfig,
     simulation: SimulationConfig,
-    started: float,
+    progress: ExploreProgress,
 ) -> ExploreResult:
-    driver = PathDriver(run_context(http, target, simulation), config.settings, config.identity)
+    ctx = run_context(http, target, simulation, sender=sender)
+    driver = PathDriver(ctx, config.settings, config.identity)
+    driver.progress = progress
     lines = config.lines or tuple(builtin_lines())
-    crawl = await Crawler(driver, lines, config.limits).run()
+    deadline = progress.deadline
+    started = deadline - config.limits.max_time_s
+    crawl_deadline = started + config.limits.max_time_s * CRAWL_SHARE
+    progress.phase = "crawling"
+    crawler = Crawler(driver, lines, config.limits, deadline=crawl_deadline, progress=progress)
+    crawl = await crawler.run()
     problems = list(crawl.book.problems)
-    if not crawl.interrupted and (crawl.answered or not crawl.asked):
-        problems.extend(await _played_out(driver, map_problems(crawl.map), crawl.map))
     result = ExploreResult(target.label, crawl, problems)
-    _mark_problem_states(result)
-    if crawl.interrupted:  # Ctrl-C: the map and problems so far, unshrunk, nothing saved
-        result.wall_s = time.perf_counter() - started
-        return result
     try:
-        await _finish(driver, config, result)
+        if not crawl.interrupted and (crawl.answered or not crawl.asked):
+            progress.phase = "confirming loops and dead ends"
+            found = map_problems(crawl.map)
+            problems.extend(await _played_out(driver, found, crawl.map, deadline))
+        _mark_problem_states(result)
+        progress.problems = len(problems)
+        if crawl.interrupted:  # Ctrl-C: the map and problems so far, unshrunk
+            _save_found(config, result)
+        else:
+            await _finish(driver, config, result, deadline, progress)
     except (KeyboardInterrupt, asyncio.CancelledError):
         crawl.interrupted = True
+        _mark_problem_states(result)
+        _save_found(config, result)
+    progress.phase = "done"
     result.wall_s = time.perf_counter() - started
     return result
 
@@ -106,37 +134,46 @@ REPEATS = 8
 
 
 async def _played_out(
-    driver: PathDriver, problems: list[Problem], explored: ExploreMap
+    driver: PathDriver, problems: list[Problem], explored: ExploreMap, deadline: float
 ) -> list[Problem]:
     """Keep a loop or dead end read off the map only if playing it out confirms it.
 
     The map tells states apart by what the bot answers. A bot that keeps state the caller does
     not hear (a counter per ``call_id``: "say it again" twice, then goodbye) answers the same
     twice and then ends the call: its "loop" is none. Each never-ending problem is played on
-    until the session timeout, as its fixture would, once silent and once repeating the move
-    that led into each of its states ``REPEATS`` times; if the bot ends the call, it is dropped.
+    (``PathDriver.plays_on``: silent, until the answers have gone round one cycle for
+    ``PERIODS`` periods or more, or the session timeout), once from each of its states and
+    once repeating the move that led there ``REPEATS`` times; if the bot ends the call, it is
+    dropped. One left unconfirmed when ``--max-time`` runs out is kept (the map shows it).
     """
     kept: list[Problem] = []
     by_id = explored.by_id()
     for problem in problems:
-        if problem.kind not in NEVER_ENDING or await _never_ends(driver, problem, by_id):
+        if problem.kind not in NEVER_ENDING or await _never_ends(driver, problem, by_id, deadline):
             kept.append(problem)
     return kept
 
 
-async def _never_ends(driver: PathDriver, problem: Problem, by_id: dict[str, Node]) -> bool:
+async def _never_ends(
+    driver: PathDriver, problem: Problem, by_id: dict[str, Node], deadline: float
+) -> bool:
     tries: list[tuple[Move, ...]] = []
     for state in problem.states:
         node = by_id.get(state)
         if node is None:
             continue
-        wait = until_session_timeout(node.situation)
-        tries.append((*node.path, wait))
+        tries.append(node.path)
         if node.path:
-            tries.append((*node.path, *[node.path[-1]] * REPEATS, wait))
+            tries.append((*node.path, *[node.path[-1]] * REPEATS))
     for path in tries[: 2 * MAX_PLAYED_OUT]:
-        run = await driver.run(path)
-        if run.result.end_reason not in (EndReason.SESSION_TIMEOUT, None):
+        if time.perf_counter() >= deadline:
+            break
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.perf_counter())):
+                ended = await driver.plays_on(path, deadline)
+        except TimeoutError:
+            break
+        if ended not in (EndReason.SESSION_TIMEOUT, None):
             return False
     return True
 
@@ -153,23 +190,80 @@ def _mark_problem_states(result: ExploreResult) -> None:
                 by_id[state].problem = True
 
 
-async def _finish(driver: PathDriver, config: ExploreConfig, result: ExploreResult) -> None:
-    """Shrink each problem, replay it once more (what its fixture records), save fixtures."""
-    deadline = time.perf_counter() + config.limits.max_time_s * SHRINK_SHARE
-    for index, problem in enumerate(result.problems):
-        if config.shrink and problem.kind is not ProblemKind.DEAF:
-            await _shrink(driver, problem, config.shrink_tries, deadline)
-        result.runs[index] = await driver.run(_replayed(problem, result.map))
+async def _finish(
+    driver: PathDriver,
+    config: ExploreConfig,
+    result: ExploreResult,
+    deadline: float,
+    progress: ExploreProgress,
+) -> None:
+    """Shrink each problem, replay it once more (what its fixture records; a never-ending one
+    only for ``--save``), save the fixtures. Each part stops at ``deadline``: what was not
+    replayed in time is not saved (the report lists what was)."""
+    if config.shrink:
+        progress.phase = "shrinking"
+        for problem in result.problems:
+            if problem.kind is not ProblemKind.DEAF and time.perf_counter() < deadline:
+                await _shrink(driver, problem, config.shrink_tries, deadline)
+    progress.phase = "replaying" if config.save_dir is None else "saving"
+    paths = {
+        index: _replayed(problem, result.map)
+        for index, problem in enumerate(result.problems)
+        if config.save_dir is not None or problem.kind not in NEVER_ENDING
+    }  # a never-ending one is waited out to the session timeout: only for its fixture
+    result.runs.update(await _runs(driver, paths, config.limits.concurrency, deadline))
     if config.save_dir is not None:
         result.saved = save_problem_fixtures(config.save_dir, result)
     if config.save_paths_dir is not None:
-        runs = [await driver.run(node.path) for node in result.map.nodes.values()]
-        result.saved_paths = save_path_fixtures(config.save_paths_dir, result, runs)
+        progress.phase = "saving"
+        nodes = list(result.map.nodes.values())
+        paths = {index: node.path for index, node in enumerate(nodes)}
+        runs = await _runs(driver, paths, config.limits.concurrency, deadline)
+        if len(runs) == len(nodes):
+            replayed = [runs[index] for index in range(len(nodes))]
+            result.saved_paths = save_path_fixtures(config.save_paths_dir, result, replayed)
+
+
+async def _runs(
+    driver: PathDriver, paths: dict[int, tuple[Move, ...]], concurrency: int, deadline: float
+) -> dict[int, PathRun]:
+    """Each path played as a call, ``concurrency`` at a time, those done by ``deadline``."""
+    semaphore = asyncio.Semaphore(max(1, concurrency))
+    done: dict[int, PathRun] = {}
+    runners = {index: driver.runner(path) for index, path in paths.items()}  # ids in order
+
+    async def one(index: int) -> None:
+        async with semaphore:
+            if time.perf_counter() >= deadline:
+                return
+            try:
+                async with asyncio.timeout(max(0.0, deadline - time.perf_counter())):
+                    done[index] = await driver.run(paths[index], runners[index])
+            except TimeoutError:
+                return
+
+    await asyncio.gather(*(one(index) for index in paths))
+    return done
+
+
+def _save_found(config: ExploreConfig, result: ExploreResult) -> None:
+    """Cut short: the problems whose call the crawl kept are saved as found (unshrunk)."""
+    if config.save_dir is None:
+        return
+    for index, problem in enumerate(result.problems):
+        run = result.crawl.problem_runs.get(id(problem))
+        if run is not None:
+            result.runs[index] = run
+    result.saved = save_problem_fixtures(config.save_dir, result)
 
 
 async def _shrink(driver: PathDriver, problem: Problem, tries: int, deadline: float) -> None:
     async def holds(path: tuple[Move, ...]) -> bool:
-        return problem.reproduced_by(await driver.run(path))
+        try:  # a call still under way at the deadline is abandoned: the smaller path unproven
+            async with asyncio.timeout(max(0.0, deadline - time.perf_counter())):
+                return problem.reproduced_by(await driver.run(path))
+        except TimeoutError:
+            return False
 
     def out_of_time() -> bool:
         return time.perf_counter() > deadline
@@ -187,14 +281,16 @@ def _replayed(problem: Problem, explored: ExploreMap) -> tuple[Move, ...]:
     return (*problem.path, until_session_timeout(node.situation))
 
 
-def explore(target: Target, config: ExploreConfig) -> ExploreResult:
+def explore(
+    target: Target, config: ExploreConfig, progress: ExploreProgress | None = None
+) -> ExploreResult:
     """Run an exploration to completion; Ctrl-C stops it and returns the map so far."""
     outcome: list[ExploreResult] = []
 
     async def main() -> None:
-        outcome.append(await explore_async(target, config))
+        outcome.append(await explore_async(target, config, progress=progress))
 
-    asyncio.run(main())
+    run_fast(main())
     return outcome[0]
 
 

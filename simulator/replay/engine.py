@@ -470,18 +470,21 @@ async def run_scenarios(
     client: httpx.AsyncClient | None = None,
     clock_factory: Callable[[], Clock] | None = None,
     ids: CallIds | None = None,
+    sender: Sender | None = None,
 ) -> RunResult:
     """Run every scenario as one call, ``config.concurrency`` at a time; results in input order.
 
     ``collected`` receives each call as it finishes (what an interrupted run still has);
     ``clock_factory`` replaces the clock ``config.realtime`` picks (tests pass a fake wall clock);
-    ``ids``: the call ids of a larger run this one is part of (``vcall check``).
+    ``ids``: the call ids of a larger run this one is part of (``vcall check``);
+    ``sender`` replaces httpx (``explore`` and ``check`` pass the load path's client).
     A ``KeyboardInterrupt`` raised inside a call stops the run: the result is marked interrupted.
     """
     started = time.perf_counter()
     finished: list[tuple[int, CallResult]] = []
     async with _client_for(target, config, client) as http:
         ctx = _context(http, target, config, sink, clock_factory, ids)
+        ctx.sender = sender or ctx.sender
         placement = await _check_placement(ctx, scenarios) if config.check_placement else None
         interrupted = await _run_calls(ctx, scenarios, finished, collected)
     ordered = tuple(result for _, result in sorted(finished, key=lambda item: item[0]))
@@ -620,10 +623,14 @@ def run_context(
     config: SimulationConfig,
     sink: EventSink = _ignore,
     ids: CallIds | None = None,
+    sender: Sender | None = None,
 ) -> RunContext:
     """The context ``run_scenarios`` gives its calls (clock per ``config.realtime``, seeded ids;
-    pass the run's ``ids`` when one run builds several contexts)."""
-    return _context(http, target, config, sink, ids=ids)
+    pass the run's ``ids`` when one run builds several contexts); ``sender``: how callbacks
+    travel instead of ``http``."""
+    ctx = _context(http, target, config, sink, ids=ids)
+    ctx.sender = sender or ctx.sender
+    return ctx
 
 
 def _is_loopback(url: str) -> bool:

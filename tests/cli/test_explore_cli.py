@@ -183,8 +183,10 @@ def test_an_unreachable_endpoint_exits_3_with_one_line(command: str) -> None:
         port = sock.getsockname()[1]
     result = vcall(command, f"http://127.0.0.1:{port}/callback", "--timeout", "2s")
     assert result.exit_code == ExitCode.UNREACHABLE, result.output
-    # the same line as simulate and load say it
-    assert result.output.strip().splitlines() == [
+    # the plan line, then the same error line as simulate and load say it
+    plan, *rest = result.output.strip().splitlines()
+    assert plan.startswith(("exploring with 8 concurrent calls", "checking the built-in"))
+    assert rest == [
         f"error: nothing listens on 127.0.0.1:{port} — is your bot running?"
         f" (http://127.0.0.1:{port}/callback)"
     ]
@@ -204,8 +206,8 @@ def test_an_unreachable_endpoint_exits_3_with_one_line(command: str) -> None:
 def test_report_paths_are_checked_before_the_run(
     command: str, option: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import vcall.cli.commands.check as check_module
-    import vcall.cli.commands.explore as explore_module
+    import vcall.simulator.explore.check as check_module  # the commands import them late
+    import vcall.simulator.explore.run as explore_module
 
     def never(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the run started before the report path was checked")
