@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -78,6 +79,16 @@ class VirtualClock:
 
     def advance(self, ms: float) -> None:
         self._now += ms
+
+    @classmethod
+    def factory(cls, epoch_ms: int | None) -> Callable[[], Clock]:
+        """One virtual clock per call, its Unix time starting at ``epoch_ms`` (``--epoch``), or
+        at the wall-clock time the call starts: ``timestamp`` is the current time (seed 001,
+        "当前时间戳"), so a bot that refuses stale callbacks accepts vcall's."""
+        if epoch_ms is not None:
+            fixed = epoch_ms
+            return lambda: cls(fixed)
+        return lambda: cls(wall_epoch_ms())
 
 
 class WallClock:

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from vcall.simulator.clock import Clock, WallClock
+from vcall.simulator.clock import Clock, VirtualClock, WallClock
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.scenario import Scenario
 from vcall.simulator.load.ramp import Ramp
@@ -35,7 +35,6 @@ from vcall.simulator.replay.engine import (
     RunContext,
     SimulationConfig,
     TurnDone,
-    virtual_clocks,
 )
 from vcall.simulator.replay.targets import Target
 from vcall.simulator.spec import SMARTCALL_QPS_LIMIT
@@ -187,7 +186,7 @@ class LoadRun:
             epoch_ms=config.epoch_ms,
         )
         clocks: Callable[[], Clock] = (
-            (lambda: self.wall) if config.realtime else virtual_clocks(config.epoch_ms)
+            (lambda: self.wall) if config.realtime else VirtualClock.factory(config.epoch_ms)
         )
         ids = CallIds(config.seed)
         return RunContext(

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from vcall.simulator.clock import Clock, VirtualClock, WallClock, wall_epoch_ms
+from vcall.simulator.clock import Clock, VirtualClock, WallClock
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture.scenario import EndReason, Expectation, React, Scenario, Step
 from vcall.simulator.model import Callback, CallSession, CallState
@@ -579,17 +579,7 @@ def _context(
     if config.realtime:
         wall = WallClock()
         return RunContext(http, target, config, sink, lambda: wall, ids)
-    return RunContext(http, target, config, sink, virtual_clocks(config.epoch_ms), ids)
-
-
-def virtual_clocks(epoch_ms: int | None) -> Callable[[], Clock]:
-    """One virtual clock per call, its Unix time starting at ``epoch_ms`` (``--epoch``), or at
-    the wall-clock time the call starts: ``timestamp`` is the current time (seed 001,
-    "当前时间戳"), so a bot that refuses stale callbacks accepts vcall's."""
-    if epoch_ms is not None:
-        fixed = epoch_ms
-        return lambda: VirtualClock(fixed)
-    return lambda: VirtualClock(wall_epoch_ms())
+    return RunContext(http, target, config, sink, VirtualClock.factory(config.epoch_ms), ids)
 
 
 @asynccontextmanager
