@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol
+
+from vcall.simulator.model.content import SHANGHAI
 
 
 class Clock(Protocol):
@@ -26,7 +30,31 @@ class Clock(Protocol):
 
 
 VIRTUAL_EPOCH_MS = 1_763_700_000_000
-"""Where a virtual clock's Unix time starts by default (2025-11-21, a fixed, replayable instant)."""
+"""Where a bare virtual clock's Unix time starts (2025-11-21, a fixed, replayable instant; tests).
+A run's calls start at the wall-clock time unless given ``--epoch`` (:func:`parse_epoch`)."""
+EPOCH_FORMS = "Unix time in ms (1763700000000) or an ISO date-time (2025-11-21T12:40:00+08:00)"
+
+
+def wall_epoch_ms() -> int:
+    """Unix time now, in milliseconds: where a call's virtual clock starts by default."""
+    return int(time.time() * 1000)
+
+
+def parse_epoch(value: object, what: str) -> int:
+    """``--epoch`` / ``call.start_time``: Unix time in ms (or s, 10 digits), or an ISO 8601
+    date-time (no zone: Shanghai time, the platform's). ``ValueError`` names ``what``."""
+    if isinstance(value, datetime):
+        stamp = value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+        return int(stamp.timestamp() * 1000)
+    text = str(value).strip()
+    if text.isdigit():
+        number = int(text)
+        return number * 1000 if len(text) <= 10 else number
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{what}: {text!r} is not {EPOCH_FORMS}") from None
+    return parse_epoch(parsed, what)
 
 
 class VirtualClock:
@@ -51,6 +79,16 @@ class VirtualClock:
 
     def advance(self, ms: float) -> None:
         self._now += ms
+
+    @classmethod
+    def factory(cls, epoch_ms: int | None) -> Callable[[], Clock]:
+        """One virtual clock per call, its Unix time starting at ``epoch_ms`` (``--epoch``), or
+        at the wall-clock time the call starts: ``timestamp`` is the current time (seed 001,
+        "当前时间戳"), so a bot that refuses stale callbacks accepts vcall's."""
+        if epoch_ms is not None:
+            fixed = epoch_ms
+            return lambda: cls(fixed)
+        return lambda: cls(wall_epoch_ms())
 
 
 class WallClock:

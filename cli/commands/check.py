@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
 from vcall.cli.commands.explore import Params
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
@@ -19,6 +20,7 @@ from vcall.simulator.fixture.durations import parse_duration
 
 if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
     from vcall.simulator.explore.check import CheckResult
+    from vcall.simulator.fixture.scenario import Direction
 
 EPILOG = """\
 [bold]Examples[/]
@@ -26,6 +28,7 @@ EPILOG = """\
   vcall check --example-bot
   vcall check http://127.0.0.1:8080/callback --report-html check.html
   vcall check myapp.main:app --params query --report junit.xml
+  vcall check http://127.0.0.1:8080/callback --inbound-only --epoch 1763700000000
 
 [bold]Exit codes[/]: 0 all passed · 1 spec failures · 2 usage errors ·
 3 endpoint unreachable · 130 interrupted
@@ -55,6 +58,13 @@ def check_command(
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the behaviour too."),
     seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
+    epoch: str | None = EPOCH_OPTION,
+    inbound_only: bool = typer.Option(
+        False, "--inbound-only", help="The bot serves inbound calls only: outbound not offered."
+    ),
+    outbound_only: bool = typer.Option(
+        False, "--outbound-only", help="The bot serves outbound calls only: inbound not offered."
+    ),
     report: Path | None = typer.Option(None, "--report", help="Write a JUnit XML report here."),
     report_json: Path | None = typer.Option(
         None, "--report-json", help="Write a JSON report here."
@@ -71,6 +81,8 @@ def check_command(
         )
         timeout_s = parse_duration(timeout, what="--timeout") / 1000
         placements = (params.value,) if params else ("form", "query")
+        epoch_ms = epoch_option(epoch)
+        only = _only(inbound_only, outbound_only)
         check_report_paths(
             {"--report": report, "--report-json": report_json, "--report-html": report_html}
         )
@@ -82,18 +94,32 @@ def check_command(
         from vcall.simulator.replay.engine import SimulationConfig
 
         simulation = SimulationConfig(
-            timeout_s=timeout_s, latency_budget_ms=latency_ms, strict=strict, seed=seed
+            timeout_s=timeout_s,
+            latency_budget_ms=latency_ms,
+            strict=strict,
+            seed=seed,
+            epoch_ms=epoch_ms,
         )
         resolved = chosen_target(target, example_bot)
         progress = CheckProgress()
         placed = tuple(Placement(placement) for placement in placements)
-        config = CheckConfig(simulation, placed, concurrency=concurrency)
+        config = CheckConfig(simulation, placed, concurrency=concurrency, only=only)
         status = live_progress(console, lambda: check_status(progress))
         with one_line_if_unreachable(resolved), status:
             result = check(resolved, config, progress)
         _write_reports(result, report, report_json, report_html)
         print_check(console, result)
     raise typer.Exit(_exit_code(result))
+
+
+def _only(inbound_only: bool, outbound_only: bool) -> Direction | None:
+    if inbound_only and outbound_only:
+        raise UsageError("--inbound-only and --outbound-only exclude each other: choose one")
+    from vcall.simulator.fixture.scenario import Direction
+
+    if inbound_only:
+        return Direction.INBOUND
+    return Direction.OUTBOUND if outbound_only else None
 
 
 def _write_reports(

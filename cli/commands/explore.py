@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
@@ -79,6 +80,7 @@ def explore_command(
     seed: int = typer.Option(
         0, "--seed", help="Seed for call ids: the same seed gives the same map."
     ),
+    epoch: str | None = EPOCH_OPTION,
     params: Params = typer.Option(Params.FORM, "--params", help="Where the parameters go."),
     timeout: str = typer.Option(
         "10s", "--timeout", help="Per callback; no answer in time is a problem."
@@ -118,6 +120,7 @@ def explore_command(
             {"--report-json": report_json, "--report-html": report_html, "--graph": graph}
         )
         max_time_s = parse_duration(max_time, what="--max-time") / 1000
+        epoch_ms = epoch_option(epoch)
         console.print(explore_plan(concurrency, max_time_s), markup=False, highlight=False)
         from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
         from vcall.cli.render.explore import print_explore
@@ -132,6 +135,7 @@ def explore_command(
                 placement=Placement(params.value),
                 timeout_s=parse_duration(timeout, what="--timeout") / 1000,
                 seed=seed,
+                epoch_ms=epoch_ms,
             ),
             limits=Limits(
                 max_depth=max_depth,

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.live import Live
 
+from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
 from vcall.cli.commands.fixture_options import ASR_OPTION, SEED_OPTION, load_options
 from vcall.cli.commands.targeting import chosen_target, run_on_fast_loop
 from vcall.cli.errors import handled_errors
@@ -126,6 +127,7 @@ def load_command(
         None, "--report-html", help="Write an HTML report with charts over time here."
     ),
     seed: int | None = SEED_OPTION,
+    epoch: str | None = EPOCH_OPTION,
     asr: str | None = ASR_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No live display; summary only."),
 ) -> None:
@@ -143,6 +145,7 @@ def load_command(
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,
             weights=_weights(weight or []),
             seed=seed,
+            epoch_ms=epoch_option(epoch),
             ramp=parse_ramp(ramp) if ramp else None,
         ).checked()
         check_report_paths(

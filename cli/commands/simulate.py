@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
 from vcall.cli.commands.fixture_options import ASR_OPTION, SEED_OPTION, load_options
 from vcall.cli.commands.targeting import chosen_target
 from vcall.cli.errors import handled_errors
@@ -122,6 +123,7 @@ def simulate_command(
         "(answer, expect, end): for running the shipped fixtures against your own bot.",
     ),
     seed: int | None = SEED_OPTION,
+    epoch: str | None = EPOCH_OPTION,
     asr: str | None = ASR_OPTION,
     update_expectations: bool = typer.Option(
         False,
@@ -188,6 +190,7 @@ def simulate_command(
             check_placement=check_placement,
             spec_only=spec_only,
             begin_time=begin_time,
+            epoch_ms=epoch_option(epoch),
         )
         if not fixture:
             check_report_paths({"--record": record})

@@ -14,6 +14,7 @@ _STYLE = {
     Verdict.NO_ANSWER: "yellow",
     Verdict.NOT_REACHED: "dim",
     Verdict.NOT_RUN: "yellow",
+    Verdict.NOT_OFFERED: "dim",
 }
 
 
@@ -46,10 +47,15 @@ def print_check(console: Console, result: CheckResult) -> None:
     line += f", {unanswered} no answer" if unanswered else ""
     line += f", {skipped} not reached"
     line += f", {not_run} not run" if not_run else ""
+    not_offered = sum(1 for _, v in rows if v is Verdict.NOT_OFFERED)
+    line += f", {not_offered} not offered" if not_offered else ""
     line += f" ({len(result.behaviours)} behaviours)"
     note = result.placement_note()
     if note:
         console.print(f"[yellow]note[/]: {escape(note)}")
+    offered = result.direction_note()
+    if offered:
+        console.print(f"[yellow]not offered[/]: {escape(offered)}")
     if result.run.interrupted:
         console.print(f"[yellow]interrupted[/]: {line}")
     elif result.failed:

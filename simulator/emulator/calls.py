@@ -24,6 +24,7 @@ from vcall.simulator.clock import Clock
 from vcall.simulator.emulator.events import EmulatorProblem, EmulatorSink
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.scenario import Scenario
+from vcall.simulator.replay.call_ids import CallIds
 from vcall.simulator.replay.engine import CallRunner, RunContext, SimulationConfig
 from vcall.simulator.replay.results import CallResult, RunResult
 from vcall.simulator.replay.targets import Target
@@ -201,7 +202,7 @@ class CallPlayer:
                 self.simulation,
                 self._sink,
                 self._clock_factory,
-                self._rng,
+                CallIds(rng=self._rng),
             )
         return self._context
 

@@ -4,8 +4,10 @@ Each behaviour runs once per placement of the parameters (form body and query st
 told one), after the caller moves that bring the bot into the situation it needs (found by a
 short crawl, in the first placement the bot answers). Its verdict: passed, failed (a finding of
 severity error; warnings too under ``strict``), no answer (no answer of the call was usable: HTTP
-2xx with ``result`` ``success``, so the platform never acted on one and nothing was checked), or
-not reached (the crawl found no state in the situation it needs).
+2xx with ``result`` ``success``, so the platform never acted on one and nothing was checked),
+not reached (the crawl found no state in the situation it needs), or not offered (inbound and
+outbound calls are separate services: the bot serves only the other direction, told by
+``--inbound-only``/``--outbound-only`` or read off its refusals, see :func:`unserved`).
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ from vcall.simulator.explore.suite import (
 )
 from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.fixture.scenario import CallSettings, Scenario
+from vcall.simulator.fixture.scenario import CallSettings, Direction, Scenario
+from vcall.simulator.replay.call_ids import CallIds
 from vcall.simulator.replay.delivery import Placement, Sender
 from vcall.simulator.replay.engine import (
     CallFinished,
@@ -66,6 +69,17 @@ class Verdict(StrEnum):
     NOT_REACHED = "not reached"
     NOT_RUN = "not run"
     """Interrupted (Ctrl-C) before it was played."""
+    NOT_OFFERED = "not offered"
+    """The bot does not serve calls of this direction (an inbound-only or outbound-only bot)."""
+
+
+DIRECTION_SERVICES = (
+    "inbound and outbound calls are separate services, each enabled on its own (vendor: "
+    "智能语音交互呼入回调HTTP接口, concept_261502: 服务开通 and a 呼入配置 per number for "
+    "inbound; SmartCall for outbound)"
+)
+SLOW_NOTE = "slow: {timeout:g} s, vcall's {whose}; the vendor documents none"
+DEFAULT_TIMEOUT_S = SimulationConfig().timeout_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +89,8 @@ class CheckConfig:
     prefix_limits: Limits = PREFIX_LIMITS
     concurrency: int = 8
     """Behaviours played side by side (they are independent calls)."""
+    only: Direction | None = None
+    """``--inbound-only`` / ``--outbound-only``: the other direction is not offered, not run."""
 
 
 @dataclass(slots=True)
@@ -85,12 +101,17 @@ class BehaviourResult:
     calls: dict[Placement, CallResult] = field(default_factory=dict)
     strict: bool = False
     interrupted: bool = False
+    not_offered: str = ""
+    """Why the bot does not serve this behaviour's direction; empty: it does."""
+    timeout_s: float = DEFAULT_TIMEOUT_S
 
     @property
     def name(self) -> str:
         return self.behaviour.name
 
     def verdict(self, placement: Placement) -> Verdict:
+        if self.not_offered:
+            return Verdict.NOT_OFFERED
         call = self.calls.get(placement)
         if call is None:
             return Verdict.NOT_RUN if self.interrupted else Verdict.NOT_REACHED
@@ -99,7 +120,10 @@ class BehaviourResult:
         return Verdict.PASSED if answered(call) else Verdict.NO_ANSWER
 
     def first_finding(self) -> Finding | None:
-        """The first error of any placement's call, else the first warning."""
+        """The first error of any placement's call, else the first warning (none when the bot does
+        not serve the behaviour's direction: its refusals are in the note)."""
+        if self.not_offered:
+            return None
         findings = [f for call in self.calls.values() for f in call.findings]
         errors = [f for f in findings if f.severity is Severity.ERROR]
         chosen = errors or findings
@@ -111,6 +135,8 @@ class BehaviourResult:
 
     def note(self) -> str:
         """What the row should say besides its findings."""
+        if self.not_offered:
+            return f"not offered: {self.not_offered}"
         if self.interrupted and not self.calls:
             return "not run: interrupted"
         if self.prefix is None:
@@ -120,7 +146,19 @@ class BehaviourResult:
             return f"no answer ({', '.join(unanswered)}): {_unusable(self.calls)}"
         if "partner-id" in self.behaviour.scenario.tags and not self._partner_id_sent():
             return "the platform model sent no partnerId in this callin"
-        return ""
+        return self._slow_note()
+
+    def _slow_note(self) -> str:
+        """A timed-out answer failed on vcall's own deadline, not the vendor's (none is
+        documented): say so."""
+        timed_out = any(
+            turn.exchange.error == "timeout" for call in self.calls.values() for turn in call.turns
+        )
+        if not timed_out:
+            return ""
+        default = self.timeout_s == DEFAULT_TIMEOUT_S
+        whose = "default budget" if default else "--timeout"
+        return SLOW_NOTE.format(timeout=self.timeout_s, whose=whose)
 
     def _partner_id_sent(self) -> bool:
         return any(
@@ -145,6 +183,13 @@ class CheckResult:
         if Verdict.FAILED in verdicts:
             return True
         return Verdict.NO_ANSWER in verdicts and Verdict.PASSED not in verdicts
+
+    def direction_note(self) -> str:
+        """Which direction of call the bot does not serve, and why that is no failure."""
+        reasons = sorted({row.not_offered for row in self.behaviours if row.not_offered})
+        if not reasons:
+            return ""
+        return f"{'; '.join(reasons)}: {DIRECTION_SERVICES}, so those behaviours are not failed"
 
     def placement_note(self) -> str:
         """What the verdicts say about where the bot reads its parameters (SPEC-NOTES §1)."""
@@ -199,16 +244,25 @@ async def _check(
 ) -> CheckResult:
     started = time.perf_counter()
     suite = builtin_suite()
+    ids = CallIds(simulation.seed)  # one source for the crawl and every placement: ids never repeat
+    offered = [b for b in suite if config.only is None or b.direction is config.only]
     progress.phase = "finding situations"
-    crawl = await _situations(http, sender, target, simulation, suite, config, progress)
+    crawl = await _situations(http, sender, target, simulation, offered, config, progress, ids)
     explored = crawl.map if crawl is not None else None
-    results = [BehaviourResult(b, _prefix(b, explored), strict=simulation.strict) for b in suite]
+    results = [
+        BehaviourResult(
+            b, _prefix(b, explored), strict=simulation.strict, timeout_s=simulation.timeout_s
+        )
+        for b in suite
+    ]
+    if config.only is not None:
+        _mark_not_offered(results, config.only.value, f"--{config.only.value}-only")
     if crawl is not None and crawl.interrupted:
         for result in results:
             result.interrupted = True
         run = RunResult((), (time.perf_counter() - started) * 1000, interrupted=True)
         return CheckResult(target.label, results, run, config.placements)
-    reached = [r for r in results if r.prefix is not None]
+    reached = [r for r in results if r.prefix is not None and not r.not_offered]
     progress.phase = "running behaviours"
     progress.total = len(reached) * len(config.placements)
     calls: list[CallResult] = []
@@ -226,6 +280,7 @@ async def _check(
                 ),
                 client=http,
                 collected=collected,
+                ids=ids,
                 sender=sender,
                 sink=functools.partial(_tally, progress, simulation.strict),
             )
@@ -240,10 +295,71 @@ async def _check(
             for result in results:
                 result.interrupted = True
             break
+    if not interrupted:
+        calls = _without_unserved(results, calls)
     wall = (time.perf_counter() - started) * 1000
     progress.phase = "done"
     run = RunResult(tuple(calls), wall, strict=simulation.strict, interrupted=interrupted)
     return CheckResult(target.label, results, run, config.placements)
+
+
+def _mark_not_offered(results: Sequence[BehaviourResult], served: str, why: str) -> None:
+    other = "outbound" if served == "inbound" else "inbound"
+    for result in results:
+        if result.behaviour.direction.value == other:
+            result.not_offered = f"the bot serves {served} calls only ({why})"
+
+
+def unserved(results: Sequence[BehaviourResult]) -> tuple[Direction, str] | None:
+    """The direction of call the bot does not serve, read off its refusals, and how it refused:
+    it refused the first callback of every call of that direction (HTTP 4xx, or a 2xx whose
+    ``result`` is not ``success``) while it answered the first callback of some call of the
+    other. A timeout, a 5xx or an unreachable bot is a failure, never "not offered"."""
+    refusals: dict[Direction, list[str | None]] = {direction: [] for direction in Direction}
+    for row in results:
+        for call in row.calls.values():
+            refusals[row.behaviour.direction].append(_refusal(call))
+    for direction, other in (
+        (Direction.INBOUND, Direction.OUTBOUND),
+        (Direction.OUTBOUND, Direction.INBOUND),
+    ):
+        mine, theirs = refusals[direction], refusals[other]
+        if mine and all(mine) and any(r is None for r in theirs):
+            return direction, ", ".join(sorted({r for r in mine if r}))
+    return None
+
+
+def _refusal(call: CallResult) -> str | None:
+    """How the bot refused the call at its first callback (``HTTP 404``, ``result 'fail'``);
+    ``None``: it did not."""
+    if not call.turns:
+        return None
+    first = call.turns[0]
+    status = first.exchange.status
+    if first.exchange.error is not None or status is None:
+        return None
+    if 400 <= status < 500:
+        return f"HTTP {status}"
+    envelope = first.envelope if isinstance(first.envelope, Mapping) else {}
+    if 200 <= status < 300 and usable_data(first) is None:
+        return f"result {envelope.get('result')!r}"
+    return None
+
+
+def _without_unserved(
+    results: Sequence[BehaviourResult], calls: Sequence[CallResult]
+) -> list[CallResult]:
+    """Mark the behaviours of a direction the bot does not serve, and leave their calls out of
+    the run (its reports): they say nothing about the calls the bot does serve."""
+    found = unserved(results)
+    if found is None:
+        return list(calls)
+    direction, how = found
+    served = "outbound" if direction is Direction.INBOUND else "inbound"
+    why = f"it refused the first callback of every {direction.value} call: {how}; --{served}-only skips them"
+    _mark_not_offered(results, served, why)
+    dropped = {id(call) for r in results if r.not_offered for call in r.calls.values()}
+    return [call for call in calls if id(call) not in dropped]
 
 
 def _tally(progress: CheckProgress, strict: bool, event: Event) -> None:
@@ -267,6 +383,7 @@ async def _situations(
     suite: Sequence[Behaviour],
     config: CheckConfig,
     progress: CheckProgress,
+    ids: CallIds,
 ) -> Crawl | None:
     """A short crawl of inbound calls, when some behaviour needs a situation: in the first
     placement whose call's start the bot answers (a bot that reads only the query string answers
@@ -281,7 +398,8 @@ async def _situations(
     crawl: Crawl | None = None
     for placement in config.placements:
         placed = dataclasses.replace(simulation, placement=placement)
-        driver = PathDriver(run_context(http, target, placed, sender=sender), CallSettings())
+        context = run_context(http, target, placed, ids=ids, sender=sender)
+        driver = PathDriver(context, CallSettings())
         live = ExploreProgress()
         crawler = Crawler(driver, builtin_lines(), config.prefix_limits, enough, progress=live)
         crawl = await crawler.run()
@@ -363,6 +481,7 @@ def check_to_dict(result: CheckResult) -> dict[str, Any]:
         "placements": [p.value for p in result.placements],
         "behaviours": [_row(row, result.placements) for row in result.behaviours],
         "note": result.placement_note() or None,
+        "not_offered": result.direction_note() or None,
     }
 
 
@@ -394,8 +513,8 @@ def check_html(result: CheckResult) -> str:
             f"<tr class='{'failed' if failed else ''}'><td class='name'>{escape(row.name)}</td>"
             f"{cells}<td class='problem'>{escape(detail)}</td></tr>"
         )
-    note = result.placement_note()
-    note_html = f"<p class='problem'>{escape(note)}</p>" if note else ""
+    notes = [note for note in (result.placement_note(), result.direction_note()) if note]
+    note_html = "".join(f"<p class='problem'>{escape(note)}</p>" for note in notes)
     return (
         "<h2>Behaviours</h2><table class='summary'><tr><th>behaviour</th>"
         f"{head}<th>first finding</th></tr>{''.join(rows)}</table>{note_html}<h2>Calls</h2>"

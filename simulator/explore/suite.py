@@ -3,8 +3,8 @@
 Each behaviour is a fixture in ``data/suite/`` with no expectations: only the spec rules judge
 the answers. A behaviour may need the bot in some situation first (tags ``needs-keys``,
 ``needs-no-keys``, ``needs-playing``, ``needs-breakable``, ``needs-non-breakable``,
-``needs-time-break``): the shortest caller moves that get there are found by a short crawl
-(:mod:`.crawler`) and played before the behaviour's steps. ``words-empty`` makes the behaviour's
+``needs-time-break``, ``needs-parallel-transfer``): the shortest caller moves that get there are
+found by a short crawl (:mod:`.crawler`) and played before the behaviour's steps. ``words-empty`` makes the behaviour's
 ``say`` words empty (which a fixture cannot write).
 """
 
@@ -29,6 +29,8 @@ NEEDS: Mapping[str, Callable[[Situation], bool]] = {
     "needs-non-breakable": lambda s: s.playing and not s.breakable,
     "needs-time-break": lambda s: s.playing and s.breakable and s.time_break_ms > 0,
 }
+ACTION_NEEDS: Mapping[str, str] = {"needs-parallel-transfer": "parallel_transfer"}
+"""Needs met by what the bot answered (the state's action), not by what the call is doing."""
 NEED_WORDS = {
     "needs-keys": "the bot collecting keys",
     "needs-no-keys": "the bot not collecting keys",
@@ -36,6 +38,7 @@ NEED_WORDS = {
     "needs-breakable": "a breakable playback",
     "needs-non-breakable": "a non-breakable playback",
     "needs-time-break": "a playback with action_code_time_break",
+    "needs-parallel-transfer": "a parallel_transfer answer",
 }
 EMPTY_WORDS_TAG = "words-empty"
 
@@ -53,6 +56,10 @@ class Behaviour:
     def inbound(self) -> bool:
         return self.scenario.call.direction is Direction.INBOUND
 
+    @property
+    def direction(self) -> Direction:
+        return self.scenario.call.direction
+
 
 def builtin_suite() -> list[Behaviour]:
     folder = resources.files(__package__).joinpath("data", "suite")
@@ -62,7 +69,7 @@ def builtin_suite() -> list[Behaviour]:
 
 
 def _behaviour(scenario: Scenario) -> Behaviour:
-    need = next((tag for tag in scenario.tags if tag in NEEDS), "")
+    need = next((tag for tag in scenario.tags if tag in NEEDS or tag in ACTION_NEEDS), "")
     if EMPTY_WORDS_TAG in scenario.tags:
         steps = tuple(
             dataclasses.replace(step, action=dataclasses.replace(step.action, words=""))
@@ -76,13 +83,19 @@ def _behaviour(scenario: Scenario) -> Behaviour:
 
 def situation_path(explored: ExploreMap, need: str) -> tuple[Move, ...] | None:
     """The shortest moves to a state in the situation ``need`` names (``None``: none found)."""
-    wanted = NEEDS[need]
     found: list[Node] = [
-        node for node in explored.nodes.values() if not node.final and wanted(node.situation)
+        node for node in explored.nodes.values() if not node.final and _meets(node, need)
     ]
     if not found:
         return None
     return min(found, key=lambda node: node.depth).path
+
+
+def _meets(node: Node, need: str) -> bool:
+    action = ACTION_NEEDS.get(need)
+    if action is not None:
+        return node.key.action == action
+    return NEEDS[need](node.situation)
 
 
 def with_prefix(behaviour: Behaviour, prefix: Sequence[Move]) -> Scenario:

@@ -15,9 +15,12 @@ from __future__ import annotations
 import difflib
 import io
 import json
+import re
+import time
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,8 @@ from vcall.simulator.atomic import write_atomic
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.reactive_steps import answer_path
 from vcall.simulator.fixture.scenario import Match, MatchKind
+from vcall.simulator.live.recording import DIGIT_RUN
+from vcall.simulator.model.content import SHANGHAI
 from vcall.simulator.replay.expectations import check_match, lookup
 from vcall.simulator.replay.results import Observed, RunResult
 
@@ -203,6 +208,12 @@ def _update_expectation(
             entry.skipped.append(f"{where}: {key} is written with ${{...}}; left as it is")
             continue
         actual = {_encoded(lookup(o.envelope or {}, match.path)) for o in answered}
+        if any(holds_run_time(value, time.time()) for value in actual):
+            entry.skipped.append(
+                f"{where}: {key}: the answer holds the run's time (a Unix time or date of "
+                "today): it would differ on the next run; left as it is (--epoch pins the time)"
+            )
+            continue
         _replace(target, key, actual, entry, where, json_values=True)
 
 
@@ -237,6 +248,28 @@ def _update_end(document: Any, entry: _FileWork) -> None:
 
 
 # --- values --------------------------------------------------------------------------------------
+
+RUN_TIME_WINDOW_S = 2 * 86_400
+"""A Unix time this close to now, or a date this close to today, is the run's: calls start at
+the wall-clock time unless ``--epoch`` pins it."""
+_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def holds_run_time(text: str, now_s: float) -> bool:
+    """Whether ``text`` holds a Unix time (10 or 13 digits) or a ``YYYY-MM-DD`` date of the
+    run (within two days of ``now_s``): a value that would differ on the next run."""
+    for run in DIGIT_RUN.findall(text):
+        seconds = int(run) / 1000 if len(run) == 13 else int(run)
+        if abs(seconds - now_s) <= RUN_TIME_WINDOW_S:
+            return True
+    for year, month, day in _DATE.findall(text):
+        try:
+            stamp = datetime(int(year), int(month), int(day), tzinfo=SHANGHAI).timestamp()
+        except ValueError:
+            continue
+        if abs(stamp - now_s) <= RUN_TIME_WINDOW_S:
+            return True
+    return False
 
 
 def _match(key: str, value: Any) -> Match:

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import gc
 import itertools
-import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from vcall.simulator.fixture.scenario import Scenario
 from vcall.simulator.load.ramp import Ramp
 from vcall.simulator.load.series import SeriesRow, TimeSeries
 from vcall.simulator.load.stats import LoadStats
+from vcall.simulator.replay.call_ids import CallIds
 from vcall.simulator.replay.delivery import Placement, Sender
 from vcall.simulator.replay.engine import (
     CallFinished,
@@ -63,6 +63,8 @@ class LoadConfig:
     weights: Mapping[str, int] = field(default_factory=dict)
     """Relative weight per scenario (by file stem or name); absent: 1."""
     seed: int | None = None
+    epoch_ms: int | None = None
+    """``--epoch``: where every call's virtual clock starts (``--no-realtime``); ``None``: now."""
     ramp: Ramp | None = None
     """``--ramp``: the arrival rate over time (instead of ``rate``)."""
 
@@ -178,12 +180,17 @@ class LoadRun:
     def context(self, sender: Sender, client: httpx.AsyncClient) -> RunContext:
         config = self.config
         sim = SimulationConfig(
-            placement=config.placement, timeout_s=config.timeout_s, realtime=config.realtime
+            placement=config.placement,
+            timeout_s=config.timeout_s,
+            realtime=config.realtime,
+            epoch_ms=config.epoch_ms,
         )
-        clocks: Callable[[], Clock] = (lambda: self.wall) if config.realtime else VirtualClock
-        rng = random.Random(config.seed)
+        clocks: Callable[[], Clock] = (
+            (lambda: self.wall) if config.realtime else VirtualClock.factory(config.epoch_ms)
+        )
+        ids = CallIds(config.seed)
         return RunContext(
-            client, self.target, sim, self.sink, clocks, rng, sender=sender, retain_turns=False
+            client, self.target, sim, self.sink, clocks, ids, sender=sender, retain_turns=False
         )
 
     async def run(self, ctx: RunContext) -> None:

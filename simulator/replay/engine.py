@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -23,6 +22,7 @@ from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture.scenario import EndReason, Expectation, React, Scenario, Step
 from vcall.simulator.model import Callback, CallSession, CallState
 from vcall.simulator.replay.answers import validate_answer
+from vcall.simulator.replay.call_ids import CallIds
 from vcall.simulator.replay.delivery import HttpxSender, Placement, Sender, delivery_findings
 from vcall.simulator.replay.expectations import check_expectation
 from vcall.simulator.replay.placement_check import check_placement
@@ -61,6 +61,9 @@ class SimulationConfig:
     ``expect``, ``end``) are not checked, and steps the call ended before are not a failure."""
     begin_time: BeginTime | None = None
     """How ``begin_time`` is written in every call, over the fixtures' choice (``--begin-time``)."""
+    epoch_ms: int | None = None
+    """Where every call's Unix time starts (``--epoch``: byte-identical runs), over the fixtures'
+    ``call.start_time``; ``None``: the fixture's, else the wall-clock time the call starts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +103,8 @@ class RunContext:
     config: SimulationConfig
     sink: EventSink = _ignore
     clock_factory: Callable[[], Clock] = VirtualClock
-    rng: random.Random = field(default_factory=random.Random)
+    ids: CallIds = field(default_factory=CallIds)
+    """The run's call ids (shared by every context of one run: ids never repeat)."""
     sender: Sender | None = None
     """How callbacks travel; ``None``: through ``client`` (httpx)."""
     retain_turns: bool = True
@@ -112,7 +116,7 @@ class RunContext:
             self.sender = HttpxSender(self.client)
 
     def new_call_id(self) -> str:
-        return f"{self.rng.randrange(10**11, 10**12)}^{self.rng.randrange(10**11, 10**12)}"
+        return self.ids()
 
     def send(self, callback: Callback, placement: Placement | None = None) -> Awaitable[Exchange]:
         """Deliver one callback (with ``config.placement`` unless told otherwise); the awaitable
@@ -182,7 +186,7 @@ class CallRunner:
         self.session = CallSession(
             scenario,
             call_id=self.call_id,
-            start_epoch_ms=self.clock.epoch_ms(),
+            start_epoch_ms=self._start_epoch_ms(),
             keep_timeline=ctx.retain_turns,
             begin_time=ctx.config.begin_time,
         )
@@ -197,6 +201,15 @@ class CallRunner:
         """The latest answered callback: what reactive steps look at."""
         self.captures = Captures(scenario)
         self.observed: list[Observed] = []
+
+    def _start_epoch_ms(self) -> int:
+        """The call's Unix time at its start: ``--epoch``, else the fixture's
+        ``call.start_time`` (on a virtual clock), else the clock's own (the wall-clock time)."""
+        fixed = self.scenario.call.start_time_ms
+        config = self.ctx.config
+        if fixed is not None and config.epoch_ms is None and not config.realtime:
+            return fixed
+        return self.clock.epoch_ms()
 
     async def run(self) -> CallResult:
         """Play the whole scenario: start, every step, the end."""
@@ -456,19 +469,21 @@ async def run_scenarios(
     collected: list[CallResult] | None = None,
     client: httpx.AsyncClient | None = None,
     clock_factory: Callable[[], Clock] | None = None,
+    ids: CallIds | None = None,
     sender: Sender | None = None,
 ) -> RunResult:
     """Run every scenario as one call, ``config.concurrency`` at a time; results in input order.
 
     ``collected`` receives each call as it finishes (what an interrupted run still has);
     ``clock_factory`` replaces the clock ``config.realtime`` picks (tests pass a fake wall clock);
+    ``ids``: the call ids of a larger run this one is part of (``vcall check``);
     ``sender`` replaces httpx (``explore`` and ``check`` pass the load path's client).
     A ``KeyboardInterrupt`` raised inside a call stops the run: the result is marked interrupted.
     """
     started = time.perf_counter()
     finished: list[tuple[int, CallResult]] = []
     async with _client_for(target, config, client) as http:
-        ctx = _context(http, target, config, sink, clock_factory)
+        ctx = _context(http, target, config, sink, clock_factory, ids)
         ctx.sender = sender or ctx.sender
         placement = await _check_placement(ctx, scenarios) if config.check_placement else None
         interrupted = await _run_calls(ctx, scenarios, finished, collected)
@@ -556,14 +571,15 @@ def _context(
     config: SimulationConfig,
     sink: EventSink,
     clock_factory: Callable[[], Clock] | None = None,
+    ids: CallIds | None = None,
 ) -> RunContext:
-    rng = random.Random(config.seed)
+    ids = ids if ids is not None else CallIds(config.seed)
     if clock_factory is not None:
-        return RunContext(http, target, config, sink, clock_factory, rng)
+        return RunContext(http, target, config, sink, clock_factory, ids)
     if config.realtime:
         wall = WallClock()
-        return RunContext(http, target, config, sink, lambda: wall, rng)
-    return RunContext(http, target, config, sink, VirtualClock, rng)
+        return RunContext(http, target, config, sink, lambda: wall, ids)
+    return RunContext(http, target, config, sink, VirtualClock.factory(config.epoch_ms), ids)
 
 
 @asynccontextmanager
@@ -596,11 +612,13 @@ def run_context(
     target: Target,
     config: SimulationConfig,
     sink: EventSink = _ignore,
+    ids: CallIds | None = None,
     sender: Sender | None = None,
 ) -> RunContext:
-    """The context ``run_scenarios`` gives its calls (clock per ``config.realtime``, seeded ids);
-    ``sender``: how callbacks travel instead of ``http``."""
-    ctx = _context(http, target, config, sink)
+    """The context ``run_scenarios`` gives its calls (clock per ``config.realtime``, seeded ids;
+    pass the run's ``ids`` when one run builds several contexts); ``sender``: how callbacks
+    travel instead of ``http``."""
+    ctx = _context(http, target, config, sink, ids=ids)
     ctx.sender = sender or ctx.sender
     return ctx
 

@@ -33,6 +33,11 @@ BEHAVIOURS = {
     "digits-and-english",
     "partner-id",
     "no-dynamic-id",
+    "keys-multi-digit",
+    "keys-end-character",
+    "outbound-early-media",
+    "parallel-transfer-success",
+    "parallel-transfer-fail",
 }
 
 
@@ -154,3 +159,34 @@ def test_a_bot_that_answers_no_call_at_all_fails_the_check() -> None:
     assert result.failed
     assert result.placement_note().startswith("the bot answered no call")
     assert check_to_dict(result)["note"] == result.placement_note()
+
+
+def test_the_new_behaviours_exercise_what_they_name(example: CheckResult) -> None:
+    """Issue 20: the ``parallel_transfer`` result callback both ways (vendor doc 112703:
+    ``transfer_status`` success/fail), early media on an outbound call (seed 002
+    EarlyMediaAsr), several keys and the end character in one collection (seed 001: dtmf
+    ``dtmf_max_numbers``, ``dtmf_end_character``)."""
+    rows = {row.name: row.calls[Placement.FORM] for row in example.behaviours}
+    for name, status in (
+        ("parallel-transfer-success", "success"),
+        ("parallel-transfer-fail", "fail"),
+    ):
+        results = [
+            t.callback.content
+            for t in rows[name].turns
+            if t.callback.kind is CallbackKind.PARALLEL_TRANSFER
+        ]
+        assert [content["transfer_status"] for content in results] == [status]
+    early = rows["outbound-early-media"].turns[0].callback
+    assert (
+        early.kind is CallbackKind.NORMAL and early.content["current_media_code"] == "early_media"
+    )
+    keys = {
+        name: [
+            t.callback.content["dtmf_digits"]
+            for t in rows[name].turns
+            if t.callback.kind is CallbackKind.DTMF
+        ]
+        for name in ("keys-multi-digit", "keys-end-character")
+    }
+    assert keys == {"keys-multi-digit": ["1234"], "keys-end-character": ["12"]}

@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 import yaml
 
+from vcall.simulator.clock import VIRTUAL_EPOCH_MS
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.loader import load_scenario, parse_scenario
 from vcall.simulator.fixture.scenario import (
@@ -61,7 +62,7 @@ ORDER_CALL: tuple[Action, ...] = (
 async def _play(
     target: Target, settings: CallSettings, actions: Sequence[Action], end: bool
 ) -> CallRecording:
-    config = SimulationConfig(seed=7)
+    config = SimulationConfig(seed=7, epoch_ms=VIRTUAL_EPOCH_MS)
     async with open_client(target, config) as http:
         call = LiveCall(run_context(http, target, config), settings)
         await call.begin()
@@ -87,7 +88,11 @@ def play(
 
 
 def replay(path: Path, target: Target | None = None) -> CallResult:
-    run = simulate([load_scenario(path)], target or resolve_target(EXAMPLE_BOT), SimulationConfig())
+    run = simulate(
+        [load_scenario(path)],
+        target or resolve_target(EXAMPLE_BOT),
+        SimulationConfig(epoch_ms=VIRTUAL_EPOCH_MS),
+    )
     return run.calls[0]
 
 

@@ -15,11 +15,12 @@ from typing import Any
 
 import httpx
 
-from vcall.simulator.clock import Clock
+from vcall.simulator.clock import VIRTUAL_EPOCH_MS, Clock
 from vcall.simulator.example_bot import create_app
 from vcall.simulator.findings import Finding
 from vcall.simulator.fixture.loader import load_scenario, parse_scenario
 from vcall.simulator.fixture.scenario import Scenario
+from vcall.simulator.replay.call_ids import CallIds
 from vcall.simulator.replay.engine import EventSink, SimulationConfig, run_scenarios
 from vcall.simulator.replay.results import CallResult, RunResult, Turn
 from vcall.simulator.replay.targets import Target
@@ -43,14 +44,21 @@ def replay(
     *,
     sink: EventSink | None = None,
     clock_factory: Callable[[], Clock] | None = None,
+    ids: CallIds | None = None,
     **config: Any,
 ) -> RunResult:
-    """Run scenarios against ``transport`` (default: the example bot), seeded call ids."""
+    """Run scenarios against ``transport`` (default: the example bot), seeded call ids, every
+    call starting at the fixed ``VIRTUAL_EPOCH_MS`` (byte-identical runs)."""
     listed = [scenarios] if isinstance(scenarios, Scenario) else list(scenarios)
     target = Target("test bot", URL, transport or example_bot_transport())
-    settings = SimulationConfig(**{"seed": 7, **config})
+    settings = SimulationConfig(**{"seed": 7, "epoch_ms": VIRTUAL_EPOCH_MS, **config})
     run = run_scenarios(
-        listed, target, settings, sink=sink or (lambda _event: None), clock_factory=clock_factory
+        listed,
+        target,
+        settings,
+        sink=sink or (lambda _event: None),
+        clock_factory=clock_factory,
+        ids=ids,
     )
     return asyncio.run(run)
 
