@@ -13,17 +13,17 @@ from vcall.cli.render.check import print_check
 from vcall.cli.render.output import output_console
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.check import (
-    CheckConfig,
-    CheckResult,
-    check,
+from vcall.simulator.explore.check import CheckConfig, CheckResult, check
+from vcall.simulator.explore.check_report import (
+    check_headline,
     check_html,
     check_to_dict,
+    write_check_junit,
 )
 from vcall.simulator.fixture.durations import parse_duration
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig
-from vcall.simulator.reports import write_json_report, write_junit_report
+from vcall.simulator.reports import write_json_report
 from vcall.simulator.reports.html import write_html_report
 
 EPILOG = """\
@@ -97,11 +97,13 @@ def _write_reports(
 ) -> None:
     try:
         if junit is not None:
-            write_junit_report(result.run, junit)
+            write_check_junit(result, junit)
         if json_path is not None:
             write_json_report(result.run, json_path, {"check": check_to_dict(result)})
         if html_path is not None:
-            write_html_report(result.run, html_path, "vcall check", check_html(result))
+            write_html_report(
+                result.run, html_path, "vcall check", check_html(result), check_headline(result)
+            )
     except OSError as error:
         raise UsageError(f"cannot write report: {error}") from None
 
