@@ -166,7 +166,9 @@ def _summary_row(call: CallResult, index: int, strict: bool) -> str:
     problem = "problem warning" if warned else "problem"
     classes = ("", "name", problem, "num", "", "num", "num", "num", "num")
     tds = "".join(f"<td class='{c}'>{cell}</td>" for c, cell in zip(classes, cells, strict=True))
-    return f"<tr class='{'failed' if failed else 'passed warning' if warned else 'passed'}'>{tds}</tr>"
+    return (
+        f"<tr class='{'failed' if failed else 'passed warning' if warned else 'passed'}'>{tds}</tr>"
+    )
 
 
 def first_problem(call: CallResult, strict: bool = False) -> str:
