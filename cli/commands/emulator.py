@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
-from vcall.cli.render.output import output_console
+from vcall.cli.render.output import output_console, print_table
 from vcall.cli.render.smartcall import EmulatorPrinter
 from vcall.cli.render.transcript import TranscriptPrinter, summary_line, summary_table
 from vcall.simulator import spec
@@ -184,7 +184,7 @@ def _print_summary(console: Console, run: RunResult) -> None:
     if len(run.calls) <= MAX_TABLE_CALLS:
         table = summary_table(run)
         table.title = "vcall emulator"
-        console.print(table)
+        print_table(console, table)
     console.print(summary_line(run))
 
 

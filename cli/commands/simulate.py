@@ -13,7 +13,7 @@ from vcall.cli.commands.targeting import chosen_target
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.coverage import print_coverage
-from vcall.cli.render.output import output_console
+from vcall.cli.render.output import output_console, print_table
 from vcall.cli.render.transcript import (
     TranscriptPrinter,
     placement_line,
@@ -272,12 +272,12 @@ def _optional_ms(text: str | None, what: str) -> int | None:
 def _print_summary(console: Console, run: RunResult, check_placement: bool, target: Target) -> None:
     if run.unreachable:  # one line, not a transcript of "could not connect" per call
         if any(not call.unreachable for call in run.calls):
-            console.print(summary_table(run))
+            print_table(console, summary_table(run))
         output_console(stderr=True).print(
             f"[bold red]error:[/] {escape(unreachable_line(run, target.url))}"
         )
         return
-    console.print(summary_table(run))
+    print_table(console, summary_table(run))
     if check_placement:
         console.print(placement_line(run.placement))
     console.print(summary_line(run))
