@@ -20,6 +20,7 @@ from vcall.cli.render.transcript import (
     summary_line,
     summary_table,
     unreachable_line,
+    wrong_path_of_run,
 )
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
@@ -213,8 +214,12 @@ def simulate_command(
                 "expectations (answer, expect, end) are not",
                 markup=False,
             )
-        printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
+        printer = TranscriptPrinter(
+            console, live=concurrency == 1, verbose=verbose, quiet=quiet, hold_wrong_path=True
+        )
         run = simulate(load_scenarios(fixture, options=options), resolved, config, sink=printer)
+        if wrong_path_of_run(run) is None:
+            printer.release()
         covered = coverage_of(run, saved_map) if coverage else None
         _write_reports(run, report, report_json, report_html, covered)
         _print_summary(console, run, check_placement, resolved)
@@ -270,6 +275,10 @@ def _optional_ms(text: str | None, what: str) -> int | None:
 
 
 def _print_summary(console: Console, run: RunResult, check_placement: bool, target: Target) -> None:
+    found = wrong_path_of_run(run)
+    if found is not None:  # one line, not a transcript and a table of identical 404s
+        console.print(f"[bold red]{escape(found.line)}[/] · {run.failed} call(s) failed")
+        return
     if run.unreachable:  # one line, not a transcript of "could not connect" per call
         if any(not call.unreachable for call in run.calls):
             print_table(console, summary_table(run))
