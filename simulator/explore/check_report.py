@@ -164,13 +164,15 @@ def check_to_junit(result: CheckResult) -> ET.Element:
         "errors": str(errors),
         "skipped": str(skipped),
     }
-    suites = ET.Element("testsuites", name="vcall check", **attrs)
+    suites = ET.Element("testsuites", {"name": "vcall check", **attrs})
     suite = ET.SubElement(
         suites,
         "testsuite",
-        name=f"vcall check {result.target}",
-        time=f"{result.run.wall_ms / 1000:.3f}",
-        **attrs,
+        {
+            "name": xml_safe(f"vcall check {result.target}"),
+            "time": f"{result.run.wall_ms / 1000:.3f}",
+            **attrs,
+        },
     )
     for row in result.behaviours:
         suite.append(_testcase(row, result.placements, recurring))
