@@ -12,7 +12,6 @@ from vcall.cli.render.output import print_table
 from vcall.simulator.explore.check import CheckResult, Verdict
 from vcall.simulator.explore.check_summary import (
     Recurring,
-    behaviour_verdict,
     counts,
     finding_text,
     recurring_findings,
@@ -78,5 +77,3 @@ def print_check(console: Console, result: CheckResult) -> None:
     else:
         console.print(Text(line, style="bold green"))
 
-
-__all__ = ["behaviour_verdict", "check_table", "print_check"]
