@@ -76,4 +76,3 @@ def print_check(console: Console, result: CheckResult) -> None:
         console.print(Text(line, style="bold red"))
     else:
         console.print(Text(line, style="bold green"))
-
