@@ -39,7 +39,8 @@ def check_table(result: CheckResult, recurring: tuple[Recurring, ...] = ()) -> T
     table.add_column("most severe finding", overflow="fold")
     for row in result.behaviours:
         cells = [
-            Text(row.verdict(p).value, style=_STYLE[row.verdict(p)]) for p in result.placements
+            Text(row.verdict(p).value, style=_STYLE.get(row.verdict(p), "dim"))
+            for p in result.placements
         ]
         detail = Text()
         parts = row_finding_parts(row, result.placements, recurring)

@@ -152,12 +152,13 @@ def _css(verdict: Verdict) -> str:
 def check_to_junit(result: CheckResult) -> ET.Element:
     """One testcase per behaviour (the unit the terminal counts); a failed placement is a
     ``failure``, a behaviour not reached or not run is ``skipped``, a no-answer an ``error``
-    (nothing was checked); the findings of every call are the suite's ``system-out``."""
+    (nothing was checked); the count line and the findings of every call are the suite's
+    ``system-out``."""
     tally = counts(result)
     recurring = recurring_findings(result)
     failures = tally.count(Verdict.FAILED)
     errors = tally.count(Verdict.NO_ANSWER)
-    skipped = tally.count(Verdict.NOT_REACHED) + tally.count(Verdict.NOT_RUN)
+    skipped = tally.behaviours - tally.count(Verdict.PASSED) - failures - errors
     attrs = {
         "tests": str(tally.behaviours),
         "failures": str(failures),
@@ -197,7 +198,7 @@ def _testcase(
         element.text = verdicts
     elif verdict is Verdict.NO_ANSWER:
         ET.SubElement(case, "error", message=detail, type="no-answer").text = verdicts
-    elif verdict in (Verdict.NOT_REACHED, Verdict.NOT_RUN):
+    elif verdict is not Verdict.PASSED:  # not reached, not run: nothing was played to judge
         ET.SubElement(case, "skipped", message=detail or verdict.value)
     return case
 

@@ -35,7 +35,10 @@ VERDICT_ORDER = (
     Verdict.NOT_REACHED,
     Verdict.PASSED,
 )
-"""Most severe first: a behaviour's verdict is the first of these any placement has."""
+"""Most severe first: a behaviour's verdict is the first of these any placement has (a verdict
+not listed ranks just before passed)."""
+JUDGED = frozenset({Verdict.PASSED, Verdict.FAILED, Verdict.NO_ANSWER})
+"""The verdicts of a placement whose call was played and judged: only those show findings."""
 
 Key = tuple[str, str]
 """(rule, path): what makes two findings "the same" across calls."""
@@ -88,7 +91,9 @@ class Counts:
     def line(self) -> str:
         """``17 behaviours: 12 passed, 3 failed, 2 not reached; form ✓ query ✗``"""
         parts = [f"{self.count(Verdict.PASSED)} passed", f"{self.count(Verdict.FAILED)} failed"]
-        for verdict in (Verdict.NO_ANSWER, Verdict.NOT_REACHED, Verdict.NOT_RUN):
+        for verdict in Verdict:
+            if verdict in (Verdict.PASSED, Verdict.FAILED):
+                continue
             if self.count(verdict) or verdict is Verdict.NOT_REACHED:
                 parts.append(f"{self.count(verdict)} {verdict.value}")
         marks = " ".join(f"{p.value} {_mark(ok)}" for p, ok in self.placements_ok.items())
@@ -97,7 +102,7 @@ class Counts:
     def to_dict(self) -> dict[str, object]:
         return {
             "behaviours": self.behaviours,
-            **{v.value.replace(" ", "_"): self.count(v) for v in VERDICT_ORDER},
+            **{v.value.replace(" ", "_"): self.count(v) for v in Verdict},
             "placements_ok": {p.value: ok for p, ok in self.placements_ok.items()},
         }
 
@@ -109,7 +114,13 @@ def _mark(ok: bool | None) -> str:
 def behaviour_verdict(row: BehaviourResult, placements: Sequence[Placement]) -> Verdict:
     """The most severe verdict of the row's placements."""
     verdicts = {row.verdict(p) for p in placements}
-    return next(v for v in VERDICT_ORDER if v in verdicts)
+    return min(verdicts, key=_rank)
+
+
+def _rank(verdict: Verdict) -> int:
+    if verdict in VERDICT_ORDER:
+        return VERDICT_ORDER.index(verdict) * 2
+    return VERDICT_ORDER.index(Verdict.PASSED) * 2 - 1
 
 
 def counts(result: CheckResult) -> Counts:
@@ -119,7 +130,11 @@ def counts(result: CheckResult) -> Counts:
         by_verdict[verdict] = by_verdict.get(verdict, 0) + 1
     ok: dict[Placement, bool | None] = {}
     for placement in result.placements:
-        played = [r.verdict(placement) for r in result.behaviours if placement in r.calls]
+        played = [
+            r.verdict(placement)
+            for r in result.behaviours
+            if placement in r.calls and r.verdict(placement) in JUDGED
+        ]
         bad = any(v in (Verdict.FAILED, Verdict.NO_ANSWER) for v in played)
         ok[placement] = None if not played else not bad
     return Counts(len(result.behaviours), by_verdict, ok)
@@ -159,7 +174,11 @@ def _recurring_in(calls: Sequence[CallResult]) -> dict[Key, tuple[set[str], int]
 
 
 def _calls(result: CheckResult, placement: Placement) -> list[CallResult]:
-    return [row.calls[placement] for row in result.behaviours if placement in row.calls]
+    return [
+        row.calls[placement]
+        for row in result.behaviours
+        if placement in row.calls and row.verdict(placement) in JUDGED
+    ]
 
 
 def recurring_findings(result: CheckResult) -> tuple[Recurring, ...]:
@@ -204,7 +223,7 @@ def row_findings(
     shown: dict[Placement, Finding] = {}
     for placement in placements:
         call = row.calls.get(placement)
-        if call is None:
+        if call is None or row.verdict(placement) not in JUDGED:
             continue
         finding = most_severe(call.findings, lifted(recurring, placement))
         if finding is not None:
