@@ -97,7 +97,7 @@ def check_html(result: CheckResult) -> str:
     head = "".join(f"<th>{escape(p.value)}</th>" for p in result.placements)
     rows = "".join(_html_row(row, result.placements, recurring) for row in result.behaviours)
     every = "".join(
-        f"<div class='every'>{_html_finding(r.finding, r.line(result.placements))}</div>"
+        f"<div class='every'>{_html_finding(r.finding, _unlabelled(r, result.placements))}</div>"
         for r in recurring
     )
     note = result.placement_note()
@@ -119,8 +119,7 @@ def _html_row(
     )
     parts = row_finding_parts(row, placements, recurring)
     findings = "".join(
-        _html_finding(f, f"{label}: {finding_text(f)}" if label else finding_text(f))
-        for label, f in parts
+        _html_finding(f, f"{label}: " * bool(label) + _without_severity(f)) for label, f in parts
     )
     detail = row_detail(row, placements, recurring) if not parts else ""
     note = row.note()
@@ -134,11 +133,21 @@ def _html_row(
     )
 
 
+def _without_severity(finding: Finding) -> str:
+    """The finding's text without its severity word (the badge says it)."""
+    return finding_text(finding).removeprefix(f"{finding.severity.value} ")
+
+
+def _unlabelled(recurring: Recurring, placements: Sequence[Placement]) -> str:
+    severity = f": {recurring.finding.severity.value} "
+    return recurring.line(placements).replace(severity, ": ", 1)
+
+
 def _html_finding(finding: Finding, text: str) -> str:
+    """A finding behind its severity badge (amber for a warning, red for an error)."""
     severity = finding.severity.value
     return (
-        f"<div class='finding {severity}'><span class='sev'>{severity}</span>"
-        f"{escape(text.removeprefix(f'{severity} '))}</div>"
+        f"<div class='finding {severity}'><span class='sev'>{severity}</span>{escape(text)}</div>"
     )
 
 
