@@ -17,7 +17,7 @@ from vcall.simulator.explore.check import CheckConfig, CheckResult, check
 from vcall.simulator.explore.check_report import (
     check_headline,
     check_html,
-    check_to_dict,
+    check_json_extra,
     write_check_junit,
 )
 from vcall.simulator.fixture.durations import parse_duration
@@ -99,7 +99,7 @@ def _write_reports(
         if junit is not None:
             write_check_junit(result, junit)
         if json_path is not None:
-            write_json_report(result.run, json_path, {"check": check_to_dict(result)})
+            write_json_report(result.run, json_path, check_json_extra(result))
         if html_path is not None:
             write_html_report(
                 result.run, html_path, "vcall check", check_html(result), check_headline(result)

@@ -48,6 +48,19 @@ def check_to_dict(result: CheckResult) -> dict[str, Any]:
     }
 
 
+def check_json_extra(result: CheckResult) -> dict[str, Any]:
+    """The keys check adds to the run's JSON report: its ``check`` part, and the top-level
+    ``passed``/``failed`` counted in behaviours like every other count of check (``counted``
+    says so; the calls played are still listed under ``calls``)."""
+    tally = counts(result)
+    return {
+        "passed": tally.count(Verdict.PASSED),
+        "failed": tally.count(Verdict.FAILED),
+        "counted": "behaviours",
+        "check": check_to_dict(result),
+    }
+
+
 def _recurring(recurring: Recurring, placements: Sequence[Placement]) -> dict[str, Any]:
     return {
         "line": recurring.line(placements),

@@ -77,6 +77,9 @@ def test_a_warning_on_every_call_is_printed_once_above_the_records(
     assert lines[-1].startswith("17 behaviours: 16 passed, 1 failed, 0 not reached;")
     report = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
     assert report["check"]["summary"] == lines[-1]
+    # the top-level counts are behaviours too; the calls played are listed
+    assert (report["passed"], report["failed"], report["counted"]) == (16, 1, "behaviours")
+    assert len(report["calls"]) == 34
 
 
 def test_both_placements_show_in_one_row(bots: Callable[[str, App], str]) -> None:

@@ -103,6 +103,9 @@ def test_html_draws_a_warning_as_a_warning_and_counts_behaviours(warned: CheckRe
     assert "failed" in rows["timebreak-speech"].classes
     (finding,) = rows["timebreak-speech"].all(cls="finding")
     assert "error" in finding.classes
+    assert finding.text() == "erroraction-not-allowed-at-stage data.action: " + (
+        "action answer is not allowed at followup: use play"
+    )  # the badge says "error", the text does not repeat it
     assert rows["inbound-plain"].all(cls="finding") == []
     verdicts = rows["timebreak-speech"].all(cls="v")
     assert [v.text() for v in verdicts] == ["failed", "failed"]
