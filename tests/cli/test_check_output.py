@@ -118,6 +118,24 @@ def test_simulate_prints_its_transcript_when_the_path_is_right(
     assert "▶ 转人工客服" in result.output and "HTTP 404" not in result.output
 
 
+def test_a_few_404s_are_not_a_wrong_path_and_keep_their_transcript_in_order(
+    bots: Callable[[str, App], str],
+) -> None:
+    target = bots("callin_404_bot", _check_bots().callin_not_found())
+    inbound, outbound = (
+        SHIPPED / "transfer_to_agent.yaml",
+        SHIPPED / "outbound_callee_declines.yaml",
+    )
+    result = vcall("simulate", target, "-f", inbound, "-f", outbound, "-c", "1")
+    assert result.exit_code == ExitCode.FAILED
+    lines = result.output.splitlines()
+    headers = [i for i, line in enumerate(lines) if line.startswith("▶ ")]
+    assert [lines[i].split(" (")[0] for i in headers] == ["▶ 转人工客服", "▶ 外呼回访：客户不方便"]
+    first_call = "\n".join(lines[headers[0] : headers[1]])
+    assert "HTTP 404" in first_call  # held back while it looked like a wrong path, then printed
+    assert "is the path right?" not in result.output
+
+
 def test_off_a_terminal_a_wide_table_is_one_record_per_line() -> None:
     """The emulator's table of calls, as every command's: no 80-column wrapping, no 400-character
     rows; a narrow table stays a table."""

@@ -73,6 +73,25 @@ def not_found() -> App:
     return app
 
 
+def callin_not_found() -> App:
+    """Answers outbound calls, but every ``callin`` gets HTTP 404 (not a wrong path: some
+    answers are fine)."""
+    inner = bot_from(answer_callback)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        body = await read_body(receive)
+        if scope["type"] == "http" and b"content_type=callin" in body:
+            await _send(send, 404, b"Not Found", b"text/plain")
+            return
+
+        async def again() -> dict[str, Any]:  # the body once more, for the inner bot
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await inner(scope, again, send)
+
+    return app
+
+
 def never_collects(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
     """Never collects keys: the behaviours that need keys being collected are not reached."""
     answer = answer_callback(kind, content)
