@@ -53,7 +53,7 @@ def main() -> None:
     print(
         f"explore: {states} states ({menu}/{MENU_STATES} of the menu, {states - menu} endings) in "
         f"{best:.2f} s best of {runs}, {result.crawl.calls} calls, "
-        f"{len(result.map.edges)} transitions, problems: {len(result.problems)}"
+        f"{len(result.map.edges)} moves tried, problems: {len(result.problems)}"
     )
 
 

@@ -40,7 +40,8 @@ EPILOG = """\
   vcall explore myapp.main:app --say-file lines.txt --max-depth 5 --graph map.mmd
   vcall explore myapp.main:app --report-json map.json   (then: vcall simulate ... --coverage map.json)
 
-[bold]Exit codes[/]: 0 no problem found · 1 problems found · 2 usage errors ·
+[bold]Exit codes[/]: 0 no problem found (warnings allowed) · 1 problems found (or warnings, with
+--strict; or every callback got HTTP 404/405) · 2 usage errors ·
 3 endpoint unreachable · 130 interrupted (the map so far printed and written)
 """
 
@@ -99,6 +100,7 @@ def explore_command(
     graph: Path | None = typer.Option(
         None, "--graph", help="The map as Mermaid (.mmd) or DOT (.dot, .gv)."
     ),
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail the exploration too."),
 ) -> None:
     """Crawl the bot's dialogue (no fixtures needed): map every state, report and shrink problems."""
     console = output_console()
@@ -130,8 +132,8 @@ def explore_command(
         with one_line_if_unreachable(resolved):
             result = explore(resolved, config)
         _write(result, report_json, report_html, graph, graph_format)
-        print_explore(console, result)
-    raise typer.Exit(_exit_code(result))
+        print_explore(console, result, strict)
+    raise typer.Exit(_exit_code(result, strict))
 
 
 def _call_settings(outbound: bool, orgcallee: str | None, smartcall: Sequence[str]) -> CallSettings:
@@ -172,10 +174,10 @@ def _write(
         raise UsageError(f"cannot write report: {error}") from None
 
 
-def _exit_code(result: ExploreResult) -> ExitCode:
+def _exit_code(result: ExploreResult, strict: bool = False) -> ExitCode:
     if result.interrupted:
         return ExitCode.INTERRUPTED
-    return ExitCode.FAILED if result.problems else ExitCode.OK
+    return ExitCode.FAILED if result.failed(strict) else ExitCode.OK
 
 
 def register(app: typer.Typer) -> None:

@@ -25,8 +25,8 @@ def print_coverage(console: Console, coverage: Coverage) -> None:
         return
     console.print(
         f"  map: {len(covered.states_reached)}/{covered.states} states "
-        f"({covered.state_percent:.0f}%), {len(covered.transitions_reached)}/"
-        f"{covered.transitions} transitions ({covered.transition_percent:.0f}%)"
+        f"({covered.state_percent:.0f}%), {len(covered.edges_reached)}/"
+        f"{covered.edges} edges ({covered.edge_percent:.0f}%)"
     )
     for missed in covered.missed_states[:MISSED_PRINTED]:
         moves = " → ".join(missed.moves) or "(the call's start)"
@@ -34,9 +34,9 @@ def print_coverage(console: Console, coverage: Coverage) -> None:
     hidden = len(covered.missed_states) - MISSED_PRINTED
     if hidden > 0:
         console.print(f"  … {hidden} more states not reached (all in the reports)")
-    if covered.missed_transitions:
+    if covered.missed_edges:
         console.print(
-            f"  {len(covered.missed_transitions)} transition(s) not reached "
+            f"  {len(covered.missed_edges)} edge(s) not reached "
             "(each with its caller moves in the JSON and HTML reports)"
         )
 

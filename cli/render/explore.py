@@ -1,5 +1,5 @@
 """The console renderer of ``vcall explore``: what was crawled, then each problem with the
-caller moves that reproduce it."""
+caller moves that reproduce it, then the warnings (once each, with the states they showed at)."""
 
 from __future__ import annotations
 
@@ -7,44 +7,79 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from vcall.simulator.explore.problems import MAX_ALSO_LISTED, Caution
 from vcall.simulator.explore.run import ExploreResult
 
 
-def print_explore(console: Console, result: ExploreResult) -> None:
+def print_explore(console: Console, result: ExploreResult, strict: bool = False) -> None:
     crawl = result.crawl
     finals = sum(1 for node in crawl.map.nodes.values() if node.final)
     console.print(
         f"Explored {escape(result.target)}: {len(crawl.map.nodes)} states ({finals} ending the "
-        f"call), {len(crawl.map.edges)} transitions, {crawl.calls} calls, depth {crawl.depth_reached}, "
+        f"call), {len(crawl.map.edges)} moves tried, {crawl.calls} calls, depth {crawl.depth_reached}, "
         f"{result.wall_s:.1f} s"
     )
+    if result.wrong_path is not None:
+        console.print(f"[bold red]{escape(result.wrong_path.line)}[/]")
+        return
     if crawl.interrupted:
         console.print("[yellow]interrupted[/]: the map so far, problems unshrunk and not saved")
     elif crawl.stopped:
         console.print(f"[yellow]stopped early by {escape(crawl.stopped)}[/]: the map is partial")
     if result.problems:
         console.print(problems_table(result))
+    if result.warnings:
+        console.print(warnings_table(result.warnings))
     for path in result.saved:
         console.print(f"saved {escape(str(path))}")
     if result.saved_paths:
         console.print(f"saved {len(result.saved_paths)} path fixture(s)")
-    so_far = " so far" if crawl.interrupted else ""
+    console.print(verdict(result, strict))
+
+
+def verdict(result: ExploreResult, strict: bool = False) -> str:
+    """The last line: problems (red), else warnings (yellow; red with ``--strict``), else green."""
+    so_far = " so far" if result.crawl.interrupted else ""
+    warned = len(result.warnings)
+    warnings = f"{warned} warning{'s' if warned != 1 else ''}"
     if result.problems:
-        console.print(f"[bold red]{len(result.problems)} problem(s) found{so_far}[/]")
-    else:
-        console.print(f"[bold green]no problem found{so_far}[/]")
+        also = f", {warnings}" if warned else ""
+        return f"[bold red]{len(result.problems)} problem(s) found{so_far}{also}[/]"
+    if warned:
+        colour = "bold red" if strict else "yellow"
+        failing = " (--strict: they fail)" if strict else ""
+        return f"[{colour}]no problem found{so_far}, {warnings}{failing}[/]"
+    return f"[bold green]no problem found{so_far}[/]"
 
 
 def problems_table(result: ExploreResult) -> Table:
     table = Table(title="Problems", title_justify="left", show_lines=False)
     table.add_column("#", justify="right")
     table.add_column("kind")
+    table.add_column("state")
     table.add_column("what", overflow="fold")
     table.add_column("shortest caller moves", overflow="fold")
     for index, problem in enumerate(result.problems, start=1):
         moves = " → ".join(move.label for move in problem.path) or "(the call's start)"
-        title = problem.title
-        if problem.elsewhere:
-            title += f" (also at {problem.elsewhere} more state(s))"
-        table.add_row(str(index), problem.kind.value, escape(title), escape(moves))
+        table.add_row(
+            str(index),
+            problem.kind.value,
+            problem.state,
+            escape(problem.summary),
+            escape(moves),
+        )
+    return table
+
+
+def warnings_table(warnings: list[Caution]) -> Table:
+    table = Table(title="Warnings", title_justify="left", show_lines=False)
+    table.add_column("rule")
+    table.add_column("what", overflow="fold")
+    table.add_column("states", overflow="fold")
+    for caution in warnings:
+        states = ", ".join(caution.states[:MAX_ALSO_LISTED])
+        more = len(caution.states) - MAX_ALSO_LISTED
+        if more > 0:
+            states += f" and {more} more"
+        table.add_row(caution.rule, escape(caution.finding.message), states)
     return table

@@ -2,12 +2,12 @@
 
 Without a map: which callback kinds the suite sent, which actions the bot answered with and
 which answer fields it set ("no fixture sends your bot a timebreak"). With a map from
-``vcall explore`` (``--coverage MAP.json``): which of its states and transitions the fixtures
-reached, and for each one missed the caller moves that reach it.
+``vcall explore`` (``--coverage MAP.json``): which of its states and edges (state → state) the
+fixtures reached, and for each one missed the caller moves that reach it.
 
 A fixture call is followed through the map's states exactly as the explorer follows its own
-calls (:mod:`.identity`, the same masking); a transition counts as reached when the call went
-from its state to its target, whatever the step.
+calls (:mod:`.identity`, the same masking); an edge counts as reached when the call went from
+its state to its target, whatever the step.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class Exercised:
 @dataclass(frozen=True, slots=True)
 class Missed:
     what: str
-    """A state's label, or ``s3 → s7`` for a transition."""
+    """A state's label, or ``s3 → s7`` for an edge."""
     moves: tuple[str, ...]
     """The caller moves from the call's start that reach it."""
 
@@ -93,38 +93,35 @@ class Missed:
 @dataclass(slots=True)
 class MapCoverage:
     states: int
-    transitions: int
-    """Distinct (state, next state) pairs of the map: a fixture step is not a caller move, so
-    transitions are compared by where they lead, not by the move."""
+    edges: int
+    """Distinct (state, next state) pairs of the map, its *edges*: a fixture step is not a
+    caller move, so what counts is where a call went, not by which move (explore's "moves
+    tried" are (state, move) pairs: several moves tried may share one edge)."""
     states_reached: list[str] = field(default_factory=list)
-    transitions_reached: list[tuple[str, str, str]] = field(default_factory=list)
+    edges_reached: list[tuple[str, str, str]] = field(default_factory=list)
     missed_states: list[Missed] = field(default_factory=list)
-    missed_transitions: list[Missed] = field(default_factory=list)
+    missed_edges: list[Missed] = field(default_factory=list)
 
     @property
     def state_percent(self) -> float:
         return 100.0 * len(self.states_reached) / self.states if self.states else 100.0
 
     @property
-    def transition_percent(self) -> float:
-        return (
-            100.0 * len(self.transitions_reached) / self.transitions if self.transitions else 100.0
-        )
+    def edge_percent(self) -> float:
+        return 100.0 * len(self.edges_reached) / self.edges if self.edges else 100.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "states": self.states,
             "states_reached": len(self.states_reached),
             "states_percent": round(self.state_percent, 1),
-            "transitions": self.transitions,
-            "transitions_reached": len(self.transitions_reached),
-            "transitions_percent": round(self.transition_percent, 1),
+            "edges": self.edges,
+            "edges_reached": len(self.edges_reached),
+            "edges_percent": round(self.edge_percent, 1),
             "missed_states": [
                 {"state": m.what, "moves": list(m.moves)} for m in self.missed_states
             ],
-            "missed_transitions": [
-                {"transition": m.what, "moves": list(m.moves)} for m in self.missed_transitions
-            ],
+            "missed_edges": [{"edge": m.what, "moves": list(m.moves)} for m in self.missed_edges],
         }
 
 
@@ -192,7 +189,7 @@ def map_coverage(calls: Iterable[CallResult], saved: SavedMap) -> MapCoverage:
         seen_states.update(i for i in ids if i)
         seen_pairs.update(itertools.pairwise(ids))
     pairs: dict[tuple[str, str], str] = {}
-    for source, move, target in saved.transitions:
+    for source, move, target in saved.moves:
         pairs.setdefault((source, target), move)
     coverage = MapCoverage(len(saved.states), len(pairs))
     for state in saved.states:
@@ -202,13 +199,13 @@ def map_coverage(calls: Iterable[CallResult], saved: SavedMap) -> MapCoverage:
             coverage.missed_states.append(Missed(f"{state.id} {state.label}", state.path))
     for (source, target), move in pairs.items():
         if (source, target) in seen_pairs:
-            coverage.transitions_reached.append((source, move, target))
+            coverage.edges_reached.append((source, move, target))
         else:
-            coverage.missed_transitions.append(_missed_transition(by_id, source, move, target))
+            coverage.missed_edges.append(_missed_edge(by_id, source, move, target))
     return coverage
 
 
-def _missed_transition(by_id: dict[str, SavedState], source: str, move: str, target: str) -> Missed:
+def _missed_edge(by_id: dict[str, SavedState], source: str, move: str, target: str) -> Missed:
     start = by_id.get(source)
     path = (*start.path, move) if start else (move,)
     return Missed(f"{source} → {target}", path)
@@ -260,11 +257,11 @@ def coverage_html(coverage: Coverage) -> str:
     if covered is not None:
         parts.append(
             f"<p><b>Map</b>: {len(covered.states_reached)} of {covered.states} states "
-            f"({covered.state_percent:.0f}%), {len(covered.transitions_reached)} of "
-            f"{covered.transitions} transitions ({covered.transition_percent:.0f}%) reached.</p>"
+            f"({covered.state_percent:.0f}%), {len(covered.edges_reached)} of "
+            f"{covered.edges} edges ({covered.edge_percent:.0f}%) reached.</p>"
         )
         parts.append(_missed_table("State not reached", covered.missed_states))
-        parts.append(_missed_table("Transition not reached", covered.missed_transitions))
+        parts.append(_missed_table("Edge not reached", covered.missed_edges))
     parts.append("</div></section>")
     return "".join(parts)
 

@@ -166,6 +166,7 @@ class Crawler:
             errors = [finding for finding in turn.findings if finding.is_error]
             if errors:
                 self.crawl.book.note_findings(errors, (), root)
+            self.crawl.book.note_warnings(turn.findings, (), root)
         self._note_answered(run)
         return root
 
@@ -218,5 +219,6 @@ class Crawler:
                 errors_here = [finding for finding in turn.findings if finding.is_error]
                 if errors_here:
                     self.crawl.book.note_findings(errors_here, path, target)
+                self.crawl.book.note_warnings(turn.findings, path, target)
             source = target
         return fresh

@@ -1,4 +1,6 @@
-"""The map an exploration draws: states (nodes) and transitions (which move leads where).
+"""The map an exploration draws: states (nodes) and the moves tried (which move, from which
+state, leads where). Two states joined by one or more moves tried are one *edge* (what
+``--coverage`` counts).
 
 Plain data with a stable JSON form (the ``map`` of ``--report-json``, read back by
 ``vcall simulate --coverage``) and two text exports: Mermaid and DOT (``--graph FILE``).
@@ -14,7 +16,9 @@ from typing import Any
 from vcall.simulator.explore.identity import Identity, StateKey
 from vcall.simulator.explore.moves import Move, Situation
 
-MAP_FORMAT = "vcall-explore-map/1"
+MAP_FORMAT = "vcall-explore-map/2"
+MAP_FORMATS_READ = frozenset({"vcall-explore-map/1", MAP_FORMAT})
+"""/1 named the moves tried ``transitions``; /2 names them ``moves``. Both are read."""
 
 
 @dataclass(slots=True)
@@ -41,7 +45,7 @@ class Edge:
     target: str
     count: int = 0
     errors: set[str] = field(default_factory=set)
-    """Rules of the error findings seen on this transition."""
+    """Rules of the error findings seen on this move tried."""
 
 
 @dataclass(slots=True)
@@ -82,7 +86,7 @@ class ExploreMap:
             "format": MAP_FORMAT,
             "identity": self.identity.value,
             "states": [_node_dict(node) for node in self.nodes.values()],
-            "transitions": [_edge_dict(edge) for edge in self.edges.values()],
+            "moves": [_edge_dict(edge) for edge in self.edges.values()],
         }
 
 
@@ -131,14 +135,14 @@ class SavedMap:
 
     identity: Identity
     states: tuple[SavedState, ...]
-    transitions: tuple[tuple[str, str, str], ...]
-    """(from id, move label, to id)."""
+    moves: tuple[tuple[str, str, str], ...]
+    """The moves tried: (from id, move label, to id)."""
 
 
 def read_map(document: Mapping[str, Any], where: str) -> SavedMap:
     """The map in an explore JSON report (or a bare map); ``ValueError`` naming what is wrong."""
     body = document.get("map", document)
-    if not isinstance(body, Mapping) or body.get("format") != MAP_FORMAT:
+    if not isinstance(body, Mapping) or body.get("format") not in MAP_FORMATS_READ:
         raise ValueError(f"{where}: not a map from vcall explore (no {MAP_FORMAT!r} format)")
     try:
         identity = Identity(str(body.get("identity")))
@@ -146,12 +150,11 @@ def read_map(document: Mapping[str, Any], where: str) -> SavedMap:
             SavedState(str(s["id"]), str(s["key"]), str(s["label"]), tuple(s.get("path", ())))
             for s in body["states"]
         )
-        transitions = tuple(
-            (str(t["from"]), str(t["move"]), str(t["to"])) for t in body["transitions"]
-        )
+        listed = body["moves"] if "moves" in body else body["transitions"]
+        moves = tuple((str(t["from"]), str(t["move"]), str(t["to"])) for t in listed)
     except (KeyError, TypeError, ValueError) as error:
         raise ValueError(f"{where}: a malformed map ({error})") from None
-    return SavedMap(identity, states, transitions)
+    return SavedMap(identity, states, moves)
 
 
 # --- text exports ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from vcall.simulator.explore.graph import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
 
 if TYPE_CHECKING:
-    from vcall.simulator.explore.problems import Problem
+    from vcall.simulator.explore.problems import Caution, Problem
     from vcall.simulator.explore.run import ExploreResult
 
 REPORT_VERSION = 1
@@ -29,12 +29,14 @@ def explore_to_dict(result: ExploreResult) -> dict[str, Any]:
         "target": result.target,
         "calls": crawl.calls,
         "states": len(crawl.map.nodes),
-        "transitions": len(crawl.map.edges),
+        "moves_tried": len(crawl.map.edges),
         "depth": crawl.depth_reached,
         "stopped": crawl.stopped or None,
         "interrupted": crawl.interrupted,
         "wall_ms": round(result.wall_s * 1000, 3),
+        "wrong_path": result.wrong_path.line if result.wrong_path else None,
         "problems": [_problem(problem) for problem in result.problems],
+        "warnings": [_warning(caution) for caution in result.warnings],
         "saved": [str(path) for path in result.saved],
         "map": crawl.map.to_dict(),
     }
@@ -45,13 +47,25 @@ def _problem(problem: Problem) -> dict[str, Any]:
         "kind": problem.kind.value,
         "rule": problem.rule,
         "title": problem.title,
+        "summary": problem.summary,
         "state": problem.state,
         "states": list(problem.states),
         "moves": [move.label for move in problem.path],
         "shrunk": problem.shrunk,
         "moves_before_shrinking": problem.original_length,
         "finding": problem.finding.to_dict() if problem.finding else None,
+        "also_at": list(problem.also_at),
         "also_at_more_states": problem.elsewhere,
+        "only_way_on_to": list(problem.only_way_on),
+    }
+
+
+def _warning(caution: Caution) -> dict[str, Any]:
+    return {
+        "rule": caution.rule,
+        "finding": caution.finding.to_dict(),
+        "states": list(caution.states),
+        "moves": [move.label for move in caution.path],
     }
 
 
@@ -78,7 +92,7 @@ section{background:#fff;margin:0 0 20px;box-shadow:0 1px 2px #0002;padding:10px 
 h2{font-size:17px;margin:4px 0 10px}
 table{border-collapse:collapse;width:100%}th,td{padding:5px 8px;border-bottom:1px solid #e6e8ec;
  text-align:left;vertical-align:top}th{font-size:12px;color:#5b6475}
-td.problem{color:#b71c1c}.moves{font-family:ui-monospace,monospace;font-size:12.5px}
+td.problem{color:#b71c1c}td.warning{color:#8a5a00}.moves{font-family:ui-monospace,monospace;font-size:12.5px}
 div.picture{overflow:auto;max-height:90vh}svg.map{display:block}
 .legend{font-size:12.5px;color:#5b6475;margin:6px 0}
 """
@@ -86,11 +100,13 @@ div.picture{overflow:auto;max-height:90vh}svg.map{display:block}
 
 def explore_html(result: ExploreResult) -> str:
     crawl = result.crawl
-    ok = not result.problems
-    verdict = "no problem found" if ok else f"{len(result.problems)} problem(s)"
+    ok = not result.problems and result.wrong_path is None
+    verdict = "no problem found" if ok else f"{len(result.problems) or 1} problem(s)"
+    if result.warnings:
+        verdict += f", {len(result.warnings)} warning(s)"
     meta = (
         f"{escape(result.target)} · {len(crawl.map.nodes)} states · {len(crawl.map.edges)} "
-        f"transitions · {crawl.calls} calls · {result.wall_s:.1f} s"
+        f"moves tried · {crawl.calls} calls · {result.wall_s:.1f} s"
         + (f" · stopped by {escape(crawl.stopped)}" if crawl.stopped else "")
     )
     return "\n".join(
@@ -101,6 +117,7 @@ def explore_html(result: ExploreResult) -> str:
             f'<header><h1>vcall explore</h1><span class="meta">{meta}</span>',
             f'<span class="verdict {"pass" if ok else "fail"}">{verdict}</span></header><main>',
             _problems_section(result),
+            _warnings_section(result),
             _map_section(result),
             _states_section(result),
             f'<p class="legend">vcall {escape(vcall.__version__)}</p></main></body></html>',
@@ -109,10 +126,13 @@ def explore_html(result: ExploreResult) -> str:
 
 
 def _problems_section(result: ExploreResult) -> str:
+    if result.wrong_path is not None:
+        line = escape(result.wrong_path.line)
+        return f'<section><h2>Problems</h2><p class="problem">{line}</p></section>'
     if not result.problems:
         return "<section><h2>Problems</h2><p>None found.</p></section>"
     rows = [
-        f'<tr><td>{index}</td><td>{escape(p.kind.value)}</td><td class="problem">{escape(p.title)}{_elsewhere(p)}</td>'
+        f'<tr><td>{index}</td><td>{escape(p.kind.value)}</td><td class="problem">{escape(p.summary)}</td>'
         f'<td class="moves">{escape(" → ".join(m.label for m in p.path) or "(the call’s start)")}</td>'
         f"<td>{escape(p.state)}</td></tr>"
         for index, p in enumerate(result.problems, start=1)
@@ -123,16 +143,25 @@ def _problems_section(result: ExploreResult) -> str:
     )
 
 
-def _elsewhere(problem: Problem) -> str:
-    if not problem.elsewhere:
+def _warnings_section(result: ExploreResult) -> str:
+    if not result.warnings:
         return ""
-    return escape(f" (also at {problem.elsewhere} more state(s))")
+    rows = [
+        f'<tr><td>{escape(c.rule)}</td><td class="warning">{escape(c.finding.message)}</td>'
+        f"<td>{escape(', '.join(c.states))}</td>"
+        f'<td class="moves">{escape(" → ".join(m.label for m in c.path) or "(the call’s start)")}</td></tr>'
+        for c in result.warnings
+    ]
+    return (
+        "<section><h2>Warnings</h2><table><tr><th>rule</th><th>what</th><th>states</th>"
+        "<th>shortest caller moves (first state)</th></tr>" + "".join(rows) + "</table></section>"
+    )
 
 
 def _map_section(result: ExploreResult) -> str:
     legend = (
         "Each box is a state (what the bot does: its action and what it plays), in rows by how "
-        "many caller moves reach it. Arrows are transitions, labelled with the move and how often "
+        "many caller moves reach it. Arrows are the moves tried, labelled with the move and how often "
         "it was seen; ↺N counts moves that stay in the state. Rounded green boxes end the call; "
         "red boxes and arrows are problems. Hover for details. Caller hang-ups are not drawn."
     )

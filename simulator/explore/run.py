@@ -17,12 +17,19 @@ from vcall.simulator.explore.driver import PathDriver, PathRun
 from vcall.simulator.explore.graph import ExploreMap, Node
 from vcall.simulator.explore.identity import Identity
 from vcall.simulator.explore.moves import Move, builtin_lines, until_session_timeout
-from vcall.simulator.explore.problems import Problem, ProblemKind, map_problems
+from vcall.simulator.explore.problems import (
+    Caution,
+    Problem,
+    ProblemKind,
+    map_problems,
+    merge_repeats,
+)
 from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixtures
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.fixture.scenario import CallSettings, EndReason
 from vcall.simulator.replay.engine import SimulationConfig, open_client, run_context
 from vcall.simulator.replay.targets import Target
+from vcall.simulator.replay.wrong_path import WrongPath, wrong_path
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
 SHRINK_SHARE = 0.5
@@ -54,6 +61,16 @@ class ExploreResult:
     saved: list[Path] = field(default_factory=list)
     saved_paths: list[Path] = field(default_factory=list)
     wall_s: float = 0.0
+    wrong_path: WrongPath | None = None
+    """Every callback got HTTP 404/405: the one thing to say (the problems are left empty)."""
+
+    @property
+    def warnings(self) -> list[Caution]:
+        return self.crawl.book.warnings
+
+    def failed(self, strict: bool = False) -> bool:
+        """Problems (or a wrong path) fail an exploration; warnings only when ``strict``."""
+        return bool(self.problems or self.wrong_path or (strict and self.warnings))
 
     @property
     def map(self) -> ExploreMap:
@@ -86,8 +103,12 @@ async def _explore(
     lines = config.lines or tuple(builtin_lines())
     crawl = await Crawler(driver, lines, config.limits).run()
     problems = list(crawl.book.problems)
+    wrong = None if crawl.answered else wrong_path(t.exchange for t in crawl.asked)
+    if wrong is not None:  # one line says it all: nothing else is worth reading
+        return ExploreResult(target.label, crawl, [], wrong_path=wrong)
     if not crawl.interrupted and (crawl.answered or not crawl.asked):
-        problems.extend(await _played_out(driver, map_problems(crawl.map), crawl.map))
+        found = map_problems(crawl.map, problems)
+        problems.extend(await _played_out(driver, found, crawl.map))
     result = ExploreResult(target.label, crawl, problems)
     _mark_problem_states(result)
     if crawl.interrupted:  # Ctrl-C: the map and problems so far, unshrunk, nothing saved
@@ -156,10 +177,14 @@ def _mark_problem_states(result: ExploreResult) -> None:
 async def _finish(driver: PathDriver, config: ExploreConfig, result: ExploreResult) -> None:
     """Shrink each problem, replay it once more (what its fixture records), save fixtures."""
     deadline = time.perf_counter() + config.limits.max_time_s * SHRINK_SHARE
-    for index, problem in enumerate(result.problems):
+    runs = []
+    for problem in result.problems:
         if config.shrink and problem.kind is not ProblemKind.DEAF:
             await _shrink(driver, problem, config.shrink_tries, deadline)
-        result.runs[index] = await driver.run(_replayed(problem, result.map))
+        runs.append(await driver.run(_replayed(problem, result.map)))
+    result.problems, kept = merge_repeats(result.problems, runs, result.map)
+    result.runs = dict(enumerate(kept))
+    _mark_problem_states(result)
     if config.save_dir is not None:
         result.saved = save_problem_fixtures(config.save_dir, result)
     if config.save_paths_dir is not None:

@@ -64,7 +64,7 @@ def problem_document(problem: Problem, run: PathRun, name: str, target: str) -> 
     document = _document(run, name, target)
     moves = " → ".join(move.label for move in problem.path) or "(the call's start)"
     text = (
-        f"Found by vcall explore against {target}: {problem.title}. Caller moves: {moves}. "
+        f"Found by vcall explore against {target}: {problem.summary}. Caller moves: {moves}. "
         "The expectations are the answers observed: review them."
     )
     if problem.kind.value in NEVER_ENDING:

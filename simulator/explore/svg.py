@@ -1,12 +1,12 @@
 """The map as an SVG picture (for the HTML report): states as boxes in rows by depth, the
-transitions between them as arrows.
+edges between them as arrows (one per pair of states, whatever moves were tried).
 
 Layout: breadth-first depth top to bottom; a depth with many states wraps onto several rows
 (``PER_ROW`` boxes each) so that 50 states stay readable. Arrows between the same two states are
 drawn once, labelled with the first move and how many more (the full list in the tooltip); a
 move that stays in its state is a count (↺) inside the box; hang-ups by the caller, which every
 state has, are not drawn. Final states (the call ends) have rounded corners; states with a
-problem and transitions with an error are red. A box shows its id, its action (bold), its
+problem and edges with an error are red. A box shows its id, its action (bold), its
 ``dynamic_id`` (grey) and the start of what it plays.
 """
 

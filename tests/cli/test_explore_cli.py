@@ -138,8 +138,10 @@ def test_simulate_coverage_against_an_explore_map(tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.OK, result.output
     assert "no fixture sends your bot a timebreak" in result.output
     assert "not reached:" in result.output
+    assert " edges (" in result.output and "transition" not in result.output
     coverage = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["coverage"]
     assert 0 < coverage["map"]["states_percent"] < 100
+    assert coverage["map"]["edges_reached"] <= coverage["map"]["edges"]
     bad = vcall("simulate", "--example-bot", "-f", fixtures, "--coverage", tmp_path / "run.json")
     assert bad.exit_code == ExitCode.USAGE and "not a map" in bad.output
 

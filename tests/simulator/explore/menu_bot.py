@@ -124,6 +124,15 @@ def answer(
 
 def menu_bot(faults: Faults = Faults(), keys: str = KEYS) -> App:
     """The bot as an ASGI app; ``keys``: the keys each menu offers (fewer for quick tests)."""
+    return status_bot(lambda kind, content: answer(kind, content, faults, keys))
+
+
+StatusDialogue = Callable[[CallbackKind, Mapping[str, Any]], tuple[int, dict[str, Any]]]
+
+
+def status_bot(dialogue: StatusDialogue) -> App:
+    """A bot whose HTTP status and ``data`` (without ``call_id``) come from ``dialogue``; any
+    status but 200 is sent with a body that is no envelope."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,7 +141,7 @@ def menu_bot(faults: Faults = Faults(), keys: str = KEYS) -> App:
         call_id, kind, content = parse_callback(
             read_params(scope.get("query_string", b""), body, "")
         )
-        status, data = answer(kind, content, faults, keys)
+        status, data = dialogue(kind, content)
         envelope = {"result": "success", "msg": "ok", "data": {"call_id": call_id, **data}}
         payload = json.dumps(envelope if status == 200 else {"error": "boom"}, ensure_ascii=False)
         headers = [(b"content-type", b"application/json; charset=utf-8")]

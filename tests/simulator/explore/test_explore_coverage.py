@@ -52,7 +52,7 @@ def test_the_shipped_suite_covers_more_than_one_fixture(map_file: Path) -> None:
     ).map
     assert one is not None and every is not None
     assert every.state_percent > one.state_percent
-    assert every.transition_percent > one.transition_percent
+    assert every.edge_percent > one.edge_percent
 
 
 def test_without_a_map_the_kinds_never_sent_are_named() -> None:

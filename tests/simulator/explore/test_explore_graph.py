@@ -30,9 +30,19 @@ def test_the_json_map_reads_back(example: ExploreResult) -> None:
     document = json.loads(json.dumps(explore_to_dict(example), ensure_ascii=False))
     saved = read_map(document, "map.json")
     assert len(saved.states) == len(example.map.nodes) == document["states"]
-    assert len(saved.transitions) == len(example.map.edges)
+    assert len(saved.moves) == len(example.map.edges)
     assert saved.states[0].path == ()
-    assert all(t["count"] >= 1 for t in document["map"]["transitions"])
+    assert all(t["count"] >= 1 for t in document["map"]["moves"])
+
+
+def test_a_map_of_the_first_format_still_reads_back(example: ExploreResult) -> None:
+    """/1 named the moves tried ``transitions`` (the word now means nothing in vcall's output:
+    "moves tried" are (state, move) pairs, coverage's "edges" are state → state)."""
+    body = example.map.to_dict()
+    moves = body.pop("moves")
+    old = {**body, "format": "vcall-explore-map/1", "transitions": moves}
+    assert "moves" not in old
+    assert read_map(old, "old.json").moves == read_map(example.map.to_dict(), "new.json").moves
 
 
 def test_a_document_that_is_not_a_map_is_refused() -> None:

@@ -88,7 +88,32 @@ def test_a_state_no_move_leaves_is_a_dead_end() -> None:
     assert [move.label for move in problem.path] == ["say 转人工"]
 
 
-def test_the_same_mistake_everywhere_is_a_few_problems_that_count_the_rest() -> None:
+def test_states_that_only_lead_into_a_dead_end_are_not_called_a_loop() -> None:
+    """转人工 leads to a queue announcement whose every move leads to a hold no move leaves: the
+    call gets stuck at the hold, so the problem is a dead end there, with the queue marked."""
+
+    def queue(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
+        if kind is CallbackKind.CALLIN:
+            return GREETING
+        if content.get("dynamic_id") in ("queue", "hold"):
+            return play("请稍候", "hold")
+        if "转人工" in str(content.get("words", "")):
+            return play("正在排队，请稍候", "queue")
+        return GOODBYE
+
+    result = _explore(queue)
+    (problem,) = result.problems
+    by_id = result.map.by_id()
+    assert problem.kind is ProblemKind.DEAD_END
+    assert by_id[problem.state].key.dynamic_id == "hold"
+    assert problem.state in problem.title and "loop" not in problem.title
+    assert {by_id[s].key.dynamic_id for s in problem.states} == {"hold", "queue"}
+
+
+def test_the_same_mistake_everywhere_is_one_problem_that_names_the_other_states() -> None:
+    """Found at several states, each shrinks to the call's start: one bug, one problem, labelled
+    with the state its moves reach (s0), the states where it also showed listed or counted; the
+    states reached only through it are folded in, not problems of their own."""
     from vcall.simulator.example_bot.dialogue import answer_callback
 
     def colon_everywhere(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,10 +122,14 @@ def test_the_same_mistake_everywhere_is_a_few_problems_that_count_the_rest() -> 
         return {**answer, "dynamic_id": f"{state}:1"}
 
     result = explore(app_target("bot", bot_from(colon_everywhere)), ExploreConfig(lines=LINES))
-    forbidden = [p for p in result.problems if p.rule == "forbidden-character"]
-    assert len(forbidden) == 3
-    assert forbidden[-1].elsewhere > 0
-    assert len({p.state for p in forbidden}) == 3
+    (problem,) = result.problems
+    assert problem.rule == "forbidden-character"
+    assert (problem.path, problem.state) == ((), "s0")
+    assert problem.also_at and "s0" not in problem.also_at
+    assert problem.elsewhere > 0
+    assert problem.only_way_on
+    assert f"; also shows at {problem.also_at[0]}, " in problem.summary
+    assert "the call can only go on through this bad answer" in problem.summary
 
 
 def test_a_callin_without_a_usable_answer_is_a_problem_and_its_fixture_fails() -> None:
