@@ -94,8 +94,17 @@ def root(
         is_eager=True,
         help="Show the version and exit.",
     ),
+    no_color: bool = typer.Option(
+        False,
+        "--no-color",
+        help="No colours in the output, on a terminal too (as the NO_COLOR variable).",
+    ),
 ) -> None:
     """vcall plays the platform's part: it sends callbacks to your endpoint and checks every answer."""
+    if no_color:
+        from vcall.cli.render.output import disable_colour
+
+        disable_colour()
     from vcall.simulator import secrets  # every byte written to the terminal is masked
 
     secrets.register_environment()

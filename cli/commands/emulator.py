@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.output import output_console, print_table
 from vcall.cli.render.smartcall import EmulatorPrinter
 from vcall.cli.render.transcript import TranscriptPrinter, summary_line, summary_table
 from vcall.simulator import spec
@@ -94,7 +95,7 @@ def emulator_command(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show model notes.")] = False,
 ) -> None:
     """Run a local SmartCall API: verify each request as the platform does, then play the call."""
-    console = Console(highlight=False, soft_wrap=True)
+    console = output_console()
     emulator: SmartCallEmulator | None = None
 
     def summary() -> None:
@@ -183,7 +184,7 @@ def _print_summary(console: Console, run: RunResult) -> None:
     if len(run.calls) <= MAX_TABLE_CALLS:
         table = summary_table(run)
         table.title = "vcall emulator"
-        console.print(table)
+        print_table(console, table)
     console.print(summary_line(run))
 
 

@@ -25,7 +25,7 @@ from vcall.cli.render.load import (
     summary_line,
     summary_tables,
 )
-from vcall.cli.render.output import output_console
+from vcall.cli.render.output import output_console, print_table
 from vcall.cli.render.transcript import unreachable_message
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import EndpointUnreachableError, UsageError
@@ -258,7 +258,7 @@ def _weights(items: list[str]) -> dict[str, int]:
 
 def _print_summary(console: Console, result: LoadResult, breaches: list[Any]) -> None:
     for table in summary_tables(result):
-        console.print(table)
+        print_table(console, table)
     console.print(summary_line(result))
     for line in breach_lines(breaches):
         console.print(line)

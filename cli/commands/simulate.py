@@ -14,13 +14,14 @@ from vcall.cli.commands.targeting import chosen_target
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.coverage import print_coverage
-from vcall.cli.render.output import output_console
+from vcall.cli.render.output import output_console, print_table
 from vcall.cli.render.transcript import (
     TranscriptPrinter,
     placement_line,
     summary_line,
     summary_table,
     unreachable_line,
+    wrong_path_of_run,
 )
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
@@ -216,8 +217,12 @@ def simulate_command(
                 "expectations (answer, expect, end) are not",
                 markup=False,
             )
-        printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
+        printer = TranscriptPrinter(
+            console, live=concurrency == 1, verbose=verbose, quiet=quiet, hold_wrong_path=True
+        )
         run = simulate(load_scenarios(fixture, options=options), resolved, config, sink=printer)
+        if wrong_path_of_run(run) is None:
+            printer.release()
         covered = coverage_of(run, saved_map) if coverage else None
         _write_reports(run, report, report_json, report_html, covered)
         _print_summary(console, run, check_placement, resolved)
@@ -273,14 +278,18 @@ def _optional_ms(text: str | None, what: str) -> int | None:
 
 
 def _print_summary(console: Console, run: RunResult, check_placement: bool, target: Target) -> None:
+    found = wrong_path_of_run(run)
+    if found is not None:  # one line, not a transcript and a table of identical 404s
+        console.print(f"[bold red]{escape(found.line)}[/] · {run.failed} call(s) failed")
+        return
     if run.unreachable:  # one line, not a transcript of "could not connect" per call
         if any(not call.unreachable for call in run.calls):
-            console.print(summary_table(run))
+            print_table(console, summary_table(run))
         output_console(stderr=True).print(
             f"[bold red]error:[/] {escape(unreachable_line(run, target.url))}"
         )
         return
-    console.print(summary_table(run))
+    print_table(console, summary_table(run))
     if check_placement:
         console.print(placement_line(run.placement))
     console.print(summary_line(run))

@@ -15,6 +15,7 @@ from vcall.simulator.fixture.scenario import Scenario
 from vcall.simulator.live.status import spoken_items, tts_values
 from vcall.simulator.replay.engine import CallFinished, CallStarted, Event, TurnDone
 from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
+from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, wrong_path
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _CONTENT_SHOWN = {
@@ -36,7 +37,13 @@ class TranscriptPrinter:
     """Receives engine events; prints each call's transcript (live when calls run one at a time)."""
 
     def __init__(
-        self, console: Console, *, live: bool, verbose: bool = False, quiet: bool = False
+        self,
+        console: Console,
+        *,
+        live: bool,
+        verbose: bool = False,
+        quiet: bool = False,
+        hold_wrong_path: bool = False,
     ) -> None:
         self.console = console
         self.live = live and not verbose
@@ -47,10 +54,27 @@ class TranscriptPrinter:
         self._pending: CallStarted | None = None
         """A live call's header, printed with its first answered turn: a call that never reached
         the endpoint prints nothing (the run ends with one line saying so)."""
+        self._held: list[Event] | None = [] if hold_wrong_path else None
+        """Events kept back while every answer so far was HTTP 404/405 (a wrong path prints
+        one line, not a transcript of identical 404s); replayed at the first other answer."""
 
     def __call__(self, event: Event) -> None:
         if self.quiet:
             return
+        if self._held is not None:
+            if not (isinstance(event, TurnDone) and not _looks_like_wrong_path(event.turn)):
+                self._held.append(event)
+                return
+            self.release()
+        self._print(event)
+
+    def release(self) -> None:
+        """Print what was held back (the run was not a wrong path after all); hold no more."""
+        held, self._held = self._held or [], None
+        for event in held:
+            self._print(event)
+
+    def _print(self, event: Event) -> None:
         if isinstance(event, CallStarted) and self.live:
             self._pending = event
         elif isinstance(event, TurnDone) and self.live:
@@ -113,6 +137,15 @@ class TranscriptPrinter:
                 f"{indent}[{style}]{finding.severity.value}[/] [dim]{finding.rule}{escape(path)}[/]: "
                 f"{escape(finding.message)}"
             )
+
+
+def wrong_path_of_run(run: RunResult) -> WrongPath | None:
+    """Every callback of the run got HTTP 404/405 (see :mod:`vcall.simulator.replay.wrong_path`)."""
+    return wrong_path(turn.exchange for call in run.calls for turn in call.turns)
+
+
+def _looks_like_wrong_path(turn: Turn) -> bool:
+    return turn.exchange.status in WRONG_PATH_STATUSES
 
 
 def _reached(turn: Turn) -> bool:
