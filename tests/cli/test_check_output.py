@@ -24,11 +24,16 @@ from vcall.cli.commands import emulator as emulator_cli
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import RECORD_WIDTH, output_console
 from vcall.simulator.asgi import App
+from vcall.simulator.explore.suite import builtin_suite
 
 EXPLORE_TESTS = Path(__file__).resolve().parents[1] / "simulator" / "explore"
 SHIPPED = Path(__file__).resolve().parents[2] / "fixtures"
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|38;|9[0-7])[0-9;]*m")
 """An SGR sequence that sets a foreground colour (bold or dim alone are not colours)."""
+
+BEHAVIOURS = len(builtin_suite())
+PLAN = "checking the built-in behaviours"
+"""The plan line every check prints first."""
 
 
 def vcall(*args: str | Path) -> Result:
@@ -67,19 +72,25 @@ def test_a_warning_on_every_call_is_printed_once_above_the_records(
     target = bots("warned_bot", _check_bots().warned_bot())
     result = vcall("check", target, "--report-json", tmp_path / "c.json")
     assert result.exit_code == ExitCode.FAILED, result.output
-    lines = result.output.splitlines()
+    lines = [line for line in result.output.splitlines() if not line.startswith(PLAN)]
     assert lines[0].startswith("every callin answer: warning range-fallback data.mute_time: ")
     assert sum("range-fallback" in line for line in lines) == 1
     rows = records(result.output)
-    assert len(rows) == 17 and "│" not in result.output
+    assert len(rows) == BEHAVIOURS and "│" not in result.output
     assert rows["inbound-plain"] == "behaviour: inbound-plain · form: passed · query: passed"
     assert "most severe finding: error action-not-allowed-at-stage" in rows["timebreak-speech"]
-    assert lines[-1].startswith("17 behaviours: 16 passed, 1 failed, 0 not reached;")
+    assert lines[-1].startswith(
+        f"{BEHAVIOURS} behaviours: {BEHAVIOURS - 1} passed, 1 failed, 0 not"
+    )
     report = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
     assert report["check"]["summary"] == lines[-1]
     # the top-level counts are behaviours too; the calls played are listed
-    assert (report["passed"], report["failed"], report["counted"]) == (16, 1, "behaviours")
-    assert len(report["calls"]) == 34
+    assert (report["passed"], report["failed"], report["counted"]) == (
+        BEHAVIOURS - 1,
+        1,
+        "behaviours",
+    )
+    assert len(report["calls"]) == 2 * BEHAVIOURS
 
 
 def test_both_placements_show_in_one_row(bots: Callable[[str, App], str]) -> None:
@@ -99,7 +110,7 @@ def test_a_wrong_path_is_one_line_for_check_and_simulate(
     target = bots("gone_bot", _check_bots().not_found())
     checked = vcall("check", target, "--report-json", tmp_path / "c.json")
     assert checked.exit_code == ExitCode.FAILED
-    assert checked.output.splitlines() == [
+    assert [line for line in checked.output.splitlines() if not line.startswith(PLAN)] == [
         "every callback got HTTP 404: is the path right? (vcall sent POST /callback)"
     ]
     assert json.loads((tmp_path / "c.json").read_text("utf-8"))["check"]["wrong_path"]
