@@ -115,9 +115,7 @@ def batch_summary_line(summary: BatchSummary) -> str:
         if summary.unknown
         else ""
     )
-    invalid = (
-        f" · [bold red]{summary.invalid} invalid — not sent[/]" if summary.invalid else ""
-    )
+    invalid = f" · [bold red]{summary.invalid} invalid — not sent[/]" if summary.invalid else ""
     return (
         f"[{colour}]{summary.succeeded} placed, {summary.failed} failed[/]{unknown}{invalid} · "
         f"{summary.skipped} skipped (already OK) · {summary.total} row(s) · "
