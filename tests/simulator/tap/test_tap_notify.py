@@ -16,9 +16,9 @@ from vcall.simulator.errors import UsageError
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.tap.events import CallbackRelayed
 from vcall.simulator.tap.notify import (
+    Notifier,
     NotifyConfig,
     NotifyFormat,
-    Notifier,
     mask_numbers,
     robot_payload,
 )
@@ -181,7 +181,7 @@ def webhook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     received: list[dict[str, Any]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+        def do_POST(self) -> None:
             length = int(self.headers["Content-Length"])
             received.append(json.loads(self.rfile.read(length)))
             self.send_response(200)
