@@ -56,6 +56,15 @@ class _Commands(LazyGroup):
         "example-bot": LazyCommand(
             _COMMANDS + "example_bot", "Serve the built-in example bot on 127.0.0.1."
         ),
+        "init": LazyCommand(
+            _COMMANDS + "init",
+            "Start testing your own bot: fixtures, a pytest file, a config file and a CI job.",
+        ),
+        "config": LazyCommand(
+            _COMMANDS + "config",
+            "Show the effective settings (vcall.toml, [tool.vcall], VCALL_*) and where each "
+            "comes from.",
+        ),
     }
 
 
@@ -86,6 +95,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False,
         "--version",
@@ -109,6 +119,11 @@ def root(
 
     secrets.register_environment()
     secrets.install_masking_streams()
+    from vcall.cli.config_defaults import apply_configuration
+    from vcall.cli.errors import handled_errors
+
+    with handled_errors():
+        apply_configuration(ctx)
 
 
 def main() -> None:

@@ -125,6 +125,13 @@ def _options(
             help="Batch: dial again rows whose request may have been sent but got no answer.",
         ),
     ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Batch: send the valid rows and report the invalid ones (default: none sent).",
+        ),
+    ] = False,
     endpoint: Annotated[
         str, typer.Option("--endpoint", help="API host or URL, e.g. http://127.0.0.1:8081.")
     ] = DEFAULT_ENDPOINT,
@@ -158,6 +165,7 @@ class SmartCallOptions:
     result: Path | None
     qps: float
     redial_unknown: bool
+    skip_invalid: bool
     endpoint: str
     signature: Signature
     access_key_id: str | None
@@ -434,12 +442,20 @@ def _run_batch(
 ) -> ExitCode:
     result_csv = options.result or default_result_path(rows_csv)
     table = read_input(rows_csv, defaults=set(defaults))
-    if not _rows_checked(table.rows, defaults, errors):
-        errors.print(f"[red]{rows_csv}: parameter errors: nothing was sent[/]")
+    invalid = _invalid_rows(table.rows, defaults, errors)
+    if invalid and not options.skip_invalid:
+        errors.print(
+            f"[red]{rows_csv}: parameter errors in {len(invalid)} row(s): nothing was sent[/] "
+            "(--skip-invalid sends the valid rows)"
+        )
         return ExitCode.FAILED
     if options.dry_run:
-        console.print(f"dry run: {len(table.rows)} row(s) checked, nothing sent")
-        return ExitCode.OK
+        valid = len(table.rows) - len(invalid)
+        console.print(
+            f"dry run: {len(table.rows)} row(s) checked, {valid} valid, {len(invalid)} invalid, "
+            "nothing sent"
+        )
+        return ExitCode.FAILED if invalid else ExitCode.OK
     credentials = _credentials(options)
     with build_client(credentials, options.endpoint, options.signature.value) as client:
         batch = BatchRun(
@@ -449,13 +465,16 @@ def _run_batch(
             qps=options.qps,
             defaults=set(defaults),
             redial_unknown=options.redial_unknown,
+            invalid=invalid,
         )
         _RUNNING[:] = [batch]
         summary = _batch_with_progress(batch, errors)
     _print_batch(console, summary, options.output_format)
     if summary.failed:
         return ExitCode.API_ERROR
-    return ExitCode.UNREACHABLE if summary.unknown else ExitCode.OK
+    if summary.unknown:
+        return ExitCode.UNREACHABLE
+    return ExitCode.FAILED if summary.invalid else ExitCode.OK
 
 
 def _print_interrupted_batch(errors: Console) -> None:
@@ -463,18 +482,21 @@ def _print_interrupted_batch(errors: Console) -> None:
         errors.print(f"interrupted: {batch_summary_line(_RUNNING[0].summary())}")
 
 
-def _rows_checked(
+def _invalid_rows(
     rows: tuple[dict[str, str], ...], defaults: Mapping[str, object], errors: Console
-) -> bool:
-    ok = True
+) -> dict[int, str]:
+    """Each row with an error finding, by number, with its first error (all are printed)."""
+    invalid: dict[int, str] = {}
     for number, row in enumerate(rows, start=1):
         params = {**defaults, **{k: v for k, v in row.items() if v != ""}}
         findings: tuple[Finding, ...] = check_smartcall_params(params)
         if findings:
             errors.print(f"row {number}:")
             print_findings_lines(errors, findings, indent="  ")
-        ok = ok and not has_errors(findings)
-    return ok
+        if has_errors(findings):
+            first = next(f for f in findings if f.is_error)
+            invalid[number] = f"{first.rule}: {first.message}"
+    return invalid
 
 
 def _batch_with_progress(batch: BatchRun, errors: Console) -> BatchSummary:

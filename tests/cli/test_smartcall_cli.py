@@ -485,6 +485,31 @@ def test_a_batch_with_parameter_errors_sends_nothing(api: FakeApi, tmp_path: Pat
     assert api.requests == [] and not (tmp_path / "r.csv").exists()
 
 
+def test_skip_invalid_sends_the_valid_rows_and_reports_the_others(
+    api: FakeApi, tmp_path: Path
+) -> None:
+    bad = {**ROWS[0], "CalledNumber": "999"}
+    rows = write_rows(tmp_path / "calls.csv", [ROWS[0], bad, ROWS[1]])
+    result_csv = tmp_path / "r.csv"
+    args = ("--batch", str(rows), "--result", str(result_csv), "--skip-invalid")
+    code, out, err = invoke(*with_keys(*args))
+    assert code == 1  # rows were left out: the batch is not all done
+    assert "row 2:" in err and "number-not-mainland" in err
+    assert [s["CalledNumber"] for s in api.sent()] == [
+        ROWS[0]["CalledNumber"],
+        ROWS[1]["CalledNumber"],
+    ]
+    results = read_result(result_csv)
+    assert [r["Code"] for r in results] == ["OK", "vcall.INVALID_ROW", "OK"]
+    assert "number-not-mainland" in results[1]["Message"]
+    assert "1 invalid — not sent" in out
+    rows.write_text(rows.read_text(encoding="utf-8").replace("\n999,", "\n13800138009,"), "utf-8")
+    code, _out, _err = invoke(*with_keys(*args))  # fixed: a resumed run places only that row
+    assert code == 0
+    assert [s["CalledNumber"] for s in api.sent()][-1] == "13800138009"
+    assert len(api.sent()) == 3
+
+
 def test_a_batch_summary_as_json(api: FakeApi, tmp_path: Path) -> None:
     rows = write_rows(tmp_path / "calls.csv", ROWS[:1])
     code, out, _err = invoke(*with_keys("--batch", str(rows), "--format", "json"))
@@ -496,6 +521,7 @@ def test_a_batch_summary_as_json(api: FakeApi, tmp_path: Path) -> None:
         "succeeded": 1,
         "failed": 0,
         "unknown": 0,
+        "invalid": 0,
         "result_csv": str(tmp_path / "calls.result.csv"),
         "journal": str(tmp_path / "calls.result.csv.journal"),
     }
