@@ -196,8 +196,8 @@ def _what_plays(data: Mapping[str, object]) -> str:
 def summary_table(run: RunResult) -> Table:
     table = Table(title="vcall simulate", title_justify="left", show_lines=False)
     table.add_column("scenario", min_width=16, ratio=1, overflow="fold")
-    for column in ("result", "turns", "ended by", "errors", "warnings", "call time"):
-        numeric = column in ("turns", "errors", "warnings")
+    for column in ("result", "turns", "ended by", "errors", "expect", "warnings", "call time"):
+        numeric = column in ("turns", "errors", "expect", "warnings")
         table.add_column(column, justify="right" if numeric else "left", no_wrap=True)
     for call in run.calls:
         result = "[red]FAILED[/]" if call.failed(run.strict) else "[green]passed[/]"
@@ -206,7 +206,8 @@ def summary_table(run: RunResult) -> Table:
             result,
             str(len(call.turns)),
             call.end_reason.value if call.end_reason else "?",
-            str(call.count(Severity.ERROR)),
+            str(call.spec_errors),
+            str(call.expectation_misses),
             str(call.count(Severity.WARNING)),
             clock_text(call.duration_ms),
         )
@@ -222,8 +223,16 @@ def summary_line(run: RunResult) -> str:
     colour = "red" if run.failed or run.placement_failed else "green"
     return (
         f"[{colour}]{run.passed} passed, {run.failed} failed[/]{state} · {len(run.calls)} call(s), "
-        f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s"
+        f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s{_error_counts(run)}"
     )
+
+
+def _error_counts(run: RunResult) -> str:
+    """The errors of the answers (spec, transport) apart from the fixtures' expectation misses."""
+    errors, misses = run.spec_errors, run.expectation_misses
+    if not errors and not misses:
+        return ""
+    return f" · {errors} error(s) in the answers, {misses} fixture expectation miss(es)"
 
 
 def placement_line(report: PlacementReport | None) -> str:

@@ -78,6 +78,7 @@ _SUMMARY_HEAD = (
     "turns",
     "ended by",
     "errors",
+    "expectation misses",
     "warnings",
     "call time",
     "max latency",
@@ -136,12 +137,13 @@ def _summary_row(call: CallResult, index: int, strict: bool) -> str:
         _e(first_problem(call, strict)),
         str(len(call.turns)),
         _e(call.end_reason or "—"),
-        str(call.count(Severity.ERROR)),
+        str(call.spec_errors),
+        str(call.expectation_misses),
         str(call.count(Severity.WARNING)),
         clock(call.duration_ms),
         _max_latency(call),
     )
-    classes = ("", "name", "problem", "num", "", "num", "num", "num", "num")
+    classes = ("", "name", "problem", "num", "", "num", "num", "num", "num", "num")
     tds = "".join(f"<td class='{c}'>{cell}</td>" for c, cell in zip(classes, cells, strict=True))
     return f"<tr class='{'failed' if failed else 'passed'}'>{tds}</tr>"
 

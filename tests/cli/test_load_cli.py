@@ -76,7 +76,13 @@ def test_the_json_report_holds_the_figures(tmp_path: Path) -> None:
     result = vcall_load(*FAST, "--calls", "3", "--report-json", str(report))
     assert result.exit_code == ExitCode.OK, result.output
     summary = json.loads(report.read_text(encoding="utf-8"))
-    assert summary["calls"] == {"started": 3, "done": 3, "failed": 0, "cut_at_deadline": 0}
+    assert summary["calls"] == {
+        "started": 3,
+        "done": 3,
+        "failed": 0,
+        "crashed": 0,
+        "cut_at_deadline": 0,
+    }
     assert summary["callbacks"] > 3 and summary["error_rate"] == 0
     assert set(summary["latency_ms"]) == {"p50", "p90", "p95", "p99", "max", "mean"}
     assert summary["interrupted"] is False and summary["thresholds"] == []
