@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture.asr import written_words
@@ -25,6 +26,10 @@ _CONTENT_SHOWN = {
     "mute": (),
     "parallel_transfer": ("transfer_status", "fail_cause"),
 }
+
+
+def indent_lines(text: str, indent: str) -> str:
+    return "\n".join(indent + line for line in text.splitlines())
 
 
 def clock_text(ms: float) -> str:
@@ -85,9 +90,26 @@ class TranscriptPrinter:
             else:
                 self._turn(turns[index], call.scenario)
         self._findings(call.call_findings, indent="  ")
+        self._app_output(call)
         reason = call.end_reason.value if call.end_reason else "?"
         verdict = "[red]FAILED[/]" if call.failed() else "[green]passed[/]"
         self.console.print(f"  {verdict} · ended by {reason} at {clock_text(call.duration_ms)}\n")
+
+    def _app_output(self, call: CallResult) -> None:
+        """An in-process app's own output (prints, logs, tracebacks): under ``--verbose`` in
+        full, else one line saying it is there."""
+        if not call.app_output:
+            return
+        if not self.verbose:
+            count = len(call.app_output)
+            self.console.print(
+                f"  [dim]the app wrote output while answering {count} callback(s): "
+                "--verbose or the report shows it[/]"
+            )
+            return
+        self.console.print("  [dim]the app's own output:[/]")
+        for entry in call.app_output:
+            self.console.print(Text(indent_lines(entry, "    "), style="dim"))
 
     def _header(self, scenario: Scenario, call_id: str) -> None:
         where = f" [dim]({escape(scenario.file)})[/]" if scenario.file else ""

@@ -392,7 +392,13 @@ class CallRunner:
             notes=tuple(self.session.notes),
             unreachable=self.unreachable,
             observed=tuple(self.observed),
+            app_output=self._app_output(),
         )
+
+    def _app_output(self) -> tuple[str, ...]:
+        """The in-process app's output for this call (taken in load runs too: not kept)."""
+        output = self.ctx.target.take_app_output(self.call_id)
+        return output if self.ctx.retain_turns else ()
 
 
 CALL_CRASHED = "call-crashed"
@@ -435,6 +441,7 @@ def _crashed(
         wall_ms=(time.perf_counter() - runner.started) * 1000,
         notes=tuple(runner.session.notes),
         unreachable=runner.unreachable,
+        app_output=runner._app_output(),
     )
 
 

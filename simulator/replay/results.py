@@ -141,6 +141,9 @@ class CallResult:
     unreachable: bool = False
     observed: tuple[Observed, ...] = ()
     """Every expectation checked, with its answer (not kept by load runs)."""
+    app_output: tuple[str, ...] = ()
+    """An in-process app's own output while it answered (prints, logs, tracebacks), one entry
+    per callback that had any, labelled with its ``content_type`` (not kept by load runs)."""
 
     @property
     def findings(self) -> tuple[Finding, ...]:

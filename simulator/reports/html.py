@@ -192,7 +192,18 @@ def _call_section(call: CallResult, index: int, strict: bool) -> str:
         f"<section class='call{' failed' if failed else ''}' id='{anchor}'>"
         f"<h2>{_badge(failed)} {_e(call.scenario.name)}</h2><div class='sub'>{_e(_sub(call))}</div>"
         f"{_call_findings(call)}<div class='picture'>{timeline_svg(call, anchor, strict)}</div>"
-        f"<div class='transcript'>{turns}</div>{_notes(call)}</section>"
+        f"<div class='transcript'>{turns}</div>{_notes(call)}{_app_output(call)}</section>"
+    )
+
+
+def _app_output(call: CallResult) -> str:
+    """What an in-process app printed or logged while it answered (its tracebacks too)."""
+    if not call.app_output:
+        return ""
+    blocks = "".join(f"<pre>{_e(entry)}</pre>" for entry in call.app_output)
+    return (
+        f"<details class='notes app-output' open><summary>the app's own output "
+        f"({len(call.app_output)})</summary>{blocks}</details>"
     )
 
 

@@ -48,6 +48,7 @@ def call_to_dict(call: CallResult, strict: bool = False) -> dict[str, Any]:
             for note in call.notes
         ],
         "turns": [turn_to_dict(turn) for turn in call.turns],
+        "app_output": list(call.app_output),
     }
 
 

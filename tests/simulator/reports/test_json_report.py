@@ -76,6 +76,7 @@ def test_call_shape() -> None:
         "call_findings",
         "notes",
         "turns",
+        "app_output",
     ]
     assert call["file"] == "fixtures/inbound_order_inquiry.yaml"
     assert call["call_id"] == "116001838019^104122371019"
