@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import vcall
@@ -85,11 +86,17 @@ _SUMMARY_HEAD = (
 )
 
 
-def render_html(run: RunResult, title: str = "vcall report", extra_html: str = "") -> str:
+def render_html(
+    run: RunResult,
+    title: str = "vcall report",
+    extra_html: str = "",
+    tests: Sequence[str] = (),
+) -> str:
     """The whole report as one HTML document; ``extra_html`` (a section, e.g. coverage) goes
-    first."""
+    first; ``tests``: the test that drove each call, in order (the pytest plugin)."""
     sections = "".join(
-        _call_section(call, index, run.strict) for index, call in enumerate(run.calls)
+        _call_section(call, index, run.strict, tests[index] if index < len(tests) else "")
+        for index, call in enumerate(run.calls)
     )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
@@ -101,9 +108,13 @@ def render_html(run: RunResult, title: str = "vcall report", extra_html: str = "
 
 
 def write_html_report(
-    run: RunResult, path: str | Path, title: str = "vcall report", extra_html: str = ""
+    run: RunResult,
+    path: str | Path,
+    title: str = "vcall report",
+    extra_html: str = "",
+    tests: Sequence[str] = (),
 ) -> None:
-    write_atomic(path, render_html(run, title, extra_html))
+    write_atomic(path, render_html(run, title, extra_html, tests))
 
 
 def _e(text: object) -> str:
@@ -184,13 +195,15 @@ def _legend() -> str:
 # --- one call -----------------------------------------------------------------------------------
 
 
-def _call_section(call: CallResult, index: int, strict: bool) -> str:
+def _call_section(call: CallResult, index: int, strict: bool, test: str = "") -> str:
     failed = call.failed(strict)
     anchor = f"call-{index}"
     turns = "".join(_turn_block(turn, anchor, strict) for turn in call.turns)
+    driven = f"<div class='sub test'>test: <code>{_e(test)}</code></div>" if test else ""
     return (
         f"<section class='call{' failed' if failed else ''}' id='{anchor}'>"
         f"<h2>{_badge(failed)} {_e(call.scenario.name)}</h2><div class='sub'>{_e(_sub(call))}</div>"
+        f"{driven}"
         f"{_call_findings(call)}<div class='picture'>{timeline_svg(call, anchor, strict)}</div>"
         f"<div class='transcript'>{turns}</div>{_notes(call)}{_app_output(call)}</section>"
     )
