@@ -74,6 +74,10 @@ class _Tee:
     def __init__(self, original: TextIO) -> None:
         self._original = original
 
+    @property
+    def original(self) -> TextIO:
+        return self._original
+
     def write(self, text: str) -> int:
         capture = _CURRENT.get()
         if capture is None:
@@ -94,51 +98,68 @@ class _Tee:
 
 
 class _Streams:
-    """The process's streams swapped for tees while at least one capturing transport is open."""
+    """The process's streams wrapped in tees while at least one capturing transport is open.
+
+    Wrapped again when someone replaced them meanwhile (a test's capture, an app's own
+    redirection): :meth:`ensure` runs before every request. Unwrapping gives back what each tee
+    wraps.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.users = 0
-        self.saved: tuple[TextIO, TextIO] | None = None
-        self.handlers: list[tuple[logging.StreamHandler[Any], Any]] = []
+        self.handlers: list[logging.StreamHandler[Any]] = []
         self.levels: dict[str, int] = {}
 
     def install(self) -> None:
         with self.lock:
             self.users += 1
-            if self.users > 1:
-                return
-            out, err = sys.stdout, sys.stderr
-            self.saved = (out, err)
-            tees = {id(out): _Tee(out), id(err): _Tee(err)}
-            sys.stdout, sys.stderr = tees[id(out)], tees[id(err)]
-            self.handlers = []
-            for name in VCALLS_OWN_LOGGERS:  # an app's basicConfig(INFO) would log every request
-                logger = logging.getLogger(name)
-                self.levels[name] = logger.level
-                logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
-            for handler in _stream_handlers():  # basicConfig() kept the streams of its time
-                tee = tees.get(id(handler.stream))
-                if tee is not None:
-                    self.handlers.append((handler, handler.stream))
-                    handler.stream = tee
+            if self.users == 1:
+                for name in VCALLS_OWN_LOGGERS:  # an app's basicConfig(INFO) would log each request
+                    logger = logging.getLogger(name)
+                    self.levels[name] = logger.level
+                    logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
+            self._wrap()
+
+    def ensure(self) -> None:
+        if not (isinstance(sys.stdout, _Tee) and isinstance(sys.stderr, _Tee)):
+            with self.lock:
+                if self.users:
+                    self._wrap()
+
+    def _wrap(self) -> None:
+        tees: dict[int, _Tee] = {}
+        if not isinstance(sys.stdout, _Tee):
+            tee = _Tee(sys.stdout)
+            tees[id(sys.stdout)] = tee
+            sys.stdout = tee
+        if not isinstance(sys.stderr, _Tee):
+            tee = _Tee(sys.stderr)
+            tees[id(sys.stderr)] = tee
+            sys.stderr = tee
+        if not tees:
+            return
+        for handler in _stream_handlers():  # basicConfig() kept the streams of its time
+            wrapped = tees.get(id(handler.stream))
+            if wrapped is not None:
+                handler.stream = wrapped
+                self.handlers.append(handler)
 
     def uninstall(self) -> None:
         with self.lock:
             self.users = max(0, self.users - 1)
-            if self.users or self.saved is None:
+            if self.users:
                 return
-            out, err = self.saved
             if isinstance(sys.stdout, _Tee):
-                sys.stdout = out
+                sys.stdout = sys.stdout.original
             if isinstance(sys.stderr, _Tee):
-                sys.stderr = err
-            for handler, stream in self.handlers:
+                sys.stderr = sys.stderr.original
+            for handler in self.handlers:
                 if isinstance(handler.stream, _Tee):
-                    handler.stream = stream
+                    handler.stream = handler.stream.original
             for name, level in self.levels.items():
                 logging.getLogger(name).setLevel(level)
-            self.saved, self.handlers, self.levels = None, [], {}
+            self.handlers, self.levels = [], {}
 
 
 _STREAMS = _Streams()
@@ -215,6 +236,8 @@ class CapturingTransport(httpx.AsyncBaseTransport):
         if not self._installed:
             _STREAMS.install()
             self._installed = 1
+        else:
+            _STREAMS.ensure()
         call_id, kind = _callback_of(request)
         with self.output.capturing(call_id, kind) as capture:
             try:
