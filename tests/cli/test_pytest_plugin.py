@@ -354,7 +354,9 @@ def test_shared_step_files_named_with_an_underscore_are_not_collected(
     ]
 
 
-def test_a_collected_file_with_variants_plays_every_call(project: pytest.Pytester) -> None:
+def only_ways(project: pytest.Pytester) -> None:
+    """``calls/`` holds only ``ways.yaml``: two say variants, the second failing on the
+    example bot (it transfers instead of playing)."""
     for name in (PASSING, FAILING):
         (project.path / "calls" / name).unlink()
     (project.path / "calls" / "ways.yaml").write_text(
@@ -362,6 +364,10 @@ def test_a_collected_file_with_variants_plays_every_call(project: pytest.Pyteste
         "  - say: [我想查快递, 帮我转人工]\n    expect: {action: play}\n",
         encoding="utf-8",
     )
+
+
+def test_a_collected_file_with_variants_plays_every_call(project: pytest.Pytester) -> None:
+    only_ways(project)
     args = ("--vcall-fixtures", "calls", "--vcall-target", "bots:good")
     result = project.runpytest(*args, "--junitxml", "out.xml")
     result.assert_outcomes(passed=1, failed=1)  # each call of the file is its own test
@@ -395,13 +401,7 @@ def test_calls(vcall_call, scenario):
 
 
 def test_vcall_cases_gives_a_test_one_case_per_call(project: pytest.Pytester) -> None:
-    for name in (PASSING, FAILING):
-        (project.path / "calls" / name).unlink()
-    (project.path / "calls" / "ways.yaml").write_text(
-        "name: 说法\nmedia: {welcome.wav: 4s}\nsteps:\n  - wait: playback\n"
-        "  - say: [我想查快递, 帮我转人工]\n    expect: {action: play}\n",
-        encoding="utf-8",
-    )
+    only_ways(project)
     (project.path / "calls" / PASSING).write_text(shipped(PASSING), encoding="utf-8")
     project.makepyfile(test_cases=CASES_TEST)
     collected = project.runpytest("--collect-only", "-q").outlines
