@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from vcall.simulator.findings import Finding, Severity, info_once, without_info
 from vcall.simulator.fixture.asr import written_words
@@ -26,6 +27,10 @@ _CONTENT_SHOWN = {
     "mute": (),
     "parallel_transfer": ("transfer_status", "fail_cause"),
 }
+
+
+def indent_lines(text: str, indent: str) -> str:
+    return "\n".join(indent + line for line in text.splitlines())
 
 
 def clock_text(ms: float) -> str:
@@ -109,9 +114,26 @@ class TranscriptPrinter:
             else:
                 self._turn(turns[index], call.scenario)
         self._findings(call.call_findings, indent="  ")
+        self._app_output(call)
         reason = call.end_reason.value if call.end_reason else "?"
         verdict = "[red]FAILED[/]" if call.failed() else "[green]passed[/]"
         self.console.print(f"  {verdict} · ended by {reason} at {clock_text(call.duration_ms)}\n")
+
+    def _app_output(self, call: CallResult) -> None:
+        """An in-process app's own output (prints, logs, tracebacks): under ``--verbose`` in
+        full, else one line saying it is there."""
+        if not call.app_output:
+            return
+        if not self.verbose:
+            count = len(call.app_output)
+            self.console.print(
+                f"  [dim]the app wrote output while answering {count} callback(s): "
+                "--verbose or the report shows it[/]"
+            )
+            return
+        self.console.print("  [dim]the app's own output:[/]")
+        for entry in call.app_output:
+            self.console.print(Text(indent_lines(entry, "    "), style="dim"))
 
     def _header(self, scenario: Scenario, call_id: str) -> None:
         where = f" [dim]({escape(scenario.file)})[/]" if scenario.file else ""
@@ -229,8 +251,8 @@ def _what_plays(data: Mapping[str, object]) -> str:
 def summary_table(run: RunResult) -> Table:
     table = Table(title="vcall simulate", title_justify="left", show_lines=False)
     table.add_column("scenario", min_width=16, ratio=1, overflow="fold")
-    for column in ("result", "turns", "ended by", "errors", "warnings", "call time"):
-        numeric = column in ("turns", "errors", "warnings")
+    for column in ("result", "turns", "ended by", "errors", "expect", "warnings", "call time"):
+        numeric = column in ("turns", "errors", "expect", "warnings")
         table.add_column(column, justify="right" if numeric else "left", no_wrap=True)
     for call in run.calls:
         result = "[red]FAILED[/]" if call.failed(run.strict) else "[green]passed[/]"
@@ -239,7 +261,8 @@ def summary_table(run: RunResult) -> Table:
             result,
             str(len(call.turns)),
             call.end_reason.value if call.end_reason else "?",
-            str(call.count(Severity.ERROR)),
+            str(call.spec_errors),
+            str(call.expectation_misses),
             str(call.count(Severity.WARNING)),
             clock_text(call.duration_ms),
         )
@@ -259,8 +282,16 @@ def summary_line(run: RunResult) -> str:
     ]  # information (no seed backs it): one line per run, never one per callback
     return "".join(infos) + (
         f"[{colour}]{run.passed} passed, {run.failed} failed[/]{state} · {len(run.calls)} call(s), "
-        f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s"
+        f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s{_error_counts(run)}"
     )
+
+
+def _error_counts(run: RunResult) -> str:
+    """The errors of the answers (spec, transport) apart from the fixtures' expectation misses."""
+    errors, misses = run.spec_errors, run.expectation_misses
+    if not errors and not misses:
+        return ""
+    return f" · {errors} error(s) in the answers, {misses} fixture expectation miss(es)"
 
 
 def placement_line(report: PlacementReport | None) -> str:

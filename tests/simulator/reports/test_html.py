@@ -51,7 +51,7 @@ def test_summary_lists_every_call_with_its_verdict() -> None:
     assert [cells(row)[1] for row in rows] == ["快递查询：问候、提问", "无人应答", "转人工"]
     assert [sorted(row.classes) for row in rows] == [["failed"], ["passed", "warning"], ["failed"]]
     assert [cells(row)[0] for row in rows] == ["FAILED", "passed", "FAILED"]
-    assert cells(rows[0])[3:] == ["4", "bot_hangup", "1", "2", "00:17.0", "900 ms"]
+    assert cells(rows[0])[3:] == ["4", "bot_hangup", "0", "1", "2", "00:17.0", "900 ms"]
 
 
 def test_summary_names_where_a_failed_call_first_went_wrong() -> None:
