@@ -17,6 +17,7 @@ from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
 from vcall.cli.render.tap import TapPrinter, summary
+from vcall.simulator.emulator.bounds import GRACE_S, raise_file_limit
 from vcall.simulator.emulator.serve import base_url, bind_socket, serve
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.durations import parse_duration
@@ -149,7 +150,7 @@ def tap_command(
 
     def done() -> None:
         if app is not None:
-            console.print(summary(app.observer.counts))
+            console.print(summary(app.observer.counts, app.bounds.counts))
 
     with handled_errors(on_interrupt=done):
         _make_save_directory(save)
@@ -196,8 +197,9 @@ def _terminated(_signum: int, _frame: object) -> None:
 
 def _serve_until_stopped(app: TapApp, sock: socket.socket) -> None:
     previous = signal.signal(signal.SIGTERM, _terminated)
+    raise_file_limit()
     try:
-        run_on_fast_loop(serve(app, sock))
+        run_on_fast_loop(serve(app, sock, bounds=app.bounds))
     except _Terminated:
         pass
     finally:

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from vcall.simulator.findings import Severity
 from vcall.simulator.tap import (
+    BoundReached,
     CallbackRelayed,
     CallClosed,
     MalformedRequest,
@@ -19,6 +20,7 @@ from vcall.simulator.tap import (
 )
 
 if TYPE_CHECKING:
+    from vcall.simulator.emulator.bounds import BoundCounts
     from vcall.simulator.tap.observer import TapCounts
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
@@ -46,6 +48,8 @@ class TapPrinter:
             return [_closed(event)]
         if isinstance(event, MalformedRequest | RequestRefused):
             return [Text(f"{event.reason} (answered {event.status})", style="yellow")]
+        if isinstance(event, BoundReached):
+            return [Text(f"bound: {event.message}", style="yellow")]
         if isinstance(event, TapProblem):
             return [Text(f"problem: {event.message}", style="bold red")]
         return None
@@ -77,7 +81,7 @@ def _closed(event: CallClosed) -> Text:
     return text
 
 
-def summary(counts: TapCounts) -> str:
+def summary(counts: TapCounts, bounds: BoundCounts | None = None) -> str:
     own = counts.own_time
     timing = (
         f"; tap's own time per callback p50 {own.percentile_ms(50):.3f} ms, "
@@ -89,6 +93,7 @@ def summary(counts: TapCounts) -> str:
         f"tap: {counts.callbacks} callbacks relayed, {counts.bot_failed} the bot failed, "
         f"{counts.errors} error(s), {counts.warnings} warning(s), {counts.malformed} malformed, "
         f"{counts.refused} refused; {counts.calls_closed} call(s) closed, "
-        f"{len(counts.saved)} fixture(s) written (writer backlog peak {counts.backlog_peak}, "
+        f"{counts.saved_count} fixture(s) written (writer backlog peak {counts.backlog_peak}, "
         f"{counts.not_saved} not written){timing}"
+        + (f"; bounds: {bounds.describe()}" if bounds is not None and bounds.total() else "")
     )

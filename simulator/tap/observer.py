@@ -62,6 +62,8 @@ class TapCounts:
     calls_closed: int = 0
     saved: list[str] = field(default_factory=list)
     """Paths of the fixtures written (the last 1000)."""
+    saved_count: int = 0
+    """Every fixture written."""
     backlog_peak: int = 0
     """The most closed calls that waited for the fixture writer at once."""
     not_saved: int = 0
@@ -228,6 +230,7 @@ class CallObserver:
             self.sink(CallClosed(call.call_id, call.count, reason.value))
             return
         self.counts.saved = [*self.counts.saved[-999:], str(saved.path)]
+        self.counts.saved_count += 1
         self.sink(CallClosed(call.call_id, call.count, reason.value, saved.path, saved.divergences))
 
     def sweep(self) -> None:

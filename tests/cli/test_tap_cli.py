@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,7 @@ from typer.testing import CliRunner
 from vcall.cli.app import app
 from vcall.cli.commands import tap as tap_cli
 from vcall.simulator.asgi import Receive, Scope, Send, read_body
-from vcall.simulator.emulator.serve import ServerThread
+from vcall.simulator.emulator.serve import GRACE_S, ServerThread
 from vcall.simulator.tap import TapConfig
 
 runner = CliRunner()
@@ -88,6 +92,8 @@ class HangupBot:
         if scope["type"] != "http":
             return
         body = (await read_body(receive)).decode()
+        if "slow%5E3" in body:  # never answers in time
+            await asyncio.sleep(60)
         call_id = "end^1" if "end%5E1" in body else "open^2"
         action = "hangup" if call_id == "end^1" else "answer"
         data = {"call_id": call_id, "action": action}
@@ -170,3 +176,69 @@ def test_a_run_writes_ended_and_open_calls_and_stops_cleanly(
         p.read_text() for p in tmp_path.glob("*.yaml")
     )
     assert len(lines.splitlines()) == 2
+
+
+def half_a_request(url: str) -> socket.socket:
+    """A client that sends a request head and half its body, then nothing more."""
+    address = httpx.URL(url)
+    client = socket.create_connection((address.host, address.port or 80))
+    head = (
+        f"POST {address.path} HTTP/1.1\r\nHost: x\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\n"
+    )
+    client.sendall(head.encode() + b"call_id=half")
+    return client
+
+
+def stop_with(process: subprocess.Popen[str], signals: list[int]) -> tuple[str, float]:
+    started = time.monotonic()
+    for number in signals:
+        process.send_signal(number)
+        time.sleep(0.3)
+    try:
+        output, _ = process.communicate(timeout=START_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return output, time.monotonic() - started
+
+
+@pytest.mark.parametrize(
+    ("signals", "code", "within_s"),
+    [
+        ([signal.SIGINT], 130, GRACE_S + 3),
+        ([signal.SIGTERM], 0, GRACE_S + 3),
+        ([signal.SIGINT, signal.SIGINT], 130, 3.0),
+    ],
+)
+def test_a_client_stuck_mid_body_does_not_stop_shutdown_or_lose_a_call(
+    bot: str, tmp_path: Path, signals: list[int], code: int, within_s: float
+) -> None:
+    """Shutdown waits at most the grace period for unfinished requests (a second Ctrl-C skips
+    it), abandons them, and writes every open call first; never a traceback."""
+    process, url = start_tap(bot, tmp_path)
+    stuck = half_a_request(url)
+    answers: list[int] = []
+    waiting = threading.Thread(target=lambda: answers.append(post(url, callin("slow^3"))))
+    try:
+        assert post(url, callin("open^2")) == 200
+        waiting.start()
+        time.sleep(0.5)
+        output, took = stop_with(process, signals)
+    finally:
+        stuck.close()
+        waiting.join(START_S)
+    assert process.returncode == code, output
+    assert took < within_s, output
+    assert "Traceback" not in output
+    assert len(list(tmp_path.glob("*.yaml"))) == 1, output
+    assert "1 fixture(s) written" in output
+    assert answers in ([503], [0])  # abandoned: tap's 503, or the connection closed
+
+
+def post(url: str, data: dict[str, Any]) -> int:
+    try:
+        with httpx.Client(trust_env=False, timeout=START_S) as client:
+            return client.post(url, data=data).status_code
+    except httpx.HTTPError:
+        return 0
