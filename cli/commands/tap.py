@@ -52,7 +52,8 @@ checked as it passes, and each finished call is written as a fixture into --save
 
 Phone numbers are replaced by stable fakes unless --keep-numbers. The platform sends no hang-up
 callback: a call is over when the bot hangs up or transfers, after --idle without callbacks, or
-when tap stops (Ctrl-C, SIGTERM).
+when tap stops (Ctrl-C, SIGTERM): it waits at most 5 s for requests in progress (a second
+Ctrl-C skips the wait), abandons the rest, and writes every open call before it exits.
 
 [bold]Exit codes[/]: 0 stopped (SIGTERM) · 2 usage · 130 stopped with Ctrl-C
 """
@@ -229,7 +230,10 @@ def _banner(console: Console, url: str, config: TapConfig, address: str) -> None
     )
     numbers = "real numbers kept" if config.keep_numbers else "numbers replaced by stable fakes"
     console.print(f"  {escape(saving)} · {numbers}")
-    console.print("[dim]Ctrl-C stops it (open calls are saved first)[/]\n")
+    console.print(
+        f"[dim]Ctrl-C stops it: requests in progress get {GRACE_S:g} s (a second Ctrl-C: none), "
+        "open calls are saved first[/]\n"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -22,6 +22,7 @@ with a one-line message (the server's owner prints it). Nothing is printed here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import resource
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -110,10 +111,8 @@ def raise_file_limit() -> None:
     """Raise the soft open-file limit to the hard one (a server's process, not a library's)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != hard and soft != resource.RLIM_INFINITY:
-        try:
+        with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-        except (ValueError, OSError):
-            pass
 
 
 def guarded_protocol(bounds: ServerBounds) -> type[HttpToolsProtocol]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
