@@ -16,6 +16,7 @@ from vcall.cli.render.smartcall import EmulatorPrinter
 from vcall.cli.render.transcript import TranscriptPrinter, summary_line, summary_table
 from vcall.simulator import spec
 from vcall.simulator.emulator import EmulatorConfig, SmartCallEmulator
+from vcall.simulator.emulator.bounds import said_by
 from vcall.simulator.emulator.serve import base_url, bind_socket, serve
 from vcall.simulator.fixture.builtin import resolve_builtin
 from vcall.simulator.fixture.durations import parse_duration
@@ -144,7 +145,7 @@ def _serve(
     sock = bind_socket(host, port)
     _print_banner(console, base_url(sock), emulator.config, callback_url, fixture)
     until = emulator.calls.wait_finished(max_calls) if max_calls else None
-    asyncio.run(serve(emulator, sock, until=until))
+    asyncio.run(serve(emulator, sock, until=until, bounds=said_by(console.out)))
     run = emulator.calls.run_result()
     _print_summary(console, run)
     return run

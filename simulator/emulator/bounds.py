@@ -107,6 +107,11 @@ class ServerBounds:
             self.notify(message + " (said once; counted in the summary)")
 
 
+def said_by(print_line: Callable[[str], None]) -> ServerBounds:
+    """The default bounds, each said once through ``print_line`` (a CLI's console)."""
+    return ServerBounds(notify=lambda message: print_line(f"bound: {message}"))
+
+
 def raise_file_limit() -> None:
     """Raise the soft open-file limit to the hard one (a server's process, not a library's)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
