@@ -26,6 +26,8 @@ from vcall.simulator.tap.config import (
     DEFAULT_IDLE_S,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_OPEN_CALLS,
+    DEFAULT_SAVE_MAX_BYTES,
+    DEFAULT_SAVE_MAX_FILES,
     DEFAULT_TIMEOUT_S,
 )
 
@@ -139,6 +141,16 @@ def tap_command(
     max_calls_open: Annotated[
         int, typer.Option("--max-calls-open", help="Calls held open at most (the oldest closes).")
     ] = DEFAULT_MAX_OPEN_CALLS,
+    save_max_files: Annotated[
+        int,
+        typer.Option("--save-max-files", help="Fixtures --save writes in one run at most."),
+    ] = DEFAULT_SAVE_MAX_FILES,
+    save_max_bytes: Annotated[
+        int,
+        typer.Option(
+            "--save-max-bytes", metavar="BYTES", help="Bytes --save writes in one run at most."
+        ),
+    ] = DEFAULT_SAVE_MAX_BYTES,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also a line for every callback relayed.")
     ] = False,
@@ -165,6 +177,8 @@ def tap_command(
             report_json=report_json,
             max_body=max_body,
             max_open_calls=max_calls_open,
+            save_max_files=save_max_files,
+            save_max_bytes=save_max_bytes,
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,
         )
         address, port = _address(listen, host)

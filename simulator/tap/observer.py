@@ -47,8 +47,9 @@ from vcall.simulator.tap.privacy import NUMBER_FIELDS, Redactor
 from vcall.simulator.tap.recorded import model_data
 
 MAX_PENDING_WRITES = 1000
-"""Closed calls waiting for the fixture writer at most; past that a call is not written (and it
-is said), so a writer that cannot keep up never makes memory grow."""
+"""Closed calls waiting for the fixture writer at most while tap runs; past that a call is not
+written (and it is said), so a writer that cannot keep up never makes memory grow. When tap
+stops, every open call is written, however many."""
 
 
 @dataclass(slots=True)
@@ -92,6 +93,11 @@ class CallObserver:
         self.report = JsonLines(config.report_json, "--report-json") if config.report_json else None
         self._writer = ThreadPoolExecutor(1, "vcall-tap-save") if config.save_dir else None
         self._writes: set[Future[None]] = set()
+        self._stopping = False
+        self._save_full_said = False
+        self.open_bytes = 0
+        """Bytes the open calls' recordings hold (bounded by ``max_open_bytes``)."""
+        self.saved_bytes = 0
 
     # --- one request ------------------------------------------------------------------------
 
@@ -137,7 +143,10 @@ class CallObserver:
         call.apply_answer(callback.kind, data)
         if callback.kind == TRANSFER_RESULT_KIND:
             call.transfer_result(callback.content)
-        call.add(turn, keep=self._writer is not None and not call.late)
+        size = len(body) + len(answer.body)
+        keep = self._writer is not None and not call.late
+        self.open_bytes += call.add(turn, keep=keep, size=size, max_size=self.config.max_call_bytes)
+        self._make_room(call)
         self._publish(call, callback, turn, answer)
         if call.late:
             message = f"call {call.call_id}: a {callback.kind} callback after tap closed the call"
@@ -171,7 +180,7 @@ class CallObserver:
         self, call: TapCall, callback: ReceivedCallback, turn: TappedTurn, answer: BotAnswer
     ) -> None:
         counts = self.counts
-        counts.bot_failed += turn.error is not None
+        counts.bot_failed += turn.error is not None or turn.status >= 500
         for finding in turn.findings:
             if finding.severity is Severity.ERROR:
                 counts.errors += 1
@@ -201,15 +210,30 @@ class CallObserver:
 
     # --- closing calls ----------------------------------------------------------------------
 
+    def _make_room(self, current: TapCall) -> None:
+        """Close the oldest calls while the open recordings hold more than allowed."""
+        while self.open_bytes > self.config.max_open_bytes:
+            oldest = self.book.oldest()
+            if oldest is None:
+                return
+            if oldest is current:  # the newest activity: it stays, within its own cap
+                self.book.touch(current.call_id, current.last_seen)
+                if len(self.book) == 1:
+                    return
+                continue
+            self.close(oldest, CloseReason.EVICTED)
+
     def close(self, call: TapCall, reason: CloseReason) -> None:
         """The call is over: write it (in the background) or forget it."""
         self.counts.calls_closed += 1
+        if not call.late:
+            self.open_bytes -= call.size
         self.book.closed(call)
         directory = self.config.save_dir
         if self._writer is None or directory is None or not call.turns:
             self.sink(CallClosed(call.call_id, call.count, reason.value))
             return
-        if len(self._writes) >= MAX_PENDING_WRITES:
+        if len(self._writes) >= MAX_PENDING_WRITES and not self._stopping:
             message = f"call {call.call_id}: no fixture written: {len(self._writes)} wait already"
             self.counts.not_saved += 1
             self.sink(TapProblem(message + " (the writer cannot keep up)"))
@@ -222,6 +246,10 @@ class CallObserver:
 
     def _save(self, call: TapCall, reason: CloseReason) -> None:
         assert self.config.save_dir is not None
+        if self._save_full():
+            self.counts.not_saved += 1
+            self.sink(CallClosed(call.call_id, call.count, reason.value))
+            return
         try:
             saved = save_call(call, self.config.save_dir, self.redactor, reason)
         except Exception as error:  # a full disk, or a call the model cannot replay: say so
@@ -231,7 +259,23 @@ class CallObserver:
             return
         self.counts.saved = [*self.counts.saved[-999:], str(saved.path)]
         self.counts.saved_count += 1
+        self.saved_bytes += saved.size
         self.sink(CallClosed(call.call_id, call.count, reason.value, saved.path, saved.divergences))
+
+    def _save_full(self) -> bool:
+        config = self.config
+        if self.counts.saved_count >= config.save_max_files:
+            what = (
+                f"{self.counts.saved_count} fixture(s) (--save-max-files {config.save_max_files})"
+            )
+        elif self.saved_bytes >= config.save_max_bytes:
+            what = f"{self.saved_bytes} bytes (--save-max-bytes {config.save_max_bytes})"
+        else:
+            return False
+        if not self._save_full_said:
+            self._save_full_said = True
+            self.sink(TapProblem(f"--save holds {what}: later calls are not written"))
+        return True
 
     def sweep(self) -> None:
         """Close the calls idle for longer than ``--idle``."""
@@ -240,6 +284,7 @@ class CallObserver:
 
     async def stop(self) -> None:
         """Close every open call, wait for the fixtures to be written, close the files."""
+        self._stopping = True
         for call in self.book.drain():
             self.close(call, CloseReason.STOPPED)
         if self._writer is not None:
