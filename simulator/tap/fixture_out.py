@@ -148,8 +148,10 @@ def _description(call: TapCall, built: Reconstruction, reason: CloseReason) -> s
 
 def _numbers_by_shape(document: dict[str, Any], call_fakes: set[str]) -> None:
     """A ``number`` expectation that is none of the call's numbers: expected by its shape."""
-    for step in document.get("steps", []):
-        expect = step.get("expect") if isinstance(step, dict) else None
+    steps = document.get("steps", [])
+    expectations = [document.get("answer")]  # the callin answer's: the mapping itself
+    expectations += [step.get("expect") if isinstance(step, dict) else None for step in steps]
+    for expect in expectations:
         number = expect.get("number") if isinstance(expect, dict) else None
         if isinstance(expect, dict) and isinstance(number, str) and number not in call_fakes:
             expect["number"] = {"regex": _shape(number)}

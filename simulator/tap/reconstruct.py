@@ -35,6 +35,8 @@ from vcall.simulator.spec import (
     DEFAULT_TRANSFER_FAIL_CAUSE,
     MUTE_TIME_RANGE,
     PLATFORM_DEFAULTS,
+    TRANSFER_FAIL,
+    TRANSFER_STATUSES,
     TRANSFER_SUCCESS,
     CallbackKind,
 )
@@ -142,7 +144,8 @@ def _transfer_outcome(recorded: Sequence[Recorded]) -> TransferOutcome:
     """How the call's parallel transfer turned out (its first result callback)."""
     for item in recorded:
         if item.kind is CallbackKind.PARALLEL_TRANSFER:
-            status = content_text(item.content, "transfer_status") or TRANSFER_SUCCESS
+            sent = (content_text(item.content, "transfer_status") or TRANSFER_SUCCESS).lower()
+            status = sent if sent in TRANSFER_STATUSES else TRANSFER_FAIL
             cause = content_text(item.content, "fail_cause") or DEFAULT_TRANSFER_FAIL_CAUSE
             return TransferOutcome(
                 status, cause if status != TRANSFER_SUCCESS else DEFAULT_TRANSFER_FAIL_CAUSE

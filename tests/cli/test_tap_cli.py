@@ -242,3 +242,15 @@ def post(url: str, data: dict[str, Any]) -> int:
             return client.post(url, data=data).status_code
     except httpx.HTTPError:
         return 0
+
+
+def test_one_bad_file_among_recorded_calls_is_said_and_the_rest_replayed(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parents[2] / "fixtures" / "transfer_to_agent.yaml"
+    (tmp_path / "a-good.yaml").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "b-bad.yaml").write_text("name: x\nsteps:\n- say:\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["simulate", "vcall.simulator.example_bot:app", "-f", str(tmp_path)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "b-bad.yaml:3" in result.output and "(this file is not replayed)" in result.output
+    assert "1 passed" in result.output or "1 call" in result.output, result.output
