@@ -135,6 +135,7 @@ class CallObserver:
             )
         exchange = _exchange(self.config.forward_to, callback, answer)
         findings, envelope = self._judge(call, callback, exchange)
+        findings = tuple(self._private(finding, call.numbers) for finding in findings)
         kept = dataclasses.replace(callback, params={})
         turn = TappedTurn(kept, answer.status, answer.error, envelope, findings, now)
         data = model_data(turn)
@@ -175,6 +176,16 @@ class CallObserver:
         if result is None:
             return tuple(findings), None
         return tuple(findings) + result.findings, result.envelope
+
+    def _private(self, finding: Finding, known: dict[str, str]) -> Finding:
+        """A finding as it may be shown: its texts quote the bot's answer and the callback."""
+        text = self.redactor.text
+        return dataclasses.replace(
+            finding,
+            message=text(finding.message, known),
+            expected=None if finding.expected is None else text(finding.expected, known),
+            actual=None if finding.actual is None else text(finding.actual, known),
+        )
 
     def _publish(
         self, call: TapCall, callback: ReceivedCallback, turn: TappedTurn, answer: BotAnswer
