@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from vcall.simulator.findings import Finding, Severity
@@ -67,6 +68,8 @@ class TapCounts:
     """Every fixture written."""
     backlog_peak: int = 0
     """The most closed calls that waited for the fixture writer at once."""
+    lines_lost: int = 0
+    """Log and report lines not written (a full disk)."""
     not_saved: int = 0
     """Calls not written because the writer's backlog was full."""
     own_time: Histogram = field(default_factory=Histogram)
@@ -94,6 +97,7 @@ class CallObserver:
         self._writer = ThreadPoolExecutor(1, "vcall-tap-save") if config.save_dir else None
         self._writes: set[Future[None]] = set()
         self._stopping = False
+        self._failing: set[Path] = set()
         self._save_full_said = False
         self.open_bytes = 0
         """Bytes the open calls' recordings hold (bounded by ``max_open_bytes``)."""
@@ -335,10 +339,18 @@ class CallObserver:
         self._write(self.log, record)
 
     def _write(self, lines: JsonLines, record: dict[str, Any]) -> None:
+        """Write a line; a failure is said once until a line is written again (a full disk
+        would otherwise say it for every callback), and counted."""
         try:
             lines.write(record)
         except OSError as error:
-            self.sink(TapProblem(f"cannot write {lines.path}: {error.strerror or error}"))
+            self.counts.lines_lost += 1
+            if lines.path not in self._failing:
+                self._failing.add(lines.path)
+                detail = error.strerror or error
+                self.sink(TapProblem(f"cannot write {lines.path}: {detail} (lines are lost)"))
+        else:
+            self._failing.discard(lines.path)
 
 
 def _exchange(url: str, callback: ReceivedCallback, answer: BotAnswer) -> Exchange:

@@ -254,3 +254,25 @@ def test_one_bad_file_among_recorded_calls_is_said_and_the_rest_replayed(tmp_pat
     assert result.exit_code == 2, result.output
     assert "b-bad.yaml:3" in result.output and "(this file is not replayed)" in result.output
     assert "1 passed" in result.output or "1 call" in result.output, result.output
+
+
+def test_what_the_network_chose_cannot_drive_the_terminal() -> None:
+    """A call_id, a content_type or a path from the network is shown, never obeyed."""
+    from vcall.cli.render.tap import TapPrinter
+    from vcall.simulator.findings import Finding, Severity
+    from vcall.simulator.tap import CallbackRelayed, CallClosed, MalformedRequest, TapProblem
+
+    hostile = "x\x1b]0;pwned\x07\x1b[2J\u202e\x9b1m\r^1"
+    console = Console(record=True, width=300, force_terminal=True)
+    printer = TapPrinter(console, verbose=True)
+    finding = Finding("r", Severity.ERROR, hostile, f"bad {hostile}", "seed", hostile, hostile)
+    printer(CallbackRelayed(hostile, hostile, 1, 200, 1.0, (finding,)))
+    printer(CallbackRelayed(hostile, hostile, 2, 200, 1.0, ()))
+    printer(CallClosed(hostile, 2, "ended", Path(hostile)))
+    printer(MalformedRequest(f"not a callback: {hostile}", 200))
+    printer(TapProblem(f"call {hostile}: no fixture written"))
+    text = console.export_text()
+    assert "\\x1b]0;pwned\\x07" in text
+    for char in ("\x07", "\x9b", "\u202e", "\r"):
+        assert char not in text
+    assert "\x1b]" not in text and "\x1b[2J" not in text
