@@ -57,7 +57,7 @@ callback: a call is over when the bot hangs up or transfers, after --idle withou
 when tap stops (Ctrl-C, SIGTERM): it waits at most 5 s for requests in progress (a second
 Ctrl-C skips the wait), abandons the rest, and writes every open call before it exits.
 
-[bold]Exit codes[/]: 0 stopped (SIGTERM) · 2 usage · 130 stopped with Ctrl-C
+[bold]Exit codes[/]: 0 stopped (SIGTERM) · 2 usage · 70 internal error · 130 stopped with Ctrl-C
 """
 
 
@@ -165,7 +165,7 @@ def tap_command(
         if app is not None:
             console.print(summary(app.observer.counts, app.bounds.counts))
 
-    with handled_errors(on_interrupt=done):
+    with handled_errors(on_interrupt=done, internal=True):
         _make_save_directory(save)
         config = TapConfig(
             forward_to=forward_to,

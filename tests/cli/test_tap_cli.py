@@ -276,3 +276,19 @@ def test_what_the_network_chose_cannot_drive_the_terminal() -> None:
     for char in ("\x07", "\x9b", "\u202e", "\r"):
         assert char not in text
     assert "\x1b]" not in text and "\x1b[2J" not in text
+
+
+def test_a_bug_in_tap_exits_with_the_internal_error_code_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vcall.cli.exit_codes import ExitCode
+
+    def broken(_app: object, _sock: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(tap_cli, "_serve_until_stopped", broken)
+    args = ["--forward-to", "http://127.0.0.1:9/cb", "--listen", "127.0.0.1:0"]
+    result = runner.invoke(app, ["tap", *args])
+    assert result.exit_code == ExitCode.INTERNAL_ERROR == 70, result.output
+    assert "internal error: RuntimeError: boom" in result.output
+    assert "Traceback" not in result.output
