@@ -128,3 +128,21 @@ def test_slow_connections_past_the_limit_give_way_to_a_real_callback(
             client.close()
     assert server.bounds.counts.made_room >= 12
     assert any("connections open: the longest-waiting idle one was closed" in m for m in said)
+
+
+def test_the_emulator_keeps_the_same_bounds() -> None:
+    """An endless head grew the emulator to 717 MB: it is cut at 16 KiB like every server's."""
+    from emulator_helpers import Harness
+
+    said: list[str] = []
+    bounds = ServerBounds(notify=said.append)
+    with ServerThread(Harness().emulator, bounds=bounds) as running:
+        client = connect(running)
+        client.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
+        try:
+            for _ in range(100):
+                client.sendall(b"X-Pad: " + b"a" * 4096 + b"\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        assert read_all(client).startswith(b"HTTP/1.1 431 ")
+    assert bounds.counts.head_too_large == 1 and len(said) == 1

@@ -128,3 +128,32 @@ def test_save_stops_at_its_cap_and_says_so(tmp_path: Path) -> None:
     assert problems == [
         "--save holds 3 fixture(s) (--save-max-files 3): later calls are not written"
     ]
+
+
+def test_slow_connections_past_the_limit_do_not_stop_real_callbacks_through_tap() -> None:
+    import socket
+
+    import httpx
+    from tap_support import EchoBot, tapped
+
+    from vcall.simulator.tap import BoundReached
+
+    with tapped(EchoBot()) as (tap_url, _bot, app, events):
+        app.bounds.max_connections = 8
+        url = httpx.URL(tap_url)
+        slow = [socket.create_connection((url.host, url.port or 80)) for _ in range(20)]
+        for client in slow:
+            client.sendall(b"POST /callback HTTP/1.1\r\nContent-Length: 10\r\n\r\nab")
+        try:
+            with httpx.Client(trust_env=False, timeout=10) as client:
+                statuses = [
+                    client.post(tap_url, content=body(f"{n}^5"), headers={"content-type": FORM})
+                    for n in range(5)
+                ]
+        finally:
+            for one in slow:
+                one.close()
+    assert [answer.status_code for answer in statuses] == [200] * 5
+    assert app.bounds.counts.made_room >= 12
+    closed = "more than 8 connections open: the longest-waiting idle one was closed"
+    assert any(isinstance(e, BoundReached) and closed in e.message for e in events)
