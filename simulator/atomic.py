@@ -17,11 +17,14 @@ NEW_FILE_MODE = 0o666
 def write_atomic(path: Path | str, data: bytes | str, *, encoding: str = "utf-8") -> None:
     """Write ``data`` to ``path`` atomically: a temporary file in the same directory, then
     ``os.replace``. A crash leaves the previous file intact. ``str`` data is encoded with
-    ``encoding``. Known secrets are masked (:mod:`.secrets`). A new file gets the mode the umask
+    ``encoding``; a character it cannot encode (a lone surrogate) becomes a ``\\udXXX`` escape,
+    valid in JSON text, instead of an error. Known secrets are masked (:mod:`.secrets`). A new file gets the mode the umask
     allows; a replaced file keeps its mode. Raises ``OSError`` when the directory does not exist
     or is not writable."""
     target = Path(path)
-    payload = mask_bytes(data.encode(encoding) if isinstance(data, str) else data)
+    payload = mask_bytes(
+        data.encode(encoding, "backslashreplace") if isinstance(data, str) else data
+    )
     kept_mode = _mode_of(target)
     fd, temp_name = _create_temp(target)
     try:

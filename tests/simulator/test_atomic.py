@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -67,3 +68,9 @@ def test_a_replaced_file_keeps_its_mode(tmp_path: Path, mode: int) -> None:
     write_atomic(target, "new")
     assert target.read_text(encoding="utf-8") == "new"
     assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+def test_text_with_a_lone_surrogate_is_written_as_an_escape_not_an_error(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    write_atomic(target, '{"dynamic_id": "\ud800menu"}')
+    assert json.loads(target.read_bytes()) == {"dynamic_id": "\ud800menu"}
