@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from vcall.simulator.spec import CallbackKind
 
 BODY_KEEP_BYTES = 64 * 1024
-"""How much of a response body a result keeps for reports (the rest is cut, and said so)."""
+"""How much of a response body the reports show (the rest is cut, and said so). An answer is kept
+and validated whole up to ``MAX_RESPONSE_BYTES``; only one over that limit is kept cut to this."""
 
 
 @dataclass(slots=True)
@@ -67,8 +68,10 @@ class Exchange:
 
     @property
     def body_text(self) -> str:
-        text = self.body.decode("utf-8", errors="replace")
-        return text + (" …(cut)" if self.body_truncated else "")
+        """The body as reports show it: at most ``BODY_KEEP_BYTES`` of it, a cut said so."""
+        cut = self.body_truncated or len(self.body) > BODY_KEEP_BYTES
+        text = self.body[:BODY_KEEP_BYTES].decode("utf-8", errors="replace")
+        return text + (" …(cut)" if cut else "")
 
 
 @dataclass(slots=True)
