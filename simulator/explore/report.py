@@ -3,7 +3,6 @@ a self-contained HTML page with the map drawn as SVG. Both written atomically.""
 
 from __future__ import annotations
 
-import json
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,7 @@ import vcall
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.explore.graph import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
+from vcall.simulator.reports.json_report import json_text
 
 if TYPE_CHECKING:
     from vcall.simulator.explore.problems import Problem
@@ -56,7 +56,7 @@ def _problem(problem: Problem) -> dict[str, Any]:
 
 
 def write_explore_json(result: ExploreResult, path: Path | str) -> None:
-    text = json.dumps(explore_to_dict(result), ensure_ascii=False, indent=2)
+    text = json_text(explore_to_dict(result))
     write_atomic(path, text + "\n")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.findings import Finding
 from vcall.simulator.replay.results import CallResult, RunResult, Turn
+from vcall.simulator.text_safety import neutralize_controls
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot carry at all, not even escaped (a bot may answer with any bytes)."""
@@ -101,6 +102,9 @@ def _turn_failure(turn: Turn, strict: bool) -> ET.Element:
 
 
 def _xml_safe(text: str) -> str:
+    """``text`` as XML can carry it, and as a terminal showing the file (``cat``) may: control
+    characters (C1 ones included, which XML allows) shown as escapes."""
+    text = neutralize_controls(text, keep_newlines=True)
     return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 

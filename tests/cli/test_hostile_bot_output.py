@@ -96,3 +96,40 @@ def test_a_lone_surrogate_in_dynamic_id_is_a_finding_not_a_crash(
     assert "json-lone-surrogate" in result.stdout
     document = json.loads(report.read_text(encoding="utf-8"))
     assert "json-lone-surrogate" in json.dumps(document)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["simulate", "-f", ORDER, "-v"],
+        ["check"],
+        ["explore", "--max-calls", "6", "--graph", "{tmp}/map.mmd"],
+        ["explore", "--max-calls", "6", "--graph", "{tmp}/map.dot"],
+    ],
+    ids=["simulate", "check", "explore-mmd", "explore-dot"],
+)
+def test_control_characters_in_bot_text_never_reach_the_terminal_or_a_text_file(
+    command: list[str], bot_module: Path, tmp_path: Path
+) -> None:
+    target = poisoning_bot(
+        bot_module, f"escaping_bot_{abs(hash(tuple(command)))}", dynamic=ESCAPES, text=ESCAPES
+    )
+    args = [part.replace("{tmp}", str(tmp_path)) for part in command]
+    result = vcall(args[0], target, *args[1:])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert raw_controls(result.stdout) == [] and raw_controls(result.stderr) == []
+    if args[0] == "simulate":
+        assert "\\x1b" in result.stdout  # shown, as a visible escape
+    for written in tmp_path.glob("map.*"):
+        text = written.read_text(encoding="utf-8")
+        assert raw_controls(text) == [] and "x1b" in text
+
+
+def test_control_characters_never_reach_a_report_raw(bot_module: Path, tmp_path: Path) -> None:
+    target = poisoning_bot(bot_module, "escaping_bot_reports", dynamic=ESCAPES, text=ESCAPES)
+    junit, report = tmp_path / "report.xml", tmp_path / "report.json"
+    vcall("simulate", target, "-f", ORDER, "--report", junit, "--report-json", report)
+    assert raw_controls(junit.read_text(encoding="utf-8")) == []
+    text = report.read_text(encoding="utf-8")
+    assert raw_controls(text) == []
+    assert ESCAPES in json.dumps(json.loads(text), ensure_ascii=False)  # the same data, read
