@@ -321,7 +321,7 @@ def _literal(value: Any, entry: _FileWork) -> Any:
         if "${" in value:
             entry.dollar_needed = True
             value = value.replace("${", _DOLLAR + "{")
-        if _RESOLVER.resolve(ScalarNode, value, (True, False)) != _STR_TAG:
+        if _RESOLVER.resolve(ScalarNode, value, (True, False)) != _STR_TAG:  # type: ignore[no-untyped-call]
             return DoubleQuotedScalarString(value)
         return value
     if isinstance(value, dict):
