@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from vcall.cli.report_paths import register_console
+
 UNWRAPPED_WIDTH = 100_000
 """The width a non-terminal console lays tables out in: wide enough never to wrap or cut."""
 
@@ -17,13 +19,14 @@ UNWRAPPED_WIDTH = 100_000
 def output_console(*, stderr: bool = False) -> Console:
     """A console for a command's output (``stderr=True``: for its messages)."""
     console = Console(highlight=False, stderr=stderr)
-    if console.is_terminal:
-        return console
-    return Console(
-        highlight=False,
-        stderr=stderr,
-        width=UNWRAPPED_WIDTH,
-        soft_wrap=True,
-        no_color=True,
-        emoji=False,
-    )
+    if not console.is_terminal:
+        console = Console(
+            highlight=False,
+            stderr=stderr,
+            width=UNWRAPPED_WIDTH,
+            soft_wrap=True,
+            no_color=True,
+            emoji=False,
+        )
+    register_console(console)  # to standard error if a report takes standard output (-)
+    return console
