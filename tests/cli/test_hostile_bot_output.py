@@ -128,8 +128,13 @@ def test_control_characters_in_bot_text_never_reach_the_terminal_or_a_text_file(
 def test_control_characters_never_reach_a_report_raw(bot_module: Path, tmp_path: Path) -> None:
     target = poisoning_bot(bot_module, "escaping_bot_reports", dynamic=ESCAPES, text=ESCAPES)
     junit, report = tmp_path / "report.xml", tmp_path / "report.json"
-    vcall("simulate", target, "-f", ORDER, "--report", junit, "--report-json", report)
+    page = tmp_path / "report.html"
+    vcall(
+        "simulate", target, "-f", ORDER, "--report", junit, "--report-json", report,
+        "--report-html", page,
+    )  # fmt: skip
     assert raw_controls(junit.read_text(encoding="utf-8")) == []
+    assert raw_controls(page.read_text(encoding="utf-8")) == []
     text = report.read_text(encoding="utf-8")
     assert raw_controls(text) == []
     assert any(ESCAPES in value for value in strings(json.loads(text)))  # the same data, read
