@@ -3,7 +3,7 @@ a self-contained HTML page with the map drawn as SVG. Both written atomically.""
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as escape_html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,10 +12,17 @@ from vcall.simulator.atomic import write_atomic
 from vcall.simulator.explore.graph import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
 from vcall.simulator.reports.json_report import json_text
+from vcall.simulator.text_safety import neutralize_controls
 
 if TYPE_CHECKING:
     from vcall.simulator.explore.problems import Problem
     from vcall.simulator.explore.run import ExploreResult
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, a bot's control characters shown as escapes."""
+    return escape_html(neutralize_controls(text, keep_newlines=True))
+
 
 REPORT_VERSION = 1
 

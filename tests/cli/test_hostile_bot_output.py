@@ -105,8 +105,9 @@ def test_a_lone_surrogate_in_dynamic_id_is_a_finding_not_a_crash(
         ["check"],
         ["explore", "--max-calls", "6", "--graph", "{tmp}/map.mmd"],
         ["explore", "--max-calls", "6", "--graph", "{tmp}/map.dot"],
+        ["explore", "--max-calls", "6", "--report-html", "{tmp}/map.html"],
     ],
-    ids=["simulate", "check", "explore-mmd", "explore-dot"],
+    ids=["simulate", "check", "explore-mmd", "explore-dot", "explore-html"],
 )
 def test_control_characters_in_bot_text_never_reach_the_terminal_or_a_text_file(
     command: list[str], bot_module: Path, tmp_path: Path
