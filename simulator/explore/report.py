@@ -3,8 +3,7 @@ a self-contained HTML page with the map drawn as SVG. Both written atomically.""
 
 from __future__ import annotations
 
-import json
-from html import escape
+from html import escape as escape_html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,10 +11,18 @@ import vcall
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.explore.graph import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
+from vcall.simulator.reports.json_report import json_text
+from vcall.simulator.text_safety import neutralize_controls
 
 if TYPE_CHECKING:
     from vcall.simulator.explore.problems import Caution, Problem
     from vcall.simulator.explore.run import ExploreResult
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, a bot's control characters shown as escapes."""
+    return escape_html(neutralize_controls(text, keep_newlines=True))
+
 
 REPORT_VERSION = 1
 
@@ -70,7 +77,7 @@ def _warning(caution: Caution) -> dict[str, Any]:
 
 
 def write_explore_json(result: ExploreResult, path: Path | str) -> None:
-    text = json.dumps(explore_to_dict(result), ensure_ascii=False, indent=2)
+    text = json_text(explore_to_dict(result))
     write_atomic(path, text + "\n")
 
 

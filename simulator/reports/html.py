@@ -19,6 +19,7 @@ from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.replay.results import CallResult, RunResult, Turn
 from vcall.simulator.reports.html_timeline import COLOURS, clock, timeline_svg, turn_state
 from vcall.simulator.reports.page import PAGE_CSS
+from vcall.simulator.text_safety import neutralize_controls
 
 _CSS = (
     PAGE_CSS
@@ -128,7 +129,9 @@ def write_html_report(
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """HTML-escaped, control characters shown as escapes (a bot's ``ESC`` in a page that may
+    be ``cat``-ed)."""
+    return html.escape(neutralize_controls(str(text), keep_newlines=True), quote=True)
 
 
 def _page_header(run: RunResult, title: str, headline: tuple[bool, str] | None = None) -> str:
