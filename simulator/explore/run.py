@@ -32,6 +32,8 @@ from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixtures
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.explore.transport import open_transport, run_fast
+from vcall.simulator.properties.explore import check_explored
+from vcall.simulator.properties.model import Property, PropertyOutcome, extra_lines
 from vcall.simulator.fixture.scenario import CallSettings, EndReason
 from vcall.simulator.replay.delivery import Sender
 from vcall.simulator.replay.engine import SimulationConfig, run_context
@@ -58,6 +60,8 @@ class ExploreConfig:
     shrink_tries: int = MAX_TRIES
     save_dir: Path | None = None
     save_paths_dir: Path | None = None
+    properties: tuple[Property, ...] = ()
+    """Dialogue properties checked over the map (``simulator/properties``)."""
 
 
 @dataclass(slots=True)
@@ -72,6 +76,10 @@ class ExploreResult:
     wall_s: float = 0.0
     wrong_path: WrongPath | None = None
     """Every callback got HTTP 404/405: the one thing to say (the problems are left empty)."""
+    properties: list[PropertyOutcome] = field(default_factory=list)
+    property_runs: dict[int, PathRun] = field(default_factory=dict)
+    """The call that shows each violated property, by its index in ``properties``."""
+    property_saved: list[Path] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[Caution]:
@@ -79,7 +87,8 @@ class ExploreResult:
 
     def failed(self, strict: bool = False) -> bool:
         """Problems (or a wrong path) fail an exploration; warnings only when ``strict``."""
-        return bool(self.problems or self.wrong_path or (strict and self.warnings))
+        violated = any(outcome.violated for outcome in self.properties)
+        return bool(self.problems or self.wrong_path or violated or (strict and self.warnings))
 
     @property
     def map(self) -> ExploreMap:
@@ -119,6 +128,7 @@ async def _explore(
     driver = PathDriver(ctx, config.settings, config.identity)
     driver.progress = progress
     lines = config.lines or tuple(builtin_lines())
+    lines = (*lines, *(line for line in extra_lines(config.properties) if line not in lines))
     deadline = progress.deadline
     started = deadline - config.limits.max_time_s
     crawl_deadline = started + config.limits.max_time_s * CRAWL_SHARE
@@ -145,6 +155,7 @@ async def _explore(
             _save_found(config, result)
         else:
             await _finish(driver, config, result, deadline, progress)
+            await _check_properties(driver, config, result, lines, deadline, progress)
     except (KeyboardInterrupt, asyncio.CancelledError):
         crawl.interrupted = True
         _mark_problem_states(result)
@@ -252,6 +263,27 @@ async def _finish(
         if len(runs) == len(nodes):
             replayed = [runs[index] for index in range(len(nodes))]
             result.saved_paths = save_path_fixtures(config.save_paths_dir, result, replayed)
+
+
+async def _check_properties(
+    driver: PathDriver,
+    config: ExploreConfig,
+    result: ExploreResult,
+    lines: Sequence[str],
+    deadline: float,
+    progress: ExploreProgress,
+) -> None:
+    if not config.properties:
+        return
+    progress.phase = "checking properties"
+
+    async def play(paths: dict[int, tuple[Move, ...]]) -> dict[int, PathRun]:
+        return await _runs(driver, paths, config.limits.concurrency, deadline)
+
+    outcomes, runs = await check_explored(
+        result.map, config.properties, lines, result.crawl.stopped, play
+    )
+    result.properties, result.property_runs = outcomes, runs
 
 
 async def _runs(
