@@ -52,7 +52,8 @@ def menu_bot(
 ) -> Dialogue:
     """A spoken menu that keeps every default property: 查话费 (a balance, then goodbye), 投诉
     (a complaint branch), 转人工 (an agent) and 再见 from anywhere. A silent caller or one not
-    understood is asked once more (``menu_again``), then hung up on or handed to an agent.
+    understood is asked once more (``menu_again``), then hung up on or handed to an agent; the
+    complaint branch never hangs up (it hands the caller to an agent).
     Each flag plants one fault."""
 
     def dialogue(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,7 +70,7 @@ def menu_bot(
         if "人工" in said and (agent_in_complaint or not state.startswith("complaint")):
             return TRANSFER
         if ("再见" in said or "没有了" in said) and goodbye:
-            return GOODBYE
+            return TRANSFER if state.startswith("complaint") else GOODBYE
         if state == "balance":
             return play("hold.wav", "hold") if stuck_balance else GOODBYE
         if state.startswith("complaint"):
@@ -87,6 +88,8 @@ def menu_bot(
     def _silent(state: str) -> dict[str, Any]:
         if state == "complaint":
             return play("complaint_again.wav", "complaint_again")
+        if state == "complaint_again":
+            return TRANSFER
         if state in ("start", "menu"):
             return play("menu_again.wav", "menu_again")
         if state == "menu_again" and silence_forever:
