@@ -32,6 +32,7 @@ class Params(StrEnum):
 if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
     from vcall.simulator.explore.run import ExploreResult
     from vcall.simulator.fixture.scenario import CallSettings
+    from vcall.simulator.properties import Property
 
 GRAPH_FORMATS = {
     ".mmd": "mermaid",
@@ -49,7 +50,8 @@ EPILOG = """\
   vcall explore myapp.main:app --say-file lines.txt --max-depth 5 --graph map.mmd
   vcall explore myapp.main:app --report-json map.json   (then: vcall simulate ... --coverage map.json)
 
-[bold]Exit codes[/]: 0 no problem found (warnings allowed) · 1 problems found (or warnings, with
+[bold]Exit codes[/]: 0 no problem found (warnings allowed) · 1 problems found or a property
+violated (or warnings, with
 --strict; or every callback got HTTP 404/405) · 2 usage errors ·
 3 endpoint unreachable · 130 interrupted (the map so far printed and written)
 """
@@ -111,6 +113,24 @@ def explore_command(
         None, "--graph", help="The map as Mermaid (.mmd) or DOT (.dot, .gv)."
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the exploration too."),
+    properties: Path | None = typer.Option(
+        None, "--properties", help="Team-written dialogue properties (YAML) to check too."
+    ),
+    no_property: list[str] | None = typer.Option(
+        None,
+        "--no-property",
+        help="Switch a built-in property off: call-can-end, silence-ends, no-repeat "
+        "(repeat, or NAME,NAME; 'all' for every one).",
+    ),
+    with_property: list[str] | None = typer.Option(
+        None, "--property", help="Switch an opt-in property on: agent-on-request, goodbye-ends."
+    ),
+    max_silences: int = typer.Option(
+        3, "--max-silences", min=1, max=20, help="silence-ends: silences before the bot ends it."
+    ),
+    max_repeats: int = typer.Option(
+        3, "--max-repeats", min=1, max=20, help="no-repeat: plays of one prompt in a row."
+    ),
 ) -> None:
     """Crawl the bot's dialogue (no fixtures needed): map every state, report and shrink problems."""
     console = output_console()
@@ -149,6 +169,9 @@ def explore_command(
             shrink=not no_shrink,
             save_dir=save,
             save_paths_dir=save_paths,
+            properties=_properties(
+                properties, no_property or (), with_property or (), max_silences, max_repeats
+            ),
         )
         resolved = chosen_target(target, example_bot)
         progress = ExploreProgress()
@@ -158,6 +181,37 @@ def explore_command(
         _write(result, report_json, report_html, graph, graph_format)
         print_explore(console, result, strict)
     raise typer.Exit(_exit_code(result, strict))
+
+
+def _properties(
+    path: Path | None,
+    off: Sequence[str],
+    on: Sequence[str],
+    max_silences: int,
+    max_repeats: int,
+) -> tuple[Property, ...]:
+    """The built-ins left on, then the file's properties."""
+    from vcall.simulator.properties import (
+        BUILTIN_NAMES,
+        BuiltinOptions,
+        builtin_properties,
+        load_properties,
+    )
+
+    names = {name.strip() for item in off for name in item.split(",") if name.strip()}
+    if "all" in names:
+        names = set(BUILTIN_NAMES) - {n.strip() for item in on for n in item.split(",")}
+    wanted = {name.strip() for item in on for name in item.split(",") if name.strip()}
+    options = BuiltinOptions(
+        off=frozenset(names),
+        on=frozenset(wanted),
+        max_silences=max_silences,
+        max_repeats=max_repeats,
+    )
+    found = builtin_properties(options)
+    if path is not None:
+        found = (*found, *load_properties(path))
+    return found
 
 
 def _call_settings(outbound: bool, orgcallee: str | None, smartcall: Sequence[str]) -> CallSettings:

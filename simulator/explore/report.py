@@ -12,6 +12,7 @@ import vcall
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.explore.graph import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
+from vcall.simulator.properties.model import outcome_dict
 
 if TYPE_CHECKING:
     from vcall.simulator.explore.problems import Caution, Problem
@@ -38,6 +39,7 @@ def explore_to_dict(result: ExploreResult) -> dict[str, Any]:
         "problems": [_problem(problem) for problem in result.problems],
         "warnings": [_warning(caution) for caution in result.warnings],
         "saved": [str(path) for path in result.saved],
+        "properties": [outcome_dict(outcome) for outcome in result.properties],
         "map": crawl.map.to_dict(),
     }
 

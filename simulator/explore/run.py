@@ -32,9 +32,9 @@ from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixtures
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.explore.transport import open_transport, run_fast
+from vcall.simulator.fixture.scenario import CallSettings, EndReason
 from vcall.simulator.properties.explore import check_explored
 from vcall.simulator.properties.model import Property, PropertyOutcome, extra_lines
-from vcall.simulator.fixture.scenario import CallSettings, EndReason
 from vcall.simulator.replay.delivery import Sender
 from vcall.simulator.replay.engine import SimulationConfig, run_context
 from vcall.simulator.replay.targets import Target

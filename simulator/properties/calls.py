@@ -29,7 +29,11 @@ def is_silence(turn: Turn) -> bool:
     kind = turn.callback.kind
     if kind is CallbackKind.MUTE:
         return True
-    return kind is CallbackKind.DTMF and _content(turn).get("dtmf_digits") in (None, "", DTMF_NO_INPUT)
+    return kind is CallbackKind.DTMF and _content(turn).get("dtmf_digits") in (
+        None,
+        "",
+        DTMF_NO_INPUT,
+    )
 
 
 def is_input(turn: Turn) -> bool:
@@ -42,22 +46,30 @@ def is_input(turn: Turn) -> bool:
 
 def _answer(turn: Turn) -> dict[str, object] | None:
     status = turn.exchange.status
-    if status is None or not 200 <= status < 300 or (turn.envelope or {}).get("result") != "success":
+    if (
+        status is None
+        or not 200 <= status < 300
+        or (turn.envelope or {}).get("result") != "success"
+    ):
         return None
     return turn.data
 
 
 def silence_violation(turns: Sequence[Turn], limit: int) -> str:
-    """A silent caller re-prompted past ``limit`` silences: ``limit + 1`` silence callbacks in a
-    row with no input between (the bot should have ended the call after the ``limit``-th)."""
+    """A silent caller re-prompted past ``limit`` silences: ``limit + 1`` silence callbacks of
+    one kind in a row with no input between (the bot should have ended the call after the
+    ``limit``-th). Mute and key no-input are counted apart: a bot that gives up on keys and
+    asks in words starts a new count."""
     run = 0
+    kind = None
     for turn in turns:
         if is_silence(turn):
-            run += 1
+            run = run + 1 if turn.callback.kind is kind else 1
+            kind = turn.callback.kind
             if run > limit:
                 return f"the caller stayed silent {run} times (turn {turn.number}) and the call went on"
         elif is_input(turn):
-            run = 0
+            run, kind = 0, None
     return ""
 
 
@@ -137,7 +149,9 @@ def _asked(turn: Turn, prop: Property) -> bool:
 def _when_then(turns: Sequence[Turn], prop: Property) -> str:
     state = None
     for index, turn in enumerate(turns):
-        in_state = state is None and prop.where.any or (state is not None and prop.where.test(state))
+        in_state = (state is None and prop.where.any) or (
+            state is not None and prop.where.test(state)
+        )
         data = _answer(turn)
         if in_state and _asked(turn, prop):
             following = turns[index : index + prop.within]
@@ -164,4 +178,4 @@ def _never(turns: Sequence[Turn], prop: Property) -> str:
     return ""
 
 
-__all__ = ["CallViolation", "check_call", "repeat_violation", "silence_violation", "ENDING_ACTIONS"]
+__all__ = ["ENDING_ACTIONS", "CallViolation", "check_call", "repeat_violation", "silence_violation"]

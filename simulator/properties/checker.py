@@ -96,7 +96,9 @@ def check_on_map(graph: Graph, prop: Property) -> PropertyOutcome | None:
         return _reachable(graph, prop, goals, "the bot never ends the call from here")
     if prop.kind is Kind.REACHABLE:
         goals = [n.id for n in graph.nodes.values() if prop.target.test(n.key)]
-        return _reachable(graph, prop, goals, f"no state with {prop.target.describe()} is reachable")
+        return _reachable(
+            graph, prop, goals, f"no state with {prop.target.describe()} is reachable"
+        )
     if prop.kind is Kind.NEVER:
         return _never(graph, prop)
     if prop.kind is Kind.WHEN_THEN:
@@ -152,7 +154,9 @@ def _when_then(graph: Graph, prop: Property) -> PropertyOutcome:
             move = wanted.move(node.situation)
             if move is None:
                 continue
-            targets = [graph.nodes[e.target] for e in graph.out.get(node.id, ()) if e.move == move.label]
+            targets = [
+                graph.nodes[e.target] for e in graph.out.get(node.id, ()) if e.move == move.label
+            ]
             if not targets:
                 if not node.expanded:
                     undecided.append(node.id)
@@ -234,11 +238,15 @@ def silent_until(situation: Situation, silences: int) -> Move:
 
 
 def _self_loop(graph: Graph, node: Node) -> Move | None:
-    """A move that brings the state back to itself (silence first, the likeliest re-prompt)."""
-    loops = [graph.move(node, e.move) for e in graph.out.get(node.id, ()) if e.target == node.id]
-    moves = [m for m in loops if m is not None]
-    moves.sort(key=lambda m: m.kind not in WAITING)
-    return moves[0] if moves else None
+    """A silence (or key no-input) after which the bot plays the state's prompt again: what a
+    caller who stays on the line without a word meets. An input answered with the same prompt
+    (a caller asking the same thing twice, a catch-all "请再说一遍") is not tried: it depends on
+    what the caller says, and ``simulate``/``tap`` count it on the calls they see."""
+    for edge in graph.out.get(node.id, ()):
+        move = graph.move(node, edge.move) if edge.target == node.id else None
+        if move is not None and move.kind in WAITING:
+            return move
+    return None
 
 
 def judge_played(
@@ -269,11 +277,13 @@ def judge_played(
     if found:
         found.sort(key=lambda item: len(item[1]))
         states = tuple(state for state, _, _ in found)
-        return PropertyOutcome(prop, Verdict.VIOLATED, states, found[0][1], found[0][2], tuple(missing))
+        return PropertyOutcome(
+            prop, Verdict.VIOLATED, states, found[0][1], found[0][2], tuple(missing)
+        )
     if missing:
         reason = f"--max-time ran out before {len(missing)} state(s) were played"
         return PropertyOutcome(prop, Verdict.NOT_CHECKED, reason=reason, undecided=tuple(missing))
     return PropertyOutcome(prop, Verdict.HOLDS)
 
 
-__all__ = ["Graph", "candidates", "check_on_map", "judge_played", "silent_until", "ENDING_ACTIONS"]
+__all__ = ["ENDING_ACTIONS", "Graph", "candidates", "check_on_map", "judge_played", "silent_until"]

@@ -29,13 +29,13 @@ from vcall.simulator.errors import FixtureError, InputNotFoundError
 from vcall.simulator.fixture.scenario import Match, MatchKind
 from vcall.simulator.fixture.yaml_lines import LineDict, LineList, load_yaml
 from vcall.simulator.properties.model import (
+    ANY,
     DEFAULT_WITHIN,
     CallerMove,
     Kind,
     MoveKind,
     Property,
     Selector,
-    ANY,
 )
 
 PROPERTY_KEYS = ("name", "in", "when", "then", "never", "reachable")
@@ -83,7 +83,13 @@ def parse_properties(text: str, file: str) -> tuple[Property, ...]:
             problems.extend(error.all)
             continue
         if prop.name in names:
-            problems.append(FixtureError(f"properties[{index}]: the name {prop.name!r} is used twice", file=file, line=prop.line))
+            problems.append(
+                FixtureError(
+                    f"properties[{index}]: the name {prop.name!r} is used twice",
+                    file=file,
+                    line=prop.line,
+                )
+            )
         names.add(prop.name)
         found.append(prop)
     if problems:
@@ -96,27 +102,49 @@ def parse_properties(text: str, file: str) -> tuple[Property, ...]:
 def _property(raw: Any, index: int, file: str, line: int) -> Property:
     what = f"properties[{index}]"
     if not isinstance(raw, LineDict):
-        raise FixtureError(f"{what}: expected a mapping with name and one of then, never, reachable", file=file, line=line)
+        raise FixtureError(
+            f"{what}: expected a mapping with name and one of then, never, reachable",
+            file=file,
+            line=line,
+        )
     _unknown(raw, PROPERTY_KEYS, f"{what}.", file)
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise FixtureError(f"{what}: 'name' is missing or empty", file=file, line=raw.line)
     forms = [form for form in FORMS if form in raw]
     if len(forms) != 1:
-        raise FixtureError(f"{what} ({name}): give exactly one of then (with when), never, reachable", file=file, line=raw.line)
+        raise FixtureError(
+            f"{what} ({name}): give exactly one of then (with when), never, reachable",
+            file=file,
+            line=raw.line,
+        )
     where = _selector(raw.get("in", "any"), f"{what}.in", file, raw.line_of("in"))
     form = forms[0]
     if form == "then":
         if "when" not in raw:
-            raise FixtureError(f"{what}.then: needs a 'when:' (the caller's move)", file=file, line=raw.line_of("then"))
+            raise FixtureError(
+                f"{what}.then: needs a 'when:' (the caller's move)",
+                file=file,
+                line=raw.line_of("then"),
+            )
         moves = _moves(raw["when"], f"{what}.when", file, raw.line_of("when"))
         within, actions = _then(raw["then"], f"{what}.then", file, raw.line_of("then"))
-        return Property(name.strip(), Kind.WHEN_THEN, where, moves, within, actions, file=file, line=raw.line)
+        return Property(
+            name.strip(), Kind.WHEN_THEN, where, moves, within, actions, file=file, line=raw.line
+        )
     if "when" in raw:
-        raise FixtureError(f"{what}.when: only a 'then:' property takes a 'when:'", file=file, line=raw.line_of("when"))
+        raise FixtureError(
+            f"{what}.when: only a 'then:' property takes a 'when:'",
+            file=file,
+            line=raw.line_of("when"),
+        )
     target = _selector(raw[form], f"{what}.{form}", file, raw.line_of(form))
     if target.any:
-        raise FixtureError(f"{what}.{form}: name what to match, e.g. {{action: hangup}}", file=file, line=raw.line_of(form))
+        raise FixtureError(
+            f"{what}.{form}: name what to match, e.g. {{action: hangup}}",
+            file=file,
+            line=raw.line_of(form),
+        )
     kind = Kind.NEVER if form == "never" else Kind.REACHABLE
     return Property(name.strip(), kind, where, target=target, file=file, line=raw.line)
 
@@ -125,24 +153,34 @@ def _selector(raw: Any, what: str, file: str, line: int) -> Selector:
     if raw == "any":
         return ANY
     if not isinstance(raw, LineDict) or not raw:
-        raise FixtureError(f"{what}: expected 'any' or a mapping such as {{action_code: {{contains: menu}}}}", file=file, line=line)
+        raise FixtureError(
+            f"{what}: expected 'any' or a mapping such as {{action_code: {{contains: menu}}}}",
+            file=file,
+            line=line,
+        )
     _unknown(raw, SELECTOR_FIELDS, f"{what}.", file)
     matches = []
     for key, value in raw.items():
         here = raw.line_of(key)
         if not isinstance(value, LineDict):
             if isinstance(value, LineList):
-                raise FixtureError(f"{what}.{key}: expected a value or {{contains: ...}}", file=file, line=here)
+                raise FixtureError(
+                    f"{what}.{key}: expected a value or {{contains: ...}}", file=file, line=here
+                )
             matches.append(Match(f"data.{key}", MatchKind.EQUALS, value))
             continue
         if len(value) != 1 or next(iter(value)) not in SELECTOR_KINDS:
-            raise FixtureError(f"{what}.{key}: give one of {', '.join(SELECTOR_KINDS)}", file=file, line=here)
+            raise FixtureError(
+                f"{what}.{key}: give one of {', '.join(SELECTOR_KINDS)}", file=file, line=here
+            )
         kind, operand = next(iter(value.items()))
         if kind == MatchKind.REGEX.value:
             try:
                 re.compile(str(operand))
             except re.error as error:
-                raise FixtureError(f"{what}.{key}: invalid regex {operand!r}: {error}", file=file, line=here) from None
+                raise FixtureError(
+                    f"{what}.{key}: invalid regex {operand!r}: {error}", file=file, line=here
+                ) from None
         matches.append(Match(f"data.{key}", MatchKind(kind), operand))
     return Selector(tuple(matches))
 
@@ -153,7 +191,11 @@ def _moves(raw: Any, what: str, file: str, line: int) -> tuple[CallerMove, ...]:
     for position, item in enumerate(items):
         here = raw.line_of(position) if isinstance(raw, LineList) else line
         if not isinstance(item, LineDict) or len(item) != 1:
-            raise FixtureError(f"{what}: expected one of {{say: 转人工}}, {{press: \"0\"}}, {{silence: true}}", file=file, line=here)
+            raise FixtureError(
+                f'{what}: expected one of {{say: 转人工}}, {{press: "0"}}, {{silence: true}}',
+                file=file,
+                line=here,
+            )
         _unknown(item, MOVE_KEYS, f"{what}.", file)
         kind, value = next(iter(item.items()))
         move_kind = MoveKind(kind)
@@ -161,7 +203,9 @@ def _moves(raw: Any, what: str, file: str, line: int) -> tuple[CallerMove, ...]:
         if move_kind is MoveKind.SAY and not text:
             raise FixtureError(f"{what}.say: give the words", file=file, line=here)
         if move_kind is MoveKind.PRESS and not DIGITS.match(text):
-            raise FixtureError(f"{what}.press: one key, 0-9, * or #, got {value!r}", file=file, line=here)
+            raise FixtureError(
+                f"{what}.press: one key, 0-9, * or #, got {value!r}", file=file, line=here
+            )
         if move_kind is MoveKind.SILENCE and value not in (None, True):
             raise FixtureError(f"{what}.silence: write 'silence: true'", file=file, line=here)
         moves.append(CallerMove(move_kind, text))
@@ -172,16 +216,28 @@ def _moves(raw: Any, what: str, file: str, line: int) -> tuple[CallerMove, ...]:
 
 def _then(raw: Any, what: str, file: str, line: int) -> tuple[int, frozenset[str]]:
     if not isinstance(raw, LineDict):
-        raise FixtureError(f"{what}: expected a mapping such as {{within: 2, action: transfer}}", file=file, line=line)
+        raise FixtureError(
+            f"{what}: expected a mapping such as {{within: 2, action: transfer}}",
+            file=file,
+            line=line,
+        )
     _unknown(raw, THEN_KEYS, f"{what}.", file)
     within = raw.get("within", DEFAULT_WITHIN)
     if isinstance(within, bool) or not isinstance(within, int) or not 1 <= within <= MAX_WITHIN:
-        raise FixtureError(f"{what}.within: a whole number of turns, 1 to {MAX_WITHIN}", file=file, line=raw.line_of("within"))
+        raise FixtureError(
+            f"{what}.within: a whole number of turns, 1 to {MAX_WITHIN}",
+            file=file,
+            line=raw.line_of("within"),
+        )
     actions = raw.get("action")
     listed: Sequence[Any] = actions if isinstance(actions, LineList) else [actions]
     names = [str(a).strip() for a in listed if a is not None and str(a).strip()]
     if not names:
-        raise FixtureError(f"{what}.action: name the action(s) that satisfy it, e.g. transfer", file=file, line=raw.line_of("action") if "action" in raw else line)
+        raise FixtureError(
+            f"{what}.action: name the action(s) that satisfy it, e.g. transfer",
+            file=file,
+            line=raw.line_of("action") if "action" in raw else line,
+        )
     return within, frozenset(names)
 
 
@@ -191,7 +247,11 @@ def _unknown(mapping: LineDict, known: Iterable[str], prefix: str, file: str) ->
     for key in mapping:
         if key not in known:
             hint = difflib.get_close_matches(str(key), known, n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else f" (expected one of: {', '.join(known)})"
+            suggestion = (
+                f" (did you mean {hint[0]!r}?)"
+                if hint
+                else f" (expected one of: {', '.join(known)})"
+            )
             message = f"unknown key {prefix + str(key)!r}{suggestion}"
             problems.append(FixtureError(message, file=file, line=mapping.line_of(key)))
     if problems:

@@ -8,6 +8,7 @@ exploration's map and :mod:`.calls` over single calls.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,8 +16,14 @@ from typing import Any
 
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.identity import StateKey
-from vcall.simulator.explore.moves import Move, Situation, key_move, no_input_move, say_move
-from vcall.simulator.explore.moves import silence_move
+from vcall.simulator.explore.moves import (
+    Move,
+    Situation,
+    key_move,
+    no_input_move,
+    say_move,
+    silence_move,
+)
 from vcall.simulator.fixture.scenario import Match
 from vcall.simulator.replay.expectations import check_match
 
@@ -64,7 +71,9 @@ class Selector:
     def describe(self) -> str:
         if not self.matches:
             return "any"
-        return ", ".join(f"{m.path.removeprefix('data.')} {m.kind.value} {m.value!r}" for m in self.matches)
+        return ", ".join(
+            f"{m.path.removeprefix('data.')} {m.kind.value} {m.value!r}" for m in self.matches
+        )
 
 
 ANY = Selector()
@@ -159,7 +168,7 @@ class PropertyOutcome:
     """States the crawl's bound left undecided."""
     saved: str = ""
 
-    @property
+    @builtins.property
     def violated(self) -> bool:
         return self.verdict is Verdict.VIOLATED
 
@@ -188,7 +197,9 @@ def builtin_properties(options: BuiltinOptions = BuiltinOptions()) -> tuple[Prop
     for name in (*options.off, *options.on):
         if name not in BUILTIN_NAMES:
             raise UsageError(f"no built-in property {name!r} (known: {', '.join(BUILTIN_NAMES)})")
-    wanted = [n for n in BUILTIN_NAMES if (n in BUILTIN_ON or n in options.on) and n not in options.off]
+    wanted = [
+        n for n in BUILTIN_NAMES if (n in BUILTIN_ON or n in options.on) and n not in options.off
+    ]
     made = {
         Kind.CAN_END.value: lambda: Property(Kind.CAN_END.value, Kind.CAN_END, builtin=True),
         Kind.SILENCE_ENDS.value: lambda: Property(
