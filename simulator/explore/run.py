@@ -35,6 +35,7 @@ from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.fixture.scenario import CallSettings, EndReason
 from vcall.simulator.properties.explore import check_explored
 from vcall.simulator.properties.model import Property, PropertyOutcome, extra_lines
+from vcall.simulator.properties.saving import fixture_path, save_property_fixtures
 from vcall.simulator.replay.delivery import Sender
 from vcall.simulator.replay.engine import SimulationConfig, run_context
 from vcall.simulator.replay.targets import Target
@@ -284,6 +285,13 @@ async def _check_properties(
         result.map, config.properties, lines, result.crawl.stopped, play
     )
     result.properties, result.property_runs = outcomes, runs
+    if config.save_dir is not None:
+        paths = {i: fixture_path(o, result.map) for i, o in enumerate(outcomes) if o.violated}
+        wanted = {index: path for index, path in paths.items() if path is not None}
+        saved = await play(wanted)
+        result.property_saved = save_property_fixtures(
+            config.save_dir, outcomes, saved, result.target
+        )
 
 
 async def _runs(
