@@ -77,21 +77,16 @@ def parse_properties(text: str, file: str) -> tuple[Property, ...]:
     found: list[Property] = []
     names: set[str] = set()
     for index, raw in enumerate(listed):
+        name = raw.get("name") if isinstance(raw, LineDict) else None
+        if isinstance(name, str) and name.strip() in names:
+            message = f"properties[{index}]: the name {name.strip()!r} is used twice"
+            problems.append(FixtureError(message, file=file, line=raw.line))
+        elif isinstance(name, str):
+            names.add(name.strip())
         try:
-            prop = _property(raw, index, file, listed.line_of(index))
+            found.append(_property(raw, index, file, listed.line_of(index)))
         except FixtureError as error:
             problems.extend(error.all)
-            continue
-        if prop.name in names:
-            problems.append(
-                FixtureError(
-                    f"properties[{index}]: the name {prop.name!r} is used twice",
-                    file=file,
-                    line=prop.line,
-                )
-            )
-        names.add(prop.name)
-        found.append(prop)
     if problems:
         raise FixtureError.of_many(problems)
     if not found:
