@@ -27,6 +27,7 @@ from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.coverage import Coverage, coverage_html, coverage_of, load_map
 from vcall.simulator.fixture.durations import parse_duration
 from vcall.simulator.fixture.loader import load_scenarios
+from vcall.simulator.properties import Property, run_with_properties
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig, simulate
 from vcall.simulator.replay.results import RunResult
@@ -174,6 +175,11 @@ def simulate_command(
         help="Write each call to FILE as it goes (FILE-2.yaml...).",
         rich_help_panel=CONSOLE,
     ),
+    properties: Path | None = typer.Option(
+        None,
+        "--properties",
+        help="Dialogue properties (YAML, as for vcall explore) checked on each played call.",
+    ),
 ) -> None:
     """Replay caller scenarios against an endpoint and check every answer against the spec."""
     console = output_console()
@@ -217,7 +223,9 @@ def simulate_command(
                 markup=False,
             )
         printer = TranscriptPrinter(console, live=concurrency == 1, verbose=verbose, quiet=quiet)
+        checked = _properties(properties)
         run = simulate(load_scenarios(fixture, options=options), resolved, config, sink=printer)
+        run = run_with_properties(run, checked)
         covered = coverage_of(run, saved_map) if coverage else None
         _write_reports(run, report, report_json, report_html, covered)
         _print_summary(console, run, check_placement, resolved)
@@ -226,6 +234,12 @@ def simulate_command(
         if update_expectations and not run.unreachable:
             update_fixture_expectations(console, run, dry_run=dry_run)
     raise typer.Exit(_exit_code(run))
+
+
+def _properties(path: Path | None) -> tuple[Property, ...]:
+    from vcall.simulator.properties import load_properties
+
+    return load_properties(path) if path is not None else ()
 
 
 def update_fixture_expectations(console: Console, run: RunResult, *, dry_run: bool) -> None:

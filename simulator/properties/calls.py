@@ -7,14 +7,16 @@ from a fixture and one played by the explorer are judged alike.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vcall.simulator.explore.identity import state_of
+from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.properties.model import ENDING_ACTIONS, Kind, MoveKind, Property
-from vcall.simulator.replay.results import CallResult, Turn
+from vcall.simulator.replay.results import CallResult, RunResult, Turn
 from vcall.simulator.spec import DTMF_NO_INPUT, CallbackKind
 
 NO_CHANGE = frozenset({"continue", "donothing"})
@@ -178,4 +180,49 @@ def _never(turns: Sequence[Turn], prop: Property) -> str:
     return ""
 
 
-__all__ = ["ENDING_ACTIONS", "CallViolation", "check_call", "repeat_violation", "silence_violation"]
+PROPERTY_RULE = "property-violated"
+SOURCE = "properties"
+
+
+def property_findings(result: CallResult, properties: Sequence[Property]) -> tuple[Finding, ...]:
+    """Each property the call breaks as an error finding (rule ``property-violated``)."""
+    return tuple(
+        Finding(
+            "property-violated",
+            Severity.ERROR,
+            "",
+            f"property {found.property.name!r} ({found.property.describe()}): {found.message}",
+            SOURCE,
+        )
+        for found in check_call(result, properties)
+    )
+
+
+def with_properties(result: CallResult, properties: Sequence[Property]) -> CallResult:
+    """The call with the findings of the properties it breaks added to its call findings."""
+    found = property_findings(result, properties)
+    if not found:
+        return result
+    return dataclasses.replace(result, call_findings=(*result.call_findings, *found))
+
+
+def run_with_properties(run: RunResult, properties: Sequence[Property]) -> RunResult:
+    """``simulate --properties``: every played call checked (one checker for explore, simulate
+    and tap); a violation fails its call."""
+    if not properties:
+        return run
+    calls = tuple(with_properties(call, properties) for call in run.calls)
+    return dataclasses.replace(run, calls=calls)
+
+
+__all__ = [
+    "ENDING_ACTIONS",
+    "PROPERTY_RULE",
+    "CallViolation",
+    "check_call",
+    "property_findings",
+    "repeat_violation",
+    "run_with_properties",
+    "silence_violation",
+    "with_properties",
+]
