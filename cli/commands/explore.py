@@ -112,6 +112,9 @@ def explore_command(
     graph: Path | None = typer.Option(
         None, "--graph", help="The map as Mermaid (.mmd) or DOT (.dot, .gv)."
     ),
+    report_junit: Path | None = typer.Option(
+        None, "--report-junit", help="JUnit XML: one test case per problem and per property."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the exploration too."),
     properties: Path | None = typer.Option(
         None, "--properties", help="Team-written dialogue properties (YAML) to check too."
@@ -137,7 +140,12 @@ def explore_command(
     with handled_errors():
         graph_format = _graph_format(graph)
         check_report_paths(
-            {"--report-json": report_json, "--report-html": report_html, "--graph": graph}
+            {
+                "--report-json": report_json,
+                "--report-html": report_html,
+                "--graph": graph,
+                "--report-junit": report_junit,
+            }
         )
         max_time_s = parse_duration(max_time, what="--max-time") / 1000
         epoch_ms = epoch_option(epoch)
@@ -179,6 +187,7 @@ def explore_command(
         with one_line_if_unreachable(resolved), status:
             result = explore(resolved, config, progress)
         _write(result, report_json, report_html, graph, graph_format)
+        _write_junit(result, report_junit)
         print_explore(console, result, strict)
     raise typer.Exit(_exit_code(result, strict))
 
@@ -252,6 +261,18 @@ def _write(
             write_explore_html(result, report_html)
         if graph is not None:
             write_graph(result, graph, graph_format)
+    except OSError as error:
+        raise UsageError(f"cannot write report: {error}") from None
+
+
+def _write_junit(result: ExploreResult, path: Path | None) -> None:
+    if path is None:
+        return
+    from vcall.simulator.properties.junit import write_explore_junit
+
+    problems = [(f"{i}. {p.kind.value}", p.summary) for i, p in enumerate(result.problems, 1)]
+    try:
+        write_explore_junit(result.target, problems, result.properties, path)
     except OSError as error:
         raise UsageError(f"cannot write report: {error}") from None
 

@@ -12,6 +12,7 @@ import vcall
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.explore.graph import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
+from vcall.simulator.properties.html import properties_section
 from vcall.simulator.properties.model import outcome_dict
 
 if TYPE_CHECKING:
@@ -102,8 +103,12 @@ div.picture{overflow:auto;max-height:90vh}svg.map{display:block}
 
 def explore_html(result: ExploreResult) -> str:
     crawl = result.crawl
-    ok = not result.problems and result.wrong_path is None
+    ok = not result.failed()
     verdict = "no problem found" if ok else f"{len(result.problems) or 1} problem(s)"
+    violated = sum(1 for outcome in result.properties if outcome.violated)
+    if violated:
+        found = f"{len(result.problems)} problem(s), " if result.problems else ""
+        verdict = f"{found}{violated} property(ies) violated"
     if result.warnings:
         verdict += f", {len(result.warnings)} warning(s)"
     meta = (
@@ -120,6 +125,7 @@ def explore_html(result: ExploreResult) -> str:
             f'<span class="verdict {"pass" if ok else "fail"}">{verdict}</span></header><main>',
             _problems_section(result),
             _warnings_section(result),
+            properties_section(result.properties, result.map),
             _map_section(result),
             _states_section(result),
             f'<p class="legend">vcall {escape(vcall.__version__)}</p></main></body></html>',

@@ -111,3 +111,34 @@ def test_simulate_checks_the_properties_on_each_played_call(
     result = vcall("simulate", silent_module, "-f", fixture, "--properties", team)
     assert result.exit_code == ExitCode.FAILED, result.output
     assert vcall("simulate", "--example-bot", "-f", fixture, "--properties", team).exit_code == 0
+
+
+def test_the_html_map_highlights_the_violating_states_and_the_counterexample(
+    silent_module: str, tmp_path: Path
+) -> None:
+    page = tmp_path / "map.html"
+    result = vcall(
+        "explore", silent_module, "--report-html", page, "--report-json", tmp_path / "m.json"
+    )
+    assert result.exit_code == ExitCode.FAILED, result.output
+    html = page.read_text("utf-8")
+    report = json.loads((tmp_path / "m.json").read_text("utf-8"))
+    silent = next(p for p in report["properties"] if p["name"] == "silence-ends")
+    assert "<h2>Properties</h2>" in html and "property(ies) violated" in html
+    for state in silent["states"]:
+        assert f"g.state#{state} rect" in html
+
+
+def test_junit_has_one_test_case_per_property(silent_module: str, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    junit = tmp_path / "explore.xml"
+    result = vcall("explore", silent_module, "--report-junit", junit)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    cases = {c.get("name"): c for c in suite.iter("testcase") if c.get("classname") == "properties"}
+    assert set(cases) == {"call-can-end", "silence-ends", "no-repeat"}
+    assert cases["silence-ends"].find("failure") is not None
+    assert cases["call-can-end"].find("failure") is None
+    assert int(suite.get("failures", "0")) >= 2
