@@ -81,6 +81,8 @@ class ExploreResult:
     property_runs: dict[int, PathRun] = field(default_factory=dict)
     """The call that shows each violated property, by its index in ``properties``."""
     property_saved: list[Path] = field(default_factory=list)
+    property_wall_s: float = 0.0
+    """The time checking the properties took (after the crawl)."""
 
     @property
     def warnings(self) -> list[Caution]:
@@ -277,6 +279,7 @@ async def _check_properties(
     if not config.properties:
         return
     progress.phase = "checking properties"
+    started = time.perf_counter()
 
     async def play(paths: dict[int, tuple[Move, ...]]) -> dict[int, PathRun]:
         return await _runs(driver, paths, config.limits.concurrency, deadline)
@@ -285,6 +288,7 @@ async def _check_properties(
         result.map, config.properties, lines, result.crawl.stopped, play
     )
     result.properties, result.property_runs = outcomes, runs
+    result.property_wall_s = time.perf_counter() - started
     if config.save_dir is not None:
         paths = {i: fixture_path(o, result.map) for i, o in enumerate(outcomes) if o.violated}
         wanted = {index: path for index, path in paths.items() if path is not None}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vcall.simulator.explore.driver import ENDED, PathRun
 from vcall.simulator.explore.graph import Edge, ExploreMap, Node
@@ -47,6 +47,8 @@ class Graph:
     into: Mapping[str, Sequence[Edge]]
     lines: tuple[str, ...]
     stopped: str
+    known: dict[str, dict[str, Move]] = field(default_factory=dict)
+    """Each state's moves by label (computed once per state)."""
 
     @classmethod
     def of(cls, explored: ExploreMap, lines: Sequence[str], stopped: str = "") -> Graph:
@@ -68,7 +70,11 @@ class Graph:
         return not node.final and not node.expanded
 
     def move(self, node: Node, label: str) -> Move | None:
-        return next((m for m in moves_for(node.situation, self.lines) if m.label == label), None)
+        moves = self.known.get(node.id)
+        if moves is None:
+            listed = moves_for(node.situation, self.lines)
+            moves = self.known[node.id] = {move.label: move for move in listed}
+        return moves.get(label)
 
     def co_reach(self, goals: Iterable[str]) -> set[str]:
         """States from which some moves lead to one of ``goals``."""
@@ -219,7 +225,8 @@ def candidates(graph: Graph, prop: Property) -> list[tuple[str, tuple[Move, ...]
     chosen: list[tuple[str, tuple[Move, ...]]] = []
     for node in _in_states(graph, prop):
         if prop.kind is Kind.SILENCE_ENDS:
-            chosen.append((node.id, (*node.path, silent_until(node.situation, prop.limit))))
+            if not _silence_ends_here(graph, node):
+                chosen.append((node.id, (*node.path, silent_until(node.situation, prop.limit))))
         elif prop.kind is Kind.NO_REPEAT and node.key.plays:
             move = _self_loop(graph, node)
             if move is not None:
@@ -227,6 +234,17 @@ def candidates(graph: Graph, prop: Property) -> list[tuple[str, tuple[Move, ...]
         if len(chosen) >= MAX_CANDIDATES:
             break
     return chosen
+
+
+def _silence_ends_here(graph: Graph, node: Node) -> bool:
+    """Whether the map already shows the first silence (or no key) ending the call from here:
+    every one tried did (none seen: unknown). Such a state needs no call of its own."""
+    waiting = [
+        edge
+        for edge in graph.out.get(node.id, ())
+        if (move := graph.move(node, edge.move)) is not None and move.kind in WAITING
+    ]
+    return bool(waiting) and all(bot_ends(graph.nodes[edge.target]) for edge in waiting)
 
 
 def silent_until(situation: Situation, silences: int) -> Move:
