@@ -109,22 +109,28 @@ class CallViolation:
 def check_call(result: CallResult, properties: Sequence[Property]) -> list[CallViolation]:
     """The properties ``result`` breaks. ``reachable`` is a claim about every path: a single
     call cannot break it and it is not checked here."""
+    return check_turns(result.turns, result.end_reason, properties)
+
+
+def check_turns(
+    turns: Sequence[Turn], end_reason: EndReason | None, properties: Sequence[Property]
+) -> list[CallViolation]:
+    """:func:`check_call` over a call's turns (and how it ended, when known)."""
     found: list[CallViolation] = []
     for prop in properties:
-        message = _call_message(result, prop)
+        message = _call_message(turns, end_reason, prop)
         if message:
             found.append(CallViolation(prop, message))
     return found
 
 
-def _call_message(result: CallResult, prop: Property) -> str:
-    turns = result.turns
+def _call_message(turns: Sequence[Turn], end_reason: EndReason | None, prop: Property) -> str:
     if prop.kind is Kind.SILENCE_ENDS:
         return silence_violation(turns, prop.limit)
     if prop.kind is Kind.NO_REPEAT:
         return repeat_violation(turns, prop.limit)
     if prop.kind is Kind.CAN_END:
-        if result.end_reason is EndReason.SESSION_TIMEOUT:
+        if end_reason is EndReason.SESSION_TIMEOUT:
             return "the call ran into the session timeout"
         return ""
     if prop.kind is Kind.WHEN_THEN:
@@ -186,6 +192,10 @@ SOURCE = "properties"
 
 def property_findings(result: CallResult, properties: Sequence[Property]) -> tuple[Finding, ...]:
     """Each property the call breaks as an error finding (rule ``property-violated``)."""
+    return as_findings(check_call(result, properties))
+
+
+def as_findings(violations: Sequence[CallViolation]) -> tuple[Finding, ...]:
     return tuple(
         Finding(
             "property-violated",
@@ -194,7 +204,7 @@ def property_findings(result: CallResult, properties: Sequence[Property]) -> tup
             f"property {found.property.name!r} ({found.property.describe()}): {found.message}",
             SOURCE,
         )
-        for found in check_call(result, properties)
+        for found in violations
     )
 
 
@@ -219,7 +229,9 @@ __all__ = [
     "ENDING_ACTIONS",
     "PROPERTY_RULE",
     "CallViolation",
+    "as_findings",
     "check_call",
+    "check_turns",
     "property_findings",
     "repeat_violation",
     "run_with_properties",
