@@ -34,7 +34,7 @@ from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.fixture.scenario import CallSettings, EndReason
 from vcall.simulator.properties.explore import check_explored
-from vcall.simulator.properties.model import Property, PropertyOutcome, extra_lines
+from vcall.simulator.properties.model import Property, PropertyOutcome, Verdict, extra_lines
 from vcall.simulator.properties.saving import fixture_path, save_property_fixtures
 from vcall.simulator.replay.delivery import Sender
 from vcall.simulator.replay.engine import SimulationConfig, run_context
@@ -172,6 +172,11 @@ async def _explore(
         crawl.stopped = OUT_OF_MEMORY
         _mark_problem_states(result)
         _save_found(config, result)
+    if config.properties and not result.properties:  # cut short before they were checked
+        why = f"not checked: the exploration was cut short ({crawl.stopped or 'interrupted'})"
+        result.properties = [
+            PropertyOutcome(prop, Verdict.NOT_CHECKED, reason=why) for prop in config.properties
+        ]
     progress.phase = "done"
     result.wall_s = time.perf_counter() - started
     return result

@@ -147,3 +147,22 @@ def test_when_moves_join_the_callers_lines() -> None:
     """人工客服 is not in LINES: the property adds it, so the map has that move."""
     result = _explore(ALL_BUILTINS)
     assert any(edge.move == "say 人工客服" for edge in result.map.edges.values())
+
+
+def test_an_interrupted_exploration_says_each_property_was_not_checked() -> None:
+    requests = [0]
+    inner = bot_from(menu_bot(silence_forever=True))
+
+    async def interrupting(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            requests[0] += 1
+            if requests[0] == 30:
+                raise KeyboardInterrupt
+        await inner(scope, receive, send)
+
+    config = ExploreConfig(lines=LINES, properties=ALL_BUILTINS)
+    result = explore(app_target("bot", interrupting), config)
+    assert result.interrupted
+    assert [o.verdict for o in result.properties] == [Verdict.NOT_CHECKED] * len(ALL_BUILTINS)
+    assert "cut short (interrupted)" in result.properties[0].reason
+    assert not any(o.violated for o in result.properties)
