@@ -274,9 +274,11 @@ def judge_played(
     runs: Mapping[int, PathRun],
 ) -> PropertyOutcome:
     if not played:
+        if not _in_states(graph, prop):
+            return _no_match(prop)
         if prop.kind is Kind.NO_REPEAT:
-            return PropertyOutcome(prop, Verdict.HOLDS, reason="no state answers itself")
-        return _no_match(prop)
+            return PropertyOutcome(prop, Verdict.HOLDS, reason="no silence brings a prompt back")
+        return PropertyOutcome(prop, Verdict.HOLDS, reason="the first silence ends the call")
     found: list[tuple[str, tuple[Move, ...], str]] = []
     missing: list[str] = []
     for index, (state, path) in enumerate(played):

@@ -166,3 +166,20 @@ def test_an_interrupted_exploration_says_each_property_was_not_checked() -> None
     assert [o.verdict for o in result.properties] == [Verdict.NOT_CHECKED] * len(ALL_BUILTINS)
     assert "cut short (interrupted)" in result.properties[0].reason
     assert not any(o.violated for o in result.properties)
+
+
+def test_a_bot_that_hangs_up_on_the_first_silence_holds_without_a_call_played() -> None:
+    def curt(kind: Any, content: Any) -> dict[str, Any]:
+        from props_bots import GOODBYE, GREETING
+
+        if kind.value == "callin":
+            return GREETING
+        if kind.value == "mute":
+            return GOODBYE
+        return {"action": "play", "action_code": "menu_root.wav", "dynamic_id": "menu"}
+
+    config = ExploreConfig(lines=LINES, properties=ALL_BUILTINS[:3])
+    result = explore(app_target("bot", bot_from(curt)), config)
+    silence = _outcome(result, "silence-ends")
+    assert silence.verdict is Verdict.HOLDS, silence
+    assert silence.reason == "the first silence ends the call"
