@@ -142,3 +142,14 @@ def test_junit_has_one_test_case_per_property(silent_module: str, tmp_path: Path
     assert cases["silence-ends"].find("failure") is not None
     assert cases["call-can-end"].find("failure") is None
     assert int(suite.get("failures", "0")) >= 2
+
+
+def test_max_silences_sets_how_many_silences_the_bot_may_leave(
+    silent_module: str, tmp_path: Path
+) -> None:
+    report = tmp_path / "map.json"
+    result = vcall("explore", silent_module, "--max-silences", "5", "--report-json", report)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    outcomes = {p["name"]: p for p in json.loads(report.read_text("utf-8"))["properties"]}
+    assert outcomes["silence-ends"]["moves"][-1] == "silence ×6"
+    assert "within 5 silences" in outcomes["silence-ends"]["claim"]
