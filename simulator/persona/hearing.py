@@ -44,11 +44,10 @@ INTENT_WORDS: tuple[tuple[Intent, tuple[str, ...]], ...] = (
     (Intent.STILL_THERE, ("还在线吗", "还在吗", "在吗", "听得到吗", "您还没有按键")),
     (Intent.ANYTHING_ELSE, ("还有其他", "还有什么", "其他问题", "其他需要")),
     (Intent.GOODBYE, ("再见", "祝您生活愉快", "感谢您的来电")),
-    (
-        Intent.CONFIRM,
-        ("是否", "对吗", "是吗", "确认", "对不对", "是不是", "满意吗", "可以吗", "好吗"),
-    ),
+    (Intent.CONFIRM, ("是否", "确认", "满意吗", "可以吗", "好吗")),
 )
+CONFIRM_WORDS = ("对吗", "是吗", "对不对", "是不是", "对吧")
+"""A read-back the caller is asked to confirm, even when it names a fact."""
 FACT_WORDS: Mapping[str, tuple[str, ...]] = {
     "phone": ("手机号", "电话号码", "手机号码", "联系电话", "号码"),
     "order": ("订单号", "订单编号", "运单号", "单号"),
@@ -178,6 +177,8 @@ def intent_of(heard: Heard | None, facts: Sequence[str]) -> tuple[Intent, str]:
     if heard is None:
         return Intent.OPEN, ""
     text = heard.text
+    if any(word in text for word in CONFIRM_WORDS):  # "您输入的号码是…，对吗？" confirms
+        return Intent.CONFIRM, ""
     fact = asked_fact(text, facts)
     if fact:
         return Intent.FACT, fact
