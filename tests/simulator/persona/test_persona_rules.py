@@ -58,7 +58,9 @@ def test_a_goal_the_bot_never_offers_is_not_met_and_says_where_it_got_stuck() ->
 
 
 def test_a_success_matcher_decides_and_can_fail() -> None:
-    met = Persona("p", "查快递", success=SuccessMatcher(heard="预计明天送达", end=EndReason.BOT_HANGUP))
+    met = Persona(
+        "p", "查快递", success=SuccessMatcher(heard="预计明天送达", end=EndReason.BOT_HANGUP)
+    )
     assert run([met]).outcomes[0].verdict.met
     missed = Persona("p", "查快递", success=SuccessMatcher(transfer="any"))
     verdict = run([missed]).outcomes[0].verdict
