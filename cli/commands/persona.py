@@ -18,7 +18,7 @@ from vcall.simulator.errors import UsageError
 if TYPE_CHECKING:
     from vcall.simulator.persona.brain import Brain
     from vcall.simulator.persona.model import Persona
-    from vcall.simulator.persona.run import PersonaRun
+    from vcall.simulator.persona.run import BrainFactory, JudgeFn, PersonaOutcome, PersonaRun
 
 EPILOG = """\
 [bold]Examples[/]
@@ -86,7 +86,7 @@ def persona_command(
     """Callers with a goal: each pursues it on the platform model; goal met or not, and where it
     got stuck."""
     console = output_console()
-    done: list = []  # type: ignore[type-arg]
+    done: list[PersonaOutcome] = []
     with handled_errors():
         check_report_paths({"--report-json": report_json})
         from vcall.simulator.fixture.durations import parse_duration
@@ -180,13 +180,13 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
 
 def _brains(
     llm: str | None, model: str | None, timeout_s: float, retries: int, max_tokens: int
-) -> tuple[object, object]:
+) -> tuple[BrainFactory, JudgeFn | None]:
     from vcall.simulator.persona.rules import RuleBrain
 
     if llm is None:
         if model:
             raise UsageError("--model goes with --llm URL")
-        return (lambda seed: RuleBrain(seed)), None
+        return RuleBrain, None
     from vcall.simulator.persona.llm import LlmBrain, LlmClient, LlmJudge, llm_config
 
     config = llm_config(
@@ -195,13 +195,12 @@ def _brains(
     client = LlmClient(config)
 
     def brain_for(_seed: int) -> Brain:
-        brain = LlmBrain(client)
-        return brain
+        return LlmBrain(client)
 
     return brain_for, LlmJudge(client)
 
 
-def _interrupted(done: list, target: str) -> PersonaRun:  # type: ignore[type-arg]
+def _interrupted(done: list[PersonaOutcome], target: str) -> PersonaRun:
     from vcall.simulator.persona.brain import Usage
     from vcall.simulator.persona.run import PersonaRun
 

@@ -88,7 +88,7 @@ class LlmClient:
         self.config = config
         self.usage = Usage()
         self._openai = openai
-        self._client = openai.AsyncOpenAI(
+        self._client: Any = openai.AsyncOpenAI(  # Any: its overloads vary by version
             api_key=config.api_key,
             base_url=config.url,
             timeout=config.timeout_s,
@@ -100,7 +100,7 @@ class LlmClient:
         try:
             response = await self._client.chat.completions.create(
                 model=self.config.model,
-                messages=list(messages),  # type: ignore[arg-type]
+                messages=list(messages),
                 max_tokens=max_tokens,
                 temperature=0,
                 response_format={"type": "json_object"},

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,8 @@ from vcall.simulator.replay.targets import Target
 SLUG = re.compile(r"[^\w.-]+")
 BrainFactory = Callable[[int], Brain]
 """A brain for one call, made from the call's seed."""
+JudgeFn = Callable[[PersonaCall, Verdict], Awaitable[Verdict]]
+"""A second judge (the LLM's), given the call and the rule-based verdict."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,7 @@ async def run_personas(
     target: Target,
     config: PersonaConfig,
     brain_for: BrainFactory,
-    judge: Callable[[PersonaCall, Verdict], asyncio.Future[Verdict]] | None = None,
+    judge: JudgeFn | None = None,
     done: list[PersonaOutcome] | None = None,
 ) -> PersonaRun:
     """Each persona, ``config.calls`` seeds each, one call at a time (an LLM is asked in turn)."""

@@ -14,7 +14,7 @@ from vcall.cli.app import app
 from vcall.cli.exit_codes import ExitCode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulator" / "persona"))
-from persona_support import action, fake_llm  # noqa: E402
+from persona_support import action, fake_llm
 
 KEY = "sk-cli-secret-9f8e7d6c5b4a"
 
