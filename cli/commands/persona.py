@@ -122,6 +122,14 @@ def persona_command(
                 write_persona_json(run, report_json)
             except OSError as error:
                 raise UsageError(f"cannot write report: {error}") from None
+        if run.unreachable and not run.met:  # one line, as simulate says it
+            from vcall.cli.render.transcript import unreachable_message
+            from vcall.simulator.errors import EndpointUnreachableError
+
+            detail = next(
+                (t.exchange.error_detail for o in run.outcomes for t in o.call.result.turns), ""
+            )
+            raise EndpointUnreachableError(unreachable_message(resolved.url, detail))
         from vcall.cli.render.persona import print_persona
 
         print_persona(console, run, transcript=transcript)

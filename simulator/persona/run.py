@@ -118,10 +118,16 @@ async def run_personas(
                     verdict = await judge(call, verdict)
                 saved = _save(config.save_dir, call, target) if config.save_dir else None
                 outcomes.append(PersonaOutcome(call, verdict, saved, replay_path))
-                if call.result.unreachable:
-                    break
+                if call.result.unreachable:  # the next calls would only find the same
+                    return _finished(outcomes, target, name, usage, started)
+    return _finished(outcomes, target, name, usage, started)
+
+
+def _finished(
+    outcomes: list[PersonaOutcome], target: Target, brain: str, usage: Usage, started: float
+) -> PersonaRun:
     wall = (time.perf_counter() - started) * 1000
-    return PersonaRun(tuple(outcomes), target.label, name, usage, wall)
+    return PersonaRun(tuple(outcomes), target.label, brain, usage, wall)
 
 
 def _saved(

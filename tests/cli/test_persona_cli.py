@@ -64,8 +64,10 @@ def test_usage_errors_exit_2(args: tuple[str, ...], message: str) -> None:
 
 
 def test_an_unreachable_endpoint_exits_3() -> None:
-    result = vcall("persona", "http://127.0.0.1:9/callback", "--goal", "转人工")
+    result = vcall("persona", "http://127.0.0.1:9/callback", "--goal", "转人工", "--calls", "3")
     assert result.exit_code == ExitCode.UNREACHABLE, result.output
+    assert "nothing listens on 127.0.0.1:9" in result.output
+    assert result.output.count("error") == 1  # one line, not one per call
 
 
 def test_a_persona_file_saved_then_replayed_then_simulated(tmp_path: Path) -> None:
