@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from vcall.simulator.explore.driver import usable_data
 from vcall.simulator.replay.results import Turn
-from vcall.simulator.spec import ResultValue
 
 VARIABLE = re.compile(r"\$([A-Za-z0-9_]+)\$")
 CLAUSE = re.compile(r"[^，。,；;！!？?\n]+")
@@ -85,16 +85,6 @@ class Heard:
     @property
     def options(self) -> tuple[KeyOption, ...]:
         return key_options(self.text)
-
-
-def usable_data(turn: Turn) -> dict[str, Any] | None:
-    """``data`` of a ``success`` answer with HTTP 2xx: what the platform acts on."""
-    status = turn.exchange.status
-    if status is None or not 200 <= status < 300:
-        return None
-    if (turn.envelope or {}).get("result") != ResultValue.SUCCESS.value:
-        return None
-    return turn.data
 
 
 def heard_of(turn: Turn, hears: Mapping[str, str]) -> Heard | None:

@@ -12,9 +12,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from vcall.simulator.explore.driver import usable_data
 from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.persona.caller import PersonaCall
-from vcall.simulator.persona.hearing import HANDOVER_ACTIONS, Heard, usable_data
+from vcall.simulator.persona.hearing import HANDOVER_ACTIONS, Heard
 from vcall.simulator.persona.model import SuccessMatcher
 from vcall.simulator.persona.rules import serves, wants_agent
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
-from vcall.simulator.asgi import App, Receive, Scope, Send, read_body
+from vcall.simulator.asgi import App
 from vcall.simulator.example_bot import app as example_app
-from vcall.simulator.example_bot.asgi import parse_callback, read_params
 from vcall.simulator.persona.brain import Brain
 from vcall.simulator.persona.model import Persona
 from vcall.simulator.persona.rules import RuleBrain
@@ -23,25 +24,8 @@ from vcall.simulator.replay.engine import SimulationConfig
 from vcall.simulator.replay.targets import Target, app_target
 from vcall.simulator.spec import CallbackKind
 
-Dialogue = Callable[[CallbackKind, Mapping[str, Any]], dict[str, Any]]
-
-
-def bot_from(dialogue: Dialogue) -> App:
-    """A tiny bot whose ``data`` (without ``call_id``) comes from ``dialogue``."""
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        body = await read_body(receive)
-        query = scope.get("query_string", b"")
-        call_id, kind, content = parse_callback(read_params(query, body, ""))
-        data = {"call_id": call_id, **dialogue(kind, content)}
-        payload = json.dumps({"result": "success", "msg": "ok", "data": data}, ensure_ascii=False)
-        headers = [(b"content-type", b"application/json; charset=utf-8")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": payload.encode("utf-8")})
-
-    return app
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "explore"))
+from menu_bot import bot_from  # a tiny bot whose data comes from a function
 
 
 def tts(action: str, text: str, state: str, **extra: Any) -> dict[str, Any]:
