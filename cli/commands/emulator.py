@@ -21,6 +21,7 @@ from vcall.cli.render.smartcall import EmulatorPrinter
 from vcall.cli.render.transcript import TranscriptPrinter, summary_line, summary_table
 from vcall.simulator import spec
 from vcall.simulator.emulator import EmulatorConfig, SmartCallEmulator
+from vcall.simulator.emulator.bounds import said_by
 from vcall.simulator.emulator.local_keys import (
     SOURCE_LOCAL,
     make_local_credentials,
@@ -193,7 +194,7 @@ def _serve(
     sock = bind_socket(host, port)
     _print_banner(console, base_url(sock), emulator.config, banner)
     until = emulator.calls.wait_finished(max_calls) if max_calls else None
-    asyncio.run(serve(emulator, sock, until=until))
+    asyncio.run(serve(emulator, sock, until=until, bounds=said_by(console.out)))
     run = emulator.calls.run_result()
     _print_summary(console, run)
     return run

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import vcall
@@ -17,7 +18,8 @@ from vcall.simulator.atomic import write_atomic
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.replay.results import CallResult, RunResult, Turn
 from vcall.simulator.reports.html_timeline import COLOURS, clock, timeline_svg, turn_state
-from vcall.simulator.reports.page import PAGE_CSS
+from vcall.simulator.reports.page import FONT_CSS, PAGE_CSS
+from vcall.simulator.text_safety import neutralize_controls
 
 _CSS = (
     PAGE_CSS
@@ -84,6 +86,7 @@ _SUMMARY_HEAD = (
     "turns",
     "ended by",
     "errors",
+    "expectation misses",
     "warnings",
     "call time",
     "max latency",
@@ -95,17 +98,20 @@ def render_html(
     title: str = "vcall report",
     extra_html: str = "",
     headline: tuple[bool, str] | None = None,
+    tests: Sequence[str] = (),
 ) -> str:
     """The whole report as one HTML document; ``extra_html`` (a section, e.g. coverage) goes
     first; ``headline``: (failed, text) for the header's verdict instead of the calls' count
-    (``check`` counts behaviours)."""
+    (``check`` counts behaviours); ``tests``: the test that drove each call, in order (the
+    pytest plugin)."""
     sections = "".join(
-        _call_section(call, index, run.strict) for index, call in enumerate(run.calls)
+        _call_section(call, index, run.strict, tests[index] if index < len(tests) else "")
+        for index, call in enumerate(run.calls)
     )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
+        f"<title>{_e(title)}</title><style>{_CSS}{FONT_CSS}</style></head><body>"
         f"{_page_header(run, title, headline)}<main>{extra_html}{_summary_table(run)}{_legend()}{sections}</main>"
         "</body></html>\n"
     )
@@ -117,12 +123,15 @@ def write_html_report(
     title: str = "vcall report",
     extra_html: str = "",
     headline: tuple[bool, str] | None = None,
+    tests: Sequence[str] = (),
 ) -> None:
-    write_atomic(path, render_html(run, title, extra_html, headline))
+    write_atomic(path, render_html(run, title, extra_html, headline, tests))
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """HTML-escaped, control characters shown as escapes (a bot's ``ESC`` in a page that may
+    be ``cat``-ed)."""
+    return html.escape(neutralize_controls(str(text), keep_newlines=True), quote=True)
 
 
 def _page_header(run: RunResult, title: str, headline: tuple[bool, str] | None = None) -> str:
@@ -155,7 +164,8 @@ def _summary_row(call: CallResult, index: int, strict: bool) -> str:
         _e(first_problem(call, strict)),
         str(len(call.turns)),
         _e(call.end_reason or "—"),
-        str(call.count(Severity.ERROR)),
+        str(call.spec_errors),
+        str(call.expectation_misses),
         str(call.count(Severity.WARNING)),
         clock(call.duration_ms),
         _max_latency(call),
@@ -164,7 +174,7 @@ def _summary_row(call: CallResult, index: int, strict: bool) -> str:
     if warned:  # the first warning, drawn as a warning (never in error red)
         cells = (cells[0], cells[1], _e(first_problem(call, strict=True)), *cells[3:])
     problem = "problem warning" if warned else "problem"
-    classes = ("", "name", problem, "num", "", "num", "num", "num", "num")
+    classes = ("", "name", problem, "num", "", "num", "num", "num", "num", "num")
     tds = "".join(f"<td class='{c}'>{cell}</td>" for c, cell in zip(classes, cells, strict=True))
     return (
         f"<tr class='{'failed' if failed else 'passed warning' if warned else 'passed'}'>{tds}</tr>"
@@ -207,15 +217,28 @@ def _legend() -> str:
 # --- one call -----------------------------------------------------------------------------------
 
 
-def _call_section(call: CallResult, index: int, strict: bool) -> str:
+def _call_section(call: CallResult, index: int, strict: bool, test: str = "") -> str:
     failed = call.failed(strict)
     anchor = f"call-{index}"
     turns = "".join(_turn_block(turn, anchor, strict) for turn in call.turns)
+    driven = f"<div class='sub test'>test: <code>{_e(test)}</code></div>" if test else ""
     return (
         f"<section class='call{' failed' if failed else ''}' id='{anchor}'>"
         f"<h2>{_badge(failed)} {_e(call.scenario.name)}</h2><div class='sub'>{_e(_sub(call))}</div>"
+        f"{driven}"
         f"{_call_findings(call)}<div class='picture'>{timeline_svg(call, anchor, strict)}</div>"
-        f"<div class='transcript'>{turns}</div>{_notes(call)}</section>"
+        f"<div class='transcript'>{turns}</div>{_notes(call)}{_app_output(call)}</section>"
+    )
+
+
+def _app_output(call: CallResult) -> str:
+    """What an in-process app printed or logged while it answered (its tracebacks too)."""
+    if not call.app_output:
+        return ""
+    blocks = "".join(f"<pre>{_e(entry)}</pre>" for entry in call.app_output)
+    return (
+        f"<details class='notes app-output' open><summary>the app's own output "
+        f"({len(call.app_output)})</summary>{blocks}</details>"
     )
 
 
