@@ -19,7 +19,8 @@ from vcall.simulator.replay.results import Turn
 
 VARIABLE = re.compile(r"\$([A-Za-z0-9_]+)\$")
 CLAUSE = re.compile(r"[^，。,；;！!？?\n]+")
-KEY_OPTION = re.compile(r"(?:请)?(?:按|拨)\s*([0-9*#])\s*(?:号键|键)?")
+KEY_OPTION = re.compile(r"(?:请)?(?:按|拨)\s*([0-9*#]|星号|井号)\s*(?:号键|键)?")
+KEY_NAMES = {"星号": "*", "井号": "#"}
 PLAYING_ACTIONS = frozenset({"answer", "play", "dtmf", "hangup", "transfer", "parallel_transfer"})
 HANDOVER_ACTIONS = frozenset({"transfer", "parallel_transfer", "parallel_bridge"})
 
@@ -152,8 +153,9 @@ def key_options(text: str) -> tuple[KeyOption, ...]:
             before = clause[: match.start()]
             after = clause[match.end() :]
             label = _label(after) or _label(before.split("按")[-1] if "按" in before else before)
-            if match.group(1) not in {o.key for o in options}:
-                options.append(KeyOption(match.group(1), label))
+            key = KEY_NAMES.get(match.group(1), match.group(1))
+            if key not in {o.key for o in options}:
+                options.append(KeyOption(key, label))
     return tuple(options)
 
 
