@@ -8,7 +8,7 @@ The brain decides, the persona's style turns each decision into fixture steps (`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from vcall.simulator.fixture.asr import transcribe
 from vcall.simulator.fixture.scenario import (
@@ -56,7 +56,6 @@ class PersonaCall:
     """Why the brain stopped deciding (an LLM error), if it did."""
     reused_steps: int = 0
     """Steps taken from a saved call (``--replay``)."""
-    notes: list[str] = field(default_factory=list)
 
 
 class _Call:

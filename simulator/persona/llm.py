@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from vcall.simulator import secrets
 from vcall.simulator.errors import UsageError
 from vcall.simulator.persona.brain import Act, BrainError, Decision, Line, Usage, View
+from vcall.simulator.persona.caller import PersonaCall
 from vcall.simulator.persona.judge import Verdict, stuck_at
 from vcall.simulator.persona.model import Persona, Style
 
@@ -106,13 +107,13 @@ class LlmClient:
                 response_format={"type": "json_object"},
             )
         except openai.APITimeoutError:
-            raise BrainError(self._where(f"no answer within {self.config.timeout_s:g} s")) from None
+            raise BrainError(self.where(f"no answer within {self.config.timeout_s:g} s")) from None
         except openai.APIStatusError as error:
-            raise BrainError(self._where(f"HTTP {error.status_code}")) from None
+            raise BrainError(self.where(f"HTTP {error.status_code}")) from None
         except openai.APIConnectionError:
-            raise BrainError(self._where("cannot connect")) from None
+            raise BrainError(self.where("cannot connect")) from None
         except (openai.OpenAIError, ValueError) as error:
-            raise BrainError(self._where(type(error).__name__)) from None
+            raise BrainError(self.where(type(error).__name__)) from None
         self.usage.requests += 1
         usage = getattr(response, "usage", None)
         if usage is not None:
@@ -122,7 +123,7 @@ class LlmClient:
         content = choices[0].message.content if choices else None
         return str(content or "")
 
-    def _where(self, what: str) -> str:
+    def where(self, what: str) -> str:
         return secrets.mask(
             f"the LLM at {self.config.url} ({self.config.model}): {what}", [self.config.api_key]
         )
@@ -144,7 +145,7 @@ class LlmClient:
                 {"role": "assistant", "content": text[:500]},
                 {"role": "user", "content": ACTION_FORMAT},
             ]
-        raise BrainError(self._where(f"answered {problem}"))
+        raise BrainError(self.where(f"answered {problem}"))
 
 
 def _unfenced(text: str) -> str:
@@ -172,7 +173,7 @@ class LlmBrain:
             return decision_of(answer)
         except ValueError as error:
             raise BrainError(
-                self.client._where(f"answered an action vcall cannot play: {error}")
+                self.client.where(f"answered an action vcall cannot play: {error}")
             ) from None
 
 
@@ -243,7 +244,7 @@ class LlmJudge:
     def __init__(self, client: LlmClient) -> None:
         self.client = client
 
-    async def __call__(self, call: Any, rules: Verdict) -> Verdict:
+    async def __call__(self, call: PersonaCall, rules: Verdict) -> Verdict:
         ending = call.result.end_reason.value if call.result.end_reason else "still up"
         transcript = "\n".join(_line(line) for line in call.transcript)
         user = f"Goal: {call.persona.goal}\nThe call ended by: {ending}\nTranscript:\n{transcript}"
