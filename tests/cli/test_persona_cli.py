@@ -103,3 +103,18 @@ def test_the_llm_key_never_appears_in_any_output(tmp_path: Path) -> None:
     for text in written:
         assert KEY not in text and KEY[:12] not in text
     assert "****" in result.output
+
+
+def test_goal_options_make_the_persona(tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    result = vcall(
+        "persona", "--example-bot", "--goal", "查快递", "--say", "自助菜单",
+        "--hears", "menu.wav=查快递请按1，转人工请按2", "--asr", "fillers=1,seed=3",
+        "--style", "elderly", "--report-json", report,
+    )  # fmt: skip
+    assert result.exit_code == ExitCode.OK, result.output
+    (call,) = json.loads(report.read_text(encoding="utf-8"))["results"]
+    said = [line["text"] for line in call["transcript"] if line["speaker"] == "caller"]
+    assert said[0] != "say 自助菜单" and "自助菜单" in said[0]  # a filler before it (ASR)
+    assert "press 1#" in said
+    assert call["style"] == "elderly"
