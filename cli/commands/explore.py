@@ -16,9 +16,8 @@ from vcall.cli.render.output import output_console
 from vcall.cli.render.progress import explore_plan, explore_status, live_progress
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.identity import Identity
-from vcall.simulator.explore.progress import ExploreProgress
-from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.explore import ExploreProgress, Identity
+from vcall.simulator.fixture import parse_duration
 
 
 class Params(StrEnum):
@@ -30,8 +29,8 @@ class Params(StrEnum):
 
 
 if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
-    from vcall.simulator.explore.run import ExploreResult
-    from vcall.simulator.fixture.scenario import CallSettings
+    from vcall.simulator.explore import ExploreResult
+    from vcall.simulator.fixture import CallSettings
 
 GRAPH_FORMATS = {
     ".mmd": "mermaid",
@@ -124,11 +123,8 @@ def explore_command(
         console.print(explore_plan(concurrency, max_time_s), markup=False, highlight=False)
         from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
         from vcall.cli.render.explore import print_explore
-        from vcall.simulator.explore.crawler import Limits
-        from vcall.simulator.explore.moves import read_say_file
-        from vcall.simulator.explore.run import ExploreConfig, explore
-        from vcall.simulator.replay.delivery import Placement
-        from vcall.simulator.replay.engine import SimulationConfig
+        from vcall.simulator.explore import ExploreConfig, Limits, explore, read_say_file
+        from vcall.simulator.replay import Placement, SimulationConfig
 
         config = ExploreConfig(
             simulation=SimulationConfig(
@@ -162,7 +158,7 @@ def explore_command(
 
 def _call_settings(outbound: bool, orgcallee: str | None, smartcall: Sequence[str]) -> CallSettings:
     """Inbound by default; the console's rules for an outbound call and its parameters."""
-    from vcall.simulator.fixture.scenario import CallSettings
+    from vcall.simulator.fixture import CallSettings
 
     if not outbound and not smartcall:
         return CallSettings(orgcallee=orgcallee or "")
@@ -189,7 +185,7 @@ def _write(
     graph: Path | None,
     graph_format: str,
 ) -> None:
-    from vcall.simulator.explore.report import write_explore_html, write_explore_json, write_graph
+    from vcall.simulator.explore import write_explore_html, write_explore_json, write_graph
 
     try:
         if report_json is not None:

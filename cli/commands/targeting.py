@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from vcall.cli.render.transcript import unreachable_message
 from vcall.simulator.errors import EndpointUnreachableError, UsageError
-from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
+from vcall.simulator.replay import EXAMPLE_BOT, Target, resolve_target
 
 
 def chosen_target(target: str | None, example_bot: bool) -> Target:

@@ -9,9 +9,10 @@ from rich.table import Table
 from rich.text import Text
 
 from vcall.cli.render.output import print_table
-from vcall.simulator.explore.check import CheckResult, Verdict
-from vcall.simulator.explore.check_summary import (
+from vcall.simulator.explore import (
+    CheckResult,
     Recurring,
+    Verdict,
     counts,
     finding_text,
     recurring_findings,

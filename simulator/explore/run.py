@@ -16,27 +16,30 @@ from pathlib import Path
 
 import httpx
 
-from vcall.simulator.explore.crawler import Crawl, Crawler, Limits
+from vcall.simulator.explore.crawler import Crawler, Limits
 from vcall.simulator.explore.driver import PathDriver, PathRun
 from vcall.simulator.explore.graph import ExploreMap, Node
 from vcall.simulator.explore.identity import Identity
 from vcall.simulator.explore.moves import Move, builtin_lines, until_session_timeout
 from vcall.simulator.explore.problems import (
-    Caution,
     Problem,
     ProblemKind,
     map_problems,
     merge_repeats,
 )
 from vcall.simulator.explore.progress import ExploreProgress
+from vcall.simulator.explore.result import ExploreResult
 from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixtures
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.explore.transport import open_transport, run_fast
-from vcall.simulator.fixture.scenario import CallSettings, EndReason
-from vcall.simulator.replay.delivery import Sender
-from vcall.simulator.replay.engine import SimulationConfig, run_context
-from vcall.simulator.replay.targets import Target
-from vcall.simulator.replay.wrong_path import WrongPath, wrong_path
+from vcall.simulator.fixture import CallSettings, EndReason
+from vcall.simulator.replay import (
+    Sender,
+    SimulationConfig,
+    Target,
+    run_context,
+    wrong_path,
+)
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
 OUT_OF_MEMORY = "out of memory"
@@ -58,36 +61,6 @@ class ExploreConfig:
     shrink_tries: int = MAX_TRIES
     save_dir: Path | None = None
     save_paths_dir: Path | None = None
-
-
-@dataclass(slots=True)
-class ExploreResult:
-    target: str
-    crawl: Crawl
-    problems: list[Problem]
-    runs: dict[int, PathRun] = field(default_factory=dict)
-    """The replay of each problem's (shrunk) path, by its index in ``problems``."""
-    saved: list[Path] = field(default_factory=list)
-    saved_paths: list[Path] = field(default_factory=list)
-    wall_s: float = 0.0
-    wrong_path: WrongPath | None = None
-    """Every callback got HTTP 404/405: the one thing to say (the problems are left empty)."""
-
-    @property
-    def warnings(self) -> list[Caution]:
-        return self.crawl.book.warnings
-
-    def failed(self, strict: bool = False) -> bool:
-        """Problems (or a wrong path) fail an exploration; warnings only when ``strict``."""
-        return bool(self.problems or self.wrong_path or (strict and self.warnings))
-
-    @property
-    def map(self) -> ExploreMap:
-        return self.crawl.map
-
-    @property
-    def interrupted(self) -> bool:
-        return self.crawl.interrupted
 
 
 async def explore_async(

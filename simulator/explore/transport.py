@@ -17,9 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from vcall.simulator.replay.delivery import Sender
-from vcall.simulator.replay.engine import SimulationConfig, open_client
-from vcall.simulator.replay.targets import Target
+from vcall.simulator.replay import Sender, SimulationConfig, Target, open_client
 
 _T = TypeVar("_T")
 
@@ -47,7 +45,7 @@ async def open_transport(
         if not fast_path(target):
             yield http, None
             return
-        from vcall.simulator.load.http_sender import HttpSender
+        from vcall.simulator.load import HttpSender
 
         sender = HttpSender(connections=max(1, connections))
         try:

@@ -26,8 +26,7 @@ import yaml
 
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture.durations import format_duration
-from vcall.simulator.fixture.scenario import (
+from vcall.simulator.fixture import (
     Action,
     BargeIn,
     CallSettings,
@@ -40,8 +39,9 @@ from vcall.simulator.fixture.scenario import (
     Step,
     TransferOutcome,
     Wait,
+    format_duration,
 )
-from vcall.simulator.replay.results import Turn
+from vcall.simulator.replay import Turn
 from vcall.simulator.spec import (
     ENV_ACCESS_KEY_ID,
     ENV_ACCESS_KEY_SECRET,

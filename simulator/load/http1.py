@@ -23,8 +23,7 @@ from typing import cast
 
 import httptools
 
-from vcall.simulator.replay.content_coding import BodyDecoder, EncodingError
-from vcall.simulator.replay.delivery import EXTRA_RESPONSE, MAX_HEADER_BYTES
+from vcall.simulator.replay import EXTRA_RESPONSE, MAX_HEADER_BYTES, BodyDecoder, EncodingError
 
 _CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 """Characters no header value may hold (RFC 9110 §5.5; a tab is allowed)."""

@@ -23,13 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-import vcall
+from vcall.simulator import __version__
 from vcall.simulator.load.form import encode_form
 from vcall.simulator.load.http1 import RawResponse, WireError
 from vcall.simulator.load.pool import ConnectionPool, round_trip
-from vcall.simulator.replay.content_coding import ACCEPTED
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.results import BODY_KEEP_BYTES, Exchange
+from vcall.simulator.replay import ACCEPTED, BODY_KEEP_BYTES, Exchange, Placement
 from vcall.simulator.spec import CALLBACK_DELIVERY
 
 _METHOD = CALLBACK_DELIVERY.method
@@ -127,7 +125,7 @@ def _headers(netloc: str) -> str:
     userinfo, _, host = netloc.rpartition("@")
     lines = [
         f"Host: {host}",
-        f"User-Agent: vcall/{vcall.__version__}",
+        f"User-Agent: vcall/{__version__}",
         "Accept: */*",
         f"Accept-Encoding: {ACCEPTED}",
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from vcall.simulator.fixture.scenario import Action, BargeIn, Press, Say, Silence, Wait
+from vcall.simulator.fixture import Action, BargeIn, Press, Say, Silence, Wait
 from vcall.simulator.model.dtmf import DtmfCollection
 from vcall.simulator.model.playback import Playback
 from vcall.simulator.spec import PlatformDefaults

@@ -19,7 +19,7 @@ import httpx
 
 from vcall.simulator.clock import Clock, VirtualClock, WallClock
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.fixture.scenario import EndReason, Expectation, React, Scenario, Step
+from vcall.simulator.fixture import EndReason, Expectation, React, Scenario, Step
 from vcall.simulator.model import Callback, CallSession, CallState
 from vcall.simulator.replay.answers import validate_answer
 from vcall.simulator.replay.call_ids import CallIds

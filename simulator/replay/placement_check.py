@@ -12,9 +12,8 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from itertools import chain
 
 from vcall.simulator.findings import Finding, has_errors
-from vcall.simulator.fixture.scenario import Scenario
-from vcall.simulator.model import Callback, CallSession
-from vcall.simulator.model.session import CallbackFlow
+from vcall.simulator.fixture import Scenario
+from vcall.simulator.model import Callback, CallbackFlow, CallSession
 from vcall.simulator.replay.answers import validate_answer
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.results import Exchange, PlacementReport

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.fixture.scenario import (
+from vcall.simulator.fixture import (
     BargeIn,
     Expectation,
     Match,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vcall.simulator.findings import Finding, Severity, has_errors, without_info
-from vcall.simulator.fixture.scenario import EndReason, Expectation, Scenario
+from vcall.simulator.fixture import EndReason, Expectation, Scenario
 
 if TYPE_CHECKING:
     from vcall.simulator.model import Callback, ModelNote, TimelineEvent

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from vcall.simulator.errors import UsageError
-from vcall.simulator.load.http1 import WireError
-from vcall.simulator.load.pool import ConnectionPool, round_trip
+from vcall.simulator.load import ConnectionPool, WireError, round_trip
 
 HOP_BY_HOP = frozenset(
     {

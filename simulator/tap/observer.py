@@ -19,11 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.load.histogram import Histogram
+from vcall.simulator.load import Histogram
 from vcall.simulator.model import Callback
-from vcall.simulator.replay.answers import validate_answer
-from vcall.simulator.replay.delivery import delivery_findings
-from vcall.simulator.replay.results import Exchange
+from vcall.simulator.replay import Exchange, delivery_findings, validate_answer
 from vcall.simulator.spec import SPEC_NOTES, CallbackKind
 from vcall.simulator.tap.callback import MalformedCallback, ReceivedCallback, read_callback
 from vcall.simulator.tap.calls import (

@@ -1,0 +1,43 @@
+"""What ``explore()`` returns: the crawl, the problems found (shrunk), their replays, the fixtures
+saved. Its own module so that saving (``saving.py``) and the run (``run.py``) both stand on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vcall.simulator.explore.crawler import Crawl
+from vcall.simulator.explore.driver import PathRun
+from vcall.simulator.explore.graph import ExploreMap
+from vcall.simulator.explore.problems import Caution, Problem
+from vcall.simulator.replay import WrongPath
+
+
+@dataclass(slots=True)
+class ExploreResult:
+    target: str
+    crawl: Crawl
+    problems: list[Problem]
+    runs: dict[int, PathRun] = field(default_factory=dict)
+    """The replay of each problem's (shrunk) path, by its index in ``problems``."""
+    saved: list[Path] = field(default_factory=list)
+    saved_paths: list[Path] = field(default_factory=list)
+    wall_s: float = 0.0
+    wrong_path: WrongPath | None = None
+    """Every callback got HTTP 404/405: the one thing to say (the problems are left empty)."""
+
+    @property
+    def warnings(self) -> list[Caution]:
+        return self.crawl.book.warnings
+
+    def failed(self, strict: bool = False) -> bool:
+        """Problems (or a wrong path) fail an exploration; warnings only when ``strict``."""
+        return bool(self.problems or self.wrong_path or (strict and self.warnings))
+
+    @property
+    def map(self) -> ExploreMap:
+        return self.crawl.map
+
+    @property
+    def interrupted(self) -> bool:
+        return self.crawl.interrupted
