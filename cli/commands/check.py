@@ -90,7 +90,8 @@ def check_command(
         from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
         from vcall.cli.render.check import print_check
         from vcall.simulator.explore import CheckConfig, check
-        from vcall.simulator.replay import Placement, SimulationConfig
+        from vcall.simulator.replay import SimulationConfig
+        from vcall.simulator.transport import Placement
 
         simulation = SimulationConfig(
             timeout_s=timeout_s,

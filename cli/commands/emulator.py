@@ -32,7 +32,7 @@ from vcall.simulator.emulator import (
 )
 from vcall.simulator.errors import NoCredentialsError
 from vcall.simulator.fixture import load_scenario, parse_duration, resolve_builtin
-from vcall.simulator.replay import Placement, RunResult, SimulationConfig, resolve_target
+from vcall.simulator.replay import RunResult, SimulationConfig, resolve_target
 from vcall.simulator.server_bounds import said_by
 from vcall.simulator.smartcall import (
     SOURCE_FLAGS,
@@ -40,6 +40,7 @@ from vcall.simulator.smartcall import (
     mask_access_key_id,
     resolve_credentials,
 )
+from vcall.simulator.transport import Placement
 
 DEFAULT_PORT = 8081
 MAX_TABLE_CALLS = 50

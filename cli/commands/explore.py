@@ -124,7 +124,8 @@ def explore_command(
         from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
         from vcall.cli.render.explore import print_explore
         from vcall.simulator.explore import ExploreConfig, Limits, explore, read_say_file
-        from vcall.simulator.replay import Placement, SimulationConfig
+        from vcall.simulator.replay import SimulationConfig
+        from vcall.simulator.transport import Placement
 
         config = ExploreConfig(
             simulation=SimulationConfig(

@@ -50,7 +50,8 @@ from vcall.simulator.load import (
     write_load_report,
     write_series_csv,
 )
-from vcall.simulator.replay import Placement, Target
+from vcall.simulator.replay import Target
+from vcall.simulator.transport import Placement
 
 EPILOG = """\
 [bold]Examples[/]

@@ -32,9 +32,10 @@ from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore import Coverage, coverage_html, coverage_of, load_map
 from vcall.simulator.fixture import load_scenarios_setting_aside, parse_duration
-from vcall.simulator.replay import Placement, RunResult, SimulationConfig, Target, simulate
+from vcall.simulator.replay import RunResult, SimulationConfig, Target, simulate
 from vcall.simulator.reports import write_html_report, write_json_report, write_junit_report
 from vcall.simulator.spec import BeginTime
+from vcall.simulator.transport import Placement
 
 CONSOLE = "Console (no --fixture: you play the caller)"
 EPILOG = """\

@@ -19,7 +19,6 @@ from vcall.simulator.replay import (
     CallResult,
     CallStarted,
     Event,
-    Exchange,
     PlacementReport,
     RunResult,
     Turn,
@@ -28,6 +27,7 @@ from vcall.simulator.replay import (
     wrong_path,
 )
 from vcall.simulator.text_safety import neutralize_controls
+from vcall.simulator.transport import Exchange
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _CONTENT_SHOWN = {

@@ -43,15 +43,14 @@ from vcall.simulator.replay import (
     CallResult,
     CallStarted,
     Event,
-    Placement,
     RunResult,
-    Sender,
     SimulationConfig,
     Target,
     run_context,
     run_scenarios,
 )
 from vcall.simulator.spec import CallbackKind
+from vcall.simulator.transport import Placement, Sender
 
 PARTNER_ID = "partnerId"
 NOT_THE_BOTS = frozenset({"scenario-steps-unplayed"})

@@ -33,13 +33,8 @@ from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixt
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.fixture import CallSettings, EndReason
-from vcall.simulator.replay import (
-    Sender,
-    SimulationConfig,
-    Target,
-    run_context,
-    wrong_path,
-)
+from vcall.simulator.replay import SimulationConfig, Target, run_context, wrong_path
+from vcall.simulator.transport import Sender
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
 OUT_OF_MEMORY = "out of memory"

@@ -3,9 +3,6 @@
 from vcall.simulator.load.estimate import LoadEstimate, estimate_load
 from vcall.simulator.load.histogram import Histogram
 from vcall.simulator.load.html_report import write_load_html
-from vcall.simulator.load.http1 import WireError
-from vcall.simulator.load.http_sender import HttpSender
-from vcall.simulator.load.pool import ConnectionPool, round_trip
 from vcall.simulator.load.ramp import parse_ramp
 from vcall.simulator.load.report import write_load_report
 from vcall.simulator.load.runner import (
@@ -23,9 +20,7 @@ from vcall.simulator.load.thresholds import Breach, Thresholds, check_thresholds
 __all__ = [
     "MAX_CONNECTIONS",
     "Breach",
-    "ConnectionPool",
     "Histogram",
-    "HttpSender",
     "LoadConfig",
     "LoadEstimate",
     "LoadResult",
@@ -33,12 +28,10 @@ __all__ = [
     "LoadStats",
     "LoadTransport",
     "Thresholds",
-    "WireError",
     "check_thresholds",
     "estimate_load",
     "parse_fraction",
     "parse_ramp",
-    "round_trip",
     "run_load",
     "write_load_html",
     "write_load_report",

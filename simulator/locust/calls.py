@@ -27,12 +27,12 @@ from vcall.simulator.replay import (
     CallFinished,
     CallResult,
     Event,
-    Placement,
     RunContext,
     TurnDone,
     resolve_target,
     run_call,
 )
+from vcall.simulator.transport import Placement
 
 CALL_REQUEST_TYPE = "call"
 """The request type of the one entry per call in Locust's statistics."""

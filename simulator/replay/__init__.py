@@ -2,13 +2,7 @@
 
 from vcall.simulator.replay.answers import validate_answer
 from vcall.simulator.replay.call_ids import CallIds
-from vcall.simulator.replay.content_coding import ACCEPTED, BodyDecoder, EncodingError
 from vcall.simulator.replay.delivery import (
-    EXTRA_RESPONSE,
-    MAX_HEADER_BYTES,
-    HttpxSender,
-    Placement,
-    Sender,
     delivery_findings,
 )
 from vcall.simulator.replay.engine import (
@@ -28,9 +22,7 @@ from vcall.simulator.replay.engine import (
 )
 from vcall.simulator.replay.expectations import check_match, lookup
 from vcall.simulator.replay.results import (
-    BODY_KEEP_BYTES,
     CallResult,
-    Exchange,
     Observed,
     PlacementReport,
     RunResult,
@@ -41,29 +33,19 @@ from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, app_target, reso
 from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, wrong_path
 
 __all__ = [
-    "ACCEPTED",
-    "BODY_KEEP_BYTES",
     "CALL_CRASHED",
     "EXAMPLE_BOT",
-    "EXTRA_RESPONSE",
-    "MAX_HEADER_BYTES",
     "WRONG_PATH_STATUSES",
-    "BodyDecoder",
     "CallFinished",
     "CallIds",
     "CallResult",
     "CallRunner",
     "CallStarted",
-    "EncodingError",
     "Event",
-    "Exchange",
-    "HttpxSender",
     "Observed",
-    "Placement",
     "PlacementReport",
     "RunContext",
     "RunResult",
-    "Sender",
     "SimulationConfig",
     "Target",
     "Turn",

@@ -21,12 +21,13 @@ from vcall.simulator.atomic import write_atomic
 from vcall.simulator.fixture import BargeIn, CallSettings, Say, Step
 from vcall.simulator.live import CallRecording, document_yaml, fixture_document
 from vcall.simulator.model import Callback
-from vcall.simulator.replay import Exchange, Turn
+from vcall.simulator.replay import Turn
 from vcall.simulator.spec import CALLBACK_DELIVERY
 from vcall.simulator.tap.calls import CloseReason, TapCall
 from vcall.simulator.tap.privacy import Redactor
 from vcall.simulator.tap.reconstruct import Reconstruction, reconstruct
 from vcall.simulator.tap.recorded import Recorded
+from vcall.simulator.transport import Exchange
 
 TAP_TAG = "tap"
 HEADER = (

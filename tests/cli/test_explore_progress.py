@@ -27,8 +27,8 @@ from vcall.cli.render.progress import check_status
 from vcall.simulator.asgi import Receive, Scope, Send
 from vcall.simulator.explore.check import CheckConfig, check
 from vcall.simulator.explore.progress import CheckProgress
-from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.targets import app_target
+from vcall.simulator.transport.sender import Placement
 
 MENU_BOT = Path(__file__).resolve().parents[1] / "simulator" / "explore"
 

@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from vcall.simulator import __version__
-from vcall.simulator.load.form import encode_form
-from vcall.simulator.load.http1 import RawResponse, WireError
-from vcall.simulator.load.pool import ConnectionPool, round_trip
-from vcall.simulator.replay import ACCEPTED, BODY_KEEP_BYTES, Exchange, Placement
 from vcall.simulator.spec import CALLBACK_DELIVERY
+from vcall.simulator.transport.content_coding import ACCEPTED
+from vcall.simulator.transport.form import encode_form
+from vcall.simulator.transport.http1 import RawResponse, WireError
+from vcall.simulator.transport.pool import ConnectionPool, round_trip
+from vcall.simulator.transport.sender import BODY_KEEP_BYTES, Exchange, Placement
 
 _METHOD = CALLBACK_DELIVERY.method
 
