@@ -2,7 +2,7 @@
 
 ``vcall load`` sends URL targets through :class:`HttpSender` (in-process apps keep httpx's ASGI/WSGI
 transports). Per callback it does one pre-encoded write and one C-parsed read: about two thirds of
-aiohttp's client CPU per request (see ARCHITECTURE.md, "Load path"). It builds the same
+aiohttp's client CPU per request (see docs/performance.md, "Load path"). It builds the same
 :class:`Exchange` objects as ``delivery.deliver`` and maps failures the same way: ``connect``
 (refused, unresolvable, TLS), ``timeout`` (no whole answer within ``timeout_s``), ``protocol``
 (not HTTP, closed mid-response, a second answer, a head over ``MAX_HEADER_BYTES``), ``encoding``

@@ -365,7 +365,7 @@ def test_a_failed_exchange_leaves_no_reference_cycle_holding_its_body(
     import gc
     import weakref
 
-    from vcall.simulator.load import http1
+    from vcall.simulator.transport import http1
 
     made: list[weakref.ref[http1.Connection]] = []
     init = http1.Connection.__init__
