@@ -139,7 +139,9 @@ class SlowTransport(httpx.AsyncBaseTransport):
 def fake_perf_counter(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
     """``httpx_sender`` measures latency with this counter: it moves only when a test says so."""
     counter = types.SimpleNamespace(now=100.0)
-    monkeypatch.setattr(httpx_sender, "time", types.SimpleNamespace(perf_counter=lambda: counter.now))
+    monkeypatch.setattr(
+        httpx_sender, "time", types.SimpleNamespace(perf_counter=lambda: counter.now)
+    )
     return counter
 
 
