@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from vcall.simulator.atomic import write_atomic
-from vcall.simulator.fixture import BargeIn, CallSettings, Say, Step
-from vcall.simulator.live import CallRecording, document_yaml, fixture_document
+from vcall.simulator.fixture import BargeIn, CallSettings, Say, Step, document_yaml
+from vcall.simulator.live import CallRecording, fixture_document
 from vcall.simulator.model import Callback
 from vcall.simulator.replay import Turn
 from vcall.simulator.spec import CALLBACK_DELIVERY
