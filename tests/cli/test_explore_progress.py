@@ -34,7 +34,7 @@ MENU_BOT = Path(__file__).resolve().parents[1] / "simulator" / "explore"
 
 
 def vcall(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})
+    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})  # type: ignore[return-value]
 
 
 @pytest.fixture

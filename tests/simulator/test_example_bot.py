@@ -420,7 +420,7 @@ def test_the_lifespan_protocol_is_acknowledged() -> None:
     async def send_message(message: Any) -> None:
         sent.append(dict(message))
 
-    asyncio.run(create_app()({"type": "lifespan"}, receive, send_message))
+    asyncio.run(create_app()({"type": "lifespan"}, receive, send_message))  # type: ignore[arg-type]
     assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
 
 

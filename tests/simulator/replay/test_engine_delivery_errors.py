@@ -180,7 +180,7 @@ def _app_failing_on(number: int, failure: Callable[[], Any]) -> httpx.ASGITransp
             await failure()
         await bot(scope, receive, send)
 
-    return httpx.ASGITransport(app=app)
+    return httpx.ASGITransport(app=app)  # type: ignore[arg-type]
 
 
 async def _hang() -> None:
