@@ -27,6 +27,7 @@ from vcall.simulator.explore.progress import CheckProgress, ExploreProgress
 from vcall.simulator.explore.report import write_explore_html, write_explore_json, write_graph
 from vcall.simulator.explore.result import ExploreResult
 from vcall.simulator.explore.run import ExploreConfig, explore
+from vcall.simulator.explore.transport import run_fast
 
 __all__ = [
     "MAX_ALSO_LISTED",
@@ -56,6 +57,7 @@ __all__ = [
     "recurring_findings",
     "row_detail",
     "row_finding_parts",
+    "run_fast",
     "write_check_junit",
     "write_explore_html",
     "write_explore_json",

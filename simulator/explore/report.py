@@ -11,6 +11,7 @@ from vcall.simulator import __version__
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.explore.graph import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
+from vcall.simulator.report_page import FONT_CSS
 from vcall.simulator.text_safety import json_text, neutralize_controls
 
 if TYPE_CHECKING:
@@ -87,8 +88,7 @@ def write_graph(result: ExploreResult, path: Path | str, graph_format: str) -> N
 
 
 _CSS = """
-body{font:14px/1.45 system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
- margin:0;background:#f4f5f7;color:#1d2330}
+body{font-size:14px;line-height:1.45;margin:0;background:#f4f5f7;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:16px 28px;display:flex;gap:18px;align-items:center}
 header h1{margin:0;font-size:20px}header .meta{opacity:.75;font-size:13px}
 .verdict{margin-left:auto;padding:6px 14px;border-radius:4px;font-weight:700}
@@ -119,7 +119,7 @@ def explore_html(result: ExploreResult) -> str:
         [
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
-            f"<title>vcall explore: {escape(result.target)}</title><style>{_CSS}</style></head><body>",
+            f"<title>vcall explore: {escape(result.target)}</title><style>{_CSS}{FONT_CSS}</style></head><body>",
             f'<header><h1>vcall explore</h1><span class="meta">{meta}</span>',
             f'<span class="verdict {"pass" if ok else "fail"}">{verdict}</span></header><main>',
             _problems_section(result),

@@ -12,6 +12,9 @@ from vcall.simulator.explore.graph import ExploreMap
 from vcall.simulator.explore.problems import Caution, Problem
 from vcall.simulator.replay import WrongPath
 
+OUT_OF_MEMORY = "out of memory"
+"""Why a crawl stopped early when memory ran out (``Crawl.stopped``)."""
+
 
 @dataclass(slots=True)
 class ExploreResult:
@@ -29,6 +32,11 @@ class ExploreResult:
     @property
     def warnings(self) -> list[Caution]:
         return self.crawl.book.warnings
+
+    @property
+    def out_of_memory(self) -> bool:
+        """The crawl ran out of memory: what it found is kept, but the map is partial."""
+        return self.crawl.stopped == OUT_OF_MEMORY
 
     def failed(self, strict: bool = False) -> bool:
         """Problems (or a wrong path) fail an exploration; warnings only when ``strict``."""

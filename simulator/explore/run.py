@@ -28,7 +28,7 @@ from vcall.simulator.explore.problems import (
     merge_repeats,
 )
 from vcall.simulator.explore.progress import ExploreProgress
-from vcall.simulator.explore.result import ExploreResult
+from vcall.simulator.explore.result import OUT_OF_MEMORY, ExploreResult
 from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixtures
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.explore.transport import open_transport, run_fast
@@ -37,7 +37,6 @@ from vcall.simulator.replay import SimulationConfig, Target, run_context, wrong_
 from vcall.simulator.transport import Sender
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
-OUT_OF_MEMORY = "out of memory"
 CRAWL_SHARE = 0.7
 """The crawl stops at this share of ``--max-time``; the rest is for confirming, shrinking and
 saving what it found."""

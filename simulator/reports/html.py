@@ -17,7 +17,7 @@ from vcall.simulator import __version__
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.replay import CallResult, RunResult, Turn
-from vcall.simulator.report_page import PAGE_CSS
+from vcall.simulator.report_page import FONT_CSS, PAGE_CSS
 from vcall.simulator.reports.html_timeline import COLOURS, clock, timeline_svg, turn_state
 from vcall.simulator.text_safety import neutralize_controls
 
@@ -111,7 +111,7 @@ def render_html(
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
+        f"<title>{_e(title)}</title><style>{_CSS}{FONT_CSS}</style></head><body>"
         f"{_page_header(run, title, headline)}<main>{extra_html}{_summary_table(run)}{_legend()}{sections}</main>"
         "</body></html>\n"
     )
