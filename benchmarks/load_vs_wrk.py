@@ -31,10 +31,10 @@ from pathlib import Path
 from server import free_port, running_endpoint
 
 from vcall.simulator.fixture.loader import load_scenario
-from vcall.simulator.load.form import encode_form
 from vcall.simulator.model import Callback, CallSession
 from vcall.simulator.model.session import CallbackFlow
 from vcall.simulator.spec import CallbackKind
+from vcall.simulator.transport.form import encode_form
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "ten_turn_call.yaml"

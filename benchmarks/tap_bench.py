@@ -34,8 +34,8 @@ from pathlib import Path
 
 from server import _wait_until_listening, free_port, running_endpoint
 
-from vcall.simulator.load.http_sender import HttpSender
-from vcall.simulator.replay.delivery import Placement
+from vcall.simulator.transport.http_sender import HttpSender
+from vcall.simulator.transport.sender import Placement
 
 LANES = 20
 RSS_AT = frozenset({10_000, 25_000, 50_000, 75_000})

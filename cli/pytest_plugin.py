@@ -36,10 +36,8 @@ if TYPE_CHECKING:
     from pluggy import Result
 
     from vcall.simulator.findings import Finding
-    from vcall.simulator.fixture.scenario import Scenario
-    from vcall.simulator.replay.engine import SimulationConfig
-    from vcall.simulator.replay.results import CallResult, Turn
-    from vcall.simulator.replay.targets import Target
+    from vcall.simulator.fixture import Scenario
+    from vcall.simulator.replay import CallResult, SimulationConfig, Target, Turn
 
 FIXTURE_SUFFIXES = (".yaml", ".yml", ".json")
 """As ``vcall.simulator.fixture.loader.FIXTURE_SUFFIXES`` (a test keeps them equal), repeated
@@ -107,7 +105,7 @@ class VcallCallResult:
 
 
 def first_problem(call: CallResult, strict: bool = False) -> str:
-    from vcall.simulator.reports.html import first_problem as first
+    from vcall.simulator.reports import first_problem as first
 
     return first(call, strict)
 
@@ -163,7 +161,7 @@ def run_one(
 
     From inside a running event loop (an async test) the call runs in a worker thread.
     """
-    from vcall.simulator.replay.engine import simulate
+    from vcall.simulator.replay import simulate
 
     loaded, resolved = _scenario(scenario), _target(target)
     try:
@@ -175,8 +173,7 @@ def run_one(
 
 
 def _scenario(source: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
-    from vcall.simulator.fixture.loader import load_scenario, parse_scenario
-    from vcall.simulator.fixture.scenario import Scenario
+    from vcall.simulator.fixture import Scenario, load_scenario, parse_scenario
 
     if isinstance(source, Scenario):
         return source
@@ -186,7 +183,7 @@ def _scenario(source: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
 
 
 def _target(target: Any) -> Target:
-    from vcall.simulator.replay.targets import Target, app_target, resolve_target
+    from vcall.simulator.replay import Target, app_target, resolve_target
 
     if isinstance(target, Target):
         return target
@@ -196,7 +193,7 @@ def _target(target: Any) -> Target:
 
 
 def _config(strict: bool, options: Mapping[str, Any]) -> SimulationConfig:
-    from vcall.simulator.replay.engine import SimulationConfig
+    from vcall.simulator.replay import SimulationConfig
 
     return SimulationConfig(**{"seed": 0, **options, "strict": strict})
 
@@ -259,8 +256,12 @@ def vcall_cases(*patterns: str | Path, seed: int = 0) -> list[Any]:
     gives the id ``menu``, one with say variants or a data table ``menu-1``, ``menu-2``, ...
     (``test_calls[menu-2]``), so each call is its own test, in JUnit and in ``-k``.
     ``seed`` draws ``variants: random``."""
-    from vcall.simulator.fixture.loader import LoadOptions, expand_fixture_paths, load_fixture
-    from vcall.simulator.fixture.silence import warn_silent_steps
+    from vcall.simulator.fixture import (
+        LoadOptions,
+        expand_fixture_paths,
+        load_fixture,
+        warn_silent_steps,
+    )
 
     cases: list[Any] = []
     for path in expand_fixture_paths([str(pattern) for pattern in patterns]):
@@ -332,8 +333,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     path = session.config.getoption("--vcall-report-html", None)
     if path is None:
         return
-    from vcall.simulator.replay.results import RunResult
-    from vcall.simulator.reports.html import write_html_report
+    from vcall.simulator.replay import RunResult
+    from vcall.simulator.reports import write_html_report
 
     recorded: list[tuple[str, CallResult]] = session.config.stash.get(_CALLS, [])
     calls = tuple(call for _, call in recorded)
@@ -366,8 +367,7 @@ class VcallFixtureFile(pytest.File):
     so each is its own test (in JUnit, selectable with ``-k``)."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from vcall.simulator.fixture.loader import LoadOptions, load_fixture
-        from vcall.simulator.fixture.silence import warn_silent_steps
+        from vcall.simulator.fixture import LoadOptions, load_fixture, warn_silent_steps
 
         seed = int(self.config.getoption("--vcall-seed") or 0)
         try:
@@ -405,8 +405,8 @@ class VcallItem(pytest.Item):
         self.problem = problem
 
     def runtest(self) -> None:
-        from vcall.simulator.replay.engine import simulate
-        from vcall.simulator.reports.junit import call_properties
+        from vcall.simulator.replay import simulate
+        from vcall.simulator.reports import call_properties
 
         if self.problem is not None or self.scenario is None:
             raise self.problem or VcallError(f"{self.path}: no call to play")

@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
-from vcall.simulator.model.content import SHANGHAI
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+"""China Standard Time: the platform's wall-clock times (``begin_time``, ``--epoch`` dates)."""
 
 
 class Clock(Protocol):

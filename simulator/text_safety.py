@@ -8,6 +8,7 @@ the line before it. :func:`neutralize_controls` shows every such character as a 
 
 from __future__ import annotations
 
+import json
 import re
 
 _CONTROL = re.compile(
@@ -34,3 +35,15 @@ def neutralize_controls(text: str, *, keep_newlines: bool = False) -> str:
 def has_controls(text: str) -> bool:
     """Whether :func:`neutralize_controls` would change ``text`` (newlines counted)."""
     return _CONTROL_NO_NEWLINES.search(text) is not None
+
+
+_SHOWN_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What ``json.dumps(ensure_ascii=False)`` leaves raw that a terminal showing the file (``cat``,
+``less -r``) may obey: C1 controls (``\\x9b`` is CSI) and bidirectional overrides."""
+
+
+def json_text(value: object) -> str:
+    """``value`` as indented JSON, Chinese kept readable, every control character escaped
+    (``\\u009b``): the same data, safe to show on a terminal."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return _SHOWN_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

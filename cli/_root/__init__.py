@@ -1,3 +1,5 @@
 """vcall: a local call simulator and toolkit for Alibaba Cloud SmartCall callback endpoints."""
 
-__version__ = "0.1.0"
+from vcall.simulator import __version__
+
+__all__ = ["__version__"]

@@ -15,12 +15,12 @@ from vcall.cli.render.output import output_console
 from vcall.cli.render.progress import check_plan, check_status, live_progress
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.progress import CheckProgress
-from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.explore import CheckProgress
+from vcall.simulator.fixture import parse_duration
 
 if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
-    from vcall.simulator.explore.check import CheckResult
-    from vcall.simulator.fixture.scenario import Direction
+    from vcall.simulator.explore import CheckResult
+    from vcall.simulator.fixture import Direction
 
 EPILOG = """\
 [bold]Examples[/]
@@ -95,9 +95,9 @@ def check_command(
         console.print(check_plan(concurrency, len(placements)), markup=False, highlight=False)
         from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
         from vcall.cli.render.check import print_check
-        from vcall.simulator.explore.check import CheckConfig, check
-        from vcall.simulator.replay.delivery import Placement
-        from vcall.simulator.replay.engine import SimulationConfig
+        from vcall.simulator.explore import CheckConfig, check
+        from vcall.simulator.replay import SimulationConfig
+        from vcall.simulator.transport import Placement
 
         simulation = SimulationConfig(
             timeout_s=timeout_s,
@@ -121,7 +121,7 @@ def check_command(
 def _only(inbound_only: bool, outbound_only: bool) -> Direction | None:
     if inbound_only and outbound_only:
         raise UsageError("--inbound-only and --outbound-only exclude each other: choose one")
-    from vcall.simulator.fixture.scenario import Direction
+    from vcall.simulator.fixture import Direction
 
     if inbound_only:
         return Direction.INBOUND
@@ -131,14 +131,13 @@ def _only(inbound_only: bool, outbound_only: bool) -> Direction | None:
 def _write_reports(
     result: CheckResult, junit: Path | None, json_path: Path | None, html_path: Path | None
 ) -> None:
-    from vcall.simulator.explore.check_report import (
+    from vcall.simulator.explore import (
         check_headline,
         check_html,
         check_json_extra,
         write_check_junit,
     )
-    from vcall.simulator.reports import write_json_report
-    from vcall.simulator.reports.html import write_html_report
+    from vcall.simulator.reports import write_html_report, write_json_report
 
     try:
         if junit is not None:

@@ -20,28 +20,27 @@ from vcall.cli.render.output import output_console, print_table
 from vcall.cli.render.smartcall import EmulatorPrinter
 from vcall.cli.render.transcript import TranscriptPrinter, summary_line, summary_table
 from vcall.simulator import spec
-from vcall.simulator.emulator import EmulatorConfig, SmartCallEmulator
-from vcall.simulator.emulator.bounds import said_by
-from vcall.simulator.emulator.local_keys import (
+from vcall.simulator.emulator import (
     SOURCE_LOCAL,
+    EmulatorConfig,
+    SmartCallEmulator,
+    base_url,
+    bind_socket,
     make_local_credentials,
+    serve,
     write_credentials_env,
 )
-from vcall.simulator.emulator.serve import base_url, bind_socket, serve
 from vcall.simulator.errors import NoCredentialsError
-from vcall.simulator.fixture.builtin import resolve_builtin
-from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.fixture.loader import load_scenario
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.engine import SimulationConfig
-from vcall.simulator.replay.results import RunResult
-from vcall.simulator.replay.targets import resolve_target
-from vcall.simulator.smartcall.credentials import (
+from vcall.simulator.fixture import load_scenario, parse_duration, resolve_builtin
+from vcall.simulator.replay import RunResult, SimulationConfig, resolve_target
+from vcall.simulator.server_bounds import said_by
+from vcall.simulator.smartcall import (
     SOURCE_FLAGS,
     Credentials,
     mask_access_key_id,
     resolve_credentials,
 )
+from vcall.simulator.transport import Placement
 
 DEFAULT_PORT = 8081
 MAX_TABLE_CALLS = 50

@@ -10,9 +10,9 @@ from rich.markup import escape
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.render.output import output_console
-from vcall.simulator.emulator.bounds import said_by
-from vcall.simulator.emulator.serve import base_url, bind_socket, serve
+from vcall.simulator.emulator import base_url, bind_socket, serve
 from vcall.simulator.example_bot import app as example_bot_app
+from vcall.simulator.server_bounds import said_by
 
 DEFAULT_PORT = 8080
 CALLBACK_PATH = "/callback"

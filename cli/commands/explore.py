@@ -16,9 +16,8 @@ from vcall.cli.render.output import output_console
 from vcall.cli.render.progress import explore_plan, explore_status, live_progress
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.identity import Identity
-from vcall.simulator.explore.progress import ExploreProgress
-from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.explore import ExploreProgress, Identity
+from vcall.simulator.fixture import parse_duration
 
 
 class Params(StrEnum):
@@ -30,8 +29,8 @@ class Params(StrEnum):
 
 
 if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
-    from vcall.simulator.explore.run import ExploreResult
-    from vcall.simulator.fixture.scenario import CallSettings
+    from vcall.simulator.explore import ExploreResult
+    from vcall.simulator.fixture import CallSettings
     from vcall.simulator.properties import Property
 
 GRAPH_FORMATS = {
@@ -152,11 +151,9 @@ def explore_command(
         console.print(explore_plan(concurrency, max_time_s), markup=False, highlight=False)
         from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
         from vcall.cli.render.explore import print_explore
-        from vcall.simulator.explore.crawler import Limits
-        from vcall.simulator.explore.moves import read_say_file
-        from vcall.simulator.explore.run import ExploreConfig, explore
-        from vcall.simulator.replay.delivery import Placement
-        from vcall.simulator.replay.engine import SimulationConfig
+        from vcall.simulator.explore import ExploreConfig, Limits, explore, read_say_file
+        from vcall.simulator.replay import SimulationConfig
+        from vcall.simulator.transport import Placement
 
         config = ExploreConfig(
             simulation=SimulationConfig(
@@ -225,7 +222,7 @@ def _properties(
 
 def _call_settings(outbound: bool, orgcallee: str | None, smartcall: Sequence[str]) -> CallSettings:
     """Inbound by default; the console's rules for an outbound call and its parameters."""
-    from vcall.simulator.fixture.scenario import CallSettings
+    from vcall.simulator.fixture import CallSettings
 
     if not outbound and not smartcall:
         return CallSettings(orgcallee=orgcallee or "")
@@ -252,7 +249,7 @@ def _write(
     graph: Path | None,
     graph_format: str,
 ) -> None:
-    from vcall.simulator.explore.report import write_explore_html, write_explore_json, write_graph
+    from vcall.simulator.explore import write_explore_html, write_explore_json, write_graph
 
     try:
         if report_json is not None:
@@ -268,7 +265,7 @@ def _write(
 def _write_junit(result: ExploreResult, path: Path | None) -> None:
     if path is None:
         return
-    from vcall.simulator.properties.junit import write_explore_junit
+    from vcall.simulator.properties import write_explore_junit
 
     problems = [(f"{i}. {p.kind.value}", p.summary) for i, p in enumerate(result.problems, 1)]
     try:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from vcall.simulator.fixture.asr import parse_asr_option
-from vcall.simulator.fixture.loader import LoadOptions
+from vcall.simulator.fixture import LoadOptions, parse_asr_option
 
 SEED_OPTION = typer.Option(
     None, "--seed", help="Seed for call ids, variants: random and ASR noise (repeatable runs)."

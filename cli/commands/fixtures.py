@@ -9,7 +9,7 @@ from rich.markup import escape
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
-from vcall.simulator.fixture.check import FixtureCheck, check_fixtures
+from vcall.simulator.fixture import FixtureCheck, check_fixtures
 
 fixtures_app = typer.Typer(
     help="Work with fixture files (caller scenarios).",

@@ -26,8 +26,7 @@ def list_command() -> None:
     """List the shipped fixtures: their builtin: name, direction and scenario."""
     from vcall.cli.errors import handled_errors
     from vcall.cli.render.output import output_console
-    from vcall.simulator.fixture.builtin import PREFIX, builtin_fixtures
-    from vcall.simulator.fixture.loader import load_scenario
+    from vcall.simulator.fixture import PREFIX, builtin_fixtures, load_scenario
 
     console = output_console()
     with handled_errors():
@@ -50,7 +49,7 @@ def copy_command(
     from vcall.cli.errors import handled_errors
     from vcall.cli.render.output import output_console
     from vcall.simulator.errors import UsageError
-    from vcall.simulator.fixture.builtin import builtin_fixtures
+    from vcall.simulator.fixture import builtin_fixtures
 
     console = output_console()
     with handled_errors():

@@ -35,24 +35,23 @@ from vcall.cli.render.output import output_console, print_table
 from vcall.cli.render.transcript import unreachable_message
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import EndpointUnreachableError, UsageError
-from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.fixture.loader import load_scenarios
+from vcall.simulator.fixture import load_scenarios, parse_duration
 from vcall.simulator.load import (
     LoadConfig,
     LoadResult,
     LoadRun,
     Thresholds,
     check_thresholds,
+    estimate_load,
     parse_fraction,
+    parse_ramp,
+    run_load,
+    write_load_html,
+    write_load_report,
+    write_series_csv,
 )
-from vcall.simulator.load.estimate import estimate_load
-from vcall.simulator.load.html_report import write_load_html
-from vcall.simulator.load.ramp import parse_ramp
-from vcall.simulator.load.report import write_load_report
-from vcall.simulator.load.runner import run_load
-from vcall.simulator.load.series import write_series_csv
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.targets import Target
+from vcall.simulator.replay import Target
+from vcall.simulator.transport import Placement
 
 EPILOG = """\
 [bold]Examples[/]

@@ -16,9 +16,14 @@ from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 
 if TYPE_CHECKING:
-    from vcall.simulator.persona.brain import Brain
-    from vcall.simulator.persona.model import Persona
-    from vcall.simulator.persona.run import BrainFactory, JudgeFn, PersonaOutcome, PersonaRun
+    from vcall.simulator.persona import (
+        Brain,
+        BrainFactory,
+        JudgeFn,
+        Persona,
+        PersonaOutcome,
+        PersonaRun,
+    )
 
 EPILOG = """\
 [bold]Examples[/]
@@ -89,7 +94,7 @@ def persona_command(
     done: list[PersonaOutcome] = []
     with handled_errors():
         check_report_paths({"--report-json": report_json})
-        from vcall.simulator.fixture.durations import parse_duration
+        from vcall.simulator.fixture import parse_duration
 
         personas = _personas(
             goal, persona_files or [], say, fact or [], hears or [], style, asr, budget, seed
@@ -99,8 +104,8 @@ def persona_command(
         timeout_s = parse_duration(timeout, what="--timeout") / 1000
         llm_timeout_s = parse_duration(llm_timeout, what="--llm-timeout") / 1000
         from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
-        from vcall.simulator.persona.run import PersonaConfig, run_personas
-        from vcall.simulator.replay.engine import SimulationConfig
+        from vcall.simulator.persona import PersonaConfig, run_personas
+        from vcall.simulator.replay import SimulationConfig
 
         config = PersonaConfig(
             simulation=SimulationConfig(timeout_s=timeout_s, seed=seed),
@@ -116,7 +121,7 @@ def persona_command(
         except KeyboardInterrupt:
             run = _interrupted(done, resolved.label)
         if report_json is not None:
-            from vcall.simulator.persona.report import write_persona_json
+            from vcall.simulator.persona import write_persona_json
 
             try:
                 write_persona_json(run, report_json)
@@ -147,9 +152,8 @@ def _personas(
     budget: int,
     seed: int,
 ) -> list[Persona]:
-    from vcall.simulator.fixture.asr import parse_asr_option
-    from vcall.simulator.persona.loader import load_personas
-    from vcall.simulator.persona.model import Persona, Style
+    from vcall.simulator.fixture import parse_asr_option
+    from vcall.simulator.persona import Persona, Style, load_personas
 
     if not goal and not files:
         raise UsageError("give a --goal or a --persona file")
@@ -189,13 +193,13 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
 def _brains(
     llm: str | None, model: str | None, timeout_s: float, retries: int, max_tokens: int
 ) -> tuple[BrainFactory, JudgeFn | None]:
-    from vcall.simulator.persona.rules import RuleBrain
+    from vcall.simulator.persona import RuleBrain
 
     if llm is None:
         if model:
             raise UsageError("--model goes with --llm URL")
         return RuleBrain, None
-    from vcall.simulator.persona.llm import LlmBrain, LlmClient, LlmJudge, llm_config
+    from vcall.simulator.persona import LlmBrain, LlmClient, LlmJudge, llm_config
 
     config = llm_config(
         llm, model or "", os.environ, timeout_s=timeout_s, retries=retries, max_tokens=max_tokens
@@ -209,8 +213,7 @@ def _brains(
 
 
 def _interrupted(done: list[PersonaOutcome], target: str) -> PersonaRun:
-    from vcall.simulator.persona.brain import Usage
-    from vcall.simulator.persona.run import PersonaRun
+    from vcall.simulator.persona import PersonaRun, Usage
 
     return PersonaRun(tuple(done), target, "", Usage(), 0.0, interrupted=True)
 

@@ -30,17 +30,13 @@ from vcall.cli.render.transcript import (
 )
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.coverage import Coverage, coverage_html, coverage_of, load_map
-from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.fixture.loader import load_scenarios_setting_aside
+from vcall.simulator.explore import Coverage, coverage_html, coverage_of, load_map
+from vcall.simulator.fixture import load_scenarios_setting_aside, parse_duration
 from vcall.simulator.properties import Property, run_with_properties
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.engine import SimulationConfig, simulate
-from vcall.simulator.replay.results import RunResult
-from vcall.simulator.replay.targets import Target
-from vcall.simulator.reports import write_json_report, write_junit_report
-from vcall.simulator.reports.html import write_html_report
+from vcall.simulator.replay import RunResult, SimulationConfig, Target, simulate
+from vcall.simulator.reports import write_html_report, write_json_report, write_junit_report
 from vcall.simulator.spec import BeginTime
+from vcall.simulator.transport import Placement
 
 CONSOLE = "Console (no --fixture: you play the caller)"
 EPILOG = """\
@@ -258,7 +254,7 @@ def _properties(path: Path | None) -> tuple[Property, ...]:
 def update_fixture_expectations(console: Console, run: RunResult, *, dry_run: bool) -> None:
     """``--update-expectations``: print the diff of every fixture file, then write them."""
     from vcall.cli.render.golden import print_golden_plan
-    from vcall.simulator.golden.update import plan_expectation_updates, write_updates
+    from vcall.simulator.golden import plan_expectation_updates, write_updates
 
     if run.interrupted:
         console.print("expectations: not updated (the run was interrupted)")

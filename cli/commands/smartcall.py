@@ -38,17 +38,20 @@ from vcall.simulator import spec
 from vcall.simulator.bounded_read import TooLargeError, read_bounded
 from vcall.simulator.errors import InputNotFoundError, UsageError, VcallError
 from vcall.simulator.findings import Finding, has_errors
-from vcall.simulator.fixture.yaml_lines import check_int_length
-from vcall.simulator.smartcall.batch import DEFAULT_QPS, BatchRun, BatchSummary
-from vcall.simulator.smartcall.batch_input import read_input
-from vcall.simulator.smartcall.client import (
+from vcall.simulator.fixture import check_int_length
+from vcall.simulator.smartcall import (
     DEFAULT_ENDPOINT,
+    DEFAULT_QPS,
+    BatchRun,
+    BatchSummary,
+    Credentials,
     SignatureKind,
     SmartCallClient,
     SmartCallResult,
     describe_request_masked,
+    read_input,
+    resolve_credentials,
 )
-from vcall.simulator.smartcall.credentials import Credentials, resolve_credentials
 from vcall.simulator.validation import check_smartcall_params
 
 PARAMS_PANEL = "SmartCall parameters"

@@ -19,23 +19,23 @@ from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
 from vcall.cli.render.tap import summary
-from vcall.simulator.emulator.bounds import GRACE_S, raise_file_limit
-from vcall.simulator.emulator.serve import base_url, bind_socket, serve
+from vcall.simulator.emulator import base_url, bind_socket, serve
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.fixture import parse_duration
 from vcall.simulator.properties import load_properties
-from vcall.simulator.tap import TapConfig
-from vcall.simulator.tap.config import (
+from vcall.simulator.server_bounds import GRACE_S, raise_file_limit
+from vcall.simulator.tap import (
     DEFAULT_IDLE_S,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_OPEN_CALLS,
     DEFAULT_SAVE_MAX_BYTES,
     DEFAULT_SAVE_MAX_FILES,
     DEFAULT_TIMEOUT_S,
+    TapConfig,
 )
 
 if TYPE_CHECKING:
-    from vcall.simulator.tap.app import TapApp
+    from vcall.simulator.tap import TapApp
 
 DEFAULT_LISTEN = "127.0.0.1:8082"
 SWITCH_INTERVAL_S = 0.0005
@@ -215,7 +215,7 @@ def tap_command(
     ] = "60s",
 ) -> None:
     """Relay live callbacks to your bot, check every answer, and save each call as a fixture."""
-    from vcall.simulator.tap.app import TapApp  # not loaded when vcall starts for another command
+    from vcall.simulator.tap import TapApp
 
     console = output_console(stderr=log_format is LogFormat.JSON)
     app: TapApp | None = None

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from vcall.cli.render.tap import TapJsonPrinter, TapPrinter
-from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.fixture import parse_duration
 from vcall.simulator.tap import TapSink, fan_out, request_reopen
 
 
@@ -73,7 +73,7 @@ def _stdout_write(text: str) -> Any:
 
 
 def _metrics(ops: Operations, address: str, calls_open: Callable[[], int]) -> None:
-    from vcall.simulator.tap.metrics import TapMetrics, parse_metrics_address
+    from vcall.simulator.tap import TapMetrics, parse_metrics_address
 
     where = parse_metrics_address(address)
     metrics = TapMetrics(calls_open=calls_open)
@@ -95,7 +95,7 @@ def _notify(
 ) -> None:
     from vcall.simulator import secrets
     from vcall.simulator.errors import UsageError
-    from vcall.simulator.tap.notify import Notifier, NotifyConfig, NotifyFormat
+    from vcall.simulator.tap import Notifier, NotifyConfig, NotifyFormat
 
     try:
         chosen = NotifyFormat(form.lower())

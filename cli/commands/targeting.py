@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from vcall.cli.render.transcript import unreachable_message
 from vcall.simulator.errors import EndpointUnreachableError, UsageError
-from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
+from vcall.simulator.replay import EXAMPLE_BOT, Target, resolve_target
 
 
 def chosen_target(target: str | None, example_bot: bool) -> Target:
@@ -52,6 +52,6 @@ _T = TypeVar("_T")
 def run_on_fast_loop(coroutine: Coroutine[Any, Any, _T]) -> _T:
     """Run on uvloop when it is installed (``vcall load`` and ``vcall tap``: their own time per
     callback is what they add), else on asyncio's loop: the library's one runner."""
-    from vcall.simulator.explore.transport import run_fast
+    from vcall.simulator.explore import run_fast
 
     return run_fast(coroutine)

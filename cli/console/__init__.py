@@ -27,8 +27,8 @@ from vcall.cli.console.session import ConsoleOptions, ConsoleSession
 from vcall.cli.console.toolbar import toolbar_fragments
 from vcall.cli.exit_codes import ExitCode
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture.scenario import CallSettings, Direction
-from vcall.simulator.live.status import CallStatus
+from vcall.simulator.fixture import CallSettings, Direction
+from vcall.simulator.live import CallStatus
 from vcall.simulator.spec import SMARTCALL_PARAMS
 
 __all__ = [

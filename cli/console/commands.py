@@ -12,9 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.fixture.scenario import Action, Hangup, Press, Wait
-from vcall.simulator.live import call as live_call
+from vcall.simulator.fixture import Action, Hangup, Press, Wait, parse_duration
+from vcall.simulator.live import barge_in, say_after_playback, silence_step
 from vcall.simulator.model import CallState
 
 DIGITS = re.compile(r"^[0-9*#]+$")
@@ -100,7 +99,7 @@ def spec_named(name: str) -> CommandSpec:
 
 def _say(words: str) -> Move:
     """Words typed at the prompt are said once the playback ended (``/bargein`` talks over it)."""
-    return Move("say", lambda state: live_call.say_after_playback(words, state))
+    return Move("say", lambda state: say_after_playback(words, state))
 
 
 def _one(name: str, action: Action) -> Move:
@@ -110,7 +109,7 @@ def _one(name: str, action: Action) -> Move:
 def _command(name: str, rest: str) -> Command:
     if name == "silence":
         duration = _duration(rest, "/silence") if rest else None
-        return Move(name, lambda state: (live_call.silence(duration, state),))
+        return Move(name, lambda state: (silence_step(duration, state),))
     if name == "press":
         return _press(rest)
     if name == "bargein":
@@ -146,7 +145,7 @@ def _barge_in(rest: str) -> Move:
             options[match.group(1)] = _duration(match.group(2), f"/bargein {match.group(1)}=")
     if not words:
         raise UsageError("/bargein: give the words, e.g. /bargein 等一下 after=500ms for=2s")
-    action = live_call.barge_in(" ".join(words), options.get("after"), options.get("for"))
+    action = barge_in(" ".join(words), options.get("after"), options.get("for"))
     return _one("bargein", action)
 
 

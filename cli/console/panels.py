@@ -16,11 +16,9 @@ from vcall.cli.console.commands import COMMANDS
 from vcall.cli.console.toolbar import elapsed_text, shorten
 from vcall.cli.render.transcript import clock_text
 from vcall.simulator.findings import Finding, Severity, has_errors
-from vcall.simulator.fixture.durations import format_duration
-from vcall.simulator.fixture.scenario import CallSettings
-from vcall.simulator.live.recording import redact_target
-from vcall.simulator.live.status import CallStatus, SettingChange, TurnSummary
-from vcall.simulator.replay.results import Turn
+from vcall.simulator.fixture import CallSettings, format_duration
+from vcall.simulator.live import CallStatus, SettingChange, TurnSummary, redact_target
+from vcall.simulator.replay import Turn
 from vcall.simulator.spec import CallbackKind
 
 PANEL_WIDTH = 100

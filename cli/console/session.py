@@ -21,29 +21,32 @@ from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.transcript import clock_text
 from vcall.simulator.errors import VcallError
 from vcall.simulator.findings import Severity
-from vcall.simulator.fixture.scenario import CallSettings, Direction, EndReason
-from vcall.simulator.live.call import LiveCall
-from vcall.simulator.live.recording import CallRecording, redact_target, save_fixture
-from vcall.simulator.live.status import (
+from vcall.simulator.fixture import CallSettings, Direction, EndReason
+from vcall.simulator.live import (
+    CallRecording,
     CallStatus,
+    LiveCall,
     call_status,
     held_settings,
     no_mute_reason,
+    redact_target,
+    save_fixture,
     summarize_turn,
     tts_values,
 )
-from vcall.simulator.replay.engine import (
+from vcall.simulator.replay import (
     CallFinished,
+    CallResult,
     CallStarted,
     Event,
     RunContext,
     SimulationConfig,
+    Target,
+    Turn,
     TurnDone,
     open_client,
     run_context,
 )
-from vcall.simulator.replay.results import CallResult, Turn
-from vcall.simulator.replay.targets import Target
 
 
 @dataclass(frozen=True, slots=True)

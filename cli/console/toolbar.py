@@ -8,7 +8,7 @@ from __future__ import annotations
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.utils import get_cwidth
 
-from vcall.simulator.live.status import CallStatus, PlayingStatus
+from vcall.simulator.live import CallStatus, PlayingStatus
 from vcall.simulator.model import DtmfInfo
 
 LABEL_WIDTH = 28

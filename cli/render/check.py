@@ -10,9 +10,10 @@ from rich.text import Text
 
 from vcall.cli.render.output import print_table
 from vcall.cli.render.transcript import indent_lines
-from vcall.simulator.explore.check import CheckResult, Verdict
-from vcall.simulator.explore.check_summary import (
+from vcall.simulator.explore import (
+    CheckResult,
     Recurring,
+    Verdict,
     counts,
     finding_text,
     recurring_findings,

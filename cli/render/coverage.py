@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from vcall.simulator.explore.coverage import Coverage
+from vcall.simulator.explore import Coverage
 
 MISSED_PRINTED = 20
 

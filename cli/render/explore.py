@@ -9,8 +9,7 @@ from rich.table import Table
 
 from vcall.cli.render.output import print_table
 from vcall.cli.render.properties import properties_table, violated_count
-from vcall.simulator.explore.problems import MAX_ALSO_LISTED, Caution
-from vcall.simulator.explore.run import ExploreResult
+from vcall.simulator.explore import MAX_ALSO_LISTED, Caution, ExploreResult
 
 
 def print_explore(console: Console, result: ExploreResult, strict: bool = False) -> None:

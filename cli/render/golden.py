@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from vcall.simulator.golden.update import GoldenPlan
+from vcall.simulator.golden import GoldenPlan
 
 
 def print_golden_plan(console: Console, plan: GoldenPlan, *, dry_run: bool) -> None:

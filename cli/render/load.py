@@ -9,8 +9,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from vcall.simulator.load import Breach, LoadConfig, LoadResult, LoadRun, LoadStats
-from vcall.simulator.load.estimate import LoadEstimate
+from vcall.simulator.load import Breach, LoadConfig, LoadEstimate, LoadResult, LoadRun, LoadStats
 
 PERCENTS = (50, 90, 95, 99)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from vcall.simulator.persona.run import PersonaOutcome, PersonaRun
+from vcall.simulator.persona import PersonaOutcome, PersonaRun
 
 
 def print_persona(console: Console, run: PersonaRun, *, transcript: bool = False) -> None:

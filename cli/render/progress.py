@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from vcall.simulator.explore.progress import CheckProgress, ExploreProgress
+from vcall.simulator.explore import CheckProgress, ExploreProgress
 
 EVERY_S = 3.0
 """How often a progress line is printed when the output is not a terminal."""

@@ -13,9 +13,7 @@ from rich.markup import escape
 from vcall.cli.render.transcript import TranscriptPrinter
 from vcall.simulator.emulator import ApiRequestHandled, EmulatorEvent, EmulatorProblem
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.smartcall.batch import BatchSummary
-from vcall.simulator.smartcall.client import SmartCallResult, mask_for_display
-from vcall.simulator.smartcall.credentials import Credentials
+from vcall.simulator.smartcall import BatchSummary, Credentials, SmartCallResult, mask_for_display
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _SHOWN_IN_HEAD = frozenset({"CalledNumber"})

@@ -24,8 +24,8 @@ from vcall.simulator.tap import (
 from vcall.simulator.text_safety import neutralize_controls as safe
 
 if TYPE_CHECKING:
-    from vcall.simulator.emulator.bounds import BoundCounts
-    from vcall.simulator.tap.observer import TapCounts
+    from vcall.simulator.server_bounds import BoundCounts
+    from vcall.simulator.tap import TapCounts
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -11,13 +11,23 @@ from rich.table import Table
 from rich.text import Text
 
 from vcall.simulator.findings import Finding, Severity, info_once, without_info
-from vcall.simulator.fixture.asr import written_words
-from vcall.simulator.fixture.scenario import Scenario
-from vcall.simulator.live.status import spoken_items, tts_values
-from vcall.simulator.replay.engine import CallFinished, CallStarted, Event, TurnDone
-from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
-from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, wrong_path
+from vcall.simulator.fixture import Scenario, written_words
+from vcall.simulator.live import spoken_items, tts_values
+from vcall.simulator.replay import (
+    WRONG_PATH_STATUSES,
+    CallFinished,
+    CallResult,
+    CallStarted,
+    Event,
+    PlacementReport,
+    RunResult,
+    Turn,
+    TurnDone,
+    WrongPath,
+    wrong_path,
+)
 from vcall.simulator.text_safety import neutralize_controls
+from vcall.simulator.transport import Exchange
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _CONTENT_SHOWN = {

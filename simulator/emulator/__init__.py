@@ -14,8 +14,15 @@ from vcall.simulator.emulator.events import (
     EmulatorSink,
 )
 from vcall.simulator.emulator.limits import MemoryNonceStore, NonceStore, QpsWindow
+from vcall.simulator.emulator.local_keys import (
+    SOURCE_LOCAL,
+    make_local_credentials,
+    write_credentials_env,
+)
+from vcall.simulator.emulator.serve import base_url, bind_socket, serve
 
 __all__ = [
+    "SOURCE_LOCAL",
     "ApiAnswer",
     "ApiRequestHandled",
     "EmulatorConfig",
@@ -26,6 +33,11 @@ __all__ = [
     "NonceStore",
     "QpsWindow",
     "SmartCallEmulator",
+    "base_url",
+    "bind_socket",
     "build_call_scenario",
+    "make_local_credentials",
     "polite_callee_steps",
+    "serve",
+    "write_credentials_env",
 ]

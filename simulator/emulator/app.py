@@ -29,12 +29,17 @@ from vcall.simulator.emulator.limits import MemoryNonceStore, NonceStore, QpsWin
 from vcall.simulator.emulator.params import rejection_for
 from vcall.simulator.errors import UsageError
 from vcall.simulator.findings import Finding
-from vcall.simulator.fixture.scenario import Scenario
-from vcall.simulator.replay.engine import SimulationConfig
-from vcall.simulator.replay.targets import Target
-from vcall.simulator.smartcall.clock import SyncClock, SystemClock
-from vcall.simulator.smartcall.credentials import Credentials, mask_access_key_id
-from vcall.simulator.smartcall.signing import RequestParts, access_key_id_of, signature_version_of
+from vcall.simulator.fixture import Scenario
+from vcall.simulator.replay import SimulationConfig, Target
+from vcall.simulator.smartcall import (
+    Credentials,
+    RequestParts,
+    SyncClock,
+    SystemClock,
+    access_key_id_of,
+    mask_access_key_id,
+    signature_version_of,
+)
 from vcall.simulator.validation import check_smartcall_params
 
 JSON_CONTENT_TYPE = b"application/json;charset=utf-8"

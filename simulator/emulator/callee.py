@@ -16,15 +16,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from vcall.simulator import spec
-from vcall.simulator.fixture.scenario import (
-    Action,
-    CallSettings,
-    Direction,
-    Say,
-    Scenario,
-    Step,
-    Wait,
-)
+from vcall.simulator.fixture import Action, CallSettings, Direction, Say, Scenario, Step, Wait
 
 POLITE_CALLEE_NAME = "default polite callee"
 POLITE_SCRIPT: tuple[Action, ...] = (

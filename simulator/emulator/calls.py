@@ -23,11 +23,16 @@ import httpx
 from vcall.simulator.clock import Clock
 from vcall.simulator.emulator.events import EmulatorProblem, EmulatorSink
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture.scenario import Scenario
-from vcall.simulator.replay.call_ids import CallIds
-from vcall.simulator.replay.engine import CallRunner, RunContext, SimulationConfig
-from vcall.simulator.replay.results import CallResult, RunResult
-from vcall.simulator.replay.targets import Target
+from vcall.simulator.fixture import Scenario
+from vcall.simulator.replay import (
+    CallIds,
+    CallResult,
+    CallRunner,
+    RunContext,
+    RunResult,
+    SimulationConfig,
+    Target,
+)
 from vcall.simulator.reports import write_json_report
 
 REPORT_INTERVAL_S = 1.0

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from vcall.simulator.emulator.answers import ApiAnswer
 from vcall.simulator.findings import Finding
-from vcall.simulator.replay.engine import Event
+from vcall.simulator.replay import Event
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,15 +22,15 @@ from vcall.simulator import secrets, spec
 from vcall.simulator.emulator import answers
 from vcall.simulator.emulator.answers import Rejected, missing
 from vcall.simulator.emulator.limits import NonceStore, QpsWindow
-from vcall.simulator.smartcall.clock import SyncClock
-from vcall.simulator.smartcall.credentials import Credentials
-from vcall.simulator.smartcall.signing import (
+from vcall.simulator.smartcall import (
     V1_COMMON_PARAMS,
     V1_SIGNATURE,
     V3_TOKEN_HEADER,
+    Credentials,
     RequestParts,
     SignatureCheck,
     SignatureVersion,
+    SyncClock,
     access_key_id_of,
     check_v1,
     check_v3,

@@ -16,7 +16,7 @@ import string
 from pathlib import Path
 
 from vcall.simulator import spec
-from vcall.simulator.smartcall.credentials import Credentials
+from vcall.simulator.smartcall import Credentials
 
 SOURCE_LOCAL = "made for this run"
 ENV_FILE = "credentials.env"

@@ -3,7 +3,7 @@
 Binding first lets ``--port 0`` pick a free port and say which before the server starts, and lets
 tests start a real server in a thread without racing for a port. Nothing is printed here.
 
-Every server keeps :mod:`~vcall.simulator.emulator.bounds` (head and body size, slow clients,
+Every server keeps :mod:`~vcall.simulator.server_bounds` (head and body size, slow clients,
 connections). Shutdown (Ctrl-C, SIGTERM) stops accepting, waits at most ``GRACE_S`` (5 s) for the
 requests in progress, abandons the rest, and then always runs the app's lifespan shutdown (where
 tap writes its open calls), a second Ctrl-C included: it only skips the wait.
@@ -20,8 +20,8 @@ from typing import Any
 
 import uvicorn
 
-from vcall.simulator.emulator.bounds import GRACE_S, ServerBounds, guarded_protocol
 from vcall.simulator.errors import UsageError
+from vcall.simulator.server_bounds import GRACE_S, ServerBounds, guarded_protocol
 
 __all__ = ["GRACE_S", "ServerBounds", "ServerThread", "base_url", "bind_socket", "serve"]
 

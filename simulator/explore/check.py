@@ -36,20 +36,21 @@ from vcall.simulator.explore.suite import (
 )
 from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.fixture.scenario import CallSettings, Direction, Scenario
-from vcall.simulator.replay.call_ids import CallIds
-from vcall.simulator.replay.delivery import Placement, Sender
-from vcall.simulator.replay.engine import (
+from vcall.simulator.fixture import CallSettings, Direction, Scenario
+from vcall.simulator.replay import (
     CallFinished,
+    CallIds,
+    CallResult,
     CallStarted,
     Event,
+    RunResult,
     SimulationConfig,
+    Target,
     run_context,
     run_scenarios,
 )
-from vcall.simulator.replay.results import CallResult, RunResult
-from vcall.simulator.replay.targets import Target
 from vcall.simulator.spec import CallbackKind
+from vcall.simulator.transport import Placement, Sender
 
 PARTNER_ID = "partnerId"
 NOT_THE_BOTS = frozenset({"scenario-steps-unplayed"})

@@ -26,8 +26,8 @@ from vcall.simulator.explore.check_summary import (
     wrong_path_of,
 )
 from vcall.simulator.findings import Finding
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.reports.junit import xml_safe
+from vcall.simulator.reports import xml_safe
+from vcall.simulator.transport import Placement
 
 # --- JSON ---------------------------------------------------------------------------------------
 

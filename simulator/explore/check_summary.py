@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 from vcall.simulator.explore.check import BehaviourResult, CheckResult, Verdict
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.results import CallResult
-from vcall.simulator.replay.wrong_path import WrongPath, wrong_path
+from vcall.simulator.replay import CallResult, WrongPath, wrong_path
+from vcall.simulator.transport import Placement
 
 MIN_RECURRING_CALLS = 3
 """A finding is lifted above the table only when it recurs in at least this many calls, and in

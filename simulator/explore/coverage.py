@@ -30,8 +30,8 @@ from vcall.simulator.explore.driver import (
 )
 from vcall.simulator.explore.graph import SavedMap, SavedState, read_map
 from vcall.simulator.explore.identity import Identity, StateKey, is_no_change, state_of
-from vcall.simulator.fixture.scenario import EndReason
-from vcall.simulator.replay.results import CallResult, RunResult
+from vcall.simulator.fixture import EndReason
+from vcall.simulator.replay import CallResult, RunResult
 from vcall.simulator.spec import ACTIONS, RESPONSE_FIELDS, CallbackKind
 
 SKIPPED_FIELDS = frozenset({"call_id", "action"})

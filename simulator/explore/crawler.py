@@ -28,9 +28,8 @@ from vcall.simulator.explore.moves import HANGUP, Move, Situation, moves_for
 from vcall.simulator.explore.problems import ProblemBook, unanswered
 from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.findings import Finding
-from vcall.simulator.fixture.scenario import EndReason
-from vcall.simulator.replay.engine import CallRunner
-from vcall.simulator.replay.results import Turn
+from vcall.simulator.fixture import EndReason
+from vcall.simulator.replay import CallRunner, Turn
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,8 @@ from vcall.simulator.explore.identity import Identity, StateKey, is_no_change, s
 from vcall.simulator.explore.moves import Move, Situation
 from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.findings import Finding
-from vcall.simulator.fixture.scenario import CallSettings, EndReason, Scenario, Silence, Step
-from vcall.simulator.replay.engine import CallRunner, RunContext
-from vcall.simulator.replay.results import CallResult, Turn
+from vcall.simulator.fixture import CallSettings, EndReason, Scenario, Silence, Step
+from vcall.simulator.replay import CallResult, CallRunner, RunContext, Turn
 from vcall.simulator.spec import ResultValue
 
 ENDED = "(call ended)"

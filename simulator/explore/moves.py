@@ -17,7 +17,7 @@ from pathlib import Path
 
 from vcall.simulator.bounded_read import TooLargeError, read_bounded
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture.scenario import Action, BargeIn, Hangup, Press, Say, Silence, Wait
+from vcall.simulator.fixture import Action, BargeIn, Hangup, Press, Say, Silence, Wait
 from vcall.simulator.model import CallState
 
 KEYS = "1234567890*#"

@@ -18,7 +18,7 @@ from vcall.simulator.explore.graph import Edge, ExploreMap, Node
 from vcall.simulator.explore.identity import StateKey
 from vcall.simulator.explore.moves import HANGUP, INPUT_KINDS, Move
 from vcall.simulator.findings import Finding
-from vcall.simulator.replay.results import Turn
+from vcall.simulator.replay import Turn
 from vcall.simulator.spec import CallbackKind
 
 HTTP_RULES = frozenset(

@@ -7,15 +7,14 @@ from html import escape as escape_html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import vcall
+from vcall.simulator import __version__
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.explore.graph import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
 from vcall.simulator.properties.html import properties_section
 from vcall.simulator.properties.model import outcome_dict
-from vcall.simulator.reports.json_report import json_text
-from vcall.simulator.reports.page import FONT_CSS
-from vcall.simulator.text_safety import neutralize_controls
+from vcall.simulator.report_page import FONT_CSS
+from vcall.simulator.text_safety import json_text, neutralize_controls
 
 if TYPE_CHECKING:
     from vcall.simulator.explore.problems import Caution, Problem
@@ -34,7 +33,7 @@ def explore_to_dict(result: ExploreResult) -> dict[str, Any]:
     crawl = result.crawl
     return {
         "report_version": REPORT_VERSION,
-        "vcall": vcall.__version__,
+        "vcall": __version__,
         "kind": "explore",
         "target": result.target,
         "calls": crawl.calls,
@@ -135,7 +134,7 @@ def explore_html(result: ExploreResult) -> str:
             properties_section(result.properties, result.map),
             _map_section(result),
             _states_section(result),
-            f'<p class="legend">vcall {escape(vcall.__version__)}</p></main></body></html>',
+            f'<p class="legend">vcall {escape(__version__)}</p></main></body></html>',
         ]
     )
 

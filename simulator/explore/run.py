@@ -16,33 +16,30 @@ from pathlib import Path
 
 import httpx
 
-from vcall.simulator.explore.crawler import Crawl, Crawler, Limits
+from vcall.simulator.explore.crawler import Crawler, Limits
 from vcall.simulator.explore.driver import PathDriver, PathRun
 from vcall.simulator.explore.graph import ExploreMap, Node
 from vcall.simulator.explore.identity import Identity
 from vcall.simulator.explore.moves import Move, builtin_lines, until_session_timeout
 from vcall.simulator.explore.problems import (
-    Caution,
     Problem,
     ProblemKind,
     map_problems,
     merge_repeats,
 )
 from vcall.simulator.explore.progress import ExploreProgress
+from vcall.simulator.explore.result import OUT_OF_MEMORY, ExploreResult
 from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixtures
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.explore.transport import open_transport, run_fast
-from vcall.simulator.fixture.scenario import CallSettings, EndReason
+from vcall.simulator.fixture import CallSettings, EndReason
 from vcall.simulator.properties.explore import check_explored
 from vcall.simulator.properties.model import Property, PropertyOutcome, Verdict, extra_lines
 from vcall.simulator.properties.saving import fixture_path, save_property_fixtures
-from vcall.simulator.replay.delivery import Sender
-from vcall.simulator.replay.engine import SimulationConfig, run_context
-from vcall.simulator.replay.targets import Target
-from vcall.simulator.replay.wrong_path import WrongPath, wrong_path
+from vcall.simulator.replay import SimulationConfig, Target, run_context, wrong_path
+from vcall.simulator.transport import Sender
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
-OUT_OF_MEMORY = "out of memory"
 CRAWL_SHARE = 0.7
 """The crawl stops at this share of ``--max-time``; the rest is for confirming, shrinking and
 saving what it found."""
@@ -63,48 +60,6 @@ class ExploreConfig:
     save_paths_dir: Path | None = None
     properties: tuple[Property, ...] = ()
     """Dialogue properties checked over the map (``simulator/properties``)."""
-
-
-@dataclass(slots=True)
-class ExploreResult:
-    target: str
-    crawl: Crawl
-    problems: list[Problem]
-    runs: dict[int, PathRun] = field(default_factory=dict)
-    """The replay of each problem's (shrunk) path, by its index in ``problems``."""
-    saved: list[Path] = field(default_factory=list)
-    saved_paths: list[Path] = field(default_factory=list)
-    wall_s: float = 0.0
-    wrong_path: WrongPath | None = None
-    """Every callback got HTTP 404/405: the one thing to say (the problems are left empty)."""
-    properties: list[PropertyOutcome] = field(default_factory=list)
-    property_runs: dict[int, PathRun] = field(default_factory=dict)
-    """The call that shows each violated property, by its index in ``properties``."""
-    property_saved: list[Path] = field(default_factory=list)
-    property_wall_s: float = 0.0
-    """The time checking the properties took (after the crawl)."""
-
-    @property
-    def warnings(self) -> list[Caution]:
-        return self.crawl.book.warnings
-
-    @property
-    def out_of_memory(self) -> bool:
-        """The crawl ran out of memory: what it found is kept, but the map is partial."""
-        return self.crawl.stopped == OUT_OF_MEMORY
-
-    def failed(self, strict: bool = False) -> bool:
-        """Problems (or a wrong path) fail an exploration; warnings only when ``strict``."""
-        violated = any(outcome.violated for outcome in self.properties)
-        return bool(self.problems or self.wrong_path or violated or (strict and self.warnings))
-
-    @property
-    def map(self) -> ExploreMap:
-        return self.crawl.map
-
-    @property
-    def interrupted(self) -> bool:
-        return self.crawl.interrupted
 
 
 async def explore_async(

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.driver import PathRun
-from vcall.simulator.fixture.scenario import EndReason
-from vcall.simulator.live.recording import CallRecording, document_yaml, fixture_document
+from vcall.simulator.fixture import EndReason, document_yaml
+from vcall.simulator.live import CallRecording, fixture_document
 
 if TYPE_CHECKING:
     from vcall.simulator.explore.problems import Problem
-    from vcall.simulator.explore.run import ExploreResult
+    from vcall.simulator.explore.result import ExploreResult
 
 EXPLORE_TAG = "explore"
 NEVER_ENDING = ("dead-end", "loop")

@@ -18,8 +18,7 @@ from importlib import resources
 from vcall.simulator.explore.driver import flatten
 from vcall.simulator.explore.graph import ExploreMap, Node
 from vcall.simulator.explore.moves import Move, Situation
-from vcall.simulator.fixture.loader import load_scenarios
-from vcall.simulator.fixture.scenario import Direction, Say, Scenario
+from vcall.simulator.fixture import Direction, Say, Scenario, load_scenarios
 
 NEEDS: Mapping[str, Callable[[Situation], bool]] = {
     "needs-keys": lambda s: s.collecting,

@@ -1,6 +1,6 @@
 """How ``explore`` and ``check`` reach the bot: the load path's client for a URL.
 
-A URL target goes through :class:`~vcall.simulator.load.http_sender.HttpSender`, the keep-alive
+A URL target goes through :class:`~vcall.simulator.transport.http_sender.HttpSender`, the keep-alive
 HTTP/1.1 client of ``vcall load`` (a third of httpx's CPU per callback; judged alike by the
 hostile-server suite, and it never sends a request twice). An in-process app, and a URL a
 proxy from the environment applies to, keep httpx (which honours ``HTTP_PROXY`` and friends).
@@ -17,9 +17,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from vcall.simulator.replay.delivery import Sender
-from vcall.simulator.replay.engine import SimulationConfig, open_client
-from vcall.simulator.replay.targets import Target
+from vcall.simulator.replay import SimulationConfig, Target, open_client
+from vcall.simulator.transport import Sender
 
 _T = TypeVar("_T")
 
@@ -47,7 +46,7 @@ async def open_transport(
         if not fast_path(target):
             yield http, None
             return
-        from vcall.simulator.load.http_sender import HttpSender
+        from vcall.simulator.transport import HttpSender
 
         sender = HttpSender(connections=max(1, connections))
         try:

@@ -32,13 +32,11 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from vcall.simulator.atomic import write_atomic
+from vcall.simulator.clock import SHANGHAI
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture.reactive_steps import answer_path
-from vcall.simulator.fixture.scenario import Match, MatchKind
-from vcall.simulator.live.recording import DIGIT_RUN, DOLLAR_VARIABLE
-from vcall.simulator.model.content import SHANGHAI
-from vcall.simulator.replay.expectations import check_match, lookup
-from vcall.simulator.replay.results import Observed, RunResult
+from vcall.simulator.fixture import Match, MatchKind, answer_path
+from vcall.simulator.live import DIGIT_RUN, DOLLAR_VARIABLE
+from vcall.simulator.replay import Observed, RunResult, check_match, lookup
 
 EXPECTATION_KEYS = ("expect", "answer")
 _MISSING = lookup({}, "absent")

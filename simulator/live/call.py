@@ -12,7 +12,7 @@ real call), and a step that ends without a callback still takes its time.
 
 from __future__ import annotations
 
-from vcall.simulator.fixture.scenario import (
+from vcall.simulator.fixture import (
     Action,
     BargeIn,
     CallSettings,
@@ -23,8 +23,7 @@ from vcall.simulator.fixture.scenario import (
     Wait,
 )
 from vcall.simulator.model import CallState
-from vcall.simulator.replay.engine import CallRunner, RunContext
-from vcall.simulator.replay.results import CallResult, Turn
+from vcall.simulator.replay import CallResult, CallRunner, RunContext, Turn
 from vcall.simulator.spec import PLATFORM_DEFAULTS
 
 CONSOLE_SCENARIO = "console"

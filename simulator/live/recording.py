@@ -22,26 +22,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import yaml
-
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture.durations import format_duration
-from vcall.simulator.fixture.scenario import (
-    Action,
-    BargeIn,
+from vcall.simulator.fixture import (
     CallSettings,
     Direction,
     EndReason,
     Hangup,
-    Press,
-    Say,
-    Silence,
     Step,
-    TransferOutcome,
-    Wait,
+    call_mapping,
+    document_yaml,
+    format_duration,
+    step_mapping,
 )
-from vcall.simulator.replay.results import Turn
+from vcall.simulator.replay import Turn
 from vcall.simulator.spec import (
     ENV_ACCESS_KEY_ID,
     ENV_ACCESS_KEY_SECRET,
@@ -65,7 +59,6 @@ TIMESTAMP_WINDOW_S = 5 * 365 * 86_400
 """A 10- or 13-digit number this close to the call's time (or now) is taken as a timestamp."""
 ROOT_PATHS = frozenset({"callback", "result", "msg", "data"})
 """Bare expectation keys that do not mean ``data.<key>``: such data fields are written dotted."""
-NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9_.:eExXoO+-]*")
 DOLLAR_VARIABLE = "vcall_dollar"
 """Written as ``${vcall_dollar}`` where a recorded string holds ``${``, so the loader keeps it."""
 
@@ -101,7 +94,7 @@ def fixture_document(recording: CallRecording, name: str) -> dict[str, Any]:
     description = recording.description or _description(recording)
     document: dict[str, Any] = {"name": name, "description": description}
     document["tags"] = [RECORDED_TAG, recording.settings.direction.value, *recording.tags]
-    document["call"] = _call(recording.settings)
+    document["call"] = call_mapping(recording.settings)
     if recording.media:
         document["media"] = {code: format_duration(ms) for code, ms in recording.media.items()}
     answer = _answer(recording, scrub)
@@ -122,39 +115,6 @@ CONSOLE_HEADER = (
     "# Recorded in the vcall console (vcall simulate TARGET, no --fixture).\n"
     "# Replay it: vcall simulate TARGET --fixture THIS_FILE\n"
 )
-
-
-def document_yaml(document: Mapping[str, Any], header: str = "", *, fast: bool = False) -> str:
-    """A fixture document as YAML (digit strings quoted), after ``header`` (comment lines);
-    ``fast``: with libyaml's emitter when PyYAML has it (quicker; formatted alike)."""
-    body = yaml.dump(
-        dict(document),
-        Dumper=_FastFixtureDumper if fast else _FixtureDumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=4096,
-    )
-    return header + body
-
-
-class _FixtureDumper(yaml.SafeDumper):
-    """Quotes digit strings (phone numbers): YAML 1.2 readers would take 0571... for a number."""
-
-
-def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    style = "'" if NUMBER_LIKE.fullmatch(text) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_FixtureDumper.add_representer(str, _represent_text)
-
-
-class _FastFixtureDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """:class:`_FixtureDumper` on libyaml's emitter, where PyYAML was built with it."""
-
-
-_FastFixtureDumper.add_representer(str, _represent_text)
 
 
 def save_fixture(path: Path | str, recording: CallRecording, name: str | None = None) -> Path:
@@ -191,24 +151,6 @@ def redact_target(label: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-def _call(settings: CallSettings) -> dict[str, Any]:
-    call: dict[str, Any] = {"direction": settings.direction.value}
-    call["caller"] = settings.caller
-    call["callee"] = settings.callee
-    if settings.orgcallee:
-        call["orgcallee"] = settings.orgcallee
-    if settings.direction is Direction.OUTBOUND and settings.smartcall:
-        call["smartcall"] = dict(settings.smartcall)
-    if settings.partner_id != CallSettings().partner_id:
-        call["partner_id"] = settings.partner_id
-    if settings.begin_time is not None:
-        call["begin_time"] = settings.begin_time.value
-    outcome = settings.parallel_transfer
-    if outcome != TransferOutcome():
-        call["parallel_transfer"] = {"status": outcome.status, "fail_cause": outcome.fail_cause}
-    return call
-
-
 # --- steps ----------------------------------------------------------------------------------------
 
 
@@ -220,39 +162,6 @@ def _step(step: Step, turns: Sequence[Turn], scrub: _Scrubber) -> str | dict[str
     elif isinstance(step.action, Hangup):
         return "hangup"
     return written
-
-
-def step_mapping(action: Action) -> dict[str, Any]:
-    """One step as the fixture writes it (``hangup`` maps to ``None``)."""
-    if isinstance(action, Say):
-        said: dict[str, Any] = {"say": action.words}
-        if action.duration_ms is not None:
-            said["duration"] = format_duration(action.duration_ms)
-        if action.early_media:
-            said["early_media"] = True
-        return said
-    if isinstance(action, Silence):
-        return {"silence": format_duration(action.duration_ms)}
-    if isinstance(action, Press):
-        pressed: dict[str, Any] = {"press": action.digits}
-        if action.gap_ms is not None:
-            pressed["gap"] = format_duration(action.gap_ms)
-        return pressed
-    if isinstance(action, BargeIn):
-        return {
-            "barge_in": action.words,
-            "after": format_duration(action.after_ms),
-            "for": format_duration(action.duration_ms),
-        }
-    if isinstance(action, Wait):
-        return {
-            "wait": "playback"
-            if action.duration_ms is None
-            else format_duration(action.duration_ms)
-        }
-    if isinstance(action, Hangup):
-        return {"hangup": None}
-    raise TypeError(f"unknown step {action!r}")
 
 
 def _answer(recording: CallRecording, scrub: _Scrubber) -> dict[str, Any]:

@@ -10,11 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from vcall.simulator.findings import Finding
-from vcall.simulator.fixture.durations import format_duration
-from vcall.simulator.fixture.scenario import EndReason
-from vcall.simulator.model import CallState, DtmfInfo, PlaybackInfo
-from vcall.simulator.model.coerce import to_bool, to_int, to_params, to_text
-from vcall.simulator.replay.results import Turn
+from vcall.simulator.fixture import EndReason, format_duration
+from vcall.simulator.model import (
+    CallState,
+    DtmfInfo,
+    PlaybackInfo,
+    to_bool,
+    to_int,
+    to_params,
+    to_text,
+)
+from vcall.simulator.replay import Turn
 from vcall.simulator.spec import (
     MUTE_TIME_RANGE,
     PAUSE_TIME_RANGE,

@@ -14,10 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vcall.simulator.fixture.scenario import Scenario
+from vcall.simulator.fixture import Scenario
 from vcall.simulator.load.runner import LoadConfig
-from vcall.simulator.replay.engine import SimulationConfig, simulate
-from vcall.simulator.replay.targets import EXAMPLE_BOT, resolve_target
+from vcall.simulator.replay import EXAMPLE_BOT, SimulationConfig, resolve_target, simulate
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.fixture import parse_duration
 from vcall.simulator.spec import SMARTCALL_QPS_LIMIT
 
 MAX_POINTS = 1000

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import vcall
+from vcall.simulator import __version__
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.load.runner import LoadResult
 from vcall.simulator.load.thresholds import Breach
-from vcall.simulator.reports.json_report import json_text
+from vcall.simulator.text_safety import json_text
 
 PERCENTS = (50, 90, 95, 99)
 
@@ -18,7 +18,7 @@ def load_to_dict(result: LoadResult, breaches: list[Breach] | None = None) -> di
     stats = result.stats
     return {
         "report_version": 1,
-        "vcall": vcall.__version__,
+        "vcall": __version__,
         "interrupted": result.interrupted,
         "wall_ms": round(result.wall_ms, 3),
         "calls": {

@@ -22,22 +22,22 @@ import httpx
 
 from vcall.simulator.clock import Clock, VirtualClock, WallClock
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture.scenario import Scenario
+from vcall.simulator.fixture import Scenario
 from vcall.simulator.load.ramp import Ramp
 from vcall.simulator.load.series import SeriesRow, TimeSeries
 from vcall.simulator.load.stats import LoadStats
-from vcall.simulator.replay.call_ids import CallIds
-from vcall.simulator.replay.delivery import Placement, Sender
-from vcall.simulator.replay.engine import (
+from vcall.simulator.replay import (
     CallFinished,
+    CallIds,
     Event,
     RunContext,
     SimulationConfig,
+    Target,
     TurnDone,
     run_call,
 )
-from vcall.simulator.replay.targets import Target
 from vcall.simulator.spec import SMARTCALL_QPS_LIMIT
+from vcall.simulator.transport import Placement, Sender
 
 MAX_CALLS = 1_000_000
 MAX_DURATION_MS = 24 * 3_600_000
@@ -358,11 +358,11 @@ class LoadTransport:
 
     async def __aenter__(self) -> tuple[Sender, httpx.AsyncClient]:
         if self.sender is not None or self.target.in_process:
-            from vcall.simulator.replay.delivery import HttpxSender
+            from vcall.simulator.transport import HttpxSender
 
             await self.client.__aenter__()  # an in-process ASGI app's lifespan starts here
             return self.sender or HttpxSender(self.client), self.client
-        from vcall.simulator.load.http_sender import HttpSender
+        from vcall.simulator.transport import HttpSender
 
         fast = HttpSender(connections=min(self.config.concurrency, MAX_CONNECTIONS))
         self.closer = fast.close

@@ -13,8 +13,7 @@ from typing import Any
 
 from vcall.simulator.findings import Severity
 from vcall.simulator.load.histogram import Histogram, bucket_index
-from vcall.simulator.replay.engine import CALL_CRASHED
-from vcall.simulator.replay.results import CallResult, Turn, is_fixture_expectation
+from vcall.simulator.replay import CALL_CRASHED, CallResult, Turn, is_fixture_expectation
 
 SLOWEST_KEPT = 10
 TRANSPORT_RULES = frozenset(

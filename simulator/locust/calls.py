@@ -20,15 +20,19 @@ from gevent import monkey
 from vcall.simulator.clock import WallClock
 from vcall.simulator.errors import UsageError
 from vcall.simulator.findings import Finding
-from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.fixture.loader import load_scenarios
-from vcall.simulator.load.runner import MAX_CONNECTIONS, LoadConfig, LoadRun, LoadTransport
-from vcall.simulator.load.stats import LoadStats
+from vcall.simulator.fixture import load_scenarios, parse_duration
+from vcall.simulator.load import MAX_CONNECTIONS, LoadConfig, LoadRun, LoadStats, LoadTransport
 from vcall.simulator.locust.bridge import Inbox, LoopThread
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.engine import CallFinished, Event, RunContext, TurnDone, run_call
-from vcall.simulator.replay.results import CallResult
-from vcall.simulator.replay.targets import resolve_target
+from vcall.simulator.replay import (
+    CallFinished,
+    CallResult,
+    Event,
+    RunContext,
+    TurnDone,
+    resolve_target,
+    run_call,
+)
+from vcall.simulator.transport import Placement
 
 CALL_REQUEST_TYPE = "call"
 """The request type of the one entry per call in Locust's statistics."""

@@ -23,11 +23,17 @@ from locust import events
 from locust.runners import MasterRunner, WorkerRunner
 
 from vcall.simulator.errors import VcallError
-from vcall.simulator.fixture.durations import parse_duration
-from vcall.simulator.load.report import write_load_report
-from vcall.simulator.load.runner import LoadConfig, LoadResult
-from vcall.simulator.load.stats import LoadStats
-from vcall.simulator.load.thresholds import Breach, Thresholds, check_thresholds, parse_fraction
+from vcall.simulator.fixture import parse_duration
+from vcall.simulator.load import (
+    Breach,
+    LoadConfig,
+    LoadResult,
+    LoadStats,
+    Thresholds,
+    check_thresholds,
+    parse_fraction,
+    write_load_report,
+)
 from vcall.simulator.locust.calls import check_user_classes, existing_calls
 from vcall.simulator.locust.user import SmartCallUser
 from vcall.simulator.locust.wire import read_worker_stats

@@ -12,8 +12,7 @@ import math
 from collections import Counter
 from typing import Any
 
-from vcall.simulator.load.histogram import Histogram
-from vcall.simulator.load.stats import LoadStats
+from vcall.simulator.load import Histogram, LoadStats
 
 _COUNTS = ("callbacks", "errored_callbacks", "calls_started", "calls_done", "calls_failed")
 

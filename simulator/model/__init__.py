@@ -61,6 +61,7 @@ The behaviour follows SPEC-NOTES §6. Where the seeds are silent, these are vcal
 
 from __future__ import annotations
 
+from vcall.simulator.model.coerce import FieldReader, to_bool, to_int, to_params, to_text, within
 from vcall.simulator.model.session import CallbackFlow, CallSession
 from vcall.simulator.model.timeline import TimelineEvent, TimelineKind
 from vcall.simulator.model.types import (
@@ -80,9 +81,15 @@ __all__ = [
     "Callback",
     "CallbackFlow",
     "DtmfInfo",
+    "FieldReader",
     "ModelNote",
     "PlaybackInfo",
     "ResponseData",
     "TimelineEvent",
     "TimelineKind",
+    "to_bool",
+    "to_int",
+    "to_params",
+    "to_text",
+    "within",
 ]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import assert_never
 
-from vcall.simulator.fixture.scenario import Action, BargeIn, Press, Say, Silence, Wait
+from vcall.simulator.fixture import Action, BargeIn, Hangup, Press, React, Say, Silence, Wait
 from vcall.simulator.model.dtmf import DtmfCollection
 from vcall.simulator.model.playback import Playback
 from vcall.simulator.spec import PlatformDefaults
@@ -81,20 +82,27 @@ def plan_step(
     defaults: PlatformDefaults,
 ) -> StepPlan:
     """The plan of one step starting at ``now_ms`` (``hangup`` is handled by the session)."""
-    if isinstance(action, Say):
-        duration = _speaking_ms(action.words, action.duration_ms, defaults)
-        return _speech_plan(Speech(action.words, now_ms, now_ms + duration, early_media))
-    if isinstance(action, BargeIn):
-        start = _barge_in_start(action, now_ms, playing)
-        speech = Speech(action.words, start, start + action.duration_ms, barge_in=True)
-        return _speech_plan(speech)
-    if isinstance(action, Press):
-        return _press_plan(action, now_ms, defaults)
-    if isinstance(action, Silence):
-        return StepPlan(until_ms=now_ms + action.duration_ms)
-    if isinstance(action, Wait) and action.duration_ms is not None:
-        return StepPlan(until_ms=now_ms + action.duration_ms)
-    return StepPlan(until_idle=True)
+    match action:
+        case Say():
+            duration = _speaking_ms(action.words, action.duration_ms, defaults)
+            return _speech_plan(Speech(action.words, now_ms, now_ms + duration, early_media))
+        case BargeIn():
+            start = _barge_in_start(action, now_ms, playing)
+            speech = Speech(action.words, start, start + action.duration_ms, barge_in=True)
+            return _speech_plan(speech)
+        case Press():
+            return _press_plan(action, now_ms, defaults)
+        case Silence():
+            return StepPlan(until_ms=now_ms + action.duration_ms)
+        case Wait() if action.duration_ms is not None:
+            return StepPlan(until_ms=now_ms + action.duration_ms)
+        case Wait():
+            return StepPlan(until_idle=True)
+        case Hangup() | React():
+            # a hangup is the session's; a reactive step reaches the model as its plain steps
+            return StepPlan(until_idle=True)
+        case _:
+            assert_never(action)
 
 
 def _speaking_ms(words: str, duration_ms: int | None, defaults: PlatformDefaults) -> int:

@@ -13,15 +13,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-from vcall.simulator.fixture.scenario import CallSettings
+from vcall.simulator.clock import SHANGHAI
+from vcall.simulator.fixture import CallSettings
 from vcall.simulator.model.caller import Speech
 from vcall.simulator.model.playback import Playback
 from vcall.simulator.model.types import CALLER_IDENTITY
 from vcall.simulator.spec import CALLER_ROLE, EARLY_MEDIA_CODE, TRANSFER_FAIL, BeginTime
 
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 ContentDict = dict[str, str | int]
 
 

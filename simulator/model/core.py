@@ -11,11 +11,11 @@ import itertools
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from vcall.simulator.fixture.scenario import Direction, EndReason, Scenario
+from vcall.simulator.fixture import Direction, EndReason, MediaCatalog, PlayItem, Scenario
 from vcall.simulator.model.caller import Sentence, Speech
 from vcall.simulator.model.content import ContentContext, ContentDict
 from vcall.simulator.model.dtmf import DtmfCollection
-from vcall.simulator.model.playback import MediaCatalog, Playback, PlayItem
+from vcall.simulator.model.playback import Playback
 from vcall.simulator.model.settings import Settings
 from vcall.simulator.model.timeline import Timeline, TimelineKind
 from vcall.simulator.model.types import Callback, CallState, ModelNote, PlaybackInfo

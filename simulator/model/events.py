@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
-from vcall.simulator.fixture.scenario import EndReason
+from vcall.simulator.fixture import EndReason
 from vcall.simulator.model.caller import CallerEventKind, Sentence, StepPlan
 from vcall.simulator.model.content import (
     ContentDict,

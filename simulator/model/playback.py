@@ -9,63 +9,11 @@ estimated: TTS text by length (``tts_ms_per_char``), files and voice ids by ``fi
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from vcall.simulator.fixture.scenario import EndReason
+from vcall.simulator.fixture import EndReason, PlayItem
 from vcall.simulator.model.types import PlaybackInfo
-from vcall.simulator.spec import (
-    LOOKALIKE_SEPARATORS,
-    PLAY_CODE_SEPARATOR,
-    TTS_VARIABLE_PATTERN,
-    PlatformDefaults,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class PlayItem:
-    code: str
-    """The item as written in ``action_code``; what ``current_media_code`` reports."""
-    label: str
-    """What is heard: the TTS text, or the code of a file / voice id."""
-    duration_ms: int
-    tts: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class MediaCatalog:
-    """Knows how long each item plays."""
-
-    media: Mapping[str, int]
-    defaults: PlatformDefaults
-
-    def items(
-        self, action_code: str, params: Mapping[str, str], note: Callable[[str], None]
-    ) -> tuple[PlayItem, ...]:
-        codes = [code.strip() for code in action_code.split(PLAY_CODE_SEPARATOR)]
-        for code in codes:
-            for look, name in LOOKALIKE_SEPARATORS.items():
-                if look in code:  # not a separator: one item of that whole name (READINGS)
-                    note(f"{code!r} holds {name} {look!r}, not a separator: played as one item")
-        return tuple(self.item(code, params, note) for code in codes if code)
-
-    def item(self, code: str, params: Mapping[str, str], note: Callable[[str], None]) -> PlayItem:
-        if not TTS_VARIABLE_PATTERN.search(code):
-            return PlayItem(code, code, self.media.get(code, self.defaults.file_duration_ms))
-        text = TTS_VARIABLE_PATTERN.sub(lambda match: _value(match, params, note), code)
-        duration = self.media.get(code, self.media.get(text, self._tts_ms(text)))
-        return PlayItem(code, text, duration, tts=True)
-
-    def _tts_ms(self, text: str) -> int:
-        return len(text) * self.defaults.tts_ms_per_char
-
-
-def _value(match: re.Match[str], params: Mapping[str, str], note: Callable[[str], None]) -> str:
-    name = match.group(1)
-    if name not in params:
-        note(f"TTS variable ${name}$ has no value in action_code_param: nothing is spoken for it")
-    return params.get(name, "")
 
 
 @dataclass(slots=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from vcall.simulator.fixture.scenario import EndReason
+from vcall.simulator.fixture import ENDING_ACTIONS, EndReason
 from vcall.simulator.model.coerce import FieldReader, is_mapping, within
 from vcall.simulator.model.core import CallCore, PendingTransfer
 from vcall.simulator.model.dtmf import DtmfCollection
@@ -34,11 +34,6 @@ from vcall.simulator.spec import (
 )
 
 ActionHandler = Callable[[CallCore, FieldReader], None]
-ENDING_ACTIONS: Mapping[str, EndReason] = {
-    "hangup": EndReason.BOT_HANGUP,
-    "transfer": EndReason.TRANSFER,
-    "parallel_bridge": EndReason.PARALLEL_BRIDGE,
-}
 SILENT_ENDINGS = frozenset({"parallel_bridge"})
 _TRANSFERS = frozenset({"transfer"})
 _KEEP = frozenset({"continue", "donothing"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 
-from vcall.simulator.fixture.scenario import Action, EndReason, Hangup, Say, Scenario, Step
+from vcall.simulator.fixture import Action, EndReason, Hangup, Say, Scenario, Step
 from vcall.simulator.model.caller import StepPlan, plan_step
 from vcall.simulator.model.coerce import is_mapping, to_text
 from vcall.simulator.model.content import callin_content

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from json import encoder as json_encoder
 
-from vcall.simulator.fixture.scenario import EndReason
+from vcall.simulator.fixture import EndReason
 from vcall.simulator.spec import CallbackKind, TransferPhase
 
 ResponseData = Mapping[str, object]

@@ -4,19 +4,33 @@ from vcall.simulator.persona.brain import Act, Brain, BrainError, Decision, Line
 from vcall.simulator.persona.caller import PersonaCall, play_persona
 from vcall.simulator.persona.hearing import Heard, KeyOption, key_options, prompt_text
 from vcall.simulator.persona.judge import Verdict, judge_call
+from vcall.simulator.persona.llm import LlmBrain, LlmClient, LlmJudge, llm_config
 from vcall.simulator.persona.loader import load_personas, parse_personas
 from vcall.simulator.persona.model import Persona, Style, SuccessMatcher
+from vcall.simulator.persona.report import write_persona_json
 from vcall.simulator.persona.rules import RuleBrain, key_phrase
-from vcall.simulator.persona.run import PersonaConfig, PersonaOutcome, PersonaRun, run_personas
+from vcall.simulator.persona.run import (
+    BrainFactory,
+    JudgeFn,
+    PersonaConfig,
+    PersonaOutcome,
+    PersonaRun,
+    run_personas,
+)
 
 __all__ = [
     "Act",
     "Brain",
     "BrainError",
+    "BrainFactory",
     "Decision",
     "Heard",
+    "JudgeFn",
     "KeyOption",
     "Line",
+    "LlmBrain",
+    "LlmClient",
+    "LlmJudge",
     "Persona",
     "PersonaCall",
     "PersonaConfig",
@@ -31,9 +45,11 @@ __all__ = [
     "judge_call",
     "key_options",
     "key_phrase",
+    "llm_config",
     "load_personas",
     "parse_personas",
     "play_persona",
     "prompt_text",
     "run_personas",
+    "write_persona_json",
 ]

@@ -8,6 +8,8 @@ from vcall.simulator.properties.calls import (
     with_properties,
 )
 from vcall.simulator.properties.checker import Graph, candidates, check_on_map, judge_played
+from vcall.simulator.properties.junit import write_explore_junit
+from vcall.simulator.properties.live import LiveChecker
 from vcall.simulator.properties.loader import load_properties, parse_properties, schema_text
 from vcall.simulator.properties.model import (
     BUILTIN_NAMES,
@@ -28,6 +30,7 @@ __all__ = [
     "CallViolation",
     "Graph",
     "Kind",
+    "LiveChecker",
     "Property",
     "PropertyOutcome",
     "Selector",
@@ -44,4 +47,5 @@ __all__ = [
     "run_with_properties",
     "schema_text",
     "with_properties",
+    "write_explore_junit",
 ]

@@ -11,8 +11,9 @@ from vcall.simulator.findings import Finding
 from vcall.simulator.model import Callback
 from vcall.simulator.properties.calls import as_findings, check_turns
 from vcall.simulator.properties.model import Property
-from vcall.simulator.replay.results import Exchange, Turn
+from vcall.simulator.replay import Turn
 from vcall.simulator.spec import CallbackKind
+from vcall.simulator.transport import Exchange
 
 MAX_TURNS = 2000
 

@@ -1,1 +1,67 @@
 """The replay engine: plays scenarios on the platform model, delivers callbacks, checks answers."""
+
+from vcall.simulator.replay.answers import validate_answer
+from vcall.simulator.replay.call_ids import CallIds
+from vcall.simulator.replay.delivery import (
+    delivery_findings,
+)
+from vcall.simulator.replay.engine import (
+    CALL_CRASHED,
+    CallFinished,
+    CallRunner,
+    CallStarted,
+    Event,
+    RunContext,
+    SimulationConfig,
+    TurnDone,
+    open_client,
+    run_call,
+    run_context,
+    run_scenarios,
+    simulate,
+)
+from vcall.simulator.replay.expectations import check_match, lookup
+from vcall.simulator.replay.results import (
+    CallResult,
+    Observed,
+    PlacementReport,
+    RunResult,
+    Turn,
+    is_fixture_expectation,
+)
+from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, app_target, resolve_target
+from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, wrong_path
+
+__all__ = [
+    "CALL_CRASHED",
+    "EXAMPLE_BOT",
+    "WRONG_PATH_STATUSES",
+    "CallFinished",
+    "CallIds",
+    "CallResult",
+    "CallRunner",
+    "CallStarted",
+    "Event",
+    "Observed",
+    "PlacementReport",
+    "RunContext",
+    "RunResult",
+    "SimulationConfig",
+    "Target",
+    "Turn",
+    "TurnDone",
+    "WrongPath",
+    "app_target",
+    "check_match",
+    "delivery_findings",
+    "is_fixture_expectation",
+    "lookup",
+    "open_client",
+    "resolve_target",
+    "run_call",
+    "run_context",
+    "run_scenarios",
+    "simulate",
+    "validate_answer",
+    "wrong_path",
+]

@@ -6,8 +6,8 @@ import dataclasses
 from collections.abc import Mapping
 
 from vcall.simulator.model import Callback
-from vcall.simulator.replay.results import Exchange
 from vcall.simulator.spec import stage_of
+from vcall.simulator.transport import Exchange
 from vcall.simulator.validation import ValidationResult, validate_response
 
 

@@ -19,24 +19,18 @@ import httpx
 
 from vcall.simulator.clock import Clock, VirtualClock, WallClock
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.fixture.scenario import EndReason, Expectation, React, Scenario, Step
+from vcall.simulator.fixture import EndReason, Expectation, React, Scenario, Step
 from vcall.simulator.model import Callback, CallSession, CallState
 from vcall.simulator.replay.answers import validate_answer
 from vcall.simulator.replay.call_ids import CallIds
-from vcall.simulator.replay.delivery import HttpxSender, Placement, Sender, delivery_findings
+from vcall.simulator.replay.delivery import delivery_findings
 from vcall.simulator.replay.expectations import check_expectation
 from vcall.simulator.replay.placement_check import check_placement
 from vcall.simulator.replay.reactive import FIXTURE_FLOW_RULES, Captures, play_reactive
-from vcall.simulator.replay.results import (
-    CallResult,
-    Exchange,
-    Observed,
-    PlacementReport,
-    RunResult,
-    Turn,
-)
+from vcall.simulator.replay.results import CallResult, Observed, PlacementReport, RunResult, Turn
 from vcall.simulator.replay.targets import Target
 from vcall.simulator.spec import CALLBACK_DELIVERY, SPEC_NOTES, BeginTime
+from vcall.simulator.transport import Exchange, HttpxSender, Placement, Sender
 
 ResponseData = dict[str, object] | None
 ModelRun = Generator[Callback, ResponseData, None]

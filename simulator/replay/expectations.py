@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.fixture.scenario import Expectation, Match, MatchKind
+from vcall.simulator.fixture import Expectation, Match, MatchKind
 from vcall.simulator.spec import CallbackKind
 
 _MISSING = object()

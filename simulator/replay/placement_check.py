@@ -12,12 +12,11 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from itertools import chain
 
 from vcall.simulator.findings import Finding, has_errors
-from vcall.simulator.fixture.scenario import Scenario
-from vcall.simulator.model import Callback, CallSession
-from vcall.simulator.model.session import CallbackFlow
+from vcall.simulator.fixture import Scenario
+from vcall.simulator.model import Callback, CallbackFlow, CallSession
 from vcall.simulator.replay.answers import validate_answer
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.results import Exchange, PlacementReport
+from vcall.simulator.replay.results import PlacementReport
+from vcall.simulator.transport import Exchange, Placement
 
 
 def first_callback(scenario: Scenario, call_id: str, start_epoch_ms: int) -> Callback | None:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.fixture.scenario import (
+from vcall.simulator.fixture import (
     BargeIn,
     Expectation,
     Match,
@@ -26,6 +26,7 @@ from vcall.simulator.fixture.scenario import (
     Say,
     Scenario,
     Step,
+    action_texts,
 )
 from vcall.simulator.replay.expectations import check_expectation, lookup
 from vcall.simulator.replay.results import Turn
@@ -197,10 +198,7 @@ def _names(step: Step) -> list[str]:
 
 def _texts(step: Step) -> Iterator[str]:
     action = step.action
-    if isinstance(action, Say | BargeIn):
-        yield action.words
-    elif isinstance(action, Press):
-        yield action.digits
+    yield from action_texts(action)
     for match in step.expect.matches if step.expect is not None else ():
         if isinstance(match.value, str):
             yield match.value

@@ -5,13 +5,13 @@ The engine produces these; the console, the JSON report and the JUnit report ren
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vcall.simulator.findings import Finding, Severity, has_errors, without_info
-from vcall.simulator.fixture.scenario import EndReason, Expectation, Scenario
+from vcall.simulator.fixture import EndReason, Expectation, Scenario
+from vcall.simulator.transport import Exchange
 
 if TYPE_CHECKING:
     from vcall.simulator.model import Callback, ModelNote, TimelineEvent
@@ -20,66 +20,11 @@ if TYPE_CHECKING:
 FIXTURE_SOURCE = "fixture"
 """The ``seed`` of findings about the fixture's own expectations (``expect``, ``end``, unplayed
 steps, ``until:``, ``capture:``): what it expected of the bot it was written for, not the spec."""
-BODY_KEEP_BYTES = 64 * 1024
-"""How much of a response body the reports show (the rest is cut, and said so). An answer is kept
-and validated whole up to ``MAX_RESPONSE_BYTES``; only one over that limit is kept cut to this."""
 
 
 def is_fixture_expectation(finding: Finding) -> bool:
     """A finding about the fixture's expectation of the bot, not a spec violation."""
     return finding.seed == FIXTURE_SOURCE
-
-
-@dataclass(slots=True)
-class Exchange:
-    """One HTTP round trip: what was sent and what came back (or why nothing did).
-
-    Not frozen, like :class:`Turn`: one is built for every callback of a load run, and a frozen
-    dataclass costs three times as much to build. Treat both as immutable all the same.
-    """
-
-    method: str
-    url: str
-    params: dict[str, str]
-    placement: str
-    status: int | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    body_truncated: bool = False
-    latency_ms: float = 0.0
-    error: str | None = None
-    """Why no usable HTTP response came: ``connect``, ``timeout``, ``too-large``, ``protocol``."""
-    error_detail: str = ""
-
-    @classmethod
-    def no_answer(
-        cls,
-        method: str,
-        url: str,
-        params: Mapping[str, str],
-        placement: str,
-        started: float,
-        error: str,
-        detail: str,
-    ) -> Exchange:
-        """A round trip that got no usable answer; ``started`` is its ``time.perf_counter()``."""
-        latency = (time.perf_counter() - started) * 1000
-        return cls(
-            method,
-            url,
-            dict(params),
-            placement,
-            latency_ms=latency,
-            error=error,
-            error_detail=detail,
-        )
-
-    @property
-    def body_text(self) -> str:
-        """The body as reports show it: at most ``BODY_KEEP_BYTES`` of it, a cut said so."""
-        cut = self.body_truncated or len(self.body) > BODY_KEEP_BYTES
-        text = self.body[:BODY_KEEP_BYTES].decode("utf-8", errors="replace")
-        return text + (" …(cut)" if cut else "")
 
 
 @dataclass(slots=True)

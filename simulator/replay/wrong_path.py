@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from vcall.simulator.replay.results import Exchange
+from vcall.simulator.transport import Exchange
 
 WRONG_PATH_STATUSES = frozenset({404, 405})
 """Not found, method not allowed: what a server says about a path or method it does not serve."""

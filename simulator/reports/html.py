@@ -13,12 +13,12 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-import vcall
+from vcall.simulator import __version__
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.replay.results import CallResult, RunResult, Turn
+from vcall.simulator.replay import CallResult, RunResult, Turn
+from vcall.simulator.report_page import FONT_CSS, PAGE_CSS
 from vcall.simulator.reports.html_timeline import COLOURS, clock, timeline_svg, turn_state
-from vcall.simulator.reports.page import FONT_CSS, PAGE_CSS
 from vcall.simulator.text_safety import neutralize_controls
 
 _CSS = (
@@ -136,7 +136,9 @@ def _e(text: object) -> str:
 
 def _page_header(run: RunResult, title: str, headline: tuple[bool, str] | None = None) -> str:
     interrupted = " · interrupted" if run.interrupted else ""
-    meta = f"vcall {vcall.__version__} · {len(run.calls)} call(s) · {run.wall_ms / 1000:.2f} s{interrupted}"
+    meta = (
+        f"vcall {__version__} · {len(run.calls)} call(s) · {run.wall_ms / 1000:.2f} s{interrupted}"
+    )
     if headline is not None:
         failed, text = headline
         verdict = f"<div class='verdict {'fail' if failed else 'pass'}'>{_e(text)}</div>"

@@ -13,8 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from vcall.simulator.model.timeline import TimelineEvent, TimelineKind
-from vcall.simulator.replay.results import CallResult, Turn
+from vcall.simulator.model import TimelineEvent, TimelineKind
+from vcall.simulator.replay import CallResult, Turn
 from vcall.simulator.text_safety import neutralize_controls
 
 WIDTH = 1000

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import vcall
+from vcall.simulator import __version__
 from vcall.simulator.atomic import write_atomic
-from vcall.simulator.replay.results import CallResult, RunResult, Turn
+from vcall.simulator.replay import CallResult, RunResult, Turn
+from vcall.simulator.text_safety import json_text
 
 REPORT_VERSION = 1
 
@@ -19,7 +18,7 @@ def run_to_dict(run: RunResult, extra: Mapping[str, Any] | None = None) -> dict[
     """``extra``: more top-level keys (``coverage``), after the run's own."""
     return {
         "report_version": REPORT_VERSION,
-        "vcall": vcall.__version__,
+        "vcall": __version__,
         "passed": run.passed,
         "failed": run.failed,
         "errors": run.spec_errors,
@@ -89,18 +88,6 @@ def _placement(run: RunResult) -> dict[str, Any] | None:
         "query_ok": report.query_ok,
         "findings": [finding.to_dict() for finding in report.findings],
     }
-
-
-_SHOWN_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""What ``json.dumps(ensure_ascii=False)`` leaves raw that a terminal showing the file (``cat``,
-``less -r``) may obey: C1 controls (``\\x9b`` is CSI) and bidirectional overrides."""
-
-
-def json_text(value: object) -> str:
-    """``value`` as indented JSON, Chinese kept readable, every control character escaped
-    (``\\u009b``): the same data, safe to show on a terminal."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    return _SHOWN_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def write_json_report(

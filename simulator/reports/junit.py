@@ -8,7 +8,7 @@ from pathlib import Path
 
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.findings import Finding
-from vcall.simulator.replay.results import CallResult, RunResult, Turn
+from vcall.simulator.replay import CallResult, RunResult, Turn
 from vcall.simulator.text_safety import neutralize_controls
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -5,7 +5,16 @@ The app is :class:`vcall.simulator.tap.app.TapApp` (imported from its module, so
 starts without loading it).
 """
 
-from vcall.simulator.tap.config import TapConfig
+from vcall.simulator.tap.app import TapApp
+from vcall.simulator.tap.config import (
+    DEFAULT_IDLE_S,
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_OPEN_CALLS,
+    DEFAULT_SAVE_MAX_BYTES,
+    DEFAULT_SAVE_MAX_FILES,
+    DEFAULT_TIMEOUT_S,
+    TapConfig,
+)
 from vcall.simulator.tap.events import (
     BoundReached,
     CallbackRelayed,
@@ -19,19 +28,35 @@ from vcall.simulator.tap.events import (
     fan_out,
 )
 from vcall.simulator.tap.jsonl import json_line, request_reopen
+from vcall.simulator.tap.metrics import TapMetrics, parse_metrics_address
+from vcall.simulator.tap.notify import Notifier, NotifyConfig, NotifyFormat
+from vcall.simulator.tap.observer import TapCounts
 
 __all__ = [
+    "DEFAULT_IDLE_S",
+    "DEFAULT_MAX_BODY",
+    "DEFAULT_MAX_OPEN_CALLS",
+    "DEFAULT_SAVE_MAX_BYTES",
+    "DEFAULT_SAVE_MAX_FILES",
+    "DEFAULT_TIMEOUT_S",
     "BoundReached",
     "CallClosed",
     "CallbackRelayed",
     "MalformedRequest",
+    "Notifier",
+    "NotifyConfig",
+    "NotifyFormat",
     "RequestRefused",
+    "TapApp",
     "TapConfig",
+    "TapCounts",
     "TapEvent",
+    "TapMetrics",
     "TapProblem",
     "TapSink",
     "event_record",
     "fan_out",
     "json_line",
+    "parse_metrics_address",
     "request_reopen",
 ]

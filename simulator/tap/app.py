@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from vcall.simulator.asgi import Receive, Scope, Send
-from vcall.simulator.emulator.bounds import DEFAULT_MAX_BODY, ServerBounds
+from vcall.simulator.server_bounds import DEFAULT_MAX_BODY, ServerBounds
 from vcall.simulator.tap.config import TapConfig
 from vcall.simulator.tap.events import BoundReached, RequestRefused, TapSink, ignore
 from vcall.simulator.tap.forward import BotAnswer, Forwarder

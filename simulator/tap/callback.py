@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from vcall.simulator.model.coerce import to_int
+from vcall.simulator.model import to_int
 from vcall.simulator.spec import CallbackKind
 
 FORM_TYPE = "application/x-www-form-urlencoded"

@@ -18,15 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from vcall.simulator.atomic import write_atomic
-from vcall.simulator.fixture.scenario import BargeIn, CallSettings, Say, Step
-from vcall.simulator.live.recording import CallRecording, document_yaml, fixture_document
+from vcall.simulator.fixture import BargeIn, CallSettings, Say, Step, document_yaml
+from vcall.simulator.live import CallRecording, fixture_document
 from vcall.simulator.model import Callback
-from vcall.simulator.replay.results import Exchange, Turn
+from vcall.simulator.replay import Turn
 from vcall.simulator.spec import CALLBACK_DELIVERY
 from vcall.simulator.tap.calls import CloseReason, TapCall
 from vcall.simulator.tap.privacy import Redactor
 from vcall.simulator.tap.reconstruct import Reconstruction, reconstruct
 from vcall.simulator.tap.recorded import Recorded
+from vcall.simulator.transport import Exchange
 
 TAP_TAG = "tap"
 HEADER = (

@@ -3,7 +3,7 @@
 The request keeps its method, its query string (appended to the bot URL's own), its body bytes
 and its headers, except the hop-by-hop ones and ``Accept-Encoding`` (the answer is handed back
 decoded, so it is asked for plainly). It travels on pooled keep-alive HTTP/1.1 connections (the
-load path's :mod:`~vcall.simulator.load.pool`: one write, a C-parsed read). A request is sent
+load path's :mod:`~vcall.simulator.transport.pool`: one write, a C-parsed read). A request is sent
 once: a connection that fails is never retried, since a callback is not idempotent.
 
 When no answer comes, tap answers as the platform would have seen the bot fail: ``502`` when the
@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from vcall.simulator.errors import UsageError
-from vcall.simulator.load.http1 import WireError
-from vcall.simulator.load.pool import ConnectionPool, round_trip
+from vcall.simulator.transport import ConnectionPool, WireError, round_trip
 
 HOP_BY_HOP = frozenset(
     {

@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from vcall.simulator.model.coerce import FieldReader, to_int, to_text
-from vcall.simulator.model.playback import MediaCatalog
+from vcall.simulator.fixture import MediaCatalog
+from vcall.simulator.model import FieldReader, to_int, to_text
 from vcall.simulator.spec import DTMF_NO_INPUT, PLATFORM_DEFAULTS, CallbackKind
 from vcall.simulator.tap.callback import content_text
 from vcall.simulator.tap.recorded import Recorded

@@ -19,12 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.load.histogram import Histogram
+from vcall.simulator.load import Histogram
 from vcall.simulator.model import Callback
 from vcall.simulator.properties.live import LiveChecker
-from vcall.simulator.replay.answers import validate_answer
-from vcall.simulator.replay.delivery import delivery_findings
-from vcall.simulator.replay.results import Exchange
+from vcall.simulator.replay import delivery_findings, validate_answer
 from vcall.simulator.spec import SPEC_NOTES, CallbackKind
 from vcall.simulator.tap.callback import MalformedCallback, ReceivedCallback, read_callback
 from vcall.simulator.tap.calls import (
@@ -47,6 +45,7 @@ from vcall.simulator.tap.forward import BotAnswer
 from vcall.simulator.tap.jsonl import JsonLines
 from vcall.simulator.tap.privacy import NUMBER_FIELDS, Redactor
 from vcall.simulator.tap.recorded import model_data
+from vcall.simulator.transport import Exchange
 
 MAX_PENDING_WRITES = 1000
 """Closed calls waiting for the fixture writer at most while tap runs; past that a call is not

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from vcall.simulator.fixture.durations import MAX_DURATION_MS
-from vcall.simulator.fixture.scenario import (
+from vcall.simulator.fixture import (
+    MAX_DURATION_MS,
     Action,
     BargeIn,
     CallSettings,

@@ -48,7 +48,7 @@ async def app(scope, receive, send):
 
 
 def vcall(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [str(arg) for arg in args])
+    return CliRunner().invoke(app, [str(arg) for arg in args])  # type: ignore[return-value]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from vcall.cli.exit_codes import ExitCode
 
 
 def vcall(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})
+    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})  # type: ignore[return-value]
 
 
 def test_inbound_only_reports_outbound_as_not_offered(tmp_path: Path) -> None:

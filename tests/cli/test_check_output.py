@@ -37,7 +37,7 @@ PLAN = "checking the built-in behaviours"
 
 
 def vcall(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [*map(str, args)])
+    return CliRunner().invoke(app, [*map(str, args)])  # type: ignore[return-value]
 
 
 @pytest.fixture

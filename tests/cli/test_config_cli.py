@@ -16,7 +16,7 @@ EXAMPLE_APP = "vcall.simulator.example_bot:app"
 
 
 def vcall(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200", **(env or {})})
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200", **(env or {})})  # type: ignore[return-value]
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def run_emulator_with_one_call(
     command = ["emulator", "--access-key-id", KEY_ID, "--access-key-secret", SECRET, *args]
 
     def serve() -> None:
-        outcome["result"] = runner.invoke(app, [*command, "--max-calls", "1"])
+        outcome["result"] = runner.invoke(app, [*command, "--max-calls", "1"])  # type: ignore[assignment]
 
     thread = threading.Thread(target=serve)
     thread.start()
@@ -127,7 +127,7 @@ def test_rejected_requests_are_shown_with_their_code(listening: socket.socket) -
     outcome: dict[str, Result] = {}
     command = ["emulator", "--access-key-id", KEY_ID, "--access-key-secret", SECRET]
     command += ["--callback-url", "vcall.simulator.example_bot:app", "--max-calls", "1"]
-    thread = threading.Thread(target=lambda: outcome.update(result=runner.invoke(app, command)))
+    thread = threading.Thread(target=lambda: outcome.update(result=runner.invoke(app, command)))  # type: ignore[call-overload]
     thread.start()
     host, port = listening.getsockname()[:2]
     endpoint = f"http://{host}:{port}"

@@ -19,7 +19,7 @@ EPOCH_MS = 1_763_700_000_000
 
 
 def vcall(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})
+    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})  # type: ignore[return-value]
 
 
 def _first_stamps(report: Path) -> list[int]:

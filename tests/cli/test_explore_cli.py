@@ -18,7 +18,7 @@ MENU_BOT = Path(__file__).resolve().parents[1] / "simulator" / "explore"
 
 
 def vcall(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})
+    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})  # type: ignore[return-value]
 
 
 @pytest.fixture
@@ -209,14 +209,13 @@ def test_an_unreachable_endpoint_exits_3_with_one_line(command: str) -> None:
 def test_report_paths_are_checked_before_the_run(
     command: str, option: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import vcall.simulator.explore.check as check_module  # the commands import them late
-    import vcall.simulator.explore.run as explore_module
+    import vcall.simulator.explore as explore_face  # the commands import it late
 
     def never(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the run started before the report path was checked")
 
-    monkeypatch.setattr(check_module, "check", never)
-    monkeypatch.setattr(explore_module, "explore", never)
+    monkeypatch.setattr(explore_face, "check", never)
+    monkeypatch.setattr(explore_face, "explore", never)
     missing = tmp_path / "no-such-dir" / "report.dot"
     result = vcall(command, "--example-bot", option, missing)
     assert result.exit_code == ExitCode.USAGE, result.output

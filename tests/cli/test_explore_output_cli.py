@@ -19,7 +19,7 @@ EXPLORE_TESTS = Path(__file__).resolve().parents[1] / "simulator" / "explore"
 
 
 def vcall(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})
+    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})  # type: ignore[return-value]
 
 
 @pytest.fixture

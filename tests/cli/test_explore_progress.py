@@ -27,14 +27,14 @@ from vcall.cli.render.progress import check_status
 from vcall.simulator.asgi import Receive, Scope, Send
 from vcall.simulator.explore.check import CheckConfig, check
 from vcall.simulator.explore.progress import CheckProgress
-from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.targets import app_target
+from vcall.simulator.transport.sender import Placement
 
 MENU_BOT = Path(__file__).resolve().parents[1] / "simulator" / "explore"
 
 
 def vcall(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})
+    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})  # type: ignore[return-value]
 
 
 @pytest.fixture

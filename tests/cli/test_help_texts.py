@@ -124,3 +124,26 @@ def test_the_plain_coercion_is_installed() -> None:
     assert "vcall.cli.param_coercion" in sys.modules
     get = core._TyperParameter.get_runtime_param
     assert get.__module__ == "vcall.cli.param_coercion"
+
+
+def test_the_help_placeholders_are_installed() -> None:
+    """help_format patches Typer's option and argument classes; a Typer without those hooks
+    would leave them silently (``<str>`` in --help): the pinned range must have them."""
+    from typer import core
+
+    from vcall.cli import help_format
+
+    assert core.TyperOption.display_type_rich is help_format._value_placeholder
+    assert core.TyperArgument._usage_display_name is help_format._argument_usage
+
+
+def test_typer_is_inside_the_range_the_patches_are_tested_against() -> None:
+    """pyproject pins Typer to the versions whose private hooks the two patches use."""
+    from importlib.metadata import requires, version
+
+    (pin,) = [req for req in requires("vcall") or () if req.startswith("typer")]
+    found = re.findall(r"(>=|<)([0-9.]+)", pin)
+    bounds = {op: tuple(int(n) for n in number.split(".")) for op, number in found}
+    installed = tuple(int(part) for part in version("typer").split(".")[:3])
+    assert set(bounds) == {">=", "<"}, pin
+    assert bounds[">="] <= installed < bounds["<"]

@@ -71,7 +71,7 @@ def poisoning_bot(folder: Path, name: str, *, dynamic: str = "", text: str = "")
 
 
 def vcall(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})
+    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})  # type: ignore[return-value]
 
 
 def raw_controls(text: str) -> list[str]:
@@ -90,7 +90,7 @@ def test_a_lone_surrogate_in_dynamic_id_is_a_finding_not_a_crash(
         "check": ["--report-json", report],
         "explore": ["--max-calls", "4", "--report-json", report],
     }[command]
-    result = vcall(command, target, *more)
+    result = vcall(command, target, *more)  # type: ignore[arg-type]
     assert result.exit_code == ExitCode.FAILED, result.output
     assert not isinstance(result.exception, UnicodeError), result.exception
     assert "json-lone-surrogate" in result.stdout

@@ -22,7 +22,7 @@ FAST = ["--example-bot", "-f", str(ORDER), "--as-fast-as-possible", "-q"]
 
 
 def vcall_load(*args: str) -> Result:
-    return CliRunner().invoke(app, ["load", *args])
+    return CliRunner().invoke(app, ["load", *args])  # type: ignore[return-value]
 
 
 def test_a_clean_run_prints_its_summary_and_exits_0() -> None:
@@ -128,7 +128,7 @@ def test_plan_says_how_long_real_time_takes_and_when_concurrency_caps_the_rate()
     (line,) = plan_lines(config, estimate)
     assert "1,000 calls, up to 100 at a time, in real time" in line
     assert f"~{estimate.mean_call_s:.0f} s for these fixtures" in line
-    assert f"-> {about(estimate.run_s)}" in line and about(estimate.run_s).endswith(" min")
+    assert f"-> {about(estimate.run_s)}" in line and about(estimate.run_s).endswith(" min")  # type: ignore[arg-type]
     capped = LoadConfig(duration_ms=15_000, rate=5, concurrency=10).checked()
     slow = estimate_load(scenarios, capped)
     assert slow.rate_capped and slow.run_s == 15
@@ -184,7 +184,7 @@ def test_asr_and_seed_reach_the_fixtures_as_in_simulate(monkeypatch: pytest.Monk
     from vcall.cli.commands import load as load_command
 
     seen: list[object] = []
-    real = load_command.load_scenarios
+    real = load_command.load_scenarios  # type: ignore[attr-defined]
 
     def spy(patterns: list[str], environ: object = None, options: object = None) -> object:
         seen.append(options)
@@ -195,8 +195,8 @@ def test_asr_and_seed_reach_the_fixtures_as_in_simulate(monkeypatch: pytest.Monk
     result = vcall_load(*args, "--asr", "fillers=0.5,seed=3", "--seed", "9")
     assert result.exit_code == ExitCode.OK, result.output
     options = seen[0]
-    assert options.seed == 9
-    assert options.asr.fillers == 0.5
+    assert options.seed == 9  # type: ignore[attr-defined]
+    assert options.asr.fillers == 0.5  # type: ignore[attr-defined]
 
 
 def test_a_bad_asr_option_is_a_one_line_usage_error() -> None:

@@ -19,7 +19,7 @@ FAST = ["--example-bot", "-f", str(ORDER), "--as-fast-as-possible", "-q"]
 
 
 def vcall_load(*args: str) -> Result:
-    return CliRunner().invoke(app, ["load", *args])
+    return CliRunner().invoke(app, ["load", *args])  # type: ignore[return-value]
 
 
 def test_a_ramp_runs_until_its_last_point_and_the_csv_adds_up(tmp_path: Path) -> None:

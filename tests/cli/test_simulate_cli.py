@@ -73,7 +73,7 @@ async def app(scope, receive, send):
 
 def simulate(*args: str | Path) -> Result:
     """``vcall simulate ARGS`` on a wide terminal (no line wrapping to match across)."""
-    return CliRunner().invoke(app, ["simulate", *map(str, args)], env={"COLUMNS": "250"})
+    return CliRunner().invoke(app, ["simulate", *map(str, args)], env={"COLUMNS": "250"})  # type: ignore[return-value]
 
 
 def write(path: Path, text: str) -> Path:
@@ -294,12 +294,12 @@ def test_check_placement_warns_about_a_query_only_endpoint(
 ) -> None:
     write(bot_module / "query_only_bot.py", QUERY_ONLY_BOT)
     args = ["query_only_bot:app", "-f", ORDER, "-q", "--params", "query", "--check-placement"]
-    result = simulate(*args)
+    result = simulate(*args)  # type: ignore[arg-type]
     assert result.exit_code == ExitCode.OK, result.output
     verdict = next(line for line in result.stdout.splitlines() if line.startswith("placement:"))
     assert "form ✗ query ✓" in verdict
     assert "only in the query string" in verdict and "form: HTTP 400" in verdict
-    strict = simulate(*args, "--strict")
+    strict = simulate(*args, "--strict")  # type: ignore[arg-type]
     assert strict.exit_code == ExitCode.FAILED
     assert "(placement check failed: --strict)" in strict.stdout
 
@@ -334,7 +334,7 @@ def test_check_placement_reports_a_finding_when_both_placements_fail(
     write(bot_module / "rejecting_bot.py", REJECTING_BOT)
     report = tmp_path / "run.json"
     args = ["rejecting_bot:app", "-f", ORDER, "-q", "--check-placement", "--report-json", report]
-    result = simulate(*args)
+    result = simulate(*args)  # type: ignore[arg-type]
     assert result.exit_code == ExitCode.FAILED, result.output
     placement = json.loads(report.read_text("utf-8"))["placement"]
     assert (placement["form_ok"], placement["query_ok"]) == (False, False)

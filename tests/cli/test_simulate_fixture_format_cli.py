@@ -27,7 +27,7 @@ steps:
 
 
 def vcall(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, list(map(str, args)), env={"COLUMNS": "250"})
+    return CliRunner().invoke(app, list(map(str, args)), env={"COLUMNS": "250"})  # type: ignore[return-value]
 
 
 def stale_fixture(tmp_path: Path) -> Path:

@@ -655,7 +655,7 @@ def test_the_sts_token_echoed_twice_encoded_never_reaches_the_result_csv(
     rows = write_rows(tmp_path / "calls.csv", ROWS[:1])
     args = ("--batch", str(rows), "--signature", "v1")
     if source == "flags":
-        args = with_keys(*args, token=token)
+        args = with_keys(*args, token=token)  # type: ignore[assignment]
     elif source == "environment":
         monkeypatch.setenv(spec.ENV_ACCESS_KEY_ID, ENV_KEY_ID)
         monkeypatch.setenv(spec.ENV_ACCESS_KEY_SECRET, "env-secret")

@@ -21,7 +21,7 @@ from vcall.simulator.errors import UsageError
 
 
 def vcall(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})
+    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})  # type: ignore[return-value]
 
 
 def test_validate_response_refuses_a_character_device_in_one_line() -> None:

@@ -289,7 +289,7 @@ def test_a_bug_in_tap_exits_with_the_internal_error_code_not_a_traceback(
     monkeypatch.setattr(tap_cli, "_serve_until_stopped", broken)
     args = ["--forward-to", "http://127.0.0.1:9/cb", "--listen", "127.0.0.1:0"]
     result = runner.invoke(app, ["tap", *args])
-    assert result.exit_code == ExitCode.INTERNAL_ERROR == 70, result.output
+    assert result.exit_code == ExitCode.INTERNAL_ERROR == 70, result.output  # type: ignore[comparison-overlap]
     assert "internal error: RuntimeError: boom" in result.output
     assert "Traceback" not in result.output
 

@@ -17,7 +17,7 @@ PLAY = {
     "msg": "成功",
     "data": {"call_id": CALL_ID, "action": "play", "action_code": "menu.wav"},
 }
-WARN_ONLY = {**PLAY, "data": {**PLAY["data"], "mute_time": 30000}}
+WARN_ONLY = {**PLAY, "data": {**PLAY["data"], "mute_time": 30000}}  # type: ignore[dict-item]
 
 runner = CliRunner()
 
@@ -63,7 +63,7 @@ def test_json_output_has_the_stable_shape() -> None:
 
 
 def test_json_output_omits_expected_and_actual_when_unset() -> None:
-    unknown = {**PLAY, "data": {**PLAY["data"], "mute_tim": 1}}
+    unknown = {**PLAY, "data": {**PLAY["data"], "mute_tim": 1}}  # type: ignore[dict-item]
     _, out, _ = invoke("--stage", "followup", "--format", "json", stdin=body(unknown))
     (finding,) = json.loads(out)["findings"]
     assert set(finding) == {"rule", "severity", "path", "message", "seed"}
@@ -123,7 +123,7 @@ def test_stage_is_case_insensitive() -> None:
 
 
 def test_values_are_shown_literally_not_as_markup() -> None:
-    marked = {**PLAY, "data": {**PLAY["data"], "[bold]x[/bold]": 1}}
+    marked = {**PLAY, "data": {**PLAY["data"], "[bold]x[/bold]": 1}}  # type: ignore[dict-item]
     _, out, _ = invoke("-", "--stage", "followup", stdin=body(marked))
     assert "[bold]x[/bold]" in out
 

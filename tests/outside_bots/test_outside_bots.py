@@ -28,9 +28,9 @@ from vcall.simulator.explore.problems import ProblemKind
 from vcall.simulator.explore.run import ExploreConfig, explore
 from vcall.simulator.fixture.loader import load_scenarios
 from vcall.simulator.fixture.scenario import CallSettings, Direction
-from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig, simulate
 from vcall.simulator.replay.targets import Target, app_target, resolve_target
+from vcall.simulator.transport.sender import Placement
 
 IN_PROCESS = ("wsgi_params_bot", "asgi_state_bot", "async_reminder_bot", "lifespan_bot")
 HEARD = ("查一下我的订单", "转人工", "我要按键", "多少钱", "不需要", "满意", "余额", "等一下")

@@ -17,7 +17,6 @@ from vcall.simulator import example_bot
 from vcall.simulator.example_bot import AGENT_NUMBER, create_app
 from vcall.simulator.fixture.loader import load_scenario
 from vcall.simulator.fixture.scenario import EndReason
-from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig, run_scenarios
 from vcall.simulator.replay.results import CallResult
 from vcall.simulator.replay.targets import EXAMPLE_BOT, resolve_target
@@ -30,6 +29,7 @@ from vcall.simulator.spec import (
     ValueType,
     stage_of,
 )
+from vcall.simulator.transport.sender import Placement
 from vcall.simulator.validation import validate_response
 
 CALL_ID = "100001616500^100001871490"
@@ -420,7 +420,7 @@ def test_the_lifespan_protocol_is_acknowledged() -> None:
     async def send_message(message: Any) -> None:
         sent.append(dict(message))
 
-    asyncio.run(create_app()({"type": "lifespan"}, receive, send_message))
+    asyncio.run(create_app()({"type": "lifespan"}, receive, send_message))  # type: ignore[arg-type]
     assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
 
 

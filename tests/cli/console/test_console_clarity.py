@@ -44,7 +44,7 @@ def _mute_time_bot(mute_time_ms: int) -> Target:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await example(scope, receive_again, send_changed)
+        await example(scope, receive_again, send_changed)  # type: ignore[arg-type]
 
     return app_target("mute_time_bot", app)
 

@@ -238,7 +238,7 @@ def test_tab_completes_commands() -> None:
 def test_tab_completes_bargein_options() -> None:
     steps = [lines(ORDER), "/bargein 等一下 a" + TAB, typed("/bargein 等一下 after="), "1s f" + TAB]
     steps += [typed("/bargein 等一下 after=1s for="), "2s" + ENTER]
-    out = drive_steps(steps).output
+    out = drive_steps(steps).output  # type: ignore[arg-type]
     assert "→ timebreak" in out
 
 

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from vcall.simulator.emulator.bounds import MAX_HEAD_BYTES, ServerBounds
 from vcall.simulator.emulator.serve import ServerThread
 from vcall.simulator.example_bot import app as example_bot
+from vcall.simulator.server_bounds import MAX_HEAD_BYTES, ServerBounds
 
 CALLIN = (
     "call_id=1%5E2&timestamp=1700000000000&content_type=callin"

@@ -18,8 +18,8 @@ from vcall.simulator.explore.check_summary import (
 )
 from vcall.simulator.explore.suite import builtin_suite
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.targets import app_target
+from vcall.simulator.transport.sender import Placement
 
 
 def _check(app: object, **config: object) -> CheckResult:

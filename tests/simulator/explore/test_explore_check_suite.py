@@ -12,9 +12,9 @@ from vcall.simulator.example_bot.dialogue import answer_callback
 from vcall.simulator.explore.check import CheckConfig, CheckResult, Verdict, check
 from vcall.simulator.explore.check_report import check_to_dict
 from vcall.simulator.explore.suite import builtin_suite
-from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.targets import EXAMPLE_BOT, app_target, resolve_target
 from vcall.simulator.spec import CallbackKind
+from vcall.simulator.transport.sender import Placement
 
 BEHAVIOURS = {
     "inbound-plain",

@@ -13,10 +13,10 @@ from vcall.simulator.explore.problems import ProblemKind
 from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore
 from vcall.simulator.explore.saving import problem_document
 from vcall.simulator.fixture.scenario import CallSettings, Direction
-from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig
 from vcall.simulator.replay.targets import app_target
 from vcall.simulator.spec import CallbackKind
+from vcall.simulator.transport.sender import Placement
 
 GREETING = {"action": "answer", "action_code": "welcome.wav", "dynamic_id": "start"}
 GOODBYE = {"action": "hangup", "action_code": "bye.wav"}

@@ -19,8 +19,9 @@ from vcall.simulator.live.status import (
     tts_values,
 )
 from vcall.simulator.model import Callback, CallState, DtmfInfo, PlaybackInfo
-from vcall.simulator.replay.results import Exchange, Turn
+from vcall.simulator.replay.results import Turn
 from vcall.simulator.spec import CallbackKind
+from vcall.simulator.transport.sender import Exchange
 
 IDLE = CallState(
     now_ms=1000,

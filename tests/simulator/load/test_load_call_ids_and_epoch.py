@@ -13,9 +13,8 @@ from pathlib import Path
 
 from vcall.simulator.fixture.loader import load_scenario
 from vcall.simulator.load import LoadConfig, run_load
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.results import Exchange
 from vcall.simulator.replay.targets import Target
+from vcall.simulator.transport.sender import Exchange, Placement
 
 ORDER = Path(str(resources.files("vcall.fixtures"))) / "inbound_order_inquiry.yaml"
 NOWHERE = Target("a test sender", "http://bot.test/callback")

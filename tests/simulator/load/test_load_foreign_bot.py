@@ -14,9 +14,8 @@ from vcall.simulator.load.html_report import load_html
 from vcall.simulator.load.report import load_to_dict
 from vcall.simulator.load.series import series_csv
 from vcall.simulator.load.stats import LoadStats
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.results import Exchange
 from vcall.simulator.replay.targets import Target
+from vcall.simulator.transport.sender import Exchange, Placement
 
 NOWHERE = Target("a test sender", "http://bot.test/callback")
 FIXTURE = """\

@@ -13,10 +13,10 @@ import pytest
 from vcall.simulator.clock import VirtualClock
 from vcall.simulator.fixture.loader import load_scenario, load_scenarios
 from vcall.simulator.load import LoadConfig, LoadResult, LoadRun, run_load
-from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import CallFinished, Event
-from vcall.simulator.replay.results import CallResult, Exchange
+from vcall.simulator.replay.results import CallResult
 from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
+from vcall.simulator.transport.sender import Exchange, Placement
 
 SHIPPED = Path(str(resources.files("vcall.fixtures")))
 ORDER = SHIPPED / "inbound_order_inquiry.yaml"

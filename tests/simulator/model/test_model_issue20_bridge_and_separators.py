@@ -24,7 +24,7 @@ HOLD = data("parallel_transfer", action_code="hold.wav", cc_name="aliyun_cc", is
 
 
 def _transfer_scene(outcome: TransferOutcome, *steps: object) -> object:
-    scene = scenario(Wait(), Say("帮我接坐席", 1000), Wait(), *steps, media={"hold.wav": 2000})
+    scene = scenario(Wait(), Say("帮我接坐席", 1000), Wait(), *steps, media={"hold.wav": 2000})  # type: ignore[arg-type]
     return dataclasses.replace(
         scene, call=dataclasses.replace(scene.call, parallel_transfer=outcome)
     )
@@ -46,21 +46,21 @@ def test_parallel_bridge_with_no_transfer_in_the_call_does_nothing_and_the_call_
 def test_parallel_bridge_after_a_failed_transfer_does_nothing() -> None:
     """Vendor doc 112703: transfer_status fail; nothing was reached, nothing to bridge."""
     scene = _transfer_scene(TransferOutcome("fail", "坐席全忙"), Say("那算了", 1000))
-    call = run_call(scene, [answer(), HOLD, data("parallel_bridge"), data("hangup")])
+    call = run_call(scene, [answer(), HOLD, data("parallel_bridge"), data("hangup")])  # type: ignore[arg-type]
     assert call.kinds()[-1] is CallbackKind.NORMAL  # the caller spoke with the bot again
     assert call.session.state.end_reason is EndReason.BOT_HANGUP
     assert any("the parallel transfer failed): nothing happens" in m for m in call.messages())
 
 
 def test_parallel_bridge_after_a_successful_transfer_bridges_at_once() -> None:
-    call = run_call(_transfer_scene(TransferOutcome()), [answer(), HOLD, data("parallel_bridge")])
+    call = run_call(_transfer_scene(TransferOutcome()), [answer(), HOLD, data("parallel_bridge")])  # type: ignore[arg-type]
     assert call.session.state.end_reason is EndReason.PARALLEL_BRIDGE
 
 
 def test_every_callback_says_where_the_parallel_transfer_stands() -> None:
     """What the validator's parallel-bridge-nothing reads (Callback.transfer_phase)."""
     scene = _transfer_scene(TransferOutcome("fail", "坐席全忙"), Say("那算了", 1000))
-    call = run_call(scene, [answer(), HOLD, data("donothing"), data("hangup")])
+    call = run_call(scene, [answer(), HOLD, data("donothing"), data("hangup")])  # type: ignore[arg-type]
     phases = [(callback.kind, callback.transfer_phase) for callback in call.callbacks]
     assert phases == [
         (CallbackKind.CALLIN, TransferPhase.NONE),
@@ -103,7 +103,7 @@ def test_the_model_echoes_exactly_the_echoed_fields_of_spec() -> None:
     """Every answer field spec.ECHOED_FIELDS names comes back, whole, in a callback of each kind
     it lists that the call produces (the fact the validator's forbidden-character rule reads)."""
     hold = {**HOLD, "dynamic_id": "order-17", "is_monitor": True}
-    call = run_call(_transfer_scene(TransferOutcome()), [answer(), hold, data("donothing")])
+    call = run_call(_transfer_scene(TransferOutcome()), [answer(), hold, data("donothing")])  # type: ignore[arg-type]
     [result] = call.of(CallbackKind.PARALLEL_TRANSFER)
     sent = {"dynamic_id": "order-17", "cc_name": "aliyun_cc", "is_monitor": "true"}
     for name, kinds in ECHOED_FIELDS.items():

@@ -149,7 +149,7 @@ def test_the_content_parameter_is_what_json_dumps_gives() -> None:
     from vcall.simulator.model import Callback
 
     content = {"text": '您好，"退款" \\ 单号\n\t\u2028\x00', "count": 3, "empty": "", "neg": -12}
-    callback = Callback(CallbackKind.NORMAL, CALL_ID, 0, EPOCH_MS, content, 0)
+    callback = Callback(CallbackKind.NORMAL, CALL_ID, 0, EPOCH_MS, content, 0)  # type: ignore[arg-type]
     expected = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     assert callback.params()["content"] == expected
     call = run_call(scenario(Say("我想查一下订单")), [answer()])

@@ -25,7 +25,7 @@ from vcall.simulator.replay.targets import Target, app_target
 from vcall.simulator.spec import CallbackKind
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "explore"))
-from menu_bot import bot_from  # a tiny bot whose data comes from a function
+from menu_bot import bot_from as bot_from  # a tiny bot whose data comes from a function
 
 
 def tts(action: str, text: str, state: str, **extra: Any) -> dict[str, Any]:

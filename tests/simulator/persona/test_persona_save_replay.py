@@ -103,7 +103,7 @@ def test_replay_asks_the_brain_only_where_the_bot_differs(tmp_path: Path) -> Non
 
     CountingBrain.asked = 0
     config = PersonaConfig(SimulationConfig(seed=1), replay_dir=tmp_path)
-    outcome = run([persona], bot_from(changed), brain=CountingBrain, config=config).outcomes[0]
+    outcome = run([persona], bot_from(changed), brain=CountingBrain, config=config).outcomes[0]  # type: ignore[arg-type]
     assert outcome.verdict.met
     assert 0 < outcome.call.reused_steps < len(saved.steps)
     assert 0 < CountingBrain.asked <= 2

@@ -33,7 +33,7 @@ def broken_bot(corruptions: Mapping[int, Corruption]) -> Callable[..., Awaitable
 
     async def app(scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await bot(scope, receive, send)
+            await bot(scope, receive, send)  # type: ignore[arg-type]
             return
         body = await _read_all(receive)
         params = dict(parse_qsl(scope["query_string"].decode() + "&" + body.decode()))

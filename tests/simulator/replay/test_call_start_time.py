@@ -24,7 +24,7 @@ steps:
 
 
 def _stamps(text: str, **config: object) -> list[int]:
-    call = replay(scenario(text), **config).calls[0]
+    call = replay(scenario(text), **config).calls[0]  # type: ignore[arg-type]
     return [turn.callback.timestamp_ms for turn in call.turns]
 
 

@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from vcall.simulator.findings import Severity
-from vcall.simulator.replay.delivery import Placement, deliver, delivery_findings
-from vcall.simulator.replay.results import BODY_KEEP_BYTES, Exchange
+from vcall.simulator.replay.delivery import delivery_findings
 from vcall.simulator.spec import CALLBACK_DELIVERY, MAX_RESPONSE_BYTES, SPEC_NOTES
+from vcall.simulator.transport.httpx_sender import deliver
+from vcall.simulator.transport.sender import BODY_KEEP_BYTES, Exchange, Placement
 
 CONTENT = {
     "asr_result": "你好，我想查一下我的订单",

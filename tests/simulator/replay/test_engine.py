@@ -32,7 +32,6 @@ from vcall.simulator.clock import VIRTUAL_EPOCH_MS
 from vcall.simulator.example_bot import respond
 from vcall.simulator.fixture.loader import load_scenario
 from vcall.simulator.fixture.scenario import EndReason, Expectation, Match, MatchKind
-from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import (
     CallFinished,
     CallStarted,
@@ -43,6 +42,7 @@ from vcall.simulator.replay.engine import (
 from vcall.simulator.replay.placement_check import first_callback
 from vcall.simulator.replay.targets import Target
 from vcall.simulator.spec import CALLBACK_DELIVERY, CallbackKind
+from vcall.simulator.transport.sender import Placement
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -357,7 +357,7 @@ def _one_sided_app(source: str) -> httpx.ASGITransport:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
 
-    return httpx.ASGITransport(app=app)
+    return httpx.ASGITransport(app=app)  # type: ignore[arg-type]
 
 
 def test_check_placement_reports_an_endpoint_that_reads_only_the_query_string() -> None:

@@ -22,8 +22,8 @@ from engine_support import (
 
 from vcall.simulator.findings import Severity
 from vcall.simulator.fixture.scenario import EndReason
-from vcall.simulator.replay import delivery
 from vcall.simulator.spec import MAX_RESPONSE_BYTES
+from vcall.simulator.transport import httpx_sender
 
 PLAIN_INBOUND = scenario(
     """
@@ -137,9 +137,11 @@ class SlowTransport(httpx.AsyncBaseTransport):
 
 @pytest.fixture
 def fake_perf_counter(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
-    """``delivery`` measures latency with this counter: it moves only when a test says so."""
+    """``httpx_sender`` measures latency with this counter: it moves only when a test says so."""
     counter = types.SimpleNamespace(now=100.0)
-    monkeypatch.setattr(delivery, "time", types.SimpleNamespace(perf_counter=lambda: counter.now))
+    monkeypatch.setattr(
+        httpx_sender, "time", types.SimpleNamespace(perf_counter=lambda: counter.now)
+    )
     return counter
 
 
@@ -178,7 +180,7 @@ def _app_failing_on(number: int, failure: Callable[[], Any]) -> httpx.ASGITransp
             await failure()
         await bot(scope, receive, send)
 
-    return httpx.ASGITransport(app=app)
+    return httpx.ASGITransport(app=app)  # type: ignore[arg-type]
 
 
 async def _hang() -> None:

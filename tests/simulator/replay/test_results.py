@@ -9,8 +9,9 @@ import pytest
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture.scenario import EndReason, Scenario
 from vcall.simulator.model import Callback
-from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
+from vcall.simulator.replay.results import CallResult, PlacementReport, RunResult, Turn
 from vcall.simulator.spec import CallbackKind
+from vcall.simulator.transport.sender import Exchange
 
 ERROR = Finding("expect-mismatch", Severity.ERROR, "data.action", "wrong action", "fixture")
 WARNING = Finding("latency-budget", Severity.WARNING, "", "slow", "SPEC-NOTES.md")

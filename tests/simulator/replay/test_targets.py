@@ -17,8 +17,6 @@ import pytest
 
 from vcall.simulator.errors import TargetError, UsageError
 from vcall.simulator.replay.app_output import CapturingTransport
-from vcall.simulator.replay.delivery import Placement, deliver
-from vcall.simulator.replay.results import Exchange
 from vcall.simulator.replay.targets import (
     EXAMPLE_BOT,
     IN_PROCESS_URL,
@@ -27,6 +25,8 @@ from vcall.simulator.replay.targets import (
     resolve_target,
     transport_for_app,
 )
+from vcall.simulator.transport.httpx_sender import deliver
+from vcall.simulator.transport.sender import Exchange, Placement
 
 APPS = '''
 import json

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from vcall.simulator.replay.results import Exchange
 from vcall.simulator.replay.wrong_path import every_answer_status, wrong_path
+from vcall.simulator.transport.sender import Exchange
 
 
 def exchange(

@@ -16,8 +16,9 @@ from typing import Any
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture.scenario import EndReason, Scenario
 from vcall.simulator.model import Callback, ModelNote
-from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
+from vcall.simulator.replay.results import CallResult, PlacementReport, RunResult, Turn
 from vcall.simulator.spec import SPEC_NOTES, CallbackKind
+from vcall.simulator.transport.sender import Exchange
 
 URL = "http://127.0.0.1:8000/callback"
 START_MS = 1_700_000_000_000

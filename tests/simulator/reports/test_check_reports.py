@@ -25,9 +25,9 @@ from vcall.simulator.explore.check_report import (
 )
 from vcall.simulator.explore.check_summary import counts
 from vcall.simulator.explore.suite import builtin_suite
-from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.targets import app_target
 from vcall.simulator.reports.html import render_html
+from vcall.simulator.transport.sender import Placement
 
 BEHAVIOURS = len(builtin_suite())
 

@@ -271,7 +271,7 @@ def test_a_call_without_notes_has_no_notes_block() -> None:
 def test_every_html_report_names_chinese_faces_for_text_and_monospace() -> None:
     """Chinese must not fall to boxes where the browser's default face has no CJK glyphs
     (issue 26): the sans stack and the monospace stack both end in CJK faces."""
-    from vcall.simulator.reports.page import FONT_CSS
+    from vcall.simulator.report_page import FONT_CSS
 
     text = render_html(sample_run())
     assert FONT_CSS in text

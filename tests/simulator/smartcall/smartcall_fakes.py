@@ -64,5 +64,5 @@ def answering(*codes: str | tuple[str, int]) -> list[Callable[[httpx.Request], h
     out: list[Callable[[httpx.Request], httpx.Response]] = []
     for item in codes:
         code, status = item if isinstance(item, tuple) else (item, 200)
-        out.append(lambda _r, c=code, s=status: api_answer(c, s, CallId="C-" + c))
+        out.append(lambda _r, c=code, s=status: api_answer(c, s, CallId="C-" + c))  # type: ignore[misc]
     return out

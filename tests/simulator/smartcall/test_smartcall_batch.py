@@ -413,7 +413,7 @@ def test_a_slow_result_csv_is_rewritten_less_often(
     """Rewriting a CSV of thousands of rows after every row is quadratic: a rewrite that takes
     a second waits ten before the next (the journal has every row meanwhile)."""
     writes: list[float] = []
-    real_write = batch_module.write_atomic
+    real_write = batch_module.write_atomic  # type: ignore[attr-defined]
 
     def slow_write(path: Path, data: str) -> None:
         writes.append(clock.monotonic())

@@ -88,7 +88,7 @@ def test_flags_win_over_environment_and_profile(home: Path) -> None:
 )
 def test_half_given_flags_are_an_error(home: Path, given: dict[str, str], message: str) -> None:
     with pytest.raises(CredentialsError, match=message):
-        resolve_credentials(**given)
+        resolve_credentials(**given)  # type: ignore[arg-type]
 
 
 def test_environment(home: Path) -> None:

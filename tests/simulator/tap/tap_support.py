@@ -44,7 +44,7 @@ class ChangedBot:
             else:
                 chunks.append(message.get("body", b""))
 
-        await example_bot(scope, receive, keep)
+        await example_bot(scope, receive, keep)  # type: ignore[arg-type]
         body = b"".join(chunks)
         for spacing in (b" ", b""):
             old = b'"dynamic_id":' + spacing + b'"' + self.old.encode() + b'"'

@@ -31,7 +31,7 @@ def body(call_id: str, kind: str = "callin", **content: Any) -> bytes:
 
 def answer(call_id: str, action: str = "continue", **data: Any) -> BotAnswer:
     payload = {"result": "success", "msg": "", "data": {"call_id": call_id, "action": action}}
-    payload["data"].update(data)
+    payload["data"].update(data)  # type: ignore[attr-defined]
     return BotAnswer(200, (), json.dumps(payload, ensure_ascii=False).encode(), 1.0)
 
 
@@ -145,9 +145,9 @@ def test_slow_connections_past_the_limit_do_not_stop_real_callbacks_through_tap(
         for client in slow:
             client.sendall(b"POST /callback HTTP/1.1\r\nContent-Length: 10\r\n\r\nab")
         try:
-            with httpx.Client(trust_env=False, timeout=10) as client:
+            with httpx.Client(trust_env=False, timeout=10) as client:  # type: ignore[assignment]
                 statuses = [
-                    client.post(tap_url, content=body(f"{n}^5"), headers={"content-type": FORM})
+                    client.post(tap_url, content=body(f"{n}^5"), headers={"content-type": FORM})  # type: ignore[attr-defined]
                     for n in range(5)
                 ]
         finally:

@@ -149,7 +149,7 @@ def test_a_mute_the_model_would_send_and_the_platform_did_not_is_a_divergence() 
 
 
 def test_the_fast_yaml_emitter_writes_what_the_python_one_writes() -> None:
-    from vcall.simulator.live.recording import document_yaml
+    from vcall.simulator.fixture import document_yaml
 
     document = {
         "name": "录制的来电 2026-12-01 06:17:16",

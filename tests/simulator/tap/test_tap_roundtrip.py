@@ -65,10 +65,10 @@ words = st.one_of(
     st.just(""),
     st.just(" "),
     st.sampled_from(["我想查一下快递", "嗯", "喂？", "138 1234 5678", "幺三八"]),
-    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),  # type: ignore[arg-type]
 )
 transfer_status = st.sampled_from(["success", "fail", "FAIL", "Success", "SUCCESS", "Fail"])
-callback = st.one_of(
+callback = st.one_of(  # type: ignore[var-annotated]
     st.builds(lambda w: ("normal", {"words": w}), words),
     st.just(("mute", {})),
 )

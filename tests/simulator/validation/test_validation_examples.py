@@ -92,7 +92,7 @@ def test_a_rule_that_raises_becomes_an_internal_error_finding(
 
     rules = list(DATA_RULES._rules)
     index = next(i for i, (info, _) in enumerate(rules) if info.id == "data-call-id-mismatch")
-    rules[index] = (rules[index][0], broken)  # a rule that runs on this body (it has a call_id)
+    rules[index] = (rules[index][0], broken)  # type: ignore[assignment]  # a rule that runs on this body (it has a call_id)
     monkeypatch.setattr(DATA_RULES, "_rules", rules)
     result = validate_response(VALID_BODY, Stage.FOLLOWUP)
     assert rule_ids(result.findings) == ["internal-error"]

@@ -97,7 +97,7 @@ def test_planned_rules_find_what_every_rule_finds_for_every_action_and_stage() -
     for action in [*ACTIONS, "playy", "", None]:
         for shape in SHAPES:
             for result in ("success", "fail"):
-                data = {"call_id": CALL_ID, "action": action, **shape}
+                data = {"call_id": CALL_ID, "action": action, **shape}  # type: ignore[dict-item]
                 body = json.dumps({"result": result, "msg": "", "data": data}).encode()
                 for stage in Stage:
                     for request in ({}, {"is_playing": "false"}):

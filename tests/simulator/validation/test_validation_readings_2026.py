@@ -16,7 +16,6 @@ from response_builders import CALL_ID, Case, callin, encode, envelope, followup,
 from vcall.simulator.findings import Severity
 from vcall.simulator.model import Callback
 from vcall.simulator.replay.answers import validate_answer
-from vcall.simulator.replay.results import Exchange
 from vcall.simulator.spec import (
     ECHOED_FIELDS,
     RESPONSE_FIELDS,
@@ -30,6 +29,7 @@ from vcall.simulator.spec import (
     TransferPhase,
     ValueType,
 )
+from vcall.simulator.transport.sender import Exchange
 from vcall.simulator.validation import RULES, validate_response
 from vcall.simulator.validation.data_rules import STAGE_PAGES
 

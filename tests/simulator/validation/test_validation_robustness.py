@@ -108,7 +108,11 @@ def test_lone_surrogates_in_keys_and_values_are_reported_safely() -> None:
 
 def test_str_body_and_odd_options_are_accepted() -> None:
     survives(
-        VALID_BODY.decode(), "callin", status=204, headers={}, request_content={"is_playing": None}
+        VALID_BODY.decode(),  # type: ignore[arg-type]
+        "callin",  # type: ignore[arg-type]
+        status=204,
+        headers={},
+        request_content={"is_playing": None},
     )  # type: ignore[arg-type]
 
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vcall.simulator.load import form
-from vcall.simulator.load.form import encode_form, form_quote
+from vcall.simulator.transport import form
+from vcall.simulator.transport.form import encode_form, form_quote
 
 RESERVED = "!#$%&'()*+,/:;=?@[]" + ' "<>\\^`{|}~-._' + "\t\n\r\x00\x7f"
 CHINESE = "你好，我想查一下快递。单号是七八九零一二？谢谢！再见"

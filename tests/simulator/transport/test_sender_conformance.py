@@ -25,16 +25,11 @@ import httpx
 import pytest
 from load_servers import closed_port, raw_server, read_request, response
 
-from vcall.simulator.load.http_sender import HttpSender
-from vcall.simulator.replay.delivery import (
-    MAX_HEADER_BYTES,
-    HttpxSender,
-    Placement,
-    Sender,
-    delivery_findings,
-)
-from vcall.simulator.replay.results import Exchange
+from vcall.simulator.replay.delivery import delivery_findings
 from vcall.simulator.spec import MAX_RESPONSE_BYTES, Stage
+from vcall.simulator.transport.http_sender import HttpSender
+from vcall.simulator.transport.httpx_sender import HttpxSender
+from vcall.simulator.transport.sender import MAX_HEADER_BYTES, Exchange, Placement, Sender
 from vcall.simulator.validation import validate_response
 
 TIMEOUT_S = 0.5

@@ -3,11 +3,11 @@
 The load path's wire: a request is one pre-built ``bytes`` write, the response is parsed by
 ``httptools`` (llhttp, the parser of Node.js and uvicorn) as it arrives, and the result is handed
 to the waiting request through a future. One request at a time per connection; the pool in
-:mod:`vcall.simulator.load.pool` owns the connections. This runs for every callback of a load
+:mod:`vcall.simulator.transport.pool` owns the connections. This runs for every callback of a load
 run, so the per-response state lives on the connection itself.
 
 Judged as ``delivery.HttpxSender`` judges (``test_sender_conformance.py``): the body is decoded by
-:class:`~vcall.simulator.replay.content_coding.BodyDecoder`; the head may take
+:class:`~vcall.simulator.transport.content_coding.BodyDecoder`; the head may take
 ``MAX_HEADER_BYTES``; bytes after a whole response in the same read are a second answer (a protocol
 error, the connection is dropped); ``Content-Length`` with ``chunked`` is read chunked and the
 connection is not reused. Memory is bounded: at most the body limit plus one read is held, and a
@@ -23,8 +23,8 @@ from typing import cast
 
 import httptools
 
-from vcall.simulator.replay.content_coding import BodyDecoder, EncodingError
-from vcall.simulator.replay.delivery import EXTRA_RESPONSE, MAX_HEADER_BYTES
+from vcall.simulator.transport.content_coding import BodyDecoder, EncodingError
+from vcall.simulator.transport.sender import EXTRA_RESPONSE, MAX_HEADER_BYTES
 
 _CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 """Characters no header value may hold (RFC 9110 §5.5; a tab is allowed)."""

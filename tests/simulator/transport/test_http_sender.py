@@ -19,10 +19,11 @@ from load_servers import (
     uvicorn_server,
 )
 
-from vcall.simulator.load.http_sender import HttpSender
-from vcall.simulator.replay.delivery import Placement, deliver, delivery_findings
-from vcall.simulator.replay.results import BODY_KEEP_BYTES, Exchange
+from vcall.simulator.replay.delivery import delivery_findings
 from vcall.simulator.spec import MAX_RESPONSE_BYTES, Stage
+from vcall.simulator.transport.http_sender import HttpSender
+from vcall.simulator.transport.httpx_sender import deliver
+from vcall.simulator.transport.sender import BODY_KEEP_BYTES, Exchange, Placement
 from vcall.simulator.validation import validate_response
 
 T = TypeVar("T")
@@ -364,7 +365,7 @@ def test_a_failed_exchange_leaves_no_reference_cycle_holding_its_body(
     import gc
     import weakref
 
-    from vcall.simulator.load import http1
+    from vcall.simulator.transport import http1
 
     made: list[weakref.ref[http1.Connection]] = []
     init = http1.Connection.__init__

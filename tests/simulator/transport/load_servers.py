@@ -57,7 +57,7 @@ async def uvicorn_server(app: EchoApp) -> AsyncIterator[int]:
     """The app on uvicorn at 127.0.0.1:<port>, in this loop; yields the port."""
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    server.install_signal_handlers = lambda: None  # type: ignore[attr-defined,method-assign]
     task = asyncio.ensure_future(server.serve())
     while not server.started:
         await asyncio.sleep(0)

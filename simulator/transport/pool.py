@@ -1,6 +1,6 @@
 """Connections to one origin, kept alive and reused, and the deadlines of the exchanges on them.
 
-Part of the load path's HTTP client (:mod:`vcall.simulator.load.http_sender`).
+Part of the load path's HTTP client (:mod:`vcall.simulator.transport.http_sender`).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import asyncio
 import ssl
 from collections import deque
 
-from vcall.simulator.load.http1 import Connection, RawResponse, WireError
 from vcall.simulator.spec import MAX_RESPONSE_BYTES
+from vcall.simulator.transport.http1 import Connection, RawResponse, WireError
 
 
 class Deadlines:

@@ -2,7 +2,7 @@
 
 ``vcall load`` sends URL targets through :class:`HttpSender` (in-process apps keep httpx's ASGI/WSGI
 transports). Per callback it does one pre-encoded write and one C-parsed read: about two thirds of
-aiohttp's client CPU per request (see ARCHITECTURE.md, "Load path"). It builds the same
+aiohttp's client CPU per request (see docs/performance.md, "Load path"). It builds the same
 :class:`Exchange` objects as ``delivery.deliver`` and maps failures the same way: ``connect``
 (refused, unresolvable, TLS), ``timeout`` (no whole answer within ``timeout_s``), ``protocol``
 (not HTTP, closed mid-response, a second answer, a head over ``MAX_HEADER_BYTES``), ``encoding``
@@ -23,14 +23,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-import vcall
-from vcall.simulator.load.form import encode_form
-from vcall.simulator.load.http1 import RawResponse, WireError
-from vcall.simulator.load.pool import ConnectionPool, round_trip
-from vcall.simulator.replay.content_coding import ACCEPTED
-from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.results import BODY_KEEP_BYTES, Exchange
+from vcall.simulator import __version__
 from vcall.simulator.spec import CALLBACK_DELIVERY
+from vcall.simulator.transport.content_coding import ACCEPTED
+from vcall.simulator.transport.form import encode_form
+from vcall.simulator.transport.http1 import RawResponse, WireError
+from vcall.simulator.transport.pool import ConnectionPool, round_trip
+from vcall.simulator.transport.sender import BODY_KEEP_BYTES, Exchange, Placement
 
 _METHOD = CALLBACK_DELIVERY.method
 
@@ -127,7 +126,7 @@ def _headers(netloc: str) -> str:
     userinfo, _, host = netloc.rpartition("@")
     lines = [
         f"Host: {host}",
-        f"User-Agent: vcall/{vcall.__version__}",
+        f"User-Agent: vcall/{__version__}",
         "Accept: */*",
         f"Accept-Encoding: {ACCEPTED}",
     ]
