@@ -11,8 +11,6 @@ from vcall.simulator import __version__
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.explore.graph import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
-from vcall.simulator.properties.html import properties_section
-from vcall.simulator.properties.model import outcome_dict
 from vcall.simulator.report_page import FONT_CSS
 from vcall.simulator.text_safety import json_text, neutralize_controls
 
@@ -47,7 +45,7 @@ def explore_to_dict(result: ExploreResult) -> dict[str, Any]:
         "problems": [_problem(problem) for problem in result.problems],
         "warnings": [_warning(caution) for caution in result.warnings],
         "saved": [str(path) for path in result.saved],
-        "properties": [outcome_dict(outcome) for outcome in result.properties],
+        "properties": _properties_json(result),
         "map": crawl.map.to_dict(),
     }
 
@@ -131,7 +129,7 @@ def explore_html(result: ExploreResult) -> str:
             f'<span class="verdict {"pass" if ok else "fail"}">{verdict}</span></header><main>',
             _problems_section(result),
             _warnings_section(result),
-            properties_section(result.properties, result.map),
+            _properties_html(result),
             _map_section(result),
             _states_section(result),
             f'<p class="legend">vcall {escape(__version__)}</p></main></body></html>',
@@ -199,3 +197,15 @@ def _states_section(result: ExploreResult) -> str:
 
 def write_explore_html(result: ExploreResult, path: Path | str) -> None:
     write_atomic(path, explore_html(result))
+
+
+def _properties_json(result: ExploreResult) -> list[Any]:
+    from vcall.simulator.properties.model import outcome_dict  # (see run.py: imported when used)
+
+    return [outcome_dict(outcome) for outcome in result.properties]
+
+
+def _properties_html(result: ExploreResult) -> str:
+    from vcall.simulator.properties.html import properties_section
+
+    return properties_section(result.properties, result.map)

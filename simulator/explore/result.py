@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vcall.simulator.explore.crawler import Crawl
 from vcall.simulator.explore.driver import PathRun
 from vcall.simulator.explore.graph import ExploreMap
 from vcall.simulator.explore.problems import Caution, Problem
-from vcall.simulator.properties.model import PropertyOutcome
 from vcall.simulator.replay import WrongPath
+
+if TYPE_CHECKING:  # the properties read explore's map: never imported at import time here
+    from vcall.simulator.properties.model import PropertyOutcome
 
 OUT_OF_MEMORY = "out of memory"
 """Why a crawl stopped early when memory ran out (``Crawl.stopped``)."""

@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -33,11 +34,11 @@ from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixt
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.fixture import CallSettings, EndReason
-from vcall.simulator.properties.explore import check_explored
-from vcall.simulator.properties.model import Property, PropertyOutcome, Verdict, extra_lines
-from vcall.simulator.properties.saving import fixture_path, save_property_fixtures
 from vcall.simulator.replay import SimulationConfig, Target, run_context, wrong_path
 from vcall.simulator.transport import Sender
+
+if TYPE_CHECKING:  # properties read explore's map: imported when used, never at import time
+    from vcall.simulator.properties.model import Property
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
 CRAWL_SHARE = 0.7
@@ -87,6 +88,8 @@ async def _explore(
     simulation: SimulationConfig,
     progress: ExploreProgress,
 ) -> ExploreResult:
+    from vcall.simulator.properties.model import PropertyOutcome, Verdict, extra_lines
+
     ctx = run_context(http, target, simulation, sender=sender)
     driver = PathDriver(ctx, config.settings, config.identity)
     driver.progress = progress
@@ -241,6 +244,9 @@ async def _check_properties(
     deadline: float,
     progress: ExploreProgress,
 ) -> None:
+    from vcall.simulator.properties.explore import check_explored
+    from vcall.simulator.properties.saving import fixture_path, save_property_fixtures
+
     if not config.properties:
         return
     progress.phase = "checking properties"
