@@ -62,9 +62,7 @@ def number_words(written: str) -> str:
     """A number as written (``1,280``, ``3.50``, ``007``) read as a quantity would be."""
     plain = written.replace(",", "")
     whole, dot, fraction = plain.partition(".")
-    if len(whole) > MAX_CARDINAL_DIGITS:
-        head = digit_by_digit(whole)
-    elif len(whole) > 1 and whole.startswith("0"):
+    if len(whole) > MAX_CARDINAL_DIGITS or (len(whole) > 1 and whole.startswith("0")):
         head = digit_by_digit(whole)
     else:
         head = cardinal(int(whole or "0"))
