@@ -39,6 +39,7 @@ def explore_to_dict(result: ExploreResult) -> dict[str, Any]:
         "warnings": [_warning(caution) for caution in result.warnings],
         "saved": [str(path) for path in result.saved],
         "map": crawl.map.to_dict(),
+        **({"asr_robustness": result.robustness.to_dict()} if result.robustness else {}),
     }
 
 
