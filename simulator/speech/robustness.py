@@ -188,4 +188,5 @@ async def _shrink_all(
             if found is not None:
                 smallest = found
                 break
-        transition.broken.append(Broken(variant, smallest, run.last_state.label))
+        if all(b.smallest.text != smallest.text for b in transition.broken):
+            transition.broken.append(Broken(variant, smallest, run.last_state.label))
