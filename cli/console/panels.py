@@ -22,6 +22,7 @@ from vcall.simulator.live.recording import redact_target
 from vcall.simulator.live.status import CallStatus, SettingChange, TurnSummary
 from vcall.simulator.replay.results import Turn
 from vcall.simulator.spec import CallbackKind
+from vcall.simulator.speech.heard import heard_as
 
 PANEL_WIDTH = 100
 """Panels are at most this wide (narrower terminals: their width)."""
@@ -45,6 +46,11 @@ def turn_panel(summary: TurnSummary, notes: Sequence[str] = (), width: int = PAN
     """The callback, what the endpoint answered, what changed, what is wrong with it."""
     grid = _grid()
     grid.add_row(*_action_row(summary))
+    reading = heard_as(summary.plays)
+    if (
+        reading
+    ):  # what a TTS front end makes of numbers, identifiers, dates (vcall.simulator.speech)
+        grid.add_row(Text("heard as", style="dim"), Text(reading, style="dim green"))
     if summary.settings:
         grid.add_row(Text("settings", style="dim"), _settings_text(summary.settings))
     if summary.problem:

@@ -15,6 +15,7 @@ from vcall.simulator.fixture.scenario import Scenario
 from vcall.simulator.live.status import spoken_items, tts_values
 from vcall.simulator.replay.engine import CallFinished, CallStarted, Event, TurnDone
 from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
+from vcall.simulator.speech.heard import heard_as
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _CONTENT_SHOWN = {
@@ -188,9 +189,11 @@ def _what_plays(data: Mapping[str, object]) -> str:
     """The items of ``action_code`` as heard: files by name, TTS text filled in and quoted."""
     codes = [code.strip() for code in str(data.get("action_code") or "").split(",") if code.strip()]
     heard = spoken_items(",".join(codes), tts_values(data))
-    return " + ".join(
+    plays = " + ".join(
         item if item == code else f"“{item}”" for item, code in zip(heard, codes, strict=True)
     )
+    reading = heard_as(heard)
+    return f"{plays} (heard as “{reading}”)" if reading else plays
 
 
 def summary_table(run: RunResult) -> Table:
