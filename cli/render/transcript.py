@@ -15,6 +15,7 @@ from vcall.simulator.fixture.scenario import Scenario
 from vcall.simulator.live.status import spoken_items, tts_values
 from vcall.simulator.replay.engine import CallFinished, CallStarted, Event, TurnDone
 from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
+from vcall.simulator.speech.asr_model import named_changes
 from vcall.simulator.speech.heard import heard_as
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -102,7 +103,9 @@ class TranscriptPrinter:
         )
         written = _written(scenario, turn)
         if written:  # ASR realism changed the words: show what the fixture wrote too
-            self.console.print(f"  {'':8} [dim]  written “{escape(written)}”[/]")
+            changes = named_changes(written, str(callback.content.get("words", "")))
+            named = f" (asr: {'; '.join(changes)})" if changes else ""
+            self.console.print(f"  {'':8} [dim]  written “{escape(written)}”{escape(named)}[/]")
         self.console.print(f"  {'':8} [magenta]← {escape(_answer_summary(turn))}[/]")
         self._findings(without_info(turn.findings), indent="  " + " " * 10)  # info: once a run
 

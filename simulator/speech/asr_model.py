@@ -227,3 +227,75 @@ def variants(text: str, count: int, seed: int, kinds: Sequence[str] = KINDS) -> 
 def _keep(found: dict[str, Variant], variant: Variant) -> None:
     if variant.text != variant.original and variant.text not in found:
         found[variant.text] = variant
+
+
+# --- fixture realism (``asr:`` / ``--asr``): random changes at a rate, and naming them --------
+
+ITN_MODES = ("keep", "written", "spoken")
+"""``itn``: times and percentages as said (``keep``), as ITN writes them (三点半 -> 3:30,
+百分之五十 -> 50%), or written forms read out (3:30 -> 三点半)."""
+
+
+def confuse(text: str, probability: float, rng: random.Random) -> str:
+    """Each word of :data:`CONFUSIONS` swapped with ``probability`` (same pinyin, tone, regional)."""
+
+    def swap(match: re.Match[str]) -> str:
+        if rng.random() >= probability:
+            return match.group(0)
+        return rng.choice(CONFUSIONS[match.group(0)])[0]
+
+    return _CONFUSABLE.sub(swap, text)
+
+
+def normalise(text: str, mode: str) -> str:
+    """Times and percentages in the ``itn`` mode's form (see :data:`ITN_MODES`)."""
+    if mode == "keep":
+        return text
+    for spoken, written in ITN_FORMS:
+        text = text.replace(spoken, written) if mode == "written" else text.replace(written, spoken)
+    return text
+
+
+def truncate(text: str, probability: float, rng: random.Random) -> str:
+    """With ``probability``, the last character before the final punctuation is cut."""
+    core = text.rstrip(_PUNCTUATION)
+    if len(core) < 4 or rng.random() >= probability:
+        return text
+    return core[:-1] + text[len(core) :]
+
+
+def named_changes(written: str, heard: str) -> list[str]:
+    """What ASR changed between ``written`` and ``heard``, each named (``tone: 花费 for 话费``,
+    ``filler 嗯``, ``itn: 3:30 for 三点半``, ``lost 费``); punctuation changes left out."""
+    import difflib
+
+    kinds = {(old, new): kind for old, pairs in CONFUSIONS.items() for new, kind in pairs}
+    names: list[str] = []
+    matcher = difflib.SequenceMatcher(a=written, b=heard, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        old = written[a0:a1].strip(_PUNCTUATION)
+        new = heard[b0:b1].strip(_PUNCTUATION)
+        if tag == "equal" or (not old and not new):
+            continue
+        if not old:
+            names.append(f"filler {new}" if new in FILLERS else f"added {new}")
+        elif not new:
+            names.append(f"lost {old}")
+        else:
+            names.append(_substitution(written, a0, a1, new, kinds))
+    return names
+
+
+def _substitution(
+    written: str, start: int, end: int, new: str, kinds: Mapping[tuple[str, str], str]
+) -> str:
+    """``kind: new for old``, widened to the confusable word the change is part of."""
+    for word in CONFUSIONS:
+        at = written.find(word, max(0, start - len(word) + 1), end + len(word) - 1)
+        if 0 <= at <= start and end <= at + len(word):
+            swapped = word[: start - at] + new + word[end - at :]
+            if (word, swapped) in kinds:
+                return f"{kinds[(word, swapped)]}: {swapped} for {word}"
+    old = written[start:end]
+    kind = ITN if any(c.isdigit() for c in new + old) else "substitution"
+    return f"{kind}: {new} for {old}"
