@@ -185,7 +185,8 @@ def _yuan_sign(match: re.Match[str], _text: str) -> tuple[str, str]:
     written = match.group(0)[1:].strip().replace(",", "")
     whole, _dot, fraction = written.partition(".")
     words = cardinal(int(whole)) + "元"
-    jiao, fen = (fraction + "00")[:2]
+    cents = fraction + "00"
+    jiao, fen = cents[0], cents[1]
     if jiao != "0":
         words += digit_by_digit(jiao) + "角"
     if fen != "0":

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.spec import ACTIONS, SEED_FOLLOWUP
+from vcall.simulator.spec import ACTIONS, SEED_FOLLOWUP, TTS_VARIABLE_PATTERN
 from vcall.simulator.speech.tts_reading import tts_reading
-from vcall.simulator.validation.common import TTS_VARIABLE_PATTERN, _file_piece
+from vcall.simulator.validation.common import _file_piece
 from vcall.simulator.validation.context import DATA_RULES, ResponseContext
 from vcall.simulator.validation.registry import RuleInfo
 
