@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import socket
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,11 +13,13 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from vcall.cli.commands.tap_ops import LogFormat, Operations, operations, reopen_logs_on_sighup
 from vcall.cli.commands.targeting import run_on_fast_loop
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
-from vcall.cli.render.tap import TapPrinter, summary
+from vcall.cli.render.tap import summary
+from vcall.simulator.emulator.bounds import GRACE_S, raise_file_limit
 from vcall.simulator.emulator.serve import base_url, bind_socket, serve
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.durations import parse_duration
@@ -25,6 +28,8 @@ from vcall.simulator.tap.config import (
     DEFAULT_IDLE_S,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_OPEN_CALLS,
+    DEFAULT_SAVE_MAX_BYTES,
+    DEFAULT_SAVE_MAX_FILES,
     DEFAULT_TIMEOUT_S,
 )
 
@@ -51,9 +56,10 @@ checked as it passes, and each finished call is written as a fixture into --save
 
 Phone numbers are replaced by stable fakes unless --keep-numbers. The platform sends no hang-up
 callback: a call is over when the bot hangs up or transfers, after --idle without callbacks, or
-when tap stops (Ctrl-C, SIGTERM).
+when tap stops (Ctrl-C, SIGTERM): it waits at most 5 s for requests in progress (a second
+Ctrl-C skips the wait), abandons the rest, and writes every open call before it exits.
 
-[bold]Exit codes[/]: 0 stopped (SIGTERM) · 2 usage · 130 stopped with Ctrl-C
+[bold]Exit codes[/]: 0 stopped (SIGTERM) · 2 usage · 70 internal error · 130 stopped with Ctrl-C
 """
 
 
@@ -137,21 +143,82 @@ def tap_command(
     max_calls_open: Annotated[
         int, typer.Option("--max-calls-open", help="Calls held open at most (the oldest closes).")
     ] = DEFAULT_MAX_OPEN_CALLS,
+    save_max_files: Annotated[
+        int,
+        typer.Option("--save-max-files", help="Fixtures --save writes in one run at most."),
+    ] = DEFAULT_SAVE_MAX_FILES,
+    save_max_bytes: Annotated[
+        int,
+        typer.Option(
+            "--save-max-bytes", metavar="BYTES", help="Bytes --save writes in one run at most."
+        ),
+    ] = DEFAULT_SAVE_MAX_BYTES,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also a line for every callback relayed.")
     ] = False,
+    log_format: Annotated[
+        LogFormat,
+        typer.Option(
+            "--log-format",
+            help="text, or json: one JSON object per event on stdout (banner and summary on "
+            "stderr).",
+        ),
+    ] = LogFormat.TEXT,
+    metrics: Annotated[
+        str | None,
+        typer.Option(
+            "--metrics",
+            metavar="HOST:PORT",
+            help="Serve Prometheus metrics here (e.g. 127.0.0.1:9464; PORT alone: loopback).",
+        ),
+    ] = None,
+    notify: Annotated[
+        str | None,
+        typer.Option(
+            "--notify",
+            metavar="URL",
+            help="Post an alert to this chat-robot webhook on an error finding or a failing bot.",
+        ),
+    ] = None,
+    notify_format: Annotated[
+        str,
+        typer.Option("--notify-format", metavar="FORMAT", help="dingtalk, wecom, feishu or plain."),
+    ] = "dingtalk",
+    max_p99: Annotated[
+        str | None,
+        typer.Option(
+            "--max-p99",
+            metavar="DURATION",
+            help="With --notify: alert when the answers' p99 over --notify-window is above this.",
+        ),
+    ] = None,
+    notify_interval: Annotated[
+        str,
+        typer.Option(
+            "--notify-interval",
+            metavar="DURATION",
+            help="At most one alert this often (the rest are counted in the next).",
+        ),
+    ] = "10s",
+    notify_window: Annotated[
+        str,
+        typer.Option("--notify-window", metavar="DURATION", help="The window --max-p99 watches."),
+    ] = "60s",
 ) -> None:
     """Relay live callbacks to your bot, check every answer, and save each call as a fixture."""
     from vcall.simulator.tap.app import TapApp  # not loaded when vcall starts for another command
 
-    console = output_console()
+    console = output_console(stderr=log_format is LogFormat.JSON)
     app: TapApp | None = None
+    ops: Operations | None = None
 
     def done() -> None:
+        if ops is not None:
+            ops.stop()
         if app is not None:
-            console.print(summary(app.observer.counts))
+            console.print(summary(app.observer.counts, app.bounds.counts))
 
-    with handled_errors(on_interrupt=done):
+    with handled_errors(on_interrupt=done, internal=True):
         _make_save_directory(save)
         config = TapConfig(
             forward_to=forward_to,
@@ -163,14 +230,31 @@ def tap_command(
             report_json=report_json,
             max_body=max_body,
             max_open_calls=max_calls_open,
+            save_max_files=save_max_files,
+            save_max_bytes=save_max_bytes,
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,
         )
         address, port = _address(listen, host)
         sock = bind_socket(address, port)
-        app = TapApp(config, sink=TapPrinter(console, verbose=verbose))
+        opened: list[TapApp] = []
+        ops = operations(
+            console,
+            verbose=verbose,
+            log_format=log_format,
+            metrics=metrics,
+            notify=notify,
+            notify_format=notify_format,
+            max_p99=max_p99,
+            notify_interval=notify_interval,
+            notify_window=notify_window,
+            calls_open=lambda: len(opened[0].observer.book) if opened else 0,
+        )
+        app = TapApp(config, sink=ops.sink())
+        opened.append(app)
         sys.setswitchinterval(SWITCH_INTERVAL_S)
-        _banner(console, base_url(sock), config, address)
-        _serve_until_stopped(app, sock)
+        _banner(console, base_url(sock), config, address, ops.lines)
+        with reopen_logs_on_sighup():
+            _serve_until_stopped(app, sock)
         done()
     raise typer.Exit(ExitCode.OK)
 
@@ -196,8 +280,9 @@ def _terminated(_signum: int, _frame: object) -> None:
 
 def _serve_until_stopped(app: TapApp, sock: socket.socket) -> None:
     previous = signal.signal(signal.SIGTERM, _terminated)
+    raise_file_limit()
     try:
-        run_on_fast_loop(serve(app, sock))
+        run_on_fast_loop(serve(app, sock, bounds=app.bounds))
     except _Terminated:
         pass
     finally:
@@ -212,7 +297,9 @@ def _address(listen: str, host: str | None) -> tuple[str, int]:
     return address, int(port_text)
 
 
-def _banner(console: Console, url: str, config: TapConfig, address: str) -> None:
+def _banner(
+    console: Console, url: str, config: TapConfig, address: str, extra: Sequence[str] = ()
+) -> None:
     console.print(f"[bold]vcall tap[/] listening on [bold]{escape(url)}[/]")
     if not address.startswith(LOOPBACK):
         console.print(
@@ -227,7 +314,12 @@ def _banner(console: Console, url: str, config: TapConfig, address: str) -> None
     )
     numbers = "real numbers kept" if config.keep_numbers else "numbers replaced by stable fakes"
     console.print(f"  {escape(saving)} · {numbers}")
-    console.print("[dim]Ctrl-C stops it (open calls are saved first)[/]\n")
+    for line in extra:
+        console.print(f"  {escape(line)}")
+    console.print(
+        f"[dim]Ctrl-C stops it: requests in progress get {GRACE_S:g} s (a second Ctrl-C: none), "
+        "open calls are saved first[/]\n"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from vcall.simulator.findings import Finding, Severity, info_once, without_info
 from vcall.simulator.fixture.asr import written_words
@@ -15,8 +16,10 @@ from vcall.simulator.fixture.scenario import Scenario
 from vcall.simulator.live.status import spoken_items, tts_values
 from vcall.simulator.replay.engine import CallFinished, CallStarted, Event, TurnDone
 from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
+from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, wrong_path
 from vcall.simulator.speech.asr_model import named_changes
 from vcall.simulator.speech.heard import heard_as
+from vcall.simulator.text_safety import neutralize_controls
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _CONTENT_SHOWN = {
@@ -29,6 +32,16 @@ _CONTENT_SHOWN = {
 }
 
 
+def indent_lines(text: str, indent: str) -> str:
+    return "\n".join(indent + line for line in text.splitlines())
+
+
+def _safe(text: str) -> str:
+    """Text a bot or a fixture chose, safe to print: rich markup escaped, and control characters
+    shown as escapes (a bot's ``ESC]0;...`` must not retitle or clear the operator's terminal)."""
+    return escape(neutralize_controls(text))
+
+
 def clock_text(ms: float) -> str:
     minutes, rest = divmod(int(ms), 60_000)
     return f"{minutes:02d}:{rest / 1000:04.1f}"
@@ -38,7 +51,13 @@ class TranscriptPrinter:
     """Receives engine events; prints each call's transcript (live when calls run one at a time)."""
 
     def __init__(
-        self, console: Console, *, live: bool, verbose: bool = False, quiet: bool = False
+        self,
+        console: Console,
+        *,
+        live: bool,
+        verbose: bool = False,
+        quiet: bool = False,
+        hold_wrong_path: bool = False,
     ) -> None:
         self.console = console
         self.live = live and not verbose
@@ -49,10 +68,27 @@ class TranscriptPrinter:
         self._pending: CallStarted | None = None
         """A live call's header, printed with its first answered turn: a call that never reached
         the endpoint prints nothing (the run ends with one line saying so)."""
+        self._held: list[Event] | None = [] if hold_wrong_path else None
+        """Events kept back while every answer so far was HTTP 404/405 (a wrong path prints
+        one line, not a transcript of identical 404s); replayed at the first other answer."""
 
     def __call__(self, event: Event) -> None:
         if self.quiet:
             return
+        if self._held is not None:
+            if not (isinstance(event, TurnDone) and not _looks_like_wrong_path(event.turn)):
+                self._held.append(event)
+                return
+            self.release()
+        self._print(event)
+
+    def release(self) -> None:
+        """Print what was held back (the run was not a wrong path after all); hold no more."""
+        held, self._held = self._held or [], None
+        for event in held:
+            self._print(event)
+
+    def _print(self, event: Event) -> None:
         if isinstance(event, CallStarted) and self.live:
             self._pending = event
         elif isinstance(event, TurnDone) and self.live:
@@ -82,31 +118,50 @@ class TranscriptPrinter:
         )
         for _at, is_note, index in timeline:  # an answer's notes come right after its turn
             if is_note:
-                message = escape(notes[index].message)
+                message = _safe(notes[index].message)
                 self.console.print(f"  [dim]{clock_text(notes[index].at_ms)}  note: {message}[/]")
             else:
                 self._turn(turns[index], call.scenario)
         self._findings(call.call_findings, indent="  ")
+        self._app_output(call)
         reason = call.end_reason.value if call.end_reason else "?"
         verdict = "[red]FAILED[/]" if call.failed() else "[green]passed[/]"
         self.console.print(f"  {verdict} · ended by {reason} at {clock_text(call.duration_ms)}\n")
 
+    def _app_output(self, call: CallResult) -> None:
+        """An in-process app's own output (prints, logs, tracebacks): under ``--verbose`` in
+        full, else one line saying it is there."""
+        if not call.app_output:
+            return
+        if not self.verbose:
+            count = len(call.app_output)
+            self.console.print(
+                f"  [dim]the app wrote output while answering {count} callback(s): "
+                "--verbose or the report shows it[/]"
+            )
+            return
+        self.console.print("  [dim]the app's own output:[/]")
+        for entry in call.app_output:
+            self.console.print(Text(indent_lines(entry, "    "), style="dim"))
+
     def _header(self, scenario: Scenario, call_id: str) -> None:
-        where = f" [dim]({escape(scenario.file)})[/]" if scenario.file else ""
-        self.console.print(f"[bold]▶ {escape(scenario.name)}[/]{where}  [dim]call_id {call_id}[/]")
+        where = f" [dim]({_safe(scenario.file)})[/]" if scenario.file else ""
+        self.console.print(
+            f"[bold]▶ {_safe(scenario.name)}[/]{where}  [dim]call_id {_safe(call_id)}[/]"
+        )
 
     def _turn(self, turn: Turn, scenario: Scenario | None = None) -> None:
         callback = turn.callback
         shown = _content_summary(callback.kind.value, callback.content)
         self.console.print(
-            f"  [cyan]{clock_text(callback.at_ms)}[/]  [bold cyan]→ {callback.kind.value}[/] {escape(shown)}"
+            f"  [cyan]{clock_text(callback.at_ms)}[/]  [bold cyan]→ {callback.kind.value}[/] {_safe(shown)}"
         )
         written = _written(scenario, turn)
         if written:  # ASR realism changed the words: show what the fixture wrote too
             changes = named_changes(written, str(callback.content.get("words", "")))
             named = f" (asr: {'; '.join(changes)})" if changes else ""
-            self.console.print(f"  {'':8} [dim]  written “{escape(written)}”{escape(named)}[/]")
-        self.console.print(f"  {'':8} [magenta]← {escape(_answer_summary(turn))}[/]")
+            self.console.print(f"  {'':8} [dim]  written “{_safe(written)}”{_safe(named)}[/]")
+        self.console.print(f"  {'':8} [magenta]← {_safe(_answer_summary(turn))}[/]")
         self._findings(without_info(turn.findings), indent="  " + " " * 10)  # info: once a run
 
     def _findings(self, findings: Iterable[Finding], indent: str) -> None:
@@ -114,9 +169,18 @@ class TranscriptPrinter:
             style = _SEVERITY_STYLE[finding.severity]
             path = f" {finding.path}" if finding.path else ""
             self.console.print(
-                f"{indent}[{style}]{finding.severity.value}[/] [dim]{finding.rule}{escape(path)}[/]: "
-                f"{escape(finding.message)}"
+                f"{indent}[{style}]{finding.severity.value}[/] [dim]{finding.rule}{_safe(path)}[/]: "
+                f"{_safe(finding.message)}"
             )
+
+
+def wrong_path_of_run(run: RunResult) -> WrongPath | None:
+    """Every callback of the run got HTTP 404/405 (see :mod:`vcall.simulator.replay.wrong_path`)."""
+    return wrong_path(turn.exchange for call in run.calls for turn in call.turns)
+
+
+def _looks_like_wrong_path(turn: Turn) -> bool:
+    return turn.exchange.status in WRONG_PATH_STATUSES
 
 
 def _reached(turn: Turn) -> bool:
@@ -202,17 +266,18 @@ def _what_plays(data: Mapping[str, object]) -> str:
 def summary_table(run: RunResult) -> Table:
     table = Table(title="vcall simulate", title_justify="left", show_lines=False)
     table.add_column("scenario", min_width=16, ratio=1, overflow="fold")
-    for column in ("result", "turns", "ended by", "errors", "warnings", "call time"):
-        numeric = column in ("turns", "errors", "warnings")
+    for column in ("result", "turns", "ended by", "errors", "expect", "warnings", "call time"):
+        numeric = column in ("turns", "errors", "expect", "warnings")
         table.add_column(column, justify="right" if numeric else "left", no_wrap=True)
     for call in run.calls:
         result = "[red]FAILED[/]" if call.failed(run.strict) else "[green]passed[/]"
         table.add_row(
-            escape(call.scenario.name),
+            _safe(call.scenario.name),
             result,
             str(len(call.turns)),
             call.end_reason.value if call.end_reason else "?",
-            str(call.count(Severity.ERROR)),
+            str(call.spec_errors),
+            str(call.expectation_misses),
             str(call.count(Severity.WARNING)),
             clock_text(call.duration_ms),
         )
@@ -232,8 +297,16 @@ def summary_line(run: RunResult) -> str:
     ]  # information (no seed backs it): one line per run, never one per callback
     return "".join(infos) + (
         f"[{colour}]{run.passed} passed, {run.failed} failed[/]{state} · {len(run.calls)} call(s), "
-        f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s"
+        f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s{_error_counts(run)}"
     )
+
+
+def _error_counts(run: RunResult) -> str:
+    """The errors of the answers (spec, transport) apart from the fixtures' expectation misses."""
+    errors, misses = run.spec_errors, run.expectation_misses
+    if not errors and not misses:
+        return ""
+    return f" · {errors} error(s) in the answers, {misses} fixture expectation miss(es)"
 
 
 def placement_line(report: PlacementReport | None) -> str:
@@ -253,8 +326,8 @@ def placement_line(report: PlacementReport | None) -> str:
     if report.form_ok and report.query_ok:
         return f"[green]placement: {marks}[/] -- the endpoint accepts the parameters either way"
     if report.findings and not report.findings[0].is_error:
-        return f"[yellow]placement: {marks}[/] -- {escape(report.findings[0].message)}{escape(why)}"
-    return f"[red]placement: {marks}[/] -- the endpoint took the first callback neither way{escape(why)}"
+        return f"[yellow]placement: {marks}[/] -- {_safe(report.findings[0].message)}{_safe(why)}"
+    return f"[red]placement: {marks}[/] -- the endpoint took the first callback neither way{_safe(why)}"
 
 
 def _mark(ok: bool) -> str:

@@ -12,12 +12,18 @@ most once every ``flush_interval`` seconds and at most a tenth of the time; and 
 ``Row`` (1-based data row), the input columns, then ``Code``, ``Message``, ``RequestId``,
 ``CallId``. A result CSV of an older vcall without a journal still counts: its ``OK`` rows are
 skipped for good (they are journalled as imported).
+
+A cell a spreadsheet would run as a formula (one starting ``=``, ``+``, ``-``, ``@``, a tab or a
+CR: an input cell, or the API's ``Message``) is written with a leading ``'``, as OWASP advises
+and spreadsheets hide; a cell starting with ``'`` gets one more, so reading back drops exactly
+one. A plain number (``-200``, ``+86``) is not a formula and is written as it is.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +48,9 @@ ROW_COLUMN = "Row"
 RESULT_COLUMNS = ("Code", "Message", "RequestId", "CallId")
 UNKNOWN_CODE = "vcall.UNKNOWN"
 """Code of a row whose request may have been sent but whose answer never came."""
+INVALID_CODE = "vcall.INVALID_ROW"
+"""Code of a row left out for its parameter errors (``--skip-invalid``); never sent, never
+journalled, so a later run checks it again."""
 NOT_SENT_CODE = "vcall.NOT_SENT"
 """Code of a row whose request certainly never left (the connection was refused)."""
 UNKNOWN_MESSAGE = "unknown — not redialled: the request may have been sent"
@@ -72,6 +81,8 @@ class BatchSummary:
     unknown: int = 0
     """Rows whose request may have been sent, answer unknown: not dialled again."""
     journal: Path | None = None
+    invalid: int = 0
+    """Rows left out for their parameter errors (``--skip-invalid``)."""
 
 
 class QpsLimiter:
@@ -93,6 +104,22 @@ class QpsLimiter:
             self._clock.sleep(self._next_start - now)
             now = self._next_start
         self._next_start = now + self.interval
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it without running it: ``'`` before a formula start."""
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def from_spreadsheet_safe(cell: str) -> str:
+    """The cell :func:`spreadsheet_safe` was given."""
+    return cell[1:] if cell.startswith("'") else cell
 
 
 def answer_fields(result: SmartCallResult) -> dict[str, object]:
@@ -135,8 +162,10 @@ class BatchRun:
         on_result: Callable[[int, SmartCallResult], None] | None = None,
         defaults: Collection[str] = (),
         redial_unknown: bool = False,
+        invalid: Mapping[int, str] | None = None,
     ) -> None:
         self._clock = clock or SystemClock()
+        self.invalid = dict(invalid or {})
         self._limiter = QpsLimiter(qps, self._clock)
         self.table = read_input(rows_csv, defaults)
         _check_result_path(rows_csv, result_csv)
@@ -156,7 +185,11 @@ class BatchRun:
 
     def to_place(self) -> list[int]:
         """Row numbers this run will dial."""
-        return [n for n in range(1, len(self.table.rows) + 1) if self._should_place(n)]
+        return [
+            n
+            for n in range(1, len(self.table.rows) + 1)
+            if n not in self.invalid and self._should_place(n)
+        ]
 
     def run(self) -> BatchSummary:
         """Place the rows; an error from the client (e.g. :class:`EndpointUnreachableError`)
@@ -187,6 +220,7 @@ class BatchRun:
             result_csv=self.result_csv,
             unknown=unknown,
             journal=self.journal.path,
+            invalid=len(self.invalid),
         )
 
     def _unknown_this_run(self) -> int:
@@ -273,17 +307,30 @@ class BatchRun:
     def write_results(self) -> None:
         """Rewrite the result CSV (atomically) from the journal's view of every row."""
         rows = {number: self._result_row(record) for number, record in self.records.items()}
+        for number, reason in self.invalid.items():
+            rows.setdefault(number, self._invalid_row(number, reason))
         header = [ROW_COLUMN, *self.table.columns, *RESULT_COLUMNS]
         buffer = io.StringIO(newline="")
         writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore")
         writer.writeheader()
         for number in sorted(rows):
-            writer.writerow(rows[number])
+            writer.writerow({name: spreadsheet_safe(cell) for name, cell in rows[number].items()})
         began = self._clock.monotonic()
         write_atomic(self.result_csv, buffer.getvalue())
         self._last_flush = self._clock.monotonic()
         took = self._last_flush - began
         self._flush_gap = max(self._flush_interval, took / RESULT_WRITE_SHARE)
+
+    def _invalid_row(self, number: int, reason: str) -> dict[str, str]:
+        cells = self.table.rows[number - 1]
+        return {
+            ROW_COLUMN: str(number),
+            **{name: cells.get(name, "") for name in self.table.columns},
+            "Code": INVALID_CODE,
+            "Message": f"not sent: {reason}",
+            "RequestId": "",
+            "CallId": "",
+        }
 
     def _result_row(self, record: RowRecord) -> dict[str, str]:
         cells = {name: record.cells.get(name, "") for name in self.table.columns}
@@ -368,7 +415,11 @@ def load_previous_results(result_csv: Path, table: InputTable) -> dict[int, dict
                 f"{result_csv}: not a result file of this input (expected columns "
                 f"{','.join(expected)}): use another result path"
             )
-        previous = {_row_number(result_csv, entry): entry for entry in reader}
+        entries = (
+            {name: from_spreadsheet_safe(cell or "") for name, cell in entry.items()}
+            for entry in reader
+        )
+        previous = {_row_number(result_csv, entry): entry for entry in entries}
     for number, entry in previous.items():
         if entry.get("Code") == OK_CODE:
             _check_cells(result_csv, number, entry, table)

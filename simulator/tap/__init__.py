@@ -7,6 +7,7 @@ starts without loading it).
 
 from vcall.simulator.tap.config import TapConfig
 from vcall.simulator.tap.events import (
+    BoundReached,
     CallbackRelayed,
     CallClosed,
     MalformedRequest,
@@ -14,9 +15,13 @@ from vcall.simulator.tap.events import (
     TapEvent,
     TapProblem,
     TapSink,
+    event_record,
+    fan_out,
 )
+from vcall.simulator.tap.jsonl import json_line, request_reopen
 
 __all__ = [
+    "BoundReached",
     "CallClosed",
     "CallbackRelayed",
     "MalformedRequest",
@@ -25,4 +30,8 @@ __all__ = [
     "TapEvent",
     "TapProblem",
     "TapSink",
+    "event_record",
+    "fan_out",
+    "json_line",
+    "request_reopen",
 ]
