@@ -13,6 +13,7 @@ from vcall.simulator.explore.graph import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
 from vcall.simulator.reports.json_report import json_text
 from vcall.simulator.reports.page import FONT_CSS
+from vcall.simulator.speech.robustness import robustness_html
 from vcall.simulator.text_safety import neutralize_controls
 
 if TYPE_CHECKING:
@@ -126,6 +127,7 @@ def explore_html(result: ExploreResult) -> str:
             f'<span class="verdict {"pass" if ok else "fail"}">{verdict}</span></header><main>',
             _problems_section(result),
             _warnings_section(result),
+            robustness_html(result.robustness),
             _map_section(result),
             _states_section(result),
             f'<p class="legend">vcall {escape(vcall.__version__)}</p></main></body></html>',

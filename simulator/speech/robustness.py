@@ -190,3 +190,28 @@ async def _shrink_all(
                 break
         if all(b.smallest.text != smallest.text for b in transition.broken):
             transition.broken.append(Broken(variant, smallest, run.last_state.label))
+
+
+def robustness_html(robustness: Robustness | None) -> str:
+    """The explore HTML report's "ASR robustness" section (empty without ``--asr-robustness``)."""
+    if robustness is None:
+        return ""
+    from html import escape
+
+    rows = []
+    for t in robustness.transitions:
+        broken = "<br>".join(
+            f"{escape(b.smallest.text)} ({escape(b.smallest.label)}) → {escape(b.reached)}"
+            for b in t.broken
+        )
+        rows.append(
+            f"<tr><td>{escape(t.source)}</td><td>{escape(t.words)}</td>"
+            f"<td>{t.kept}/{t.tried}</td><td class='problem'>{broken}</td></tr>"
+        )
+    return (
+        f"<section><h2>ASR robustness {robustness.score:.2f}</h2><p>{robustness.tried} variants "
+        f"of {len(robustness.transitions)} speech transitions (K={robustness.variants_per_move}, "
+        f"seed {robustness.seed}).</p><table><tr><th>from</th><th>caller says</th><th>kept</th>"
+        f"<th>broken by (smallest change → where the bot went)</th></tr>{''.join(rows)}</table>"
+        "</section>"
+    )

@@ -32,10 +32,16 @@ def test_the_example_bots_routes_below_a_high_bar_fail_the_run(tmp_path: Path) -
     assert broken and all(b["smallest"] and b["reached"] for b in broken)
 
 
-def test_a_low_bar_passes() -> None:
-    result = vcall("explore", "--example-bot", "--asr-robustness", "2", "--min-robustness", "0.1")
+def test_a_low_bar_passes_and_the_html_report_has_the_section(tmp_path: Path) -> None:
+    html = tmp_path / "map.html"
+    result = vcall(
+        "explore", "--example-bot", "--asr-robustness", "2", "--min-robustness", "0.1",
+        "--report-html", html,
+    )  # fmt: skip
     assert result.exit_code == ExitCode.OK, result.output
     assert "ASR robustness" in result.output
+    page = html.read_text("utf-8")
+    assert "<h2>ASR robustness 0." in page and "smallest change" in page
 
 
 def test_min_robustness_alone_is_a_usage_error() -> None:
