@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from vcall.simulator.asgi import App, Receive, Scope, Send, read_body
-from vcall.simulator.example_bot.asgi import parse_callback, read_params
+from speech_bots import json_bot
+
+from vcall.simulator.asgi import App
 from vcall.simulator.explore.check import CheckConfig, Verdict, check
 from vcall.simulator.fixture.loader import parse_fixture
 from vcall.simulator.fixture.scenario import Say
@@ -27,23 +27,7 @@ def _bot(route: Callable[[str], str]) -> App:
             return {"action": "play", "action_code": f"{route(str(content.get('words')))}.wav"}
         return {"action": "donothing"}
 
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        body = await read_body(receive)
-        call_id, kind, content = parse_callback(
-            read_params(scope.get("query_string", b""), body, "")
-        )
-        payload = {
-            "result": "success",
-            "msg": "ok",
-            "data": {"call_id": call_id, **data(kind, content)},
-        }
-        headers = [(b"content-type", b"application/json; charset=utf-8")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
-
-    return app
+    return json_bot(data)
 
 
 def _note(app: App) -> str:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+from speech_bots import json_bot
 
-from vcall.simulator.asgi import App, Receive, Scope, Send, read_body
-from vcall.simulator.example_bot.asgi import parse_callback, read_params
+from vcall.simulator.asgi import App
 from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore
 from vcall.simulator.replay.engine import SimulationConfig
 from vcall.simulator.replay.targets import app_target
@@ -35,23 +34,7 @@ def _bot(route: Callable[[str], str]) -> App:
         where = route(str(content.get("words", "")))
         return {"action": "play", "action_code": f"{where}.wav", "dynamic_id": where}
 
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        body = await read_body(receive)
-        call_id, kind, content = parse_callback(
-            read_params(scope.get("query_string", b""), body, "")
-        )
-        payload = {
-            "result": "success",
-            "msg": "ok",
-            "data": {"call_id": call_id, **data(kind, content)},
-        }
-        headers = [(b"content-type", b"application/json; charset=utf-8")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
-
-    return app
+    return json_bot(data)
 
 
 def keyword_bot() -> App:

@@ -3,14 +3,14 @@ reading is shown ("heard as") and the doubtful ones warned about (``tts-reading-
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from speech_bots import json_bot
+
 from vcall.cli.render.transcript import _answer_summary
-from vcall.simulator.asgi import App, Receive, Scope, Send, read_body
-from vcall.simulator.example_bot.asgi import parse_callback, read_params
+from vcall.simulator.asgi import App
 from vcall.simulator.findings import Severity
 from vcall.simulator.fixture.loader import load_scenarios
 from vcall.simulator.replay.engine import SimulationConfig, simulate
@@ -48,23 +48,7 @@ def _data(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _bot() -> App:
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        body = await read_body(receive)
-        call_id, kind, content = parse_callback(
-            read_params(scope.get("query_string", b""), body, "")
-        )
-        payload = {
-            "result": "success",
-            "msg": "ok",
-            "data": {"call_id": call_id, **_data(kind, content)},
-        }
-        headers = [(b"content-type", b"application/json; charset=utf-8")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
-
-    return app
+    return json_bot(_data)
 
 
 def _run(tmp_path: Path) -> RunResult:
