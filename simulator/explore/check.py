@@ -337,6 +337,13 @@ def _noise_notes(
     return [call for call in finished if call.scenario.name not in twins]
 
 
+def _as_written_name(event: CallStarted | CallFinished) -> bool:
+    from vcall.simulator.speech.check_noise import AS_WRITTEN
+
+    scenario = event.scenario if isinstance(event, CallStarted) else event.result.scenario
+    return scenario.name.endswith(AS_WRITTEN) or f"{AS_WRITTEN} [" in scenario.name
+
+
 def _mark_not_offered(results: Sequence[BehaviourResult], served: str, why: str) -> None:
     other = "outbound" if served == "inbound" else "inbound"
     for result in results:
@@ -397,7 +404,12 @@ def _without_unserved(
 
 
 def _tally(progress: CheckProgress, strict: bool, event: Event) -> None:
-    """The live display's view of the behaviours' calls (not the verdicts reported)."""
+    """The live display's view of the behaviours' calls (not the verdicts reported); an
+    ``asr-noise`` behaviour's call as written is no behaviour of its own."""
+    if isinstance(event, CallStarted | CallFinished) and _as_written_name(event):
+        if isinstance(event, CallStarted):
+            progress.calls += 1
+        return
     if isinstance(event, CallStarted):
         progress.calls += 1
         progress.started(event.scenario.name)
