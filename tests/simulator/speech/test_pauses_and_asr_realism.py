@@ -71,3 +71,11 @@ def test_each_change_is_named() -> None:
         "same pinyin: 人公 for 人工",
     ]
     assert named_changes("查一下订单", "查下订单") == ["lost 一"]
+
+
+def test_the_asr_option_takes_the_new_keys() -> None:
+    from vcall.simulator.fixture.asr import parse_asr_option
+
+    assert parse_asr_option("confusions=0.3,itn=written,truncation=0.1,seed=2") == AsrConfig(
+        confusions=0.3, itn="written", truncation=0.1, seed=2
+    )
