@@ -16,6 +16,7 @@ from vcall.simulator.explore.identity import Identity, state_of
 from vcall.simulator.fixture.scenario import Say, Scenario
 from vcall.simulator.replay.results import CallResult
 from vcall.simulator.spec import CallbackKind
+from vcall.simulator.text_safety import neutralize_controls
 
 NOISE_TAG = "asr-noise"
 AS_WRITTEN = " (as written)"
@@ -58,7 +59,7 @@ def _answer_to_speech(call: CallResult) -> tuple[str, str] | None:
             data = usable_data(turn)
             if data is None:
                 return None
-            return str(turn.callback.content.get("words", "")), state_of(
-                data, Identity.NORMAL
-            ).label
+            words = str(turn.callback.content.get("words", ""))
+            label = state_of(data, Identity.NORMAL).label  # the bot's text: shown, never obeyed
+            return neutralize_controls(words), neutralize_controls(label)
     return None

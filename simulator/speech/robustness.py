@@ -16,6 +16,7 @@ from vcall.simulator.explore.driver import PathRun
 from vcall.simulator.explore.graph import ExploreMap, Node
 from vcall.simulator.explore.moves import Move, MoveKind, say_move
 from vcall.simulator.speech.asr_model import Variant, apply, variants
+from vcall.simulator.text_safety import neutralize_controls
 
 MAX_TRANSITIONS = 60
 """Transitions measured at most (the first ones the crawl found: the shallowest)."""
@@ -114,7 +115,9 @@ def speech_transitions(explored: ExploreMap) -> list[TransitionRobustness]:
             continue
         target = by_id[next(iter(reached))]
         found.append(
-            TransitionRobustness(source, words, target.id, target.key.label, path=node.path)
+            TransitionRobustness(
+                source, words, target.id, neutralize_controls(target.key.label), path=node.path
+            )
         )
     return found
 
@@ -189,7 +192,8 @@ async def _shrink_all(
                 smallest = found
                 break
         if all(b.smallest.text != smallest.text for b in transition.broken):
-            transition.broken.append(Broken(variant, smallest, run.last_state.label))
+            reached = neutralize_controls(run.last_state.label)  # the bot's text, shown as is
+            transition.broken.append(Broken(variant, smallest, reached))
 
 
 def robustness_html(robustness: Robustness | None) -> str:
