@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import pairwise
 
 from vcall.simulator.fixture.scenario import Say, Step
 
@@ -60,7 +61,10 @@ def _share(duration_ms: int | None, words: str, parts: Sequence[str]) -> int | N
 
 
 def renumbered(steps: Sequence[Step]) -> tuple[Step, ...]:
-    """``index`` set to each step's place (after a split, the later steps moved on)."""
-    return tuple(
-        step if step.index == at else replace(step, index=at) for at, step in enumerate(steps)
-    )
+    """After a split, ``index`` set to each step's place (the later steps moved on); without
+    one, the steps as they are (their index the step's place as written, a step that failed
+    to load counted)."""
+    split = any(a.index == b.index for a, b in pairwise(steps))
+    if not split:
+        return tuple(steps)
+    return tuple(replace(step, index=at) for at, step in enumerate(steps))
