@@ -5,6 +5,7 @@ with no digit or Latin letter costs one regular-expression search)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from vcall.simulator.findings import Finding, Severity
@@ -14,6 +15,8 @@ from vcall.simulator.validation.common import _file_piece
 from vcall.simulator.validation.context import DATA_RULES, ResponseContext
 from vcall.simulator.validation.registry import RuleInfo
 
+_FILES_ONLY = re.compile(r"[\x21-\x23\x25-\x7e]*")
+"""Printable ASCII without blanks or ``$``: every item a file or voice id (``_file_piece``)."""
 MAX_DOUBTS = 3
 """Doubts told per answer (the rest are alike)."""
 
@@ -29,6 +32,8 @@ MAX_DOUBTS = 3
 )
 def tts_reading_doubt(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     code = context.text("action_code") or ""
+    if _FILES_ONLY.fullmatch(code):
+        return  # files and voice ids only (the common answer): nothing is read
     spec = ACTIONS.get(context.action or "")
     if not code or (spec is not None and not spec.plays) or context.tts_params_problem:
         return
