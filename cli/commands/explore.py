@@ -48,10 +48,11 @@ EPILOG = """\
   printf '查快递\\n转人工\\n投诉\\n' > lines.txt   [dim](the words your bot listens for)[/]
   vcall explore myapp.main:app --say-file lines.txt --max-depth 5 --graph map.mmd
   vcall explore myapp.main:app --report-json map.json   (then: vcall simulate ... --coverage map.json)
+  vcall explore myapp.main:app --asr-robustness 20 --min-robustness 0.9 --save fragile/
 
 [bold]Exit codes[/]: 0 no problem found (warnings allowed) · 1 problems found or a property
 violated (or warnings, with
---strict; or every callback got HTTP 404/405) · 2 usage errors ·
+--strict; or an ASR robustness below --min-robustness; or every callback got HTTP 404/405) · 2 usage errors ·
 3 endpoint unreachable · 130 interrupted (the map so far printed and written)
 """
 
@@ -115,6 +116,22 @@ def explore_command(
         None, "--report-junit", help="JUnit XML: one test case per problem and per property."
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the exploration too."),
+    asr_robustness: int = typer.Option(
+        0,
+        "--asr-robustness",
+        min=0,
+        max=200,
+        metavar="K",
+        help="Replay each move the crawl made by speech under K ASR variants (e.g. 20) and "
+        "report how often the bot still routes the same way.",
+    ),
+    min_robustness: float | None = typer.Option(
+        None,
+        "--min-robustness",
+        min=0.0,
+        max=1.0,
+        help="With --asr-robustness: fail the run when the score is below this (e.g. 0.9).",
+    ),
     properties: Path | None = typer.Option(
         None, "--properties", help="Team-written dialogue properties (YAML) to check too."
     ),
@@ -146,6 +163,8 @@ def explore_command(
                 "--report-junit": report_junit,
             }
         )
+        if min_robustness is not None and not asr_robustness:
+            raise UsageError("--min-robustness needs --asr-robustness K (the variants to play)")
         max_time_s = parse_duration(max_time, what="--max-time") / 1000
         epoch_ms = epoch_option(epoch)
         console.print(explore_plan(concurrency, max_time_s), markup=False, highlight=False)
@@ -174,6 +193,8 @@ def explore_command(
             shrink=not no_shrink,
             save_dir=save,
             save_paths_dir=save_paths,
+            asr_robustness=asr_robustness,
+            min_robustness=min_robustness,
             properties=_properties(
                 properties, no_property or (), with_property or (), max_silences, max_repeats
             ),

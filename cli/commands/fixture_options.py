@@ -13,7 +13,8 @@ ASR_OPTION = typer.Option(
     None,
     "--asr",
     help="ASR realism for fixtures without asr: of their own: on, off, or "
-    "fillers=0.3,homophones=0.2,digits=mixed,punctuation=drop,seed=7.",
+    "fillers=0.3,homophones=0.2,digits=mixed,punctuation=drop,seed=7 (also confusions=P, "
+    "itn=keep|written|spoken, truncation=P).",
 )
 
 OUTSIDE_PATHS_OPTION = typer.Option(

@@ -20,6 +20,7 @@ from vcall.simulator.fixture import CallSettings, format_duration
 from vcall.simulator.live import CallStatus, SettingChange, TurnSummary, redact_target
 from vcall.simulator.replay import Turn
 from vcall.simulator.spec import CallbackKind
+from vcall.simulator.speech import heard_as
 
 PANEL_WIDTH = 100
 """Panels are at most this wide (narrower terminals: their width)."""
@@ -43,6 +44,11 @@ def turn_panel(summary: TurnSummary, notes: Sequence[str] = (), width: int = PAN
     """The callback, what the endpoint answered, what changed, what is wrong with it."""
     grid = _grid()
     grid.add_row(*_action_row(summary))
+    reading = heard_as(summary.plays)
+    if (
+        reading
+    ):  # what a TTS front end makes of numbers, identifiers, dates (vcall.simulator.speech)
+        grid.add_row(Text("heard as", style="dim"), Text(reading, style="dim green"))
     if summary.settings:
         grid.add_row(Text("settings", style="dim"), _settings_text(summary.settings))
     if summary.problem:

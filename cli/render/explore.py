@@ -38,6 +38,10 @@ def print_explore(console: Console, result: ExploreResult, strict: bool = False)
         console.print(f"saved {escape(str(path))}")
     if result.saved_paths:
         console.print(f"saved {len(result.saved_paths)} path fixture(s)")
+    if result.robustness is not None:
+        from vcall.cli.render.speech import print_robustness
+
+        print_robustness(console, result.robustness, result.min_robustness)
     console.print(verdict(result, strict))
 
 

@@ -54,7 +54,8 @@ def check_status(progress: CheckProgress) -> str:
         return f"{progress.phase}: {progress.calls} calls"
     tally = ", ".join(f"{count} {verdict}" for verdict, count in sorted(progress.tally.items()))
     running = list(progress.running)
-    now = f" · running {running[0]}" + (f" (+{len(running) - 1})" if len(running) > 1 else "")
+    now = f" · running {running[0]}" if running else ""
+    now += f" (+{len(running) - 1})" if len(running) > 1 else ""
     return (
         f"behaviours: {progress.done}/{progress.total} done"
         + (f" ({tally})" if tally else "")

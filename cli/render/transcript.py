@@ -26,6 +26,7 @@ from vcall.simulator.replay import (
     WrongPath,
     wrong_path,
 )
+from vcall.simulator.speech import heard_as, named_changes
 from vcall.simulator.text_safety import neutralize_controls
 from vcall.simulator.transport import Exchange
 
@@ -166,7 +167,9 @@ class TranscriptPrinter:
         )
         written = _written(scenario, turn)
         if written:  # ASR realism changed the words: show what the fixture wrote too
-            self.console.print(f"  {'':8} [dim]  written “{_safe(written)}”[/]")
+            changes = named_changes(written, str(callback.content.get("words", "")))
+            named = f" (asr: {'; '.join(changes)})" if changes else ""
+            self.console.print(f"  {'':8} [dim]  written “{_safe(written)}”{_safe(named)}[/]")
         self.console.print(f"  {'':8} [magenta]← {_safe(_answer_summary(turn))}[/]")
         self._findings(without_info(turn.findings), indent="  " + " " * 10)  # info: once a run
 
@@ -262,9 +265,11 @@ def _what_plays(data: Mapping[str, object]) -> str:
     """The items of ``action_code`` as heard: files by name, TTS text filled in and quoted."""
     codes = [code.strip() for code in str(data.get("action_code") or "").split(",") if code.strip()]
     heard = spoken_items(",".join(codes), tts_values(data))
-    return " + ".join(
+    plays = " + ".join(
         item if item == code else f"“{item}”" for item, code in zip(heard, codes, strict=True)
     )
+    reading = heard_as(heard)
+    return f"{plays} (heard as “{reading}”)" if reading else plays
 
 
 def summary_table(run: RunResult) -> Table:

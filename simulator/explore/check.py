@@ -103,6 +103,8 @@ class BehaviourResult:
     not_offered: str = ""
     """Why the bot does not serve this behaviour's direction; empty: it does."""
     timeout_s: float = DEFAULT_TIMEOUT_S
+    asr_notes: dict[Placement, str] = field(default_factory=dict)
+    """``request-through-asr-noise``: whether the bot understood the noisy request."""
 
     @property
     def name(self) -> str:
@@ -145,6 +147,8 @@ class BehaviourResult:
             return f"no answer ({', '.join(unanswered)}): {_unusable(self.calls)}"
         if "partner-id" in self.behaviour.scenario.tags and not self._partner_id_sent():
             return "the platform model sent no partnerId in this callin"
+        if self.asr_notes:
+            return next(iter(self.asr_notes.values()))
         return self._slow_note()
 
     def _slow_note(self) -> str:
@@ -269,10 +273,11 @@ async def _check(
     for placement in config.placements:
         by_name = {_scenario(r, placement, config.placements).name: r for r in reached}
         scenarios = [_scenario(r, placement, config.placements) for r in reached]
+        written = _as_written(scenarios)  # request-through-asr-noise, played as written too
         collected: list[CallResult] = []
         try:
             run = await run_scenarios(
-                scenarios,
+                [*scenarios, *written.values()],
                 target,
                 dataclasses.replace(
                     simulation, placement=placement, concurrency=config.concurrency
@@ -286,6 +291,7 @@ async def _check(
             finished, interrupted = list(run.calls), run.interrupted
         except asyncio.CancelledError:  # Ctrl-C: keep the calls that finished
             finished, interrupted = collected, True
+        finished = _noise_notes(finished, written, by_name, placement)
         for call in finished:
             judged = _judged(call)
             by_name[call.scenario.name].calls[placement] = judged
@@ -300,6 +306,43 @@ async def _check(
     progress.phase = "done"
     run = RunResult(tuple(calls), wall, strict=simulation.strict, interrupted=interrupted)
     return CheckResult(target.label, results, run, config.placements)
+
+
+def _as_written(scenarios: Sequence[Scenario]) -> dict[str, Scenario]:
+    """The ``asr-noise`` behaviours' calls with their sentences as written, by the noisy name."""
+    from vcall.simulator.speech.check_noise import NOISE_TAG, as_written
+
+    twins = {s.name: as_written(s) for s in scenarios if NOISE_TAG in s.tags}
+    return {name: twin for name, twin in twins.items() if twin is not None}
+
+
+def _noise_notes(
+    finished: Sequence[CallResult],
+    written: Mapping[str, Scenario],
+    by_name: Mapping[str, BehaviourResult],
+    placement: Placement,
+) -> list[CallResult]:
+    """Each ``asr-noise`` behaviour's note (did the bot understand?); the as-written calls are
+    only for that and leave the run."""
+    if not written:
+        return list(finished)
+    from vcall.simulator.speech.check_noise import understood_note
+
+    twins = {twin.name: name for name, twin in written.items()}
+    calls = {call.scenario.name: call for call in finished}
+    for name in written:
+        if name in calls:
+            note = understood_note(calls[name], calls.get(written[name].name))
+            if note:
+                by_name[name].asr_notes[placement] = note
+    return [call for call in finished if call.scenario.name not in twins]
+
+
+def _as_written_name(event: CallStarted | CallFinished) -> bool:
+    from vcall.simulator.speech.check_noise import AS_WRITTEN
+
+    scenario = event.scenario if isinstance(event, CallStarted) else event.result.scenario
+    return scenario.name.endswith(AS_WRITTEN) or f"{AS_WRITTEN} [" in scenario.name
 
 
 def _mark_not_offered(results: Sequence[BehaviourResult], served: str, why: str) -> None:
@@ -362,7 +405,12 @@ def _without_unserved(
 
 
 def _tally(progress: CheckProgress, strict: bool, event: Event) -> None:
-    """The live display's view of the behaviours' calls (not the verdicts reported)."""
+    """The live display's view of the behaviours' calls (not the verdicts reported); an
+    ``asr-noise`` behaviour's call as written is no behaviour of its own."""
+    if isinstance(event, CallStarted | CallFinished) and _as_written_name(event):
+        if isinstance(event, CallStarted):
+            progress.calls += 1
+        return
     if isinstance(event, CallStarted):
         progress.calls += 1
         progress.started(event.scenario.name)

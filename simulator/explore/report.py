@@ -47,6 +47,7 @@ def explore_to_dict(result: ExploreResult) -> dict[str, Any]:
         "saved": [str(path) for path in result.saved],
         "properties": _properties_json(result),
         "map": crawl.map.to_dict(),
+        **({"asr_robustness": result.robustness.to_dict()} if result.robustness else {}),
     }
 
 
@@ -129,6 +130,7 @@ def explore_html(result: ExploreResult) -> str:
             f'<span class="verdict {"pass" if ok else "fail"}">{verdict}</span></header><main>',
             _problems_section(result),
             _warnings_section(result),
+            _robustness_html(result),
             _properties_html(result),
             _map_section(result),
             _states_section(result),
@@ -209,3 +211,9 @@ def _properties_html(result: ExploreResult) -> str:
     from vcall.simulator.properties.html import properties_section
 
     return properties_section(result.properties, result.map)
+
+
+def _robustness_html(result: ExploreResult) -> str:
+    from vcall.simulator.speech.robustness import robustness_html  # stands on explore: when used
+
+    return robustness_html(result.robustness)

@@ -15,6 +15,7 @@ from vcall.simulator.replay import WrongPath
 
 if TYPE_CHECKING:  # the properties read explore's map: never imported at import time here
     from vcall.simulator.properties.model import PropertyOutcome
+    from vcall.simulator.speech.robustness import Robustness
 
 OUT_OF_MEMORY = "out of memory"
 """Why a crawl stopped early when memory ran out (``Crawl.stopped``)."""
@@ -32,6 +33,9 @@ class ExploreResult:
     wall_s: float = 0.0
     wrong_path: WrongPath | None = None
     """Every callback got HTTP 404/405: the one thing to say (the problems are left empty)."""
+    robustness: Robustness | None = None
+    """``--asr-robustness``: how the bot's routes stand up to ASR variants."""
+    min_robustness: float | None = None
     properties: list[PropertyOutcome] = field(default_factory=list)
     property_runs: dict[int, PathRun] = field(default_factory=dict)
     """The call that shows each violated property, by its index in ``properties``."""
@@ -52,7 +56,19 @@ class ExploreResult:
         """Problems (or a wrong path, or a violated property) fail an exploration; warnings only
         when ``strict``."""
         violated = any(outcome.violated for outcome in self.properties)
-        return bool(self.problems or self.wrong_path or violated or (strict and self.warnings))
+        return bool(
+            self.problems
+            or self.wrong_path
+            or violated
+            or (strict and self.warnings)
+            or self.fragile
+        )
+
+    @property
+    def fragile(self) -> bool:
+        """``--min-robustness``: the routing score is below it."""
+        wanted, measured = self.min_robustness, self.robustness
+        return wanted is not None and measured is not None and measured.score < wanted
 
     @property
     def map(self) -> ExploreMap:

@@ -21,7 +21,7 @@ from vcall.simulator.explore.crawler import Crawler, Limits
 from vcall.simulator.explore.driver import PathDriver, PathRun
 from vcall.simulator.explore.graph import ExploreMap, Node
 from vcall.simulator.explore.identity import Identity
-from vcall.simulator.explore.moves import Move, builtin_lines, until_session_timeout
+from vcall.simulator.explore.moves import Move, builtin_lines, say_move, until_session_timeout
 from vcall.simulator.explore.problems import (
     Problem,
     ProblemKind,
@@ -59,6 +59,9 @@ class ExploreConfig:
     shrink_tries: int = MAX_TRIES
     save_dir: Path | None = None
     save_paths_dir: Path | None = None
+    asr_robustness: int = 0
+    """``--asr-robustness K``: replay each speech transition under K ASR variants (0: not)."""
+    min_robustness: float | None = None
     properties: tuple[Property, ...] = ()
     """Dialogue properties checked over the map (``simulator/properties``)."""
 
@@ -234,6 +237,9 @@ async def _finish(
         if len(runs) == len(nodes):
             replayed = [runs[index] for index in range(len(nodes))]
             result.saved_paths = save_path_fixtures(config.save_paths_dir, result, replayed)
+    if config.asr_robustness > 0:
+        progress.phase = "replaying under ASR variants"
+        await asr_robustness(driver, config, result, deadline)
 
 
 async def _check_properties(
@@ -289,6 +295,27 @@ async def _runs(
 
     await asyncio.gather(*(one(index) for index in paths))
     return done
+
+
+async def asr_robustness(
+    driver: PathDriver, config: ExploreConfig, result: ExploreResult, deadline: float
+) -> None:
+    """``--asr-robustness K`` (``vcall.simulator.speech``); ``--save``: a fixture per break."""
+    from vcall.simulator.speech.robustness import measure
+    from vcall.simulator.speech.saving import save_broken_variants
+
+    async def play(paths: dict[int, tuple[Move, ...]]) -> dict[int, PathRun]:
+        return await _runs(driver, paths, config.limits.concurrency, deadline)
+
+    seed = config.simulation.seed or 0
+    result.robustness = await measure(result.map, config.asr_robustness, seed, play)
+    result.min_robustness = config.min_robustness
+    if config.save_dir is None:
+        return
+    broken = [(t, b) for t in result.robustness.transitions for b in t.broken]
+    runs = await play({i: (*t.path, say_move(t.words)) for i, (t, _b) in enumerate(broken)})
+    found = [(t, b, runs[i]) for i, (t, b) in enumerate(broken) if i in runs]
+    result.saved.extend(save_broken_variants(config.save_dir, result.target, found))
 
 
 def _merge(result: ExploreResult, runs: dict[int, PathRun]) -> None:

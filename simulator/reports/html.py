@@ -19,6 +19,7 @@ from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.replay import CallResult, RunResult, Turn
 from vcall.simulator.report_page import FONT_CSS, PAGE_CSS
 from vcall.simulator.reports.html_timeline import COLOURS, clock, timeline_svg, turn_state
+from vcall.simulator.speech import heard_as_answer
 from vcall.simulator.text_safety import neutralize_controls
 
 _CSS = (
@@ -56,7 +57,7 @@ svg.timeline a{cursor:pointer}
 .turn.failed{background:#fff4f4;border-left-color:#d32f2f}.turn.warning{border-left-color:#e69500}
 .turn:target{outline:2px solid #1e88e5}
 .turn .t{color:#5b6475;font-family:ui-monospace,monospace;font-size:12px;padding-top:1px}
-.kind{font-weight:600}.answer{color:#4a148c}.latency{color:#5b6475;font-size:12px;white-space:nowrap}
+.kind{font-weight:600}.answer{color:#4a148c}.heard{color:#2e7d32;font-size:12px}.latency{color:#5b6475;font-size:12px;white-space:nowrap}
 .turn .more{grid-column:2 / 4}
 .finding{font-size:12.5px;margin:2px 0}.finding.error{color:#b71c1c}.finding.warning{color:#8a5a00}
 .sev{font-weight:700;text-transform:uppercase;font-size:10.5px;padding:0 4px;border-radius:2px;
@@ -278,7 +279,7 @@ def _turn_block(turn: Turn, anchor: str, strict: bool) -> str:
         f"<div class='t'>{clock(turn.callback.at_ms)}</div>"
         f"<div><span class='kind'>→ {_e(turn.callback.kind.value)}</span> {_e(_said(turn))}</div>"
         f"<div class='answer'>← {_e(_answer(turn))} <span class='latency'>"
-        f"{turn.exchange.latency_ms:.0f} ms</span></div>"
+        f"{turn.exchange.latency_ms:.0f} ms</span></div>{_heard_as(turn)}"
         f"<div class='more'>{findings}{_exchange_details(turn, state == 'failed')}</div></div>"
     )
 
@@ -316,6 +317,12 @@ def _answer(turn: Turn) -> str:
     if params:
         code += f" {params if isinstance(params, str) else json.dumps(params, ensure_ascii=False)}"
     return f"{turn.action or '(no action)'} {code}".rstrip()
+
+
+def _heard_as(turn: Turn) -> str:
+    """What the caller hears of the answer, when the TTS front end reads it otherwise."""
+    reading = heard_as_answer(turn.data)
+    return f"<div class='heard'>heard as “{_e(reading)}”</div>" if reading else ""
 
 
 def _finding(finding: Finding) -> str:

@@ -19,6 +19,7 @@ from vcall.simulator.validation.registry import INTERNAL_ERROR
 
 # These modules register their rules in the rule sets on import.
 from vcall.simulator.validation import envelope, data_rules, field_rules  # noqa: F401  isort: skip
+from vcall.simulator.validation import tts_reading_rule  # noqa: F401  isort: skip
 
 
 @dataclass(frozen=True, slots=True)

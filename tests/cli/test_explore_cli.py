@@ -91,9 +91,9 @@ def test_check_the_example_bot_passes_with_a_table(tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.OK, result.output
     assert "timebreak-speech" in result.output and "query" in result.output
     report = json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))
-    assert report["failed"] == 0 and len(report["calls"]) == 44
+    assert report["failed"] == 0 and len(report["calls"]) == 46
     rows = {row["name"]: row for row in report["check"]["behaviours"]}
-    assert len(rows) == 22
+    assert len(rows) == 23
     assert rows["key-timeout"]["verdicts"] == {"form": "passed", "query": "passed"}
     assert rows["key-timeout"]["moves_first"]  # the moves that reached the key menu
     assert (tmp_path / "junit.xml").exists()

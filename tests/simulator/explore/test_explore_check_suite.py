@@ -39,6 +39,7 @@ BEHAVIOURS = {
     "outbound-early-media",
     "parallel-transfer-success",
     "parallel-transfer-fail",
+    "request-through-asr-noise",
 }
 
 

@@ -289,6 +289,18 @@ CASES: dict[str, list[tuple[Case, Case]]] = {
         ),
         (params("unused", VoiceCodeParam='{"name": "王先生"}'), params("none", VoiceCodeParam="")),
     ],
+    "tts-reading-doubt": [
+        (
+            followup(
+                "order number",
+                action_code="您的订单号是$no$",
+                action_code_param={"no": "YT2024051866"},
+            ),
+            followup(
+                "mobile number", action_code="请拨打$tel$", action_code_param={"tel": "13800138000"}
+            ),
+        ),
+    ],
     "forbidden-character": [
         (
             followup("caret id", dynamic_id="a^b"),
