@@ -69,6 +69,10 @@ def test_renamed_dynamic_ids_alone_are_no_change() -> None:
 def test_a_saved_map_reads_as_the_bot_it_was_explored_from(tmp_path: Path) -> None:
     saved = tmp_path / "released.json"
     write_explore_json(explore(target(V1), CONFIG.explore), saved)
+    body = json.loads(saved.read_text(encoding="utf-8"))["map"]
+    assert body["format"] == "vcall-explore-map/2"  # the answers are additive: /2 readers agree
+    menu = next(s for s in body["states"] if s["dynamic_id"] == "menu")
+    assert menu["answer"]["dtmf_max_numbers"] == 1 and "call_id" not in menu["answer"]
     assert diff(saved, target(V1), CONFIG).changes == []
     assert diff(saved, saved, CONFIG).changes == []
     assert [kind for kind, _ in changes(diff(saved, target(V2), CONFIG))] == [
