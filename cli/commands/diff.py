@@ -17,7 +17,7 @@ from vcall.simulator.explore.identity import Identity
 from vcall.simulator.fixture.durations import parse_duration
 
 if TYPE_CHECKING:
-    from vcall.simulator.diff.run import DiffResult, Source
+    from vcall.simulator.diff.run import DiffConfig, DiffResult, Source
 
 EXAMPLE_BOT_WORD = "example-bot"
 
@@ -84,7 +84,7 @@ def diff_command(
             {"--report-json": report_json, "--report-html": report_html, "--report-md": report_md}
         )
         from vcall.cli.render.diff import print_diff
-        from vcall.simulator.diff.run import DiffConfig, diff
+        from vcall.simulator.diff.run import DiffConfig
         from vcall.simulator.explore.crawler import Limits
         from vcall.simulator.explore.moves import read_say_file
         from vcall.simulator.explore.run import ExploreConfig
@@ -112,10 +112,28 @@ def diff_command(
         before, after = _source(old, "OLD"), _source(new, "NEW")
         if save is not None and not isinstance(after, Target):
             raise UsageError("--save: NEW must be a target (a saved map cannot be played)")
-        result = diff(before, after, config)
+        result = _diffed(before, after, config)
         _write(result, report_json, report_html, report_md)
         print_diff(console, result)
     raise typer.Exit(ExitCode.FAILED if result.failed(fail_on.value) else ExitCode.OK)
+
+
+def _diffed(before: Source, after: Source, config: DiffConfig) -> DiffResult:
+    """``diff()``; an unreachable target said as ``explore`` says it (``nothing listens on
+    HOST:PORT — is your bot running?``)."""
+    from vcall.cli.render.transcript import unreachable_message
+    from vcall.simulator.diff.run import diff
+    from vcall.simulator.errors import EndpointUnreachableError
+    from vcall.simulator.replay.targets import Target
+
+    try:
+        return diff(before, after, config)
+    except EndpointUnreachableError as error:
+        said = str(error)
+        for source in (before, after):
+            if isinstance(source, Target) and source.label in said:
+                raise EndpointUnreachableError(unreachable_message(source.url, said)) from None
+        raise
 
 
 def _source(text: str, which: str) -> Source:

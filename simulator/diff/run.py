@@ -78,9 +78,14 @@ class DiffResult:
 
 
 def load_side(source: Source, config: ExploreConfig) -> Side:
+    """A saved map read back, or a target explored; an exploration stopped with Ctrl-C raises
+    ``KeyboardInterrupt`` (half a map would show half the bot as removed)."""
     if isinstance(source, Path):
         return read_side(source)
-    return side_from_result(explore(source, config), source)
+    result = explore(source, config)
+    if result.interrupted:
+        raise KeyboardInterrupt
+    return side_from_result(result, source)
 
 
 def diff(old: Source, new: Source, config: DiffConfig | None = None) -> DiffResult:

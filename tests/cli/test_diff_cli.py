@@ -106,6 +106,7 @@ def test_an_unreachable_target_exits_3(versions: tuple[str, str, str]) -> None:
         port = probe.getsockname()[1]
     result = vcall("diff", v1, f"http://127.0.0.1:{port}/callback", "--say-file", lines, *QUICK)
     assert result.exit_code == ExitCode.UNREACHABLE, result.output
+    assert f"nothing listens on 127.0.0.1:{port}" in result.output
     assert "Traceback" not in result.output
 
 
@@ -123,3 +124,12 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "not JSON" in vcall("diff", garbled, garbled).output
     save_map = vcall("diff", not_a_map, not_a_map, "--save", tmp_path / "out")
     assert save_map.exit_code == ExitCode.USAGE
+
+
+def test_help_lists_the_options_and_exit_codes() -> None:
+    result = CliRunner().invoke(app, ["diff", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for option in ("--ignore", "--fail-on", "--report-md", "--report-html", "--save"):
+        assert option in result.stdout
+    assert "3 a target unreachable" in result.stdout
+    assert "<str>" not in result.stdout and "<path>" not in result.stdout
