@@ -60,6 +60,15 @@ class _Commands(LazyGroup):
         "example-bot": LazyCommand(
             _COMMANDS + "example_bot", "Serve the built-in example bot on 127.0.0.1."
         ),
+        "init": LazyCommand(
+            _COMMANDS + "init",
+            "Start testing your own bot: fixtures, a pytest file, a config file and a CI job.",
+        ),
+        "config": LazyCommand(
+            _COMMANDS + "config",
+            "Show the effective settings (vcall.toml, [tool.vcall], VCALL_*) and where each "
+            "comes from.",
+        ),
     }
 
 
@@ -90,6 +99,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False,
         "--version",
@@ -98,12 +108,26 @@ def root(
         is_eager=True,
         help="Show the version and exit.",
     ),
+    no_color: bool = typer.Option(
+        False,
+        "--no-color",
+        help="No colours in the output, on a terminal too (as the NO_COLOR variable).",
+    ),
 ) -> None:
     """vcall plays the platform's part: it sends callbacks to your endpoint and checks every answer."""
+    if no_color:
+        from vcall.cli.render.output import disable_colour
+
+        disable_colour()
     from vcall.simulator import secrets  # every byte written to the terminal is masked
 
     secrets.register_environment()
     secrets.install_masking_streams()
+    from vcall.cli.config_defaults import apply_configuration
+    from vcall.cli.errors import handled_errors
+
+    with handled_errors():
+        apply_configuration(ctx)
 
 
 def main() -> None:

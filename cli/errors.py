@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import click
 from rich.console import Console
 from rich.markup import escape
 
@@ -38,12 +39,24 @@ def report_error(error: errors.VcallError) -> ExitCode:
 
 
 @contextmanager
-def handled_errors(on_interrupt: Callable[[], None] | None = None) -> Iterator[None]:
-    """Turn library errors into a one-line message and ``sys.exit(code)``; never a traceback."""
+def handled_errors(
+    on_interrupt: Callable[[], None] | None = None, *, internal: bool = False
+) -> Iterator[None]:
+    """Turn library errors into a one-line message and ``sys.exit(code)``; never a traceback.
+    With ``internal``, any other exception (a bug in vcall) is one line too, and exits
+    :attr:`ExitCode.INTERNAL_ERROR` rather than 1, the code of a failed check."""
     try:
         yield
     except errors.VcallError as error:
         sys.exit(report_error(error))
+    except Exception as error:
+        if not internal or isinstance(error, click.exceptions.Exit | click.ClickException):
+            raise
+        _console().print(
+            f"[bold red]internal error:[/] {escape(type(error).__name__)}: {escape(str(error))} "
+            "(a bug in vcall: please report it with the command you ran)"
+        )
+        sys.exit(ExitCode.INTERNAL_ERROR)
     except KeyboardInterrupt:
         if on_interrupt is not None:
             on_interrupt()

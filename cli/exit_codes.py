@@ -16,5 +16,7 @@ class ExitCode(IntEnum):
     """The endpoint could not be reached at all."""
     API_ERROR = 4
     """The SmartCall API answered with an error code."""
+    INTERNAL_ERROR = 70
+    """A bug in vcall itself (EX_SOFTWARE): one line saying what, and please report it."""
     INTERRUPTED = 130
     """Stopped with Ctrl-C; what was done so far has been printed."""

@@ -18,6 +18,13 @@ from typer import core
 
 _click: Any = getattr(core, "_click", None) or importlib.import_module("click")
 """The click Typer builds on: its own copy in recent versions, the click package before."""
+
+
+def click_module() -> Any:
+    """The click that Typer builds its commands on (contexts, parameter sources)."""
+    return _click
+
+
 _ABORT: Any = getattr(core, "Abort", None) or _click.exceptions.Abort
 
 

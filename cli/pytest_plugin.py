@@ -10,7 +10,9 @@ the fixture loader are imported the first time a test actually drives a call. Tw
           assert result.passed          # a failure shows the failing turns' transcript
 
 - ``pytest --vcall-fixtures DIR --vcall-target module:attr`` collects every fixture file in DIR
-  as one test item, named after the file.
+  as a test item named after the file, one per call (``menu[2]``) when it makes several;
+- ``@pytest.mark.parametrize("scenario", vcall_cases("calls/"))`` gives a test of your own one
+  case per call (``test_calls[menu-2]``) to drive with ``vcall_call``.
 
 ``--vcall-report-html FILE`` writes the HTML report of every call the session drove.
 """
@@ -43,8 +45,8 @@ FIXTURE_SUFFIXES = (".yaml", ".yml", ".json")
 """As ``vcall.simulator.fixture.loader.FIXTURE_SUFFIXES`` (a test keeps them equal), repeated
 here so that collecting a project's files never imports the loader."""
 
-_CALLS = pytest.StashKey[list["CallResult"]]()
-"""Every call the session drove, for ``--vcall-report-html``."""
+_CALLS = pytest.StashKey[list[tuple[str, "CallResult"]]]()
+"""Every call the session drove and the test that drove it, for ``--vcall-report-html``."""
 _TEST_CALLS = pytest.StashKey[list["VcallCallResult"]]()
 """The calls one test drove, for the transcript of a failing test."""
 _CALL_COUNTS = pytest.StashKey[dict[str, int]]()
@@ -172,15 +174,6 @@ def run_one(
         return pool.submit(simulate, [loaded], resolved, config).result().calls[0]
 
 
-def _run_file(target: Target, path: Path, config: SimulationConfig) -> list[CallResult]:
-    """Every call of one fixture file (say variants, data rows), in order."""
-    from vcall.simulator.fixture.loader import LoadOptions, load_fixture
-    from vcall.simulator.replay.engine import simulate
-
-    scenarios = load_fixture(path, options=LoadOptions(seed=config.seed))
-    return list(simulate(scenarios, target, config).calls)
-
-
 def _scenario(source: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
     from vcall.simulator.fixture.loader import load_scenario, parse_scenario
     from vcall.simulator.fixture.scenario import Scenario
@@ -253,15 +246,36 @@ def vcall_call(request: pytest.FixtureRequest) -> Callable[..., VcallCallResult]
             scenario = _beside(scenario, request.path)
         options = {"seed": _next_seed(request.config, request.node), **options}
         result = VcallCallResult(run_one(target, scenario, _config(strict, options)), strict)
-        _record(request.config, result.call)
+        _record(request.config, request.node.nodeid, result.call)
         request.node.stash.setdefault(_TEST_CALLS, []).append(result)
         return result
 
     return call
 
 
-def _record(config: pytest.Config, call: CallResult) -> None:
-    config.stash.setdefault(_CALLS, []).append(call)
+def vcall_cases(*patterns: str | Path, seed: int = 0) -> list[Any]:
+    """One ``pytest.param`` per call of the fixture files the patterns name, for
+    ``@pytest.mark.parametrize("scenario", vcall_cases("calls/"))``: a file making one call
+    gives the id ``menu``, one with say variants or a data table ``menu-1``, ``menu-2``, ...
+    (``test_calls[menu-2]``), so each call is its own test, in JUnit and in ``-k``.
+    ``seed`` draws ``variants: random``."""
+    from vcall.simulator.fixture.loader import LoadOptions, expand_fixture_paths, load_fixture
+    from vcall.simulator.fixture.silence import warn_silent_steps
+
+    cases: list[Any] = []
+    for path in expand_fixture_paths([str(pattern) for pattern in patterns]):
+        scenarios = load_fixture(path, options=LoadOptions(seed=seed))
+        warn_silent_steps(scenarios[0])
+        several = len(scenarios) > 1
+        cases.extend(
+            pytest.param(scenario, id=f"{path.stem}-{number}" if several else path.stem)
+            for number, scenario in enumerate(scenarios, 1)
+        )
+    return cases
+
+
+def _record(config: pytest.Config, test: str, call: CallResult) -> None:
+    config.stash.setdefault(_CALLS, []).append((test, call))
 
 
 @pytest.hookimpl(hookwrapper=True)  # old-style: works with every pytest the plugin may meet
@@ -321,12 +335,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     from vcall.simulator.replay.results import RunResult
     from vcall.simulator.reports.html import write_html_report
 
-    recorded: list[CallResult] = session.config.stash.get(_CALLS, [])
-    calls = tuple(recorded)
+    recorded: list[tuple[str, CallResult]] = session.config.stash.get(_CALLS, [])
+    calls = tuple(call for _, call in recorded)
     wall_ms = sum(call.wall_ms for call in calls)
     strict = bool(session.config.getoption("--vcall-strict"))
     masked("")  # the environment's secrets known before the report is written (and masked)
-    write_html_report(RunResult(calls, wall_ms, strict=strict), path, title="vcall pytest report")
+    run = RunResult(calls, wall_ms, strict=strict)
+    tests = [test for test, _ in recorded]
+    write_html_report(run, path, title="vcall pytest report", tests=tests)
 
 
 # --- collection mode ----------------------------------------------------------------------------
@@ -345,35 +361,62 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 
 
 class VcallFixtureFile(pytest.File):
-    """A fixture file: one test item, named after the file."""
+    """A fixture file: one test item per call it makes, named after the file (``menu``); a
+    file with say variants or a data table makes several calls, ``menu[1]``, ``menu[2]``, ...,
+    so each is its own test (in JUnit, selectable with ``-k``)."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        yield VcallItem.from_parent(self, name=self.path.stem)
+        from vcall.simulator.fixture.loader import LoadOptions, load_fixture
+        from vcall.simulator.fixture.silence import warn_silent_steps
+
+        seed = int(self.config.getoption("--vcall-seed") or 0)
+        try:
+            scenarios = load_fixture(_shown(self.config, self.path), options=LoadOptions(seed=seed))
+        except VcallError as error:  # the file does not load: one item that fails saying why
+            yield VcallItem.from_parent(self, name=self.path.stem, problem=error)
+            return
+        warn_silent_steps(scenarios[0])
+        if len(scenarios) == 1:
+            yield VcallItem.from_parent(self, name=self.path.stem, scenario=scenarios[0])
+            return
+        for number, scenario in enumerate(scenarios, 1):
+            yield VcallItem.from_parent(self, name=f"{self.path.stem}[{number}]", scenario=scenario)
+
+
+def _shown(config: pytest.Config, path: Path) -> Path:
+    """A fixture file as reports name it: relative to where pytest was started."""
+    start = config.invocation_params.dir
+    return path.relative_to(start) if path.is_relative_to(start) else path
 
 
 class VcallItem(pytest.Item):
-    """Plays its fixture file against ``--vcall-target``; fails with the failing turns."""
+    """Plays one call of its fixture file against ``--vcall-target``; fails with the failing
+    turns."""
+
+    def __init__(
+        self,
+        *,
+        scenario: Scenario | None = None,
+        problem: VcallError | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+        self.problem = problem
 
     def runtest(self) -> None:
+        from vcall.simulator.replay.engine import simulate
         from vcall.simulator.reports.junit import call_properties
 
+        if self.problem is not None or self.scenario is None:
+            raise self.problem or VcallError(f"{self.path}: no call to play")
         strict = bool(self.config.getoption("--vcall-strict"))
-        calls = _run_file(
-            self._target(),
-            self._shown_path(),
-            _config(strict, {"seed": _next_seed(self.config, self)}),
-        )
-        for call in calls:  # a file with say variants or a data table makes several calls
-            _record(self.config, call)
-            self.user_properties.extend(call_properties(call).items())
-        failed = [call for call in calls if call.failed(strict)]
-        if failed:
-            raise VcallCallFailed("\n".join(failure_report(call, strict) for call in failed))
-
-    def _shown_path(self) -> Path:
-        """The fixture file as reports name it: relative to where pytest was started."""
-        start = self.config.invocation_params.dir
-        return self.path.relative_to(start) if self.path.is_relative_to(start) else self.path
+        config = _config(strict, {"seed": _next_seed(self.config, self)})
+        [call] = simulate([self.scenario], self._target(), config).calls
+        _record(self.config, self.nodeid, call)
+        self.user_properties.extend(call_properties(call).items())
+        if call.failed(strict):
+            raise VcallCallFailed(failure_report(call, strict))
 
     def _target(self) -> Target:
         """``--vcall-target``, resolved (and its app imported) once per session."""

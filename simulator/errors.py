@@ -70,6 +70,10 @@ class CredentialsError(VcallError):
     """No usable Alibaba Cloud credentials were found, or they are malformed."""
 
 
+class NoCredentialsError(CredentialsError):
+    """No credentials anywhere: no flags, no environment variables, no profile file."""
+
+
 class ApiError(VcallError):
     """The SmartCall API answered with an error ``Code``."""
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from vcall.cli.render.load import breach_lines, summary_line, summary_tables
+from vcall.cli.render.load import breach_lines, crash_lines, summary_line, summary_tables
 from vcall.simulator.load import Breach, LoadResult
 
 try:
@@ -36,6 +36,8 @@ def print_summary(result: LoadResult, breaches: list[Breach], workers: int) -> N
     for table in summary_tables(result):
         console.print(table)
     console.print(summary_line(result))
+    for line in crash_lines(result):
+        console.print(line)
     for line in breach_lines(breaches):
         console.print(line)
 

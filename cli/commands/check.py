@@ -125,17 +125,24 @@ def _only(inbound_only: bool, outbound_only: bool) -> Direction | None:
 def _write_reports(
     result: CheckResult, junit: Path | None, json_path: Path | None, html_path: Path | None
 ) -> None:
-    from vcall.simulator.explore.check import check_html, check_to_dict
-    from vcall.simulator.reports import write_json_report, write_junit_report
+    from vcall.simulator.explore.check_report import (
+        check_headline,
+        check_html,
+        check_json_extra,
+        write_check_junit,
+    )
+    from vcall.simulator.reports import write_json_report
     from vcall.simulator.reports.html import write_html_report
 
     try:
         if junit is not None:
-            write_junit_report(result.run, junit)
+            write_check_junit(result, junit)
         if json_path is not None:
-            write_json_report(result.run, json_path, {"check": check_to_dict(result)})
+            write_json_report(result.run, json_path, check_json_extra(result))
         if html_path is not None:
-            write_html_report(result.run, html_path, "vcall check", check_html(result))
+            write_html_report(
+                result.run, html_path, "vcall check", check_html(result), check_headline(result)
+            )
     except OSError as error:
         raise UsageError(f"cannot write report: {error}") from None
 

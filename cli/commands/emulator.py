@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import shlex
+import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -12,11 +16,19 @@ from rich.markup import escape
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.output import output_console, print_table
 from vcall.cli.render.smartcall import EmulatorPrinter
 from vcall.cli.render.transcript import TranscriptPrinter, summary_line, summary_table
 from vcall.simulator import spec
 from vcall.simulator.emulator import EmulatorConfig, SmartCallEmulator
+from vcall.simulator.emulator.bounds import said_by
+from vcall.simulator.emulator.local_keys import (
+    SOURCE_LOCAL,
+    make_local_credentials,
+    write_credentials_env,
+)
 from vcall.simulator.emulator.serve import base_url, bind_socket, serve
+from vcall.simulator.errors import NoCredentialsError
 from vcall.simulator.fixture.builtin import resolve_builtin
 from vcall.simulator.fixture.durations import parse_duration
 from vcall.simulator.fixture.loader import load_scenario
@@ -25,6 +37,7 @@ from vcall.simulator.replay.engine import SimulationConfig
 from vcall.simulator.replay.results import RunResult
 from vcall.simulator.replay.targets import resolve_target
 from vcall.simulator.smartcall.credentials import (
+    SOURCE_FLAGS,
     Credentials,
     mask_access_key_id,
     resolve_credentials,
@@ -43,7 +56,8 @@ EPILOG = """\
 
 Then place calls on it: vcall smartcall --endpoint http://127.0.0.1:8081 ... (or the official SDK
 with protocol http and endpoint 127.0.0.1:8081). The AccessKey it accepts is found like vcall
-smartcall's: --access-key-id/--access-key-secret, then the environment, then ~/.aliyun/config.json.
+smartcall's: --access-key-id/--access-key-secret, then the environment, then ~/.aliyun/config.json;
+with none of these it makes a local pair for this run and prints a smartcall line that uses it.
 
 [bold]Exit codes[/]: 0 every call passed · 1 a call had errors (--max-calls) · 2 usage or
 credentials · 130 stopped with Ctrl-C
@@ -94,33 +108,70 @@ def emulator_command(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show model notes.")] = False,
 ) -> None:
     """Run a local SmartCall API: verify each request as the platform does, then play the call."""
-    console = Console(highlight=False, soft_wrap=True)
+    console = output_console()
     emulator: SmartCallEmulator | None = None
 
     def summary() -> None:
         if emulator is not None:
             _print_summary(console, emulator.calls.run_result())
 
-    with handled_errors(on_interrupt=summary):
-        credentials = resolve_credentials(
+    folder = Path(tempfile.mkdtemp(prefix="vcall-ak-"))
+    try:
+        with handled_errors(on_interrupt=summary):
+            credentials = _credentials(access_key_id, access_key_secret, security_token, profile)
+            config = EmulatorConfig(
+                credentials=(credentials,),
+                target=resolve_target(callback_url),
+                fixture=load_scenario(Path(resolve_builtin(str(fixture)))) if fixture else None,
+                qps=qps,
+                simulation=_simulation(params, timeout, realtime, seed),
+                report_json=report_json,
+                seed=seed,
+            )
+            transcript = TranscriptPrinter(console, live=realtime, verbose=verbose)
+            emulator = SmartCallEmulator(config, sink=EmulatorPrinter(console, transcript))
+            banner = Banner(callback_url, fixture, _hint_prefix(credentials, folder), profile)
+            run = _serve(console, emulator, host, port, max_calls, banner)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the local pair's file: this run's own
+    raise typer.Exit(ExitCode.FAILED if run.failed else ExitCode.OK)
+
+
+def _credentials(
+    access_key_id: str | None,
+    access_key_secret: str | None,
+    security_token: str | None,
+    profile: str | None,
+) -> Credentials:
+    """As ``vcall smartcall`` finds them; with none anywhere, a pair made for this run."""
+    try:
+        return resolve_credentials(
             access_key_id=access_key_id,
             access_key_secret=access_key_secret,
             security_token=security_token,
             profile=profile,
         )
-        config = EmulatorConfig(
-            credentials=(credentials,),
-            target=resolve_target(callback_url),
-            fixture=load_scenario(Path(resolve_builtin(str(fixture)))) if fixture else None,
-            qps=qps,
-            simulation=_simulation(params, timeout, realtime, seed),
-            report_json=report_json,
-            seed=seed,
-        )
-        transcript = TranscriptPrinter(console, live=realtime, verbose=verbose)
-        emulator = SmartCallEmulator(config, sink=EmulatorPrinter(console, transcript))
-        run = _serve(console, emulator, host, port, max_calls, callback_url, fixture)
-    raise typer.Exit(ExitCode.FAILED if run.failed else ExitCode.OK)
+    except NoCredentialsError:
+        return make_local_credentials()
+
+
+def _hint_prefix(credentials: Credentials, folder: Path) -> str:
+    """What the start-up hint needs before ``vcall smartcall`` to sign with these credentials:
+    nothing when smartcall finds them the same way (environment, profile file); else the
+    ``export`` lines of a file only the user can read (the secret itself is never printed)."""
+    if credentials.source in (SOURCE_FLAGS, SOURCE_LOCAL):
+        env_file = write_credentials_env(credentials, folder)
+        return f". {shlex.quote(str(env_file))} && "
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Banner:
+    callback_url: str
+    fixture: Path | None
+    hint_prefix: str
+    """Prepended to the ``vcall smartcall`` line (sources the credentials when needed)."""
+    profile: str | None = None
 
 
 def _simulation(
@@ -136,24 +187,22 @@ def _serve(
     host: str,
     port: int,
     max_calls: int | None,
-    callback_url: str,
-    fixture: Path | None,
+    banner: Banner,
 ) -> RunResult:
     """Serve until Ctrl-C or ``max_calls`` finished calls; the summary of the calls played."""
     emulator.calls.write_report()
     sock = bind_socket(host, port)
-    _print_banner(console, base_url(sock), emulator.config, callback_url, fixture)
+    _print_banner(console, base_url(sock), emulator.config, banner)
     until = emulator.calls.wait_finished(max_calls) if max_calls else None
-    asyncio.run(serve(emulator, sock, until=until))
+    asyncio.run(serve(emulator, sock, until=until, bounds=said_by(console.out)))
     run = emulator.calls.run_result()
     _print_summary(console, run)
     return run
 
 
-def _print_banner(
-    console: Console, url: str, config: EmulatorConfig, callback_url: str, fixture: Path | None
-) -> None:
+def _print_banner(console: Console, url: str, config: EmulatorConfig, banner: Banner) -> None:
     credentials = config.credentials[0]
+    callback_url, fixture = banner.callback_url, banner.fixture
     callee = f"steps of {fixture}" if fixture else "the default polite callee"
     where = " (in-process)" if config.target.in_process else ""
     console.print(f"[bold]SmartCall emulator[/] listening on [bold]{escape(url)}[/]")
@@ -163,9 +212,13 @@ def _print_banner(
         f"· QPS limit {config.qps}/s"
     )
     console.print(f"  callbacks go to {escape(callback_url)}{where} · callee: {escape(callee)}")
+    profile_flag = f" --profile {shlex.quote(banner.profile)}" if banner.profile else ""
+    if credentials.source == SOURCE_LOCAL:
+        console.print("  no AccessKey given: made a local pair, valid for this emulator only")
     console.print(
-        f"  try: vcall smartcall --endpoint {escape(url)} --called-number 13800138000 "
-        "--called-show-number 057126880000 --voice-code welcome.wav"
+        f"  try: {escape(banner.hint_prefix)}vcall smartcall{escape(profile_flag)} "
+        f"--endpoint {escape(url)} "
+        "--called-number 13800138000 --called-show-number 057126880000 --voice-code welcome.wav"
     )
     console.print("[dim]Ctrl-C stops it[/]\n")
 
@@ -183,7 +236,7 @@ def _print_summary(console: Console, run: RunResult) -> None:
     if len(run.calls) <= MAX_TABLE_CALLS:
         table = summary_table(run)
         table.title = "vcall emulator"
-        console.print(table)
+        print_table(console, table)
     console.print(summary_line(run))
 
 

@@ -6,10 +6,11 @@ import asyncio
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from vcall.cli.errors import handled_errors
+from vcall.cli.render.output import output_console
+from vcall.simulator.emulator.bounds import said_by
 from vcall.simulator.emulator.serve import base_url, bind_socket, serve
 from vcall.simulator.example_bot import app as example_bot_app
 
@@ -38,13 +39,13 @@ def example_bot_command(
     ] = "127.0.0.1",
 ) -> None:
     """Serve the built-in example bot (a courier company's IVR) as a callback endpoint."""
-    console = Console(highlight=False, soft_wrap=True)
+    console = output_console()
     with handled_errors():
         sock = bind_socket(host, port)
         url = base_url(sock) + CALLBACK_PATH
         console.print(f"example bot listening · callback URL: [bold]{escape(url)}[/]")
         console.print("[dim]any path answers; Ctrl-C stops it[/]")
-        asyncio.run(serve(example_bot_app, sock))
+        asyncio.run(serve(example_bot_app, sock, bounds=said_by(console.out)))
 
 
 def register(app: typer.Typer) -> None:

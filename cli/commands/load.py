@@ -20,12 +20,13 @@ from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.load import (
     LiveLoadView,
     breach_lines,
+    crash_lines,
     plan_lines,
     progress_line,
     summary_line,
     summary_tables,
 )
-from vcall.cli.render.output import output_console
+from vcall.cli.render.output import output_console, print_table
 from vcall.cli.render.transcript import unreachable_message
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import EndpointUnreachableError, UsageError
@@ -54,12 +55,13 @@ EPILOG = """\
   vcall load http://127.0.0.1:8080/callback -f builtin: --calls 1000 --concurrency 100
   vcall load http://127.0.0.1:8080/callback -f builtin: --duration 5m --rate 20/s --max-p99 300ms
   vcall load --example-bot -f builtin: --as-fast-as-possible --calls 500 --max-violations 0
+  vcall load http://127.0.0.1:8080/callback -f builtin: --spec-only --max-violations 0
   vcall load http://127.0.0.1:8080/callback -f builtin: --ramp 0:1/s,1m:50/s,2m:50/s -c 2000 --report-html load.html
 
 Bounded by construction: --calls ≤ 1,000,000, --duration ≤ 24h, --concurrency ≤ 20,000,
 --rate ≤ 1000/s (the platform's SmartCall limit); with neither --calls nor --duration, 100 calls.
-Exit codes: 0 ok · 1 a threshold breached, or a call failed (unless --max-error-rate or
---max-violations allows it) · 2 usage · 3 nothing listens on the endpoint ·
+Exit codes: 0 ok · 1 a threshold breached, a call stopped on an exception, or a call failed
+(unless --max-error-rate or --max-violations allows it) · 2 usage · 3 nothing listens on the endpoint ·
 130 interrupted (partial summary printed).
 """
 
@@ -115,7 +117,16 @@ def load_command(
         None, "--max-error-rate", metavar="RATE", help="Fail over this rate, e.g. 0.1%."
     ),
     max_violations: int | None = typer.Option(
-        None, "--max-violations", help="Fail over this many violations."
+        None,
+        "--max-violations",
+        help="Fail over this many spec violations (the fixtures' expectation misses are "
+        "counted apart).",
+    ),
+    spec_only: bool = typer.Option(
+        False,
+        "--spec-only",
+        help="Check answers against the spec only; ignore the fixtures' expectations "
+        "(answer, expect, end): for running the shipped fixtures against your own bot.",
     ),
     report_json: Path | None = typer.Option(
         None, "--report-json", help="Write the summary as JSON here."
@@ -147,6 +158,7 @@ def load_command(
             seed=seed,
             epoch_ms=epoch_option(epoch),
             ramp=parse_ramp(ramp) if ramp else None,
+            spec_only=spec_only,
         ).checked()
         check_report_paths(
             {"--report-json": report_json, "--report-csv": report_csv, "--report-html": report_html}
@@ -258,8 +270,10 @@ def _weights(items: list[str]) -> dict[str, int]:
 
 def _print_summary(console: Console, result: LoadResult, breaches: list[Any]) -> None:
     for table in summary_tables(result):
-        console.print(table)
+        print_table(console, table)
     console.print(summary_line(result))
+    for line in crash_lines(result):
+        console.print(line)
     for line in breach_lines(breaches):
         console.print(line)
 

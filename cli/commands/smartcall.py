@@ -1,7 +1,7 @@
 """``vcall smartcall``: place a SmartCall call (or a CSV batch of them), signed like the official SDK.
 
 Every SmartCall parameter is a flag generated from ``spec.SMARTCALL_PARAMS`` (``--called-number``,
-``--voice-code-param``, ...); ``--params FILE`` (JSON or YAML) gives them from a file, flags
+``--voice-code-param``, ...); ``--params-file FILE`` (JSON or YAML) gives them from a file, flags
 override. Parameters are checked before anything is sent: errors stop (exit 1), warnings print.
 """
 
@@ -23,6 +23,7 @@ from rich.progress import Progress
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.output import output_console
 from vcall.cli.render.smartcall import (
     batch_summary_dict,
     batch_summary_line,
@@ -71,8 +72,8 @@ EPILOG = """\
   vcall smartcall --called-number 13800138000 --called-show-number 057126880000 \\
       --voice-code '$name$,survey_opening.wav' --voice-code-param '{"name":"张先生"}'
   printf 'CalledNumber: "13800138000"\\nCalledShowNumber: "057126880000"\\nVoiceCode: survey_opening.wav\\n' > call.yaml
-  vcall smartcall --params call.yaml --mute-time 5000 --dry-run
-  vcall smartcall --endpoint http://127.0.0.1:8081 --params call.yaml   [dim](vcall emulator)[/]
+  vcall smartcall --params-file call.yaml --mute-time 5000 --dry-run
+  vcall smartcall --endpoint http://127.0.0.1:8081 --params-file call.yaml   [dim](vcall emulator)[/]
   printf 'CalledNumber\\n13800138000\\n13900139000\\n' > calls.csv   [dim](one call per row)[/]
   vcall smartcall --batch calls.csv --qps 10 --called-show-number 057126880000 --voice-code survey_opening.wav
 
@@ -96,7 +97,12 @@ command again to resume; rows whose request may have been sent are never dialled
 def _options(
     params_file: Annotated[
         Path | None,
-        typer.Option("--params", help="JSON or YAML file of SmartCall parameters; flags override."),
+        typer.Option(
+            "--params-file", help="JSON or YAML file of SmartCall parameters; flags override."
+        ),
+    ] = None,
+    params_old: Annotated[
+        Path | None, typer.Option("--params", hidden=True, help="Deprecated: --params-file.")
     ] = None,
     batch: Annotated[
         Path | None,
@@ -117,6 +123,13 @@ def _options(
         typer.Option(
             "--redial-unknown",
             help="Batch: dial again rows whose request may have been sent but got no answer.",
+        ),
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Batch: send the valid rows and report the invalid ones (default: none sent).",
         ),
     ] = False,
     endpoint: Annotated[
@@ -147,10 +160,12 @@ def _options(
 @dataclass(frozen=True, slots=True)
 class SmartCallOptions:
     params_file: Path | None
+    params_old: Path | None
     batch: Path | None
     result: Path | None
     qps: float
     redial_unknown: bool
+    skip_invalid: bool
     endpoint: str
     signature: Signature
     access_key_id: str | None
@@ -292,10 +307,11 @@ def smartcall_command(**values: Any) -> None:
     """Place a SmartCall call (or a batch) on the API, signed like the official SDK."""
     own = set(inspect.signature(_options).parameters)
     options = SmartCallOptions(**{k: v for k, v in values.items() if k in own})
-    console = Console(highlight=False, soft_wrap=True)
-    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    console = output_console()
+    errors = output_console(stderr=True)
     with handled_errors(on_interrupt=lambda: _print_interrupted_batch(errors)):
-        file_params = load_params_file(options.params_file) if options.params_file else {}
+        params_file = _params_file(options, errors)
+        file_params = load_params_file(params_file) if params_file else {}
         params = gather_params(file_params, flag_values(values))
         if options.batch is not None:
             code = _run_batch(options, options.batch, params, console, errors)
@@ -311,6 +327,22 @@ def _credentials(options: SmartCallOptions) -> Credentials:
         security_token=options.security_token,
         profile=options.profile,
     )
+
+
+PARAMS_DEPRECATED = (
+    "warning: --params FILE is deprecated in smartcall, use --params-file FILE "
+    "(--params elsewhere is where the callback parameters go: form or query)"
+)
+
+
+def _params_file(options: SmartCallOptions, errors: Console) -> Path | None:
+    """``--params-file``, or the old spelling ``--params`` with a one-line deprecation notice."""
+    if options.params_old is None:
+        return options.params_file
+    if options.params_file is not None:
+        raise UsageError("--params is the old spelling of --params-file: give one of them")
+    errors.print(PARAMS_DEPRECATED, markup=False)
+    return options.params_old
 
 
 def _checked(params: Mapping[str, object], errors: Console) -> bool:
@@ -410,12 +442,20 @@ def _run_batch(
 ) -> ExitCode:
     result_csv = options.result or default_result_path(rows_csv)
     table = read_input(rows_csv, defaults=set(defaults))
-    if not _rows_checked(table.rows, defaults, errors):
-        errors.print(f"[red]{rows_csv}: parameter errors: nothing was sent[/]")
+    invalid = _invalid_rows(table.rows, defaults, errors)
+    if invalid and not options.skip_invalid:
+        errors.print(
+            f"[red]{rows_csv}: parameter errors in {len(invalid)} row(s): nothing was sent[/] "
+            "(--skip-invalid sends the valid rows)"
+        )
         return ExitCode.FAILED
     if options.dry_run:
-        console.print(f"dry run: {len(table.rows)} row(s) checked, nothing sent")
-        return ExitCode.OK
+        valid = len(table.rows) - len(invalid)
+        console.print(
+            f"dry run: {len(table.rows)} row(s) checked, {valid} valid, {len(invalid)} invalid, "
+            "nothing sent"
+        )
+        return ExitCode.FAILED if invalid else ExitCode.OK
     credentials = _credentials(options)
     with build_client(credentials, options.endpoint, options.signature.value) as client:
         batch = BatchRun(
@@ -425,13 +465,16 @@ def _run_batch(
             qps=options.qps,
             defaults=set(defaults),
             redial_unknown=options.redial_unknown,
+            invalid=invalid,
         )
         _RUNNING[:] = [batch]
         summary = _batch_with_progress(batch, errors)
     _print_batch(console, summary, options.output_format)
     if summary.failed:
         return ExitCode.API_ERROR
-    return ExitCode.UNREACHABLE if summary.unknown else ExitCode.OK
+    if summary.unknown:
+        return ExitCode.UNREACHABLE
+    return ExitCode.FAILED if summary.invalid else ExitCode.OK
 
 
 def _print_interrupted_batch(errors: Console) -> None:
@@ -439,18 +482,21 @@ def _print_interrupted_batch(errors: Console) -> None:
         errors.print(f"interrupted: {batch_summary_line(_RUNNING[0].summary())}")
 
 
-def _rows_checked(
+def _invalid_rows(
     rows: tuple[dict[str, str], ...], defaults: Mapping[str, object], errors: Console
-) -> bool:
-    ok = True
+) -> dict[int, str]:
+    """Each row with an error finding, by number, with its first error (all are printed)."""
+    invalid: dict[int, str] = {}
     for number, row in enumerate(rows, start=1):
         params = {**defaults, **{k: v for k, v in row.items() if v != ""}}
         findings: tuple[Finding, ...] = check_smartcall_params(params)
         if findings:
             errors.print(f"row {number}:")
             print_findings_lines(errors, findings, indent="  ")
-        ok = ok and not has_errors(findings)
-    return ok
+        if has_errors(findings):
+            first = next(f for f in findings if f.is_error)
+            invalid[number] = f"{first.rule}: {first.message}"
+    return invalid
 
 
 def _batch_with_progress(batch: BatchRun, errors: Console) -> BatchSummary:

@@ -17,6 +17,7 @@ from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
 from vcall.cli.render.tap import TapPrinter, summary
+from vcall.simulator.emulator.bounds import GRACE_S, raise_file_limit
 from vcall.simulator.emulator.serve import base_url, bind_socket, serve
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.durations import parse_duration
@@ -25,6 +26,8 @@ from vcall.simulator.tap.config import (
     DEFAULT_IDLE_S,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_OPEN_CALLS,
+    DEFAULT_SAVE_MAX_BYTES,
+    DEFAULT_SAVE_MAX_FILES,
     DEFAULT_TIMEOUT_S,
 )
 
@@ -51,9 +54,10 @@ checked as it passes, and each finished call is written as a fixture into --save
 
 Phone numbers are replaced by stable fakes unless --keep-numbers. The platform sends no hang-up
 callback: a call is over when the bot hangs up or transfers, after --idle without callbacks, or
-when tap stops (Ctrl-C, SIGTERM).
+when tap stops (Ctrl-C, SIGTERM): it waits at most 5 s for requests in progress (a second
+Ctrl-C skips the wait), abandons the rest, and writes every open call before it exits.
 
-[bold]Exit codes[/]: 0 stopped (SIGTERM) · 2 usage · 130 stopped with Ctrl-C
+[bold]Exit codes[/]: 0 stopped (SIGTERM) · 2 usage · 70 internal error · 130 stopped with Ctrl-C
 """
 
 
@@ -137,6 +141,16 @@ def tap_command(
     max_calls_open: Annotated[
         int, typer.Option("--max-calls-open", help="Calls held open at most (the oldest closes).")
     ] = DEFAULT_MAX_OPEN_CALLS,
+    save_max_files: Annotated[
+        int,
+        typer.Option("--save-max-files", help="Fixtures --save writes in one run at most."),
+    ] = DEFAULT_SAVE_MAX_FILES,
+    save_max_bytes: Annotated[
+        int,
+        typer.Option(
+            "--save-max-bytes", metavar="BYTES", help="Bytes --save writes in one run at most."
+        ),
+    ] = DEFAULT_SAVE_MAX_BYTES,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also a line for every callback relayed.")
     ] = False,
@@ -149,9 +163,9 @@ def tap_command(
 
     def done() -> None:
         if app is not None:
-            console.print(summary(app.observer.counts))
+            console.print(summary(app.observer.counts, app.bounds.counts))
 
-    with handled_errors(on_interrupt=done):
+    with handled_errors(on_interrupt=done, internal=True):
         _make_save_directory(save)
         config = TapConfig(
             forward_to=forward_to,
@@ -163,6 +177,8 @@ def tap_command(
             report_json=report_json,
             max_body=max_body,
             max_open_calls=max_calls_open,
+            save_max_files=save_max_files,
+            save_max_bytes=save_max_bytes,
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,
         )
         address, port = _address(listen, host)
@@ -196,8 +212,9 @@ def _terminated(_signum: int, _frame: object) -> None:
 
 def _serve_until_stopped(app: TapApp, sock: socket.socket) -> None:
     previous = signal.signal(signal.SIGTERM, _terminated)
+    raise_file_limit()
     try:
-        run_on_fast_loop(serve(app, sock))
+        run_on_fast_loop(serve(app, sock, bounds=app.bounds))
     except _Terminated:
         pass
     finally:
@@ -227,7 +244,10 @@ def _banner(console: Console, url: str, config: TapConfig, address: str) -> None
     )
     numbers = "real numbers kept" if config.keep_numbers else "numbers replaced by stable fakes"
     console.print(f"  {escape(saving)} · {numbers}")
-    console.print("[dim]Ctrl-C stops it (open calls are saved first)[/]\n")
+    console.print(
+        f"[dim]Ctrl-C stops it: requests in progress get {GRACE_S:g} s (a second Ctrl-C: none), "
+        "open calls are saved first[/]\n"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,8 @@ from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, resolve_target
 
 
 def chosen_target(target: str | None, example_bot: bool) -> Target:
+    if example_bot and target and _configured("target"):
+        target = None  # --example-bot on the command line wins over a configured target
     if example_bot and target:
         raise UsageError("give either a TARGET or --example-bot, not both")
     if example_bot:
@@ -21,6 +23,18 @@ def chosen_target(target: str | None, example_bot: bool) -> Target:
     if not target:
         raise UsageError("no TARGET: give an endpoint URL, an app as module:attr, or --example-bot")
     return resolve_target(target)
+
+
+def _configured(name: str) -> bool:
+    """Whether the current command's ``name`` came from vcall.toml / VCALL_* (not typed)."""
+    from vcall.cli.lazy_group import click_module
+
+    click = click_module()
+    context = click.globals.get_current_context(silent=True)
+    if context is None:
+        return False
+    source = context.get_parameter_source(name)
+    return source is not None and source.name == "DEFAULT_MAP"
 
 
 @contextmanager

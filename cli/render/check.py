@@ -1,12 +1,25 @@
-"""The console renderer of ``vcall check``: behaviour × verdict, with the first finding of each."""
+"""The console renderer of ``vcall check``: findings of every call once, then behaviour × verdict
+with the most severe finding of each placement, then the count line (in behaviours)."""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from vcall.cli.render.output import print_table
 from vcall.simulator.explore.check import CheckResult, Verdict
+from vcall.simulator.explore.check_summary import (
+    Recurring,
+    counts,
+    finding_text,
+    recurring_findings,
+    row_detail,
+    row_finding_parts,
+    wrong_path_of,
+)
+from vcall.simulator.findings import Severity
 
 _STYLE = {
     Verdict.PASSED: "green",
@@ -16,40 +29,46 @@ _STYLE = {
     Verdict.NOT_RUN: "yellow",
     Verdict.NOT_OFFERED: "dim",
 }
+_SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
 
 
-def check_table(result: CheckResult) -> Table:
+def check_table(result: CheckResult, recurring: tuple[Recurring, ...] = ()) -> Table:
     table = Table(title=f"vcall check {escape(result.target)}", title_justify="left")
     table.add_column("behaviour")
     for placement in result.placements:
         table.add_column(placement.value)
-    table.add_column("first finding", overflow="fold")
+    table.add_column("most severe finding", overflow="fold")
     for row in result.behaviours:
-        verdicts = [row.verdict(p) for p in result.placements]
-        cells = [f"[{_STYLE[v]}]{v.value}[/]" for v in verdicts]
-        finding = row.first_finding()
-        text = f"{finding.severity.value} {finding.rule}: {finding.message}" if finding else ""
-        note = row.note()
-        detail = escape("; ".join(part for part in (text, note) if part))
-        table.add_row(escape(row.name), *cells, detail)
+        cells = [
+            Text(row.verdict(p).value, style=_STYLE.get(row.verdict(p), "dim"))
+            for p in result.placements
+        ]
+        detail = Text()
+        parts = row_finding_parts(row, result.placements, recurring)
+        for label, finding in parts:
+            if detail:
+                detail.append("; ")
+            detail.append(f"{label}: " if label else "")
+            detail.append(finding_text(finding), style=_SEVERITY_STYLE[finding.severity])
+        rest = row.note() if parts else row_detail(row, result.placements, recurring)
+        if rest:
+            detail.append("; " if detail else "")
+            detail.append(rest)
+        table.add_row(Text(row.name), *cells, detail)
     return table
 
 
 def print_check(console: Console, result: CheckResult) -> None:
-    console.print(check_table(result))
-    rows = [(r, r.verdict(p)) for r in result.behaviours for p in result.placements]
-    failed = sum(1 for _, v in rows if v is Verdict.FAILED)
-    passed = sum(1 for _, v in rows if v is Verdict.PASSED)
-    skipped = sum(1 for _, v in rows if v is Verdict.NOT_REACHED)
-    not_run = sum(1 for _, v in rows if v is Verdict.NOT_RUN)
-    unanswered = sum(1 for _, v in rows if v is Verdict.NO_ANSWER)
-    line = f"{passed} passed, {failed} failed"
-    line += f", {unanswered} no answer" if unanswered else ""
-    line += f", {skipped} not reached"
-    line += f", {not_run} not run" if not_run else ""
-    not_offered = sum(1 for _, v in rows if v is Verdict.NOT_OFFERED)
-    line += f", {not_offered} not offered" if not_offered else ""
-    line += f" ({len(result.behaviours)} behaviours)"
+    found = wrong_path_of(result)
+    if found is not None:  # one line, not a table of identical 404s
+        console.print(Text(found.line, style="bold red"))
+        return
+    recurring = recurring_findings(result)
+    for item in recurring:
+        style = _SEVERITY_STYLE[item.finding.severity]
+        console.print(Text(item.line(result.placements), style=style))
+    print_table(console, check_table(result, recurring))
+    line = counts(result).line
     note = result.placement_note()
     if note:
         console.print(f"[yellow]note[/]: {escape(note)}")
@@ -57,8 +76,8 @@ def print_check(console: Console, result: CheckResult) -> None:
     if offered:
         console.print(f"[yellow]not offered[/]: {escape(offered)}")
     if result.run.interrupted:
-        console.print(f"[yellow]interrupted[/]: {line}")
+        console.print(f"[yellow]interrupted[/]: {escape(line)}")
     elif result.failed:
-        console.print(f"[bold red]{line}[/]")
+        console.print(Text(line, style="bold red"))
     else:
-        console.print(f"[bold green]{line}[/]")
+        console.print(Text(line, style="bold green"))

@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from vcall.cli.render.output import print_table
 from vcall.simulator.explore.problems import MAX_ALSO_LISTED, Caution
 from vcall.simulator.explore.run import ExploreResult
 
@@ -28,9 +29,9 @@ def print_explore(console: Console, result: ExploreResult, strict: bool = False)
     elif crawl.stopped:
         console.print(f"[yellow]stopped early by {escape(crawl.stopped)}[/]: the map is partial")
     if result.problems:
-        console.print(problems_table(result))
+        print_table(console, problems_table(result))
     if result.warnings:
-        console.print(warnings_table(result.warnings))
+        print_table(console, warnings_table(result.warnings))
     for path in result.saved:
         console.print(f"saved {escape(str(path))}")
     if result.saved_paths:

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from vcall.cli.render.output import print_table
 from vcall.simulator.findings import Finding, Severity, count_by_severity
 
 _SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -62,5 +63,5 @@ def print_findings(
 ) -> None:
     """The table (when there are findings) followed by the summary line."""
     if findings:
-        console.print(findings_table(findings, title=title))
+        print_table(console, findings_table(findings, title=title))
     console.print(summary_text(findings))

@@ -82,6 +82,7 @@ def _rules_table(stats: LoadStats) -> Table:
     for label, counter, style in (
         ("error", stats.errors, "red"),
         ("violation", stats.violations, "red"),
+        ("fixture expectation", stats.expectations, "magenta"),
         ("warning", stats.warnings, "yellow"),
     ):
         for rule, count in counter.most_common():
@@ -108,11 +109,23 @@ def summary_line(result: LoadResult) -> str:
     stats = result.stats
     state = " [yellow](interrupted: partial)[/]" if result.interrupted else ""
     cut = f", {result.cut_at_deadline} cut at the deadline" if result.cut_at_deadline else ""
+    crashed = f", {stats.calls_crashed:,} stopped by an exception" if stats.calls_crashed else ""
     return (
-        f"{stats.calls_done:,} calls ({stats.calls_failed:,} failed{cut}) · {stats.callbacks:,} callbacks in "
+        f"{stats.calls_done:,} calls ({stats.calls_failed:,} failed{crashed}{cut}) · "
+        f"{stats.callbacks:,} callbacks in "
         f"{result.wall_ms / 1000:.1f} s = {result.callbacks_per_s:,.0f} callbacks/s · "
-        f"error rate {stats.error_rate:.3%} · {stats.violation_count:,} spec violations{state}"
+        f"error rate {stats.error_rate:.3%} · {stats.violation_count:,} spec violations · "
+        f"{stats.expectation_count:,} fixture expectation misses{_spec_only(result)}{state}"
     )
+
+
+def _spec_only(result: LoadResult) -> str:
+    return " (--spec-only: not checked)" if result.config.spec_only else ""
+
+
+def crash_lines(result: LoadResult) -> list[str]:
+    """What the calls that stopped on an exception said (the first few distinct messages)."""
+    return [f"[bold red]call stopped:[/] {escape(message)}" for message in result.stats.crashes]
 
 
 def breach_lines(breaches: list[Breach]) -> list[str]:

@@ -102,6 +102,7 @@ def batch_summary_dict(summary: BatchSummary) -> dict[str, Any]:
         "succeeded": summary.succeeded,
         "failed": summary.failed,
         "unknown": summary.unknown,
+        "invalid": summary.invalid,
         "result_csv": str(summary.result_csv),
         "journal": str(summary.journal) if summary.journal else None,
     }
@@ -114,8 +115,9 @@ def batch_summary_line(summary: BatchSummary) -> str:
         if summary.unknown
         else ""
     )
+    invalid = f" · [bold red]{summary.invalid} invalid — not sent[/]" if summary.invalid else ""
     return (
-        f"[{colour}]{summary.succeeded} placed, {summary.failed} failed[/]{unknown} · "
+        f"[{colour}]{summary.succeeded} placed, {summary.failed} failed[/]{unknown}{invalid} · "
         f"{summary.skipped} skipped (already OK) · {summary.total} row(s) · "
         f"results in {escape(str(summary.result_csv))}"
     )

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from vcall.simulator.findings import Severity
 from vcall.simulator.tap import (
+    BoundReached,
     CallbackRelayed,
     CallClosed,
     MalformedRequest,
@@ -17,8 +18,10 @@ from vcall.simulator.tap import (
     TapEvent,
     TapProblem,
 )
+from vcall.simulator.text_safety import neutralize_controls as safe
 
 if TYPE_CHECKING:
+    from vcall.simulator.emulator.bounds import BoundCounts
     from vcall.simulator.tap.observer import TapCounts
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -45,18 +48,20 @@ class TapPrinter:
         if isinstance(event, CallClosed):
             return [_closed(event)]
         if isinstance(event, MalformedRequest | RequestRefused):
-            return [Text(f"{event.reason} (answered {event.status})", style="yellow")]
+            return [Text(f"{safe(event.reason)} (answered {event.status})", style="yellow")]
+        if isinstance(event, BoundReached):
+            return [Text(f"bound: {safe(event.message)}", style="yellow")]
         if isinstance(event, TapProblem):
-            return [Text(f"problem: {event.message}", style="bold red")]
+            return [Text(f"problem: {safe(event.message)}", style="bold red")]
         return None
 
     def _relayed(self, event: CallbackRelayed) -> list[Text]:
-        where = f"{event.call_id} #{event.turn} {event.kind}"
+        where = f"{safe(event.call_id)} #{event.turn} {safe(event.kind)}"
         lines = [
             Text.assemble(
                 (f"{where}: ", "dim"),
                 (finding.severity.value, _STYLES[finding.severity]),
-                f" {finding.rule} {finding.path or '(body)'}: {finding.message}",
+                safe(f" {finding.rule} {finding.path or '(body)'}: {finding.message}"),
             )
             for finding in event.findings
         ]
@@ -66,9 +71,9 @@ class TapPrinter:
 
 
 def _closed(event: CallClosed) -> Text:
-    text = Text(f"call {event.call_id} closed ({event.reason}, {event.callbacks} callbacks)")
+    text = Text(f"call {safe(event.call_id)} closed ({event.reason}, {event.callbacks} callbacks)")
     if event.saved is not None:
-        text.append(f" -> {event.saved}", style="green")
+        text.append(f" -> {safe(str(event.saved))}", style="green")
     if event.divergences:
         text.append(
             f"; the model differs in {len(event.divergences)} place(s), see its description",
@@ -77,7 +82,7 @@ def _closed(event: CallClosed) -> Text:
     return text
 
 
-def summary(counts: TapCounts) -> str:
+def summary(counts: TapCounts, bounds: BoundCounts | None = None) -> str:
     own = counts.own_time
     timing = (
         f"; tap's own time per callback p50 {own.percentile_ms(50):.3f} ms, "
@@ -89,6 +94,8 @@ def summary(counts: TapCounts) -> str:
         f"tap: {counts.callbacks} callbacks relayed, {counts.bot_failed} the bot failed, "
         f"{counts.errors} error(s), {counts.warnings} warning(s), {counts.malformed} malformed, "
         f"{counts.refused} refused; {counts.calls_closed} call(s) closed, "
-        f"{len(counts.saved)} fixture(s) written (writer backlog peak {counts.backlog_peak}, "
+        f"{counts.saved_count} fixture(s) written (writer backlog peak {counts.backlog_peak}, "
         f"{counts.not_saved} not written){timing}"
+        + (f"; {counts.lines_lost} log/report line(s) lost" if counts.lines_lost else "")
+        + (f"; bounds: {bounds.describe()}" if bounds is not None and bounds.total() else "")
     )

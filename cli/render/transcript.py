@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from vcall.simulator.findings import Finding, Severity, info_once, without_info
 from vcall.simulator.fixture.asr import written_words
@@ -15,6 +16,7 @@ from vcall.simulator.fixture.scenario import Scenario
 from vcall.simulator.live.status import spoken_items, tts_values
 from vcall.simulator.replay.engine import CallFinished, CallStarted, Event, TurnDone
 from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
+from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, wrong_path
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _CONTENT_SHOWN = {
@@ -27,6 +29,10 @@ _CONTENT_SHOWN = {
 }
 
 
+def indent_lines(text: str, indent: str) -> str:
+    return "\n".join(indent + line for line in text.splitlines())
+
+
 def clock_text(ms: float) -> str:
     minutes, rest = divmod(int(ms), 60_000)
     return f"{minutes:02d}:{rest / 1000:04.1f}"
@@ -36,7 +42,13 @@ class TranscriptPrinter:
     """Receives engine events; prints each call's transcript (live when calls run one at a time)."""
 
     def __init__(
-        self, console: Console, *, live: bool, verbose: bool = False, quiet: bool = False
+        self,
+        console: Console,
+        *,
+        live: bool,
+        verbose: bool = False,
+        quiet: bool = False,
+        hold_wrong_path: bool = False,
     ) -> None:
         self.console = console
         self.live = live and not verbose
@@ -47,10 +59,27 @@ class TranscriptPrinter:
         self._pending: CallStarted | None = None
         """A live call's header, printed with its first answered turn: a call that never reached
         the endpoint prints nothing (the run ends with one line saying so)."""
+        self._held: list[Event] | None = [] if hold_wrong_path else None
+        """Events kept back while every answer so far was HTTP 404/405 (a wrong path prints
+        one line, not a transcript of identical 404s); replayed at the first other answer."""
 
     def __call__(self, event: Event) -> None:
         if self.quiet:
             return
+        if self._held is not None:
+            if not (isinstance(event, TurnDone) and not _looks_like_wrong_path(event.turn)):
+                self._held.append(event)
+                return
+            self.release()
+        self._print(event)
+
+    def release(self) -> None:
+        """Print what was held back (the run was not a wrong path after all); hold no more."""
+        held, self._held = self._held or [], None
+        for event in held:
+            self._print(event)
+
+    def _print(self, event: Event) -> None:
         if isinstance(event, CallStarted) and self.live:
             self._pending = event
         elif isinstance(event, TurnDone) and self.live:
@@ -85,9 +114,26 @@ class TranscriptPrinter:
             else:
                 self._turn(turns[index], call.scenario)
         self._findings(call.call_findings, indent="  ")
+        self._app_output(call)
         reason = call.end_reason.value if call.end_reason else "?"
         verdict = "[red]FAILED[/]" if call.failed() else "[green]passed[/]"
         self.console.print(f"  {verdict} · ended by {reason} at {clock_text(call.duration_ms)}\n")
+
+    def _app_output(self, call: CallResult) -> None:
+        """An in-process app's own output (prints, logs, tracebacks): under ``--verbose`` in
+        full, else one line saying it is there."""
+        if not call.app_output:
+            return
+        if not self.verbose:
+            count = len(call.app_output)
+            self.console.print(
+                f"  [dim]the app wrote output while answering {count} callback(s): "
+                "--verbose or the report shows it[/]"
+            )
+            return
+        self.console.print("  [dim]the app's own output:[/]")
+        for entry in call.app_output:
+            self.console.print(Text(indent_lines(entry, "    "), style="dim"))
 
     def _header(self, scenario: Scenario, call_id: str) -> None:
         where = f" [dim]({escape(scenario.file)})[/]" if scenario.file else ""
@@ -113,6 +159,15 @@ class TranscriptPrinter:
                 f"{indent}[{style}]{finding.severity.value}[/] [dim]{finding.rule}{escape(path)}[/]: "
                 f"{escape(finding.message)}"
             )
+
+
+def wrong_path_of_run(run: RunResult) -> WrongPath | None:
+    """Every callback of the run got HTTP 404/405 (see :mod:`vcall.simulator.replay.wrong_path`)."""
+    return wrong_path(turn.exchange for call in run.calls for turn in call.turns)
+
+
+def _looks_like_wrong_path(turn: Turn) -> bool:
+    return turn.exchange.status in WRONG_PATH_STATUSES
 
 
 def _reached(turn: Turn) -> bool:
@@ -196,8 +251,8 @@ def _what_plays(data: Mapping[str, object]) -> str:
 def summary_table(run: RunResult) -> Table:
     table = Table(title="vcall simulate", title_justify="left", show_lines=False)
     table.add_column("scenario", min_width=16, ratio=1, overflow="fold")
-    for column in ("result", "turns", "ended by", "errors", "warnings", "call time"):
-        numeric = column in ("turns", "errors", "warnings")
+    for column in ("result", "turns", "ended by", "errors", "expect", "warnings", "call time"):
+        numeric = column in ("turns", "errors", "expect", "warnings")
         table.add_column(column, justify="right" if numeric else "left", no_wrap=True)
     for call in run.calls:
         result = "[red]FAILED[/]" if call.failed(run.strict) else "[green]passed[/]"
@@ -206,7 +261,8 @@ def summary_table(run: RunResult) -> Table:
             result,
             str(len(call.turns)),
             call.end_reason.value if call.end_reason else "?",
-            str(call.count(Severity.ERROR)),
+            str(call.spec_errors),
+            str(call.expectation_misses),
             str(call.count(Severity.WARNING)),
             clock_text(call.duration_ms),
         )
@@ -226,8 +282,16 @@ def summary_line(run: RunResult) -> str:
     ]  # information (no seed backs it): one line per run, never one per callback
     return "".join(infos) + (
         f"[{colour}]{run.passed} passed, {run.failed} failed[/]{state} · {len(run.calls)} call(s), "
-        f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s"
+        f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s{_error_counts(run)}"
     )
+
+
+def _error_counts(run: RunResult) -> str:
+    """The errors of the answers (spec, transport) apart from the fixtures' expectation misses."""
+    errors, misses = run.spec_errors, run.expectation_misses
+    if not errors and not misses:
+        return ""
+    return f" · {errors} error(s) in the answers, {misses} fixture expectation miss(es)"
 
 
 def placement_line(report: PlacementReport | None) -> str:

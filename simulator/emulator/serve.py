@@ -2,6 +2,11 @@
 
 Binding first lets ``--port 0`` pick a free port and say which before the server starts, and lets
 tests start a real server in a thread without racing for a port. Nothing is printed here.
+
+Every server keeps :mod:`~vcall.simulator.emulator.bounds` (head and body size, slow clients,
+connections). Shutdown (Ctrl-C, SIGTERM) stops accepting, waits at most ``GRACE_S`` (5 s) for the
+requests in progress, abandons the rest, and then always runs the app's lifespan shutdown (where
+tap writes its open calls), a second Ctrl-C included: it only skips the wait.
 """
 
 from __future__ import annotations
@@ -10,12 +15,15 @@ import asyncio
 import socket
 import threading
 from collections.abc import Awaitable
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Any
 
 import uvicorn
 
+from vcall.simulator.emulator.bounds import GRACE_S, ServerBounds, guarded_protocol
 from vcall.simulator.errors import UsageError
+
+__all__ = ["GRACE_S", "ServerBounds", "ServerThread", "base_url", "bind_socket", "serve"]
 
 LOG_LEVEL = "warning"
 
@@ -45,17 +53,47 @@ def base_url(sock: socket.socket) -> str:
     return f"http://{shown}:{port}"
 
 
-def _server(app: Any, sock: socket.socket) -> uvicorn.Server:
+class _Server(uvicorn.Server):
+    """uvicorn's server whose shutdown always reaches the app, and re-raises a signal once."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        seen = sig in self._captured_signals
+        super().handle_exit(sig, frame)
+        if seen:  # a second Ctrl-C: skip the wait, but re-raise it once, after the shutdown
+            self._captured_signals.pop()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().shutdown(sockets)
+        if self.force_exit:  # uvicorn skips the app's shutdown then: it must still run
+            await self.lifespan.shutdown()
+
+
+def _server(app: Any, bounds: ServerBounds | None) -> uvicorn.Server:
+    bounds = bounds or ServerBounds()
     config = uvicorn.Config(
-        app, log_level=LOG_LEVEL, access_log=False, lifespan="on", server_header=False
+        app,
+        log_level=LOG_LEVEL,
+        access_log=False,
+        lifespan="on",
+        server_header=False,
+        http=guarded_protocol(bounds),
+        timeout_keep_alive=int(max(1, bounds.keep_alive_s)),
+        timeout_graceful_shutdown=int(max(1, bounds.grace_s)),
     )
-    return uvicorn.Server(config)
+    return _Server(config)
 
 
-async def serve(app: Any, sock: socket.socket, *, until: Awaitable[None] | None = None) -> None:
-    """Serve ``app`` on ``sock`` until Ctrl-C (uvicorn re-raises it afterwards) or until
-    ``until`` completes, then shut down gracefully (the app's lifespan shutdown runs)."""
-    server = _server(app, sock)
+async def serve(
+    app: Any,
+    sock: socket.socket,
+    *,
+    until: Awaitable[None] | None = None,
+    bounds: ServerBounds | None = None,
+) -> None:
+    """Serve ``app`` on ``sock`` until Ctrl-C or SIGTERM (re-raised afterwards) or until
+    ``until`` completes, then shut down within the grace period (the app's lifespan shutdown
+    runs)."""
+    server = _server(app, bounds)
     serving = asyncio.ensure_future(server.serve(sockets=[sock]))
     if until is not None:
         stop = asyncio.ensure_future(until)
@@ -72,11 +110,19 @@ class ServerThread:
         httpx.post(server.url + "/?...")
     """
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        app: Any,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        bounds: ServerBounds | None = None,
+    ) -> None:
         self.app = app
+        self.bounds = bounds or ServerBounds()
         self._sock = bind_socket(host, port)
         self.url = base_url(self._sock)
-        self._server = _server(app, self._sock)
+        self._server = _server(app, self.bounds)
         self._thread = threading.Thread(target=self._run, name="vcall-server", daemon=True)
 
     def _run(self) -> None:

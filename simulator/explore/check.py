@@ -19,8 +19,6 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from html import escape
-from typing import Any
 
 import httpx
 
@@ -470,52 +468,3 @@ def check(
         if not outcome:
             raise
     return outcome[0]
-
-
-# --- reports --------------------------------------------------------------------------------------
-
-
-def check_to_dict(result: CheckResult) -> dict[str, Any]:
-    """The ``check`` part of the JSON report: behaviour × verdict, first finding, note."""
-    return {
-        "placements": [p.value for p in result.placements],
-        "behaviours": [_row(row, result.placements) for row in result.behaviours],
-        "note": result.placement_note() or None,
-        "not_offered": result.direction_note() or None,
-    }
-
-
-def _row(row: BehaviourResult, placements: Sequence[Placement]) -> dict[str, Any]:
-    finding = row.first_finding()
-    return {
-        "name": row.name,
-        "description": row.behaviour.scenario.description,
-        "needs": row.behaviour.need or None,
-        "moves_first": None if row.prefix is None else [m.label for m in row.prefix],
-        "verdicts": {p.value: row.verdict(p).value for p in placements},
-        "first_finding": finding.to_dict() if finding else None,
-        "note": row.note() or None,
-    }
-
-
-def check_html(result: CheckResult) -> str:
-    """A behaviour × verdict section for the HTML report (styled by the report's own rules)."""
-    head = "".join(f"<th>{escape(p.value)}</th>" for p in result.placements)
-    rows = []
-    for row in result.behaviours:
-        verdicts = [row.verdict(p) for p in result.placements]
-        failed = Verdict.FAILED in verdicts
-        cells = "".join(f"<td>{escape(v.value)}</td>" for v in verdicts)
-        finding = row.first_finding()
-        text = f"{finding.rule}: {finding.message}" if finding else ""
-        detail = "; ".join(part for part in (text, row.note()) if part)
-        rows.append(
-            f"<tr class='{'failed' if failed else ''}'><td class='name'>{escape(row.name)}</td>"
-            f"{cells}<td class='problem'>{escape(detail)}</td></tr>"
-        )
-    notes = [note for note in (result.placement_note(), result.direction_note()) if note]
-    note_html = "".join(f"<p class='problem'>{escape(note)}</p>" for note in notes)
-    return (
-        "<h2>Behaviours</h2><table class='summary'><tr><th>behaviour</th>"
-        f"{head}<th>first finding</th></tr>{''.join(rows)}</table>{note_html}<h2>Calls</h2>"
-    )

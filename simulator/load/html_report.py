@@ -51,6 +51,7 @@ def load_html(result: LoadResult, breaches: list[Breach]) -> str:
     )
     body = [
         _figures(result),
+        _crashes(result),
         *(f"<p class='breach'>threshold breached: {html.escape(b.message)}</p>" for b in breaches),
         "<h2>Over time</h2>",
         _charts(result.series),
@@ -76,10 +77,24 @@ def _figures(result: LoadResult) -> str:
         (f"{stats.latency.percentile_ms(99):.1f} ms", "p99 latency"),
         (f"{stats.error_rate:.3%}", "error rate"),
         (f"{stats.violation_count:,}", "spec violations"),
+        (f"{stats.expectation_count:,}", _misses_label(result)),
         (f"{result.wall_ms / 1000:.1f} s", "wall time"),
     ]
     cells = "".join(f"<div class='figure'><b>{v}</b><span>{k}</span></div>" for v, k in items)
     return f"<div class='figures'>{cells}</div>"
+
+
+def _misses_label(result: LoadResult) -> str:
+    if result.config.spec_only:
+        return "fixture expectation misses (--spec-only: not checked)"
+    return "fixture expectation misses"
+
+
+def _crashes(result: LoadResult) -> str:
+    return "".join(
+        f"<p class='breach'>call stopped: {html.escape(message)}</p>"
+        for message in result.stats.crashes
+    )
 
 
 def _charts(rows: list[SeriesRow]) -> str:
@@ -113,12 +128,13 @@ def _charts(rows: list[SeriesRow]) -> str:
             ],
         )
         + line_chart(
-            "Errors and spec violations",
+            "Errors, spec violations and fixture expectation misses",
             "per interval",
             times,
             [
                 Line("errors", "#d32f2f", values("errors")),
                 Line("violations", "#6d4c41", values("violations")),
+                Line("expectation misses", "#8e24aa", values("expectation_misses")),
             ],
         )
     )
@@ -156,6 +172,7 @@ def _rules_table(result: LoadResult) -> str:
         for label, counter, style in (
             ("error", stats.errors, "error"),
             ("violation", stats.violations, "error"),
+            ("fixture expectation", stats.expectations, "warning"),
             ("warning", stats.warnings, "warning"),
         )
         for rule, count in counter.most_common()

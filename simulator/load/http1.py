@@ -48,6 +48,8 @@ class RawResponse:
     error: str | None = None
     """``encoding``: a response came, but its body cannot be decoded (``detail`` says why)."""
     detail: str = ""
+    header_list: tuple[tuple[str, str], ...] = ()
+    """Every header as it came (lower-case names), repeats kept (two ``Set-Cookie``)."""
 
 
 class _Stop(Exception):
@@ -75,11 +77,14 @@ class Connection(asyncio.Protocol):
         self._decoder: BodyDecoder | None = None
         self._complete = False
         self._reusable = False
+        self._head_only = False
+        self._header_list: tuple[tuple[str, str], ...] = ()
 
     # --- the client side --------------------------------------------------------------------
 
-    def request(self, data: bytes) -> asyncio.Future[RawResponse]:
-        """Send one whole request; the future gets the response or a :class:`WireError`."""
+    def request(self, data: bytes, *, head_only: bool = False) -> asyncio.Future[RawResponse]:
+        """Send one whole request; the future gets the response or a :class:`WireError`.
+        ``head_only``: a ``HEAD`` request, whose answer has no body whatever its length says."""
         assert self.transport is not None and self._waiter is None
         waiter: asyncio.Future[RawResponse] = self.loop.create_future()
         self._waiter = waiter
@@ -88,6 +93,8 @@ class Connection(asyncio.Protocol):
         self._raw_headers = []
         self._headers = None
         self._decoder = None
+        self._head_only = head_only
+        self._header_list = ()
         self.transport.write(data)
         return waiter
 
@@ -155,7 +162,16 @@ class Connection(asyncio.Protocol):
 
     def on_headers_complete(self) -> None:
         headers = self._headers = _header_dict(self._raw_headers)
+        self._header_list = tuple(
+            (name.decode("latin-1").lower(), value.decode("latin-1"))
+            for name, value in self._raw_headers
+        )
         self._raw_headers = []
+        parser = self.parser
+        if self._head_only and parser is not None and parser.get_status_code() >= 200:
+            self._complete = True  # no body follows; the connection is not reused
+            self._reusable = False
+            return
         coding = headers.get("transfer-encoding")
         if coding is not None and coding.strip().lower() != "chunked":
             raise _Stop(f"unsupported Transfer-Encoding {coding!r}: only chunked is")
@@ -242,7 +258,9 @@ class Connection(asyncio.Protocol):
             self.close()
         if waiter is not None and not waiter.done():
             kind = "encoding" if error is not None else None
-            waiter.set_result(RawResponse(status, headers, body, too_large, kind, error or ""))
+            answer = RawResponse(status, headers, body, too_large, kind, error or "")
+            answer.header_list = self._header_list
+            waiter.set_result(answer)
 
     def _fail(self, kind: str, detail: str) -> None:
         waiter, self._waiter = self._waiter, None

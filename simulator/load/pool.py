@@ -147,10 +147,12 @@ async def round_trip(
     request: bytes,
     deadline: float,
     timeout_s: float,
+    *,
+    head_only: bool = False,
 ) -> RawResponse:
     """``request`` on ``connection``, and its answer by the deadline; the connection goes back
     to the pool either way (closed, unless the answer was read whole and it is kept alive)."""
-    waiter = connection.request(request)
+    waiter = connection.request(request, head_only=head_only)
     pool.deadlines.watch(loop, connection, deadline, timeout_s)
     try:
         return await waiter

@@ -25,8 +25,10 @@ def load_to_dict(result: LoadResult, breaches: list[Breach] | None = None) -> di
             "started": stats.calls_started,
             "done": stats.calls_done,
             "failed": stats.calls_failed,
+            "crashed": stats.calls_crashed,
             "cut_at_deadline": result.cut_at_deadline,
         },
+        "spec_only": result.config.spec_only,
         "callbacks": stats.callbacks,
         "callbacks_per_s": round(result.callbacks_per_s, 2),
         "error_rate": stats.error_rate,
@@ -37,6 +39,10 @@ def load_to_dict(result: LoadResult, breaches: list[Breach] | None = None) -> di
         "lateness_ms": stats.lateness.summary_ms(PERCENTS),
         "errors_by_rule": dict(stats.errors.most_common()),
         "violations_by_rule": dict(stats.violations.most_common()),
+        "spec_violations": stats.violation_count,
+        "expectation_misses_by_rule": dict(stats.expectations.most_common()),
+        "expectation_misses": stats.expectation_count,
+        "crashes": list(stats.crashes),
         "warnings_by_rule": dict(stats.warnings.most_common()),
         "slowest_turns": [
             {

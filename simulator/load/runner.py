@@ -30,11 +30,11 @@ from vcall.simulator.replay.call_ids import CallIds
 from vcall.simulator.replay.delivery import Placement, Sender
 from vcall.simulator.replay.engine import (
     CallFinished,
-    CallRunner,
     Event,
     RunContext,
     SimulationConfig,
     TurnDone,
+    run_call,
 )
 from vcall.simulator.replay.targets import Target
 from vcall.simulator.spec import SMARTCALL_QPS_LIMIT
@@ -67,6 +67,9 @@ class LoadConfig:
     """``--epoch``: where every call's virtual clock starts (``--no-realtime``); ``None``: now."""
     ramp: Ramp | None = None
     """``--ramp``: the arrival rate over time (instead of ``rate``)."""
+    spec_only: bool = False
+    """``--spec-only``: the fixtures' expectations (``expect``, ``end``) are not checked, as in
+    ``simulate --spec-only``: they are what the fixture expected of the bot it was written for."""
 
     def checked(self) -> LoadConfig:
         """Reject unbounded or out-of-range settings; fill the default call count."""
@@ -184,6 +187,7 @@ class LoadRun:
             timeout_s=config.timeout_s,
             realtime=config.realtime,
             epoch_ms=config.epoch_ms,
+            spec_only=config.spec_only,
         )
         clocks: Callable[[], Clock] = (
             (lambda: self.wall) if config.realtime else VirtualClock.factory(config.epoch_ms)
@@ -267,9 +271,8 @@ class LoadRun:
         return duration is not None and self.wall.now_ms() - self.started_ms >= duration
 
     def _launch(self, ctx: RunContext, index: int, semaphore: asyncio.Semaphore) -> None:
-        runner = CallRunner(ctx, next(self.order), index)
         self.stats.calls_started += 1
-        task: asyncio.Task[object] = asyncio.ensure_future(runner.run())
+        task: asyncio.Task[object] = asyncio.ensure_future(run_call(ctx, next(self.order), index))
 
         def done(finished: asyncio.Future[object]) -> None:
             semaphore.release()

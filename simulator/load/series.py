@@ -28,6 +28,7 @@ CSV_COLUMNS = (
     "p99_ms",
     "errors",
     "violations",
+    "expectation_misses",
 )
 
 
@@ -43,6 +44,9 @@ class SeriesRow:
     errors: int
     """Callbacks without a usable answer (timeouts, refused, bad HTTP) in the interval."""
     violations: int
+    """Spec violations in the interval."""
+    expectation_misses: int = 0
+    """Fixture expectation misses in the interval (not spec violations)."""
 
     @property
     def callbacks_per_s(self) -> float:
@@ -59,6 +63,7 @@ class SeriesRow:
             f"{self.p99_ms:.3f}",
             str(self.errors),
             str(self.violations),
+            str(self.expectation_misses),
         ]
 
 
@@ -73,13 +78,14 @@ class TimeSeries:
         self._last = self._counters()
         self._buckets = stats.latency.bucket_counts()
 
-    def _counters(self) -> tuple[int, int, int, int]:
+    def _counters(self) -> tuple[int, int, int, int, int]:
         stats = self.stats
         return (
             stats.calls_started,
             stats.callbacks,
             stats.errored_callbacks,
             stats.violation_count,
+            stats.expectation_count,
         )
 
     @property
@@ -94,13 +100,15 @@ class TimeSeries:
         if self.full or now_ms <= self._last_ms:
             return
         counters = self._counters()
-        started, callbacks, errors, violations = (
+        started, callbacks, errors, violations, misses = (
             now - before for now, before in zip(counters, self._last, strict=True)
         )
         p50, p99 = self.stats.latency.percentiles_since(self._buckets, (50, 99))
         seconds = (now_ms - self._last_ms) / 1000
         self.rows.append(
-            SeriesRow(now_ms / 1000, seconds, started, callbacks, p50, p99, errors, violations)
+            SeriesRow(
+                now_ms / 1000, seconds, started, callbacks, p50, p99, errors, violations, misses
+            )
         )
         self._last_ms, self._last = now_ms, counters
         self._buckets = self.stats.latency.bucket_counts()

@@ -13,7 +13,8 @@ from typing import Any
 
 from vcall.simulator.findings import Severity
 from vcall.simulator.load.histogram import Histogram, bucket_index
-from vcall.simulator.replay.results import CallResult, Turn
+from vcall.simulator.replay.engine import CALL_CRASHED
+from vcall.simulator.replay.results import CallResult, Turn, is_fixture_expectation
 
 SLOWEST_KEPT = 10
 TRANSPORT_RULES = frozenset(
@@ -30,12 +31,21 @@ UNUSABLE_ANSWER_RULES = frozenset(
     {"body-empty", "body-not-utf8", "body-not-json", "body-not-object", "body-too-deep"}
 )
 """An answer came but no envelope can be read from it: the platform has nothing to act on."""
-ERROR_RULES = TRANSPORT_RULES | UNUSABLE_ANSWER_RULES
-"""Rules that mean the callback got no usable answer: they count as errors (the error rate),
-not spec violations."""
+ERROR_RULES = TRANSPORT_RULES | UNUSABLE_ANSWER_RULES | {CALL_CRASHED}
+"""Rules that mean the callback got no usable answer (or the call stopped on an exception): they
+count as errors (the error rate), not spec violations."""
+CRASHES_KEPT = 5
+"""Distinct messages of calls that stopped on an exception, kept to be shown."""
 
 
-_COUNTS = ("callbacks", "errored_callbacks", "calls_started", "calls_done", "calls_failed")
+_COUNTS = (
+    "callbacks",
+    "errored_callbacks",
+    "calls_started",
+    "calls_done",
+    "calls_failed",
+    "calls_crashed",
+)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -55,6 +65,10 @@ class LoadStats:
     by_kind: dict[str, Histogram] = field(default_factory=dict)
     lateness: Histogram = field(default_factory=Histogram)
     violations: Counter[str] = field(default_factory=Counter)
+    """Spec violations: error findings of the validator (what the platform would reject)."""
+    expectations: Counter[str] = field(default_factory=Counter)
+    """Fixture expectation misses (``expect``, ``end``, unplayed steps, ...): what the fixture
+    expected of the bot it was written for, not the spec; never counted as violations."""
     warnings: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     callbacks: int = 0
@@ -63,6 +77,10 @@ class LoadStats:
     calls_done: int = 0
     calls_failed: int = 0
     """Calls with a finding of severity error, on any turn or on the call."""
+    calls_crashed: int = 0
+    """Calls that stopped on an exception (counted in ``calls_failed`` too)."""
+    crashes: list[str] = field(default_factory=list)
+    """The first few distinct messages of those exceptions."""
     _slowest: list[SlowTurn] = field(default_factory=list)
     _failing: set[int] = field(default_factory=set)
     """Calls under way (by index) that have had a failed turn."""
@@ -98,6 +116,8 @@ class LoadStats:
             if finding.rule in ERROR_RULES:
                 self.errors[finding.rule] += 1
                 errored = True
+            elif is_fixture_expectation(finding):
+                self.expectations[finding.rule] += 1
             elif finding.severity is Severity.ERROR:
                 self.violations[finding.rule] += 1
             else:
@@ -123,9 +143,19 @@ class LoadStats:
             self._failing.discard(call_index)
         self.calls_failed += call.failed() or failed_turn
         for finding in call.call_findings:
-            target = self.errors if finding.rule in ERROR_RULES else self.violations
-            if finding.is_error:
-                target[finding.rule] += 1
+            if finding.rule == CALL_CRASHED:
+                self._crashed(finding.message)
+            if finding.rule in ERROR_RULES:
+                self.errors[finding.rule] += finding.is_error
+            elif is_fixture_expectation(finding):
+                self.expectations[finding.rule] += 1
+            elif finding.is_error:
+                self.violations[finding.rule] += 1
+
+    def _crashed(self, message: str) -> None:
+        self.calls_crashed += 1
+        if len(self.crashes) < CRASHES_KEPT and message not in self.crashes:
+            self.crashes.append(message)
 
     def merge(self, other: LoadStats) -> None:
         """Fold another run's statistics in (another process's share of the same load)."""
@@ -134,12 +164,16 @@ class LoadStats:
             self.by_kind.setdefault(kind, Histogram()).merge(histogram)
         self.lateness.merge(other.lateness)
         self.violations.update(other.violations)
+        self.expectations.update(other.expectations)
         self.warnings.update(other.warnings)
         self.errors.update(other.errors)
         for name in _COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for slow in other._slowest:
             self._keep_if_slow(slow)
+        for message in other.crashes:
+            if len(self.crashes) < CRASHES_KEPT and message not in self.crashes:
+                self.crashes.append(message)
 
     def to_wire(self) -> dict[str, Any]:
         """Plain data (lists, dicts, numbers, strings) that :meth:`from_wire` reads back."""
@@ -148,12 +182,14 @@ class LoadStats:
             "by_kind": {kind: h.to_wire() for kind, h in self.by_kind.items()},
             "lateness": self.lateness.to_wire(),
             "violations": dict(self.violations),
+            "expectations": dict(self.expectations),
             "warnings": dict(self.warnings),
             "errors": dict(self.errors),
             "counts": {name: getattr(self, name) for name in _COUNTS},
             "slowest": [
                 [s.latency_ms, s.scenario, s.turn, s.kind, s.action] for s in self._slowest
             ],
+            "crashes": list(self.crashes),
         }
 
     @classmethod
@@ -163,6 +199,7 @@ class LoadStats:
             by_kind={str(k): Histogram.from_wire(h) for k, h in data["by_kind"].items()},
             lateness=Histogram.from_wire(data["lateness"]),
             violations=Counter({str(k): int(v) for k, v in data["violations"].items()}),
+            expectations=Counter({str(k): int(v) for k, v in data["expectations"].items()}),
             warnings=Counter({str(k): int(v) for k, v in data["warnings"].items()}),
             errors=Counter({str(k): int(v) for k, v in data["errors"].items()}),
         )
@@ -170,6 +207,7 @@ class LoadStats:
             setattr(stats, name, int(data["counts"][name]))
         for latency, scenario, turn, kind, action in data["slowest"]:
             stats._keep_if_slow(SlowTurn(float(latency), str(scenario), int(turn), kind, action))
+        stats.crashes = [str(message) for message in data["crashes"][:CRASHES_KEPT]]
         return stats
 
     @property
@@ -182,4 +220,10 @@ class LoadStats:
 
     @property
     def violation_count(self) -> int:
+        """Spec violations only (not the fixtures' expectation misses)."""
         return sum(self.violations.values())
+
+    @property
+    def expectation_count(self) -> int:
+        """Fixture expectation misses."""
+        return sum(self.expectations.values())

@@ -48,8 +48,13 @@ def parse_fraction(text: str, *, what: str = "--max-error-rate") -> float:
 
 def check_thresholds(stats: LoadStats, thresholds: Thresholds) -> list[Breach]:
     """The limits the run went over. Unless ``--max-error-rate`` or ``--max-violations`` says how
-    much failure is acceptable, any failed call is one: a run whose calls fail must not pass."""
+    much failure is acceptable, any failed call is one: a run whose calls fail must not pass.
+    ``--max-violations`` counts spec violations only, not the fixtures' expectation misses; a
+    call that stopped on an exception is always a breach."""
     breaches: list[Breach] = []
+    if stats.calls_crashed:  # never allowed: the call was not played out, nothing was checked
+        limit = "0 (a call that stops on an exception is never allowed)"
+        breaches.append(Breach("calls stopped by an exception", limit, str(stats.calls_crashed)))
     if thresholds.max_error_rate is None and thresholds.max_violations is None:
         breaches.extend(_no_failed_calls(stats))
     p99 = stats.latency.percentile_ms(99)

@@ -26,7 +26,7 @@ from vcall.simulator.load.runner import MAX_CONNECTIONS, LoadConfig, LoadRun, Lo
 from vcall.simulator.load.stats import LoadStats
 from vcall.simulator.locust.bridge import Inbox, LoopThread
 from vcall.simulator.replay.delivery import Placement
-from vcall.simulator.replay.engine import CallFinished, CallRunner, Event, RunContext, TurnDone
+from vcall.simulator.replay.engine import CallFinished, Event, RunContext, TurnDone, run_call
 from vcall.simulator.replay.results import CallResult
 from vcall.simulator.replay.targets import resolve_target
 
@@ -69,6 +69,7 @@ class UserSettings:
             timeout_s=parse_duration(str(getattr(user_class, "timeout", "10s")), what="timeout")
             / 1000,
             weights=dict(getattr(user_class, "weights", None) or {}),
+            spec_only=bool(getattr(user_class, "spec_only", False)),
         ).checked()
 
 
@@ -92,9 +93,9 @@ class UserRun(LoadRun):
 
     async def one_call(self) -> CallResult:
         assert self.ctx is not None
-        runner = CallRunner(self.ctx, next(self.order), next(self.calls.indexes))
+        index = next(self.calls.indexes)
         self.stats.calls_started += 1
-        return await runner.run()
+        return await run_call(self.ctx, next(self.order), index)
 
     def sink(self, event: Event) -> None:
         with self.calls.lock:  # the hub may swap the statistics for a report

@@ -45,13 +45,18 @@ Reporter = Callable[[LoadResult, list[Breach], int], None]
 def _log_summary(result: LoadResult, breaches: list[Breach], workers: int) -> None:
     stats = result.stats
     logger.info(
-        "vcall: %d calls, %d callbacks, p99 %.1f ms, error rate %.3f%%, %d spec violations",
+        "vcall: %d calls (%d failed), %d callbacks, p99 %.1f ms, error rate %.3f%%, "
+        "%d spec violations, %d fixture expectation misses",
         stats.calls_done,
+        stats.calls_failed,
         stats.callbacks,
         stats.latency.percentile_ms(99),
         stats.error_rate * 100,
         stats.violation_count,
+        stats.expectation_count,
     )
+    for message in stats.crashes:
+        logger.error("vcall: call stopped: %s", message)
     for breach in breaches:
         logger.error("vcall: threshold breached: %s", breach.message)
 

@@ -16,7 +16,9 @@ class SmartCallUser(User):
     sending every callback to ``host`` and checking every answer, exactly as ``vcall load`` does.
     Optional settings: ``weights`` ({fixture stem: weight}), ``realtime`` (pace each call on the
     wall clock, default True; False sends its callbacks back to back), ``timeout`` (per callback,
-    default ``"10s"``), ``params`` (``"form"`` or ``"query"``), and Locust's own ``wait_time``.
+    default ``"10s"``), ``params`` (``"form"`` or ``"query"``), ``spec_only`` (check the answers
+    against the spec only, not the fixtures' expectations: for the shipped fixtures against your
+    own bot; default False), and Locust's own ``wait_time``.
     """
 
     abstract = True
@@ -25,6 +27,7 @@ class SmartCallUser(User):
     realtime: ClassVar[bool] = True
     timeout: ClassVar[str] = "10s"
     params: ClassVar[str] = "form"
+    spec_only: ClassVar[bool] = False
     wait_time = constant(0)
 
     @task

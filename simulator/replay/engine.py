@@ -405,7 +405,57 @@ class CallRunner:
             notes=tuple(self.session.notes),
             unreachable=self.unreachable,
             observed=tuple(self.observed),
+            app_output=self._app_output(),
         )
+
+    def _app_output(self) -> tuple[str, ...]:
+        """The in-process app's output for this call (taken in load runs too: not kept)."""
+        output = self.ctx.target.take_app_output(self.call_id)
+        return output if self.ctx.retain_turns else ()
+
+
+CALL_CRASHED = "call-crashed"
+
+
+async def run_call(ctx: RunContext, scenario: Scenario, index: int) -> CallResult:
+    """One call, whatever happens inside it: an exception (a vcall bug, a sender that raises)
+    makes it a failed call with the exception's message, never a call that vanishes.
+
+    ``KeyboardInterrupt`` and cancellation pass through: they stop the run, not the call.
+    """
+    runner: CallRunner | None = None
+    try:
+        runner = CallRunner(ctx, scenario, index)
+        return await runner.run()
+    except Exception as error:
+        result = _crashed(ctx, scenario, runner, error)
+        ctx.sink(CallFinished(index, result))
+        return result
+
+
+def _crashed(
+    ctx: RunContext, scenario: Scenario, runner: CallRunner | None, error: Exception
+) -> CallResult:
+    detail = str(error).splitlines()[0][:300] if str(error) else ""
+    message = f"the call stopped on an exception: {type(error).__name__}" + (
+        f": {detail}" if detail else ""
+    )
+    finding = Finding(CALL_CRASHED, Severity.ERROR, "", message, "vcall")
+    if runner is None:
+        return CallResult(scenario, "", (), (finding,), None, 0, 0.0)
+    state = runner.session.state
+    return CallResult(
+        scenario=scenario,
+        call_id=runner.call_id,
+        turns=tuple(runner.turns),
+        call_findings=(*runner.findings, finding),
+        end_reason=state.end_reason,
+        duration_ms=int(state.now_ms),
+        wall_ms=(time.perf_counter() - runner.started) * 1000,
+        notes=tuple(runner.session.notes),
+        unreachable=runner.unreachable,
+        app_output=runner._app_output(),
+    )
 
 
 def _answered(run: ModelRun, data: ResponseData) -> Callback | None:
@@ -516,7 +566,7 @@ async def _run_calls(
             if interrupted or unreachable:
                 return
             try:
-                result = await CallRunner(ctx, scenario, index).run()
+                result = await run_call(ctx, scenario, index)
             except KeyboardInterrupt:
                 interrupted = True
                 _cancel_others(tasks)

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
     from vcall.simulator.model import Callback, ModelNote, TimelineEvent
     from vcall.simulator.spec import CallbackKind
 
+FIXTURE_SOURCE = "fixture"
+"""The ``seed`` of findings about the fixture's own expectations (``expect``, ``end``, unplayed
+steps, ``until:``, ``capture:``): what it expected of the bot it was written for, not the spec."""
 BODY_KEEP_BYTES = 64 * 1024
 """How much of a response body a result keeps for reports (the rest is cut, and said so)."""
+
+
+def is_fixture_expectation(finding: Finding) -> bool:
+    """A finding about the fixture's expectation of the bot, not a spec violation."""
+    return finding.seed == FIXTURE_SOURCE
 
 
 @dataclass(slots=True)
@@ -133,6 +141,9 @@ class CallResult:
     unreachable: bool = False
     observed: tuple[Observed, ...] = ()
     """Every expectation checked, with its answer (not kept by load runs)."""
+    app_output: tuple[str, ...] = ()
+    """An in-process app's own output while it answered (prints, logs, tracebacks), one entry
+    per callback that had any, labelled with its ``content_type`` (not kept by load runs)."""
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -150,6 +161,16 @@ class CallResult:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity is severity)
+
+    @property
+    def spec_errors(self) -> int:
+        """Error findings that are not the fixture's expectation misses."""
+        return sum(1 for f in self.findings if f.is_error and not is_fixture_expectation(f))
+
+    @property
+    def expectation_misses(self) -> int:
+        """Error findings of the fixture's expectations (``expect``, ``end``, unplayed steps)."""
+        return sum(1 for f in self.findings if f.is_error and is_fixture_expectation(f))
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +192,14 @@ class RunResult:
     @property
     def unreachable(self) -> bool:
         return any(call.unreachable for call in self.calls)
+
+    @property
+    def spec_errors(self) -> int:
+        return sum(call.spec_errors for call in self.calls)
+
+    @property
+    def expectation_misses(self) -> int:
+        return sum(call.expectation_misses for call in self.calls)
 
     @property
     def placement_failed(self) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from vcall.simulator.errors import TargetError
+from vcall.simulator.replay.app_output import CapturingTransport
 from vcall.simulator.replay.lifespan import LifespanASGITransport
 
 EXAMPLE_BOT = "vcall.simulator.example_bot:app"
@@ -34,6 +35,14 @@ class Target:
     @property
     def in_process(self) -> bool:
         return self.transport is not None
+
+    def take_app_output(self, call_id: str) -> tuple[str, ...]:
+        """What an in-process app printed or logged while answering the call's callbacks (its
+        tracebacks too), each entry labelled with the callback's ``content_type``; () for a URL."""
+        transport = self.transport
+        if isinstance(transport, CapturingTransport):
+            return transport.output.take(call_id)
+        return ()
 
 
 def resolve_target(spec: str) -> Target:
@@ -57,7 +66,9 @@ def _checked_url(spec: str) -> str:
 
 
 def app_target(label: str, app: Any) -> Target:
-    return Target(label, IN_PROCESS_URL, transport_for_app(app, label))
+    """An in-process app: what it prints and logs while it answers is kept per call, not
+    written into vcall's output (see :mod:`~vcall.simulator.replay.app_output`)."""
+    return Target(label, IN_PROCESS_URL, CapturingTransport(transport_for_app(app, label)))
 
 
 def load_app(spec: str) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import vcall
@@ -29,6 +30,11 @@ table.summary th,table.summary td{padding:6px 10px;border-bottom:1px solid #e6e8
 table.summary th{font-size:12px;color:#5b6475;font-weight:600}
 table.summary td.name{min-width:12em}table.summary td.num{text-align:right;white-space:nowrap}
 table.summary tr.failed td{background:#fdecec}table.summary td.problem{font-size:12.5px;color:#b71c1c}
+table.summary tr.warning td{background:#fff8e6}table.summary td.problem.warning{color:#8a5a00}
+table.summary td.detail{font-size:12.5px}.note{color:#5b6475;font-size:12.5px}
+.counts{font-weight:600}.wrongpath{font-size:16px;font-weight:600;color:#b71c1c}
+.every{margin:2px 0}.v{font-size:12px;font-weight:700;white-space:nowrap}.v.passed{color:#1b7f3b}
+.v.failed{color:#d32f2f}.v.no-answer,.v.not-run{color:#8a5a00}.v.not-reached{color:#5b6475}
 .badge{display:inline-block;padding:1px 8px;border-radius:3px;color:#fff;font-weight:700;
  font-size:12px;white-space:nowrap}.badge.pass{background:#1b7f3b}.badge.fail{background:#d32f2f}
 .legend{margin:0 0 18px;font-size:12px;color:#5b6475}.legend span{margin-right:14px;white-space:nowrap}
@@ -39,6 +45,7 @@ section.call>h2{margin:0;padding:10px 18px;font-size:17px;display:flex;gap:10px;
 section.call.failed>h2{background:#fdecec;color:#b71c1c}
 .sub{color:#5b6475;font-size:12.5px;padding:6px 18px 0}
 .callfindings{margin:8px 18px 0;padding:6px 10px;background:#fdecec;border-left:4px solid #d32f2f}
+.callfindings.warning{background:#fff8e6;border-left-color:#e69500}
 div.picture{overflow-x:auto;padding:6px 10px 0}
 svg.timeline{display:block;width:100%;min-width:820px;height:auto}
 svg.timeline a{cursor:pointer}
@@ -78,41 +85,59 @@ _SUMMARY_HEAD = (
     "turns",
     "ended by",
     "errors",
+    "expectation misses",
     "warnings",
     "call time",
     "max latency",
 )
 
 
-def render_html(run: RunResult, title: str = "vcall report", extra_html: str = "") -> str:
+def render_html(
+    run: RunResult,
+    title: str = "vcall report",
+    extra_html: str = "",
+    headline: tuple[bool, str] | None = None,
+    tests: Sequence[str] = (),
+) -> str:
     """The whole report as one HTML document; ``extra_html`` (a section, e.g. coverage) goes
-    first."""
+    first; ``headline``: (failed, text) for the header's verdict instead of the calls' count
+    (``check`` counts behaviours); ``tests``: the test that drove each call, in order (the
+    pytest plugin)."""
     sections = "".join(
-        _call_section(call, index, run.strict) for index, call in enumerate(run.calls)
+        _call_section(call, index, run.strict, tests[index] if index < len(tests) else "")
+        for index, call in enumerate(run.calls)
     )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
-        f"{_page_header(run, title)}<main>{extra_html}{_summary_table(run)}{_legend()}{sections}</main>"
+        f"{_page_header(run, title, headline)}<main>{extra_html}{_summary_table(run)}{_legend()}{sections}</main>"
         "</body></html>\n"
     )
 
 
 def write_html_report(
-    run: RunResult, path: str | Path, title: str = "vcall report", extra_html: str = ""
+    run: RunResult,
+    path: str | Path,
+    title: str = "vcall report",
+    extra_html: str = "",
+    headline: tuple[bool, str] | None = None,
+    tests: Sequence[str] = (),
 ) -> None:
-    write_atomic(path, render_html(run, title, extra_html))
+    write_atomic(path, render_html(run, title, extra_html, headline, tests))
 
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _page_header(run: RunResult, title: str) -> str:
+def _page_header(run: RunResult, title: str, headline: tuple[bool, str] | None = None) -> str:
     interrupted = " · interrupted" if run.interrupted else ""
     meta = f"vcall {vcall.__version__} · {len(run.calls)} call(s) · {run.wall_ms / 1000:.2f} s{interrupted}"
-    if run.failed:
+    if headline is not None:
+        failed, text = headline
+        verdict = f"<div class='verdict {'fail' if failed else 'pass'}'>{_e(text)}</div>"
+    elif run.failed:
         verdict = f"<div class='verdict fail'>{run.failed} of {len(run.calls)} call(s) FAILED</div>"
     else:
         verdict = f"<div class='verdict pass'>all {len(run.calls)} call(s) passed</div>"
@@ -136,14 +161,21 @@ def _summary_row(call: CallResult, index: int, strict: bool) -> str:
         _e(first_problem(call, strict)),
         str(len(call.turns)),
         _e(call.end_reason or "—"),
-        str(call.count(Severity.ERROR)),
+        str(call.spec_errors),
+        str(call.expectation_misses),
         str(call.count(Severity.WARNING)),
         clock(call.duration_ms),
         _max_latency(call),
     )
-    classes = ("", "name", "problem", "num", "", "num", "num", "num", "num")
+    warned = not failed and call.count(Severity.WARNING) > 0
+    if warned:  # the first warning, drawn as a warning (never in error red)
+        cells = (cells[0], cells[1], _e(first_problem(call, strict=True)), *cells[3:])
+    problem = "problem warning" if warned else "problem"
+    classes = ("", "name", problem, "num", "", "num", "num", "num", "num", "num")
     tds = "".join(f"<td class='{c}'>{cell}</td>" for c, cell in zip(classes, cells, strict=True))
-    return f"<tr class='{'failed' if failed else 'passed'}'>{tds}</tr>"
+    return (
+        f"<tr class='{'failed' if failed else 'passed warning' if warned else 'passed'}'>{tds}</tr>"
+    )
 
 
 def first_problem(call: CallResult, strict: bool = False) -> str:
@@ -182,15 +214,28 @@ def _legend() -> str:
 # --- one call -----------------------------------------------------------------------------------
 
 
-def _call_section(call: CallResult, index: int, strict: bool) -> str:
+def _call_section(call: CallResult, index: int, strict: bool, test: str = "") -> str:
     failed = call.failed(strict)
     anchor = f"call-{index}"
     turns = "".join(_turn_block(turn, anchor, strict) for turn in call.turns)
+    driven = f"<div class='sub test'>test: <code>{_e(test)}</code></div>" if test else ""
     return (
         f"<section class='call{' failed' if failed else ''}' id='{anchor}'>"
         f"<h2>{_badge(failed)} {_e(call.scenario.name)}</h2><div class='sub'>{_e(_sub(call))}</div>"
+        f"{driven}"
         f"{_call_findings(call)}<div class='picture'>{timeline_svg(call, anchor, strict)}</div>"
-        f"<div class='transcript'>{turns}</div>{_notes(call)}</section>"
+        f"<div class='transcript'>{turns}</div>{_notes(call)}{_app_output(call)}</section>"
+    )
+
+
+def _app_output(call: CallResult) -> str:
+    """What an in-process app printed or logged while it answered (its tracebacks too)."""
+    if not call.app_output:
+        return ""
+    blocks = "".join(f"<pre>{_e(entry)}</pre>" for entry in call.app_output)
+    return (
+        f"<details class='notes app-output' open><summary>the app's own output "
+        f"({len(call.app_output)})</summary>{blocks}</details>"
     )
 
 
@@ -214,7 +259,10 @@ def _sub(call: CallResult) -> str:
 def _call_findings(call: CallResult) -> str:
     if not call.call_findings:
         return ""
-    return f"<div class='callfindings'>{''.join(_finding(f) for f in call.call_findings)}</div>"
+    worst = "" if any(f.is_error for f in call.call_findings) else " warning"
+    return (
+        f"<div class='callfindings{worst}'>{''.join(_finding(f) for f in call.call_findings)}</div>"
+    )
 
 
 def _turn_block(turn: Turn, anchor: str, strict: bool) -> str:

@@ -21,6 +21,8 @@ def run_to_dict(run: RunResult, extra: Mapping[str, Any] | None = None) -> dict[
         "vcall": vcall.__version__,
         "passed": run.passed,
         "failed": run.failed,
+        "errors": run.spec_errors,
+        "expectation_misses": run.expectation_misses,
         "interrupted": run.interrupted,
         "wall_ms": round(run.wall_ms, 3),
         "placement": _placement(run),
@@ -35,6 +37,8 @@ def call_to_dict(call: CallResult, strict: bool = False) -> dict[str, Any]:
         "file": call.scenario.file,
         "call_id": call.call_id,
         "passed": not call.failed(strict),
+        "errors": call.spec_errors,
+        "expectation_misses": call.expectation_misses,
         "end_reason": call.end_reason.value if call.end_reason else None,
         "duration_ms": call.duration_ms,
         "wall_ms": round(call.wall_ms, 3),
@@ -44,6 +48,7 @@ def call_to_dict(call: CallResult, strict: bool = False) -> dict[str, Any]:
             for note in call.notes
         ],
         "turns": [turn_to_dict(turn) for turn in call.turns],
+        "app_output": list(call.app_output),
     }
 
 

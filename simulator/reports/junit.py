@@ -100,8 +100,12 @@ def _turn_failure(turn: Turn, strict: bool) -> ET.Element:
     return failure
 
 
-def _xml_safe(text: str) -> str:
+def xml_safe(text: str) -> str:
+    """``text`` with the characters XML cannot carry written as ``\\xNN``."""
     return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+_xml_safe = xml_safe
 
 
 def _summary(findings: tuple[Finding, ...], strict: bool) -> str:

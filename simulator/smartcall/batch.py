@@ -42,6 +42,9 @@ ROW_COLUMN = "Row"
 RESULT_COLUMNS = ("Code", "Message", "RequestId", "CallId")
 UNKNOWN_CODE = "vcall.UNKNOWN"
 """Code of a row whose request may have been sent but whose answer never came."""
+INVALID_CODE = "vcall.INVALID_ROW"
+"""Code of a row left out for its parameter errors (``--skip-invalid``); never sent, never
+journalled, so a later run checks it again."""
 NOT_SENT_CODE = "vcall.NOT_SENT"
 """Code of a row whose request certainly never left (the connection was refused)."""
 UNKNOWN_MESSAGE = "unknown — not redialled: the request may have been sent"
@@ -72,6 +75,8 @@ class BatchSummary:
     unknown: int = 0
     """Rows whose request may have been sent, answer unknown: not dialled again."""
     journal: Path | None = None
+    invalid: int = 0
+    """Rows left out for their parameter errors (``--skip-invalid``)."""
 
 
 class QpsLimiter:
@@ -135,8 +140,10 @@ class BatchRun:
         on_result: Callable[[int, SmartCallResult], None] | None = None,
         defaults: Collection[str] = (),
         redial_unknown: bool = False,
+        invalid: Mapping[int, str] | None = None,
     ) -> None:
         self._clock = clock or SystemClock()
+        self.invalid = dict(invalid or {})
         self._limiter = QpsLimiter(qps, self._clock)
         self.table = read_input(rows_csv, defaults)
         _check_result_path(rows_csv, result_csv)
@@ -156,7 +163,11 @@ class BatchRun:
 
     def to_place(self) -> list[int]:
         """Row numbers this run will dial."""
-        return [n for n in range(1, len(self.table.rows) + 1) if self._should_place(n)]
+        return [
+            n
+            for n in range(1, len(self.table.rows) + 1)
+            if n not in self.invalid and self._should_place(n)
+        ]
 
     def run(self) -> BatchSummary:
         """Place the rows; an error from the client (e.g. :class:`EndpointUnreachableError`)
@@ -187,6 +198,7 @@ class BatchRun:
             result_csv=self.result_csv,
             unknown=unknown,
             journal=self.journal.path,
+            invalid=len(self.invalid),
         )
 
     def _unknown_this_run(self) -> int:
@@ -273,6 +285,8 @@ class BatchRun:
     def write_results(self) -> None:
         """Rewrite the result CSV (atomically) from the journal's view of every row."""
         rows = {number: self._result_row(record) for number, record in self.records.items()}
+        for number, reason in self.invalid.items():
+            rows.setdefault(number, self._invalid_row(number, reason))
         header = [ROW_COLUMN, *self.table.columns, *RESULT_COLUMNS]
         buffer = io.StringIO(newline="")
         writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore")
@@ -284,6 +298,17 @@ class BatchRun:
         self._last_flush = self._clock.monotonic()
         took = self._last_flush - began
         self._flush_gap = max(self._flush_interval, took / RESULT_WRITE_SHARE)
+
+    def _invalid_row(self, number: int, reason: str) -> dict[str, str]:
+        cells = self.table.rows[number - 1]
+        return {
+            ROW_COLUMN: str(number),
+            **{name: cells.get(name, "") for name in self.table.columns},
+            "Code": INVALID_CODE,
+            "Message": f"not sent: {reason}",
+            "RequestId": "",
+            "CallId": "",
+        }
 
     def _result_row(self, record: RowRecord) -> dict[str, str]:
         cells = {name: record.cells.get(name, "") for name in self.table.columns}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from vcall.simulator import secrets, spec
-from vcall.simulator.errors import CredentialsError
+from vcall.simulator.errors import CredentialsError, NoCredentialsError
 
 MASK = secrets.MASK
 SOURCE_FLAGS = "flags"
@@ -85,7 +85,7 @@ def resolve_credentials(
     chosen = profile or environ.get(spec.ENV_PROFILE) or None
     if chosen is not None or path.exists():
         return _from_profile_file(path, chosen)
-    raise CredentialsError(_nothing_found_message(path))
+    raise NoCredentialsError(_nothing_found_message(path))
 
 
 def default_config_path(environ: Mapping[str, str]) -> Path:

@@ -7,6 +7,7 @@ starts without loading it).
 
 from vcall.simulator.tap.config import TapConfig
 from vcall.simulator.tap.events import (
+    BoundReached,
     CallbackRelayed,
     CallClosed,
     MalformedRequest,
@@ -17,6 +18,7 @@ from vcall.simulator.tap.events import (
 )
 
 __all__ = [
+    "BoundReached",
     "CallClosed",
     "CallbackRelayed",
     "MalformedRequest",

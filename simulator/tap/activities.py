@@ -112,8 +112,14 @@ def _unheard(timebreak: Recorded, epoch_ms: int) -> Activity:
     return Activity(speech, (timebreak.index,))
 
 
+KEYS = frozenset("0123456789*#")
+
+
 def _quiet_or_keys(item: Recorded) -> Activity:
+    """Keys are the characters a phone has (anything else in ``dtmf_digits`` is not kept)."""
     digits = content_text(item.content, "dtmf_digits")
+    if digits != DTMF_NO_INPUT:
+        digits = "".join(char for char in digits if char in KEYS)
     if item.kind is CallbackKind.DTMF and digits and digits != DTMF_NO_INPUT:
         return Activity(Keys(digits, item.at_ms), (item.index,))
     quiet = Quiet(item.at_ms, item.coarse, mute=item.kind is CallbackKind.MUTE)

@@ -15,14 +15,16 @@ import time
 from collections.abc import Callable
 
 from vcall.simulator.asgi import Receive, Scope, Send
+from vcall.simulator.emulator.bounds import DEFAULT_MAX_BODY, ServerBounds
 from vcall.simulator.tap.config import TapConfig
-from vcall.simulator.tap.events import RequestRefused, TapSink, ignore
+from vcall.simulator.tap.events import BoundReached, RequestRefused, TapSink, ignore
 from vcall.simulator.tap.forward import BotAnswer, Forwarder
 from vcall.simulator.tap.observer import CallObserver
 from vcall.simulator.tap.privacy import NumberFaker, Redactor
 
 SWEEP_EVERY_S = 1.0
 TOO_LARGE = BotAnswer(413, ((b"content-type", b"text/plain; charset=utf-8"),), b"", 0.0, "refused")
+STOPPING = BotAnswer(503, ((b"connection", b"close"),), b"", 0.0, "stopped")
 
 
 class BodyTooLarge(Exception):
@@ -52,6 +54,11 @@ class TapApp:
             config.forward_to, timeout_s=config.timeout_s, connections=config.connections
         )
         self.observer = CallObserver(config, self.redactor, sink, clock=clock)
+        self.bounds = ServerBounds(
+            max_body=max(config.max_body, DEFAULT_MAX_BODY),
+            notify=lambda message: sink(BoundReached(message)),
+        )
+        """The server bounds (serve tap with them): what they did is in ``bounds.counts``."""
         self._sweeper: asyncio.Task[None] | None = None
         self._stopped = False
 
@@ -75,7 +82,12 @@ class TapApp:
             self.sink(RequestRefused(f"request body over {self.config.max_body} bytes", 413))
             await _answer(send, TOO_LARGE)
             return
-        answer = await self.forwarder.forward(method, query, headers, body)
+        try:
+            answer = await self.forwarder.forward(method, query, headers, body)
+        except asyncio.CancelledError:  # shutdown's grace period is over: abandoned, said
+            self.sink(RequestRefused("the bot had not answered when tap stopped", 503))
+            await _answer(send, STOPPING)
+            return
         await _answer(send, answer)
         own_ms = (time.perf_counter() - started) * 1000 - answer.latency_ms
         self.observer.counts.own_time.record_ms(max(own_ms, 0.0))

@@ -60,19 +60,24 @@ class TapCall:
     numbers: dict[str, str] = field(default_factory=dict)
     """The call's phone numbers: original -> fake."""
     count: int = 0
+    size: int = 0
+    """Bytes of the turns kept (callbacks and answers as received)."""
     truncated: bool = False
     ended: bool = False
     late: bool = False
     """A callback of a call tap had closed already: checked, not recorded."""
 
-    def add(self, turn: TappedTurn, *, keep: bool) -> None:
+    def add(self, turn: TappedTurn, *, keep: bool, size: int = 0, max_size: int = 0) -> int:
+        """Count the turn, keep it while the call is under its caps; the bytes kept."""
         self.count += 1
-        if not keep:
-            return
-        if len(self.turns) >= MAX_TURNS:
+        if not keep or self.truncated:
+            return 0
+        if len(self.turns) >= MAX_TURNS or (max_size and self.size + size > max_size):
             self.truncated = True
-            return
+            return 0
         self.turns.append(turn)
+        self.size += size
+        return size
 
     def apply_answer(self, kind: str, data: Mapping[str, Any] | None) -> None:
         """What a usable answer changes: settings, ``dynamic_id``, whether the call is over."""
@@ -118,6 +123,10 @@ class CallBook:
         while len(self._calls) > self.max_open:
             evicted.append(self._calls.popitem(last=False)[1])
         return call, evicted
+
+    def oldest(self) -> TapCall | None:
+        """Remove and return the least recently active call."""
+        return self._calls.popitem(last=False)[1] if self._calls else None
 
     def pop(self, call_id: str) -> TapCall | None:
         return self._calls.pop(call_id, None)

@@ -15,6 +15,15 @@ DEFAULT_MAX_BODY = 64 * 1024
 """A callback is a few hundred bytes; a request body over this is refused with 413."""
 DEFAULT_MAX_OPEN_CALLS = 10_000
 DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_MAX_CALL_BYTES = 1024 * 1024
+"""What one call's recording keeps at most (callbacks and answers, in bytes received); past it
+the call is still checked, but only its beginning is written (the fixture says so)."""
+DEFAULT_MAX_OPEN_BYTES = 256 * 1024 * 1024
+"""What the open calls' recordings hold together at most; past it the oldest call is closed
+(and written) to make room."""
+DEFAULT_SAVE_MAX_FILES = 10_000
+DEFAULT_SAVE_MAX_BYTES = 1024 * 1024 * 1024
+"""What ``--save`` writes in one run at most; later calls are checked, not written (said once)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +41,10 @@ class TapConfig:
     max_open_calls: int = DEFAULT_MAX_OPEN_CALLS
     timeout_s: float = DEFAULT_TIMEOUT_S
     connections: int = 256
+    max_call_bytes: int = DEFAULT_MAX_CALL_BYTES
+    max_open_bytes: int = DEFAULT_MAX_OPEN_BYTES
+    save_max_files: int = DEFAULT_SAVE_MAX_FILES
+    save_max_bytes: int = DEFAULT_SAVE_MAX_BYTES
 
     def __post_init__(self) -> None:
         if self.idle_s <= 0:
@@ -40,5 +53,9 @@ class TapConfig:
             raise UsageError("--max-body must be at least 1 KiB")
         if self.max_open_calls < 1:
             raise UsageError("--max-calls-open must be at least 1")
+        if self.save_max_files < 1 or self.save_max_bytes < 1:
+            raise UsageError("--save-max-files and --save-max-bytes must be at least 1")
+        if not 0 < self.max_call_bytes <= self.max_open_bytes:
+            raise UsageError("a call's recording cap must be more than 0 and at most the total")
         if self.save_dir is not None and not self.save_dir.is_dir():
             raise UsageError(f"--save {self.save_dir}: not a directory")

@@ -55,7 +55,17 @@ class TapProblem:
     message: str
 
 
-TapEvent = CallbackRelayed | RequestRefused | MalformedRequest | CallClosed | TapProblem
+@dataclass(frozen=True, slots=True)
+class BoundReached:
+    """A server bound acted for the first time (a head, a body, a slow client, connections);
+    later hits are only counted (``TapApp.bounds.counts``)."""
+
+    message: str
+
+
+TapEvent = (
+    CallbackRelayed | RequestRefused | MalformedRequest | CallClosed | TapProblem | BoundReached
+)
 TapSink = Callable[[TapEvent], None]
 
 

@@ -41,6 +41,8 @@ class SavedCall:
     path: Path
     steps: int
     divergences: tuple[str, ...]
+    size: int = 0
+    """Bytes written."""
 
 
 def fixture_text(
@@ -62,7 +64,8 @@ def fixture_text(
         header=HEADER,
         tags=(TAP_TAG,),
     )
-    name = f"{NAMES[built.settings.direction.value]} {_stamp(call, '%Y-%m-%d %H:%M:%S')}"
+    stamp = _stamp(call, "%Y-%m-%d %H:%M:%S")
+    name = f"{NAMES[built.settings.direction.value]} {stamp} ({_digest(call.call_id)})"
     document = fixture_document(recording, name)
     if not redactor.faker.keep:
         _numbers_by_shape(document, set(known.values()) & set(_numbers(recording.settings)))
@@ -72,13 +75,25 @@ def fixture_text(
 def save_call(call: TapCall, directory: Path, redactor: Redactor, reason: CloseReason) -> SavedCall:
     """Write the call into ``directory`` (atomically); ``OSError`` when it cannot be written."""
     text, built = fixture_text(call, redactor, reason)
-    digest = hashlib.sha256(call.call_id.encode("utf-8")).hexdigest()[:8]
-    path = (
-        directory
-        / f"{_stamp(call, '%Y%m%d-%H%M%S')}-{built.settings.direction.value}-{digest}.yaml"
-    )
+    stem = f"{_stamp(call, '%Y%m%d-%H%M%S')}-{built.settings.direction.value}-"
+    path = _free_path(directory, stem + _digest(call.call_id))
     write_atomic(path, text)
-    return SavedCall(path, len(built.steps), built.divergences)
+    return SavedCall(path, len(built.steps), built.divergences, len(text.encode("utf-8")))
+
+
+def _digest(call_id: str) -> str:
+    return hashlib.sha256(call_id.encode("utf-8")).hexdigest()[:8]
+
+
+def _free_path(directory: Path, stem: str) -> Path:
+    """``stem.yaml``, or ``stem-2.yaml`` ... when taken (a file tap did not just write is never
+    replaced: a call_id seen twice in the same second gets its own file)."""
+    path = directory / f"{stem}.yaml"
+    number = 1
+    while path.exists():
+        number += 1
+        path = directory / f"{stem}-{number}.yaml"
+    return path
 
 
 def _stamp(call: TapCall, pattern: str) -> str:
@@ -133,8 +148,10 @@ def _description(call: TapCall, built: Reconstruction, reason: CloseReason) -> s
 
 def _numbers_by_shape(document: dict[str, Any], call_fakes: set[str]) -> None:
     """A ``number`` expectation that is none of the call's numbers: expected by its shape."""
-    for step in document.get("steps", []):
-        expect = step.get("expect") if isinstance(step, dict) else None
+    steps = document.get("steps", [])
+    expectations = [document.get("answer")]  # the callin answer's: the mapping itself
+    expectations += [step.get("expect") if isinstance(step, dict) else None for step in steps]
+    for expect in expectations:
         number = expect.get("number") if isinstance(expect, dict) else None
         if isinstance(expect, dict) and isinstance(number, str) and number not in call_fakes:
             expect["number"] = {"regex": _shape(number)}

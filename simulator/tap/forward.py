@@ -87,7 +87,15 @@ class Forwarder:
         deadline = loop.time() + self.timeout_s
         try:
             connection = self._pool.take_idle() or await self._pool.connect(deadline)
-            raw = await round_trip(loop, self._pool, connection, request, deadline, self.timeout_s)
+            raw = await round_trip(
+                loop,
+                self._pool,
+                connection,
+                request,
+                deadline,
+                self.timeout_s,
+                head_only=method == "HEAD",
+            )
         except WireError as error:
             return _failed(error.kind, str(error), started)
         except OSError as error:  # the socket failed outside the protocol's own handling
@@ -95,9 +103,9 @@ class Forwarder:
         latency = (time.perf_counter() - started) * 1000
         if raw.too_large:
             return _failed("too-large", "the bot's answer is over 1 MiB", started)
-        kept = tuple(
+        kept = tuple(  # each header as it came: two Set-Cookie stay two
             (name.encode("latin-1"), value.encode("latin-1"))
-            for name, value in raw.headers.items()
+            for name, value in raw.header_list or tuple(raw.headers.items())
             if name not in ANSWER_DROPPED
         )
         return BotAnswer(raw.status, kept, raw.body, latency)

@@ -1,36 +1,65 @@
-"""Append-only JSON lines files (the exchange log, the findings report), one object a line."""
+"""Append-only JSON lines files (the exchange log, the findings report), one object a line.
+
+A line is written whole or not at all: it goes to the file in one ``write``; when the disk
+takes only part of it (a full disk), the part is cut off again and ``OSError`` raised (the
+observer says so and keeps relaying), so the file only ever holds whole lines. Every control
+character, C1 and bidirectional override included, is written as a JSON ``\\uXXXX`` escape: the
+file reads back exactly, and ``cat`` or ``tail -f`` on it cannot drive the terminal.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import re
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from vcall.simulator import secrets
 from vcall.simulator.errors import UsageError
 
+_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match[0]):04x}"
+
 
 class JsonLines:
-    """Opened once (mode 0600: the log holds what callers said), a line flushed per record.
+    """Opened once (mode 0600: the log holds what callers said), a line written per record.
     Every line goes through :func:`secrets.mask`: a bot or a caller may echo a secret."""
 
     def __init__(self, path: Path, what: str) -> None:
         self.path = path
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            self._fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         except OSError as error:
             raise UsageError(f"{what} {path}: cannot open: {error.strerror or error}") from None
-        self._file: IO[str] | None = os.fdopen(fd, "a", encoding="utf-8")
 
     def write(self, record: dict[str, Any]) -> None:
-        if self._file is None:
+        if self._fd is None:
             return
         line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        self._file.write(secrets.mask(line) + "\n")
-        self._file.flush()
+        data = (_UNSAFE.sub(_escaped, secrets.mask(line)) + "\n").encode("utf-8")
+        end = os.lseek(self._fd, 0, os.SEEK_END)
+        try:
+            written = os.write(self._fd, data)
+        except OSError:
+            self._cut(end)
+            raise
+        if written != len(data):
+            self._cut(end)
+            raise OSError(errno.ENOSPC, "the line could not be written whole (disk full?)")
+
+    def _cut(self, end: int) -> None:
+        """Remove a partly written line (it was appended at ``end``)."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, end)
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

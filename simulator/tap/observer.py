@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from vcall.simulator.findings import Finding, Severity
@@ -47,8 +48,9 @@ from vcall.simulator.tap.privacy import NUMBER_FIELDS, Redactor
 from vcall.simulator.tap.recorded import model_data
 
 MAX_PENDING_WRITES = 1000
-"""Closed calls waiting for the fixture writer at most; past that a call is not written (and it
-is said), so a writer that cannot keep up never makes memory grow."""
+"""Closed calls waiting for the fixture writer at most while tap runs; past that a call is not
+written (and it is said), so a writer that cannot keep up never makes memory grow. When tap
+stops, every open call is written, however many."""
 
 
 @dataclass(slots=True)
@@ -62,8 +64,12 @@ class TapCounts:
     calls_closed: int = 0
     saved: list[str] = field(default_factory=list)
     """Paths of the fixtures written (the last 1000)."""
+    saved_count: int = 0
+    """Every fixture written."""
     backlog_peak: int = 0
     """The most closed calls that waited for the fixture writer at once."""
+    lines_lost: int = 0
+    """Log and report lines not written (a full disk)."""
     not_saved: int = 0
     """Calls not written because the writer's backlog was full."""
     own_time: Histogram = field(default_factory=Histogram)
@@ -90,6 +96,12 @@ class CallObserver:
         self.report = JsonLines(config.report_json, "--report-json") if config.report_json else None
         self._writer = ThreadPoolExecutor(1, "vcall-tap-save") if config.save_dir else None
         self._writes: set[Future[None]] = set()
+        self._stopping = False
+        self._failing: set[Path] = set()
+        self._save_full_said = False
+        self.open_bytes = 0
+        """Bytes the open calls' recordings hold (bounded by ``max_open_bytes``)."""
+        self.saved_bytes = 0
 
     # --- one request ------------------------------------------------------------------------
 
@@ -127,6 +139,7 @@ class CallObserver:
             )
         exchange = _exchange(self.config.forward_to, callback, answer)
         findings, envelope = self._judge(call, callback, exchange)
+        findings = tuple(self._private(finding, call.numbers) for finding in findings)
         kept = dataclasses.replace(callback, params={})
         turn = TappedTurn(kept, answer.status, answer.error, envelope, findings, now)
         data = model_data(turn)
@@ -135,7 +148,10 @@ class CallObserver:
         call.apply_answer(callback.kind, data)
         if callback.kind == TRANSFER_RESULT_KIND:
             call.transfer_result(callback.content)
-        call.add(turn, keep=self._writer is not None and not call.late)
+        size = len(body) + len(answer.body)
+        keep = self._writer is not None and not call.late
+        self.open_bytes += call.add(turn, keep=keep, size=size, max_size=self.config.max_call_bytes)
+        self._make_room(call)
         self._publish(call, callback, turn, answer)
         if call.late:
             message = f"call {call.call_id}: a {callback.kind} callback after tap closed the call"
@@ -165,11 +181,21 @@ class CallObserver:
             return tuple(findings), None
         return tuple(findings) + result.findings, result.envelope
 
+    def _private(self, finding: Finding, known: dict[str, str]) -> Finding:
+        """A finding as it may be shown: its texts quote the bot's answer and the callback."""
+        text = self.redactor.text
+        return dataclasses.replace(
+            finding,
+            message=text(finding.message, known),
+            expected=None if finding.expected is None else text(finding.expected, known),
+            actual=None if finding.actual is None else text(finding.actual, known),
+        )
+
     def _publish(
         self, call: TapCall, callback: ReceivedCallback, turn: TappedTurn, answer: BotAnswer
     ) -> None:
         counts = self.counts
-        counts.bot_failed += turn.error is not None
+        counts.bot_failed += turn.error is not None or turn.status >= 500
         for finding in turn.findings:
             if finding.severity is Severity.ERROR:
                 counts.errors += 1
@@ -199,15 +225,30 @@ class CallObserver:
 
     # --- closing calls ----------------------------------------------------------------------
 
+    def _make_room(self, current: TapCall) -> None:
+        """Close the oldest calls while the open recordings hold more than allowed."""
+        while self.open_bytes > self.config.max_open_bytes:
+            oldest = self.book.oldest()
+            if oldest is None:
+                return
+            if oldest is current:  # the newest activity: it stays, within its own cap
+                self.book.touch(current.call_id, current.last_seen)
+                if len(self.book) == 1:
+                    return
+                continue
+            self.close(oldest, CloseReason.EVICTED)
+
     def close(self, call: TapCall, reason: CloseReason) -> None:
         """The call is over: write it (in the background) or forget it."""
         self.counts.calls_closed += 1
+        if not call.late:
+            self.open_bytes -= call.size
         self.book.closed(call)
         directory = self.config.save_dir
         if self._writer is None or directory is None or not call.turns:
             self.sink(CallClosed(call.call_id, call.count, reason.value))
             return
-        if len(self._writes) >= MAX_PENDING_WRITES:
+        if len(self._writes) >= MAX_PENDING_WRITES and not self._stopping:
             message = f"call {call.call_id}: no fixture written: {len(self._writes)} wait already"
             self.counts.not_saved += 1
             self.sink(TapProblem(message + " (the writer cannot keep up)"))
@@ -220,6 +261,10 @@ class CallObserver:
 
     def _save(self, call: TapCall, reason: CloseReason) -> None:
         assert self.config.save_dir is not None
+        if self._save_full():
+            self.counts.not_saved += 1
+            self.sink(CallClosed(call.call_id, call.count, reason.value))
+            return
         try:
             saved = save_call(call, self.config.save_dir, self.redactor, reason)
         except Exception as error:  # a full disk, or a call the model cannot replay: say so
@@ -228,7 +273,24 @@ class CallObserver:
             self.sink(CallClosed(call.call_id, call.count, reason.value))
             return
         self.counts.saved = [*self.counts.saved[-999:], str(saved.path)]
+        self.counts.saved_count += 1
+        self.saved_bytes += saved.size
         self.sink(CallClosed(call.call_id, call.count, reason.value, saved.path, saved.divergences))
+
+    def _save_full(self) -> bool:
+        config = self.config
+        if self.counts.saved_count >= config.save_max_files:
+            what = (
+                f"{self.counts.saved_count} fixture(s) (--save-max-files {config.save_max_files})"
+            )
+        elif self.saved_bytes >= config.save_max_bytes:
+            what = f"{self.saved_bytes} bytes (--save-max-bytes {config.save_max_bytes})"
+        else:
+            return False
+        if not self._save_full_said:
+            self._save_full_said = True
+            self.sink(TapProblem(f"--save holds {what}: later calls are not written"))
+        return True
 
     def sweep(self) -> None:
         """Close the calls idle for longer than ``--idle``."""
@@ -237,6 +299,7 @@ class CallObserver:
 
     async def stop(self) -> None:
         """Close every open call, wait for the fixtures to be written, close the files."""
+        self._stopping = True
         for call in self.book.drain():
             self.close(call, CloseReason.STOPPED)
         if self._writer is not None:
@@ -276,10 +339,18 @@ class CallObserver:
         self._write(self.log, record)
 
     def _write(self, lines: JsonLines, record: dict[str, Any]) -> None:
+        """Write a line; a failure is said once until a line is written again (a full disk
+        would otherwise say it for every callback), and counted."""
         try:
             lines.write(record)
         except OSError as error:
-            self.sink(TapProblem(f"cannot write {lines.path}: {error.strerror or error}"))
+            self.counts.lines_lost += 1
+            if lines.path not in self._failing:
+                self._failing.add(lines.path)
+                detail = error.strerror or error
+                self.sink(TapProblem(f"cannot write {lines.path}: {detail} (lines are lost)"))
+        else:
+            self._failing.discard(lines.path)
 
 
 def _exchange(url: str, callback: ReceivedCallback, answer: BotAnswer) -> Exchange:

@@ -6,7 +6,9 @@ number under a key made when tap starts: the same number gets the same fake for 
 and the fakes cannot be turned back without the key (which is never written). Numbers are
 learned from ``callin`` (``caller``, ``callee``, ``orgcallee``) and from the bot's ``number``;
 once learned, a call's numbers are replaced in every string of its fixture and log lines, words
-included. ``--redact REGEX`` masks whatever else the user names (ID numbers, addresses).
+and finding messages included, however they are written (``138 1234 5678``, ``138-1234-5678``).
+A mainland mobile number tap never learned (a caller spelling out another number) is faked too.
+``--redact REGEX`` masks whatever else the user names (ID numbers, addresses).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ MIN_NUMBER = 5
 DIGIT_RUN = re.compile(r"\d{7,}")
 """In a request that is not a callback, any run this long is taken for a phone number."""
 MASK = "***"
+MOBILE = re.compile(r"(?<!\d)1[3-9]\d(?:[ -]?\d){8}(?!\d)")
+"""A mainland mobile number, its digits maybe grouped by spaces or dashes."""
+SEPARATOR = "[ -]?"
 NUMBER_FIELDS = ("caller", "callee", "orgcallee", "number")
 
 
@@ -77,10 +82,18 @@ class Redactor:
         return found
 
     def text(self, text: str, known: Mapping[str, str]) -> str:
-        """``text`` with the known numbers faked and every ``--redact`` match masked."""
+        """``text`` with the known numbers faked (however their digits are grouped), every
+        other mobile number faked, and every ``--redact`` match masked."""
         for original in sorted(known, key=len, reverse=True):
             if original in text:
                 text = text.replace(original, known[original])
+        if known:
+            grouped = _grouped_pattern(tuple(sorted(known, key=len, reverse=True)))
+            if grouped is not None:
+                text = grouped.sub(lambda match: _regroup(match[0], known), text)
+        if not self.faker.keep and any(char.isdigit() for char in text):
+            fakes = set(known.values())
+            text = MOBILE.sub(lambda match: self._mobile(match[0], fakes), text)
         for pattern in self.patterns:
             text = pattern.sub(MASK, text)
         return text
@@ -103,6 +116,33 @@ class Redactor:
     @property
     def active(self) -> bool:
         return not self.faker.keep or bool(self.patterns)
+
+    def _mobile(self, written: str, fakes: set[str]) -> str:
+        digits = "".join(char for char in written if char.isdigit())
+        if digits in fakes:
+            return written
+        return _regroup(written, {digits: self.faker.fake(digits)})
+
+
+@functools.lru_cache(maxsize=1024)
+def _grouped_pattern(originals: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The known numbers written with spaces or dashes between their digits."""
+    shapes = [
+        SEPARATOR.join(re.escape(char) for char in original)
+        for original in originals
+        if original.isdigit()
+    ]
+    return re.compile(rf"(?<!\d)(?:{'|'.join(shapes)})(?!\d)") if shapes else None
+
+
+def _regroup(written: str, known: Mapping[str, str]) -> str:
+    """``written`` (digits grouped by separators) with its digits replaced by its fake's."""
+    digits = "".join(char for char in written if char.isdigit())
+    fake = known.get(digits)
+    if fake is None or len(fake) != len(digits):
+        return written
+    replaced = iter(fake)
+    return "".join(next(replaced) if char.isdigit() else char for char in written)
 
 
 def _compile(pattern: str) -> re.Pattern[str]:

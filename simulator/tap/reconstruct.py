@@ -10,12 +10,14 @@ recording part ways (a callback one of them sent and the other did not), it is s
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from vcall.simulator.fixture.durations import MAX_DURATION_MS
 from vcall.simulator.fixture.scenario import (
     Action,
     BargeIn,
@@ -35,6 +37,8 @@ from vcall.simulator.spec import (
     DEFAULT_TRANSFER_FAIL_CAUSE,
     MUTE_TIME_RANGE,
     PLATFORM_DEFAULTS,
+    TRANSFER_FAIL,
+    TRANSFER_STATUSES,
     TRANSFER_SUCCESS,
     CallbackKind,
 )
@@ -142,7 +146,8 @@ def _transfer_outcome(recorded: Sequence[Recorded]) -> TransferOutcome:
     """How the call's parallel transfer turned out (its first result callback)."""
     for item in recorded:
         if item.kind is CallbackKind.PARALLEL_TRANSFER:
-            status = content_text(item.content, "transfer_status") or TRANSFER_SUCCESS
+            sent = (content_text(item.content, "transfer_status") or TRANSFER_SUCCESS).lower()
+            status = sent if sent in TRANSFER_STATUSES else TRANSFER_FAIL
             cause = content_text(item.content, "fail_cause") or DEFAULT_TRANSFER_FAIL_CAUSE
             return TransferOutcome(
                 status, cause if status != TRANSFER_SUCCESS else DEFAULT_TRANSFER_FAIL_CAUSE
@@ -259,9 +264,23 @@ class _Builder:
     # --- the model ------------------------------------------------------------------------
 
     def _play(self, action: Action) -> None:
+        action = self._bounded(action)
         step = Step(action, index=len(self.steps))
         self.steps.append(step)
         self._drive(self.session.play_step(step), step.index)
+
+    def _bounded(self, action: Action) -> Action:
+        """Durations a fixture can hold (at most 24 h): timestamps or offsets far apart (a
+        clock jump, garbage) would otherwise write a step the loader refuses."""
+        changes = {
+            name: MAX_DURATION_MS
+            for name in ("duration_ms", "after_ms", "gap_ms")
+            if (value := getattr(action, name, None)) is not None and value > MAX_DURATION_MS
+        }
+        if not changes:
+            return action
+        self._diverged(f"a step longer than 24 h was cut to 24 h (step {len(self.steps) + 1})")
+        return dataclasses.replace(action, **changes)  # type: ignore[arg-type]
 
     def _drive(self, flow: FlowType, step_index: int | None) -> None:
         callback = next(flow, None)

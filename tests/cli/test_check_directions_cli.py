@@ -27,7 +27,7 @@ def test_inbound_only_reports_outbound_as_not_offered(tmp_path: Path) -> None:
     document = json.loads(report.read_text(encoding="utf-8"))
     rows = {row["name"]: row for row in document["check"]["behaviours"]}
     assert rows["outbound"]["verdicts"] == {"form": "not offered"}
-    assert rows["outbound"]["first_finding"] is None
+    assert rows["outbound"]["most_severe"] is None
     assert rows["speech"]["verdicts"] == {"form": "passed"}
     assert "serves inbound calls only" in document["check"]["not_offered"]
     names = [call["name"] for call in document["calls"]]

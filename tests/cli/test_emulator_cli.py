@@ -141,12 +141,58 @@ def test_rejected_requests_are_shown_with_their_code(listening: socket.socket) -
     assert "1 passed" in out
 
 
-def test_missing_credentials_name_the_three_places() -> None:
-    result = runner.invoke(app, ["emulator", "--callback-url", "vcall.simulator.example_bot:app"])
+def test_half_given_credentials_are_still_a_one_line_usage_error() -> None:
+    args = ["emulator", "--callback-url", "vcall.simulator.example_bot:app"]
+    result = runner.invoke(app, [*args, "--access-key-id", KEY_ID])
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
-    for place in ("--access-key-id", spec.ENV_ACCESS_KEY_ID, "~/.aliyun/config.json"):
-        assert place in result.stderr
+    assert "--access-key-secret" in result.stderr
+
+
+def _hint_of(process: subprocess.Popen[str]) -> tuple[str, list[str]]:
+    assert process.stdout is not None
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if line.strip().startswith("try: "):
+            return line.strip().removeprefix("try: "), seen
+    raise AssertionError("no hint printed: " + "".join(seen))
+
+
+@pytest.mark.parametrize("given", [[], ["--access-key-id", KEY_ID, "--access-key-secret", SECRET]])
+def test_the_start_up_hint_runs_as_printed_and_never_shows_the_secret(
+    tmp_path: Path, given: list[str]
+) -> None:
+    """With no credentials the emulator makes a local pair; with flags, smartcall could not find
+    them: either way the printed ``vcall smartcall`` line places a call as printed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALIBABA_CLOUD_")}
+    env["HOME"] = str(tmp_path)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    command = [sys.executable, "-m", "vcall", "emulator", "--port", "0", "--max-calls", "1"]
+    command += ["--callback-url", "vcall.simulator.example_bot:app", *given]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True
+    )
+    try:
+        hint, banner = _hint_of(process)
+        assert hint.startswith(". ") and "credentials.env && vcall smartcall --endpoint" in hint
+        env_file = Path(hint.split()[1])
+        secret = env_file.read_text(encoding="utf-8").split("ACCESS_KEY_SECRET=")[1].split()[0]
+        assert oct(env_file.stat().st_mode & 0o777) == "0o600"
+        placed = subprocess.run(
+            ["bash", "-c", hint], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert placed.returncode == 0, placed.stdout + placed.stderr
+        assert "call placed" in placed.stdout
+        rest, _ = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0, rest
+    assert not env_file.exists()  # the run's own file, removed when it stops
+    shown = "".join(banner) + rest + placed.stdout + placed.stderr
+    assert secret.strip("'") not in shown
+    if not given:
+        assert "made a local pair" in shown
 
 
 @pytest.mark.parametrize(

@@ -119,3 +119,26 @@ def test_every_mistake_in_a_file_is_listed_in_one_run(tmp_path: Path) -> None:
         f"error {path}:4",
         f"error {path}:5",
     ]
+
+
+def test_schema_and_semantic_mistakes_of_one_file_are_reported_in_one_run(tmp_path: Path) -> None:
+    text = (
+        "name: 一次报全\nsteps:\n  - say: 你好\n  - wait: playbak\n  - hangup\n"
+        "  - say: 还在吗\n  - presss: 1\n"
+    )
+    write(tmp_path, {"all.yaml": text})
+    code, lines = check(str(tmp_path / "all.yaml"))
+    assert code == 1
+    assert lines[:3] == [
+        f"error {tmp_path}/all.yaml:4: wait: 'playbak' is not a duration such as 12s, nor "
+        "'playback' (did you mean 'playback'?)",
+        f"error {tmp_path}/all.yaml:7: unknown key 'steps[4].presss' (did you mean 'press'?)",
+        f"error {tmp_path}/all.yaml:5: the caller hangs up at step 3; the 1 step(s) after it "
+        "can never run",
+    ]
+
+
+def test_a_steps_key_misspelt_is_not_also_a_scenario_without_steps(tmp_path: Path) -> None:
+    write(tmp_path, {"top.yaml": "name: 顶层拼写\nstpes: []\n"})
+    code, lines = check(str(tmp_path / "top.yaml"))
+    assert code == 1 and len(lines) == 2, lines

@@ -76,7 +76,13 @@ def test_the_json_report_holds_the_figures(tmp_path: Path) -> None:
     result = vcall_load(*FAST, "--calls", "3", "--report-json", str(report))
     assert result.exit_code == ExitCode.OK, result.output
     summary = json.loads(report.read_text(encoding="utf-8"))
-    assert summary["calls"] == {"started": 3, "done": 3, "failed": 0, "cut_at_deadline": 0}
+    assert summary["calls"] == {
+        "started": 3,
+        "done": 3,
+        "failed": 0,
+        "crashed": 0,
+        "cut_at_deadline": 0,
+    }
     assert summary["callbacks"] > 3 and summary["error_rate"] == 0
     assert set(summary["latency_ms"]) == {"p50", "p90", "p95", "p99", "max", "mean"}
     assert summary["interrupted"] is False and summary["thresholds"] == []
@@ -197,3 +203,38 @@ def test_a_bad_asr_option_is_a_one_line_usage_error() -> None:
     result = vcall_load(*FAST, "--asr", "fillers=lots")
     assert result.exit_code == ExitCode.USAGE and "--asr" in result.output
     assert "Traceback" not in result.output
+
+
+FOREIGN_BOT = '''
+import json
+from urllib.parse import parse_qs
+
+
+def app(environ, start_response):
+    """A valid bot of its own: it never plays what the shipped fixtures expect."""
+    size = int(environ.get("CONTENT_LENGTH") or 0)
+    form = {k: v[0] for k, v in parse_qs(environ["wsgi.input"].read(size).decode()).items()}
+    action = "answer" if form["content_type"] == "callin" else "play"
+    data = {"action": action, "action_code": "mine.wav", "call_id": form["call_id"]}
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [json.dumps({"result": "success", "msg": "ok", "data": data}).encode()]
+'''
+
+
+def test_spec_only_against_a_foreign_bot_counts_no_expectation_and_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "foreign_load_bot.py").write_text(FOREIGN_BOT, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    common = ["foreign_load_bot:app", "-f", str(ORDER), "--as-fast-as-possible", "-q"]
+    common += ["--calls", "3", "--max-violations", "0", "--report-json"]
+    plain = vcall_load(*common, str(tmp_path / "plain.json"))
+    assert plain.exit_code == ExitCode.OK, plain.output  # misses are not spec violations
+    shown = re.search(r"0 spec violations · (\d+) fixture expectation misses", plain.output)
+    report = json.loads((tmp_path / "plain.json").read_text(encoding="utf-8"))
+    assert shown is not None and int(shown[1]) == report["expectation_misses"] > 0
+    assert report["spec_violations"] == 0 and report["calls"]["failed"] == 3
+    spec_only = vcall_load(*common, str(tmp_path / "spec.json"), "--spec-only")
+    assert spec_only.exit_code == ExitCode.OK, spec_only.output
+    assert "3 calls (0 failed)" in spec_only.output
+    assert "0 fixture expectation misses (--spec-only: not checked)" in spec_only.output

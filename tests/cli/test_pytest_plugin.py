@@ -354,7 +354,9 @@ def test_shared_step_files_named_with_an_underscore_are_not_collected(
     ]
 
 
-def test_a_collected_file_with_variants_plays_every_call(project: pytest.Pytester) -> None:
+def only_ways(project: pytest.Pytester) -> None:
+    """``calls/`` holds only ``ways.yaml``: two say variants, the second failing on the
+    example bot (it transfers instead of playing)."""
     for name in (PASSING, FAILING):
         (project.path / "calls" / name).unlink()
     (project.path / "calls" / "ways.yaml").write_text(
@@ -362,11 +364,59 @@ def test_a_collected_file_with_variants_plays_every_call(project: pytest.Pyteste
         "  - say: [我想查快递, 帮我转人工]\n    expect: {action: play}\n",
         encoding="utf-8",
     )
-    result = project.runpytest("--vcall-fixtures", "calls", "--vcall-target", "bots:good")
-    result.assert_outcomes(failed=1)
+
+
+def test_a_collected_file_with_variants_plays_every_call(project: pytest.Pytester) -> None:
+    only_ways(project)
+    args = ("--vcall-fixtures", "calls", "--vcall-target", "bots:good")
+    result = project.runpytest(*args, "--junitxml", "out.xml")
+    result.assert_outcomes(passed=1, failed=1)  # each call of the file is its own test
     output = result.stdout.str()
     assert "vcall call '说法 [2=帮我转人工]' FAILED (calls/ways.yaml)" in output
     assert "'说法 [2=我想查快递]' FAILED" not in output
+    assert "FAILED calls/ways.yaml::ways[2]" in output
+    cases = {case.get("name"): case for case in ET.parse(project.path / "out.xml").iter("testcase")}
+    assert set(cases) == {"ways[1]", "ways[2]"}
+    assert cases["ways[1]"].find("failure") is None and cases["ways[2]"].find("failure") is not None
+    ids = {
+        prop.get("value")
+        for case in cases.values()
+        for prop in case.iter("property")
+        if prop.get("name") == "call_id"
+    }
+    assert len(ids) == 2, "each call its own call_id"
+    project.runpytest(*args, "-k", "ways[2]").assert_outcomes(failed=1, deselected=1)
+
+
+CASES_TEST = """
+import pytest
+import bots
+from vcall.cli.pytest_plugin import vcall_cases
+
+
+@pytest.mark.parametrize("scenario", vcall_cases("calls/"))
+def test_calls(vcall_call, scenario):
+    assert vcall_call(bots.good, scenario).passed
+"""
+
+
+def test_vcall_cases_gives_a_test_one_case_per_call(project: pytest.Pytester) -> None:
+    only_ways(project)
+    (project.path / "calls" / PASSING).write_text(shipped(PASSING), encoding="utf-8")
+    project.makepyfile(test_cases=CASES_TEST)
+    collected = project.runpytest("--collect-only", "-q").outlines
+    assert collected[:3] == [
+        "test_cases.py::test_calls[silence_reprompt_hangup]",
+        "test_cases.py::test_calls[ways-1]",
+        "test_cases.py::test_calls[ways-2]",
+    ]
+    result = project.runpytest("--vcall-report-html", "report.html")
+    result.assert_outcomes(passed=2, failed=1)
+    assert "FAILED test_cases.py::test_calls[ways-2]" in result.stdout.str()
+    page = (project.path / "report.html").read_text(encoding="utf-8")
+    # the report names the test that drove each call
+    assert page.count("test: <code>test_cases.py::test_calls[ways-2]</code>") == 1
+    assert page.count("<div class='sub test'>") == 3
 
 
 LEAKY = """

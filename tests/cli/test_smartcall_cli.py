@@ -197,7 +197,7 @@ def test_a_params_file_gives_the_parameters_and_flags_override_it(
     }
     path = tmp_path / f"call{suffix}"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    code, _out, _err = invoke(*with_keys("--params", str(path), "--mute-time", "6000"))
+    code, _out, _err = invoke(*with_keys("--params-file", str(path), "--mute-time", "6000"))
     assert code == 0
     (sent,) = api.sent()
     assert (sent["CalledNumber"], sent["MuteTime"]) == ("13900139000", "6000")
@@ -218,10 +218,30 @@ def test_a_bad_params_file_is_a_one_line_usage_error(
     path = tmp_path / "call.yaml"
     if content is not None:
         path.write_text(content, encoding="utf-8")
-    code, _out, err = invoke(*with_keys("--params", str(path)))
+    code, _out, err = invoke(*with_keys("--params-file", str(path)))
     assert code == 2
     assert message in err and len(err.strip().splitlines()) == 1
     assert api.requests == []
+
+
+def test_the_old_params_spelling_still_works_with_a_deprecation_line(
+    api: FakeApi, tmp_path: Path
+) -> None:
+    path = tmp_path / "call.yaml"
+    path.write_text(
+        'CalledNumber: "13900139000"\nCalledShowNumber: "057126880000"\nVoiceCode: a.wav\n',
+        encoding="utf-8",
+    )
+    code, out, err = invoke(*with_keys("--params", str(path)))
+    assert code == 0, err
+    (sent,) = api.sent()
+    assert sent["CalledNumber"] == "13900139000"
+    (line,) = [line for line in err.splitlines() if "deprecated" in line]
+    assert "--params-file FILE" in line and "deprecated" not in out
+    both = invoke(*with_keys("--params", str(path), "--params-file", str(path)))
+    assert both[0] == 2 and "give one of them" in both[2]
+    assert len(api.sent()) == 1  # nothing more was sent
+    assert "--params-file" in runner.invoke(app, ["smartcall", "--help"]).stdout
 
 
 # --- checks before sending ----------------------------------------------------------------------
@@ -465,6 +485,31 @@ def test_a_batch_with_parameter_errors_sends_nothing(api: FakeApi, tmp_path: Pat
     assert api.requests == [] and not (tmp_path / "r.csv").exists()
 
 
+def test_skip_invalid_sends_the_valid_rows_and_reports_the_others(
+    api: FakeApi, tmp_path: Path
+) -> None:
+    bad = {**ROWS[0], "CalledNumber": "999"}
+    rows = write_rows(tmp_path / "calls.csv", [ROWS[0], bad, ROWS[1]])
+    result_csv = tmp_path / "r.csv"
+    args = ("--batch", str(rows), "--result", str(result_csv), "--skip-invalid")
+    code, out, err = invoke(*with_keys(*args))
+    assert code == 1  # rows were left out: the batch is not all done
+    assert "row 2:" in err and "number-not-mainland" in err
+    assert [s["CalledNumber"] for s in api.sent()] == [
+        ROWS[0]["CalledNumber"],
+        ROWS[1]["CalledNumber"],
+    ]
+    results = read_result(result_csv)
+    assert [r["Code"] for r in results] == ["OK", "vcall.INVALID_ROW", "OK"]
+    assert "number-not-mainland" in results[1]["Message"]
+    assert "1 invalid — not sent" in out
+    rows.write_text(rows.read_text(encoding="utf-8").replace("\n999,", "\n13800138009,"), "utf-8")
+    code, _out, _err = invoke(*with_keys(*args))  # fixed: a resumed run places only that row
+    assert code == 0
+    assert [s["CalledNumber"] for s in api.sent()][-1] == "13800138009"
+    assert len(api.sent()) == 3
+
+
 def test_a_batch_summary_as_json(api: FakeApi, tmp_path: Path) -> None:
     rows = write_rows(tmp_path / "calls.csv", ROWS[:1])
     code, out, _err = invoke(*with_keys("--batch", str(rows), "--format", "json"))
@@ -476,6 +521,7 @@ def test_a_batch_summary_as_json(api: FakeApi, tmp_path: Path) -> None:
         "succeeded": 1,
         "failed": 0,
         "unknown": 0,
+        "invalid": 0,
         "result_csv": str(tmp_path / "calls.result.csv"),
         "journal": str(tmp_path / "calls.result.csv.journal"),
     }
@@ -590,7 +636,7 @@ def test_a_params_file_with_a_huge_number_is_file_line_exit_2(
     path = tmp_path / f"params.{suffix}"
     text = {"yaml": "VoiceCode: a.wav\nCalledNumber: ", "json": '{"VoiceCode": "a.wav",\n"x": '}
     path.write_text(text[suffix] + "9" * 100_000 + ("}" if suffix == "json" else "\n"))
-    code, _out, err = invoke(*with_keys("--params", str(path), "--dry-run"))
+    code, _out, err = invoke(*with_keys("--params-file", str(path), "--dry-run"))
     assert code == 2
     assert err.strip() == f"error: {path}:2: an integer of 100000 digits is too long (at most 100)"
 
@@ -671,5 +717,5 @@ def test_a_hostile_params_file_is_one_line_exit_2(
 ) -> None:
     path = tmp_path / "call.yaml"
     path.write_text(text, encoding="utf-8")
-    code, _out, err = invoke(*with_keys("--params", str(path), "--dry-run"))
+    code, _out, err = invoke(*with_keys("--params-file", str(path), "--dry-run"))
     assert (code, err.strip()) == (2, f"error: {path}{message}")

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,7 @@ from typer.testing import CliRunner
 from vcall.cli.app import app
 from vcall.cli.commands import tap as tap_cli
 from vcall.simulator.asgi import Receive, Scope, Send, read_body
-from vcall.simulator.emulator.serve import ServerThread
+from vcall.simulator.emulator.serve import GRACE_S, ServerThread
 from vcall.simulator.tap import TapConfig
 
 runner = CliRunner()
@@ -88,6 +92,8 @@ class HangupBot:
         if scope["type"] != "http":
             return
         body = (await read_body(receive)).decode()
+        if "slow%5E3" in body:  # never answers in time
+            await asyncio.sleep(60)
         call_id = "end^1" if "end%5E1" in body else "open^2"
         action = "hangup" if call_id == "end^1" else "answer"
         data = {"call_id": call_id, "action": action}
@@ -170,3 +176,119 @@ def test_a_run_writes_ended_and_open_calls_and_stops_cleanly(
         p.read_text() for p in tmp_path.glob("*.yaml")
     )
     assert len(lines.splitlines()) == 2
+
+
+def half_a_request(url: str) -> socket.socket:
+    """A client that sends a request head and half its body, then nothing more."""
+    address = httpx.URL(url)
+    client = socket.create_connection((address.host, address.port or 80))
+    head = (
+        f"POST {address.path} HTTP/1.1\r\nHost: x\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\n"
+    )
+    client.sendall(head.encode() + b"call_id=half")
+    return client
+
+
+def stop_with(process: subprocess.Popen[str], signals: list[int]) -> tuple[str, float]:
+    started = time.monotonic()
+    for number in signals:
+        process.send_signal(number)
+        time.sleep(0.3)
+    try:
+        output, _ = process.communicate(timeout=START_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return output, time.monotonic() - started
+
+
+@pytest.mark.parametrize(
+    ("signals", "code", "within_s"),
+    [
+        ([signal.SIGINT], 130, GRACE_S + 3),
+        ([signal.SIGTERM], 0, GRACE_S + 3),
+        ([signal.SIGINT, signal.SIGINT], 130, 3.0),
+    ],
+)
+def test_a_client_stuck_mid_body_does_not_stop_shutdown_or_lose_a_call(
+    bot: str, tmp_path: Path, signals: list[int], code: int, within_s: float
+) -> None:
+    """Shutdown waits at most the grace period for unfinished requests (a second Ctrl-C skips
+    it), abandons them, and writes every open call first; never a traceback."""
+    process, url = start_tap(bot, tmp_path)
+    stuck = half_a_request(url)
+    answers: list[int] = []
+    waiting = threading.Thread(target=lambda: answers.append(post(url, callin("slow^3"))))
+    try:
+        assert post(url, callin("open^2")) == 200
+        waiting.start()
+        time.sleep(0.5)
+        output, took = stop_with(process, signals)
+    finally:
+        stuck.close()
+        waiting.join(START_S)
+    assert process.returncode == code, output
+    assert took < within_s, output
+    assert "Traceback" not in output
+    assert len(list(tmp_path.glob("*.yaml"))) == 1, output
+    assert "1 fixture(s) written" in output
+    assert answers in ([503], [0])  # abandoned: tap's 503, or the connection closed
+
+
+def post(url: str, data: dict[str, Any]) -> int:
+    try:
+        with httpx.Client(trust_env=False, timeout=START_S) as client:
+            return client.post(url, data=data).status_code
+    except httpx.HTTPError:
+        return 0
+
+
+def test_one_bad_file_among_recorded_calls_is_said_and_the_rest_replayed(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parents[2] / "fixtures" / "transfer_to_agent.yaml"
+    (tmp_path / "a-good.yaml").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "b-bad.yaml").write_text("name: x\nsteps:\n- say:\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["simulate", "vcall.simulator.example_bot:app", "-f", str(tmp_path)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "b-bad.yaml:3" in result.output and "(this file is not replayed)" in result.output
+    assert "1 passed" in result.output or "1 call" in result.output, result.output
+
+
+def test_what_the_network_chose_cannot_drive_the_terminal() -> None:
+    """A call_id, a content_type or a path from the network is shown, never obeyed."""
+    from vcall.cli.render.tap import TapPrinter
+    from vcall.simulator.findings import Finding, Severity
+    from vcall.simulator.tap import CallbackRelayed, CallClosed, MalformedRequest, TapProblem
+
+    hostile = "x\x1b]0;pwned\x07\x1b[2J\u202e\x9b1m\r^1"
+    console = Console(record=True, width=300, force_terminal=True)
+    printer = TapPrinter(console, verbose=True)
+    finding = Finding("r", Severity.ERROR, hostile, f"bad {hostile}", "seed", hostile, hostile)
+    printer(CallbackRelayed(hostile, hostile, 1, 200, 1.0, (finding,)))
+    printer(CallbackRelayed(hostile, hostile, 2, 200, 1.0, ()))
+    printer(CallClosed(hostile, 2, "ended", Path(hostile)))
+    printer(MalformedRequest(f"not a callback: {hostile}", 200))
+    printer(TapProblem(f"call {hostile}: no fixture written"))
+    text = console.export_text()
+    assert "\\x1b]0;pwned\\x07" in text
+    for char in ("\x07", "\x9b", "\u202e", "\r"):
+        assert char not in text
+    assert "\x1b]" not in text and "\x1b[2J" not in text
+
+
+def test_a_bug_in_tap_exits_with_the_internal_error_code_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vcall.cli.exit_codes import ExitCode
+
+    def broken(_app: object, _sock: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(tap_cli, "_serve_until_stopped", broken)
+    args = ["--forward-to", "http://127.0.0.1:9/cb", "--listen", "127.0.0.1:0"]
+    result = runner.invoke(app, ["tap", *args])
+    assert result.exit_code == ExitCode.INTERNAL_ERROR == 70, result.output
+    assert "internal error: RuntimeError: boom" in result.output
+    assert "Traceback" not in result.output

@@ -9,7 +9,8 @@ import pytest
 from menu_bot import bot_from, query_only
 
 from vcall.simulator.example_bot.dialogue import answer_callback
-from vcall.simulator.explore.check import CheckConfig, CheckResult, Verdict, check, check_to_dict
+from vcall.simulator.explore.check import CheckConfig, CheckResult, Verdict, check
+from vcall.simulator.explore.check_report import check_to_dict
 from vcall.simulator.explore.suite import builtin_suite
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.targets import EXAMPLE_BOT, app_target, resolve_target

@@ -99,3 +99,34 @@ def test_a_call_failing_before_a_take_is_counted_failed_after_it(calls: ProcessC
     calls.take_stats()  # the worker reports its share
     calls.stats.record_call(result, 99)  # call 99 ends in the next share
     assert calls.stats.calls_failed == 1
+
+
+def test_spec_only_does_not_count_the_fixtures_expectations(calls: ProcessCalls) -> None:
+    result = calls.play(_user("locust_apps:foreign"))
+    assert result is not None and result.failed()
+    assert calls.stats.expectation_count >= 1 and calls.stats.violation_count == 0
+    calls.take_stats()
+    result = calls.play(_user("locust_apps:foreign", spec_only=True))
+    calls.settle()
+    assert result is not None and not result.failed()
+    stats = calls.take_stats()
+    assert (stats.calls_failed, stats.expectation_count, stats.violation_count) == (0, 0, 0)
+
+
+def test_a_call_that_raises_is_a_failed_call_and_a_failed_request(
+    calls: ProcessCalls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vcall.simulator.replay.engine import CallRunner
+
+    async def broken(self: CallRunner) -> Any:
+        raise RuntimeError("a bug in vcall")
+
+    monkeypatch.setattr(CallRunner, "run", broken)
+    result = calls.play(_user("vcall.simulator.example_bot:app"))
+    calls.settle()
+    assert result is not None and result.failed()
+    assert (calls.stats.calls_done, calls.stats.calls_crashed) == (1, 1)
+    assert calls.stats.crashes == ["the call stopped on an exception: RuntimeError: a bug in vcall"]
+    [event] = calls.environment.fired
+    assert event["request_type"] == CALL_REQUEST_TYPE
+    assert "call-crashed" in str(event["exception"])

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from vcall.simulator.errors import TargetError, UsageError
+from vcall.simulator.replay.app_output import CapturingTransport
 from vcall.simulator.replay.delivery import Placement, deliver
 from vcall.simulator.replay.results import Exchange
 from vcall.simulator.replay.targets import (
@@ -148,7 +149,8 @@ def test_an_asgi_function_is_served_in_process(apps: str) -> None:
     assert target.label == f"{apps}:asgi_app"
     assert target.url == IN_PROCESS_URL
     assert target.in_process
-    assert isinstance(target.transport, httpx.ASGITransport)
+    assert isinstance(target.transport, CapturingTransport)
+    assert isinstance(target.transport.inner, httpx.ASGITransport)
     response = post(target, data={"content_type": "normal", "asr": "你好"})
     assert response.status_code == 200
     echo = response.json()
@@ -158,25 +160,29 @@ def test_an_asgi_function_is_served_in_process(apps: str) -> None:
 
 def test_an_asgi_instance_with_an_async_call_is_asgi(apps: str) -> None:
     target = resolve_target(f"{apps}:asgi_instance")
-    assert isinstance(target.transport, httpx.ASGITransport)
+    assert isinstance(target.transport, CapturingTransport)
+    assert isinstance(target.transport.inner, httpx.ASGITransport)
     assert post(target, params={"call_id": "1"}).json()["query"] == "call_id=1"
 
 
 def test_a_wsgi_function_is_served_through_a_worker_thread(apps: str) -> None:
     target = resolve_target(f"{apps}:wsgi_app")
-    assert isinstance(target.transport, AsyncWSGITransport)
+    assert isinstance(target.transport, CapturingTransport)
+    assert isinstance(target.transport.inner, AsyncWSGITransport)
     assert target.url == IN_PROCESS_URL
 
 
 def test_a_dotted_attribute_is_followed(apps: str) -> None:
     target = resolve_target(f"{apps}:Holder.app")
-    assert isinstance(target.transport, AsyncWSGITransport)
+    assert isinstance(target.transport, CapturingTransport)
+    assert isinstance(target.transport.inner, AsyncWSGITransport)
 
 
 def test_the_example_bot_resolves_to_an_asgi_app() -> None:
     target = resolve_target(EXAMPLE_BOT)
     assert target.in_process
-    assert isinstance(target.transport, httpx.ASGITransport)
+    assert isinstance(target.transport, CapturingTransport)
+    assert isinstance(target.transport.inner, httpx.ASGITransport)
 
 
 # --- AsyncWSGITransport -------------------------------------------------------------------------

@@ -49,9 +49,9 @@ def cells(row: Node) -> list[str]:
 def test_summary_lists_every_call_with_its_verdict() -> None:
     rows = summary_rows(page(sample_run()))
     assert [cells(row)[1] for row in rows] == ["快递查询：问候、提问", "无人应答", "转人工"]
-    assert [sorted(row.classes) for row in rows] == [["failed"], ["passed"], ["failed"]]
+    assert [sorted(row.classes) for row in rows] == [["failed"], ["passed", "warning"], ["failed"]]
     assert [cells(row)[0] for row in rows] == ["FAILED", "passed", "FAILED"]
-    assert cells(rows[0])[3:] == ["4", "bot_hangup", "1", "2", "00:17.0", "900 ms"]
+    assert cells(rows[0])[3:] == ["4", "bot_hangup", "0", "1", "2", "00:17.0", "900 ms"]
 
 
 def test_summary_names_where_a_failed_call_first_went_wrong() -> None:
@@ -60,7 +60,11 @@ def test_summary_names_where_a_failed_call_first_went_wrong() -> None:
         "turn 2 (normal at 00:06.2): [expect-mismatch] "
         "step 1 (say): data.action should equal 'play', got 'hangup'"
     )
-    assert cells(rows[1])[2] == ""
+    # a passed call's first warning is shown too, drawn as a warning (not in error red)
+    assert cells(rows[1])[2].startswith("turn 1 (callin at 00:00.0): [latency-budget]")
+    problem = rows[1].all("td")[2]
+    assert sorted(problem.classes) == ["problem", "warning"]
+    assert sorted(rows[0].all("td")[2].classes) == ["problem"]
     assert cells(rows[2])[2].startswith("turn 1 (callin at 00:00.0): [endpoint-unreachable]")
 
 

@@ -29,6 +29,8 @@ def test_run_keys_and_counts() -> None:
         "vcall",
         "passed",
         "failed",
+        "errors",
+        "expectation_misses",
         "interrupted",
         "wall_ms",
         "placement",
@@ -37,6 +39,12 @@ def test_run_keys_and_counts() -> None:
     assert report["report_version"] == REPORT_VERSION
     assert report["vcall"] == vcall.__version__
     assert (report["passed"], report["failed"], report["interrupted"]) == (1, 2, False)
+    # the answers' errors and the fixtures' expectation misses are counted apart
+    assert (report["errors"], report["expectation_misses"]) == (
+        sum(call["errors"] for call in report["calls"]),
+        sum(call["expectation_misses"] for call in report["calls"]),
+    )
+    assert report["expectation_misses"] >= 1
     assert report["wall_ms"] == 1234.0
     assert report["placement"] is None
     assert [call["name"] for call in report["calls"]] == [
@@ -60,12 +68,15 @@ def test_call_shape() -> None:
         "file",
         "call_id",
         "passed",
+        "errors",
+        "expectation_misses",
         "end_reason",
         "duration_ms",
         "wall_ms",
         "call_findings",
         "notes",
         "turns",
+        "app_output",
     ]
     assert call["file"] == "fixtures/inbound_order_inquiry.yaml"
     assert call["call_id"] == "116001838019^104122371019"

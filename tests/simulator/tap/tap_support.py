@@ -90,7 +90,7 @@ def tapped(bot: Any, **options: Any) -> Iterator[tuple[str, str, TapApp, list[Ta
         bot_url = bot_server.url + "/callback"
         config = TapConfig(forward_to=bot_url, **options)
         app = TapApp(config, sink=events.append, number_key=NUMBER_KEY)
-        with ServerThread(app) as tap_server:
+        with ServerThread(app, bounds=app.bounds) as tap_server:
             yield tap_server.url + "/callback", bot_url, app, events
 
 

@@ -99,3 +99,64 @@ def test_redact_applies_to_saved_words(tmp_path: Path) -> None:
     steps = yaml.safe_load(path.read_text(encoding="utf-8"))["steps"]
     words = [step["say"] for step in steps if isinstance(step, dict) and "say" in step]
     assert words and all("快递" not in w for w in words) and any("***" in w for w in words)
+
+
+def test_a_number_spoken_with_spaces_or_dashes_is_faked_as_the_same_fake() -> None:
+    redactor = Redactor(NumberFaker(key=b"k"))
+    known = redactor.numbers(["13812345678"])
+    fake = known["13812345678"]
+    for spoken, shown in (
+        ("138 1234 5678", f"{fake[:3]} {fake[3:7]} {fake[7:]}"),
+        ("138-1234-5678", f"{fake[:3]}-{fake[3:7]}-{fake[7:]}"),
+    ):
+        text = redactor.text(f"我的电话是{spoken}，谢谢", known)
+        assert spoken not in text and shown in text, text
+
+
+def test_a_mobile_number_tap_never_learned_is_faked_in_words_too() -> None:
+    redactor = Redactor(NumberFaker(key=b"k"))
+    for spoken in ("13987654321", "139 8765 4321", "139-8765-4321"):
+        text = redactor.text(f"打这个号{spoken}", {})
+        digits = "".join(c for c in text if c.isdigit())
+        assert spoken not in text and digits.startswith("139") and len(digits) == 11, text
+    assert redactor.text("订单号 20240101", {}) == "订单号 20240101"  # not a phone number
+
+
+def test_finding_messages_are_redacted_on_the_console_and_in_the_report(tmp_path: Path) -> None:
+    import asyncio
+    import json
+    from urllib.parse import urlencode
+
+    from vcall.simulator.tap import CallbackRelayed, TapConfig
+    from vcall.simulator.tap.app import TapApp
+    from vcall.simulator.tap.forward import BotAnswer
+
+    report = tmp_path / "findings.jsonl"
+    events: list[object] = []
+    config = TapConfig(forward_to="http://127.0.0.1:9/cb", report_json=report)
+    app = TapApp(config, sink=events.append, number_key=b"k")
+    content = json.dumps({"caller": "13912345678", "callee": "057126880000"})
+    form = urlencode(
+        {
+            "call_id": "p^1",
+            "timestamp": "1700000000000",
+            "content_type": "callin",
+            "content": content,
+        }
+    )
+    # the bot echoes the caller's number where an action belongs: the finding quotes it
+    answer = b'{"result":"success","msg":"","data":{"call_id":"p^1","action":"139 1234 5678"}}'
+    app.observer.observe(
+        "POST",
+        b"",
+        form.encode(),
+        "application/x-www-form-urlencoded",
+        BotAnswer(200, (), answer, 1),
+    )
+    asyncio.run(app.stop())
+    findings = [f for e in events if isinstance(e, CallbackRelayed) for f in e.findings]
+    shown = " ".join(f"{f.message} {f.expected} {f.actual}" for f in findings)
+    written = report.read_text(encoding="utf-8")
+    assert findings and "139 1234 5678" in answer.decode()
+    for text in (shown, written):
+        assert "1234 5678" not in text and "12345678" not in text, text

@@ -20,6 +20,7 @@ from tap_support import EchoBot, tapped
 
 from vcall.simulator.asgi import Receive, Scope, Send, read_body
 from vcall.simulator.emulator.serve import ServerThread, bind_socket
+from vcall.simulator.fixture.loader import load_scenario
 from vcall.simulator.tap import (
     CallbackRelayed,
     CallClosed,
@@ -354,4 +355,40 @@ def test_any_callback_content_is_recorded_and_reconstructed_without_an_internal_
         )
     asyncio.run(app.stop())
     assert not [e for e in events if isinstance(e, TapProblem)], events
-    assert len(list(directory.glob("*.yaml"))) == 1
+    [written] = directory.glob("*.yaml")
+    load_scenario(written)  # whatever tap writes loads
+
+
+class HeadAndCookies:
+    """Answers HEAD as HTTP says (the length of the GET, no body) and sets two cookies."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        await read_body(receive)
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(ANSWER)),
+            (b"set-cookie", b"a=1; Path=/"),
+            (b"set-cookie", b"b=2; Path=/"),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else ANSWER}
+        )
+
+
+def test_head_is_answered_promptly_not_after_the_timeout() -> None:
+    with tapped(HeadAndCookies(), timeout_s=3.0) as (tap_url, _bot, _app, _events):
+        started = time.monotonic()
+        answer = httpx.head(tap_url, timeout=10)
+        took = time.monotonic() - started
+    assert answer.status_code == 200 and answer.content == b""
+    assert took < 1.5, took
+
+
+def test_two_set_cookie_headers_stay_two() -> None:
+    with tapped(HeadAndCookies()) as (tap_url, _bot, _app, _events):
+        answer = httpx.post(tap_url, data=params(), timeout=10)
+    assert answer.headers.get_list("set-cookie") == ["a=1; Path=/", "b=2; Path=/"]
+    assert answer.content == ANSWER
