@@ -33,6 +33,7 @@ from vcall.simulator.tap.config import (
 
 if TYPE_CHECKING:
     from vcall.simulator.tap.app import TapApp
+    from vcall.simulator.tap.shadow import Shadow
 
 DEFAULT_LISTEN = "127.0.0.1:8082"
 SWITCH_INTERVAL_S = 0.0005
@@ -154,6 +155,20 @@ def tap_command(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also a line for every callback relayed.")
     ] = False,
+    shadow: Annotated[
+        str | None,
+        typer.Option(
+            "--shadow",
+            metavar="URL",
+            help="Also send a copy of each callback to this candidate bot and compare answers.",
+        ),
+    ] = None,
+    shadow_ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--shadow-ignore", metavar="FIELD", help="A data field --shadow does not compare."
+        ),
+    ] = None,
 ) -> None:
     """Relay live callbacks to your bot, check every answer, and save each call as a fixture."""
     from vcall.simulator.tap.app import TapApp  # not loaded when vcall starts for another command
@@ -164,6 +179,10 @@ def tap_command(
     def done() -> None:
         if app is not None:
             console.print(summary(app.observer.counts, app.bounds.counts))
+            if app.shadow is not None:
+                from vcall.cli.render.shadow import shadow_summary
+
+                console.print(shadow_summary(app.shadow.counts), markup=False, highlight=False)
 
     with handled_errors(on_interrupt=done, internal=True):
         _make_save_directory(save)
@@ -183,12 +202,33 @@ def tap_command(
         )
         address, port = _address(listen, host)
         sock = bind_socket(address, port)
-        app = TapApp(config, sink=TapPrinter(console, verbose=verbose))
+        app = TapApp(
+            config,
+            sink=TapPrinter(console, verbose=verbose),
+            shadow=_shadow(console, shadow, tuple(shadow_ignore or ()), config.timeout_s),
+        )
         sys.setswitchinterval(SWITCH_INTERVAL_S)
         _banner(console, base_url(sock), config, address)
+        if shadow is not None:
+            console.print(
+                f"  and a copy to the candidate {escape(shadow)} (compared; never answered with)"
+            )
         _serve_until_stopped(app, sock)
         done()
     raise typer.Exit(ExitCode.OK)
+
+
+def _shadow(
+    console: Console, url: str | None, ignore: tuple[str, ...], timeout_s: float
+) -> Shadow | None:
+    if url is None:
+        return None
+    from vcall.cli.render.shadow import ShadowPrinter
+    from vcall.simulator.tap.shadow import Shadow, ShadowConfig
+
+    return Shadow(
+        ShadowConfig(url, timeout_s=timeout_s, ignore=ignore), sink=ShadowPrinter(console)
+    )
 
 
 def _make_save_directory(save: Path | None) -> None:
