@@ -47,6 +47,7 @@ EPILOG = """\
   vcall tap --forward-to http://127.0.0.1:8080/callback --save recorded/
   vcall tap --forward-to http://127.0.0.1:8080/callback --listen 127.0.0.1:9000 --report-json findings.jsonl
   vcall tap --forward-to http://127.0.0.1:8080/callback --save recorded/ --redact '\\d{17}[\\dXx]' --log exchanges.jsonl
+  vcall tap --forward-to http://127.0.0.1:8080/callback --shadow http://127.0.0.1:8081/callback   (a candidate answers too; compared)
 
 Point the platform's callback URL (through your HTTPS terminator or tunnel) at tap. Every
 callback goes to the bot as received and the bot's answer comes back unchanged; each answer is

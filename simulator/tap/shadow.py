@@ -281,10 +281,10 @@ def first_difference(
         return "status", str(production.status), f"{candidate.status} ({candidate.error})"
     if production.status != candidate.status:
         return "status", str(production.status), str(candidate.status)
+    if production.body == candidate.body:  # the usual case, without parsing either
+        return None
     ours, theirs = _json(production.body), _json(candidate.body)
     if not isinstance(ours, Mapping) or not isinstance(theirs, Mapping):
-        if production.body == candidate.body:
-            return None
         return (
             "body",
             _cut(production.body.decode("utf-8", "replace")),
