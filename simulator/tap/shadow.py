@@ -32,6 +32,8 @@ QUEUE_MAX = 1000
 WORKERS = 16
 MAX_CALLS = 10_000
 """Calls whose comparison is remembered (the oldest forgotten first)."""
+MAX_LISTED = 1000
+"""Divergent calls whose fixture the summary lists (the last ones)."""
 SHOWN_CHARS = 200
 NOT_COMPARED = frozenset({"call_id"})
 
@@ -107,7 +109,7 @@ class ShadowCounts:
     production: Histogram = field(default_factory=Histogram)
     candidate: Histogram = field(default_factory=Histogram)
     fixtures: dict[str, str] = field(default_factory=dict)
-    """Divergent call id -> the fixture tap wrote of it (``--save``)."""
+    """Divergent call id -> the fixture tap wrote of it (``--save``; the last ``MAX_LISTED``)."""
 
     def summary(self) -> str:
         def p(h: Histogram) -> str:
@@ -186,7 +188,7 @@ class Shadow:
         if saved is None:
             return
         if call_id in self._calls and self._calls[call_id].diverged:
-            self.counts.fixtures[call_id] = str(saved)
+            self._note_fixture(call_id, str(saved))
         self._closed[call_id] = str(saved)
         while len(self._closed) > MAX_CALLS:
             self._closed.popitem(last=False)
@@ -206,18 +208,12 @@ class Shadow:
         while True:
             job = await self._queue.get()
             try:
-                await self._one(*job)
+                await self._one(job)
             except Exception:  # a bug here must never reach the relay
                 self.counts.internal += 1
 
-    async def _one(
-        self,
-        method: str,
-        query: bytes,
-        headers: list[tuple[bytes, bytes]],
-        body: bytes,
-        answer: BotAnswer,
-    ) -> None:
+    async def _one(self, job: _Job) -> None:
+        method, query, headers, body, answer = job
         try:
             callback = read_callback(query, body, _content_type(headers))
         except MalformedCallback:
@@ -255,7 +251,13 @@ class Shadow:
         shown = self.shown
         self._emit(Divergence(call_id, call.turns, kind, name, shown(ours), shown(theirs)))
         if call_id in self._closed:
-            counts.fixtures[call_id] = self._closed[call_id]
+            self._note_fixture(call_id, self._closed[call_id])
+
+    def _note_fixture(self, call_id: str, path: str) -> None:
+        fixtures = self.counts.fixtures
+        fixtures[call_id] = path
+        while len(fixtures) > MAX_LISTED:
+            del fixtures[next(iter(fixtures))]
 
     def _emit(self, event: ShadowEvent) -> None:
         self.sink(event)
