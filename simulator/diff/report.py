@@ -96,6 +96,8 @@ def diff_markdown(result: DiffResult) -> str:
 
 
 def _md(text: str) -> str:
+    """Plain text in a Markdown table cell: ``<n>`` (a masked number) would be read as HTML."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("|", "\\|").replace("\n", " ")
 
 

@@ -140,6 +140,7 @@ def test_reports_list_the_changes(v1_to_v2: DiffResult) -> None:
     markdown = diff_markdown(v1_to_v2)
     assert "**3 changes: 1 prompt reworded, 1 key re-routed, 1 state added**" in markdown
     assert markdown.count("\n| ") == 4  # the header and one row per change
+    assert "&lt;n&gt;" in markdown and "<n>" not in markdown  # no HTML for GitHub to eat
     html = diff_html(v1_to_v2)
     assert html.count('stroke="#ef6c00"') >= 4  # old and new sides of each change
     assert html.count("<svg") == 2
