@@ -23,6 +23,7 @@ never masked by a fragment. Masking is idempotent and never lengthens a masked s
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import re
 import sys
@@ -302,8 +303,13 @@ class MaskingStream:
 
 
 def install_masking_streams() -> None:
-    """Route ``sys.stdout`` and ``sys.stderr`` through :class:`MaskingStream` (once)."""
+    """Route ``sys.stdout`` and ``sys.stderr`` through :class:`MaskingStream` (once). Text the
+    stream cannot encode (a lone surrogate) is written as a ``\\udXXX`` escape, never raised."""
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
         if stream is not None and not isinstance(stream, MaskingStream):
             setattr(sys, name, MaskingStream(stream))

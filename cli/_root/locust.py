@@ -14,9 +14,8 @@ master prints vcall's summary (the same tables as ``vcall load``) when it quits.
 
 from __future__ import annotations
 
-from rich.console import Console
-
 from vcall.cli.render.load import breach_lines, crash_lines, summary_line, summary_tables
+from vcall.cli.render.output import output_console, print_table
 from vcall.simulator.load import Breach, LoadResult
 
 try:
@@ -30,11 +29,11 @@ except ModuleNotFoundError as missing:
 
 
 def print_summary(result: LoadResult, breaches: list[Breach], workers: int) -> None:
-    console = Console(highlight=False, soft_wrap=True)
+    console = output_console()  # off a terminal: plain, unwrapped, wide tables as records
     source = f"{workers} worker{'s' if workers != 1 else ''}" if workers else "this process"
     console.print(f"[bold]vcall summary[/] ({source})")
     for table in summary_tables(result):
-        console.print(table)
+        print_table(console, table)
     console.print(summary_line(result))
     for line in crash_lines(result):
         console.print(line)

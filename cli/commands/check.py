@@ -72,6 +72,12 @@ def check_command(
     report_html: Path | None = typer.Option(
         None, "--report-html", help="Write a self-contained HTML report (timelines) here."
     ),
+    verbose: bool = typer.Option(
+        False,
+        "--verbose",
+        "-v",
+        help="Show an in-process app's own output (prints, logs, tracebacks) per behaviour.",
+    ),
 ) -> None:
     """Run a built-in suite of generic caller behaviours; spec rules only, no fixtures needed."""
     console = output_console()
@@ -108,7 +114,7 @@ def check_command(
         with one_line_if_unreachable(resolved), status:
             result = check(resolved, config, progress)
         _write_reports(result, report, report_json, report_html)
-        print_check(console, result)
+        print_check(console, result, verbose=verbose)
     raise typer.Exit(_exit_code(result))
 
 

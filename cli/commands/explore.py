@@ -205,6 +205,8 @@ def _write(
 def _exit_code(result: ExploreResult, strict: bool = False) -> ExitCode:
     if result.interrupted:
         return ExitCode.INTERRUPTED
+    if result.out_of_memory:  # what was found is written; the map is partial: never a pass
+        return ExitCode.FAILED
     return ExitCode.FAILED if result.failed(strict) else ExitCode.OK
 
 

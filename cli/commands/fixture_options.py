@@ -17,8 +17,16 @@ ASR_OPTION = typer.Option(
     "fillers=0.3,homophones=0.2,digits=mixed,punctuation=drop,seed=7.",
 )
 
+OUTSIDE_PATHS_OPTION = typer.Option(
+    False,
+    "--allow-outside-paths",
+    help="Let include:, data: and say_file: read files outside the fixture's folder "
+    "(also VCALL_ALLOW_OUTSIDE_PATHS=1).",
+)
 
-def load_options(seed: int | None, asr: str | None) -> LoadOptions:
-    """What ``--seed`` and ``--asr`` add to every fixture (``--asr`` parsed: a bad value is a
-    one-line usage error)."""
-    return LoadOptions(seed=seed, asr=parse_asr_option(asr) if asr else None)
+
+def load_options(seed: int | None, asr: str | None, allow_outside: bool = False) -> LoadOptions:
+    """What ``--seed``, ``--asr`` and ``--allow-outside-paths`` add to every fixture (``--asr``
+    parsed: a bad value is a one-line usage error)."""
+    parsed = parse_asr_option(asr) if asr else None
+    return LoadOptions(seed=seed, asr=parsed, allow_outside_paths=allow_outside)

@@ -13,7 +13,12 @@ from rich.console import Console
 from rich.live import Live
 
 from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
-from vcall.cli.commands.fixture_options import ASR_OPTION, SEED_OPTION, load_options
+from vcall.cli.commands.fixture_options import (
+    ASR_OPTION,
+    OUTSIDE_PATHS_OPTION,
+    SEED_OPTION,
+    load_options,
+)
 from vcall.cli.commands.targeting import chosen_target, run_on_fast_loop
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
@@ -140,6 +145,7 @@ def load_command(
     seed: int | None = SEED_OPTION,
     epoch: str | None = EPOCH_OPTION,
     asr: str | None = ASR_OPTION,
+    allow_outside_paths: bool = OUTSIDE_PATHS_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No live display; summary only."),
 ) -> None:
     """Run many complete, validated calls at once and report latency percentiles and violations."""
@@ -168,7 +174,7 @@ def load_command(
             max_error_rate=parse_fraction(max_error_rate) if max_error_rate else None,
             max_violations=max_violations,
         )
-        options = load_options(seed, asr)
+        options = load_options(seed, asr, allow_outside_paths)
         scenarios = load_scenarios(fixture, options=options)
         if not quiet:
             for line in plan_lines(config, estimate_load(scenarios, config)):

@@ -9,7 +9,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
-from vcall.cli.commands.fixture_options import ASR_OPTION, SEED_OPTION, load_options
+from vcall.cli.commands.fixture_options import (
+    ASR_OPTION,
+    OUTSIDE_PATHS_OPTION,
+    SEED_OPTION,
+    load_options,
+)
 from vcall.cli.commands.targeting import chosen_target
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
@@ -126,6 +131,7 @@ def simulate_command(
     seed: int | None = SEED_OPTION,
     epoch: str | None = EPOCH_OPTION,
     asr: str | None = ASR_OPTION,
+    allow_outside_paths: bool = OUTSIDE_PATHS_OPTION,
     update_expectations: bool = typer.Option(
         False,
         "--update-expectations",
@@ -210,7 +216,7 @@ def simulate_command(
             {"--report": report, "--report-json": report_json, "--report-html": report_html}
         )
         saved_map = load_map(coverage) if coverage else None
-        options = load_options(seed, asr)
+        options = load_options(seed, asr, allow_outside_paths)
         if spec_only and not quiet:
             console.print(
                 "spec only: every answer is checked against the spec; the fixtures' "

@@ -35,6 +35,7 @@ from vcall.cli.render.smartcall import (
     result_to_dict,
 )
 from vcall.simulator import spec
+from vcall.simulator.bounded_read import TooLargeError, read_bounded
 from vcall.simulator.errors import InputNotFoundError, UsageError, VcallError
 from vcall.simulator.findings import Finding, has_errors
 from vcall.simulator.fixture.yaml_lines import check_int_length
@@ -261,12 +262,14 @@ def _params_problem(mark: Any, problem: str) -> yaml.MarkedYAMLError:
 def load_params_file(path: Path) -> dict[str, object]:
     """A JSON or YAML mapping of SmartCall parameter names to values."""
     try:
-        if path.stat().st_size > MAX_PARAMS_FILE_BYTES:
-            raise UsageError(f"{path}: larger than {MAX_PARAMS_FILE_BYTES} bytes")
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, MAX_PARAMS_FILE_BYTES).decode("utf-8")
+    except TooLargeError:
+        raise UsageError(f"{path}: larger than {MAX_PARAMS_FILE_BYTES} bytes") from None
     except FileNotFoundError:
         raise InputNotFoundError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
+        raise InputNotFoundError(f"{path}: cannot read ({error.strerror or error})") from None
+    except UnicodeDecodeError as error:
         raise InputNotFoundError(f"{path}: cannot read ({error})") from None
     try:
         document = yaml.load(text, Loader=_ParamsLoader)  # a SafeLoader

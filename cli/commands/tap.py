@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import socket
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,11 +13,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from vcall.cli.commands.tap_ops import LogFormat, Operations, operations, reopen_logs_on_sighup
 from vcall.cli.commands.targeting import run_on_fast_loop
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
-from vcall.cli.render.tap import TapPrinter, summary
+from vcall.cli.render.tap import summary
 from vcall.simulator.emulator.bounds import GRACE_S, raise_file_limit
 from vcall.simulator.emulator.serve import base_url, bind_socket, serve
 from vcall.simulator.errors import UsageError
@@ -156,6 +158,54 @@ def tap_command(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also a line for every callback relayed.")
     ] = False,
+    log_format: Annotated[
+        LogFormat,
+        typer.Option(
+            "--log-format",
+            help="text, or json: one JSON object per event on stdout (banner and summary on "
+            "stderr).",
+        ),
+    ] = LogFormat.TEXT,
+    metrics: Annotated[
+        str | None,
+        typer.Option(
+            "--metrics",
+            metavar="HOST:PORT",
+            help="Serve Prometheus metrics here (e.g. 127.0.0.1:9464; PORT alone: loopback).",
+        ),
+    ] = None,
+    notify: Annotated[
+        str | None,
+        typer.Option(
+            "--notify",
+            metavar="URL",
+            help="Post an alert to this chat-robot webhook on an error finding or a failing bot.",
+        ),
+    ] = None,
+    notify_format: Annotated[
+        str,
+        typer.Option("--notify-format", metavar="FORMAT", help="dingtalk, wecom, feishu or plain."),
+    ] = "dingtalk",
+    max_p99: Annotated[
+        str | None,
+        typer.Option(
+            "--max-p99",
+            metavar="DURATION",
+            help="With --notify: alert when the answers' p99 over --notify-window is above this.",
+        ),
+    ] = None,
+    notify_interval: Annotated[
+        str,
+        typer.Option(
+            "--notify-interval",
+            metavar="DURATION",
+            help="At most one alert this often (the rest are counted in the next).",
+        ),
+    ] = "10s",
+    notify_window: Annotated[
+        str,
+        typer.Option("--notify-window", metavar="DURATION", help="The window --max-p99 watches."),
+    ] = "60s",
     shadow: Annotated[
         str | None,
         typer.Option(
@@ -174,10 +224,13 @@ def tap_command(
     """Relay live callbacks to your bot, check every answer, and save each call as a fixture."""
     from vcall.simulator.tap.app import TapApp  # not loaded when vcall starts for another command
 
-    console = output_console()
+    console = output_console(stderr=log_format is LogFormat.JSON)
     app: TapApp | None = None
+    ops: Operations | None = None
 
     def done() -> None:
+        if ops is not None:
+            ops.stop()
         if app is not None:
             console.print(summary(app.observer.counts, app.bounds.counts))
             if app.shadow is not None:
@@ -203,18 +256,33 @@ def tap_command(
         )
         address, port = _address(listen, host)
         sock = bind_socket(address, port)
+        opened: list[TapApp] = []
+        ops = operations(
+            console,
+            verbose=verbose,
+            log_format=log_format,
+            metrics=metrics,
+            notify=notify,
+            notify_format=notify_format,
+            max_p99=max_p99,
+            notify_interval=notify_interval,
+            notify_window=notify_window,
+            calls_open=lambda: len(opened[0].observer.book) if opened else 0,
+        )
         app = TapApp(
             config,
-            sink=TapPrinter(console, verbose=verbose),
+            sink=ops.sink(),
             shadow=_shadow(console, shadow, tuple(shadow_ignore or ()), config.timeout_s),
         )
+        opened.append(app)
         sys.setswitchinterval(SWITCH_INTERVAL_S)
-        _banner(console, base_url(sock), config, address)
+        _banner(console, base_url(sock), config, address, ops.lines)
         if shadow is not None:
             console.print(
                 f"  and a copy to the candidate {escape(shadow)} (compared; never answered with)"
             )
-        _serve_until_stopped(app, sock)
+        with reopen_logs_on_sighup():
+            _serve_until_stopped(app, sock)
         done()
     raise typer.Exit(ExitCode.OK)
 
@@ -270,7 +338,9 @@ def _address(listen: str, host: str | None) -> tuple[str, int]:
     return address, int(port_text)
 
 
-def _banner(console: Console, url: str, config: TapConfig, address: str) -> None:
+def _banner(
+    console: Console, url: str, config: TapConfig, address: str, extra: Sequence[str] = ()
+) -> None:
     console.print(f"[bold]vcall tap[/] listening on [bold]{escape(url)}[/]")
     if not address.startswith(LOOPBACK):
         console.print(
@@ -285,6 +355,8 @@ def _banner(console: Console, url: str, config: TapConfig, address: str) -> None
     )
     numbers = "real numbers kept" if config.keep_numbers else "numbers replaced by stable fakes"
     console.print(f"  {escape(saving)} · {numbers}")
+    for line in extra:
+        console.print(f"  {escape(line)}")
     console.print(
         f"[dim]Ctrl-C stops it: requests in progress get {GRACE_S:g} s (a second Ctrl-C: none), "
         "open calls are saved first[/]\n"

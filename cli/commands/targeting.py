@@ -3,8 +3,7 @@ app, or the example bot; and the event loop the fast paths run on."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -52,13 +51,7 @@ _T = TypeVar("_T")
 
 def run_on_fast_loop(coroutine: Coroutine[Any, Any, _T]) -> _T:
     """Run on uvloop when it is installed (``vcall load`` and ``vcall tap``: their own time per
-    callback is what they add), else on asyncio's loop."""
-    factory: Callable[[], asyncio.AbstractEventLoop] | None = None
-    try:
-        import uvloop
+    callback is what they add), else on asyncio's loop: the library's one runner."""
+    from vcall.simulator.explore.transport import run_fast
 
-        factory = uvloop.new_event_loop
-    except ImportError:
-        pass
-    with asyncio.Runner(loop_factory=factory) as runner:
-        return runner.run(coroutine)
+    return run_fast(coroutine)

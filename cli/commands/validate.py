@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,9 +13,10 @@ from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.findings import print_findings
 from vcall.cli.render.output import output_console
+from vcall.simulator.bounded_read import read_prefix, read_stream_prefix
 from vcall.simulator.errors import InputNotFoundError, UsageError
 from vcall.simulator.findings import Finding
-from vcall.simulator.spec import CallbackKind, Stage
+from vcall.simulator.spec import MAX_RESPONSE_BYTES, CallbackKind, Stage
 from vcall.simulator.validation import ValidationResult, validate_response
 
 STDIN = "-"
@@ -54,13 +54,14 @@ An answer to check, from a running bot (here [cyan]vcall example-bot[/]):
 
 
 def read_body(file: str | None) -> bytes:
-    """The bytes of ``file``, or of stdin for ``-`` (or no file with piped input)."""
+    """The bytes of ``file``, or of stdin for ``-`` (or no file with piped input): at most one
+    byte more than an answer may have (the rest is not read; the validator says too large)."""
     if file is None or file == STDIN:
         if file is None and sys.stdin.isatty():
             raise UsageError("no input: give a FILE, or pipe a response body on stdin")
-        return sys.stdin.buffer.read()
+        return read_stream_prefix(sys.stdin.buffer, MAX_RESPONSE_BYTES)
     try:
-        return Path(file).read_bytes()
+        return read_prefix(file, MAX_RESPONSE_BYTES)  # more than the limit: body-too-large
     except FileNotFoundError:
         raise InputNotFoundError(f"{file}: no such file") from None
     except IsADirectoryError:

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from vcall.cli.render.output import print_table
+from vcall.cli.render.transcript import indent_lines
 from vcall.simulator.explore.check import CheckResult, Verdict
 from vcall.simulator.explore.check_summary import (
     Recurring,
@@ -20,6 +21,7 @@ from vcall.simulator.explore.check_summary import (
     wrong_path_of,
 )
 from vcall.simulator.findings import Severity
+from vcall.simulator.text_safety import neutralize_controls
 
 _STYLE = {
     Verdict.PASSED: "green",
@@ -58,7 +60,37 @@ def check_table(result: CheckResult, recurring: tuple[Recurring, ...] = ()) -> T
     return table
 
 
-def print_check(console: Console, result: CheckResult) -> None:
+def print_app_output(console: Console, result: CheckResult, *, verbose: bool) -> None:
+    """An in-process app's own output (prints, logs, tracebacks), kept per call apart from the
+    table: in full under ``--verbose``, else one line saying where it is."""
+    calls = [
+        (row.name, placement.value, call)
+        for row in result.behaviours
+        for placement, call in row.calls.items()
+        if call.app_output
+    ]
+    if not calls:
+        return
+    if not verbose:
+        console.print(
+            Text(
+                f"the app wrote output during {len(calls)} call(s): --verbose shows it, "
+                "and the JSON/HTML reports keep it",
+                style="dim",
+            )
+        )
+        return
+    for name, placement, call in calls:
+        console.print(
+            Text(f"app output · {name} [{placement}] · call_id {call.call_id}", style="dim")
+        )
+        for entry in call.app_output:
+            console.print(
+                Text(indent_lines(neutralize_controls(entry, keep_newlines=True), "    "))
+            )
+
+
+def print_check(console: Console, result: CheckResult, *, verbose: bool = False) -> None:
     found = wrong_path_of(result)
     if found is not None:  # one line, not a table of identical 404s
         console.print(Text(found.line, style="bold red"))
@@ -68,6 +100,7 @@ def print_check(console: Console, result: CheckResult) -> None:
         style = _SEVERITY_STYLE[item.finding.severity]
         console.print(Text(item.line(result.placements), style=style))
     print_table(console, check_table(result, recurring))
+    print_app_output(console, result, verbose=verbose)
     line = counts(result).line
     note = result.placement_note()
     if note:

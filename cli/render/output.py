@@ -18,6 +18,8 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from vcall.cli.report_paths import register_console
+
 UNWRAPPED_WIDTH = 100_000
 """The width a non-terminal console lays tables out in: wide enough never to wrap or cut."""
 RECORD_WIDTH = 120
@@ -34,16 +36,17 @@ def disable_colour() -> None:
 def output_console(*, stderr: bool = False) -> Console:
     """A console for a command's output (``stderr=True``: for its messages)."""
     console = Console(highlight=False, stderr=stderr)
-    if console.is_terminal:
-        return console
-    return Console(
-        highlight=False,
-        stderr=stderr,
-        width=UNWRAPPED_WIDTH,
-        soft_wrap=True,
-        no_color=True,
-        emoji=False,
-    )
+    if not console.is_terminal:
+        console = Console(
+            highlight=False,
+            stderr=stderr,
+            width=UNWRAPPED_WIDTH,
+            soft_wrap=True,
+            no_color=True,
+            emoji=False,
+        )
+    register_console(console)  # to standard error if a report takes standard output (-)
+    return console
 
 
 def print_table(console: Console, table: Table, *, width: int = RECORD_WIDTH) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -17,6 +18,8 @@ from vcall.simulator.tap import (
     RequestRefused,
     TapEvent,
     TapProblem,
+    event_record,
+    json_line,
 )
 from vcall.simulator.text_safety import neutralize_controls as safe
 
@@ -25,6 +28,20 @@ if TYPE_CHECKING:
     from vcall.simulator.tap.observer import TapCounts
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+class TapJsonPrinter:
+    """A :class:`TapSink` for ``--log-format json``: one JSON object per event on standard
+    output (``ts``, ``event``, its fields), for a log shipper; nothing else is printed there."""
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self._write = write
+        self._lock = threading.Lock()
+
+    def __call__(self, event: TapEvent) -> None:
+        line = json_line(event_record(event)) + "\n"
+        with self._lock:
+            self._write(line)
 
 
 class TapPrinter:

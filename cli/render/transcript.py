@@ -17,6 +17,7 @@ from vcall.simulator.live.status import spoken_items, tts_values
 from vcall.simulator.replay.engine import CallFinished, CallStarted, Event, TurnDone
 from vcall.simulator.replay.results import CallResult, Exchange, PlacementReport, RunResult, Turn
 from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, wrong_path
+from vcall.simulator.text_safety import neutralize_controls
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _CONTENT_SHOWN = {
@@ -31,6 +32,12 @@ _CONTENT_SHOWN = {
 
 def indent_lines(text: str, indent: str) -> str:
     return "\n".join(indent + line for line in text.splitlines())
+
+
+def _safe(text: str) -> str:
+    """Text a bot or a fixture chose, safe to print: rich markup escaped, and control characters
+    shown as escapes (a bot's ``ESC]0;...`` must not retitle or clear the operator's terminal)."""
+    return escape(neutralize_controls(text))
 
 
 def clock_text(ms: float) -> str:
@@ -109,7 +116,7 @@ class TranscriptPrinter:
         )
         for _at, is_note, index in timeline:  # an answer's notes come right after its turn
             if is_note:
-                message = escape(notes[index].message)
+                message = _safe(notes[index].message)
                 self.console.print(f"  [dim]{clock_text(notes[index].at_ms)}  note: {message}[/]")
             else:
                 self._turn(turns[index], call.scenario)
@@ -136,19 +143,21 @@ class TranscriptPrinter:
             self.console.print(Text(indent_lines(entry, "    "), style="dim"))
 
     def _header(self, scenario: Scenario, call_id: str) -> None:
-        where = f" [dim]({escape(scenario.file)})[/]" if scenario.file else ""
-        self.console.print(f"[bold]▶ {escape(scenario.name)}[/]{where}  [dim]call_id {call_id}[/]")
+        where = f" [dim]({_safe(scenario.file)})[/]" if scenario.file else ""
+        self.console.print(
+            f"[bold]▶ {_safe(scenario.name)}[/]{where}  [dim]call_id {_safe(call_id)}[/]"
+        )
 
     def _turn(self, turn: Turn, scenario: Scenario | None = None) -> None:
         callback = turn.callback
         shown = _content_summary(callback.kind.value, callback.content)
         self.console.print(
-            f"  [cyan]{clock_text(callback.at_ms)}[/]  [bold cyan]→ {callback.kind.value}[/] {escape(shown)}"
+            f"  [cyan]{clock_text(callback.at_ms)}[/]  [bold cyan]→ {callback.kind.value}[/] {_safe(shown)}"
         )
         written = _written(scenario, turn)
         if written:  # ASR realism changed the words: show what the fixture wrote too
-            self.console.print(f"  {'':8} [dim]  written “{escape(written)}”[/]")
-        self.console.print(f"  {'':8} [magenta]← {escape(_answer_summary(turn))}[/]")
+            self.console.print(f"  {'':8} [dim]  written “{_safe(written)}”[/]")
+        self.console.print(f"  {'':8} [magenta]← {_safe(_answer_summary(turn))}[/]")
         self._findings(without_info(turn.findings), indent="  " + " " * 10)  # info: once a run
 
     def _findings(self, findings: Iterable[Finding], indent: str) -> None:
@@ -156,8 +165,8 @@ class TranscriptPrinter:
             style = _SEVERITY_STYLE[finding.severity]
             path = f" {finding.path}" if finding.path else ""
             self.console.print(
-                f"{indent}[{style}]{finding.severity.value}[/] [dim]{finding.rule}{escape(path)}[/]: "
-                f"{escape(finding.message)}"
+                f"{indent}[{style}]{finding.severity.value}[/] [dim]{finding.rule}{_safe(path)}[/]: "
+                f"{_safe(finding.message)}"
             )
 
 
@@ -257,7 +266,7 @@ def summary_table(run: RunResult) -> Table:
     for call in run.calls:
         result = "[red]FAILED[/]" if call.failed(run.strict) else "[green]passed[/]"
         table.add_row(
-            escape(call.scenario.name),
+            _safe(call.scenario.name),
             result,
             str(len(call.turns)),
             call.end_reason.value if call.end_reason else "?",
@@ -311,8 +320,8 @@ def placement_line(report: PlacementReport | None) -> str:
     if report.form_ok and report.query_ok:
         return f"[green]placement: {marks}[/] -- the endpoint accepts the parameters either way"
     if report.findings and not report.findings[0].is_error:
-        return f"[yellow]placement: {marks}[/] -- {escape(report.findings[0].message)}{escape(why)}"
-    return f"[red]placement: {marks}[/] -- the endpoint took the first callback neither way{escape(why)}"
+        return f"[yellow]placement: {marks}[/] -- {_safe(report.findings[0].message)}{_safe(why)}"
+    return f"[red]placement: {marks}[/] -- the endpoint took the first callback neither way{_safe(why)}"
 
 
 def _mark(ok: bool) -> str:

@@ -5,7 +5,8 @@
 3. the timestamp (``Timestamp`` or ``x-acs-date``): well formed, within the tolerance;
 4. the AccessKey id is known; an STS AccessKey's request carries its ``SecurityToken``
    (``x-acs-security-token`` in V3); the signature matches its secret;
-5. the ``SignatureNonce`` was not used within the tolerance; the AccessKey is under its QPS.
+5. the ``SignatureNonce`` was not used while that request could still be accepted (the
+   tolerance, or longer for a request dated ahead); the AccessKey is under its QPS.
 
 Each failed check raises :class:`Rejected` with the platform's code. What passes is a
 :class:`SignedRequest`: who signed, how, and the SmartCall parameters (common ones removed).
@@ -90,23 +91,26 @@ class Gateway:
         params = all_params(parts)
         common = _common_fields(parts, params, version)
         _check_action(common)
-        self._check_time(common.timestamp)
+        accepted_for_s = self._check_time(common.timestamp)
         secret = self._secrets.get(common.access_key_id)
         if secret is None:
             raise Rejected(answers.ACCESS_KEY_NOT_FOUND)
         self._check_token(common.access_key_id, _token_of(parts, params, version))
         self._check_signature(parts, params, version, secret)
-        self._check_replay_and_rate(common)
+        self._check_replay_and_rate(common, accepted_for_s)
         smartcall = {k: v for k, v in params.items() if k not in _NOT_SMARTCALL_PARAMS}
         return SignedRequest(version, common.access_key_id, smartcall)
 
-    def _check_time(self, text: str) -> None:
+    def _check_time(self, text: str) -> float:
+        """How much longer the request's timestamp stays acceptable (seconds); raises when it
+        is malformed or out of the tolerance."""
         moment = parse_timestamp(text)
         if moment is None:
             raise Rejected(answers.TIMESTAMP_FORMAT)
-        skew = abs((self._clock.utcnow() - moment).total_seconds())
-        if skew > self._tolerance_s:
+        age = (self._clock.utcnow() - moment).total_seconds()  # negative: dated ahead
+        if abs(age) > self._tolerance_s:
             raise Rejected(answers.TIMESTAMP_EXPIRED)
+        return self._tolerance_s - age
 
     def _check_token(self, access_key_id: str, token: str | None) -> None:
         """An AccessKey configured with an STS token needs that token on every request."""
@@ -132,9 +136,11 @@ class Gateway:
             raise Rejected(answers.SIGNATURE_DOES_NOT_MATCH, _mismatch_message(check, token))
         raise _incomplete(check.reason)
 
-    def _check_replay_and_rate(self, common: _Common) -> None:
+    def _check_replay_and_rate(self, common: _Common, accepted_for_s: float) -> None:
+        """A nonce is kept while its request could be accepted again: a request dated 14 min
+        ahead is on time for 29 min, so its nonce is kept 29 min, not the 15 of the window."""
         now = self._clock.monotonic()
-        if not self._nonces.use(common.access_key_id, common.nonce, now):
+        if not self._nonces.use(common.access_key_id, common.nonce, now, accepted_for_s + 1):
             raise Rejected(answers.NONCE_USED)
         if not self._qps.admit(common.access_key_id, now):
             raise Rejected(answers.THROTTLING)

@@ -1,12 +1,14 @@
 """Replay protection and rate limiting of the emulated API, on an injected clock.
 
 * :class:`MemoryNonceStore` remembers every ``SignatureNonce`` for the platform's window
-  (``spec.SMARTCALL_REQUEST_TIME_TOLERANCE_S``): a nonce used again within it is refused.
+  (``spec.SMARTCALL_REQUEST_TIME_TOLERANCE_S``), or longer when asked (``keep_s``: as long as
+  the request's timestamp stays acceptable): a nonce used again within it is refused.
 * :class:`QpsWindow` admits at most ``qps`` requests per AccessKey in any one-second window.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from typing import Protocol
 
@@ -17,8 +19,9 @@ QPS_WINDOW_S = 1.0
 
 
 class NonceStore(Protocol):
-    def use(self, access_key_id: str, nonce: str, now: float) -> bool:
-        """Remember ``nonce``; ``False`` when it was already used within the window."""
+    def use(self, access_key_id: str, nonce: str, now: float, keep_s: float = 0.0) -> bool:
+        """Remember ``nonce`` for the window, or ``keep_s`` when longer; ``False`` when it was
+        already used and is still remembered."""
         ...
 
 
@@ -28,16 +31,17 @@ class MemoryNonceStore:
     def __init__(self, window_s: float = spec.SMARTCALL_REQUEST_TIME_TOLERANCE_S) -> None:
         self.window_s = window_s
         self._expiry: dict[tuple[str, str], float] = {}
-        self._order: deque[tuple[float, tuple[str, str]]] = deque()
+        self._order: list[tuple[float, tuple[str, str]]] = []
+        """A heap by expiry: nonces kept longer than the window expire out of arrival order."""
 
-    def use(self, access_key_id: str, nonce: str, now: float) -> bool:
+    def use(self, access_key_id: str, nonce: str, now: float, keep_s: float = 0.0) -> bool:
         self._forget_before(now)
         key = (access_key_id, nonce)
         if key in self._expiry:
             return False
-        expiry = now + self.window_s
+        expiry = now + max(self.window_s, keep_s)
         self._expiry[key] = expiry
-        self._order.append((expiry, key))
+        heapq.heappush(self._order, (expiry, key))
         return True
 
     def __len__(self) -> int:
@@ -45,7 +49,7 @@ class MemoryNonceStore:
 
     def _forget_before(self, now: float) -> None:
         while self._order and self._order[0][0] <= now:
-            _expiry, key = self._order.popleft()
+            _expiry, key = heapq.heappop(self._order)
             self._expiry.pop(key, None)
 
 

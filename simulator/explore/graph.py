@@ -15,6 +15,7 @@ from typing import Any
 
 from vcall.simulator.explore.identity import Identity, StateKey
 from vcall.simulator.explore.moves import Move, Situation
+from vcall.simulator.text_safety import neutralize_controls
 
 MAP_FORMAT = "vcall-explore-map/2"
 MAP_FORMATS_READ = frozenset({"vcall-explore-map/1", MAP_FORMAT})
@@ -230,8 +231,8 @@ def _edge_label(edge: Edge) -> str:
 
 
 def _mermaid_text(text: str) -> str:
-    return text.replace('"', "#quot;").replace("\n", " ")
+    return neutralize_controls(text.replace('"', "#quot;").replace("\n", " "))
 
 
 def _dot_text(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    return json.dumps(neutralize_controls(text), ensure_ascii=False)

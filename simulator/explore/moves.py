@@ -15,6 +15,7 @@ from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
+from vcall.simulator.bounded_read import TooLargeError, read_bounded
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.scenario import Action, BargeIn, Hangup, Press, Say, Silence, Wait
 from vcall.simulator.model import CallState
@@ -174,10 +175,16 @@ def builtin_lines() -> list[str]:
     return _parse_lines(text, "the built-in caller lines")
 
 
+MAX_SAY_FILE_BYTES = 4 * 1024 * 1024
+"""Largest ``--say-file`` read (the limit applies while reading: ``/dev/zero`` is refused)."""
+
+
 def read_say_file(path: Path) -> list[str]:
     """``--say-file``: one line per utterance; blank lines and ``#`` comments skipped."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, MAX_SAY_FILE_BYTES).decode("utf-8")
+    except TooLargeError:
+        raise UsageError(f"--say-file {path}: over {MAX_SAY_FILE_BYTES} bytes") from None
     except FileNotFoundError:
         raise UsageError(f"--say-file {path}: no such file") from None
     except UnicodeDecodeError:

@@ -3,8 +3,7 @@ a self-contained HTML page with the map drawn as SVG. Both written atomically.""
 
 from __future__ import annotations
 
-import json
-from html import escape
+from html import escape as escape_html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,10 +11,19 @@ import vcall
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.explore.graph import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
+from vcall.simulator.reports.json_report import json_text
+from vcall.simulator.reports.page import FONT_CSS
+from vcall.simulator.text_safety import neutralize_controls
 
 if TYPE_CHECKING:
     from vcall.simulator.explore.problems import Caution, Problem
     from vcall.simulator.explore.run import ExploreResult
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, a bot's control characters shown as escapes."""
+    return escape_html(neutralize_controls(text, keep_newlines=True))
+
 
 REPORT_VERSION = 1
 
@@ -70,7 +78,7 @@ def _warning(caution: Caution) -> dict[str, Any]:
 
 
 def write_explore_json(result: ExploreResult, path: Path | str) -> None:
-    text = json.dumps(explore_to_dict(result), ensure_ascii=False, indent=2)
+    text = json_text(explore_to_dict(result))
     write_atomic(path, text + "\n")
 
 
@@ -81,8 +89,7 @@ def write_graph(result: ExploreResult, path: Path | str, graph_format: str) -> N
 
 
 _CSS = """
-body{font:14px/1.45 system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
- margin:0;background:#f4f5f7;color:#1d2330}
+body{font-size:14px;line-height:1.45;margin:0;background:#f4f5f7;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:16px 28px;display:flex;gap:18px;align-items:center}
 header h1{margin:0;font-size:20px}header .meta{opacity:.75;font-size:13px}
 .verdict{margin-left:auto;padding:6px 14px;border-radius:4px;font-weight:700}
@@ -113,7 +120,7 @@ def explore_html(result: ExploreResult) -> str:
         [
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
-            f"<title>vcall explore: {escape(result.target)}</title><style>{_CSS}</style></head><body>",
+            f"<title>vcall explore: {escape(result.target)}</title><style>{_CSS}{FONT_CSS}</style></head><body>",
             f'<header><h1>vcall explore</h1><span class="meta">{meta}</span>',
             f'<span class="verdict {"pass" if ok else "fail"}">{verdict}</span></header><main>',
             _problems_section(result),

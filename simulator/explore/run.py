@@ -77,6 +77,11 @@ class ExploreResult:
     def warnings(self) -> list[Caution]:
         return self.crawl.book.warnings
 
+    @property
+    def out_of_memory(self) -> bool:
+        """The crawl ran out of memory: what it found is kept, but the map is partial."""
+        return self.crawl.stopped == OUT_OF_MEMORY
+
     def failed(self, strict: bool = False) -> bool:
         """Problems (or a wrong path) fail an exploration; warnings only when ``strict``."""
         return bool(self.problems or self.wrong_path or (strict and self.warnings))

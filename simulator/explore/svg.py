@@ -15,11 +15,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html import escape
+from html import escape as escape_html
 
 from vcall.simulator.explore.driver import ENDED
 from vcall.simulator.explore.graph import Edge, ExploreMap, Node
 from vcall.simulator.explore.moves import HANGUP
+from vcall.simulator.text_safety import neutralize_controls
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, a bot's control characters shown as escapes."""
+    return escape_html(neutralize_controls(text, keep_newlines=True))
+
 
 BOX_W = 172
 BOX_H = 46

@@ -28,18 +28,26 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
 
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.reactive_steps import answer_path
 from vcall.simulator.fixture.scenario import Match, MatchKind
-from vcall.simulator.live.recording import DIGIT_RUN
+from vcall.simulator.live.recording import DIGIT_RUN, DOLLAR_VARIABLE
 from vcall.simulator.model.content import SHANGHAI
 from vcall.simulator.replay.expectations import check_match, lookup
 from vcall.simulator.replay.results import Observed, RunResult
 
 EXPECTATION_KEYS = ("expect", "answer")
 _MISSING = lookup({}, "absent")
+_DOLLAR = "${" + DOLLAR_VARIABLE + "}"
+"""How a literal ``$`` before ``{`` is written (``variables: {vcall_dollar: $}``, as tap does)."""
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVER = Resolver()
+"""The YAML 1.1 resolver the fixture loader reads plain scalars with (``yes`` is a boolean)."""
+_BOM = "\ufeff"
 _INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4))
 """(mapping, sequence, offset) layouts tried, in order, until one reproduces a file exactly."""
 
@@ -84,6 +92,9 @@ class _FileWork:
     ends: set[str] = field(default_factory=set)
     changes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    dollar: bool = False
+    """The file defines ``vcall_dollar: $`` (a literal ``${`` is written with it)."""
+    dollar_needed: bool = False
 
 
 def plan_expectation_updates(run: RunResult) -> GoldenPlan:
@@ -126,10 +137,13 @@ def _plan_file(entry: _FileWork) -> FileUpdate | None:
         entry.skipped.append(f"{path}: JSON fixtures are not rewritten; update them by hand")
         return None
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        original = Path(path).read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         entry.skipped.append(f"{path}: cannot read: {error}")
         return None
+    bom = _BOM if original.startswith(_BOM) else ""
+    newline = "\r\n" if "\r\n" in original else "\n"
+    text = original.removeprefix(bom).replace("\r\n", "\n")
     yaml = _round_trip(text)
     try:
         document = yaml.load(text)
@@ -137,6 +151,7 @@ def _plan_file(entry: _FileWork) -> FileUpdate | None:
         entry.skipped.append(f"{path}: cannot parse: {str(error).splitlines()[0]}")
         return None
     maps = dict(_expectation_maps(document))
+    entry.dollar = _dollar_defined(document)
     for line, observations in sorted(entry.observed.items()):
         target = maps.get(line)
         if target is None:
@@ -146,9 +161,12 @@ def _plan_file(entry: _FileWork) -> FileUpdate | None:
     _update_end(document, entry)
     if not entry.changes:
         return None
+    if entry.dollar_needed and not entry.dollar:
+        _define_dollar(document)
     out = io.StringIO()
     yaml.dump(document, out)
-    return FileUpdate(path, text, out.getvalue(), tuple(entry.changes))
+    new_text = bom + out.getvalue().replace("\n", newline)
+    return FileUpdate(path, original, new_text, tuple(entry.changes))
 
 
 def _round_trip(text: str) -> YAML:
@@ -193,6 +211,10 @@ def _update_expectation(
     if not answered:
         entry.skipped.append(f"{entry.path}:{line}: the step produced no callback; left as it is")
         return
+    shared = _shared_reason(target)
+    if shared:
+        entry.skipped.append(f"{entry.path}:{line}: the expectation {shared}; left as it is")
+        return
     for key in list(target):
         where = f"{entry.path}:{target.lc.key(key)[0] + 1}"
         if key == "callback":
@@ -200,11 +222,14 @@ def _update_expectation(
             _replace(target, key, kinds, entry, where, json_values=False)
             continue
         value = target[key]
-        match = _match(key, value)
+        match = _match(key, _undollared(value, entry))
         failing = [o for o in answered if check_match(match, o.envelope or {}, "") is not None]
         if not failing:
             continue
-        if "${" in json.dumps(_plain(value), ensure_ascii=False):
+        if _anchored(value):
+            entry.skipped.append(f"{where}: {key} is an anchor (&) others may use; left as it is")
+            continue
+        if "${" in json.dumps(_plain(_undollared(value, entry)), ensure_ascii=False):
             entry.skipped.append(f"{where}: {key} is written with ${{...}}; left as it is")
             continue
         actual = {_encoded(lookup(o.envelope or {}, match.path)) for o in answered}
@@ -236,7 +261,11 @@ def _replace(
     new = _decoded(encoded) if json_values else encoded
     if not json_values and str(old) == new:
         return
-    target[key] = _styled(new, old)
+    if "${captured." in json.dumps(_plain(new), ensure_ascii=False):
+        entry.skipped.append(f"{where}: {key}: the answer holds ${{captured...}}; left as it is")
+        return
+    written = _literal(new, entry)
+    target[key] = _styled(written, old)
     entry.changes.append(f"{where}: {key}: {_shown(old)} -> {_shown(new)}")
 
 
@@ -272,6 +301,71 @@ def holds_run_time(text: str, now_s: float) -> bool:
     return False
 
 
+def _shared_reason(target: CommentedMap) -> str:
+    """Why an expectation mapping must not be rewritten in place: ``&anchor`` (its ``*alias``
+    uses elsewhere would change too) or a merge key (``<<:``: its keys live elsewhere)."""
+    if _anchored(target):
+        return "is an anchor (&) or an alias (*) shared with other steps"
+    if getattr(target, "merge", None):
+        return "uses a merge key (<<:)"
+    return ""
+
+
+def _anchored(value: Any) -> bool:
+    anchor = getattr(value, "anchor", None)
+    return anchor is not None and getattr(anchor, "value", None) is not None
+
+
+def _dollar_defined(document: Any) -> bool:
+    variables = document.get("variables") if isinstance(document, CommentedMap) else None
+    return isinstance(variables, Mapping) and variables.get(DOLLAR_VARIABLE) == "$"
+
+
+def _define_dollar(document: CommentedMap) -> None:
+    """``variables: {vcall_dollar: $}``, added to the fixture's own (after ``name``)."""
+    variables = document.get("variables")
+    if isinstance(variables, CommentedMap):
+        variables[DOLLAR_VARIABLE] = "$"
+        return
+    defined = CommentedMap({DOLLAR_VARIABLE: "$"})
+    defined.fa.set_flow_style()
+    position = list(document).index("name") + 1 if "name" in document else 0
+    document.insert(position, "variables", defined)
+
+
+def _undollared(value: Any, entry: _FileWork) -> Any:
+    """``value`` as the loader reads it: ``${vcall_dollar}`` is a ``$``."""
+    if not entry.dollar:
+        return value
+    if isinstance(value, str):
+        return value.replace(_DOLLAR, "$")
+    if isinstance(value, Mapping):
+        return {key: _undollared(item, entry) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_undollared(item, entry) for item in value]
+    return value
+
+
+def _literal(value: Any, entry: _FileWork) -> Any:
+    """A value the bot answered, written so the loader reads it back as it was: ``${`` escaped
+    (bot text ``${env:GITHUB_TOKEN}`` must never be expanded), YAML 1.1 words quoted."""
+    if isinstance(value, str):
+        if "${" in value:
+            entry.dollar_needed = True
+            value = value.replace("${", _DOLLAR + "{")
+        if _RESOLVER.resolve(ScalarNode, value, (True, False)) != _STR_TAG:  # type: ignore[no-untyped-call]
+            return DoubleQuotedScalarString(value)
+        return value
+    if isinstance(value, dict):
+        mapped = CommentedMap((key, _literal(item, entry)) for key, item in value.items())
+        if isinstance(value, CommentedMap) and value.fa.flow_style():
+            mapped.fa.set_flow_style()
+        return mapped
+    if isinstance(value, list):
+        return [_literal(item, entry) for item in value]
+    return value
+
+
 def _match(key: str, value: Any) -> Match:
     path = answer_path(key)
     if isinstance(value, Mapping) and len(value) == 1:
@@ -304,8 +398,8 @@ def _decoded(encoded: str) -> Any:
 
 
 def _styled(new: Any, old: Any) -> Any:
-    """``new`` quoted as ``old`` was, when both are text."""
-    if isinstance(new, str):
+    """``new`` quoted as ``old`` was, when both are text (a quote ``new`` needs is kept)."""
+    if isinstance(new, str) and not isinstance(new, DoubleQuotedScalarString):
         if isinstance(old, DoubleQuotedScalarString):
             return DoubleQuotedScalarString(new)
         if isinstance(old, SingleQuotedScalarString):

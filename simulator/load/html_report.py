@@ -19,7 +19,7 @@ from vcall.simulator.load.runner import LoadResult
 from vcall.simulator.load.series import INTERVAL_MS, SeriesRow
 from vcall.simulator.load.svg_chart import CHART_CSS, MAX_POINTS, Line, downsample, line_chart
 from vcall.simulator.load.thresholds import Breach
-from vcall.simulator.reports.page import PAGE_CSS
+from vcall.simulator.reports.page import FONT_CSS, PAGE_CSS
 
 PERCENTS = (50, 90, 95, 99)
 _CSS = (
@@ -43,7 +43,7 @@ def load_html(result: LoadResult, breaches: list[Breach]) -> str:
     head = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
-        f"<title>vcall load report</title><style>{_CSS}{CHART_CSS}</style></head><body>"
+        f"<title>vcall load report</title><style>{_CSS}{CHART_CSS}{FONT_CSS}</style></head><body>"
         f"<header><h1>vcall load report</h1><span class='meta'>vcall {html.escape(vcall.__version__)}"
         f" · {stats.calls_done:,} calls · {stats.callbacks:,} callbacks{state}</span>"
         f"<span class='verdict {verdict}'>{'thresholds breached' if breaches else 'pass'}</span>"

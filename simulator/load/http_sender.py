@@ -152,7 +152,7 @@ def _exchange(
     response: RawResponse,
 ) -> Exchange:
     body = response.body
-    truncated = len(body) > BODY_KEEP_BYTES
+    truncated = response.too_large  # kept whole up to the limit: it is validated whole
     return Exchange(
         method=_METHOD,
         url=url,
@@ -161,7 +161,7 @@ def _exchange(
         status=response.status,
         headers=response.headers,
         body=body[:BODY_KEEP_BYTES] if truncated else body,
-        body_truncated=truncated or response.too_large,
+        body_truncated=truncated,
         latency_ms=(time.perf_counter() - started) * 1000,
         error="too-large" if response.too_large else response.error,
         error_detail=response.detail,

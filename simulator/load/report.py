@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import vcall
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.load.runner import LoadResult
 from vcall.simulator.load.thresholds import Breach
+from vcall.simulator.reports.json_report import json_text
 
 PERCENTS = (50, 90, 95, 99)
 
@@ -63,6 +63,4 @@ def load_to_dict(result: LoadResult, breaches: list[Breach] | None = None) -> di
 def write_load_report(
     result: LoadResult, path: str | Path, breaches: list[Breach] | None = None
 ) -> None:
-    write_atomic(
-        path, json.dumps(load_to_dict(result, breaches), ensure_ascii=False, indent=2) + "\n"
-    )
+    write_atomic(path, json_text(load_to_dict(result, breaches)) + "\n")

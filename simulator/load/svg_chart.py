@@ -87,7 +87,7 @@ def _clock(seconds: float) -> str:
 CHART_CSS = """
 svg.chart{display:block;width:100%;max-width:900px;height:auto;background:#fff;margin:0 0 14px;
  box-shadow:0 1px 2px #0002}
-svg.chart .grid{stroke:#e6e8ec}svg.chart text{font:11px system-ui,sans-serif;fill:#5b6475}
+svg.chart .grid{stroke:#e6e8ec}svg.chart text{font-size:11px;fill:#5b6475}
 svg.chart .title{font-size:13px;font-weight:600;fill:#1d2330}
 svg.chart .ytick{text-anchor:end}svg.chart .xtick{text-anchor:middle}
 """

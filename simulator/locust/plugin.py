@@ -30,6 +30,7 @@ from vcall.simulator.load.stats import LoadStats
 from vcall.simulator.load.thresholds import Breach, Thresholds, check_thresholds, parse_fraction
 from vcall.simulator.locust.calls import check_user_classes, existing_calls
 from vcall.simulator.locust.user import SmartCallUser
+from vcall.simulator.locust.wire import read_worker_stats
 
 MESSAGE = "vcall_stats"
 WORKER_HOST = "http://127.0.0.1/"
@@ -72,6 +73,8 @@ class Summary:
     stopped: float | None = None
     workers: set[str] = field(default_factory=set)
     """The workers whose statistics came in (none: a single local process)."""
+    rejected: list[str] = field(default_factory=list)
+    """Worker messages not merged (malformed, or counts no worker can have): the run fails."""
     exit_code: int | None = None
     reporter: Reporter = _log_summary
 
@@ -80,11 +83,17 @@ class Summary:
         self.started = time.perf_counter()
         self.stopped = None
         self.workers = set()
+        self.rejected = []
 
     def receive(self, stats: LoadStats, worker: str | None = None) -> None:
         self.stats.merge(stats)
         if worker is not None:
             self.workers.add(worker)
+
+    def reject(self, worker: str, why: str) -> None:
+        """A worker's message that is not merged; the run cannot pass without it."""
+        logger.error("vcall: statistics from worker %s rejected: %s", worker, why)
+        self.rejected.append(f"{worker}: {why}")
 
     def finish(self) -> LoadResult:
         wall_ms = ((self.stopped or time.perf_counter()) - self.started) * 1000
@@ -98,6 +107,13 @@ class Summary:
             self.exit_code = BREACH_EXIT if breaches else 0
         if not self.stats.callbacks:
             logger.error("vcall: no callback was sent (see any worker's errors above)")
+            self.exit_code = BREACH_EXIT
+        if self.rejected:
+            logger.error(
+                "vcall: %d worker message(s) rejected: the statistics are incomplete, the run "
+                "fails",
+                len(self.rejected),
+            )
             self.exit_code = BREACH_EXIT
         return result
 
@@ -155,10 +171,13 @@ def _on_init(environment: Any, **_kwargs: Any) -> None:
 
 
 def _on_worker_stats(environment: Any, msg: Any, **_kwargs: Any) -> None:
+    worker = str(getattr(msg, "node_id", "?"))
     try:
-        SUMMARY.receive(LoadStats.from_wire(msg.data), str(msg.node_id))
-    except (KeyError, TypeError, ValueError) as error:
-        logger.error("vcall: unreadable statistics from worker %s: %s", msg.node_id, error)
+        stats = read_worker_stats(getattr(msg, "data", None))
+    except ValueError as error:
+        SUMMARY.reject(worker, str(error))
+        return
+    SUMMARY.receive(stats, worker)
 
 
 def _on_test_start(environment: Any, **_kwargs: Any) -> None:

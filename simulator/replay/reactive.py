@@ -20,6 +20,7 @@ from vcall.simulator.fixture.scenario import (
     BargeIn,
     Expectation,
     Match,
+    MatchKind,
     Press,
     React,
     Say,
@@ -100,8 +101,17 @@ class Captures:
             self.values[name] = _as_text(value)
         return findings
 
-    def _fill(self, text: str) -> str:
-        return _CAPTURED.sub(lambda match: self.values.get(match.group(1), match.group(0)), text)
+    def _fill(self, text: str, *, regex: bool = False) -> str:
+        """``text`` with each ``${captured.NAME}`` filled in; in a ``regex:``, the value is
+        escaped: what the bot answered is matched literally, never run as a pattern."""
+
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self.values:
+                return match.group(0)
+            return re.escape(self.values[name]) if regex else self.values[name]
+
+        return _CAPTURED.sub(value, text)
 
 
 async def play_reactive(runner: Runner, step: Step) -> list[Turn]:
@@ -217,7 +227,8 @@ def _resolved_expectation(expectation: Expectation, fill: Any) -> Expectation:
 
 def _resolved_match(match: Match, fill: Any) -> Match:
     if isinstance(match.value, str) and "${" in match.value:
-        return dataclasses.replace(match, value=fill(match.value))
+        regex = match.kind is MatchKind.REGEX  # a captured "(" or "(a+)+$" is text, not a regex
+        return dataclasses.replace(match, value=fill(match.value, regex=regex))
     return match
 
 

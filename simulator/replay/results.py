@@ -21,7 +21,8 @@ FIXTURE_SOURCE = "fixture"
 """The ``seed`` of findings about the fixture's own expectations (``expect``, ``end``, unplayed
 steps, ``until:``, ``capture:``): what it expected of the bot it was written for, not the spec."""
 BODY_KEEP_BYTES = 64 * 1024
-"""How much of a response body a result keeps for reports (the rest is cut, and said so)."""
+"""How much of a response body the reports show (the rest is cut, and said so). An answer is kept
+and validated whole up to ``MAX_RESPONSE_BYTES``; only one over that limit is kept cut to this."""
 
 
 def is_fixture_expectation(finding: Finding) -> bool:
@@ -75,8 +76,10 @@ class Exchange:
 
     @property
     def body_text(self) -> str:
-        text = self.body.decode("utf-8", errors="replace")
-        return text + (" …(cut)" if self.body_truncated else "")
+        """The body as reports show it: at most ``BODY_KEEP_BYTES`` of it, a cut said so."""
+        cut = self.body_truncated or len(self.body) > BODY_KEEP_BYTES
+        text = self.body[:BODY_KEEP_BYTES].decode("utf-8", errors="replace")
+        return text + (" …(cut)" if cut else "")
 
 
 @dataclass(slots=True)

@@ -18,7 +18,8 @@ from vcall.simulator.atomic import write_atomic
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.replay.results import CallResult, RunResult, Turn
 from vcall.simulator.reports.html_timeline import COLOURS, clock, timeline_svg, turn_state
-from vcall.simulator.reports.page import PAGE_CSS
+from vcall.simulator.reports.page import FONT_CSS, PAGE_CSS
+from vcall.simulator.text_safety import neutralize_controls
 
 _CSS = (
     PAGE_CSS
@@ -110,7 +111,7 @@ def render_html(
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
+        f"<title>{_e(title)}</title><style>{_CSS}{FONT_CSS}</style></head><body>"
         f"{_page_header(run, title, headline)}<main>{extra_html}{_summary_table(run)}{_legend()}{sections}</main>"
         "</body></html>\n"
     )
@@ -128,7 +129,9 @@ def write_html_report(
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """HTML-escaped, control characters shown as escapes (a bot's ``ESC`` in a page that may
+    be ``cat``-ed)."""
+    return html.escape(neutralize_controls(str(text), keep_newlines=True), quote=True)
 
 
 def _page_header(run: RunResult, title: str, headline: tuple[bool, str] | None = None) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from vcall.simulator.model.timeline import TimelineEvent, TimelineKind
 from vcall.simulator.replay.results import CallResult, Turn
+from vcall.simulator.text_safety import neutralize_controls
 
 WIDTH = 1000
 LEFT = 70
@@ -301,4 +302,6 @@ def clock(ms: float) -> str:
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """HTML-escaped, control characters shown as escapes (a bot's ``ESC`` in a page that may
+    be ``cat``-ed)."""
+    return html.escape(neutralize_controls(str(text), keep_newlines=True), quote=True)

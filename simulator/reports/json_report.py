@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -90,8 +91,20 @@ def _placement(run: RunResult) -> dict[str, Any] | None:
     }
 
 
+_SHOWN_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What ``json.dumps(ensure_ascii=False)`` leaves raw that a terminal showing the file (``cat``,
+``less -r``) may obey: C1 controls (``\\x9b`` is CSI) and bidirectional overrides."""
+
+
+def json_text(value: object) -> str:
+    """``value`` as indented JSON, Chinese kept readable, every control character escaped
+    (``\\u009b``): the same data, safe to show on a terminal."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return _SHOWN_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def write_json_report(
     run: RunResult, path: str | Path, extra: Mapping[str, Any] | None = None
 ) -> None:
-    text = json.dumps(run_to_dict(run, extra), ensure_ascii=False, indent=2)
+    text = json_text(run_to_dict(run, extra))
     write_atomic(path, text + "\n")

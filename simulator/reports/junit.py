@@ -9,6 +9,7 @@ from pathlib import Path
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.findings import Finding
 from vcall.simulator.replay.results import CallResult, RunResult, Turn
+from vcall.simulator.text_safety import neutralize_controls
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot carry at all, not even escaped (a bot may answer with any bytes)."""
@@ -72,9 +73,9 @@ def _failures(call: CallResult, strict: bool) -> list[ET.Element]:
     ]
     if _counts(call.call_findings, strict):
         failure = ET.Element(
-            "failure", message=_xml_safe(_summary(call.call_findings, strict)), type="call"
+            "failure", message=xml_safe(_summary(call.call_findings, strict)), type="call"
         )
-        failure.text = _xml_safe("\n".join(_finding_line(f) for f in call.call_findings))
+        failure.text = xml_safe("\n".join(_finding_line(f) for f in call.call_findings))
         elements.append(failure)
     return elements
 
@@ -85,7 +86,7 @@ def _counts(findings: tuple[Finding, ...], strict: bool) -> bool:
 
 def _turn_failure(turn: Turn, strict: bool) -> ET.Element:
     message = f"turn {turn.number} ({turn.callback.kind.value}): {_summary(turn.findings, strict)}"
-    failure = ET.Element("failure", message=_xml_safe(message), type=turn.callback.kind.value)
+    failure = ET.Element("failure", message=xml_safe(message), type=turn.callback.kind.value)
     exchange = turn.exchange
     lines = [
         f"request: {exchange.method} {exchange.url} ({exchange.placement})",
@@ -96,16 +97,15 @@ def _turn_failure(turn: Turn, strict: bool) -> ET.Element:
         "findings:",
         *(_finding_line(f) for f in turn.findings),
     ]
-    failure.text = _xml_safe("\n".join(lines))
+    failure.text = xml_safe("\n".join(lines))
     return failure
 
 
 def xml_safe(text: str) -> str:
-    """``text`` with the characters XML cannot carry written as ``\\xNN``."""
+    """``text`` as XML can carry it, and as a terminal showing the file (``cat``) may: control
+    characters (C1 ones included, which XML allows) shown as escapes."""
+    text = neutralize_controls(text, keep_newlines=True)
     return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
-
-
-_xml_safe = xml_safe
 
 
 def _summary(findings: tuple[Finding, ...], strict: bool) -> str:

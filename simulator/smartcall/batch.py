@@ -12,12 +12,18 @@ most once every ``flush_interval`` seconds and at most a tenth of the time; and 
 ``Row`` (1-based data row), the input columns, then ``Code``, ``Message``, ``RequestId``,
 ``CallId``. A result CSV of an older vcall without a journal still counts: its ``OK`` rows are
 skipped for good (they are journalled as imported).
+
+A cell a spreadsheet would run as a formula (one starting ``=``, ``+``, ``-``, ``@``, a tab or a
+CR: an input cell, or the API's ``Message``) is written with a leading ``'``, as OWASP advises
+and spreadsheets hide; a cell starting with ``'`` gets one more, so reading back drops exactly
+one. A plain number (``-200``, ``+86``) is not a formula and is written as it is.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +104,22 @@ class QpsLimiter:
             self._clock.sleep(self._next_start - now)
             now = self._next_start
         self._next_start = now + self.interval
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it without running it: ``'`` before a formula start."""
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def from_spreadsheet_safe(cell: str) -> str:
+    """The cell :func:`spreadsheet_safe` was given."""
+    return cell[1:] if cell.startswith("'") else cell
 
 
 def answer_fields(result: SmartCallResult) -> dict[str, object]:
@@ -292,7 +314,7 @@ class BatchRun:
         writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore")
         writer.writeheader()
         for number in sorted(rows):
-            writer.writerow(rows[number])
+            writer.writerow({name: spreadsheet_safe(cell) for name, cell in rows[number].items()})
         began = self._clock.monotonic()
         write_atomic(self.result_csv, buffer.getvalue())
         self._last_flush = self._clock.monotonic()
@@ -393,7 +415,11 @@ def load_previous_results(result_csv: Path, table: InputTable) -> dict[int, dict
                 f"{result_csv}: not a result file of this input (expected columns "
                 f"{','.join(expected)}): use another result path"
             )
-        previous = {_row_number(result_csv, entry): entry for entry in reader}
+        entries = (
+            {name: from_spreadsheet_safe(cell or "") for name, cell in entry.items()}
+            for entry in reader
+        )
+        previous = {_row_number(result_csv, entry): entry for entry in entries}
     for number, entry in previous.items():
         if entry.get("Code") == OK_CODE:
             _check_cells(result_csv, number, entry, table)

@@ -15,7 +15,10 @@ from vcall.simulator.tap.events import (
     TapEvent,
     TapProblem,
     TapSink,
+    event_record,
+    fan_out,
 )
+from vcall.simulator.tap.jsonl import json_line, request_reopen
 
 __all__ = [
     "BoundReached",
@@ -27,4 +30,8 @@ __all__ = [
     "TapEvent",
     "TapProblem",
     "TapSink",
+    "event_record",
+    "fan_out",
+    "json_line",
+    "request_reopen",
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from vcall.simulator.findings import Finding
 
@@ -71,3 +73,45 @@ TapSink = Callable[[TapEvent], None]
 
 def ignore(_event: TapEvent) -> None:
     return None
+
+
+EVENT_NAMES: dict[type[Any], str] = {
+    CallbackRelayed: "callback",
+    RequestRefused: "refused",
+    MalformedRequest: "malformed",
+    CallClosed: "call_closed",
+    TapProblem: "problem",
+    BoundReached: "bound",
+}
+
+
+def event_record(event: TapEvent, clock: Callable[[], float] = time.time) -> dict[str, Any]:
+    """An event as one structured log record: ``{"ts", "event", ...its fields}`` (findings as
+    their JSON shape, paths as text). Masking and escaping are the writer's (``json_line``)."""
+    record: dict[str, Any] = {"ts": round(clock(), 3), "event": EVENT_NAMES[type(event)]}
+    for item in fields(event):
+        record[item.name] = _plain(getattr(event, item.name))
+    return record
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Finding):
+        return value.to_dict()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def fan_out(sinks: Iterable[TapSink]) -> TapSink:
+    """One sink that hands each event to every sink in turn."""
+    chosen = tuple(sinks)
+    if len(chosen) == 1:
+        return chosen[0]
+
+    def every(event: TapEvent) -> None:
+        for sink in chosen:
+            sink(event)
+
+    return every

@@ -27,22 +27,48 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\u{ord(match[0]):04x}"
 
 
+_REOPEN = [0]
+"""Bumped by :func:`request_reopen` (a SIGHUP handler): each file reopens its path before its
+next write. Only an integer changes in the handler: a write under way is never cut."""
+
+
+def request_reopen() -> None:
+    """Ask every open JSON-lines file to reopen its path (log rotation: the old file was moved
+    away; the next line goes to a new file of the same name). Safe in a signal handler."""
+    _REOPEN[0] += 1
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """One record as a line: compact JSON, secrets masked, C1 and bidi controls escaped."""
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return _UNSAFE.sub(_escaped, secrets.mask(line))
+
+
 class JsonLines:
     """Opened once (mode 0600: the log holds what callers said), a line written per record.
     Every line goes through :func:`secrets.mask`: a bot or a caller may echo a secret."""
 
     def __init__(self, path: Path, what: str) -> None:
         self.path = path
+        self._generation = _REOPEN[0]
         try:
             self._fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         except OSError as error:
             raise UsageError(f"{what} {path}: cannot open: {error.strerror or error}") from None
 
+    def _reopen_if_asked(self) -> None:
+        if self._generation == _REOPEN[0] or self._fd is None:
+            return
+        self._generation = _REOPEN[0]
+        fresh = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.close(self._fd)
+        self._fd = fresh
+
     def write(self, record: dict[str, Any]) -> None:
+        self._reopen_if_asked()
         if self._fd is None:
             return
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        data = (_UNSAFE.sub(_escaped, secrets.mask(line)) + "\n").encode("utf-8")
+        data = (json_line(record) + "\n").encode("utf-8")
         end = os.lseek(self._fd, 0, os.SEEK_END)
         try:
             written = os.write(self._fd, data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from vcall.simulator.spec import MAX_JSON_DEPTH, MAX_RESPONSE_BYTES
@@ -18,6 +19,7 @@ _ISSUE_FLAGS = (
     "not_json",
     "duplicate_keys",
     "non_finite",
+    "lone_surrogates",
 )
 _NO_ISSUES: frozenset[str] = frozenset()
 
@@ -43,6 +45,9 @@ class ParsedBody:
     value: object = None
     duplicate_keys: tuple[str, ...] = ()
     non_finite: tuple[str, ...] = ()
+    lone_surrogates: tuple[str, ...] = ()
+    """JSON paths of strings with a ``\\uD800``-``\\uDFFF`` escape without its pair; ``value``
+    holds them with U+FFFD in its place, so nothing downstream meets text UTF-8 cannot encode."""
 
     @property
     def issues(self) -> frozenset[str]:
@@ -59,6 +64,8 @@ class ParsedBody:
         if self.too_large or self.empty or self.bom or self.too_deep or not self.parsed:
             return False
         if self.not_utf8 or self.not_json or self.duplicate_keys or self.non_finite:
+            return False
+        if self.lone_surrogates:
             return False
         return isinstance(self.value, dict)
 
@@ -112,6 +119,43 @@ _FAST_DECODER = json.JSONDecoder(object_pairs_hook=_pairs_or_stop, parse_constan
 """One decoder for the common, regular document (``json.loads(hooks)`` builds one per call)."""
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A ``\\uD800``-``\\uDFFF`` escape: only through one can a decoded UTF-8 body hold a surrogate."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAX_SURROGATE_PATHS = 20
+
+
+def _repair(value: object, path: str, found: list[str]) -> object:
+    """``value`` with every lone surrogate replaced by U+FFFD; ``found`` gets where they were."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value) is None:
+            return value
+        if len(found) < _MAX_SURROGATE_PATHS:
+            found.append(path)
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        repaired: dict[str, object] = {}
+        for key, item in value.items():
+            clean_key = str(_repair(key, f"{path}.{key}".lstrip("."), found))
+            repaired[clean_key] = _repair(item, f"{path}.{clean_key}".lstrip("."), found)
+        return repaired
+    if isinstance(value, list):
+        return [_repair(item, f"{path}[{index}]", found) for index, item in enumerate(value)]
+    return value
+
+
+def _without_surrogates(parsed: ParsedBody, text: str) -> ParsedBody:
+    """``parsed`` with lone surrogates noted and repaired (a cheap search first: rare)."""
+    if not parsed.parsed or _SURROGATE_ESCAPE.search(text) is None:
+        return parsed
+    found: list[str] = []
+    value = _repair(parsed.value, "", found)
+    if found:
+        paths = tuple(_SURROGATE.sub("\ufffd", path) for path in found)
+        parsed.value, parsed.lone_surrogates = value, paths
+    return parsed
+
+
 def _load(text: str, size: int, bom: bool) -> ParsedBody:
     if not text.startswith(_BOM):  # json.loads has its own error for a (second) BOM
         try:
@@ -156,4 +200,4 @@ def parse_body(body: bytes) -> ParsedBody:
         return ParsedBody(size, empty=True, bom=bom)
     if exceeds_depth(text, MAX_JSON_DEPTH):
         return ParsedBody(size, bom=bom, too_deep=True)
-    return _load(text, size, bom)
+    return _without_surrogates(_load(text, size, bom), text)

@@ -225,6 +225,23 @@ def json_non_finite_number(context: ResponseContext, rule: RuleInfo) -> Iterator
         yield rule.at("", f"{constant} is not valid JSON: send a number or null", actual=constant)
 
 
+@BODY_RULES.new(
+    "json-lone-surrogate",
+    Severity.ERROR,
+    "a \\uD800-\\uDFFF escape without its pair: not Unicode text, UTF-8 cannot carry it",
+    SPEC_NOTES,
+    fields={"lone_surrogates"},
+)
+def json_lone_surrogate(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+    for path in context.body.lone_surrogates:
+        yield rule.at(
+            path,
+            "a \\uD800-\\uDFFF escape without its pair: the platform cannot send it on in UTF-8"
+            " (vcall reads U+FFFD in its place); escape the whole pair or send the character",
+            expected="a complete surrogate pair or the character itself",
+        )
+
+
 @ENVELOPE_RULES.new(
     "envelope-result",
     Severity.ERROR,

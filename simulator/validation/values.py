@@ -22,6 +22,7 @@ from vcall.simulator.spec import (
     ValueRange,
     ValueType,
 )
+from vcall.simulator.text_safety import neutralize_controls
 from vcall.simulator.validation.registry import suggestions_wanted
 
 INT32 = ValueRange(-(2**31), 2**31 - 1)
@@ -79,8 +80,9 @@ def describe(value: object) -> str:
 
 
 def safe_text(text: str, limit: int = 80) -> str:
-    """``text`` printable anywhere: lone surrogates escaped, cut to ``limit`` characters."""
-    cleaned = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    """``text`` printable anywhere: lone surrogates and control characters escaped (a bot's
+    ``ESC`` must not retitle the terminal that shows a finding), cut to ``limit`` characters."""
+    cleaned = neutralize_controls(text.encode("utf-8", "backslashreplace").decode("utf-8"))
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 

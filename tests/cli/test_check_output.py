@@ -205,3 +205,38 @@ def test_no_color_and_the_no_color_option_turn_colours_off(bad_body: str) -> Non
         assert result.returncode == 1 and "action" in result.stdout
         assert not COLOUR.search(result.stdout), result.stdout
     assert "--no-color" in _run("--help").stdout
+
+
+async def chatty_bot(scope: dict[str, object], receive: object, send: object) -> None:
+    """An in-process bot that prints a line and logs a traceback on every callback, then answers
+    with the example bot (a new user's Flask bot printed 17 tracebacks into check's table)."""
+    import logging
+
+    from vcall.simulator.example_bot import app as example
+
+    if scope["type"] == "http":
+        print("handling a callback")
+        logger = logging.getLogger("chatty")
+        if not logger.handlers:  # as Flask's app.logger: its own handler to standard error
+            logger.addHandler(logging.StreamHandler())
+            logger.propagate = False
+        try:
+            raise KeyError("words")
+        except KeyError:
+            logger.exception("Exception on /callback [POST]")
+    await example(scope, receive, send)  # type: ignore[arg-type]
+
+
+def test_an_apps_own_output_stays_out_of_the_table_and_shows_under_verbose(
+    bots: Callable[[str, App], str],
+) -> None:
+    target = bots("chatty_bot", chatty_bot)  # type: ignore[arg-type]
+    quiet = vcall("check", target, "--params", "form")
+    assert quiet.exit_code == ExitCode.OK, quiet.output
+    assert "Traceback" not in quiet.output and "handling a callback" not in quiet.output
+    assert "the app wrote output during" in quiet.output and "--verbose" in quiet.output
+    loud = vcall("check", target, "--params", "form", "--verbose")
+    table_end = loud.output.index("app output · ")
+    assert "Traceback" not in loud.output[:table_end]  # after the table, never inside it
+    assert "KeyError: 'words'" in loud.output[table_end:]
+    assert "handling a callback" in loud.output[table_end:]

@@ -292,3 +292,135 @@ def test_a_bug_in_tap_exits_with_the_internal_error_code_not_a_traceback(
     assert result.exit_code == ExitCode.INTERNAL_ERROR == 70, result.output
     assert "internal error: RuntimeError: boom" in result.output
     assert "Traceback" not in result.output
+
+
+# --- tap in operations: metrics, alerts, JSON logs, log reopening (issue 26) ----------------------
+
+
+def followup(call_id: str) -> dict[str, Any]:
+    """A ``normal`` callback: HangupBot answers it with ``answer``, an error at a follow-up."""
+    content = {"role": "B", "identity": "id2", "words": "你好", "begin_offset": "0"}
+    return {**callin(call_id), "content_type": "normal", "content": json.dumps(content)}
+
+
+def banner_line(process: subprocess.Popen[str], starts: str) -> str:
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.strip().startswith(starts):
+            return line.strip()
+    raise AssertionError(f"no banner line {starts!r}")
+
+
+def test_metrics_are_scraped_from_a_running_tap(bot: str, tmp_path: Path) -> None:
+    process, url = start_tap(bot, tmp_path, "--metrics", "127.0.0.1:0")
+    try:
+        metrics_url = banner_line(process, "Prometheus metrics on ").split(" on ")[1]
+        with httpx.Client(trust_env=False) as client:
+            client.post(url, data=callin("end^1"))
+            client.post(url, data=followup("open^2"))
+            scraped = client.get(metrics_url).text
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=START_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert 'vcall_tap_callbacks_total{kind="callin",outcome="ok"} 1.0' in scraped
+    assert 'vcall_tap_callbacks_total{kind="normal",outcome="error"} 1.0' in scraped
+    assert (
+        'vcall_tap_findings_total{rule="action-not-allowed-at-stage",severity="error"}' in scraped
+    )
+    assert "vcall_tap_answer_latency_seconds_bucket" in scraped
+    assert "vcall_tap_calls_in_progress" in scraped
+
+
+class Webhook:
+    """A chat robot's webhook on loopback: keeps every JSON body posted to it."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        self.bodies.append(json.loads(await read_body(receive)))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b'{"errcode":0}'})
+
+
+def test_an_error_finding_is_posted_to_the_robot_without_its_token(
+    bot: str, tmp_path: Path
+) -> None:
+    token = "5f0c4e2b9a8d7c6b5a4f3e2d1c0b9a8f"
+    robot = Webhook()
+    with ServerThread(robot) as webhook:
+        hook = f"{webhook.url}/robot/send?access_token={token}"
+        process, url = start_tap(bot, tmp_path, "--notify", hook, "--notify-format", "wecom")
+        try:
+            with httpx.Client(trust_env=False) as client:
+                client.post(url, data=followup("open^2"))
+            deadline = time.monotonic() + 10
+            while not robot.bodies and time.monotonic() < deadline:
+                time.sleep(0.05)
+            process.send_signal(signal.SIGTERM)
+            output, _ = process.communicate(timeout=START_S)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    (body,) = robot.bodies
+    text = body["text"]["content"]
+    assert body["msgtype"] == "text" and "open^2" in text
+    assert "action-not-allowed-at-stage" in text
+    assert token not in output and "alerts to a wecom robot" in output
+
+
+def test_json_logs_are_one_object_per_event_on_stdout(bot: str, tmp_path: Path) -> None:
+    environment = {**os.environ, "NO_PROXY": "*"}
+    command = [sys.executable, "-m", "vcall", "tap", "--forward-to", bot, "--listen",
+               "127.0.0.1:0", "--log-format", "json"]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
+    )
+    try:
+        assert process.stderr is not None
+        url = ""
+        for line in process.stderr:
+            found = re.search(r"listening on (http://\S+)", line)
+            if found:
+                url = found[1] + "/callback"
+                break
+        with httpx.Client(trust_env=False) as client:
+            client.post(url, data=callin("end^1"))
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=START_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert records and all({"ts", "event"} <= set(record) for record in records)
+    relayed = [record for record in records if record["event"] == "callback"]
+    assert relayed[0]["call_id"] == "end^1" and relayed[0]["status"] == 200
+    assert "tap: " in err  # the summary stays human, on stderr
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this system")
+def test_sighup_reopens_the_log_after_rotation(bot: str, tmp_path: Path) -> None:
+    log = tmp_path / "exchanges.jsonl"
+    process, url = start_tap(bot, tmp_path / "saved", "--log", str(log))
+    try:
+        with httpx.Client(trust_env=False) as client:
+            client.post(url, data=callin("end^1"))
+            deadline = time.monotonic() + 10  # the line is written once the answer is sent
+            while "end^1" not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            log.rename(tmp_path / "exchanges.jsonl.1")  # what logrotate does
+            process.send_signal(signal.SIGHUP)
+            time.sleep(0.3)
+            client.post(url, data=callin("end^2"))
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=START_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "end^1" in (tmp_path / "exchanges.jsonl.1").read_text(encoding="utf-8")
+    fresh = log.read_text(encoding="utf-8")
+    assert "end^2" in fresh and "end^1" not in fresh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -67,3 +68,75 @@ def test_a_replaced_file_keeps_its_mode(tmp_path: Path, mode: int) -> None:
     write_atomic(target, "new")
     assert target.read_text(encoding="utf-8") == "new"
     assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+def test_text_with_a_lone_surrogate_is_written_as_an_escape_not_an_error(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    write_atomic(target, '{"dynamic_id": "\ud800menu"}')
+    assert json.loads(target.read_bytes()) == {"dynamic_id": "\ud800menu"}
+
+
+# --- special files (issue 26): written to, never replaced -----------------------------------
+
+
+def test_a_fifo_read_by_another_process_receives_the_whole_report(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.stdout.buffer.write(open({str(fifo)!r}, 'rb').read())",
+        ],
+        stdout=subprocess.PIPE,
+    )
+    report = ("{" + ",".join(f'"k{i}": "值{i}"' for i in range(50_000)) + "}").encode()
+    for _ in range(100):  # the reader has opened its end
+        try:
+            write_atomic(fifo, report)
+            break
+        except OSError:
+            import time
+
+            time.sleep(0.05)
+    received, _ = reader.communicate(timeout=30)
+    assert received == report
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pipe"]
+
+
+def test_a_fifo_nobody_reads_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="no process reads"):
+        write_atomic(fifo, "{}")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a character device needs root")
+def test_a_character_device_stays_a_character_device(tmp_path: Path) -> None:
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a second /dev/null
+    write_atomic(null, "{}\n")
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null"]
+
+
+def test_a_symlink_keeps_pointing_at_the_file_it_named(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_atomic(link, "new")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
+
+
+def test_dash_and_dev_stdout_write_to_standard_output(
+    capfdbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    write_atomic("-", "first\n")
+    write_atomic("/dev/stdout", "second\n")
+    assert capfdbinary.readouterr().out == b"first\nsecond\n"

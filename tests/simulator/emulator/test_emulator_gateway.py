@@ -226,6 +226,34 @@ def test_a_reused_nonce_is_refused_until_the_window_has_passed() -> None:
     assert body(responses[2])["Code"] == "OK"
 
 
+@pytest.mark.parametrize("signature", ["v3", "v1"])
+def test_a_request_dated_ahead_is_refused_again_for_as_long_as_its_timestamp_is_accepted(
+    signature: str,
+) -> None:
+    """Dated +14 min, a request is accepted until 29 min after it came: its nonce is kept that
+    long, so the same request replayed 15 min later is refused, not placed twice."""
+    harness = Harness()
+    tolerance = spec.SMARTCALL_REQUEST_TIME_TOLERANCE_S
+    ahead = make_clock()
+    ahead.advance(tolerance - 60)  # the signer's clock: 14 minutes ahead
+    request = harness.request(signature=signature, clock=ahead)
+    replay = harness.request(signature=signature, clock=ahead, nonce=lambda: "nonce-0001")
+
+    async def go() -> list[httpx.Response]:
+        responses = [await harness.send(request)]
+        harness.clock.advance(tolerance + 1)  # the first window (from arrival) has passed
+        responses.append(await harness.send(replay))
+        harness.clock.advance(tolerance - 60)  # now the timestamp itself is out of date
+        responses.append(await harness.send(replay))
+        await harness.emulator.aclose()
+        return responses
+
+    first, again, late = asyncio.run(go())
+    assert body(first)["Code"] == "OK"
+    assert assert_error(again, "SignatureNonceUsed")
+    assert body(late)["Code"] != "OK"
+
+
 def test_a_nonce_of_a_rejected_signature_is_not_burnt() -> None:
     harness = Harness()
     same = lambda: "n-1"  # noqa: E731

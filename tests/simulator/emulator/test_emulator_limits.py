@@ -38,3 +38,12 @@ def test_qps_window_slides_per_key() -> None:
 def test_qps_must_be_positive() -> None:
     with pytest.raises(UsageError, match="qps must be at least 1"):
         QpsWindow(0)
+
+
+def test_a_nonce_kept_longer_outlives_the_window_and_later_ones_still_expire() -> None:
+    store = MemoryNonceStore(window_s=10)
+    assert store.use("k", "ahead", 0.0, keep_s=25)  # a request dated ahead: kept 25 s
+    assert store.use("k", "plain", 1.0)
+    assert not store.use("k", "ahead", 20.0)  # past the window, still remembered
+    assert store.use("k", "plain", 20.0)  # forgotten after its 10 s, out of arrival order
+    assert store.use("k", "ahead", 25.0)

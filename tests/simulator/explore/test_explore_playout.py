@@ -165,3 +165,8 @@ def test_running_out_of_memory_stops_the_crawl_with_the_map_so_far(
     assert result.crawl.stopped == "out of memory"
     assert len(result.map.nodes) >= 3
     assert not result.interrupted
+    assert result.out_of_memory  # the command exits 1 on it: a partial map is never a pass
+    from vcall.cli.commands.explore import _exit_code
+    from vcall.cli.exit_codes import ExitCode
+
+    assert _exit_code(result) is ExitCode.FAILED

@@ -22,7 +22,8 @@ from load_servers import (
 from vcall.simulator.load.http_sender import HttpSender
 from vcall.simulator.replay.delivery import Placement, deliver, delivery_findings
 from vcall.simulator.replay.results import BODY_KEEP_BYTES, Exchange
-from vcall.simulator.spec import MAX_RESPONSE_BYTES
+from vcall.simulator.spec import MAX_RESPONSE_BYTES, Stage
+from vcall.simulator.validation import validate_response
 
 T = TypeVar("T")
 CONTENT = {"role": "B", "identity": "id2", "words": "你好，我想查一下快递", "begin_offset": "2000"}
@@ -210,6 +211,26 @@ def test_a_body_over_the_limit_is_cut_and_marked_too_large(encoding: str) -> Non
     assert exchange.error == "too-large" and exchange.status == 200 and exchange.body_truncated
     assert exchange.body == b"x" * BODY_KEEP_BYTES
     assert rules(exchange) == ["body-too-large"]
+
+
+@pytest.mark.parametrize("size", [BODY_KEEP_BYTES + 1, 300_000, MAX_RESPONSE_BYTES])
+def test_an_answer_up_to_the_limit_is_kept_whole_and_validated_whole(size: int) -> None:
+    body = json_of_size(size)
+    exchange = exchange_with(answering(response(body)))
+    assert exchange.error is None and exchange.body == body and not exchange.body_truncated
+    verdict = validate_response(exchange.body, Stage.FOLLOWUP, status=exchange.status)
+    assert not {"body-not-json", "body-not-utf8"} & {f.rule for f in verdict.findings}
+    assert exchange.body_text.endswith(" …(cut)") and len(exchange.body_text) < size
+
+
+def json_of_size(size: int) -> bytes:
+    """A valid answer of exactly ``size`` bytes, padded with Chinese text (3 bytes a character)
+    so a cut at any byte boundary may land inside a character."""
+    head = b'{"result":"success","msg":"'
+    tail = b'","data":{"call_id":"c","action":"play","action_code":"a.wav"}}'
+    room = size - len(head) - len(tail)
+    padding = "成".encode() * (room // 3) + b" " * (room % 3)
+    return head + padding + tail
 
 
 def test_an_endpoint_that_never_answers_times_out_at_the_deadline() -> None:

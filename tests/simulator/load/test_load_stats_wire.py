@@ -83,3 +83,18 @@ def test_a_bucket_out_of_range_is_refused() -> None:
     wire["buckets"] = [[10**9, 1]]
     with pytest.raises(ValueError, match="out of range"):
         Histogram.from_wire(wire)
+
+
+def test_information_is_not_counted_as_a_warning() -> None:
+    """Content-Type advice (severity info) is no doubt about the answer: load's warnings count
+    only warnings (issue 20: one info line a run at most)."""
+    from types import SimpleNamespace
+
+    from vcall.simulator.findings import Finding, Severity
+
+    stats = LoadStats()
+    info = Finding("content-type-not-json", Severity.INFO, "", "advice", "vcall")
+    warning = Finding("range-fallback", Severity.WARNING, "data.mute_time", "fallback", "001")
+    stats._count_findings(SimpleNamespace(findings=(info, warning)))  # type: ignore[arg-type]
+    assert dict(stats.warnings) == {"range-fallback": 1}
+    assert not stats.violations and not stats.errors

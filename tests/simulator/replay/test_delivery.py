@@ -159,13 +159,14 @@ def test_a_body_over_the_limit_is_too_large_and_not_read_to_the_end() -> None:
     assert exchange.body_text.endswith("…(cut)")
 
 
-def test_a_body_exactly_at_the_limit_is_fine_but_kept_cut() -> None:
+def test_a_body_exactly_at_the_limit_is_fine_kept_whole_and_shown_cut() -> None:
     exchange, _ = run_deliver(
         lambda request: httpx.Response(200, content=b"y" * MAX_RESPONSE_BYTES)
     )
     assert exchange.error is None
-    assert len(exchange.body) == BODY_KEEP_BYTES
-    assert exchange.body_truncated
+    assert len(exchange.body) == MAX_RESPONSE_BYTES
+    assert not exchange.body_truncated
+    assert len(exchange.body_text) == BODY_KEEP_BYTES + len(" …(cut)")
 
 
 # --- network trouble ----------------------------------------------------------------------------
@@ -287,3 +288,15 @@ def test_a_slow_answer_over_the_budget_is_a_latency_warning() -> None:
 def test_no_finding_within_the_budget_or_without_one(latency: float, budget: float | None) -> None:
     exchange = exchange_with(status=200, latency_ms=latency)
     assert delivery_findings(exchange, timeout_s=10, latency_budget_ms=budget) == []
+
+
+def test_an_answer_between_the_report_cut_and_the_limit_is_kept_whole() -> None:
+    body = b'{"result":"success","msg":"' + "成".encode() * 100_000 + b'","data":{}}'
+    assert BODY_KEEP_BYTES < len(body) < MAX_RESPONSE_BYTES
+
+    def big(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"Content-Type": "application/json"})
+
+    exchange, _ = run_deliver(big)
+    assert exchange.error is None and exchange.body == body and not exchange.body_truncated
+    assert exchange.body_text.endswith(" …(cut)")

@@ -187,3 +187,24 @@ def test_reactive_and_capture_errors_name_the_line(steps: str, line: int, messag
         parse_scenario("name: x\nsteps:\n" + steps, "bad.yaml", environ={})
     assert caught.value.line == line, str(caught.value)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("captured", ["(", "(a+)+$", "a.b*[", "\\"])
+def test_a_captured_value_in_a_regex_is_matched_literally(captured: str) -> None:
+    import time
+
+    from vcall.simulator.fixture.scenario import Expectation, Match, MatchKind
+    from vcall.simulator.replay.expectations import check_expectation
+    from vcall.simulator.replay.reactive import Captures
+
+    captures = Captures()
+    captures.values["said"] = captured
+    expectation = Expectation((Match("msg", MatchKind.REGEX, "^${captured.said}$"),), line=3)
+    resolved = captures.condition(expectation)
+    started = time.perf_counter()
+    literal = {"result": "success", "msg": captured, "data": {}}
+    hostile = {"result": "success", "msg": "a" * 40 + "!", "data": {}}
+    normal = CallbackKind.NORMAL
+    assert check_expectation(resolved, normal, literal, "") == []  # the value itself matches
+    assert check_expectation(resolved, normal, hostile, "") != []  # and nothing else does
+    assert time.perf_counter() - started < 1.0  # no catastrophic backtracking

@@ -266,3 +266,16 @@ def test_a_call_without_notes_has_no_notes_block() -> None:
     assert "platform model notes" not in render_html(
         RunResult((replace(order_call(), notes=()),), 10.0)
     )
+
+
+def test_every_html_report_names_chinese_faces_for_text_and_monospace() -> None:
+    """Chinese must not fall to boxes where the browser's default face has no CJK glyphs
+    (issue 26): the sans stack and the monospace stack both end in CJK faces."""
+    from vcall.simulator.reports.page import FONT_CSS
+
+    text = render_html(sample_run())
+    assert FONT_CSS in text
+    for face in ("Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei"):
+        assert text.count(face) >= 2  # in the sans stack and in the monospace fallback
+    mono = FONT_CSS.split("code,pre,")[1]
+    assert mono.rindex(",monospace}") > mono.index("Noto Sans CJK SC")  # generic face last

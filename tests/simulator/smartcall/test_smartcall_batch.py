@@ -425,3 +425,46 @@ def test_a_slow_result_csv_is_rewritten_less_often(
     run_batch(rows, tmp_path / "out.csv", make_client(), qps=10, clock=clock, flush_interval=0.0)
     assert len(writes) == 2  # after the first row, then at the end
     assert [r["Code"] for r in read_results(tmp_path / "out.csv")] == ["OK"] * 5
+
+
+def test_result_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(
+    tmp_path: Path, make_client: MakeClient, fake_api: FakeApi, clock: VirtualSyncClock
+) -> None:
+    """``=``, ``+``, ``-``, ``@``, tab and CR starting a cell get a leading ``'`` (OWASP's
+    advice); plain numbers such as ``-200`` stay numbers; a resumed batch reads them back."""
+    rows = tmp_path / "rows.csv"
+    hostile = ['=HYPERLINK("http://x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "'quoted"]
+    lines = ["CalledShowNumber,CalledNumber,VoiceCode,OutId,TtsSpeed"]
+    for index, out_id in enumerate(hostile):
+        cell = '"' + out_id.replace('"', '""') + '"'
+        lines.append(f"057188773344,{NUMBERS[index % 5]}{index},tts_1,{cell},-200")
+    rows.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "result.csv"
+    run_batch(rows, out, make_client(), qps=10, clock=clock)
+    results = read_results(out)
+    assert [r["OutId"] for r in results] == ["'" + cell for cell in hostile]
+    assert {r["TtsSpeed"] for r in results} == {"-200"}  # a number, not a formula
+    for result in results:
+        for cell in result.values():
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+            assert not cell.startswith("-") or cell == "-200"
+    placed = len(fake_api.params_sent())
+    again = run_batch(rows, out, make_client(), qps=10, clock=clock)  # resumes: nobody twice
+    assert again.skipped == len(hostile) and len(fake_api.params_sent()) == placed
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("\tcmd", "'\tcmd"),
+        ("\r=1", "'\r=1"),
+        ("-12.5", "-12.5"),
+        ("+8613800138000", "+8613800138000"),
+        ("-", "'-"),
+        ("成功", "成功"),
+        ("", ""),
+    ],
+)
+def test_spreadsheet_safe_cells_read_back_as_they_were(cell: str, written: str) -> None:
+    assert batch_module.spreadsheet_safe(cell) == written
+    assert batch_module.from_spreadsheet_safe(written) == cell

@@ -51,6 +51,12 @@ CASES: dict[str, list[tuple[Case, Case]]] = {
     "json-non-finite-number": [
         (raw("nan", VALID_BODY.replace(b'"menu.wav"', b"NaN")), raw("number", VALID_BODY))
     ],
+    "json-lone-surrogate": [
+        (
+            raw("lone", VALID_BODY.replace(b'"menu.wav"', b'"\\ud800menu.wav"')),
+            raw("pair", VALID_BODY.replace(b'"menu.wav"', b'"\\ud83d\\ude00menu.wav"')),
+        )
+    ],
     "envelope-result": [(Case("ok", top={"result": "ok"}), Case("fail", top={"result": "fail"}))],
     "envelope-msg": [(Case("no msg", top={"msg": DROP}), Case("empty msg", top={"msg": ""}))],
     "envelope-data": [
