@@ -133,3 +133,11 @@ def test_help_lists_the_options_and_exit_codes() -> None:
         assert option in result.stdout
     assert "3 a target unreachable" in result.stdout
     assert "<str>" not in result.stdout and "<path>" not in result.stdout
+
+
+def test_the_markdown_goes_to_stdout_with_dash(versions: tuple[str, str, str]) -> None:
+    v1, v2, lines = versions
+    result = vcall("diff", v1, v2, "--say-file", lines, *QUICK, "--report-md", "-")
+    assert result.exit_code == ExitCode.FAILED
+    assert result.stdout.startswith("### vcall diff")  # only the comment: pipe it to gh
+    assert "Compared" not in result.stdout and "Compared" in result.stderr
