@@ -25,6 +25,11 @@ PROBLEM_SECTIONS: tuple[str, ...] = ("problems",)
 property violations (``--properties``): a report section of the same shape (``kind``, ``rule``,
 ``state``, ``moves``, ``summary``) named here is diffed as problems are."""
 
+PROPERTIES = "properties"
+"""The report section ``vcall explore --properties`` writes: each property's outcome; those
+``violated`` are compared between versions as problems are (kind ``property``, rule its name)."""
+VIOLATED = "violated"
+
 Prompt = tuple[str, tuple[str, ...], str]
 """What a caller experiences of a state, ``dynamic_id`` aside: action, what it plays, key
 settings. States of two versions have no shared ids; they are matched by this and by paths."""
@@ -132,7 +137,7 @@ def side_from_document(document: Mapping[str, Any], where: str) -> Side:
             for section in PROBLEM_SECTIONS
             for p in document.get(section) or ()
             if isinstance(p, Mapping)
-        )
+        ) + tuple(_violations(document.get(PROPERTIES) or ()))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UsageError(f"{where}: a malformed map ({error!r})") from None
     target = str(document.get("target") or where)
@@ -179,3 +184,24 @@ def _problem(section: str, p: Mapping[str, Any]) -> SideProblem:
         tuple(str(m) for m in p.get("moves", ())),
         str(p.get("summary", "")),
     )
+
+
+def _violations(outcomes: Any) -> list[SideProblem]:
+    found = []
+    for outcome in outcomes:
+        if not isinstance(outcome, Mapping) or outcome.get("verdict") != VIOLATED:
+            continue
+        states = [str(state) for state in outcome.get("states") or ()]
+        claim = str(outcome.get("claim") or outcome.get("name") or "")
+        reason = str(outcome.get("reason") or "")
+        found.append(
+            SideProblem(
+                PROPERTIES,
+                "property",
+                str(outcome.get("name") or ""),
+                states[0] if states else "",
+                tuple(str(m) for m in outcome.get("moves") or ()),
+                f"{claim}: {reason}" if reason else claim,
+            )
+        )
+    return found

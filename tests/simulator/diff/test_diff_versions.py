@@ -144,3 +144,25 @@ def test_reports_list_the_changes(v1_to_v2: DiffResult) -> None:
     html = diff_html(v1_to_v2)
     assert html.count('stroke="#ef6c00"') >= 4  # old and new sides of each change
     assert html.count("<svg") == 2
+
+
+def test_property_violations_in_saved_reports_are_new_or_fixed_problems(tmp_path: Path) -> None:
+    """A report written with ``vcall explore --properties`` lists each property's outcome."""
+    saved = tmp_path / "map.json"
+    write_explore_json(explore(target(V1), CONFIG.explore), saved)
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    menu = next(s["id"] for s in document["map"]["states"] if s["dynamic_id"] == "menu")
+    outcome = {"name": "menu-offers-agent", "claim": "the menu offers an agent", "states": [menu]}
+    holds, violated = tmp_path / "holds.json", tmp_path / "violated.json"
+    for path, verdict in ((holds, "holds"), (violated, "violated")):
+        document["properties"] = [{**outcome, "verdict": verdict, "moves": list(KEY)}]
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    (new,) = diff(holds, violated, CONFIG).changes
+    assert (new.kind, new.problem and new.problem.rule) == (
+        ChangeKind.NEW_PROBLEM,
+        "menu-offers-agent",
+    )
+    assert new.path == KEY and new.new is not None and new.new.dynamic_id == "menu"
+    (fixed,) = diff(violated, holds, CONFIG).changes
+    assert fixed.kind is ChangeKind.FIXED_PROBLEM
+    assert diff(violated, violated, CONFIG).changes == []
