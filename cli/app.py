@@ -36,6 +36,10 @@ class _Commands(LazyGroup):
             _COMMANDS + "simulate",
             "Replay caller scenarios against an endpoint and check every answer against the spec.",
         ),
+        "persona": LazyCommand(
+            _COMMANDS + "persona",
+            "Callers with a goal (rule-based, or an LLM): goal met or not, turns, where stuck.",
+        ),
         "validate-response": LazyCommand(
             _COMMANDS + "validate", "Check a response body your endpoint returns."
         ),

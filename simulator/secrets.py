@@ -38,8 +38,13 @@ MIN_SECRET_LENGTH = 8
 have 30 characters and STS tokens hundreds; shorter values are test dummies)."""
 MIN_FRAGMENT_LENGTH = 6
 """The shortest stretch of a secret's spelling that is masked where it appears (vcall's choice)."""
-ENV_SECRET_NAMES = ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN")
-"""Environment variables whose values are secrets (the official credential chain's names)."""
+ENV_SECRET_NAMES = (
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
+    "VCALL_LLM_API_KEY",
+)
+"""Environment variables whose values are secrets (the official credential chain's names, and
+``vcall persona --llm``'s API key)."""
 
 _SECRET_NAMES = r"SecurityToken|x-acs-security-token|AccessKeySecret|access_key_secret|sts_token"
 _EQUALS = r"(?:=|%3D|%253D|\"?\s*:\s*\"?|:\s*)"

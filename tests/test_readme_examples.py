@@ -40,6 +40,9 @@ SKIPPED = {
     ".ci/typecheck": "the project's own type check (CI runs it)",
     "--save recorded/": "vcall tap relays live calls until stopped; tests/simulator/tap run it",
     "--fixture recorded/": "replays what vcall tap recorded (tests/simulator/tap do it)",
+    "export VCALL_LLM_API_KEY": "needs a DashScope API key",
+    "--model qwen-plus": "needs DashScope and a bot on :8080 (tests/cli/test_persona_cli.py fakes the API)",
+    "--model qwen2.5-7b-instruct": "needs an LLM server on 127.0.0.1:8000 (faked in tests/simulator/persona)",
 }
 """A substring of each skipped command, and why it does not run here."""
 PORTS = ("8080", "8081")

@@ -32,6 +32,7 @@ class Params(StrEnum):
 if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
     from vcall.simulator.explore.run import ExploreResult
     from vcall.simulator.fixture.scenario import CallSettings
+    from vcall.simulator.properties import Property
 
 GRAPH_FORMATS = {
     ".mmd": "mermaid",
@@ -49,7 +50,8 @@ EPILOG = """\
   vcall explore myapp.main:app --say-file lines.txt --max-depth 5 --graph map.mmd
   vcall explore myapp.main:app --report-json map.json   (then: vcall simulate ... --coverage map.json)
 
-[bold]Exit codes[/]: 0 no problem found (warnings allowed) · 1 problems found (or warnings, with
+[bold]Exit codes[/]: 0 no problem found (warnings allowed) · 1 problems found or a property
+violated (or warnings, with
 --strict; or every callback got HTTP 404/405) · 2 usage errors ·
 3 endpoint unreachable · 130 interrupted (the map so far printed and written)
 """
@@ -110,14 +112,40 @@ def explore_command(
     graph: Path | None = typer.Option(
         None, "--graph", help="The map as Mermaid (.mmd) or DOT (.dot, .gv)."
     ),
+    report_junit: Path | None = typer.Option(
+        None, "--report-junit", help="JUnit XML: one test case per problem and per property."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the exploration too."),
+    properties: Path | None = typer.Option(
+        None, "--properties", help="Team-written dialogue properties (YAML) to check too."
+    ),
+    no_property: list[str] | None = typer.Option(
+        None,
+        "--no-property",
+        help="Switch a built-in property off: call-can-end, silence-ends, no-repeat "
+        "(repeat, or NAME,NAME; 'all' for every one).",
+    ),
+    with_property: list[str] | None = typer.Option(
+        None, "--property", help="Switch an opt-in property on: agent-on-request, goodbye-ends."
+    ),
+    max_silences: int = typer.Option(
+        3, "--max-silences", min=1, max=20, help="silence-ends: silences before the bot ends it."
+    ),
+    max_repeats: int = typer.Option(
+        3, "--max-repeats", min=1, max=20, help="no-repeat: plays of one prompt in a row."
+    ),
 ) -> None:
     """Crawl the bot's dialogue (no fixtures needed): map every state, report and shrink problems."""
     console = output_console()
     with handled_errors():
         graph_format = _graph_format(graph)
         check_report_paths(
-            {"--report-json": report_json, "--report-html": report_html, "--graph": graph}
+            {
+                "--report-json": report_json,
+                "--report-html": report_html,
+                "--graph": graph,
+                "--report-junit": report_junit,
+            }
         )
         max_time_s = parse_duration(max_time, what="--max-time") / 1000
         epoch_ms = epoch_option(epoch)
@@ -149,6 +177,9 @@ def explore_command(
             shrink=not no_shrink,
             save_dir=save,
             save_paths_dir=save_paths,
+            properties=_properties(
+                properties, no_property or (), with_property or (), max_silences, max_repeats
+            ),
         )
         resolved = chosen_target(target, example_bot)
         progress = ExploreProgress()
@@ -156,8 +187,40 @@ def explore_command(
         with one_line_if_unreachable(resolved), status:
             result = explore(resolved, config, progress)
         _write(result, report_json, report_html, graph, graph_format)
+        _write_junit(result, report_junit)
         print_explore(console, result, strict)
     raise typer.Exit(_exit_code(result, strict))
+
+
+def _properties(
+    path: Path | None,
+    off: Sequence[str],
+    on: Sequence[str],
+    max_silences: int,
+    max_repeats: int,
+) -> tuple[Property, ...]:
+    """The built-ins left on, then the file's properties."""
+    from vcall.simulator.properties import (
+        BUILTIN_NAMES,
+        BuiltinOptions,
+        builtin_properties,
+        load_properties,
+    )
+
+    names = {name.strip() for item in off for name in item.split(",") if name.strip()}
+    if "all" in names:
+        names = set(BUILTIN_NAMES) - {n.strip() for item in on for n in item.split(",")}
+    wanted = {name.strip() for item in on for name in item.split(",") if name.strip()}
+    options = BuiltinOptions(
+        off=frozenset(names),
+        on=frozenset(wanted),
+        max_silences=max_silences,
+        max_repeats=max_repeats,
+    )
+    found = builtin_properties(options)
+    if path is not None:
+        found = (*found, *load_properties(path))
+    return found
 
 
 def _call_settings(outbound: bool, orgcallee: str | None, smartcall: Sequence[str]) -> CallSettings:
@@ -198,6 +261,18 @@ def _write(
             write_explore_html(result, report_html)
         if graph is not None:
             write_graph(result, graph, graph_format)
+    except OSError as error:
+        raise UsageError(f"cannot write report: {error}") from None
+
+
+def _write_junit(result: ExploreResult, path: Path | None) -> None:
+    if path is None:
+        return
+    from vcall.simulator.properties.junit import write_explore_junit
+
+    problems = [(f"{i}. {p.kind.value}", p.summary) for i, p in enumerate(result.problems, 1)]
+    try:
+        write_explore_junit(result.target, problems, result.properties, path)
     except OSError as error:
         raise UsageError(f"cannot write report: {error}") from None
 

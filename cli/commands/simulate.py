@@ -33,6 +33,7 @@ from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.coverage import Coverage, coverage_html, coverage_of, load_map
 from vcall.simulator.fixture.durations import parse_duration
 from vcall.simulator.fixture.loader import load_scenarios_setting_aside
+from vcall.simulator.properties import Property, run_with_properties
 from vcall.simulator.replay.delivery import Placement
 from vcall.simulator.replay.engine import SimulationConfig, simulate
 from vcall.simulator.replay.results import RunResult
@@ -181,6 +182,11 @@ def simulate_command(
         help="Write each call to FILE as it goes (FILE-2.yaml...).",
         rich_help_panel=CONSOLE,
     ),
+    properties: Path | None = typer.Option(
+        None,
+        "--properties",
+        help="Dialogue properties (YAML, as for vcall explore) checked on each played call.",
+    ),
 ) -> None:
     """Replay caller scenarios against an endpoint and check every answer against the spec."""
     console = output_console()
@@ -223,13 +229,14 @@ def simulate_command(
                 "expectations (answer, expect, end) are not",
                 markup=False,
             )
+        checked = _properties(properties)
         printer = TranscriptPrinter(
             console, live=concurrency == 1, verbose=verbose, quiet=quiet, hold_wrong_path=True
         )
         scenarios, bad_files = load_scenarios_setting_aside(fixture, options=options)
         for bad in bad_files:  # said, and the others replayed: the exit code is still 2
             console.print(f"error: {bad} (this file is not replayed)", markup=False)
-        run = simulate(scenarios, resolved, config, sink=printer)
+        run = run_with_properties(simulate(scenarios, resolved, config, sink=printer), checked)
         if wrong_path_of_run(run) is None:
             printer.release()
         covered = coverage_of(run, saved_map) if coverage else None
@@ -240,6 +247,12 @@ def simulate_command(
         if update_expectations and not run.unreachable:
             update_fixture_expectations(console, run, dry_run=dry_run)
     raise typer.Exit(ExitCode.USAGE if bad_files and not run.interrupted else _exit_code(run))
+
+
+def _properties(path: Path | None) -> tuple[Property, ...]:
+    from vcall.simulator.properties import load_properties
+
+    return load_properties(path) if path is not None else ()
 
 
 def update_fixture_expectations(console: Console, run: RunResult, *, dry_run: bool) -> None:

@@ -23,6 +23,7 @@ from vcall.simulator.emulator.bounds import GRACE_S, raise_file_limit
 from vcall.simulator.emulator.serve import base_url, bind_socket, serve
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.properties import load_properties
 from vcall.simulator.tap import TapConfig
 from vcall.simulator.tap.config import (
     DEFAULT_IDLE_S,
@@ -145,6 +146,14 @@ def tap_command(
     max_calls_open: Annotated[
         int, typer.Option("--max-calls-open", help="Calls held open at most (the oldest closes).")
     ] = DEFAULT_MAX_OPEN_CALLS,
+    properties: Annotated[
+        Path | None,
+        typer.Option(
+            "--properties",
+            metavar="FILE",
+            help="Dialogue properties (YAML, as for vcall explore) checked on each call.",
+        ),
+    ] = None,
     save_max_files: Annotated[
         int,
         typer.Option("--save-max-files", help="Fixtures --save writes in one run at most."),
@@ -253,6 +262,7 @@ def tap_command(
             save_max_files=save_max_files,
             save_max_bytes=save_max_bytes,
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,
+            properties=load_properties(properties) if properties is not None else (),
         )
         address, port = _address(listen, host)
         sock = bind_socket(address, port)

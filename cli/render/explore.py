@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from vcall.cli.render.output import print_table
+from vcall.cli.render.properties import properties_table, violated_count
 from vcall.simulator.explore.problems import MAX_ALSO_LISTED, Caution
 from vcall.simulator.explore.run import ExploreResult
 
@@ -32,6 +33,8 @@ def print_explore(console: Console, result: ExploreResult, strict: bool = False)
         print_table(console, problems_table(result))
     if result.warnings:
         print_table(console, warnings_table(result.warnings))
+    if result.properties:
+        print_table(console, properties_table(result.properties))
     for path in result.saved:
         console.print(f"saved {escape(str(path))}")
     if result.saved_paths:
@@ -44,9 +47,14 @@ def verdict(result: ExploreResult, strict: bool = False) -> str:
     so_far = " so far" if result.crawl.interrupted else ""
     warned = len(result.warnings)
     warnings = f"{warned} warning{'s' if warned != 1 else ''}"
+    violated = violated_count(result.properties)
+    broken = f", {violated} property(ies) violated" if violated else ""
     if result.problems:
         also = f", {warnings}" if warned else ""
-        return f"[bold red]{len(result.problems)} problem(s) found{so_far}{also}[/]"
+        return f"[bold red]{len(result.problems)} problem(s) found{so_far}{also}{broken}[/]"
+    if violated:
+        also = f", {warnings}" if warned else ""
+        return f"[bold red]{violated} property(ies) violated{so_far}{also}[/]"
     if warned:
         colour = "bold red" if strict else "yellow"
         failing = " (--strict: they fail)" if strict else ""

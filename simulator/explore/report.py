@@ -11,6 +11,8 @@ import vcall
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.explore.graph import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
+from vcall.simulator.properties.html import properties_section
+from vcall.simulator.properties.model import outcome_dict
 from vcall.simulator.reports.json_report import json_text
 from vcall.simulator.reports.page import FONT_CSS
 from vcall.simulator.text_safety import neutralize_controls
@@ -46,6 +48,7 @@ def explore_to_dict(result: ExploreResult) -> dict[str, Any]:
         "problems": [_problem(problem) for problem in result.problems],
         "warnings": [_warning(caution) for caution in result.warnings],
         "saved": [str(path) for path in result.saved],
+        "properties": [outcome_dict(outcome) for outcome in result.properties],
         "map": crawl.map.to_dict(),
     }
 
@@ -107,8 +110,12 @@ div.picture{overflow:auto;max-height:90vh}svg.map{display:block}
 
 def explore_html(result: ExploreResult) -> str:
     crawl = result.crawl
-    ok = not result.problems and result.wrong_path is None
+    ok = not result.failed()
     verdict = "no problem found" if ok else f"{len(result.problems) or 1} problem(s)"
+    violated = sum(1 for outcome in result.properties if outcome.violated)
+    if violated:
+        found = f"{len(result.problems)} problem(s), " if result.problems else ""
+        verdict = f"{found}{violated} property(ies) violated"
     if result.warnings:
         verdict += f", {len(result.warnings)} warning(s)"
     meta = (
@@ -125,6 +132,7 @@ def explore_html(result: ExploreResult) -> str:
             f'<span class="verdict {"pass" if ok else "fail"}">{verdict}</span></header><main>',
             _problems_section(result),
             _warnings_section(result),
+            properties_section(result.properties, result.map),
             _map_section(result),
             _states_section(result),
             f'<p class="legend">vcall {escape(vcall.__version__)}</p></main></body></html>',

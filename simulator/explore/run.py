@@ -33,6 +33,9 @@ from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixt
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.fixture.scenario import CallSettings, EndReason
+from vcall.simulator.properties.explore import check_explored
+from vcall.simulator.properties.model import Property, PropertyOutcome, Verdict, extra_lines
+from vcall.simulator.properties.saving import fixture_path, save_property_fixtures
 from vcall.simulator.replay.delivery import Sender
 from vcall.simulator.replay.engine import SimulationConfig, run_context
 from vcall.simulator.replay.targets import Target
@@ -58,6 +61,8 @@ class ExploreConfig:
     shrink_tries: int = MAX_TRIES
     save_dir: Path | None = None
     save_paths_dir: Path | None = None
+    properties: tuple[Property, ...] = ()
+    """Dialogue properties checked over the map (``simulator/properties``)."""
 
 
 @dataclass(slots=True)
@@ -72,6 +77,12 @@ class ExploreResult:
     wall_s: float = 0.0
     wrong_path: WrongPath | None = None
     """Every callback got HTTP 404/405: the one thing to say (the problems are left empty)."""
+    properties: list[PropertyOutcome] = field(default_factory=list)
+    property_runs: dict[int, PathRun] = field(default_factory=dict)
+    """The call that shows each violated property, by its index in ``properties``."""
+    property_saved: list[Path] = field(default_factory=list)
+    property_wall_s: float = 0.0
+    """The time checking the properties took (after the crawl)."""
 
     @property
     def warnings(self) -> list[Caution]:
@@ -84,7 +95,8 @@ class ExploreResult:
 
     def failed(self, strict: bool = False) -> bool:
         """Problems (or a wrong path) fail an exploration; warnings only when ``strict``."""
-        return bool(self.problems or self.wrong_path or (strict and self.warnings))
+        violated = any(outcome.violated for outcome in self.properties)
+        return bool(self.problems or self.wrong_path or violated or (strict and self.warnings))
 
     @property
     def map(self) -> ExploreMap:
@@ -124,6 +136,7 @@ async def _explore(
     driver = PathDriver(ctx, config.settings, config.identity)
     driver.progress = progress
     lines = config.lines or tuple(builtin_lines())
+    lines = (*lines, *(line for line in extra_lines(config.properties) if line not in lines))
     deadline = progress.deadline
     started = deadline - config.limits.max_time_s
     crawl_deadline = started + config.limits.max_time_s * CRAWL_SHARE
@@ -150,6 +163,7 @@ async def _explore(
             _save_found(config, result)
         else:
             await _finish(driver, config, result, deadline, progress)
+            await _check_properties(driver, config, result, lines, deadline, progress)
     except (KeyboardInterrupt, asyncio.CancelledError):
         crawl.interrupted = True
         _mark_problem_states(result)
@@ -158,6 +172,11 @@ async def _explore(
         crawl.stopped = OUT_OF_MEMORY
         _mark_problem_states(result)
         _save_found(config, result)
+    if config.properties and not result.properties:  # cut short before they were checked
+        why = f"not checked: the exploration was cut short ({crawl.stopped or 'interrupted'})"
+        result.properties = [
+            PropertyOutcome(prop, Verdict.NOT_CHECKED, reason=why) for prop in config.properties
+        ]
     progress.phase = "done"
     result.wall_s = time.perf_counter() - started
     return result
@@ -257,6 +276,36 @@ async def _finish(
         if len(runs) == len(nodes):
             replayed = [runs[index] for index in range(len(nodes))]
             result.saved_paths = save_path_fixtures(config.save_paths_dir, result, replayed)
+
+
+async def _check_properties(
+    driver: PathDriver,
+    config: ExploreConfig,
+    result: ExploreResult,
+    lines: Sequence[str],
+    deadline: float,
+    progress: ExploreProgress,
+) -> None:
+    if not config.properties:
+        return
+    progress.phase = "checking properties"
+    started = time.perf_counter()
+
+    async def play(paths: dict[int, tuple[Move, ...]]) -> dict[int, PathRun]:
+        return await _runs(driver, paths, config.limits.concurrency, deadline)
+
+    outcomes, runs = await check_explored(
+        result.map, config.properties, lines, result.crawl.stopped, play
+    )
+    result.properties, result.property_runs = outcomes, runs
+    result.property_wall_s = time.perf_counter() - started
+    if config.save_dir is not None:
+        paths = {i: fixture_path(o, result.map) for i, o in enumerate(outcomes) if o.violated}
+        wanted = {index: path for index, path in paths.items() if path is not None}
+        saved = await play(wanted)
+        result.property_saved = save_property_fixtures(
+            config.save_dir, outcomes, saved, result.target
+        )
 
 
 async def _runs(

@@ -120,7 +120,9 @@ class LoadStats:
                 self.expectations[finding.rule] += 1
             elif finding.severity is Severity.ERROR:
                 self.violations[finding.rule] += 1
-            elif finding.severity is Severity.WARNING:  # information (Content-Type advice) is no doubt
+            elif (
+                finding.severity is Severity.WARNING
+            ):  # information (Content-Type advice) is no doubt
                 self.warnings[finding.rule] += 1
         self.errored_callbacks += errored
 

@@ -168,6 +168,15 @@ def _on_init(environment: Any, **_kwargs: Any) -> None:
         sys.exit(USAGE_EXIT)
     if isinstance(runner, MasterRunner):
         runner.register_message(MESSAGE, _on_worker_stats)
+    _refresh_loop_time()
+
+
+def _refresh_loop_time() -> None:
+    """Loading the fixtures held gevent's hub (seconds on a busy machine): its loop's cached
+    time is that old, and a timer set next (``--run-time``) would fire at once. Read it anew."""
+    import gevent
+
+    gevent.get_hub().loop.update_now()
 
 
 def _on_worker_stats(environment: Any, msg: Any, **_kwargs: Any) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vcall.simulator.errors import UsageError
+from vcall.simulator.properties.model import Property
 
 DEFAULT_IDLE_S = 120.0
 """No callback for this long: the call is taken as over (the platform sends no hang-up callback;
@@ -45,6 +46,8 @@ class TapConfig:
     max_open_bytes: int = DEFAULT_MAX_OPEN_BYTES
     save_max_files: int = DEFAULT_SAVE_MAX_FILES
     save_max_bytes: int = DEFAULT_SAVE_MAX_BYTES
+    properties: tuple[Property, ...] = ()
+    """Dialogue properties checked on each call as it closes (``--properties``)."""
 
     def __post_init__(self) -> None:
         if self.idle_s <= 0:

@@ -21,6 +21,7 @@ from typing import Any
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.load.histogram import Histogram
 from vcall.simulator.model import Callback
+from vcall.simulator.properties.live import LiveChecker
 from vcall.simulator.replay.answers import validate_answer
 from vcall.simulator.replay.delivery import delivery_findings
 from vcall.simulator.replay.results import Exchange
@@ -95,6 +96,7 @@ class CallObserver:
         self.log = JsonLines(config.log, "--log") if config.log else None
         self.report = JsonLines(config.report_json, "--report-json") if config.report_json else None
         self._writer = ThreadPoolExecutor(1, "vcall-tap-save") if config.save_dir else None
+        self.checker = LiveChecker(config.properties) if config.properties else None
         self._writes: set[Future[None]] = set()
         self._stopping = False
         self._failing: set[Path] = set()
@@ -145,6 +147,9 @@ class CallObserver:
         data = model_data(turn)
         if data is not None and isinstance(data.get("number"), str):
             call.numbers.update(self.redactor.numbers([data["number"]]))
+        if self.checker is not None:
+            kind = callback.known_kind
+            self.checker.note(call.call_id, kind, callback.content, answer.status, envelope)
         call.apply_answer(callback.kind, data)
         if callback.kind == TRANSFER_RESULT_KIND:
             call.transfer_result(callback.content)
@@ -244,6 +249,7 @@ class CallObserver:
         if not call.late:
             self.open_bytes -= call.size
         self.book.closed(call)
+        self._check_properties(call)
         directory = self.config.save_dir
         if self._writer is None or directory is None or not call.turns:
             self.sink(CallClosed(call.call_id, call.count, reason.value))
@@ -258,6 +264,14 @@ class CallObserver:
         self._writes.add(future)
         future.add_done_callback(self._writes.discard)
         self.counts.backlog_peak = max(self.counts.backlog_peak, len(self._writes))
+
+    def _check_properties(self, call: TapCall) -> None:
+        """``--properties``: each property the call broke is a finding of that call."""
+        if self.checker is None:
+            return
+        found = tuple(self._private(f, call.numbers) for f in self.checker.close(call.call_id))
+        if found:
+            self.sink(CallbackRelayed(call.call_id, "properties", call.count, 200, 0.0, found))
 
     def _save(self, call: TapCall, reason: CloseReason) -> None:
         assert self.config.save_dir is not None

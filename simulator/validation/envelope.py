@@ -229,8 +229,9 @@ def json_non_finite_number(context: ResponseContext, rule: RuleInfo) -> Iterator
     "json-lone-surrogate",
     Severity.ERROR,
     "a \\uD800-\\uDFFF escape without its pair: not Unicode text, UTF-8 cannot carry it",
-    SPEC_NOTES,
+    SEED_CALLBACK_OVERVIEW,
     fields={"lone_surrogates"},
+    quote="|字符编码格式|UTF-8|",
 )
 def json_lone_surrogate(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
     for path in context.body.lone_surrogates:

@@ -1,0 +1,229 @@
+"""``vcall persona``: callers with a goal, played on the platform model, judged and recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from vcall.cli.errors import handled_errors
+from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.output import output_console
+from vcall.cli.report_paths import check_report_paths
+from vcall.simulator.errors import UsageError
+
+if TYPE_CHECKING:
+    from vcall.simulator.persona.brain import Brain
+    from vcall.simulator.persona.model import Persona
+    from vcall.simulator.persona.run import BrainFactory, JudgeFn, PersonaOutcome, PersonaRun
+
+EPILOG = """\
+[bold]Examples[/]
+
+  vcall persona --example-bot --goal '查一下快递到哪了，然后挂机'
+  vcall persona --example-bot --goal '我要找人工客服' --style impatient --calls 5
+  vcall persona http://127.0.0.1:8080/callback --persona caller.yaml --save calls/
+  vcall persona myapp.main:app --persona caller.yaml --replay calls/   [dim](saved turns reused)[/]
+  VCALL_LLM_API_KEY=sk-... vcall persona URL --goal '查本月话费' \\
+      --llm https://dashscope.aliyuncs.com/compatible-mode/v1 --model qwen-plus --save calls/
+
+[bold]Exit codes[/]: 0 every goal met (no spec error) · 1 a goal not met, or a spec error · 2 usage
+errors · 3 endpoint unreachable · 130 interrupted (the calls so far printed)
+"""
+
+
+def persona_command(
+    target: str | None = typer.Argument(
+        None, help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."
+    ),
+    example_bot: bool = typer.Option(False, "--example-bot", help="Call the built-in example bot."),
+    goal: str | None = typer.Option(None, "--goal", help="The caller's goal, in its own words."),
+    persona_files: list[Path] | None = typer.Option(
+        None, "--persona", help="A persona file (YAML/JSON; personas: [...] for several); repeat."
+    ),
+    say: str | None = typer.Option(None, "--say", help="With --goal: the goal's key phrase."),
+    fact: list[str] | None = typer.Option(
+        None, "--fact", help="With --goal: NAME=VALUE the caller knows (phone=138...); repeat."
+    ),
+    hears: list[str] | None = typer.Option(
+        None,
+        "--hears",
+        help="With --goal: FILE=WORDS a media file says (menu.wav=查快递请按1); repeat.",
+    ),
+    style: str = typer.Option(
+        "patient",
+        "--style",
+        help="With --goal: patient, impatient, elderly, talks-over or fragments.",
+    ),
+    asr: str | None = typer.Option(
+        None, "--asr", help="With --goal: ASR realism, on or fillers=0.3,digits=mixed,..."
+    ),
+    budget: int = typer.Option(12, "--budget", min=1, max=200, help="With --goal: caller turns."),
+    calls: int = typer.Option(1, "--calls", min=1, max=1000, help="Seeds per persona."),
+    seed: int = typer.Option(0, "--seed", help="With --goal: the first seed."),
+    llm: str | None = typer.Option(
+        None, "--llm", help="An OpenAI-compatible API's base URL (key: VCALL_LLM_API_KEY)."
+    ),
+    model: str | None = typer.Option(None, "--model", help="With --llm: the model name."),
+    llm_timeout: str = typer.Option("20s", "--llm-timeout", help="Per LLM request attempt."),
+    llm_retries: int = typer.Option(2, "--llm-retries", min=0, max=5, help="Retries per request."),
+    max_tokens: int = typer.Option(200, "--max-tokens", min=16, max=4096, help="Per LLM answer."),
+    save: Path | None = typer.Option(
+        None, "--save", help="Write each call as an ordinary fixture in DIR."
+    ),
+    replay: Path | None = typer.Option(
+        None, "--replay", help="Reuse the calls saved in DIR while the bot's answers match."
+    ),
+    report_json: Path | None = typer.Option(None, "--report-json", help="The outcome as JSON."),
+    transcript: bool = typer.Option(
+        False, "--transcript", help="Show every call's transcript (a missed goal's always shows)."
+    ),
+    timeout: str = typer.Option("10s", "--timeout", help="Per callback."),
+) -> None:
+    """Callers with a goal: each pursues it on the platform model; goal met or not, and where it
+    got stuck."""
+    console = output_console()
+    done: list[PersonaOutcome] = []
+    with handled_errors():
+        check_report_paths({"--report-json": report_json})
+        from vcall.simulator.fixture.durations import parse_duration
+
+        personas = _personas(
+            goal, persona_files or [], say, fact or [], hears or [], style, asr, budget, seed
+        )
+        if replay is not None and not replay.is_dir():
+            raise UsageError(f"--replay {replay}: not a directory")
+        timeout_s = parse_duration(timeout, what="--timeout") / 1000
+        llm_timeout_s = parse_duration(llm_timeout, what="--llm-timeout") / 1000
+        from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
+        from vcall.simulator.persona.run import PersonaConfig, run_personas
+        from vcall.simulator.replay.engine import SimulationConfig
+
+        config = PersonaConfig(
+            simulation=SimulationConfig(timeout_s=timeout_s, seed=seed),
+            calls=calls,
+            save_dir=save,
+            replay_dir=replay,
+        )
+        resolved = chosen_target(target, example_bot)
+        brain_for, judge = _brains(llm, model, llm_timeout_s, llm_retries, max_tokens)
+        try:
+            with one_line_if_unreachable(resolved):
+                run = asyncio.run(run_personas(personas, resolved, config, brain_for, judge, done))
+        except KeyboardInterrupt:
+            run = _interrupted(done, resolved.label)
+        if report_json is not None:
+            from vcall.simulator.persona.report import write_persona_json
+
+            try:
+                write_persona_json(run, report_json)
+            except OSError as error:
+                raise UsageError(f"cannot write report: {error}") from None
+        if run.unreachable and not run.met:  # one line, as simulate says it
+            from vcall.cli.render.transcript import unreachable_message
+            from vcall.simulator.errors import EndpointUnreachableError
+
+            detail = next(
+                (t.exchange.error_detail for o in run.outcomes for t in o.call.result.turns), ""
+            )
+            raise EndpointUnreachableError(unreachable_message(resolved.url, detail))
+        from vcall.cli.render.persona import print_persona
+
+        print_persona(console, run, transcript=transcript)
+    raise typer.Exit(_exit_code(run))
+
+
+def _personas(
+    goal: str | None,
+    files: list[Path],
+    say: str | None,
+    facts: list[str],
+    hears: list[str],
+    style: str,
+    asr: str | None,
+    budget: int,
+    seed: int,
+) -> list[Persona]:
+    from vcall.simulator.fixture.asr import parse_asr_option
+    from vcall.simulator.persona.loader import load_personas
+    from vcall.simulator.persona.model import Persona, Style
+
+    if not goal and not files:
+        raise UsageError("give a --goal or a --persona file")
+    personas = [persona for file in files for persona in load_personas(file)]
+    if goal:
+        try:
+            chosen = Style(style)
+        except ValueError:
+            choices = ", ".join(s.value for s in Style)
+            raise UsageError(f"--style {style!r}: one of {choices}") from None
+        personas.append(
+            Persona(
+                name="goal",
+                goal=goal,
+                say=say or "",
+                facts=_pairs(facts, "--fact"),
+                hears=_pairs(hears, "--hears"),
+                style=chosen,
+                asr=parse_asr_option(asr) if asr else None,
+                budget=budget,
+                seed=seed,
+            )
+        )
+    return personas
+
+
+def _pairs(items: list[str], option: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"{option} {item!r}: expected NAME=VALUE")
+        pairs[name.strip()] = value.strip()
+    return pairs
+
+
+def _brains(
+    llm: str | None, model: str | None, timeout_s: float, retries: int, max_tokens: int
+) -> tuple[BrainFactory, JudgeFn | None]:
+    from vcall.simulator.persona.rules import RuleBrain
+
+    if llm is None:
+        if model:
+            raise UsageError("--model goes with --llm URL")
+        return RuleBrain, None
+    from vcall.simulator.persona.llm import LlmBrain, LlmClient, LlmJudge, llm_config
+
+    config = llm_config(
+        llm, model or "", os.environ, timeout_s=timeout_s, retries=retries, max_tokens=max_tokens
+    )
+    client = LlmClient(config)
+
+    def brain_for(_seed: int) -> Brain:
+        return LlmBrain(client)
+
+    return brain_for, LlmJudge(client)
+
+
+def _interrupted(done: list[PersonaOutcome], target: str) -> PersonaRun:
+    from vcall.simulator.persona.brain import Usage
+    from vcall.simulator.persona.run import PersonaRun
+
+    return PersonaRun(tuple(done), target, "", Usage(), 0.0, interrupted=True)
+
+
+def _exit_code(run: PersonaRun) -> ExitCode:
+    if run.interrupted:
+        return ExitCode.INTERRUPTED
+    if run.unreachable:
+        return ExitCode.UNREACHABLE
+    if run.all_met and not any(outcome.errors for outcome in run.outcomes):
+        return ExitCode.OK
+    return ExitCode.FAILED
+
+
+def register(app: typer.Typer) -> None:
+    app.command("persona", epilog=EPILOG)(persona_command)

@@ -1,0 +1,155 @@
+"""``vcall explore`` and ``vcall simulate`` with dialogue properties: the built-ins on by
+default, switched off or on by name, a team file, exit codes and reports."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from vcall.cli.app import app
+from vcall.cli.exit_codes import ExitCode
+
+BOTS = Path(__file__).resolve().parents[1] / "simulator" / "properties"
+TEAM = """\
+properties:
+  - name: 总能回到主菜单
+    in: {action_code: {contains: balance}}
+    reachable: {action_code: {contains: menu_root}}
+"""
+
+
+def vcall(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "250"})
+
+
+@pytest.fixture
+def silent_module(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The spoken menu that re-offers itself for ever to a silent caller."""
+    monkeypatch.syspath_prepend(str(BOTS))
+    module = type(sys)("props_silent_app")
+    from props_bots import bot_from, menu_bot
+
+    module.app = bot_from(menu_bot(silence_forever=True))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "props_silent_app", module)
+    yield "props_silent_app:app"
+
+
+def test_the_builtins_are_checked_by_default_and_hold_on_the_example_bot() -> None:
+    result = vcall("explore", "--example-bot")
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "Properties" in result.output
+    for name in ("call-can-end", "silence-ends", "no-repeat"):
+        assert name in result.output
+    assert "agent-on-request" not in result.output
+
+
+def test_a_violated_builtin_fails_explore_and_is_in_the_json(
+    silent_module: str, tmp_path: Path
+) -> None:
+    report = tmp_path / "map.json"
+    result = vcall("explore", silent_module, "--report-json", report, "--save", tmp_path / "found")
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert "property(ies) violated" in result.output
+    outcomes = {p["name"]: p for p in json.loads(report.read_text("utf-8"))["properties"]}
+    assert outcomes["silence-ends"]["verdict"] == "violated"
+    assert outcomes["silence-ends"]["moves"][-1] == "silence ×4"
+    assert outcomes["silence-ends"]["saved"].endswith("silence-ends.yaml")
+    assert outcomes["call-can-end"]["verdict"] == "holds"
+
+
+def test_switched_off_by_name_a_violated_builtin_no_longer_fails(silent_module: str) -> None:
+    result = vcall("explore", silent_module, "--no-property", "silence-ends,no-repeat")
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "silence-ends" not in result.output
+
+
+def test_all_off_then_one_switched_back_on(silent_module: str) -> None:
+    result = vcall("explore", silent_module, "--no-property", "all", "--property", "silence-ends")
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert "no-repeat" not in result.output
+
+
+def test_a_team_file_is_checked_too(silent_module: str, tmp_path: Path) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM, encoding="utf-8")
+    result = vcall("explore", "--example-bot", "--properties", team)
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "总能回到主菜单" in result.output and "not checked" in result.output
+
+
+def test_an_unknown_property_name_or_a_bad_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = vcall("explore", "--example-bot", "--no-property", "no-repet")
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "no built-in property 'no-repet'" in result.output
+    team = tmp_path / "team.yaml"
+    team.write_text("properties:\n  - name: a\n    nevr: {action: hangup}\n", encoding="utf-8")
+    result = vcall("explore", "--example-bot", "--properties", team)
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert f"{team}:3: unknown key 'properties[0].nevr' (did you mean 'never'?)" in result.output
+
+
+def test_simulate_checks_the_properties_on_each_played_call(
+    silent_module: str, tmp_path: Path
+) -> None:
+    fixture = tmp_path / "silent.yaml"
+    fixture.write_text(
+        "name: 不说话\nsteps:\n  - wait: playback\n  - say: 你好\n  - silence: 60s\n",
+        encoding="utf-8",
+    )
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "properties:\n  - name: 安静就挂机\n    when: {silence: true}\n"
+        "    then: {within: 3, action: hangup}\n",
+        encoding="utf-8",
+    )
+    result = vcall("simulate", silent_module, "-f", fixture, "--properties", team)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert vcall("simulate", "--example-bot", "-f", fixture, "--properties", team).exit_code == 0
+
+
+def test_the_html_map_highlights_the_violating_states_and_the_counterexample(
+    silent_module: str, tmp_path: Path
+) -> None:
+    page = tmp_path / "map.html"
+    result = vcall(
+        "explore", silent_module, "--report-html", page, "--report-json", tmp_path / "m.json"
+    )
+    assert result.exit_code == ExitCode.FAILED, result.output
+    html = page.read_text("utf-8")
+    report = json.loads((tmp_path / "m.json").read_text("utf-8"))
+    silent = next(p for p in report["properties"] if p["name"] == "silence-ends")
+    assert "<h2>Properties</h2>" in html and "property(ies) violated" in html
+    for state in silent["states"]:
+        assert f"g.state#{state} rect" in html
+
+
+def test_junit_has_one_test_case_per_property(silent_module: str, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    junit = tmp_path / "explore.xml"
+    result = vcall("explore", silent_module, "--report-junit", junit)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    cases = {c.get("name"): c for c in suite.iter("testcase") if c.get("classname") == "properties"}
+    assert set(cases) == {"call-can-end", "silence-ends", "no-repeat"}
+    assert cases["silence-ends"].find("failure") is not None
+    assert cases["call-can-end"].find("failure") is None
+    assert int(suite.get("failures", "0")) >= 2
+
+
+def test_max_silences_sets_how_many_silences_the_bot_may_leave(
+    silent_module: str, tmp_path: Path
+) -> None:
+    report = tmp_path / "map.json"
+    result = vcall("explore", silent_module, "--max-silences", "5", "--report-json", report)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    outcomes = {p["name"]: p for p in json.loads(report.read_text("utf-8"))["properties"]}
+    assert outcomes["silence-ends"]["moves"][-1] == "silence ×6"
+    assert "within 5 silences" in outcomes["silence-ends"]["claim"]
