@@ -28,6 +28,10 @@ class _Commands(LazyGroup):
             _COMMANDS + "explore",
             "Crawl the bot's dialogue (no fixtures needed): map every state, report problems.",
         ),
+        "diff": LazyCommand(
+            _COMMANDS + "diff",
+            "What changed between two versions of a bot: states, answers, routes, problems.",
+        ),
         "simulate": LazyCommand(
             _COMMANDS + "simulate",
             "Replay caller scenarios against an endpoint and check every answer against the spec.",

@@ -35,7 +35,7 @@ from vcall.simulator.tap import (
 )
 
 if TYPE_CHECKING:
-    from vcall.simulator.tap import TapApp
+    from vcall.simulator.tap import Shadow, TapApp
 
 DEFAULT_LISTEN = "127.0.0.1:8082"
 SWITCH_INTERVAL_S = 0.0005
@@ -49,6 +49,7 @@ EPILOG = """\
   vcall tap --forward-to http://127.0.0.1:8080/callback --save recorded/
   vcall tap --forward-to http://127.0.0.1:8080/callback --listen 127.0.0.1:9000 --report-json findings.jsonl
   vcall tap --forward-to http://127.0.0.1:8080/callback --save recorded/ --redact '\\d{17}[\\dXx]' --log exchanges.jsonl
+  vcall tap --forward-to http://127.0.0.1:8080/callback --shadow http://127.0.0.1:8081/callback   (a candidate answers too; compared)
 
 Point the platform's callback URL (through your HTTPS terminator or tunnel) at tap. Every
 callback goes to the bot as received and the bot's answer comes back unchanged; each answer is
@@ -213,6 +214,20 @@ def tap_command(
         str,
         typer.Option("--notify-window", metavar="DURATION", help="The window --max-p99 watches."),
     ] = "60s",
+    shadow: Annotated[
+        str | None,
+        typer.Option(
+            "--shadow",
+            metavar="URL",
+            help="Also send a copy of each callback to this candidate bot and compare answers.",
+        ),
+    ] = None,
+    shadow_ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--shadow-ignore", metavar="FIELD", help="A data field --shadow does not compare."
+        ),
+    ] = None,
 ) -> None:
     """Relay live callbacks to your bot, check every answer, and save each call as a fixture."""
     from vcall.simulator.tap import TapApp
@@ -226,6 +241,10 @@ def tap_command(
             ops.stop()
         if app is not None:
             console.print(summary(app.observer.counts, app.bounds.counts))
+            if app.shadow is not None:
+                from vcall.cli.render.shadow import shadow_summary
+
+                console.print(shadow_summary(app.shadow.counts), markup=False, highlight=False)
 
     with handled_errors(on_interrupt=done, internal=True):
         _make_save_directory(save)
@@ -259,14 +278,35 @@ def tap_command(
             notify_window=notify_window,
             calls_open=lambda: len(opened[0].observer.book) if opened else 0,
         )
-        app = TapApp(config, sink=ops.sink())
+        app = TapApp(
+            config,
+            sink=ops.sink(),
+            shadow=_shadow(console, shadow, tuple(shadow_ignore or ()), config.timeout_s),
+        )
         opened.append(app)
         sys.setswitchinterval(SWITCH_INTERVAL_S)
         _banner(console, base_url(sock), config, address, ops.lines)
+        if shadow is not None:
+            console.print(
+                f"  and a copy to the candidate {escape(shadow)} (compared; never answered with)"
+            )
         with reopen_logs_on_sighup():
             _serve_until_stopped(app, sock)
         done()
     raise typer.Exit(ExitCode.OK)
+
+
+def _shadow(
+    console: Console, url: str | None, ignore: tuple[str, ...], timeout_s: float
+) -> Shadow | None:
+    if url is None:
+        return None
+    from vcall.cli.render.shadow import ShadowPrinter
+    from vcall.simulator.tap import Shadow, ShadowConfig
+
+    return Shadow(
+        ShadowConfig(url, timeout_s=timeout_s, ignore=ignore), sink=ShadowPrinter(console)
+    )
 
 
 def _make_save_directory(save: Path | None) -> None:

@@ -19,6 +19,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from vcall.simulator.errors import EndpointUnreachableError
 from vcall.simulator.explore.driver import PathDriver, PathRun, end_state, usable_data
@@ -72,6 +73,8 @@ class Turned:
     state: StateKey
     situation: Situation
     findings: tuple[tuple[Finding, ...], ...]
+    answer: dict[str, Any] | None = None
+    """The answer that led to ``state`` (``graph.kept_answer``: small, no call id)."""
 
     @property
     def errors(self) -> tuple[tuple[Finding, ...], ...]:
@@ -91,11 +94,12 @@ class Digest:
     """Every turn, kept only while the crawl has not seen a call that sent anything."""
     run: PathRun | None
     """The whole call, kept for a call with errors (a problem's fixture), a few per depth."""
+    root_answer: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, run: PathRun, keep_turns: bool, keep_run: bool) -> Digest:
         outcomes = tuple(
-            Turned(o.move, o.state, o.situation, tuple(t.findings for t in o.turns))
+            Turned(o.move, o.state, o.situation, tuple(t.findings for t in o.turns), o.answer)
             for o in run.outcomes
         )
         turns = (*run.root_turns, *(t for o in run.outcomes for t in o.turns))
@@ -112,6 +116,7 @@ class Digest:
             answered,
             turns if keep_turns else (),
             kept,
+            run.root_answer,
         )
 
 
@@ -289,7 +294,7 @@ class Crawler:
     def _fold_root(self, run: PathRun) -> Node:
         explored = self.crawl.map
         digest = Digest.of(run, True, True)
-        root = explored.add_node(run.root, 0, (), run.root_situation)
+        root = explored.add_node(run.root, 0, (), run.root_situation, run.root_answer)
         root.visits += 1
         root.via_clean = True
         for found in digest.root_findings:
@@ -338,7 +343,7 @@ class Crawler:
         fresh: list[Node] = []
         source = explored.node(run.root)
         if source is None:  # the start led elsewhere this time (a bot that is not deterministic)
-            source = explored.add_node(run.root, 0, (), run.root_situation)
+            source = explored.add_node(run.root, 0, (), run.root_situation, run.root_answer)
             fresh.append(source)
         source.visits += 1
         path: tuple[Move, ...] = ()
@@ -346,7 +351,9 @@ class Crawler:
             path = (*path, outcome.move)
             target = explored.node(outcome.state)
             if target is None:
-                target = explored.add_node(outcome.state, len(path), path, outcome.situation)
+                target = explored.add_node(
+                    outcome.state, len(path), path, outcome.situation, outcome.answer
+                )
                 fresh.append(target)
             target.visits += 1
             errors = [finding for each in outcome.errors for finding in each]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vcall.simulator.explore.graph import kept_answer
 from vcall.simulator.explore.identity import Identity, StateKey, is_no_change, state_of
 from vcall.simulator.explore.moves import Move, Situation
 from vcall.simulator.explore.progress import ExploreProgress
@@ -51,6 +52,8 @@ class MoveOutcome:
     state: StateKey
     situation: Situation
     end_reason: EndReason | None = None
+    answer: dict[str, Any] | None = None
+    """The ``data`` of the answer that put the call in ``state`` (``graph.kept_answer``)."""
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -68,6 +71,8 @@ class PathRun:
     result: CallResult
     steps: tuple[Step, ...] = field(default=())
     """The steps played before the call ended (what a fixture of this call replays)."""
+    root_answer: dict[str, Any] | None = None
+    """The ``data`` of the answer that put the call in ``root`` (``graph.kept_answer``)."""
 
     @property
     def last_state(self) -> StateKey:
@@ -162,7 +167,9 @@ class PathDriver:
             current = outcome.state
         result = runner.end()
         self._count(runner)
-        return PathRun(root, root_turns, situation, tuple(outcomes), result, tuple(played))
+        answer = kept_answer(usable_data(root_turns[-1])) if root_turns else None
+        outcome_list = tuple(outcomes)
+        return PathRun(root, root_turns, situation, outcome_list, result, tuple(played), answer)
 
     async def plays_on(self, moves: Sequence[Move], deadline: float) -> EndReason | None:
         """Play ``moves``, then stay silent, as a caller who waits for the session timeout would.
@@ -217,16 +224,18 @@ class PathDriver:
         self, runner: CallRunner, move: Move, turns: tuple[Turn, ...], current: StateKey
     ) -> MoveOutcome:
         state = current
+        answer: dict[str, Any] | None = None
         for turn in turns:
             data = usable_data(turn)
             if not is_no_change(data, state):
                 assert data is not None
                 state = state_of(data, self.identity)
+                answer = kept_answer(data)
         call = runner.session.state
         reason = EndReason.ENDPOINT_FAILED if runner.unreachable else call.end_reason
         if call.ended and reason not in BOT_ENDINGS:
-            state = end_state(reason)
-        return MoveOutcome(move, turns, state, Situation.of(call), reason)
+            state, answer = end_state(reason), None
+        return MoveOutcome(move, turns, state, Situation.of(call), reason, answer)
 
 
 NO_ANSWER_STATE = StateKey(NO_ANSWER)

@@ -37,6 +37,9 @@ class Node:
     via_clean: bool = False
     via_error: bool = False
     problem: bool = False
+    answer: dict[str, Any] | None = None
+    """The answer ``data`` that first put a call here (``kept_answer``); ``None`` for states no
+    answer names (the call's end, no answer) and in maps written before it was kept."""
 
 
 @dataclass(slots=True)
@@ -61,9 +64,15 @@ class ExploreMap:
         return self.nodes.get(key.key)
 
     def add_node(
-        self, key: StateKey, depth: int, path: tuple[Move, ...], situation: Situation
+        self,
+        key: StateKey,
+        depth: int,
+        path: tuple[Move, ...],
+        situation: Situation,
+        answer: dict[str, Any] | None = None,
     ) -> Node:
         node = Node(f"s{len(self.nodes)}", key, depth, path, situation, final=situation.ended)
+        node.answer = answer
         self.nodes[key.key] = node
         return node
 
@@ -106,6 +115,7 @@ def _node_dict(node: Node) -> dict[str, Any]:
         "expanded": node.expanded,
         "visits": node.visits,
         "problem": node.problem,
+        "answer": node.answer,
     }
 
 
@@ -117,6 +127,28 @@ def _edge_dict(edge: Edge) -> dict[str, Any]:
         "count": edge.count,
         "errors": sorted(edge.errors),
     }
+
+
+ANSWER_TEXT_MAX = 2048
+"""A kept answer's string values are cut to this many characters (a map stays small)."""
+NOT_KEPT = frozenset({"call_id"})
+"""Fields of an answer a map does not keep: they change from call to call."""
+
+
+def kept_answer(data: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """What a map keeps of the answer that made a state (``answer`` of each state in the
+    JSON, additive to ``vcall-explore-map/2``): its ``data`` without the call id, as JSON values,
+    long strings cut."""
+    if data is None:
+        return None
+    return {str(name): _kept_value(value) for name, value in data.items() if name not in NOT_KEPT}
+
+
+def _kept_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text[:ANSWER_TEXT_MAX]
 
 
 # --- reading a saved map (coverage) ------------------------------------------------------------

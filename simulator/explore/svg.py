@@ -13,6 +13,7 @@ problem and edges with an error are red. A box shows its id, its action (bold), 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape as escape_html
 
@@ -37,6 +38,7 @@ LABEL_CHARS = 12
 ID_CHARS = 12
 RED = "#d32f2f"
 GREY = "#8a93a6"
+ORANGE = "#ef6c00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,10 @@ def layout(explored: ExploreMap) -> dict[str, Placed]:
     return placed
 
 
-def map_svg(explored: ExploreMap) -> str:
+def map_svg(explored: ExploreMap, marked: Mapping[str, str] | None = None) -> str:
+    """``marked``: states to outline in orange (``vcall diff``), by id, with a note for the
+    tooltip."""
+    marked = marked or {}
     placed = layout(explored)
     width = MARGIN * 2 + PER_ROW * (BOX_W + GAP_X) - GAP_X
     height = MARGIN * 2 + max((p.y for p in placed.values()), default=0) + BOX_H
@@ -77,7 +82,7 @@ def map_svg(explored: ExploreMap) -> str:
         f"<defs>{_marker('arrow', GREY)}{_marker('arrow-red', RED)}</defs>",
     ]
     parts.extend(_arrow(placed[s], placed[t], edges) for (s, t), edges in arrows.items())
-    parts.extend(_box(p, loops.get(p.node.id, [])) for p in placed.values())
+    parts.extend(_box(p, loops.get(p.node.id, []), marked.get(p.node.id)) for p in placed.values())
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -109,10 +114,12 @@ def _group_edges(
     return loops, arrows
 
 
-def _box(placed: Placed, loops: list[Edge]) -> str:
+def _box(placed: Placed, loops: list[Edge], mark: str | None = None) -> str:
     node = placed.node
     stroke = RED if node.problem else ("#1b7f3b" if node.final else "#3b4456")
     fill = "#fdecec" if node.problem else ("#eef7f0" if node.final else "#ffffff")
+    if mark is not None:
+        stroke, fill = ORANGE, "#fff3e0"
     radius = 14 if node.final else 3
     first = node.key.action
     dynamic_id = node.key.dynamic_id
@@ -137,10 +144,12 @@ def _box(placed: Placed, loops: list[Edge]) -> str:
     )
     if loops:
         title += escape("\nstays here on: " + ", ".join(edge.move for edge in loops))
+    if mark:
+        title += escape("\n" + mark.rstrip("\n"))
     return (
         f'<g class="state" id="{node.id}"><title>{title}</title>'
         f'<rect x="{placed.x:.0f}" y="{placed.y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="{radius}" '
-        f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if node.problem else 1.2}"/>'
+        f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if node.problem or mark is not None else 1.2}"/>'
         f'<text x="{placed.x + 6:.0f}" y="{placed.y + 18:.0f}" font-size="12">'
         f'<tspan fill="#5b6475" font-size="10">{node.id} </tspan>'
         f'<tspan font-weight="600">{escape(first)}</tspan>{tag}</text>{loop}'

@@ -31,6 +31,14 @@ from vcall.simulator.tap.jsonl import json_line, request_reopen
 from vcall.simulator.tap.metrics import TapMetrics, parse_metrics_address
 from vcall.simulator.tap.notify import Notifier, NotifyConfig, NotifyFormat
 from vcall.simulator.tap.observer import TapCounts
+from vcall.simulator.tap.shadow import (
+    CandidateError,
+    Divergence,
+    Shadow,
+    ShadowConfig,
+    ShadowCounts,
+    ShadowEvent,
+)
 
 __all__ = [
     "DEFAULT_IDLE_S",
@@ -42,11 +50,17 @@ __all__ = [
     "BoundReached",
     "CallClosed",
     "CallbackRelayed",
+    "CandidateError",
+    "Divergence",
     "MalformedRequest",
     "Notifier",
     "NotifyConfig",
     "NotifyFormat",
     "RequestRefused",
+    "Shadow",
+    "ShadowConfig",
+    "ShadowCounts",
+    "ShadowEvent",
     "TapApp",
     "TapConfig",
     "TapCounts",

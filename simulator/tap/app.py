@@ -17,10 +17,18 @@ from collections.abc import Callable
 from vcall.simulator.asgi import Receive, Scope, Send
 from vcall.simulator.server_bounds import DEFAULT_MAX_BODY, ServerBounds
 from vcall.simulator.tap.config import TapConfig
-from vcall.simulator.tap.events import BoundReached, RequestRefused, TapSink, ignore
+from vcall.simulator.tap.events import (
+    BoundReached,
+    CallClosed,
+    RequestRefused,
+    TapEvent,
+    TapSink,
+    ignore,
+)
 from vcall.simulator.tap.forward import BotAnswer, Forwarder
 from vcall.simulator.tap.observer import CallObserver
 from vcall.simulator.tap.privacy import NumberFaker, Redactor
+from vcall.simulator.tap.shadow import Shadow
 
 SWEEP_EVERY_S = 1.0
 TOO_LARGE = BotAnswer(413, ((b"content-type", b"text/plain; charset=utf-8"),), b"", 0.0, "refused")
@@ -43,9 +51,14 @@ class TapApp:
         sink: TapSink = ignore,
         clock: Callable[[], float] = time.time,
         number_key: bytes | None = None,
+        shadow: Shadow | None = None,
     ) -> None:
-        """``number_key``: the key of the number fakes (tests fix it; by default a random one)."""
+        """``number_key``: the key of the number fakes (tests fix it; by default a random one).
+        ``shadow``: a candidate bot sent a copy of each callback (``--shadow``)."""
         self.config = config
+        self.shadow = shadow
+        if shadow is not None:
+            sink = _telling_shadow(sink, shadow)
         self.sink = sink
         self.redactor = Redactor(
             NumberFaker(keep=config.keep_numbers, key=number_key), config.redact
@@ -54,6 +67,10 @@ class TapApp:
             config.forward_to, timeout_s=config.timeout_s, connections=config.connections
         )
         self.observer = CallObserver(config, self.redactor, sink, clock=clock)
+        if shadow is not None:  # what it shows is redacted as tap's own lines are
+            shadow.shown = lambda text: self.redactor.text(text, {})
+            if self.observer.report is not None:
+                shadow.report = self.observer.report_line
         self.bounds = ServerBounds(
             max_body=max(config.max_body, DEFAULT_MAX_BODY),
             notify=lambda message: sink(BoundReached(message)),
@@ -92,10 +109,14 @@ class TapApp:
         own_ms = (time.perf_counter() - started) * 1000 - answer.latency_ms
         self.observer.counts.own_time.record_ms(max(own_ms, 0.0))
         self.observer.observe(method, query, body, _content_type(headers), answer)
+        if self.shadow is not None:  # after production's answer went out: never delays it
+            self.shadow.offer(method, query, headers, body, answer)
 
     async def start(self) -> None:
         if self._sweeper is None:
             self._sweeper = asyncio.get_running_loop().create_task(self._sweep())
+            if self.shadow is not None:
+                await self.shadow.start()
 
     async def stop(self) -> None:
         """Close every open call (fixtures written), the files and the bot connections."""
@@ -106,6 +127,8 @@ class TapApp:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
+        if self.shadow is not None:
+            await self.shadow.stop()
         await self.observer.stop()
         self.forwarder.close()
 
@@ -125,6 +148,17 @@ class TapApp:
                 await self.stop()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _telling_shadow(sink: TapSink, shadow: Shadow) -> TapSink:
+    """``sink``, and each closed call's fixture told to the shadow (a divergent call's)."""
+
+    def both(event: TapEvent) -> None:
+        if isinstance(event, CallClosed):
+            shadow.call_closed(event.call_id, event.saved)
+        sink(event)
+
+    return both
 
 
 async def _read_limited(receive: Receive, limit: int) -> bytes:

@@ -351,6 +351,11 @@ class CallObserver:
         record["answer"] = text(answer.body.decode("utf-8", "replace"), {})
         self._write(self.log, record)
 
+    def report_line(self, record: dict[str, Any]) -> None:
+        """One more line of ``--report-json`` (``vcall tap --shadow``'s divergences)."""
+        if self.report is not None:
+            self._write(self.report, record)
+
     def _write(self, lines: JsonLines, record: dict[str, Any]) -> None:
         """Write a line; a failure is said once until a line is written again (a full disk
         would otherwise say it for every callback), and counted."""

@@ -11,10 +11,10 @@ from vcall.simulator.asgi import App
 from vcall.simulator.explore.check import CheckConfig, Verdict, check
 from vcall.simulator.fixture.loader import parse_fixture
 from vcall.simulator.fixture.scenario import Say
-from vcall.simulator.transport import Placement
 from vcall.simulator.replay.targets import app_target
 from vcall.simulator.spec import CallbackKind
 from vcall.simulator.speech.check_noise import as_written
+from vcall.simulator.transport import Placement
 
 NAME = "request-through-asr-noise"
 

@@ -1,0 +1,168 @@
+"""``vcall diff OLD NEW``: what changed between two versions of a bot."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from vcall.cli.errors import handled_errors
+from vcall.cli.exit_codes import ExitCode
+from vcall.cli.render.output import output_console
+from vcall.cli.report_paths import check_report_paths
+from vcall.simulator.errors import UsageError
+from vcall.simulator.explore import Identity
+from vcall.simulator.fixture import parse_duration
+
+if TYPE_CHECKING:
+    from vcall.simulator.diff import DiffConfig, DiffResult, Source
+
+EXAMPLE_BOT_WORD = "example-bot"
+
+
+class FailOn(StrEnum):
+    CHANGES = "changes"
+    PROBLEMS = "problems"
+
+
+EPILOG = """\
+[bold]Examples[/]
+
+  vcall diff example-bot example-bot   [dim](a bot against itself: no change)[/]
+  vcall explore myapp.main:app --report-json released.json   [dim](keep it as an artefact)[/]
+  vcall diff released.json myapp.main:app --report-md diff.md --report-html diff.html
+  vcall diff http://127.0.0.1:8080/callback http://127.0.0.1:8081/callback --ignore mute_time
+
+OLD and NEW are each an endpoint URL, an app as module:attr, example-bot, or a saved
+vcall explore --report-json file. Targets are explored alike (same moves, seed and bounds).
+
+[bold]Exit codes[/]: 0 no change · 1 changes found (with --fail-on problems: only new
+problems) · 2 usage errors · 3 a target unreachable · 130 interrupted
+"""
+
+
+def diff_command(
+    old: str = typer.Argument(..., help="The released version: a target or a saved map (.json)."),
+    new: str = typer.Argument(..., help="The version under review: a target or a saved map."),
+    ignore: list[str] | None = typer.Option(
+        None, "--ignore", help="An answer field expected to change (mute_time, ...); repeat."
+    ),
+    fail_on: FailOn = typer.Option(
+        FailOn.CHANGES, "--fail-on", help="changes: any change fails; problems: only new problems."
+    ),
+    say_file: Path | None = typer.Option(
+        None, "--say-file", help="What the caller says: one line each (default: a built-in bank)."
+    ),
+    identity: Identity = typer.Option(
+        Identity.NORMAL, "--identity", help="How states are told apart (as vcall explore)."
+    ),
+    max_depth: int = typer.Option(8, "--max-depth", min=1, max=50, help="Caller moves per path."),
+    max_calls: int = typer.Option(5000, "--max-calls", min=1, help="Calls per version."),
+    max_time: str = typer.Option("2m", "--max-time", help="Wall-clock budget per version."),
+    concurrency: int = typer.Option(
+        8, "--concurrency", "-c", min=1, max=1000, help="Calls side by side."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed for call ids (the same for both)."),
+    timeout: str = typer.Option("10s", "--timeout", help="Per callback."),
+    save: Path | None = typer.Option(
+        None, "--save", help="Write one fixture per changed path in DIR (NEW's answers)."
+    ),
+    report_json: Path | None = typer.Option(None, "--report-json", help="The changes as JSON."),
+    report_html: Path | None = typer.Option(
+        None, "--report-html", help="Both maps side by side, changed states highlighted."
+    ),
+    report_md: Path | None = typer.Option(
+        None, "--report-md", help="A Markdown summary for a pull-request comment."
+    ),
+) -> None:
+    """What changed between two versions of a bot: states, answers, routes, problems."""
+    console = output_console()
+    with handled_errors():
+        check_report_paths(
+            {"--report-json": report_json, "--report-html": report_html, "--report-md": report_md}
+        )
+        from vcall.cli.render.diff import print_diff
+        from vcall.simulator.diff import DiffConfig
+        from vcall.simulator.explore import ExploreConfig, Limits, read_say_file
+        from vcall.simulator.replay import SimulationConfig, Target
+
+        config = DiffConfig(
+            explore=ExploreConfig(
+                simulation=SimulationConfig(
+                    timeout_s=parse_duration(timeout, what="--timeout") / 1000, seed=seed
+                ),
+                limits=Limits(
+                    max_depth=max_depth,
+                    max_calls=max_calls,
+                    max_time_s=parse_duration(max_time, what="--max-time") / 1000,
+                    concurrency=concurrency,
+                ),
+                identity=identity,
+                lines=tuple(read_say_file(say_file)) if say_file else (),
+                shrink=False,
+            ),
+            ignore=tuple(ignore or ()),
+            save_dir=save,
+        )
+        before, after = _source(old, "OLD"), _source(new, "NEW")
+        if save is not None and not isinstance(after, Target):
+            raise UsageError("--save: NEW must be a target (a saved map cannot be played)")
+        result = _diffed(before, after, config)
+        _write(result, report_json, report_html, report_md)
+        print_diff(console, result)
+    raise typer.Exit(ExitCode.FAILED if result.failed(fail_on.value) else ExitCode.OK)
+
+
+def _diffed(before: Source, after: Source, config: DiffConfig) -> DiffResult:
+    """``diff()``; an unreachable target said as ``explore`` says it (``nothing listens on
+    HOST:PORT — is your bot running?``)."""
+    from vcall.cli.render.transcript import unreachable_message
+    from vcall.simulator.diff import diff
+    from vcall.simulator.errors import EndpointUnreachableError
+    from vcall.simulator.replay import Target
+
+    try:
+        return diff(before, after, config)
+    except EndpointUnreachableError as error:
+        said = str(error)
+        for source in (before, after):
+            if isinstance(source, Target) and source.label in said:
+                raise EndpointUnreachableError(unreachable_message(source.url, said)) from None
+        raise
+
+
+def _source(text: str, which: str) -> Source:
+    """A saved map (an existing file, or a name ending ``.json``), ``example-bot``, or a
+    target."""
+    from vcall.simulator.replay import EXAMPLE_BOT, resolve_target
+
+    if text == EXAMPLE_BOT_WORD:
+        return resolve_target(EXAMPLE_BOT)
+    path = Path(text)
+    if path.suffix.lower() == ".json" or path.is_file():
+        if not path.is_file():
+            raise UsageError(f"{which} {text}: no such file")
+        return path
+    return resolve_target(text)
+
+
+def _write(
+    result: DiffResult, report_json: Path | None, report_html: Path | None, report_md: Path | None
+) -> None:
+    from vcall.simulator.diff import write_diff_html, write_diff_json, write_diff_markdown
+
+    try:
+        if report_json is not None:
+            write_diff_json(result, report_json)
+        if report_html is not None:
+            write_diff_html(result, report_html)
+        if report_md is not None:
+            write_diff_markdown(result, report_md)
+    except OSError as error:
+        raise UsageError(f"cannot write report: {error}") from None
+
+
+def register(app: typer.Typer) -> None:
+    app.command("diff", epilog=EPILOG)(diff_command)

@@ -1,0 +1,118 @@
+"""``diff()``: what changed between two versions of a bot. The one entry point ``vcall diff``
+calls.
+
+Each version is a target (explored now) or a saved explore report (read back). Targets are
+explored with one :class:`~vcall.simulator.explore.run.ExploreConfig`: the same move bank,
+seed and bounds for both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vcall.simulator.diff.align import PROBLEM_KINDS, Change, ChangeKind, align
+from vcall.simulator.diff.sides import Side, read_side, side_from_result
+from vcall.simulator.explore.identity import Identity
+from vcall.simulator.explore.run import ExploreConfig, explore
+from vcall.simulator.replay.targets import Target
+
+Source = Target | Path
+"""A version: a target to explore, or the path of a saved explore report."""
+
+
+@dataclass(frozen=True, slots=True)
+class DiffConfig:
+    explore: ExploreConfig = field(default_factory=ExploreConfig)
+    ignore: tuple[str, ...] = ()
+    """Answer fields the team expects to change (``mute_time``, ``action_code_param.voice``)."""
+    save_dir: Path | None = None
+    """One fixture per changed path, the new version's answers as expectations."""
+
+
+@dataclass(slots=True)
+class DiffResult:
+    old: Side
+    new: Side
+    changes: list[Change]
+    ignore: tuple[str, ...] = ()
+    saved: list[Path] = field(default_factory=list)
+    wall_s: float = 0.0
+
+    @property
+    def behavioural(self) -> list[Change]:
+        """What a caller would notice: every change but the problems' bookkeeping."""
+        return [change for change in self.changes if change.kind not in PROBLEM_KINDS]
+
+    @property
+    def new_problems(self) -> list[Change]:
+        return [change for change in self.changes if change.kind is ChangeKind.NEW_PROBLEM]
+
+    @property
+    def fixed_problems(self) -> list[Change]:
+        return [change for change in self.changes if change.kind is ChangeKind.FIXED_PROBLEM]
+
+    def failed(self, fail_on: str = "changes") -> bool:
+        """``changes``: any change; ``problems``: only new problems fail."""
+        if fail_on == "problems":
+            return bool(self.new_problems)
+        return bool(self.changes)
+
+    def summary(self) -> str:
+        """``3 changes: 1 prompt reworded, 1 key re-routed, 1 state added``."""
+        if not self.changes:
+            return "no change"
+        counts = Counter(change.noun for change in self.changes)
+        parts = ", ".join(f"{count} {noun}" for noun, count in counts.items())
+        total = len(self.changes)
+        return f"{total} change{'s' if total != 1 else ''}: {parts}"
+
+    @property
+    def partial(self) -> list[str]:
+        """Versions whose exploration stopped at a bound (changes beyond it are not seen)."""
+        return [f"{s.label}: stopped by {s.stopped}" for s in (self.old, self.new) if s.stopped]
+
+
+def load_side(source: Source, config: ExploreConfig) -> Side:
+    """A saved map read back, or a target explored; an exploration stopped with Ctrl-C raises
+    ``KeyboardInterrupt`` (half a map would show half the bot as removed)."""
+    if isinstance(source, Path):
+        return read_side(source)
+    result = explore(source, config)
+    if result.interrupted:
+        raise KeyboardInterrupt
+    return side_from_result(result, source)
+
+
+def diff(old: Source, new: Source, config: DiffConfig | None = None) -> DiffResult:
+    config = config or DiffConfig()
+    started = time.perf_counter()
+    explore_config = config.explore
+    saved = [source for source in (old, new) if isinstance(source, Path)]
+    if saved:  # a live version is told apart as finely as the saved map it is compared with
+        explore_config = _identity_of(saved[0], explore_config)
+    before = load_side(old, explore_config)
+    after = load_side(new, explore_config)
+    result = DiffResult(before, after, align(before, after, config.ignore), config.ignore)
+    if config.save_dir is not None:
+        from vcall.simulator.diff.saving import save_changes
+
+        result.saved = save_changes(config.save_dir, result, explore_config)
+    result.wall_s = time.perf_counter() - started
+    return result
+
+
+def _identity_of(path: Path, config: ExploreConfig) -> ExploreConfig:
+    side = read_side(path)
+    try:
+        identity = Identity(side.identity)
+    except ValueError:
+        return config
+    return dataclasses.replace(config, identity=identity)
+
+
+__all__: Sequence[str] = ("DiffConfig", "DiffResult", "Source", "diff", "load_side")
