@@ -15,8 +15,8 @@ from vcall.cli.render.output import output_console
 from vcall.cli.render.progress import check_plan, check_status, live_progress
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore import CheckProgress
-from vcall.simulator.fixture import parse_duration
+from vcall.simulator.explore import CheckProgress  # a lazy face: only the counters load
+from vcall.simulator.fixture.durations import parse_duration  # light, before the plan line
 
 if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
     from vcall.simulator.explore import CheckResult
@@ -95,7 +95,8 @@ def check_command(
         console.print(check_plan(concurrency, len(placements)), markup=False, highlight=False)
         from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
         from vcall.cli.render.check import print_check
-        from vcall.simulator.explore import CheckConfig, check
+        from vcall.simulator.explore import CheckConfig
+        from vcall.simulator.explore import run_check as check
         from vcall.simulator.replay import SimulationConfig
         from vcall.simulator.transport import Placement
 

@@ -16,8 +16,8 @@ from vcall.cli.render.output import output_console
 from vcall.cli.render.progress import explore_plan, explore_status, live_progress
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore import ExploreProgress, Identity
-from vcall.simulator.fixture import parse_duration
+from vcall.simulator.explore import ExploreProgress, Identity  # a lazy face: both are light
+from vcall.simulator.fixture.durations import parse_duration
 
 
 class Params(StrEnum):
