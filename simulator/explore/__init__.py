@@ -10,8 +10,9 @@ a command prints its plan line before the crawler, the engine and the validator 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from vcall.simulator.lazy_face import lazy_names
 
 if TYPE_CHECKING:
     from vcall.simulator.explore.check import CheckConfig, CheckResult, Verdict
@@ -80,13 +81,7 @@ _WHERE: dict[str, tuple[str, str]] = {
 """Each public name: the module of this package that defines it, and its name there."""
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{where[0]}"), where[1])
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _WHERE)
 
 
 __all__ = [

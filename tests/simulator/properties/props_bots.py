@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
-from vcall.simulator.asgi import App, Receive, Scope, Send, read_body
-from vcall.simulator.example_bot.asgi import parse_callback, read_params
 from vcall.simulator.spec import CallbackKind
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "explore"))
+from menu_bot import bot_from as bot_from
 
 Dialogue = Callable[[CallbackKind, Mapping[str, Any]], dict[str, Any]]
 GREETING = {"action": "answer", "action_code": "welcome.wav", "dynamic_id": "start"}
 GOODBYE = {"action": "hangup", "action_code": "bye.wav", "dynamic_id": "bye"}
 TRANSFER = {"action": "transfer", "number": "10086", "dynamic_id": "agent"}
-
-
-def bot_from(dialogue: Dialogue) -> App:
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        body = await read_body(receive)
-        call_id, kind, content = parse_callback(
-            read_params(scope.get("query_string", b""), body, "")
-        )
-        data = {"call_id": call_id, **dialogue(kind, content)}
-        payload = json.dumps({"result": "success", "msg": "ok", "data": data}, ensure_ascii=False)
-        headers = [(b"content-type", b"application/json; charset=utf-8")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": payload.encode("utf-8")})
-
-    return app
 
 
 def play(code: str, state: str) -> dict[str, Any]:
