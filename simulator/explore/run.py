@@ -13,15 +13,21 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import httpx
 
+from vcall.simulator.dialogue_map import (
+    ExploreMap,
+    Identity,
+    Move,
+    Node,
+    PathRun,
+    builtin_lines,
+    say_move,
+    until_session_timeout,
+)
 from vcall.simulator.explore.crawler import Crawler, Limits
-from vcall.simulator.explore.driver import PathDriver, PathRun
-from vcall.simulator.explore.graph import ExploreMap, Node
-from vcall.simulator.explore.identity import Identity
-from vcall.simulator.explore.moves import Move, builtin_lines, say_move, until_session_timeout
+from vcall.simulator.explore.driver import PathDriver
 from vcall.simulator.explore.problems import (
     Problem,
     ProblemKind,
@@ -34,11 +40,17 @@ from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixt
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.fixture import CallSettings, EndReason
+from vcall.simulator.properties import (
+    Property,
+    PropertyOutcome,
+    Verdict,
+    check_explored,
+    extra_lines,
+    fixture_path,
+    save_property_fixtures,
+)
 from vcall.simulator.replay import SimulationConfig, Target, run_context, wrong_path
 from vcall.simulator.transport import Sender
-
-if TYPE_CHECKING:  # properties read explore's map: imported when used, never at import time
-    from vcall.simulator.properties.model import Property
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
 CRAWL_SHARE = 0.7
@@ -91,8 +103,6 @@ async def _explore(
     simulation: SimulationConfig,
     progress: ExploreProgress,
 ) -> ExploreResult:
-    from vcall.simulator.properties.model import PropertyOutcome, Verdict, extra_lines
-
     ctx = run_context(http, target, simulation, sender=sender)
     driver = PathDriver(ctx, config.settings, config.identity)
     driver.progress = progress
@@ -250,9 +260,6 @@ async def _check_properties(
     deadline: float,
     progress: ExploreProgress,
 ) -> None:
-    from vcall.simulator.properties.explore import check_explored
-    from vcall.simulator.properties.saving import fixture_path, save_property_fixtures
-
     if not config.properties:
         return
     progress.phase = "checking properties"

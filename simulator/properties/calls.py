@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vcall.simulator.explore.identity import state_of
+from vcall.simulator.dialogue_map import state_of
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.properties.model import ENDING_ACTIONS, Kind, MoveKind, Property

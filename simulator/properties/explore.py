@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 
-from vcall.simulator.explore.driver import PathRun
-from vcall.simulator.explore.graph import ExploreMap
-from vcall.simulator.explore.moves import Move
+from vcall.simulator.dialogue_map import ExploreMap, Move, PathRun
 from vcall.simulator.properties.checker import Graph, candidates, check_on_map, judge_played
 from vcall.simulator.properties.model import Property, PropertyOutcome
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from vcall.simulator.explore.graph import ExploreMap
+from vcall.simulator.dialogue_map import ExploreMap
 from vcall.simulator.properties.model import PropertyOutcome, Verdict
 
 VIOLATING = "#7b1fa2"

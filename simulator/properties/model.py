@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.identity import StateKey
-from vcall.simulator.explore.moves import (
+from vcall.simulator.dialogue_map import (
     Move,
     Situation,
+    StateKey,
     key_move,
     no_input_move,
     say_move,
     silence_move,
 )
+from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.scenario import Match
 from vcall.simulator.replay.expectations import check_match
 

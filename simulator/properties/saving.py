@@ -21,10 +21,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from vcall.simulator.explore.driver import PathRun
-from vcall.simulator.explore.graph import ExploreMap
-from vcall.simulator.explore.moves import Move
-from vcall.simulator.explore.saving import EXPLORE_TAG, _document, _write
+from vcall.simulator.dialogue_map import (
+    EXPLORE_TAG,
+    ExploreMap,
+    Move,
+    PathRun,
+    path_document,
+    write_fixture,
+)
 from vcall.simulator.fixture.scenario import EndReason, MatchKind
 from vcall.simulator.properties.checker import silent_until
 from vcall.simulator.properties.model import Kind, PropertyOutcome
@@ -63,7 +67,7 @@ def save_property_fixtures(
         if run is None or not outcome.violated:
             continue
         name = f"property-{index + 1:02d}-{_slug(outcome.property.name, index)}"
-        path = _write(directory, name, property_document(outcome, run, name, target), name)
+        path = write_fixture(directory, name, property_document(outcome, run, name, target), name)
         outcome.saved = str(path)
         written.append(path)
     return written
@@ -73,7 +77,7 @@ def property_document(
     outcome: PropertyOutcome, run: PathRun, name: str, target: str
 ) -> dict[str, Any]:
     prop = outcome.property
-    document = _document(run, name, target)
+    document = path_document(run, name, target)
     document.pop("answer", None)
     document.pop("end", None)
     steps: list[dict[str, Any]] = document["steps"]
