@@ -32,6 +32,7 @@ def properties_table(outcomes: Sequence[PropertyOutcome]) -> Table:
         moves = " → ".join(move.label for move in outcome.path) or (
             "" if not outcome.violated else "(the call's start)"
         )
+        moves += " (shrunk)" if outcome.shrunk else ""
         colour = COLOURS[outcome.verdict]
         table.add_row(
             f"{escape(prop.name)}\n[dim]{escape(prop.describe())}[/]",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -268,8 +268,20 @@ async def _check_properties(
     async def play(paths: dict[int, tuple[Move, ...]]) -> dict[int, PathRun]:
         return await _runs(driver, paths, config.limits.concurrency, deadline)
 
+    async def shrinker(
+        path: tuple[Move, ...], holds: Callable[[tuple[Move, ...]], Awaitable[bool]]
+    ) -> tuple[Move, ...]:
+        return await shrink(
+            path, holds, config.shrink_tries, lambda: time.perf_counter() > deadline
+        )
+
     outcomes, runs = await check_explored(
-        result.map, config.properties, lines, result.crawl.stopped, play
+        result.map,
+        config.properties,
+        lines,
+        result.crawl.stopped,
+        play,
+        shrinker if config.shrink else None,
     )
     result.properties, result.property_runs = outcomes, runs
     result.property_wall_s = time.perf_counter() - started

@@ -167,6 +167,10 @@ class PropertyOutcome:
     undecided: tuple[str, ...] = ()
     """States the crawl's bound left undecided."""
     saved: str = ""
+    shrunk: bool = False
+    """Whether ``path`` was shrunk (fewer moves, words or silence) from the first found."""
+    through: tuple[str, ...] = ()
+    """The map's states a shrunk ``path`` passes through (its moves are not the map's)."""
 
     @builtins.property
     def violated(self) -> bool:
@@ -253,6 +257,7 @@ def outcome_dict(outcome: PropertyOutcome) -> Mapping[str, Any]:
         "verdict": outcome.verdict.value,
         "states": list(outcome.states),
         "moves": [move.label for move in outcome.path],
+        "shrunk": outcome.shrunk,
         "reason": outcome.reason,
         "undecided_states": list(outcome.undecided),
         "saved": outcome.saved or None,

@@ -32,6 +32,7 @@ from vcall.simulator.dialogue_map import (
 from vcall.simulator.fixture.scenario import EndReason, MatchKind
 from vcall.simulator.properties.checker import silent_until
 from vcall.simulator.properties.model import Kind, PropertyOutcome
+from vcall.simulator.properties.shrinking import tail_length
 
 PROPERTY_TAG = "property"
 ENDS = (
@@ -46,15 +47,15 @@ SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def fixture_path(outcome: PropertyOutcome, explored: ExploreMap) -> tuple[Move, ...] | None:
-    """The moves the property's fixture plays (``None``: no fixture for it)."""
+    """The moves the property's fixture plays (``None``: no fixture for it): the counterexample
+    (shrunk), except that ``no-repeat``'s repeated moves become one long silence."""
     prop = outcome.property
     node = explored.by_id().get(outcome.states[0]) if outcome.states else None
     if not outcome.violated or node is None or prop.kind is Kind.REACHABLE:
         return None
-    if prop.kind is Kind.CAN_END:
-        return node.path
-    if prop.kind in (Kind.SILENCE_ENDS, Kind.NO_REPEAT):
-        return (*node.path, silent_until(node.situation, prop.limit))
+    if prop.kind is Kind.NO_REPEAT:
+        reach = outcome.path[: len(outcome.path) - tail_length(outcome)]
+        return (*reach, silent_until(node.situation, prop.limit))
     return outcome.path
 
 

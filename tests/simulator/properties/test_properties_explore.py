@@ -1,5 +1,6 @@
 """Properties checked over an exploration: each built-in and each team-written form violated by
-one bot and holding on a correct one, with the shortest counterexample."""
+one bot and holding on a correct one, with the shortest counterexample (the fewest moves; the
+shrinking that follows is switched off here and tested in test_properties_shrinking.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ ALL_BUILTINS = builtin_properties(
 
 def _explore(properties: tuple[Property, ...], **faults: Any) -> ExploreResult:
     target = app_target("bot", bot_from(menu_bot(**faults)))
-    return explore(target, ExploreConfig(lines=LINES, properties=properties))
+    return explore(target, ExploreConfig(lines=LINES, properties=properties, shrink=False))
 
 
 def _outcome(result: ExploreResult, name: str) -> PropertyOutcome:
