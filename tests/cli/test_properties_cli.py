@@ -57,7 +57,9 @@ def test_a_violated_builtin_fails_explore_and_is_in_the_json(
     assert "property(ies) violated" in result.output
     outcomes = {p["name"]: p for p in json.loads(report.read_text("utf-8"))["properties"]}
     assert outcomes["silence-ends"]["verdict"] == "violated"
-    assert outcomes["silence-ends"]["moves"][-1] == "silence ×4"
+    # shrunk from "silence ×4" (a silence for four re-prompts and room to spare)
+    assert outcomes["silence-ends"]["moves"] == ["silence 40.2s"]
+    assert outcomes["silence-ends"]["shrunk"] is True
     assert outcomes["silence-ends"]["saved"].endswith("silence-ends.yaml")
     assert outcomes["call-can-end"]["verdict"] == "holds"
 
@@ -150,5 +152,5 @@ def test_max_silences_sets_how_many_silences_the_bot_may_leave(
     result = vcall("explore", silent_module, "--max-silences", "5", "--report-json", report)
     assert result.exit_code == ExitCode.FAILED, result.output
     outcomes = {p["name"]: p for p in json.loads(report.read_text("utf-8"))["properties"]}
-    assert outcomes["silence-ends"]["moves"][-1] == "silence ×6"
+    assert outcomes["silence-ends"]["reason"].startswith("the caller stayed silent 6 times")
     assert "within 5 silences" in outcomes["silence-ends"]["claim"]
