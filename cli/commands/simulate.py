@@ -32,7 +32,7 @@ from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore import Coverage, coverage_html, coverage_of, load_map
 from vcall.simulator.fixture import load_scenarios_setting_aside, parse_duration
-from vcall.simulator.properties import Property, run_with_properties
+from vcall.simulator.properties import Property, reachable_outcomes, run_with_properties
 from vcall.simulator.replay import RunResult, SimulationConfig, Target, simulate
 from vcall.simulator.reports import write_html_report, write_json_report, write_junit_report
 from vcall.simulator.spec import BeginTime
@@ -238,11 +238,20 @@ def simulate_command(
         covered = coverage_of(run, saved_map) if coverage else None
         _write_reports(run, report, report_json, report_html, covered)
         _print_summary(console, run, check_placement, resolved)
+        _print_run_properties(console, run, checked)
         if covered is not None and not run.unreachable:
             print_coverage(console, covered)
         if update_expectations and not run.unreachable:
             update_fixture_expectations(console, run, dry_run=dry_run)
     raise typer.Exit(ExitCode.USAGE if bad_files and not run.interrupted else _exit_code(run))
+
+
+def _print_run_properties(console: Console, run: RunResult, checked: tuple[Property, ...]) -> None:
+    """``reachable`` is judged once over the run's calls (a call cannot break it)."""
+    from vcall.cli.render.properties import run_property_lines
+
+    for line in run_property_lines(reachable_outcomes(run, checked)):
+        console.print(line, markup=False, highlight=False)
 
 
 def _properties(path: Path | None) -> tuple[Property, ...]:

@@ -241,6 +241,7 @@ def tap_command(
             ops.stop()
         if app is not None:
             console.print(summary(app.observer.counts, app.bounds.counts))
+            _print_run_properties(console, app)
             if app.shadow is not None:
                 from vcall.cli.render.shadow import shadow_summary
 
@@ -294,6 +295,15 @@ def tap_command(
             _serve_until_stopped(app, sock)
         done()
     raise typer.Exit(ExitCode.OK)
+
+
+def _print_run_properties(console: Console, app: TapApp) -> None:
+    """``--properties``: ``reachable`` over the calls tapped (a call cannot break it)."""
+    if app.observer.checker is not None:
+        from vcall.cli.render.properties import run_property_lines
+
+        for line in run_property_lines(app.observer.checker.reachable_outcomes()):
+            console.print(line, markup=False, highlight=False)
 
 
 def _shadow(

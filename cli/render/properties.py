@@ -45,3 +45,12 @@ def properties_table(outcomes: Sequence[PropertyOutcome]) -> Table:
 
 def violated_count(outcomes: Sequence[PropertyOutcome]) -> int:
     return sum(1 for outcome in outcomes if outcome.violated)
+
+
+def run_property_lines(outcomes: Sequence[PropertyOutcome]) -> list[str]:
+    """The properties judged once per run (``reachable`` in ``simulate`` and ``tap``), one
+    plain line each."""
+    return [
+        f"property {o.property.name!r} ({o.property.describe()}): {o.verdict.value}: {o.reason}"
+        for o in outcomes
+    ]

@@ -28,6 +28,7 @@ from vcall.simulator.properties.model import (
     extra_lines,
     outcome_dict,
 )
+from vcall.simulator.properties.reach import ReachTracker, reachable_outcomes
 from vcall.simulator.properties.saving import fixture_path, save_property_fixtures
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "LiveChecker",
     "Property",
     "PropertyOutcome",
+    "ReachTracker",
     "Selector",
     "Verdict",
     "builtin_properties",
@@ -53,6 +55,7 @@ __all__ = [
     "outcome_dict",
     "parse_properties",
     "properties_section",
+    "reachable_outcomes",
     "run_with_properties",
     "save_property_fixtures",
     "schema_text",

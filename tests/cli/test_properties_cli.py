@@ -114,6 +114,31 @@ def test_simulate_checks_the_properties_on_each_played_call(
     assert vcall("simulate", "--example-bot", "-f", fixture, "--properties", team).exit_code == 0
 
 
+def test_simulate_judges_reachable_once_over_the_run(silent_module: str, tmp_path: Path) -> None:
+    fixtures = []
+    for name, words in (("balance", "查话费"), ("hello", "你好")):
+        fixture = tmp_path / f"{name}.yaml"
+        fixture.write_text(
+            f"name: {name}\nsteps:\n  - wait: playback\n  - say: 你好\n"
+            f"  - wait: playback\n  - say: {words}\n  - wait: playback\n",
+            encoding="utf-8",
+        )
+        fixtures += ["-f", str(fixture)]
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "properties:\n  - name: 能查话费\n    reachable: {dynamic_id: balance}\n"
+        "  - name: 能投诉\n    reachable: {dynamic_id: complaint}\n",
+        encoding="utf-8",
+    )
+    result = vcall("simulate", silent_module, *fixtures, "--properties", team)
+    assert result.exit_code == ExitCode.OK, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("property ")]
+    assert len(lines) == 2, result.output  # once per run, not once per call
+    assert lines[0].startswith("property '能查话费'") and ": holds: call " in lines[0]
+    assert lines[1].startswith("property '能投诉'") and ": not checked: no played call" in lines[1]
+    assert "run explore" in lines[1]
+
+
 def test_the_html_map_highlights_the_violating_states_and_the_counterexample(
     silent_module: str, tmp_path: Path
 ) -> None:
