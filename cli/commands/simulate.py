@@ -15,6 +15,7 @@ from vcall.cli.commands.fixture_options import (
     SEED_OPTION,
     load_options,
 )
+from vcall.cli.commands.property_options import AgentKeys, AgentPhrases, GoodbyePhrases, phrases
 from vcall.cli.commands.targeting import chosen_target
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
@@ -183,6 +184,9 @@ def simulate_command(
         "--properties",
         help="Dialogue properties (YAML, as for vcall explore) checked on each played call.",
     ),
+    agent_phrase: AgentPhrases = None,
+    agent_key: AgentKeys = None,
+    goodbye_phrase: GoodbyePhrases = None,
 ) -> None:
     """Replay caller scenarios against an endpoint and check every answer against the spec."""
     console = output_console()
@@ -225,7 +229,10 @@ def simulate_command(
                 "expectations (answer, expect, end) are not",
                 markup=False,
             )
-        checked = _properties(properties)
+        checked = (
+            *_properties(properties),
+            *phrases(agent_phrase, agent_key, goodbye_phrase).properties(),
+        )
         printer = TranscriptPrinter(
             console, live=concurrency == 1, verbose=verbose, quiet=quiet, hold_wrong_path=True
         )
@@ -247,10 +254,12 @@ def simulate_command(
 
 
 def _print_run_properties(console: Console, run: RunResult, checked: tuple[Property, ...]) -> None:
-    """``reachable`` is judged once over the run's calls (a call cannot break it)."""
-    from vcall.cli.render.properties import run_property_lines
+    """The properties each call broke (added after its transcript was printed), then
+    ``reachable``, judged once over the run's calls (a call cannot break it)."""
+    from vcall.cli.render.properties import call_property_lines, run_property_lines
 
-    for line in run_property_lines(reachable_outcomes(run, checked)):
+    lines = [*call_property_lines(run), *run_property_lines(reachable_outcomes(run, checked))]
+    for line in lines:
         console.print(line, markup=False, highlight=False)
 
 

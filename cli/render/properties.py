@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from rich.markup import escape
 from rich.table import Table
 
-from vcall.simulator.properties import PropertyOutcome, Verdict
+from vcall.simulator.properties import PROPERTY_RULE, PropertyOutcome, Verdict
+from vcall.simulator.replay import RunResult
 
 COLOURS = {Verdict.HOLDS: "green", Verdict.VIOLATED: "bold red", Verdict.NOT_CHECKED: "yellow"}
 MAX_STATES = 6
@@ -53,4 +54,15 @@ def run_property_lines(outcomes: Sequence[PropertyOutcome]) -> list[str]:
     return [
         f"property {o.property.name!r} ({o.property.describe()}): {o.verdict.value}: {o.reason}"
         for o in outcomes
+    ]
+
+
+def call_property_lines(run: RunResult) -> list[str]:
+    """``simulate --properties``: each property a call broke, one plain line (the call's
+    transcript was printed before the properties were checked)."""
+    return [
+        f"{call.scenario.name}: {finding.message}"
+        for call in run.calls
+        for finding in call.call_findings
+        if finding.rule == PROPERTY_RULE
     ]

@@ -5,6 +5,7 @@ It sits below the features that check them (explore, simulate's replay, tap) and
 map's types from ``vcall.simulator.dialogue_map``."""
 
 from vcall.simulator.properties.calls import (
+    PROPERTY_RULE,
     CallViolation,
     check_call,
     run_with_properties,
@@ -20,6 +21,7 @@ from vcall.simulator.properties.model import (
     BUILTIN_NAMES,
     BuiltinOptions,
     Kind,
+    Phrases,
     Property,
     PropertyOutcome,
     Selector,
@@ -33,11 +35,13 @@ from vcall.simulator.properties.saving import fixture_path, save_property_fixtur
 
 __all__ = [
     "BUILTIN_NAMES",
+    "PROPERTY_RULE",
     "BuiltinOptions",
     "CallViolation",
     "Graph",
     "Kind",
     "LiveChecker",
+    "Phrases",
     "Property",
     "PropertyOutcome",
     "ReachTracker",

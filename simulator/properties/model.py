@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -228,6 +228,55 @@ def builtin_properties(options: BuiltinOptions = BuiltinOptions()) -> tuple[Prop
         ),
     }
     return tuple(made[name]() for name in wanted)
+
+
+KEY_CHARS = "0123456789*#"
+
+
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    """The opt-in properties' words and keys given on the command line (``--agent-phrase``,
+    ``--agent-key``, ``--goodbye-phrase``): what is given replaces that property's defaults and
+    switches it on. ``UsageError`` for an empty phrase or a key that is not one of 0-9 * #."""
+
+    agent_words: tuple[str, ...] = ()
+    agent_keys: tuple[str, ...] = ()
+    goodbye_words: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for option, words in (
+            ("--agent-phrase", self.agent_words),
+            ("--goodbye-phrase", self.goodbye_words),
+        ):
+            if any(not word.strip() for word in words):
+                raise UsageError(f"{option}: a phrase cannot be empty")
+        for key in self.agent_keys:
+            if len(key) != 1 or key not in KEY_CHARS:
+                raise UsageError(f"--agent-key: one key, 0-9, * or #, got {key!r}")
+
+    def switched_on(self) -> frozenset[str]:
+        on = {"agent-on-request"} if self.agent_words or self.agent_keys else set()
+        return frozenset({*on, *(["goodbye-ends"] if self.goodbye_words else [])})
+
+    def apply(self, options: BuiltinOptions) -> BuiltinOptions:
+        """``options`` with these phrases' properties on, checking these words and keys."""
+        on = self.switched_on()
+        if not on:
+            return options
+        options = replace(options, on=options.on | on)
+        if "agent-on-request" in on:
+            words, keys = tuple(self.agent_words), tuple(self.agent_keys)
+            options = replace(options, agent_words=words, agent_keys=keys)
+        if "goodbye-ends" in on:
+            options = replace(options, goodbye_words=tuple(self.goodbye_words))
+        return options
+
+    def properties(self) -> tuple[Property, ...]:
+        """Only the opt-in properties these phrases switch on (``simulate``, ``tap``: they
+        check no built-in otherwise)."""
+        if not self.switched_on():
+            return ()
+        return builtin_properties(self.apply(BuiltinOptions(off=frozenset(BUILTIN_ON))))
 
 
 def _moves(words: Iterable[str], keys: Iterable[str]) -> tuple[CallerMove, ...]:
