@@ -14,21 +14,23 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from vcall.simulator.dialogue_map.graph import kept_answer
-from vcall.simulator.dialogue_map.identity import Identity, StateKey, is_no_change, state_of
-from vcall.simulator.dialogue_map.moves import Move, Situation
-from vcall.simulator.dialogue_map.paths import (
+from vcall.simulator.dialogue_map import (
     BOT_ENDINGS,
     NO_ANSWER,
     OPENING,
+    Identity,
+    Move,
     MoveOutcome,
+    PathRun,
+    Situation,
+    StateKey,
     end_state,
     flatten,
+    is_no_change,
+    kept_answer,
+    state_of,
+    usable_data,
 )
-
-# speech still imports these two from here (until it imports the map package directly)
-from vcall.simulator.dialogue_map.paths import PathRun as PathRun
-from vcall.simulator.dialogue_map.paths import usable_data as usable_data
 from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.fixture import CallSettings, EndReason, Scenario, Silence, Step
 from vcall.simulator.replay import CallRunner, RunContext, Turn

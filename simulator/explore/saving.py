@@ -73,10 +73,3 @@ def problem_document(problem: Problem, run: PathRun, name: str, target: str) -> 
     document["description"] = text
     document["tags"] = [*document.get("tags", []), EXPLORE_TAG, problem.kind.value]
     return document
-
-
-# The path-writing helpers live in the map package; these names are kept for their callers
-# outside explore (speech) until they import ``vcall.simulator.dialogue_map`` directly.
-_document = path_document
-_write = write_fixture
-_slug = slug
