@@ -2,8 +2,8 @@
 key), the caller's moves and the move bank, the map itself (states and the moves between them),
 a path played as one call, and a played path written as a fixture.
 
-It sits below the features that draw or read maps (explore draws them; the properties, diff and
-speech read them), so none of them has to reach into another for the types.
+It sits below the features that draw or read maps (explore draws them; the properties and diff
+read them), so none of them has to reach into another for the types.
 
 The face is lazy (PEP 562), as explore's is: a name is imported from its module the first time it
 is asked for, so reading a state key does not load the replay engine.

@@ -1,7 +1,7 @@
 """A path played as one call, as the map records it: the state its start leads to, then each
 move's outcome (turns, state reached, situation), and the names of the states no answer is.
 
-Plain data: explore's driver plays the paths; the properties, diff and speech read them.
+Plain data: explore's driver plays the paths; the properties and diff read them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A played path written as a fixture ``vcall simulate`` replays: the call's steps and the answers
 observed as expectations (tagged ``recorded``), one YAML file per path, written atomically.
 
-Explore's problems, the properties' counterexamples, diff and speech all save paths this way.
+Explore's problems and ASR variants, the properties' counterexamples and diff save paths this way.
 """
 
 from __future__ import annotations
