@@ -24,7 +24,7 @@ class Severity(StrEnum):
 class Finding:
     """One observation by one rule.
 
-    ``rule`` is a stable id (documented in the README), ``path`` a JSON path into the response
+    ``rule`` is a stable id (documented in docs/rules.md), ``path`` a JSON path into the response
     (``data.mute_time``; empty for the body as a whole), ``seed`` the vendor page it comes from.
     """
 

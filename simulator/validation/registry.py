@@ -69,7 +69,7 @@ SPEC-NOTES' words for such choices."""
 
 _RULES: dict[str, RuleInfo] = {}
 RULES: Mapping[str, RuleInfo] = MappingProxyType(_RULES)
-"""Every rule id vcall can report, in registration order (documented in the README)."""
+"""Every rule id vcall can report, in registration order (documented in docs/rules.md)."""
 
 
 def define(
@@ -260,7 +260,7 @@ def safe_message(message: str, limit: int = 300) -> str:
 
 
 def rules_markdown() -> str:
-    """The README table of every rule: id, severity, description, seed."""
+    """The table of every rule in docs/rules.md: id, severity, description, source."""
     lines = ["| rule | severity | what it means | seed |", "| --- | --- | --- | --- |"]
     ordered = [rule_id for ids in _RULE_SET_IDS for rule_id in ids()]
     for info in (_RULES[rule_id] for rule_id in dict.fromkeys([*ordered, *_RULES])):
