@@ -16,7 +16,7 @@ class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
-    """Information, not a doubt about the answer (advice no seed backs): never fails a run, even
+    """Information, not a doubt about the answer (advice no vendor page backs): never fails a run, even
     a strict one; a run shows it once, not per callback."""
 
 

@@ -129,3 +129,88 @@ def test_the_index_and_the_readme_link_every_page() -> None:
     for page in docs_pages():
         assert f"]({page.name}" in index, page.name
         assert f"](docs/{page.name}" in readme, page.name
+
+
+# --- citations a user can open -------------------------------------------------------------------
+
+UNOPENABLE = re.compile(r"SPEC-NOTES|shared/seeds|\b\d{3}_[0-9a-f]{16}\b|\bseeds? 00\d")
+"""The maintainers' notes and their stored copies of the vendor pages, which do not ship."""
+PLATFORM_CITATION = re.compile(r"platform\.md (§\d+(?:\.\d+)?(?:(?:, | and )§\d+(?:\.\d+)?)*)")
+SHIPPED_SUFFIXES = {
+    ".py",
+    ".yaml",
+    ".yml",
+    ".json",
+    ".md",
+    ".txt",
+    ".toml",
+    ".csv",
+    ".html",
+    ".css",
+}
+
+
+def shipped_files() -> list[Path]:
+    """The package's sources and data (``simulator/``, ``cli/``, ``fixtures/``) and the docs."""
+    found = [
+        path
+        for folder in ("simulator", "cli", "fixtures")
+        for path in sorted((ROOT / folder).rglob("*"))
+        if path.suffix in SHIPPED_SUFFIXES and "__pycache__" not in path.parts
+    ]
+    return [*found, *markdown_files()]
+
+
+def unopenable_citations(paths: list[Path], root: Path = ROOT) -> list[str]:
+    return [
+        f"{path.relative_to(root)}:{number}: {match.group(0)}"
+        for path in paths
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if (match := UNOPENABLE.search(line))
+    ]
+
+
+def test_nothing_shipped_cites_a_file_users_do_not_have() -> None:
+    assert len(shipped_files()) > 200
+    assert not unopenable_citations(shipped_files())
+
+
+def test_the_citation_check_can_fail(tmp_path: Path) -> None:
+    page = tmp_path / "spec.py"
+    page.write_text(
+        'a = "see SPEC-NOTES §2"\nb = "001_e406b395c8902673.txt"\nc = "seed 002"\nd = "--seed 1"\n',
+        encoding="utf-8",
+    )
+    assert unopenable_citations([page], tmp_path) == [
+        "spec.py:1: SPEC-NOTES",
+        "spec.py:2: 001_e406b395c8902673",
+        "spec.py:3: seed 002",
+    ]
+
+
+def platform_sections() -> set[str]:
+    text = (DOCS / "platform.md").read_text(encoding="utf-8")
+    return set(re.findall(r"^## §(\d+) ", text, flags=re.M))
+
+
+def test_every_platform_section_cited_exists_and_has_its_anchor() -> None:
+    sections = platform_sections()
+    assert sections == {str(number) for number in range(1, 9)}
+    own = anchors(DOCS / "platform.md")
+    assert {f"s{number}" for number in sections} | {"sources"} <= own
+    cited: dict[str, set[str]] = {}
+    for path in shipped_files():
+        for group in PLATFORM_CITATION.findall(path.read_text(encoding="utf-8")):
+            for number in re.findall(r"§(\d+)", group):
+                cited.setdefault(number, set()).add(str(path.relative_to(ROOT)))
+    assert len(cited) >= 6, cited  # the code cites most sections
+    missing = {number: files for number, files in cited.items() if number not in sections}
+    assert not missing
+
+
+def test_the_rule_table_is_the_one_the_code_generates() -> None:
+    from vcall.simulator.validation import rules_markdown
+
+    text = (DOCS / "rules.md").read_text(encoding="utf-8")
+    table = text.split("<!-- rules:start -->\n", 1)[1].split("<!-- rules:end -->", 1)[0]
+    assert table == rules_markdown()

@@ -45,7 +45,7 @@ TRACKED: Mapping[str, str] = {
 UNSET = "(none)"
 
 
-# --- TTS --------------------------------------------------------------------------------------
+# --- TTS ------------------------------------------------------------------------------------------
 
 
 def tts_values(data: Mapping[str, object] | None) -> dict[str, str]:
@@ -65,7 +65,7 @@ def spoken_items(action_code: str, values: Mapping[str, str]) -> tuple[str, ...]
     return tuple(fill_tts(code.strip(), values) for code in action_code.split(",") if code.strip())
 
 
-# --- the call's status ------------------------------------------------------------------------
+# --- the call's status ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +147,7 @@ def no_mute_reason(state: CallState, tts: Mapping[str, str] | None = None) -> st
     )
 
 
-# --- one answer -------------------------------------------------------------------------------
+# --- one answer -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The mutable state of one simulated call and the primitive operations on it.
 
-Playback rules (SPEC-NOTES §6.2, §6.5): a new playback interrupts the current one only if the
+Playback rules (docs/platform.md §6.2, §6.5): a new playback interrupts the current one only if the
 current one is breakable (``action_code_break``) and the new action's ``action_break`` is true;
 otherwise it is queued after it, with a note. An interrupting playback also drops the queue.
 """
@@ -92,7 +92,7 @@ class CallCore:
         """Set by ``finish``: the steps ran out, no callback is sent any more."""
         self._playback_ids = itertools.count(1)
 
-    # --- time, notes, callbacks ------------------------------------------------------------
+    # --- time, notes, callbacks -------------------------------------------------------------------
 
     @property
     def outbound(self) -> bool:
@@ -129,7 +129,7 @@ class CallCore:
             return None
         return self.answered_ms + self.settings.session_timeout_s * 1000
 
-    # --- playback --------------------------------------------------------------------------
+    # --- playback ---------------------------------------------------------------------------------
 
     def new_playback(
         self,
@@ -178,7 +178,7 @@ class CallCore:
             self._stop_current("break")
 
     def stop_for_timebreak(self) -> None:
-        """The caller talked over a breakable playback long enough: it stops (seed 002,
+        """The caller talked over a breakable playback long enough: it stops (the SmartCall page,
         ActionCodeTimeBreak: 用户持续说话可以打断当前播放), and what was queued after it with it."""
         current = self.playing
         if current is None:
@@ -228,7 +228,7 @@ class CallCore:
         transfer = self.transfer
         return None if transfer is None else transfer.ready_ms
 
-    # --- the end of the call ---------------------------------------------------------------
+    # --- the end of the call ----------------------------------------------------------------------
 
     def close(self, reason: EndReason, playback: Playback | None, *, action_break: bool) -> None:
         """The bot hangs up or transfers: its playback (if any) plays, then the call ends.
@@ -273,7 +273,7 @@ class CallCore:
         if self.speech is not None:
             self.finish_speech(cut=True)
 
-    # --- silence and mute ------------------------------------------------------------------
+    # --- silence and mute -------------------------------------------------------------------------
 
     def is_idle(self) -> bool:
         """Nothing plays, nobody speaks, no sentence or key collection pending, call up."""
@@ -306,7 +306,7 @@ class CallCore:
             return None
         return self.idle_since_ms + self.settings.mute_time_ms
 
-    # --- snapshot --------------------------------------------------------------------------
+    # --- snapshot ---------------------------------------------------------------------------------
 
     def snapshot(self) -> CallState:
         settings = self.settings
