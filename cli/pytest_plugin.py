@@ -53,7 +53,7 @@ _TARGET = pytest.StashKey["Target | VcallError"]()
 """``--vcall-target``, resolved once (or why it could not be)."""
 
 
-# --- what a test gets -----------------------------------------------------------------------------
+# --- what a test gets ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +151,7 @@ def _turn_lines(turn: Turn, findings: list[Finding]) -> list[str]:
     return lines
 
 
-# --- driving a call -------------------------------------------------------------------------------
+# --- driving a call -----------------------------------------------------------------------------
 
 
 def run_one(
@@ -294,7 +294,7 @@ def pytest_runtest_makereport(
             report.longrepr.addsection(title, result.transcript)  # type: ignore[union-attr]
 
 
-# --- options and the HTML report ------------------------------------------------------------------
+# --- options and the HTML report ----------------------------------------------------------------
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -346,7 +346,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     write_html_report(run, path, title="vcall pytest report", tests=tests)
 
 
-# --- collection mode ------------------------------------------------------------------------------
+# --- collection mode ----------------------------------------------------------------------------
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:

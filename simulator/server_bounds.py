@@ -138,7 +138,7 @@ class _GuardedProtocol(HttpToolsProtocol):
         self._opened = 0.0
         self._closed_by_bound = False
 
-    # --- connections ------------------------------------------------------------------------------
+    # --- connections ------------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         others = list(self.connections)
@@ -176,7 +176,7 @@ class _GuardedProtocol(HttpToolsProtocol):
         """A request on this connection came whole and is being answered."""
         return self._whole and self.cycle is not None and not self.cycle.response_complete
 
-    # --- the request as it arrives ----------------------------------------------------------------
+    # --- the request as it arrives ----------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
         if self._closed_by_bound:
@@ -223,7 +223,7 @@ class _GuardedProtocol(HttpToolsProtocol):
             return
         super().on_message_complete()
 
-    # --- refusing ---------------------------------------------------------------------------------
+    # --- refusing ---------------------------------------------------------------------------
 
     def _body_over(self) -> None:
         self.bounds.hit(

@@ -849,8 +849,8 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 unit="s",
                 range=SESSION_TIMEOUT_RANGE,
                 seed_string=True,
-                note="typed String in the table, a number in the example; at most 3600 s per seed "
-                "002 (a longer one is capped)",
+                note="typed String in the table, a number in the example; at most 3600 s per the "
+                "SmartCall page (a longer one is capped)",
             ),
             _field("asr_model_id", _S, "custom ASR model id", SEED_CALLIN, stages=_CALLIN_ONLY),
             _field(
@@ -936,8 +936,8 @@ ECHOED_FIELDS: Mapping[str, frozenset[CallbackKind]] = MappingProxyType(
 """Answer fields whose value the platform writes back, whole and under the same name, into the
 content of later callbacks of these kinds: ``dynamic_id`` (the follow-up page: 在下次回调地址中带回) and a
 parallel transfer's ``cc_name`` and ``is_monitor`` (the ``parallel_transfer`` callback, vendor
-doc 112703). The model echoes exactly these; the validator grades the string ones under seed
-002's forbidden characters as errors (docs/platform.md §7: echoed values alike)."""
+doc 112703). The model echoes exactly these; the validator grades the string ones under the
+SmartCall page's forbidden characters as errors (docs/platform.md §7: echoed values alike)."""
 
 
 def echoed_into(kind: CallbackKind) -> tuple[str, ...]:
@@ -997,7 +997,7 @@ string in ``ECHOED_FIELDS`` is an error, as ``DynamicId``). Never for
 ``call_id``, the JSON syntax, ``$name$`` variables or URL syntax (scheme ``://``, ``user@``,
 ``host:port``, the query string of a network file, which the SmartCall page explicitly allows)."""
 
-# --- phone numbers --------------------------------------------------------------------------------
+# --- phone numbers ------------------------------------------------------------------------------
 
 MAINLAND_NUMBER_PATTERN = re.compile(
     r"^(?:\+?86)?(?:1[3-9]\d{9}|0\d{2,3}\d{7,8}|[48]00\d{7}|95\d{3,6})$"

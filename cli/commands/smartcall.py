@@ -95,7 +95,7 @@ command again to resume; rows whose request may have been sent are never dialled
 """
 
 
-# --- the options ----------------------------------------------------------------------------------
+# --- the options -------------------------------------------------------------------------------
 
 
 def _options(
@@ -223,7 +223,7 @@ def command_signature() -> inspect.Signature:
     return inspect.Signature([*own_params, *generated])
 
 
-# --- parameters -----------------------------------------------------------------------------------
+# --- parameters --------------------------------------------------------------------------------
 
 
 MAX_PARAMS_FILE_BYTES = 1024 * 1024
@@ -299,7 +299,7 @@ def flag_values(values: Mapping[str, Any]) -> dict[str, object]:
     return {p.name: values.get(param_option_name(p)) for p in spec.SMARTCALL_PARAMS.values()}
 
 
-# --- the command ----------------------------------------------------------------------------------
+# --- the command -------------------------------------------------------------------------------
 
 
 def build_client(
@@ -415,7 +415,7 @@ def masked_result(result: SmartCallResult, credentials: Credentials) -> SmartCal
     )
 
 
-# --- batch ----------------------------------------------------------------------------------------
+# --- batch -------------------------------------------------------------------------------------
 
 
 class _WithDefaults:

@@ -37,7 +37,7 @@ def _grid() -> Table:
     return grid
 
 
-# --- one answer -----------------------------------------------------------------------------------
+# --- one answer -------------------------------------------------------------------------------
 
 
 def turn_panel(summary: TurnSummary, notes: Sequence[str] = (), width: int = PANEL_WIDTH) -> Panel:
@@ -121,7 +121,7 @@ def finding_row(finding: Finding) -> tuple[Text, Text]:
     return mark, Text.assemble((where, "dim"), (": ", "dim"), finding.message)
 
 
-# --- /show ----------------------------------------------------------------------------------------
+# --- /show ------------------------------------------------------------------------------------
 
 
 def exchange_view(turn: Turn, width: int = PANEL_WIDTH) -> Group:
@@ -160,7 +160,7 @@ def _pretty(text: str) -> RenderableType:
     return JSON.from_data(data, ensure_ascii=False)
 
 
-# --- /state ---------------------------------------------------------------------------------------
+# --- /state -----------------------------------------------------------------------------------
 
 
 def state_view(
@@ -215,7 +215,7 @@ def _settings_line(status: CallStatus) -> str:
     return " · ".join(parts)
 
 
-# --- /help and call lines -------------------------------------------------------------------------
+# --- /help and call lines ---------------------------------------------------------------------
 
 
 def help_view(name: str = "") -> RenderableType:

@@ -78,7 +78,7 @@ class ConsoleSession:
     def width(self) -> int:
         return min(self.console.width, panels.PANEL_WIDTH)
 
-    # --- the loop ---------------------------------------------------------------------------------
+    # --- the loop ---------------------------------------------------------------------------
 
     async def run(self) -> ExitCode:
         """Start a call, then read and play lines until ``/quit`` or the end of input."""
@@ -126,7 +126,7 @@ class ConsoleSession:
         failed = any(result.failed() for result in self.results)
         return ExitCode.FAILED if failed else ExitCode.OK
 
-    # --- calls ------------------------------------------------------------------------------------
+    # --- calls --------------------------------------------------------------------------------
 
     async def new_call(self) -> None:
         if self.ctx is None:
@@ -202,7 +202,7 @@ class ConsoleSession:
             except VcallError as error:
                 self.console.print(Text.assemble(("error: ", "bold red"), str(error)))
 
-    # --- commands that play nothing ---------------------------------------------------------------
+    # --- commands that play nothing -----------------------------------------------------------
 
     async def meta(self, command: Meta) -> bool:
         name = command.name
@@ -248,7 +248,7 @@ class ConsoleSession:
             return None
         return call_status(call.state, call.elapsed_ms(), self.tts)
 
-    # --- recording --------------------------------------------------------------------------------
+    # --- recording ----------------------------------------------------------------------------
 
     def recording(self) -> CallRecording:
         call = self.call
@@ -292,7 +292,7 @@ class ConsoleSession:
             self.console.print(Text.assemble(("error: ", "bold red"), f"--record: {error}"))
         self.saved_steps = len(self.call.steps)
 
-    # --- events from the engine -------------------------------------------------------------------
+    # --- events from the engine ---------------------------------------------------------------
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, CallStarted):
@@ -332,7 +332,7 @@ class ConsoleSession:
             )
         )
 
-    # --- small output helpers ---------------------------------------------------------------------
+    # --- small output helpers -----------------------------------------------------------------
 
     def _print_notes(self) -> None:
         if self.call is None:

@@ -184,7 +184,7 @@ def _did_you_mean(name: str, known: Mapping[str, Any] | tuple[str, ...]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-# --- finding and reading the file -----------------------------------------------------------------
+# --- finding and reading the file ----------------------------------------------------------------
 
 
 def find_config_file(start: Path, environ: Mapping[str, str]) -> tuple[Path, bool] | None:

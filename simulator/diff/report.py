@@ -73,7 +73,7 @@ def write_diff_json(result: DiffResult, path: Path | str) -> None:
     write_atomic(path, json.dumps(diff_to_dict(result), ensure_ascii=False, indent=2) + "\n")
 
 
-# --- Markdown -------------------------------------------------------------------------------------
+# --- Markdown ----------------------------------------------------------------------------------
 
 
 def diff_markdown(result: DiffResult) -> str:
@@ -105,7 +105,7 @@ def write_diff_markdown(result: DiffResult, path: Path | str) -> None:
     write_atomic(path, diff_markdown(result))
 
 
-# --- HTML -----------------------------------------------------------------------------------------
+# --- HTML --------------------------------------------------------------------------------------
 
 _DIFF_CSS = ".sides{display:grid;grid-template-columns:1fr 1fr;gap:16px}.sides h3{margin:4px 0}"
 

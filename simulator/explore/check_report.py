@@ -29,7 +29,7 @@ from vcall.simulator.findings import Finding
 from vcall.simulator.reports import xml_safe
 from vcall.simulator.transport import Placement
 
-# --- JSON -----------------------------------------------------------------------------------------
+# --- JSON ---------------------------------------------------------------------------------------
 
 
 def check_to_dict(result: CheckResult) -> dict[str, Any]:
@@ -92,7 +92,7 @@ def _row(
     }
 
 
-# --- HTML -----------------------------------------------------------------------------------------
+# --- HTML ---------------------------------------------------------------------------------------
 
 
 def check_headline(result: CheckResult) -> tuple[bool, str]:
@@ -172,7 +172,7 @@ def _css(verdict: Verdict) -> str:
     return verdict.value.replace(" ", "-")
 
 
-# --- JUnit ----------------------------------------------------------------------------------------
+# --- JUnit --------------------------------------------------------------------------------------
 
 
 def check_to_junit(result: CheckResult) -> ET.Element:

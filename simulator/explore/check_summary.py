@@ -139,7 +139,7 @@ def counts(result: CheckResult) -> Counts:
     return Counts(len(result.behaviours), by_verdict, ok)
 
 
-# --- findings that recur on every call ------------------------------------------------------------
+# --- findings that recur on every call -----------------------------------------------------------
 
 
 def _kinds_by_key(call: CallResult) -> dict[Key, set[str]]:
@@ -202,7 +202,7 @@ def lifted(recurring: Iterable[Recurring], placement: Placement) -> frozenset[Ke
     return frozenset(finding_key(r.finding) for r in recurring if placement in r.placements)
 
 
-# --- the most severe finding of a row -------------------------------------------------------------
+# --- the most severe finding of a row ------------------------------------------------------------
 
 
 def most_severe(findings: Iterable[Finding], skip: frozenset[Key] = frozenset()) -> Finding | None:

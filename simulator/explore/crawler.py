@@ -289,7 +289,7 @@ class Crawler:
         progress.states = len(self.crawl.map.nodes)
         progress.problems = len(self.crawl.book.problems)
 
-    # --- folding a call into the map --------------------------------------------------------------
+    # --- folding a call into the map -------------------------------------------------------
 
     def _fold_root(self, run: PathRun) -> Node:
         explored = self.crawl.map

@@ -151,7 +151,7 @@ def _kept_value(value: Any) -> Any:
     return text[:ANSWER_TEXT_MAX]
 
 
-# --- reading a saved map (coverage) ---------------------------------------------------------------
+# --- reading a saved map (coverage) ------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +190,7 @@ def read_map(document: Mapping[str, Any], where: str) -> SavedMap:
     return SavedMap(identity, states, moves)
 
 
-# --- text exports ---------------------------------------------------------------------------------
+# --- text exports ------------------------------------------------------------------------------
 
 
 def to_mermaid(explored: ExploreMap) -> str:

@@ -166,7 +166,7 @@ def _label(kind: MoveKind, step: Action, old: str) -> str:
     return old
 
 
-# --- the caller's lines ---------------------------------------------------------------------------
+# --- the caller's lines ---------------------------------------------------------------------
 
 
 def builtin_lines() -> list[str]:

@@ -126,7 +126,7 @@ def write_updates(plan: GoldenPlan) -> None:
         write_atomic(update.path, update.new_text)
 
 
-# --- one file -------------------------------------------------------------------------------------
+# --- one file ------------------------------------------------------------------------------------
 
 
 def _plan_file(entry: _FileWork) -> FileUpdate | None:
@@ -274,7 +274,7 @@ def _update_end(document: Any, entry: _FileWork) -> None:
     _replace(document, "end", entry.ends, entry, where, json_values=False)
 
 
-# --- values ---------------------------------------------------------------------------------------
+# --- values --------------------------------------------------------------------------------------
 
 RUN_TIME_WINDOW_S = 2 * 86_400
 """A Unix time this close to now, or a date this close to today, is the run's: calls start at

@@ -111,7 +111,7 @@ class LiveCall:
         return self.result
 
 
-# --- building caller moves ------------------------------------------------------------------------
+# --- building caller moves ----------------------------------------------------------------------
 
 
 def idle_at_ms(state: CallState) -> int:

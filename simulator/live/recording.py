@@ -85,7 +85,7 @@ class CallRecording:
     """Tags written after ``recorded`` and the direction."""
 
 
-# --- the document ---------------------------------------------------------------------------------
+# --- the document -------------------------------------------------------------------------------
 
 
 def fixture_document(recording: CallRecording, name: str) -> dict[str, Any]:
@@ -197,7 +197,7 @@ def _match(value: Any) -> Any:
     return value
 
 
-# --- what is left out -----------------------------------------------------------------------------
+# --- what is left out -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

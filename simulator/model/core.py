@@ -92,7 +92,7 @@ class CallCore:
         """Set by ``finish``: the steps ran out, no callback is sent any more."""
         self._playback_ids = itertools.count(1)
 
-    # --- time, notes, callbacks -------------------------------------------------------------------
+    # --- time, notes, callbacks ------------------------------------------------------------
 
     @property
     def outbound(self) -> bool:
@@ -129,7 +129,7 @@ class CallCore:
             return None
         return self.answered_ms + self.settings.session_timeout_s * 1000
 
-    # --- playback ---------------------------------------------------------------------------------
+    # --- playback --------------------------------------------------------------------------
 
     def new_playback(
         self,
@@ -228,7 +228,7 @@ class CallCore:
         transfer = self.transfer
         return None if transfer is None else transfer.ready_ms
 
-    # --- the end of the call ----------------------------------------------------------------------
+    # --- the end of the call ---------------------------------------------------------------
 
     def close(self, reason: EndReason, playback: Playback | None, *, action_break: bool) -> None:
         """The bot hangs up or transfers: its playback (if any) plays, then the call ends.
@@ -273,7 +273,7 @@ class CallCore:
         if self.speech is not None:
             self.finish_speech(cut=True)
 
-    # --- silence and mute -------------------------------------------------------------------------
+    # --- silence and mute ------------------------------------------------------------------
 
     def is_idle(self) -> bool:
         """Nothing plays, nobody speaks, no sentence or key collection pending, call up."""
@@ -306,7 +306,7 @@ class CallCore:
             return None
         return self.idle_since_ms + self.settings.mute_time_ms
 
-    # --- snapshot ---------------------------------------------------------------------------------
+    # --- snapshot --------------------------------------------------------------------------
 
     def snapshot(self) -> CallState:
         settings = self.settings

@@ -143,7 +143,7 @@ def timebreak_due_ms(core: CallCore) -> int | None:
     return due if due <= speech.end_ms and due < playing.ends_ms else None
 
 
-# --- handlers -------------------------------------------------------------------------------------
+# --- handlers ---------------------------------------------------------------------------------
 
 
 def on_session_timeout(core: CallCore, plan: StepPlan) -> Outgoing | None:

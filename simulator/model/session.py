@@ -119,7 +119,7 @@ class CallSession:
             yield from self._run(StepPlan(until_idle=True))
         core.end_call(EndReason.END_OF_SCENARIO)
 
-    # --- internals --------------------------------------------------------------------------------
+    # --- internals -------------------------------------------------------------------------
 
     def _require_started(self) -> None:
         if not self._started:

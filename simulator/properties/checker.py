@@ -217,7 +217,7 @@ def _verdict(
     return PropertyOutcome(prop, Verdict.HOLDS)
 
 
-# --- properties judged by playing calls -----------------------------------------------------------
+# --- properties judged by playing calls ------------------------------------------------------
 
 
 def candidates(graph: Graph, prop: Property) -> list[tuple[str, tuple[Move, ...]]]:

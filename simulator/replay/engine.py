@@ -501,7 +501,7 @@ def _unreachable_finding(target: Target) -> Finding:
     return Finding("endpoint-unreachable", Severity.ERROR, "", message, SPEC_NOTES)
 
 
-# --- running many calls ---------------------------------------------------------------------------
+# --- running many calls -------------------------------------------------------------------------
 
 
 async def run_scenarios(

@@ -151,7 +151,7 @@ def _page_header(run: RunResult, title: str, headline: tuple[bool, str] | None =
     return f"<header><div><h1>{_e(title)}</h1><div class='meta'>{_e(meta)}</div></div>{verdict}</header>"
 
 
-# --- summary --------------------------------------------------------------------------------------
+# --- summary ------------------------------------------------------------------------------------
 
 
 def _summary_table(run: RunResult) -> str:
@@ -218,7 +218,7 @@ def _legend() -> str:
     return f"<div class='legend'>{spans}</div>"
 
 
-# --- one call -------------------------------------------------------------------------------------
+# --- one call -----------------------------------------------------------------------------------
 
 
 def _call_section(call: CallResult, index: int, strict: bool, test: str = "") -> str:

@@ -115,7 +115,7 @@ def _axis(scale: Scale) -> str:
     return "".join(ticks)
 
 
-# --- what the caller and the bot did --------------------------------------------------------------
+# --- what the caller and the bot did ------------------------------------------------------------
 
 
 def _event_shapes(events: Sequence[TimelineEvent], scale: Scale) -> Iterator[str]:
@@ -190,7 +190,7 @@ def _key_groups(keys: Sequence[TimelineEvent]) -> list[list[TimelineEvent]]:
     return groups
 
 
-# --- the callbacks --------------------------------------------------------------------------------
+# --- the callbacks ------------------------------------------------------------------------------
 
 
 def _problem_bands(turns: Iterable[Turn], scale: Scale, strict: bool) -> Iterator[str]:
@@ -274,7 +274,7 @@ def _end_mark(call: CallResult, scale: Scale, strict: bool) -> str:
     )
 
 
-# --- text -----------------------------------------------------------------------------------------
+# --- text ---------------------------------------------------------------------------------------
 
 
 def text_width(text: str, size: float) -> float:

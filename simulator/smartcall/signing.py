@@ -90,7 +90,7 @@ class SignatureCheck:
     string_to_sign: str = ""
 
 
-# --- V1 -------------------------------------------------------------------------------------------
+# --- V1 ----------------------------------------------------------------------------------------
 
 
 def v1_canonical_query(params: Mapping[str, str]) -> str:
@@ -155,7 +155,7 @@ def _v1_format_problem(params: Mapping[str, str]) -> str:
     return ""
 
 
-# --- V3 -------------------------------------------------------------------------------------------
+# --- V3 ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +314,7 @@ def _v3_format_problem(parts: RequestParts, auth: V3Authorization | None) -> str
     return ""
 
 
-# --- both -----------------------------------------------------------------------------------------
+# --- both --------------------------------------------------------------------------------------
 
 
 def signature_version_of(parts: RequestParts) -> SignatureVersion | None:
@@ -334,7 +334,7 @@ def access_key_id_of(parts: RequestParts) -> str | None:
     return parts.all_params().get("AccessKeyId") or None
 
 
-# --- httpx authentication -------------------------------------------------------------------------
+# --- httpx authentication ----------------------------------------------------------------------
 
 
 class _SigningAuth(httpx.Auth):

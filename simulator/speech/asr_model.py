@@ -229,7 +229,7 @@ def _keep(found: dict[str, Variant], variant: Variant) -> None:
         found[variant.text] = variant
 
 
-# --- fixture realism (``asr:`` / ``--asr``): random changes at a rate, and naming them ------------
+# --- fixture realism (``asr:`` / ``--asr``): random changes at a rate, and naming them --------
 
 ITN_MODES = ("keep", "written", "spoken")
 """``itn``: times and percentages as said (``keep``), as ITN writes them (三点半 -> 3:30,

@@ -138,7 +138,7 @@ class Notifier:
         self._worker = threading.Thread(target=self._drain, name="vcall-notify", daemon=True)
         self._worker.start()
 
-    # --- what becomes a message -------------------------------------------------------------------
+    # --- what becomes a message -----------------------------------------------------------------
 
     def __call__(self, event: TapEvent) -> None:
         if not isinstance(event, CallbackRelayed):
@@ -201,7 +201,7 @@ class Notifier:
         except queue.Full:
             self.dropped += 1
 
-    # --- posting ----------------------------------------------------------------------------------
+    # --- posting --------------------------------------------------------------------------------
 
     def _drain(self) -> None:
         while True:

@@ -104,7 +104,7 @@ class CallObserver:
         """Bytes the open calls' recordings hold (bounded by ``max_open_bytes``)."""
         self.saved_bytes = 0
 
-    # --- one request ------------------------------------------------------------------------------
+    # --- one request ------------------------------------------------------------------------
 
     def observe(
         self, method: str, query: bytes, body: bytes, content_type: str, answer: BotAnswer
@@ -227,7 +227,7 @@ class CallObserver:
         if self.log is not None:
             self._write(self.log, self._log_record(call, callback, turn, answer.body))
 
-    # --- closing calls ----------------------------------------------------------------------------
+    # --- closing calls ----------------------------------------------------------------------
 
     def _make_room(self, current: TapCall) -> None:
         """Close the oldest calls while the open recordings hold more than allowed."""
@@ -321,7 +321,7 @@ class CallObserver:
             if lines is not None:
                 lines.close()
 
-    # --- log lines --------------------------------------------------------------------------------
+    # --- log lines --------------------------------------------------------------------------
 
     def _log_record(
         self, call: TapCall, callback: ReceivedCallback, turn: TappedTurn, body: bytes

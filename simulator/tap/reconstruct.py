@@ -181,7 +181,7 @@ class _Builder:
         for item in self.pending:
             self._diverged(f"the model never sent the recorded {item.kind} (turn {item.index + 1})")
 
-    # --- one activity -> steps --------------------------------------------------------------------
+    # --- one activity -> steps ---------------------------------------------------------------
 
     def _activity(self, activity: Activity, following: Activity | None) -> None:
         what = activity.what
@@ -261,7 +261,7 @@ class _Builder:
         default = PLATFORM_DEFAULTS.file_duration_ms
         return sum(self.scenario.media.get(item, default) for item in code.split(",") if item)
 
-    # --- the model --------------------------------------------------------------------------------
+    # --- the model ------------------------------------------------------------------------
 
     def _play(self, action: Action) -> None:
         action = self._bounded(action)

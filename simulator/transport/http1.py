@@ -80,7 +80,7 @@ class Connection(asyncio.Protocol):
         self._head_only = False
         self._header_list: tuple[tuple[str, str], ...] = ()
 
-    # --- the client side --------------------------------------------------------------------------
+    # --- the client side --------------------------------------------------------------------
 
     def request(self, data: bytes, *, head_only: bool = False) -> asyncio.Future[RawResponse]:
         """Send one whole request; the future gets the response or a :class:`WireError`.
@@ -109,7 +109,7 @@ class Connection(asyncio.Protocol):
             self.transport.abort()
         self._let_go()
 
-    # --- asyncio.Protocol -------------------------------------------------------------------------
+    # --- asyncio.Protocol -------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
@@ -149,7 +149,7 @@ class Connection(asyncio.Protocol):
         self._let_go()
         self.parser = None  # the parser holds this protocol: no cycle outlives the connection
 
-    # --- httptools callbacks ----------------------------------------------------------------------
+    # --- httptools callbacks ----------------------------------------------------------------
 
     def on_message_begin(self) -> None:
         if self._complete:
@@ -198,7 +198,7 @@ class Connection(asyncio.Protocol):
         self._reusable = parser.should_keep_alive() and not ambiguous
         self._complete = True
 
-    # --- internals --------------------------------------------------------------------------------
+    # --- internals --------------------------------------------------------------------------
 
     def _parser_stopped(self, cause: BaseException) -> None:
         """The parser stopped: over a limit, a second answer, an undecodable body, bad HTTP."""
