@@ -15,6 +15,20 @@ from vcall.cli.commands.fixture_options import (
     SEED_OPTION,
     load_options,
 )
+from vcall.cli.commands.persona_options import (
+    LLM_RETRIES_DEFAULT,
+    LLM_TIMEOUT_DEFAULT,
+    MAX_TOKENS_DEFAULT,
+    CallsOption,
+    LlmOption,
+    LlmRetriesOption,
+    LlmTimeoutOption,
+    MaxTokensOption,
+    ModelOption,
+    brains,
+    persona_plan,
+    print_goal_rate,
+)
 from vcall.cli.commands.targeting import chosen_target
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
@@ -183,6 +197,12 @@ def simulate_command(
         "--properties",
         help="Dialogue properties (YAML, as for vcall explore) checked on each played call.",
     ),
+    calls: CallsOption = 1,
+    llm: LlmOption = None,
+    model: ModelOption = None,
+    llm_timeout: LlmTimeoutOption = LLM_TIMEOUT_DEFAULT,
+    llm_retries: LlmRetriesOption = LLM_RETRIES_DEFAULT,
+    max_tokens: MaxTokensOption = MAX_TOKENS_DEFAULT,
 ) -> None:
     """Replay caller scenarios against an endpoint and check every answer against the spec."""
     console = output_console()
@@ -232,12 +252,19 @@ def simulate_command(
         scenarios, bad_files = load_scenarios_setting_aside(fixture, options=options)
         for bad in bad_files:  # said, and the others replayed: the exit code is still 2
             console.print(f"error: {bad} (this file is not replayed)", markup=False)
-        run = run_with_properties(simulate(scenarios, resolved, config, sink=printer), checked)
+        llm_s = parse_duration(llm_timeout, what="--llm-timeout") / 1000
+        scenarios, personas = persona_plan(
+            scenarios, calls, brains(llm, model, llm_s, llm_retries, max_tokens)
+        )
+        played = simulate(scenarios, resolved, config, sink=printer, persona_player=personas)
+        run = run_with_properties(played, checked)
         if wrong_path_of_run(run) is None:
             printer.release()
         covered = coverage_of(run, saved_map) if coverage else None
         _write_reports(run, report, report_json, report_html, covered)
         _print_summary(console, run, check_placement, resolved)
+        if personas is not None and not run.unreachable:
+            print_goal_rate(console, run, personas)
         if covered is not None and not run.unreachable:
             print_coverage(console, covered)
         if update_expectations and not run.unreachable:
