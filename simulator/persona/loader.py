@@ -13,6 +13,9 @@ One persona per file, or several under ``personas:``::
     hears: {menu.wav: 查快递请按1，转人工请按2}
     call: {caller: '13900001111'}
     seed: 7
+
+A fixture with a ``persona:`` block is read too: its persona, named and placed as the fixture
+(so ``vcall persona --persona FIXTURE --save DIR`` records a persona fixture's call).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from vcall.simulator.errors import FixtureError, InputNotFoundError
-from vcall.simulator.fixture.persona import Persona, parse_persona
+from vcall.simulator.fixture.loader import load_fixture
+from vcall.simulator.fixture.persona import Persona, parse_persona, persona_of
 from vcall.simulator.fixture.yaml_lines import LineDict, LineList, load_yaml
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -36,7 +40,36 @@ def load_personas(path: str | Path) -> list[Persona]:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise InputNotFoundError(f"cannot read persona file {path}: {error}") from None
+    if _is_fixture(text, str(path)):
+        return _fixture_personas(path)
     return parse_personas(text, str(path))
+
+
+def _is_fixture(text: str, file: str) -> bool:
+    """A fixture with a ``persona:`` block (not a persona file)."""
+    try:
+        document = load_yaml(text, file)
+    except FixtureError:
+        return False  # the persona file's own reading says what is wrong
+    return isinstance(document, LineDict) and "persona" in document and "goal" not in document
+
+
+def _fixture_personas(path: str | Path) -> list[Persona]:
+    """The personas of a fixture's ``persona:`` block (one per call it makes); its scripted
+    steps are ``vcall simulate``'s to play."""
+    personas: list[Persona] = []
+    for scenario in load_fixture(path):
+        persona = persona_of(scenario)
+        if persona is None:
+            continue
+        if scenario.steps:
+            raise FixtureError(
+                "a fixture with scripted steps before its persona: play it with "
+                f"vcall simulate TARGET -f {path}",
+                file=str(path),
+            )
+        personas.append(persona)
+    return personas
 
 
 def parse_personas(text: str, file: str = "<persona>") -> list[Persona]:
