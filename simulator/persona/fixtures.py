@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture import PersonaScenario, Scenario, persona_of
-from vcall.simulator.persona.brain import Usage
+from vcall.simulator.persona.brain import Spending, Usage
 from vcall.simulator.persona.caller import play_persona
 from vcall.simulator.persona.judge import Verdict, judge_call
 from vcall.simulator.persona.rules import RuleBrain
@@ -34,9 +34,13 @@ class FixturePersonas:
 
     brain_for: BrainFactory = RuleBrain
     judge: JudgeFn | None = None
-    usage: Usage = field(default_factory=Usage)
-    """Tokens the LLM brain and judge spent over the run."""
     outcomes: list[PersonaOutcome] = field(default_factory=list)
+    spent: Spending = field(default_factory=Spending)
+
+    @property
+    def usage(self) -> Usage:
+        """Tokens the LLM brain and judge spent over the run."""
+        return self.spent.total
 
     async def __call__(self, ctx: RunContext, scenario: Scenario, index: int) -> CallResult:
         persona = persona_of(scenario)
@@ -48,7 +52,7 @@ class FixturePersonas:
         call = await play_persona(
             own, persona, brain, index=index, seed=persona.seed, scenario=scenario
         )
-        self.usage.add(brain.usage)
+        self.spent.watch(brain.usage)
         verdict = judge_call(call)
         if self.judge is not None:
             verdict = await self.judge(call, verdict)
