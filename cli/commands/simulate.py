@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -51,6 +52,9 @@ from vcall.simulator.replay import RunResult, SimulationConfig, Target, simulate
 from vcall.simulator.reports import write_html_report, write_json_report, write_junit_report
 from vcall.simulator.spec import BeginTime
 from vcall.simulator.transport import Placement
+
+if TYPE_CHECKING:
+    from vcall.simulator.persona import FixturePersonas
 
 CONSOLE = "Console (no --fixture: you play the caller)"
 EPILOG = """\
@@ -262,9 +266,7 @@ def simulate_command(
             printer.release()
         covered = coverage_of(run, saved_map) if coverage else None
         _write_reports(run, report, report_json, report_html, covered)
-        _print_summary(console, run, check_placement, resolved)
-        if personas is not None and not run.unreachable:
-            print_goal_rate(console, run, personas)
+        _print_summary(console, run, check_placement, resolved, personas)
         if covered is not None and not run.unreachable:
             print_coverage(console, covered)
         if update_expectations and not run.unreachable:
@@ -322,7 +324,13 @@ def _optional_ms(text: str | None, what: str) -> int | None:
     return parse_duration(text, what=what) if text else None
 
 
-def _print_summary(console: Console, run: RunResult, check_placement: bool, target: Target) -> None:
+def _print_summary(
+    console: Console,
+    run: RunResult,
+    check_placement: bool,
+    target: Target,
+    personas: FixturePersonas | None = None,
+) -> None:
     found = wrong_path_of_run(run)
     if found is not None:  # one line, not a transcript and a table of identical 404s
         console.print(f"[bold red]{escape(found.line)}[/] · {run.failed} call(s) failed")
@@ -338,6 +346,8 @@ def _print_summary(console: Console, run: RunResult, check_placement: bool, targ
     if check_placement:
         console.print(placement_line(run.placement))
     console.print(summary_line(run))
+    if personas is not None:
+        print_goal_rate(console, run, personas)
 
 
 def _write_reports(
