@@ -86,6 +86,7 @@ PersonaPlayer = Callable[["RunContext", Scenario, int], Awaitable["CallResult"]]
 """Plays a fixture with a ``persona:`` block as one call and judges its goal (given by
 ``vcall.simulator.persona``, a feature above the engine: ``vcall simulate`` passes it)."""
 PERSONA_NOT_PLAYED = "persona-not-played"
+EXPECT_END = "expect-end"
 
 
 def _ignore(_event: Event) -> None:
@@ -387,9 +388,7 @@ class CallRunner:
             actual = state.end_reason.value if state.end_reason else "still up"
             message = f"the call should end by {expected.value}, but it ended by {actual}"
             self.findings.append(
-                Finding(
-                    "expect-end", Severity.ERROR, "", message, "fixture", expected.value, actual
-                )
+                Finding(EXPECT_END, Severity.ERROR, "", message, "fixture", expected.value, actual)
             )
 
     def _result(self, wall_ms: float, state: CallState) -> CallResult:
@@ -441,10 +440,11 @@ def _persona_skipped(result: CallResult) -> CallResult:
     scripted steps were played, and the result says the goal was not pursued."""
     message = (
         "the fixture's persona: block was not played here (vcall simulate and vcall persona "
-        "play it); only its scripted steps were"
+        "play it); only its scripted steps were, and its end: was not checked"
     )
     note = Finding(PERSONA_NOT_PLAYED, Severity.INFO, "", message, "fixture")
-    return dataclasses.replace(result, call_findings=(*result.call_findings, note))
+    kept = tuple(f for f in result.call_findings if f.rule != EXPECT_END)  # the persona's end
+    return dataclasses.replace(result, call_findings=(*kept, note))
 
 
 def _crashed(

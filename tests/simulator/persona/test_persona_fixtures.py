@@ -10,7 +10,7 @@ from persona_support import BILLING, WEATHER, action, fake_llm, target
 
 from vcall.simulator.asgi import App
 from vcall.simulator.findings import Severity
-from vcall.simulator.fixture import LoadOptions, Scenario, load_fixture
+from vcall.simulator.fixture import EndReason, LoadOptions, Scenario, load_fixture
 from vcall.simulator.fixture.loader import parse_fixture
 from vcall.simulator.persona import (
     GOAL_MET,
@@ -138,11 +138,15 @@ def test_calls_n_plays_n_seeds_and_the_rate_counts_persona_calls_only() -> None:
 
 
 def test_without_a_persona_player_the_engine_plays_the_scripted_steps_and_says_so() -> None:
-    run = simulate(scenarios(FEES), target(BILLING), SimulationConfig(seed=1))
+    ending = FEES + "end: transfer\n"  # the persona's ending: not checked without it
+    run = simulate(scenarios(ending), target(BILLING), SimulationConfig(seed=1))
     (call,) = run.calls
     assert call.passed
     assert [f.rule for f in call.findings] == [PERSONA_NOT_PLAYED]
     assert [t.callback.kind.value for t in call.turns] == ["callin"]
+    played = play(scenarios(ending), BILLING).calls[0]  # with it, the end is checked
+    assert played.end_reason is EndReason.BOT_HANGUP
+    assert "expect-end" in [f.rule for f in played.findings] and not played.passed
 
 
 def test_a_missed_goal_is_a_junit_failure(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from engine_support import (
 
 from vcall.simulator.clock import VIRTUAL_EPOCH_MS
 from vcall.simulator.example_bot import respond
+from vcall.simulator.fixture import persona_of
 from vcall.simulator.fixture.loader import load_scenario
 from vcall.simulator.fixture.scenario import EndReason, Expectation, Match, MatchKind
 from vcall.simulator.replay.engine import (
@@ -74,7 +75,9 @@ def test_every_shipped_fixture_passes_cleanly_against_the_example_bot(path: Path
     # the persona player: tests/simulator/persona/test_persona_fixtures.py)
     assert [f for f in call.findings if f.rule != PERSONA_NOT_PLAYED] == []
     assert call.turns, "every shipped fixture exchanges at least one callback"
-    if fixture.end is not None:
+    if persona_of(fixture) is not None:  # its end: is the persona's, not checked here
+        assert [f.rule for f in call.findings] == [PERSONA_NOT_PLAYED]
+    elif fixture.end is not None:
         assert call.end_reason is fixture.end
 
 
