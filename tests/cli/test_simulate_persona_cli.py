@@ -16,20 +16,16 @@ from vcall.cli.app import app
 from vcall.cli.exit_codes import ExitCode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulator" / "persona"))
-from persona_support import action, fake_llm  # bots BILLING and WEATHER, importable by name
+from persona_support import (
+    FEES_FIXTURE,
+    action,
+    fake_llm,
+)  # bots BILLING and WEATHER, importable by name
 
 PERSONA_TESTS = Path(__file__).resolve().parents[1] / "simulator" / "persona"
 pytest_plugins = ["pytester"]
 KEY = "sk-simulate-secret-7a6b5c4d3e"
-FEES = """\
-name: 查本月话费
-call: {caller: '13912345678'}
-persona:
-  goal: 查询本月话费，然后挂机
-  facts: {phone: '13912345678'}
-  budget: 8
-  success: {heard: 本月话费为}
-"""
+FEES = FEES_FIXTURE
 BILLING = "persona_support:BILLING"
 WEATHER = "persona_support:WEATHER"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from persona_support import BILLING, WEATHER, action, fake_llm, target
+from persona_support import BILLING, FEES_FIXTURE, WEATHER, action, fake_llm, target
 
 from vcall.simulator.asgi import App
 from vcall.simulator.findings import Severity
@@ -34,15 +34,7 @@ from vcall.simulator.replay import (
 from vcall.simulator.reports import write_junit_report
 
 SHIPPED = Path(__file__).resolve().parents[3] / "fixtures" / "persona_parcel_goal.yaml"
-FEES = """\
-name: 查本月话费
-call: {caller: '13912345678'}
-persona:
-  goal: 查询本月话费，然后挂机
-  facts: {phone: '13912345678'}
-  budget: 8
-  success: {heard: 本月话费为}
-"""
+FEES = FEES_FIXTURE
 KEY = "sk-fixture-secret-0a1b2c3d4e"
 
 
