@@ -36,7 +36,7 @@ def test_the_rules_page_documents_every_rule_id_the_code_raises() -> None:
     readme = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     pattern = re.compile(r'Finding\(\s*"([a-z][a-z0-9-]+)"')
     # a rule id kept in a constant: ``NAME = "rule-id"`` in the module that raises ``Finding(NAME``
-    named = re.compile(r'Finding\(\s*([A-Z][A-Z0-9_]+)\b')
+    named = re.compile(r"Finding\(\s*([A-Z][A-Z0-9_]+)\b")
     found = set()
     for path in (ROOT / "simulator").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
