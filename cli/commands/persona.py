@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
+from vcall.cli.commands.persona_options import (
+    LLM_RETRIES_DEFAULT,
+    LLM_TIMEOUT_DEFAULT,
+    MAX_TOKENS_DEFAULT,
+    CallsOption,
+    LlmOption,
+    LlmRetriesOption,
+    LlmTimeoutOption,
+    MaxTokensOption,
+    ModelOption,
+    brains,
+)
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
@@ -16,14 +27,7 @@ from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 
 if TYPE_CHECKING:
-    from vcall.simulator.persona import (
-        Brain,
-        BrainFactory,
-        JudgeFn,
-        Persona,
-        PersonaOutcome,
-        PersonaRun,
-    )
+    from vcall.simulator.persona import Persona, PersonaOutcome, PersonaRun
 
 EPILOG = """\
 [bold]Examples[/]
@@ -67,15 +71,13 @@ def persona_command(
         None, "--asr", help="With --goal: ASR realism, on or fillers=0.3,digits=mixed,..."
     ),
     budget: int = typer.Option(12, "--budget", min=1, max=200, help="With --goal: caller turns."),
-    calls: int = typer.Option(1, "--calls", min=1, max=1000, help="Seeds per persona."),
+    calls: CallsOption = 1,
     seed: int = typer.Option(0, "--seed", help="With --goal: the first seed."),
-    llm: str | None = typer.Option(
-        None, "--llm", help="An OpenAI-compatible API's base URL (key: VCALL_LLM_API_KEY)."
-    ),
-    model: str | None = typer.Option(None, "--model", help="With --llm: the model name."),
-    llm_timeout: str = typer.Option("20s", "--llm-timeout", help="Per LLM request attempt."),
-    llm_retries: int = typer.Option(2, "--llm-retries", min=0, max=5, help="Retries per request."),
-    max_tokens: int = typer.Option(200, "--max-tokens", min=16, max=4096, help="Per LLM answer."),
+    llm: LlmOption = None,
+    model: ModelOption = None,
+    llm_timeout: LlmTimeoutOption = LLM_TIMEOUT_DEFAULT,
+    llm_retries: LlmRetriesOption = LLM_RETRIES_DEFAULT,
+    max_tokens: MaxTokensOption = MAX_TOKENS_DEFAULT,
     save: Path | None = typer.Option(
         None, "--save", help="Write each call as an ordinary fixture in DIR."
     ),
@@ -114,7 +116,7 @@ def persona_command(
             replay_dir=replay,
         )
         resolved = chosen_target(target, example_bot)
-        brain_for, judge = _brains(llm, model, llm_timeout_s, llm_retries, max_tokens)
+        brain_for, judge = brains(llm, model, llm_timeout_s, llm_retries, max_tokens)
         try:
             with one_line_if_unreachable(resolved):
                 run = asyncio.run(run_personas(personas, resolved, config, brain_for, judge, done))
@@ -188,28 +190,6 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
             raise UsageError(f"{option} {item!r}: expected NAME=VALUE")
         pairs[name.strip()] = value.strip()
     return pairs
-
-
-def _brains(
-    llm: str | None, model: str | None, timeout_s: float, retries: int, max_tokens: int
-) -> tuple[BrainFactory, JudgeFn | None]:
-    from vcall.simulator.persona import RuleBrain
-
-    if llm is None:
-        if model:
-            raise UsageError("--model goes with --llm URL")
-        return RuleBrain, None
-    from vcall.simulator.persona import LlmBrain, LlmClient, LlmJudge, llm_config
-
-    config = llm_config(
-        llm, model or "", os.environ, timeout_s=timeout_s, retries=retries, max_tokens=max_tokens
-    )
-    client = LlmClient(config)
-
-    def brain_for(_seed: int) -> Brain:
-        return LlmBrain(client)
-
-    return brain_for, LlmJudge(client)
 
 
 def _interrupted(done: list[PersonaOutcome], target: str) -> PersonaRun:

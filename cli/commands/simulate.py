@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -14,6 +15,20 @@ from vcall.cli.commands.fixture_options import (
     OUTSIDE_PATHS_OPTION,
     SEED_OPTION,
     load_options,
+)
+from vcall.cli.commands.persona_options import (
+    LLM_RETRIES_DEFAULT,
+    LLM_TIMEOUT_DEFAULT,
+    MAX_TOKENS_DEFAULT,
+    CallsOption,
+    LlmOption,
+    LlmRetriesOption,
+    LlmTimeoutOption,
+    MaxTokensOption,
+    ModelOption,
+    brains,
+    persona_plan,
+    print_goal_rate,
 )
 from vcall.cli.commands.property_options import AgentKeys, AgentPhrases, GoodbyePhrases, phrases
 from vcall.cli.commands.targeting import chosen_target
@@ -38,6 +53,9 @@ from vcall.simulator.replay import RunResult, SimulationConfig, Target, simulate
 from vcall.simulator.reports import write_html_report, write_json_report, write_junit_report
 from vcall.simulator.spec import BeginTime
 from vcall.simulator.transport import Placement
+
+if TYPE_CHECKING:
+    from vcall.simulator.persona import FixturePersonas
 
 CONSOLE = "Console (no --fixture: you play the caller)"
 EPILOG = """\
@@ -187,6 +205,12 @@ def simulate_command(
     agent_phrase: AgentPhrases = None,
     agent_key: AgentKeys = None,
     goodbye_phrase: GoodbyePhrases = None,
+    calls: CallsOption = 1,
+    llm: LlmOption = None,
+    model: ModelOption = None,
+    llm_timeout: LlmTimeoutOption = LLM_TIMEOUT_DEFAULT,
+    llm_retries: LlmRetriesOption = LLM_RETRIES_DEFAULT,
+    max_tokens: MaxTokensOption = MAX_TOKENS_DEFAULT,
 ) -> None:
     """Replay caller scenarios against an endpoint and check every answer against the spec."""
     console = output_console()
@@ -239,12 +263,17 @@ def simulate_command(
         scenarios, bad_files = load_scenarios_setting_aside(fixture, options=options)
         for bad in bad_files:  # said, and the others replayed: the exit code is still 2
             console.print(f"error: {bad} (this file is not replayed)", markup=False)
-        run = run_with_properties(simulate(scenarios, resolved, config, sink=printer), checked)
+        llm_s = parse_duration(llm_timeout, what="--llm-timeout") / 1000
+        scenarios, personas = persona_plan(
+            scenarios, calls, brains(llm, model, llm_s, llm_retries, max_tokens)
+        )
+        played = simulate(scenarios, resolved, config, sink=printer, persona_player=personas)
+        run = run_with_properties(played, checked)
         if wrong_path_of_run(run) is None:
             printer.release()
         covered = coverage_of(run, saved_map) if coverage else None
         _write_reports(run, report, report_json, report_html, covered)
-        _print_summary(console, run, check_placement, resolved)
+        _print_summary(console, run, check_placement, resolved, personas)
         _print_run_properties(console, run, checked)
         if covered is not None and not run.unreachable:
             print_coverage(console, covered)
@@ -313,7 +342,13 @@ def _optional_ms(text: str | None, what: str) -> int | None:
     return parse_duration(text, what=what) if text else None
 
 
-def _print_summary(console: Console, run: RunResult, check_placement: bool, target: Target) -> None:
+def _print_summary(
+    console: Console,
+    run: RunResult,
+    check_placement: bool,
+    target: Target,
+    personas: FixturePersonas | None = None,
+) -> None:
     found = wrong_path_of_run(run)
     if found is not None:  # one line, not a transcript and a table of identical 404s
         console.print(f"[bold red]{escape(found.line)}[/] · {run.failed} call(s) failed")
@@ -329,6 +364,8 @@ def _print_summary(console: Console, run: RunResult, check_placement: bool, targ
     if check_placement:
         console.print(placement_line(run.placement))
     console.print(summary_line(run))
+    if personas is not None:
+        print_goal_rate(console, run, personas)
 
 
 def _write_reports(

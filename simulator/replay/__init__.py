@@ -7,10 +7,12 @@ from vcall.simulator.replay.delivery import (
 )
 from vcall.simulator.replay.engine import (
     CALL_CRASHED,
+    PERSONA_NOT_PLAYED,
     CallFinished,
     CallRunner,
     CallStarted,
     Event,
+    PersonaPlayer,
     RunContext,
     SimulationConfig,
     TurnDone,
@@ -35,6 +37,7 @@ from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, wr
 __all__ = [
     "CALL_CRASHED",
     "EXAMPLE_BOT",
+    "PERSONA_NOT_PLAYED",
     "WRONG_PATH_STATUSES",
     "CallFinished",
     "CallIds",
@@ -43,6 +46,7 @@ __all__ = [
     "CallStarted",
     "Event",
     "Observed",
+    "PersonaPlayer",
     "PlacementReport",
     "RunContext",
     "RunResult",
