@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
+from vcall.cli.commands.epoch_option import EpochOption, epoch_option
 from vcall.cli.commands.explore import Params
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
@@ -36,48 +36,72 @@ EPILOG = """\
 
 
 def check_command(
-    target: str | None = typer.Argument(
-        None, help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."
-    ),
-    example_bot: bool = typer.Option(
-        False, "--example-bot", help="Check the built-in example bot."
-    ),
-    params: Params | None = typer.Option(
-        None,
-        "--params",
-        help="Only this placement of the parameters (default: both, form and query).",
-    ),
-    timeout: str = typer.Option(
-        "10s", "--timeout", help="Per callback; no answer in time is an error."
-    ),
-    latency_budget: str | None = typer.Option(
-        None, "--latency-budget", help="Per callback; a slower answer is a warning, e.g. 300ms."
-    ),
-    concurrency: int = typer.Option(
-        8, "--concurrency", "-c", min=1, max=1000, help="Behaviours played side by side."
-    ),
-    strict: bool = typer.Option(False, "--strict", help="Warnings fail the behaviour too."),
-    seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
-    epoch: str | None = EPOCH_OPTION,
-    inbound_only: bool = typer.Option(
-        False, "--inbound-only", help="The bot serves inbound calls only: outbound not offered."
-    ),
-    outbound_only: bool = typer.Option(
-        False, "--outbound-only", help="The bot serves outbound calls only: inbound not offered."
-    ),
-    report: Path | None = typer.Option(None, "--report", help="Write a JUnit XML report here."),
-    report_json: Path | None = typer.Option(
-        None, "--report-json", help="Write a JSON report here."
-    ),
-    report_html: Path | None = typer.Option(
-        None, "--report-html", help="Write a self-contained HTML report (timelines) here."
-    ),
-    verbose: bool = typer.Option(
-        False,
-        "--verbose",
-        "-v",
-        help="Show an in-process app's own output (prints, logs, tracebacks) per behaviour.",
-    ),
+    target: Annotated[
+        str | None,
+        typer.Argument(help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."),
+    ] = None,
+    example_bot: Annotated[
+        bool, typer.Option("--example-bot", help="Check the built-in example bot.")
+    ] = False,
+    params: Annotated[
+        Params | None,
+        typer.Option(
+            "--params",
+            help="Only this placement of the parameters (default: both, form and query).",
+        ),
+    ] = None,
+    timeout: Annotated[
+        str, typer.Option("--timeout", help="Per callback; no answer in time is an error.")
+    ] = "10s",
+    latency_budget: Annotated[
+        str | None,
+        typer.Option(
+            "--latency-budget", help="Per callback; a slower answer is a warning, e.g. 300ms."
+        ),
+    ] = None,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            "--concurrency", "-c", min=1, max=1000, help="Behaviours played side by side."
+        ),
+    ] = 8,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings fail the behaviour too.")
+    ] = False,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed for call ids (repeatable runs).")
+    ] = None,
+    epoch: EpochOption = None,
+    inbound_only: Annotated[
+        bool,
+        typer.Option(
+            "--inbound-only", help="The bot serves inbound calls only: outbound not offered."
+        ),
+    ] = False,
+    outbound_only: Annotated[
+        bool,
+        typer.Option(
+            "--outbound-only", help="The bot serves outbound calls only: inbound not offered."
+        ),
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write a JUnit XML report here.")
+    ] = None,
+    report_json: Annotated[
+        Path | None, typer.Option("--report-json", help="Write a JSON report here.")
+    ] = None,
+    report_html: Annotated[
+        Path | None,
+        typer.Option("--report-html", help="Write a self-contained HTML report (timelines) here."),
+    ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Show an in-process app's own output (prints, logs, tracebacks) per behaviour.",
+        ),
+    ] = False,
 ) -> None:
     """Run a built-in suite of generic caller behaviours; spec rules only, no fixtures needed."""
     console = output_console()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -44,38 +44,56 @@ problems) · 2 usage errors · 3 a target unreachable · 130 interrupted
 
 
 def diff_command(
-    old: str = typer.Argument(..., help="The released version: a target or a saved map (.json)."),
-    new: str = typer.Argument(..., help="The version under review: a target or a saved map."),
-    ignore: list[str] | None = typer.Option(
-        None, "--ignore", help="An answer field expected to change (mute_time, ...); repeat."
-    ),
-    fail_on: FailOn = typer.Option(
-        FailOn.CHANGES, "--fail-on", help="changes: any change fails; problems: only new problems."
-    ),
-    say_file: Path | None = typer.Option(
-        None, "--say-file", help="What the caller says: one line each (default: a built-in bank)."
-    ),
-    identity: Identity = typer.Option(
-        Identity.NORMAL, "--identity", help="How states are told apart (as vcall explore)."
-    ),
-    max_depth: int = typer.Option(8, "--max-depth", min=1, max=50, help="Caller moves per path."),
-    max_calls: int = typer.Option(5000, "--max-calls", min=1, help="Calls per version."),
-    max_time: str = typer.Option("2m", "--max-time", help="Wall-clock budget per version."),
-    concurrency: int = typer.Option(
-        8, "--concurrency", "-c", min=1, max=1000, help="Calls side by side."
-    ),
-    seed: int = typer.Option(0, "--seed", help="Seed for call ids (the same for both)."),
-    timeout: str = typer.Option("10s", "--timeout", help="Per callback."),
-    save: Path | None = typer.Option(
-        None, "--save", help="Write one fixture per changed path in DIR (NEW's answers)."
-    ),
-    report_json: Path | None = typer.Option(None, "--report-json", help="The changes as JSON."),
-    report_html: Path | None = typer.Option(
-        None, "--report-html", help="Both maps side by side, changed states highlighted."
-    ),
-    report_md: Path | None = typer.Option(
-        None, "--report-md", help="A Markdown summary for a pull-request comment."
-    ),
+    old: Annotated[
+        str, typer.Argument(help="The released version: a target or a saved map (.json).")
+    ],
+    new: Annotated[str, typer.Argument(help="The version under review: a target or a saved map.")],
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore", help="An answer field expected to change (mute_time, ...); repeat."
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option("--fail-on", help="changes: any change fails; problems: only new problems."),
+    ] = FailOn.CHANGES,
+    say_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--say-file", help="What the caller says: one line each (default: a built-in bank)."
+        ),
+    ] = None,
+    identity: Annotated[
+        Identity, typer.Option("--identity", help="How states are told apart (as vcall explore).")
+    ] = Identity.NORMAL,
+    max_depth: Annotated[
+        int, typer.Option("--max-depth", min=1, max=50, help="Caller moves per path.")
+    ] = 8,
+    max_calls: Annotated[int, typer.Option("--max-calls", min=1, help="Calls per version.")] = 5000,
+    max_time: Annotated[
+        str, typer.Option("--max-time", help="Wall-clock budget per version.")
+    ] = "2m",
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, max=1000, help="Calls side by side.")
+    ] = 8,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for call ids (the same for both).")] = 0,
+    timeout: Annotated[str, typer.Option("--timeout", help="Per callback.")] = "10s",
+    save: Annotated[
+        Path | None,
+        typer.Option("--save", help="Write one fixture per changed path in DIR (NEW's answers)."),
+    ] = None,
+    report_json: Annotated[
+        Path | None, typer.Option("--report-json", help="The changes as JSON.")
+    ] = None,
+    report_html: Annotated[
+        Path | None,
+        typer.Option("--report-html", help="Both maps side by side, changed states highlighted."),
+    ] = None,
+    report_md: Annotated[
+        Path | None,
+        typer.Option("--report-md", help="A Markdown summary for a pull-request comment."),
+    ] = None,
 ) -> None:
     """What changed between two versions of a bot: states, answers, routes, problems."""
     console = output_console()

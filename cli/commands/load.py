@@ -6,17 +6,17 @@ import asyncio
 import time
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.live import Live
 
-from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
+from vcall.cli.commands.epoch_option import EpochOption, epoch_option
 from vcall.cli.commands.fixture_options import (
-    ASR_OPTION,
-    OUTSIDE_PATHS_OPTION,
-    SEED_OPTION,
+    AsrOption,
+    OutsidePathsOption,
+    SeedOption,
     load_options,
 )
 from vcall.cli.commands.targeting import chosen_target, run_on_fast_loop
@@ -71,81 +71,109 @@ Exit codes: 0 ok · 1 a threshold breached, a call stopped on an exception, or a
 
 
 def load_command(
-    target: str | None = typer.Argument(
-        None, help="Endpoint URL or an in-process app as module:attr."
-    ),
-    fixture: list[str] = typer.Option(
-        ..., "--fixture", "-f", metavar="PATH", help="Fixture file, directory or glob; repeatable."
-    ),
-    example_bot: bool = typer.Option(
-        False, "--example-bot", help="Target the built-in example bot in-process."
-    ),
-    calls: int | None = typer.Option(None, "--calls", "-n", help="Number of calls to run."),
-    duration: str | None = typer.Option(
-        None, "--duration", metavar="DURATION", help="Run for this long, e.g. 5m."
-    ),
-    concurrency: int = typer.Option(10, "--concurrency", "-c", help="Calls in progress at once."),
-    rate: str | None = typer.Option(
-        None, "--rate", metavar="RATE", help="New calls per second, e.g. 20/s."
-    ),
-    ramp: str | None = typer.Option(
-        None,
-        "--ramp",
-        metavar="RAMP",
-        help="Arrival rate over time, e.g. 0:10/s,5m:200/s,10m:200/s.",
-    ),
-    fast: bool = typer.Option(
-        False,
-        "--as-fast-as-possible",
-        help="Send each call's callbacks back to back (default: --realtime).",
-    ),
-    realtime: bool = typer.Option(
-        True, "--realtime", help="Pace each call on the wall clock (the default)."
-    ),
-    weight: list[str] | None = typer.Option(
-        None, "--weight", metavar="STEM=N", help="FIXTURE=N: relative weight (file stem)."
-    ),
-    params: Placement = typer.Option(
-        Placement.FORM, "--params", help="form body (default) or query string."
-    ),
-    timeout: str = typer.Option(
-        "10s", "--timeout", metavar="DURATION", help="Per callback; no answer in time is an error."
-    ),
-    max_p99: str | None = typer.Option(
-        None,
-        "--max-p99",
-        metavar="DURATION",
-        help="Fail if the p99 latency is over this, e.g. 300ms.",
-    ),
-    max_error_rate: str | None = typer.Option(
-        None, "--max-error-rate", metavar="RATE", help="Fail over this rate, e.g. 0.1%."
-    ),
-    max_violations: int | None = typer.Option(
-        None,
-        "--max-violations",
-        help="Fail over this many spec violations (the fixtures' expectation misses are "
-        "counted apart).",
-    ),
-    spec_only: bool = typer.Option(
-        False,
-        "--spec-only",
-        help="Check answers against the spec only; ignore the fixtures' expectations "
-        "(answer, expect, end): for running the shipped fixtures against your own bot.",
-    ),
-    report_json: Path | None = typer.Option(
-        None, "--report-json", help="Write the summary as JSON here."
-    ),
-    report_csv: Path | None = typer.Option(
-        None, "--report-csv", help="Write callbacks/s, p50/p99, errors per second as CSV here."
-    ),
-    report_html: Path | None = typer.Option(
-        None, "--report-html", help="Write an HTML report with charts over time here."
-    ),
-    seed: int | None = SEED_OPTION,
-    epoch: str | None = EPOCH_OPTION,
-    asr: str | None = ASR_OPTION,
-    allow_outside_paths: bool = OUTSIDE_PATHS_OPTION,
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No live display; summary only."),
+    target: Annotated[
+        str | None, typer.Argument(help="Endpoint URL or an in-process app as module:attr.")
+    ] = None,
+    *,  # keyword-only from here: --fixture is required yet follows TARGET, which has a default
+    fixture: Annotated[
+        list[str],
+        typer.Option(
+            "--fixture", "-f", metavar="PATH", help="Fixture file, directory or glob; repeatable."
+        ),
+    ],
+    example_bot: Annotated[
+        bool, typer.Option("--example-bot", help="Target the built-in example bot in-process.")
+    ] = False,
+    calls: Annotated[
+        int | None, typer.Option("--calls", "-n", help="Number of calls to run.")
+    ] = None,
+    duration: Annotated[
+        str | None,
+        typer.Option("--duration", metavar="DURATION", help="Run for this long, e.g. 5m."),
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", help="Calls in progress at once.")
+    ] = 10,
+    rate: Annotated[
+        str | None, typer.Option("--rate", metavar="RATE", help="New calls per second, e.g. 20/s.")
+    ] = None,
+    ramp: Annotated[
+        str | None,
+        typer.Option(
+            "--ramp", metavar="RAMP", help="Arrival rate over time, e.g. 0:10/s,5m:200/s,10m:200/s."
+        ),
+    ] = None,
+    fast: Annotated[
+        bool,
+        typer.Option(
+            "--as-fast-as-possible",
+            help="Send each call's callbacks back to back (default: --realtime).",
+        ),
+    ] = False,
+    realtime: Annotated[
+        bool, typer.Option("--realtime", help="Pace each call on the wall clock (the default).")
+    ] = True,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option("--weight", metavar="STEM=N", help="FIXTURE=N: relative weight (file stem)."),
+    ] = None,
+    params: Annotated[
+        Placement, typer.Option("--params", help="form body (default) or query string.")
+    ] = Placement.FORM,
+    timeout: Annotated[
+        str,
+        typer.Option(
+            "--timeout", metavar="DURATION", help="Per callback; no answer in time is an error."
+        ),
+    ] = "10s",
+    max_p99: Annotated[
+        str | None,
+        typer.Option(
+            "--max-p99",
+            metavar="DURATION",
+            help="Fail if the p99 latency is over this, e.g. 300ms.",
+        ),
+    ] = None,
+    max_error_rate: Annotated[
+        str | None,
+        typer.Option("--max-error-rate", metavar="RATE", help="Fail over this rate, e.g. 0.1%."),
+    ] = None,
+    max_violations: Annotated[
+        int | None,
+        typer.Option(
+            "--max-violations",
+            help="Fail over this many spec violations (the fixtures' expectation misses are "
+            "counted apart).",
+        ),
+    ] = None,
+    spec_only: Annotated[
+        bool,
+        typer.Option(
+            "--spec-only",
+            help="Check answers against the spec only; ignore the fixtures' expectations "
+            "(answer, expect, end): for running the shipped fixtures against your own bot.",
+        ),
+    ] = False,
+    report_json: Annotated[
+        Path | None, typer.Option("--report-json", help="Write the summary as JSON here.")
+    ] = None,
+    report_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-csv", help="Write callbacks/s, p50/p99, errors per second as CSV here."
+        ),
+    ] = None,
+    report_html: Annotated[
+        Path | None,
+        typer.Option("--report-html", help="Write an HTML report with charts over time here."),
+    ] = None,
+    seed: SeedOption = None,
+    epoch: EpochOption = None,
+    asr: AsrOption = None,
+    allow_outside_paths: OutsidePathsOption = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No live display; summary only.")
+    ] = False,
 ) -> None:
     """Run many complete, validated calls at once and report latency percentiles and violations."""
     console = output_console()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -41,52 +41,88 @@ errors · 3 endpoint unreachable · 130 interrupted (the calls so far printed)
 
 
 def persona_command(
-    target: str | None = typer.Argument(
-        None, help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."
-    ),
-    example_bot: bool = typer.Option(False, "--example-bot", help="Call the built-in example bot."),
-    goal: str | None = typer.Option(None, "--goal", help="The caller's goal, in its own words."),
-    persona_files: list[Path] | None = typer.Option(
-        None, "--persona", help="A persona file (YAML/JSON; personas: [...] for several); repeat."
-    ),
-    say: str | None = typer.Option(None, "--say", help="With --goal: the goal's key phrase."),
-    fact: list[str] | None = typer.Option(
-        None, "--fact", help="With --goal: NAME=VALUE the caller knows (phone=138...); repeat."
-    ),
-    hears: list[str] | None = typer.Option(
-        None,
-        "--hears",
-        help="With --goal: FILE=WORDS a media file says (menu.wav=查快递请按1); repeat.",
-    ),
-    style: str = typer.Option(
-        "patient",
-        "--style",
-        help="With --goal: patient, impatient, elderly, talks-over or fragments.",
-    ),
-    asr: str | None = typer.Option(
-        None, "--asr", help="With --goal: ASR realism, on or fillers=0.3,digits=mixed,..."
-    ),
-    budget: int = typer.Option(12, "--budget", min=1, max=200, help="With --goal: caller turns."),
-    calls: int = typer.Option(1, "--calls", min=1, max=1000, help="Seeds per persona."),
-    seed: int = typer.Option(0, "--seed", help="With --goal: the first seed."),
-    llm: str | None = typer.Option(
-        None, "--llm", help="An OpenAI-compatible API's base URL (key: VCALL_LLM_API_KEY)."
-    ),
-    model: str | None = typer.Option(None, "--model", help="With --llm: the model name."),
-    llm_timeout: str = typer.Option("20s", "--llm-timeout", help="Per LLM request attempt."),
-    llm_retries: int = typer.Option(2, "--llm-retries", min=0, max=5, help="Retries per request."),
-    max_tokens: int = typer.Option(200, "--max-tokens", min=16, max=4096, help="Per LLM answer."),
-    save: Path | None = typer.Option(
-        None, "--save", help="Write each call as an ordinary fixture in DIR."
-    ),
-    replay: Path | None = typer.Option(
-        None, "--replay", help="Reuse the calls saved in DIR while the bot's answers match."
-    ),
-    report_json: Path | None = typer.Option(None, "--report-json", help="The outcome as JSON."),
-    transcript: bool = typer.Option(
-        False, "--transcript", help="Show every call's transcript (a missed goal's always shows)."
-    ),
-    timeout: str = typer.Option("10s", "--timeout", help="Per callback."),
+    target: Annotated[
+        str | None,
+        typer.Argument(help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."),
+    ] = None,
+    example_bot: Annotated[
+        bool, typer.Option("--example-bot", help="Call the built-in example bot.")
+    ] = False,
+    goal: Annotated[
+        str | None, typer.Option("--goal", help="The caller's goal, in its own words.")
+    ] = None,
+    persona_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--persona", help="A persona file (YAML/JSON; personas: [...] for several); repeat."
+        ),
+    ] = None,
+    say: Annotated[
+        str | None, typer.Option("--say", help="With --goal: the goal's key phrase.")
+    ] = None,
+    fact: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fact", help="With --goal: NAME=VALUE the caller knows (phone=138...); repeat."
+        ),
+    ] = None,
+    hears: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--hears",
+            help="With --goal: FILE=WORDS a media file says (menu.wav=查快递请按1); repeat.",
+        ),
+    ] = None,
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style", help="With --goal: patient, impatient, elderly, talks-over or fragments."
+        ),
+    ] = "patient",
+    asr: Annotated[
+        str | None,
+        typer.Option("--asr", help="With --goal: ASR realism, on or fillers=0.3,digits=mixed,..."),
+    ] = None,
+    budget: Annotated[
+        int, typer.Option("--budget", min=1, max=200, help="With --goal: caller turns.")
+    ] = 12,
+    calls: Annotated[int, typer.Option("--calls", min=1, max=1000, help="Seeds per persona.")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="With --goal: the first seed.")] = 0,
+    llm: Annotated[
+        str | None,
+        typer.Option("--llm", help="An OpenAI-compatible API's base URL (key: VCALL_LLM_API_KEY)."),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="With --llm: the model name.")
+    ] = None,
+    llm_timeout: Annotated[
+        str, typer.Option("--llm-timeout", help="Per LLM request attempt.")
+    ] = "20s",
+    llm_retries: Annotated[
+        int, typer.Option("--llm-retries", min=0, max=5, help="Retries per request.")
+    ] = 2,
+    max_tokens: Annotated[
+        int, typer.Option("--max-tokens", min=16, max=4096, help="Per LLM answer.")
+    ] = 200,
+    save: Annotated[
+        Path | None, typer.Option("--save", help="Write each call as an ordinary fixture in DIR.")
+    ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option(
+            "--replay", help="Reuse the calls saved in DIR while the bot's answers match."
+        ),
+    ] = None,
+    report_json: Annotated[
+        Path | None, typer.Option("--report-json", help="The outcome as JSON.")
+    ] = None,
+    transcript: Annotated[
+        bool,
+        typer.Option(
+            "--transcript", help="Show every call's transcript (a missed goal's always shows)."
+        ),
+    ] = False,
+    timeout: Annotated[str, typer.Option("--timeout", help="Per callback.")] = "10s",
 ) -> None:
     """Callers with a goal: each pursues it on the platform model; goal met or not, and where it
     got stuck."""
