@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,7 +12,8 @@ from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
 from vcall.cli.render.progress import check_plan, check_status, live_progress
-from vcall.cli.report_paths import check_report_paths
+from vcall.cli.report_formats import CHECK_REPORTS
+from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore import CheckProgress  # a lazy face: only the counters load
 from vcall.simulator.fixture.durations import parse_duration  # light, before the plan line
@@ -84,16 +84,7 @@ def check_command(
             "--outbound-only", help="The bot serves outbound calls only: inbound not offered."
         ),
     ] = False,
-    report: Annotated[
-        Path | None, typer.Option("--report", help="Write a JUnit XML report here.")
-    ] = None,
-    report_json: Annotated[
-        Path | None, typer.Option("--report-json", help="Write a JSON report here.")
-    ] = None,
-    report_html: Annotated[
-        Path | None,
-        typer.Option("--report-html", help="Write a self-contained HTML report (timelines) here."),
-    ] = None,
+    reports: Reports[CheckResult] = NO_REPORTS,
     verbose: Annotated[
         bool,
         typer.Option(
@@ -113,9 +104,7 @@ def check_command(
         placements = (params.value,) if params else ("form", "query")
         epoch_ms = epoch_option(epoch)
         only = _only(inbound_only, outbound_only)
-        check_report_paths(
-            {"--report": report, "--report-json": report_json, "--report-html": report_html}
-        )
+        reports.check()
         console.print(check_plan(concurrency, len(placements)), markup=False, highlight=False)
         from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
         from vcall.cli.render.check import print_check
@@ -138,7 +127,7 @@ def check_command(
         status = live_progress(console, lambda: check_status(progress))
         with one_line_if_unreachable(resolved), status:
             result = check(resolved, config, progress)
-        _write_reports(result, report, report_json, report_html)
+        reports.write(result)
         print_check(console, result, verbose=verbose)
     raise typer.Exit(_exit_code(result))
 
@@ -153,30 +142,6 @@ def _only(inbound_only: bool, outbound_only: bool) -> Direction | None:
     return Direction.OUTBOUND if outbound_only else None
 
 
-def _write_reports(
-    result: CheckResult, junit: Path | None, json_path: Path | None, html_path: Path | None
-) -> None:
-    from vcall.simulator.explore import (
-        check_headline,
-        check_html,
-        check_json_extra,
-        write_check_junit,
-    )
-    from vcall.simulator.reports import write_html_report, write_json_report
-
-    try:
-        if junit is not None:
-            write_check_junit(result, junit)
-        if json_path is not None:
-            write_json_report(result.run, json_path, check_json_extra(result))
-        if html_path is not None:
-            write_html_report(
-                result.run, html_path, "vcall check", check_html(result), check_headline(result)
-            )
-    except OSError as error:
-        raise UsageError(f"cannot write report: {error}") from None
-
-
 def _exit_code(result: CheckResult) -> ExitCode:
     if result.run.interrupted:
         return ExitCode.INTERRUPTED
@@ -186,4 +151,4 @@ def _exit_code(result: CheckResult) -> ExitCode:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("check", epilog=EPILOG)(check_command)
+    app.command("check", epilog=EPILOG)(CHECK_REPORTS.command(check_command))

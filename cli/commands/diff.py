@@ -11,7 +11,8 @@ import typer
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
-from vcall.cli.report_paths import check_report_paths
+from vcall.cli.report_formats import DIFF_REPORTS
+from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore import Identity
 from vcall.simulator.fixture import parse_duration
@@ -83,24 +84,12 @@ def diff_command(
         Path | None,
         typer.Option("--save", help="Write one fixture per changed path in DIR (NEW's answers)."),
     ] = None,
-    report_json: Annotated[
-        Path | None, typer.Option("--report-json", help="The changes as JSON.")
-    ] = None,
-    report_html: Annotated[
-        Path | None,
-        typer.Option("--report-html", help="Both maps side by side, changed states highlighted."),
-    ] = None,
-    report_md: Annotated[
-        Path | None,
-        typer.Option("--report-md", help="A Markdown summary for a pull-request comment."),
-    ] = None,
+    reports: Reports[DiffResult] = NO_REPORTS,
 ) -> None:
     """What changed between two versions of a bot: states, answers, routes, problems."""
     console = output_console()
     with handled_errors():
-        check_report_paths(
-            {"--report-json": report_json, "--report-html": report_html, "--report-md": report_md}
-        )
+        reports.check()
         from vcall.cli.render.diff import print_diff
         from vcall.simulator.diff import DiffConfig
         from vcall.simulator.explore import ExploreConfig, Limits, read_say_file
@@ -128,7 +117,7 @@ def diff_command(
         if save is not None and not isinstance(after, Target):
             raise UsageError("--save: NEW must be a target (a saved map cannot be played)")
         result = _diffed(before, after, config)
-        _write(result, report_json, report_html, report_md)
+        reports.write(result)
         print_diff(console, result)
     raise typer.Exit(ExitCode.FAILED if result.failed(fail_on.value) else ExitCode.OK)
 
@@ -166,21 +155,5 @@ def _source(text: str, which: str) -> Source:
     return resolve_target(text)
 
 
-def _write(
-    result: DiffResult, report_json: Path | None, report_html: Path | None, report_md: Path | None
-) -> None:
-    from vcall.simulator.diff import write_diff_html, write_diff_json, write_diff_markdown
-
-    try:
-        if report_json is not None:
-            write_diff_json(result, report_json)
-        if report_html is not None:
-            write_diff_html(result, report_html)
-        if report_md is not None:
-            write_diff_markdown(result, report_md)
-    except OSError as error:
-        raise UsageError(f"cannot write report: {error}") from None
-
-
 def register(app: typer.Typer) -> None:
-    app.command("diff", epilog=EPILOG)(diff_command)
+    app.command("diff", epilog=EPILOG)(DIFF_REPORTS.command(diff_command))

@@ -14,7 +14,8 @@ from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
 from vcall.cli.render.progress import explore_plan, explore_status, live_progress
-from vcall.cli.report_paths import check_report_paths
+from vcall.cli.report_formats import EXPLORE_REPORTS
+from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore import ExploreProgress, Identity  # a lazy face: both are light
 from vcall.simulator.fixture.durations import parse_duration
@@ -122,21 +123,9 @@ def explore_command(
     save_paths: Annotated[
         Path | None, typer.Option("--save-paths", help="Write one fixture per state's path in DIR.")
     ] = None,
-    report_json: Annotated[
-        Path | None, typer.Option("--report-json", help="The map and problems as JSON.")
-    ] = None,
-    report_html: Annotated[
-        Path | None,
-        typer.Option("--report-html", help="A self-contained HTML report with the map drawn."),
-    ] = None,
+    reports: Reports[ExploreResult] = NO_REPORTS,
     graph: Annotated[
         Path | None, typer.Option("--graph", help="The map as Mermaid (.mmd) or DOT (.dot, .gv).")
-    ] = None,
-    report_junit: Annotated[
-        Path | None,
-        typer.Option(
-            "--report-junit", help="JUnit XML: one test case per problem and per property."
-        ),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Warnings fail the exploration too.")
@@ -196,14 +185,7 @@ def explore_command(
     console = output_console()
     with handled_errors():
         graph_format = _graph_format(graph)
-        check_report_paths(
-            {
-                "--report-json": report_json,
-                "--report-html": report_html,
-                "--graph": graph,
-                "--report-junit": report_junit,
-            }
-        )
+        reports.check(also={"--graph": graph})
         if min_robustness is not None and not asr_robustness:
             raise UsageError("--min-robustness needs --asr-robustness K (the variants to play)")
         max_time_s = parse_duration(max_time, what="--max-time") / 1000
@@ -245,8 +227,8 @@ def explore_command(
         status = live_progress(console, lambda: explore_status(progress))
         with one_line_if_unreachable(resolved), status:
             result = explore(resolved, config, progress)
-        _write(result, report_json, report_html, graph, graph_format)
-        _write_junit(result, report_junit)
+        reports.write(result)
+        _write_graph(result, graph, graph_format)
         print_explore(console, result, strict)
     raise typer.Exit(_exit_code(result, strict))
 
@@ -304,34 +286,13 @@ def _graph_format(graph: Path | None) -> str:
     return found
 
 
-def _write(
-    result: ExploreResult,
-    report_json: Path | None,
-    report_html: Path | None,
-    graph: Path | None,
-    graph_format: str,
-) -> None:
-    from vcall.simulator.explore import write_explore_html, write_explore_json, write_graph
-
-    try:
-        if report_json is not None:
-            write_explore_json(result, report_json)
-        if report_html is not None:
-            write_explore_html(result, report_html)
-        if graph is not None:
-            write_graph(result, graph, graph_format)
-    except OSError as error:
-        raise UsageError(f"cannot write report: {error}") from None
-
-
-def _write_junit(result: ExploreResult, path: Path | None) -> None:
-    if path is None:
+def _write_graph(result: ExploreResult, graph: Path | None, graph_format: str) -> None:
+    if graph is None:
         return
-    from vcall.simulator.properties import write_explore_junit
+    from vcall.simulator.explore import write_graph
 
-    problems = [(f"{i}. {p.kind.value}", p.summary) for i, p in enumerate(result.problems, 1)]
     try:
-        write_explore_junit(result.target, problems, result.properties, path)
+        write_graph(result, graph, graph_format)
     except OSError as error:
         raise UsageError(f"cannot write report: {error}") from None
 
@@ -345,4 +306,4 @@ def _exit_code(result: ExploreResult, strict: bool = False) -> ExitCode:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("explore", epilog=EPILOG)(explore_command)
+    app.command("explore", epilog=EPILOG)(EXPLORE_REPORTS.command(explore_command))

@@ -33,7 +33,8 @@ from vcall.cli.render.load import (
 )
 from vcall.cli.render.output import output_console, print_table
 from vcall.cli.render.transcript import unreachable_message
-from vcall.cli.report_paths import check_report_paths
+from vcall.cli.report_formats import LOAD_REPORTS, JudgedLoad
+from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.simulator.errors import EndpointUnreachableError, UsageError
 from vcall.simulator.fixture import load_scenarios, parse_duration
 from vcall.simulator.load import (
@@ -46,9 +47,6 @@ from vcall.simulator.load import (
     parse_fraction,
     parse_ramp,
     run_load,
-    write_load_html,
-    write_load_report,
-    write_series_csv,
 )
 from vcall.simulator.replay import Target
 from vcall.simulator.transport import Placement
@@ -154,19 +152,7 @@ def load_command(
             "(answer, expect, end): for running the shipped fixtures against your own bot.",
         ),
     ] = False,
-    report_json: Annotated[
-        Path | None, typer.Option("--report-json", help="Write the summary as JSON here.")
-    ] = None,
-    report_csv: Annotated[
-        Path | None,
-        typer.Option(
-            "--report-csv", help="Write callbacks/s, p50/p99, errors per second as CSV here."
-        ),
-    ] = None,
-    report_html: Annotated[
-        Path | None,
-        typer.Option("--report-html", help="Write an HTML report with charts over time here."),
-    ] = None,
+    reports: Reports[JudgedLoad] = NO_REPORTS,
     seed: SeedOption = None,
     epoch: EpochOption = None,
     asr: AsrOption = None,
@@ -193,9 +179,7 @@ def load_command(
             ramp=parse_ramp(ramp) if ramp else None,
             spec_only=spec_only,
         ).checked()
-        check_report_paths(
-            {"--report-json": report_json, "--report-csv": report_csv, "--report-html": report_html}
-        )
+        reports.check()
         thresholds = Thresholds(
             max_p99_ms=parse_duration(max_p99, what="--max-p99") if max_p99 else None,
             max_error_rate=parse_fraction(max_error_rate) if max_error_rate else None,
@@ -211,15 +195,7 @@ def load_command(
             raise EndpointUnreachableError(unreachable_message(resolved.url))
         breaches = check_thresholds(result.stats, thresholds)
         _print_summary(console, result, breaches)
-        try:
-            if report_json is not None:
-                write_load_report(result, report_json, breaches)
-            if report_csv is not None:
-                write_series_csv(result.series, report_csv)
-            if report_html is not None:
-                write_load_html(result, report_html, breaches)
-        except OSError as error:
-            raise UsageError(f"cannot write report: {error}") from None
+        reports.write(JudgedLoad(result, breaches))
     raise typer.Exit(_exit_code(result, bool(breaches)))
 
 
@@ -327,4 +303,4 @@ def _exit_code(result: LoadResult, breached: bool) -> ExitCode:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("load", epilog=EPILOG)(load_command)
+    app.command("load", epilog=EPILOG)(LOAD_REPORTS.command(load_command))

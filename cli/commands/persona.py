@@ -12,7 +12,8 @@ import typer
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
-from vcall.cli.report_paths import check_report_paths
+from vcall.cli.report_formats import PERSONA_REPORTS
+from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.simulator.errors import UsageError
 
 if TYPE_CHECKING:
@@ -113,9 +114,7 @@ def persona_command(
             "--replay", help="Reuse the calls saved in DIR while the bot's answers match."
         ),
     ] = None,
-    report_json: Annotated[
-        Path | None, typer.Option("--report-json", help="The outcome as JSON.")
-    ] = None,
+    reports: Reports[PersonaRun] = NO_REPORTS,
     transcript: Annotated[
         bool,
         typer.Option(
@@ -129,7 +128,7 @@ def persona_command(
     console = output_console()
     done: list[PersonaOutcome] = []
     with handled_errors():
-        check_report_paths({"--report-json": report_json})
+        reports.check()
         from vcall.simulator.fixture import parse_duration
 
         personas = _personas(
@@ -156,13 +155,7 @@ def persona_command(
                 run = asyncio.run(run_personas(personas, resolved, config, brain_for, judge, done))
         except KeyboardInterrupt:
             run = _interrupted(done, resolved.label)
-        if report_json is not None:
-            from vcall.simulator.persona import write_persona_json
-
-            try:
-                write_persona_json(run, report_json)
-            except OSError as error:
-                raise UsageError(f"cannot write report: {error}") from None
+        reports.write(run)
         if run.unreachable and not run.met:  # one line, as simulate says it
             from vcall.cli.render.transcript import unreachable_message
             from vcall.simulator.errors import EndpointUnreachableError
@@ -265,4 +258,4 @@ def _exit_code(run: PersonaRun) -> ExitCode:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("persona", epilog=EPILOG)(persona_command)
+    app.command("persona", epilog=EPILOG)(PERSONA_REPORTS.command(persona_command))

@@ -29,13 +29,14 @@ from vcall.cli.render.transcript import (
     unreachable_line,
     wrong_path_of_run,
 )
+from vcall.cli.report_formats import RUN_REPORTS, CoveredRun
+from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore import Coverage, coverage_html, coverage_of, load_map
+from vcall.simulator.explore import coverage_of, load_map
 from vcall.simulator.fixture import load_scenarios_setting_aside, parse_duration
 from vcall.simulator.properties import Property, run_with_properties
 from vcall.simulator.replay import RunResult, SimulationConfig, Target, simulate
-from vcall.simulator.reports import write_html_report, write_json_report, write_junit_report
 from vcall.simulator.spec import BeginTime
 from vcall.simulator.transport import Placement
 
@@ -118,16 +119,7 @@ def simulate_command(
         bool,
         typer.Option("--realtime", help="Pace calls on the wall clock instead of a virtual clock."),
     ] = False,
-    report: Annotated[
-        Path | None, typer.Option("--report", help="Write a JUnit XML report here.")
-    ] = None,
-    report_json: Annotated[
-        Path | None, typer.Option("--report-json", help="Write a JSON report here.")
-    ] = None,
-    report_html: Annotated[
-        Path | None,
-        typer.Option("--report-html", help="Write a self-contained HTML report (timelines) here."),
-    ] = None,
+    reports: Reports[CoveredRun] = NO_REPORTS,
     coverage: Annotated[
         str | None,
         typer.Option(
@@ -249,9 +241,7 @@ def simulate_command(
             raise UsageError("--dry-run goes with --update-expectations")
         if spec_only and update_expectations:
             raise UsageError("--spec-only ignores the expectations --update-expectations rewrites")
-        check_report_paths(
-            {"--report": report, "--report-json": report_json, "--report-html": report_html}
-        )
+        reports.check()
         saved_map = load_map(coverage) if coverage else None
         options = load_options(seed, asr, allow_outside_paths)
         if spec_only and not quiet:
@@ -271,7 +261,7 @@ def simulate_command(
         if wrong_path_of_run(run) is None:
             printer.release()
         covered = coverage_of(run, saved_map) if coverage else None
-        _write_reports(run, report, report_json, report_html, covered)
+        reports.write(CoveredRun(run, covered))
         _print_summary(console, run, check_placement, resolved)
         if covered is not None and not run.unreachable:
             print_coverage(console, covered)
@@ -348,25 +338,6 @@ def _print_summary(console: Console, run: RunResult, check_placement: bool, targ
     console.print(summary_line(run))
 
 
-def _write_reports(
-    run: RunResult,
-    junit: Path | None,
-    json_path: Path | None,
-    html_path: Path | None = None,
-    covered: Coverage | None = None,
-) -> None:
-    extra = {"coverage": covered.to_dict()} if covered else None
-    try:
-        if junit is not None:
-            write_junit_report(run, junit)
-        if json_path is not None:
-            write_json_report(run, json_path, extra)
-        if html_path is not None:
-            write_html_report(run, html_path, extra_html=coverage_html(covered) if covered else "")
-    except OSError as error:
-        raise UsageError(f"cannot write report: {error}") from None
-
-
 def _exit_code(run: RunResult) -> ExitCode:
     if run.interrupted:
         return ExitCode.INTERRUPTED
@@ -376,4 +347,4 @@ def _exit_code(run: RunResult) -> ExitCode:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("simulate", epilog=EPILOG)(simulate_command)
+    app.command("simulate", epilog=EPILOG)(RUN_REPORTS.command(simulate_command))
