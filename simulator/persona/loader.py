@@ -25,8 +25,8 @@ from typing import Any
 from vcall.simulator.errors import FixtureError, InputNotFoundError
 from vcall.simulator.fixture.asr import AsrConfigError, asr_config
 from vcall.simulator.fixture.scenario import CallSettings, EndReason
-from vcall.simulator.fixture.yaml_lines import LineDict, LineList, load_yaml
 from vcall.simulator.persona.model import MAX_BUDGET, Persona, Style, SuccessMatcher
+from vcall.simulator.safe_yaml import LineDict, LineList, read_text, safe_load
 
 KEYS = (
     "name",
@@ -56,19 +56,16 @@ class _Where:
 
 def load_personas(path: str | Path) -> list[Persona]:
     """Every persona of one file."""
-    file = Path(path)
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise FixtureError(f"larger than {MAX_FILE_BYTES // 1024} KiB", file=str(path))
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputNotFoundError(f"cannot read persona file {path}: {error}") from None
+        text = read_text(path, MAX_FILE_BYTES)
+    except InputNotFoundError:
+        raise InputNotFoundError(f"cannot read persona file {path}: no such file") from None
     return parse_personas(text, str(path))
 
 
 def parse_personas(text: str, file: str = "<persona>") -> list[Persona]:
     where = _Where(file)
-    document = load_yaml(text, file)
+    document = safe_load(text, file)
     if not isinstance(document, LineDict):
         raise where.error("a persona file is a mapping (goal: ...), or personas: [...]", 1)
     if "personas" in document:
