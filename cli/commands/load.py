@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Coroutine
 from pathlib import Path
@@ -46,7 +47,7 @@ from vcall.simulator.load import (
     estimate_load,
     parse_fraction,
     parse_ramp,
-    run_load,
+    run_load_to_outcome,
 )
 from vcall.simulator.replay import Target
 from vcall.simulator.transport import Placement
@@ -191,7 +192,7 @@ def load_command(
             for line in plan_lines(config, estimate_load(scenarios, config)):
                 console.print(line)
         result = _run(scenarios, resolved, config, console, quiet)
-        if _never_reached(result):  # one line, not tables of "could not connect"
+        if result.unreachable:  # one line, not tables of "could not connect"
             raise EndpointUnreachableError(unreachable_message(resolved.url))
         breaches = check_thresholds(result.stats, thresholds)
         _print_summary(console, result, breaches)
@@ -202,22 +203,9 @@ def load_command(
 def _run(
     scenarios: list[Any], target: Target, config: LoadConfig, console: Console, quiet: bool
 ) -> LoadResult:
-    holder: list[LoadRun] = []
-    started = time.perf_counter()
-    coroutine = run_load(scenarios, target, config, holder=holder)
-    try:
-        if quiet:
-            return run_on_fast_loop(coroutine)
-        if not console.is_terminal:
-            return run_on_fast_loop(_with_progress_lines(coroutine, holder, console))
-        return run_on_fast_loop(_with_live(coroutine, holder, console))
-    except KeyboardInterrupt:
-        stats = holder[0].stats if holder else None
-        if stats is None:
-            raise
-        wall_ms = (time.perf_counter() - started) * 1000
-        series = holder[0].series.rows
-        return LoadResult(stats, config, wall_ms, interrupted=True, series=series)
+    shown = _with_live if console.is_terminal else _with_progress_lines
+    watch = None if quiet else functools.partial(shown, console=console)
+    return run_load_to_outcome(scenarios, target, config, run_on_fast_loop, watch)
 
 
 async def _with_live(
@@ -285,15 +273,6 @@ def _print_summary(console: Console, result: LoadResult, breaches: list[Any]) ->
         console.print(line)
     for line in breach_lines(breaches):
         console.print(line)
-
-
-def _never_reached(result: LoadResult) -> bool:
-    """Every call's first callback found nothing listening, and so the call was abandoned (each
-    counts an ``endpoint-unreachable`` for its turn and one for the call)."""
-    stats = result.stats
-    refused = stats.errors.get("endpoint-unreachable", 0)
-    calls = stats.calls_done
-    return calls > 0 and stats.callbacks == calls and refused == 2 * calls
 
 
 def _exit_code(result: LoadResult, breached: bool) -> ExitCode:
