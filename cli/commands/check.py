@@ -16,7 +16,7 @@ from vcall.cli.report_formats import CHECK_REPORTS
 from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore import CheckProgress  # a lazy face: only the counters load
-from vcall.simulator.fixture.durations import parse_duration  # light, before the plan line
+from vcall.simulator.fixture import parse_duration  # a lazy face: only durations loads
 
 if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
     from vcall.simulator.explore import CheckResult

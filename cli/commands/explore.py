@@ -18,7 +18,7 @@ from vcall.cli.report_formats import EXPLORE_REPORTS
 from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore import ExploreProgress, Identity  # a lazy face: both are light
-from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.fixture import parse_duration  # a lazy face: only durations loads
 
 
 class Params(StrEnum):
