@@ -26,7 +26,7 @@ from vcall.simulator.replay import (
     WrongPath,
     find_wrong_path,
 )
-from vcall.simulator.speech import heard_as, named_changes
+from vcall.simulator.speech import heard_as
 from vcall.simulator.text_safety import neutralize_controls
 from vcall.simulator.transport import Exchange
 
@@ -167,6 +167,8 @@ class TranscriptPrinter:
         )
         written = _written(scenario, turn)
         if written:  # ASR realism changed the words: show what the fixture wrote too
+            from vcall.simulator.speech import named_changes  # the ASR model: loaded when used
+
             changes = named_changes(written, str(callback.content.get("words", "")))
             named = f" (asr: {'; '.join(changes)})" if changes else ""
             self.console.print(f"  {'':8} [dim]  written “{_safe(written)}”{_safe(named)}[/]")

@@ -310,7 +310,7 @@ async def _check(
 
 def _as_written(scenarios: Sequence[Scenario]) -> dict[str, Scenario]:
     """The ``asr-noise`` behaviours' calls with their sentences as written, by the noisy name."""
-    from vcall.simulator.speech.check_noise import NOISE_TAG, as_written
+    from vcall.simulator.explore.check_noise import NOISE_TAG, as_written
 
     twins = {s.name: as_written(s) for s in scenarios if NOISE_TAG in s.tags}
     return {name: twin for name, twin in twins.items() if twin is not None}
@@ -326,7 +326,7 @@ def _noise_notes(
     only for that and leave the run."""
     if not written:
         return list(finished)
-    from vcall.simulator.speech.check_noise import understood_note
+    from vcall.simulator.explore.check_noise import understood_note
 
     twins = {twin.name: name for name, twin in written.items()}
     calls = {call.scenario.name: call for call in finished}
@@ -339,7 +339,7 @@ def _noise_notes(
 
 
 def _as_written_name(event: CallStarted | CallFinished) -> bool:
-    from vcall.simulator.speech.check_noise import AS_WRITTEN
+    from vcall.simulator.explore.check_noise import AS_WRITTEN
 
     scenario = event.scenario if isinstance(event, CallStarted) else event.result.scenario
     return scenario.name.endswith(AS_WRITTEN) or f"{AS_WRITTEN} [" in scenario.name

@@ -7,7 +7,6 @@ thing the same way.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from vcall.simulator.findings import Finding, Severity
@@ -29,6 +28,7 @@ from vcall.simulator.spec import (
     OutOfRange,
     range_outcome,
 )
+from vcall.simulator.speech import file_piece as _file_piece
 from vcall.simulator.validation.registry import VCALL_CHOICE, RuleInfo, capped, define
 from vcall.simulator.validation.values import (
     Typed,
@@ -358,17 +358,6 @@ def _pieces(item: str) -> list[str]:
     for look in LOOKALIKE_SEPARATORS:
         item = item.replace(look, PLAY_CODE_SEPARATOR)
     return item.split(PLAY_CODE_SEPARATOR)
-
-
-_CODE_PIECE = re.compile(r"[\x21-\x7e]+|.*\.(?:wav|mp3|pcm|amr|m4a|ogg|aac|wma)", re.IGNORECASE)
-"""A meant item that reads as a file, a voice id or a URL: printable ASCII without blanks, or a
-name with an audio extension (``欢迎.wav``). Prose (``您好，这里是…``) is not one."""
-
-
-def _file_piece(piece: str) -> bool:
-    """A meant item that is a file, voice id or URL (no ``$name$`` variable)."""
-    piece = piece.strip()
-    return bool(_CODE_PIECE.fullmatch(piece)) and not TTS_VARIABLE_PATTERN.search(piece)
 
 
 def _variable_piece(piece: str) -> bool:
