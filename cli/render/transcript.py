@@ -305,7 +305,7 @@ def summary_line(run: RunResult) -> str:
     infos = [
         f"[cyan]info[/] [dim]{finding.rule}[/]: {escape(finding.message)} ({count} answer(s))\n"
         for finding, count in info_once(f for call in run.calls for f in call.findings)
-    ]  # information (no seed backs it): one line per run, never one per callback
+    ]  # information (no vendor page backs it): one line per run, never one per callback
     return "".join(infos) + (
         f"[{colour}]{run.passed} passed, {run.failed} failed[/]{state} · {len(run.calls)} call(s), "
         f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s{_error_counts(run)}"

@@ -195,7 +195,7 @@ class CheckResult:
         return f"{'; '.join(reasons)}: {DIRECTION_SERVICES}, so those behaviours are not failed"
 
     def placement_note(self) -> str:
-        """What the verdicts say about where the bot reads its parameters (SPEC-NOTES §1)."""
+        """What the verdicts say about where the bot reads its parameters (docs/platform.md §1)."""
         unanswered = [p for p in self.placements if self._answers(p) == (False, True)]
         if not unanswered:
             return ""
@@ -210,7 +210,7 @@ class CheckResult:
             f"the bot answers only with the parameters in the {', '.join(answering)} "
             f"placement, never in the {missing} one: the platform documents POST with "
             "the parameters as request parameters, and real traffic sends them form-encoded "
-            "in the body (SPEC-NOTES §1): read both (placement-one-sided)"
+            "in the body (docs/platform.md §1): read both (placement-one-sided)"
         )
 
     def _answers(self, placement: Placement) -> tuple[bool, bool]:
