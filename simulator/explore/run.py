@@ -49,7 +49,7 @@ from vcall.simulator.properties import (
     fixture_path,
     save_property_fixtures,
 )
-from vcall.simulator.replay import SimulationConfig, Target, run_context, wrong_path
+from vcall.simulator.replay import SimulationConfig, Target, find_wrong_path, run_context
 from vcall.simulator.transport import Sender
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
@@ -115,7 +115,7 @@ async def _explore(
     crawler = Crawler(driver, lines, config.limits, deadline=crawl_deadline, progress=progress)
     crawl = await crawler.run()
     problems = list(crawl.book.problems)
-    wrong = None if crawl.answered else wrong_path(t.exchange for t in crawl.asked)
+    wrong = None if crawl.answered else find_wrong_path(t.exchange for t in crawl.asked)
     if wrong is not None:  # one line says it all: nothing else is worth reading
         progress.phase = "done"
         result = ExploreResult(target.label, crawl, [], wrong_path=wrong)

@@ -26,20 +26,17 @@ from typing import Any
 from vcall.simulator.errors import FixtureError, InputNotFoundError
 from vcall.simulator.fixture.loader import load_fixture
 from vcall.simulator.fixture.persona import Persona, parse_persona, persona_of
-from vcall.simulator.fixture.yaml_lines import LineDict, LineList, load_yaml
+from vcall.simulator.safe_yaml import LineDict, LineList, read_text, safe_load
 
 MAX_FILE_BYTES = 1024 * 1024
 
 
 def load_personas(path: str | Path) -> list[Persona]:
     """Every persona of one file."""
-    file = Path(path)
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise FixtureError(f"larger than {MAX_FILE_BYTES // 1024} KiB", file=str(path))
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputNotFoundError(f"cannot read persona file {path}: {error}") from None
+        text = read_text(path, MAX_FILE_BYTES)
+    except InputNotFoundError:
+        raise InputNotFoundError(f"cannot read persona file {path}: no such file") from None
     if _is_fixture(text, str(path)):
         return _fixture_personas(path)
     return parse_personas(text, str(path))
@@ -48,7 +45,7 @@ def load_personas(path: str | Path) -> list[Persona]:
 def _is_fixture(text: str, file: str) -> bool:
     """A fixture with a ``persona:`` block (not a persona file)."""
     try:
-        document = load_yaml(text, file)
+        document = safe_load(text, file)
     except FixtureError:
         return False  # the persona file's own reading says what is wrong
     return isinstance(document, LineDict) and "persona" in document and "goal" not in document
@@ -73,7 +70,7 @@ def _fixture_personas(path: str | Path) -> list[Persona]:
 
 
 def parse_personas(text: str, file: str = "<persona>") -> list[Persona]:
-    document = load_yaml(text, file)
+    document = safe_load(text, file)
     if not isinstance(document, LineDict):
         raise FixtureError(
             "a persona file is a mapping (goal: ...), or personas: [...]", file=file, line=1

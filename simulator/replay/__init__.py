@@ -32,7 +32,7 @@ from vcall.simulator.replay.results import (
     is_fixture_expectation,
 )
 from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, app_target, resolve_target
-from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, wrong_path
+from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, find_wrong_path
 
 __all__ = [
     "CALL_CRASHED",
@@ -58,6 +58,7 @@ __all__ = [
     "app_target",
     "check_match",
     "delivery_findings",
+    "find_wrong_path",
     "is_fixture_expectation",
     "lookup",
     "open_client",
@@ -67,5 +68,4 @@ __all__ = [
     "run_scenarios",
     "simulate",
     "validate_answer",
-    "wrong_path",
 ]

@@ -202,6 +202,9 @@ class CallRunner:
         """The latest answered callback: what reactive steps look at."""
         self.captures = Captures(scenario)
         self.observed: list[Observed] = []
+        self.scripted_only = False
+        """A ``persona:`` fixture played without its persona: ``end`` says so (see
+        :func:`_persona_skipped`) before anyone hears of the call."""
 
     def _start_epoch_ms(self) -> int:
         """The call's Unix time at its start: ``--epoch``, else the fixture's
@@ -280,6 +283,8 @@ class CallRunner:
         state = self.session.state
         self._check_ending(self.played, state)
         result = self._result((time.perf_counter() - self.started) * 1000, state)
+        if self.scripted_only:
+            result = _persona_skipped(result)
         self.ctx.sink(CallFinished(self.index, result))
         return result
 
@@ -427,8 +432,8 @@ async def run_call(ctx: RunContext, scenario: Scenario, index: int) -> CallResul
         if ctx.persona_player is not None and persona_of(scenario) is not None:
             return await ctx.persona_player(ctx, scenario, index)
         runner = CallRunner(ctx, scenario, index)
-        result = await runner.run()
-        return _persona_skipped(result) if persona_of(scenario) is not None else result
+        runner.scripted_only = persona_of(scenario) is not None
+        return await runner.run()
     except Exception as error:
         result = _crashed(ctx, scenario, runner, error)
         ctx.sink(CallFinished(index, result))

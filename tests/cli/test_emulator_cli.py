@@ -238,7 +238,7 @@ def test_example_bot_serves_the_bot_and_prints_the_callback_url(
         served.update(app=app_to_serve, port=sock.getsockname()[1])
         sock.close()
 
-    monkeypatch.setattr(example_bot_cli, "serve", fake_serve)
+    monkeypatch.setattr(example_bot_cli, "serve_app", fake_serve)
     result = runner.invoke(app, ["example-bot", "--port", "0"])
     assert result.exit_code == 0
     assert served["app"] is example_bot_app

@@ -25,6 +25,7 @@ from vcall.simulator.persona import (
 )
 from vcall.simulator.replay import (
     PERSONA_NOT_PLAYED,
+    CallFinished,
     CallResult,
     RunResult,
     SimulationConfig,
@@ -139,6 +140,22 @@ def test_without_a_persona_player_the_engine_plays_the_scripted_steps_and_says_s
     played = play(scenarios(ending), BILLING).calls[0]  # with it, the end is checked
     assert played.end_reason is EndReason.BOT_HANGUP
     assert "expect-end" in [f.rule for f in played.findings] and not played.passed
+
+
+def test_without_a_persona_player_the_finished_call_event_already_leaves_the_end_unchecked() -> (
+    None
+):
+    # load and Locust count calls from the CallFinished event, not from the returned result
+    finished: list[CallResult] = []
+
+    def sink(event: object) -> None:
+        if isinstance(event, CallFinished):
+            finished.append(event.result)
+
+    ending = FEES + "end: transfer\n"
+    simulate(scenarios(ending), target(BILLING), SimulationConfig(seed=1), sink=sink)
+    (call,) = finished
+    assert [f.rule for f in call.findings] == [PERSONA_NOT_PLAYED] and call.passed
 
 
 def test_a_missed_goal_is_a_junit_failure(tmp_path: Path) -> None:
