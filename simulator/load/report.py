@@ -20,6 +20,7 @@ def load_to_dict(result: LoadResult, breaches: list[Breach] | None = None) -> di
         "report_version": 1,
         "vcall": __version__,
         "interrupted": result.interrupted,
+        "unreachable": result.unreachable,
         "wall_ms": round(result.wall_ms, 3),
         "calls": {
             "started": stats.calls_started,

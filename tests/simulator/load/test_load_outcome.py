@@ -14,6 +14,7 @@ import pytest
 
 from vcall.simulator.fixture import load_scenario
 from vcall.simulator.load import LoadConfig, LoadResult, LoadRun, LoadStats, run_load_to_outcome
+from vcall.simulator.load.report import load_to_dict
 from vcall.simulator.replay import Target
 from vcall.simulator.transport import Exchange, Placement
 
@@ -61,12 +62,14 @@ def test_a_run_against_nothing_listening_is_unreachable() -> None:
     result = run_load_to_outcome(SCENARIOS, target, config, _run)
     assert result.unreachable and not result.interrupted
     assert result.stats.calls_done == 3
+    assert load_to_dict(result)["unreachable"] is True  # the JSON report says it too
 
 
 def test_a_run_that_reached_the_bot_is_not_unreachable() -> None:
     config = LoadConfig(calls=3, concurrency=2, realtime=False)
     result = run_load_to_outcome(SCENARIOS, NOWHERE, config, _run, sender=CountingSender())
     assert not result.unreachable and result.stats.callbacks > 3
+    assert load_to_dict(result)["unreachable"] is False
 
 
 def test_no_call_done_is_not_unreachable() -> None:
