@@ -256,6 +256,8 @@ def simulate_command(
             epoch_ms=epoch_option(epoch),
         )
         if not fixture:
+            if llm is not None or model is not None or calls != 1:
+                raise UsageError("--llm, --model and --calls play persona fixtures: give -f FILE")
             check_report_paths({"--record": record})
             raise typer.Exit(
                 _open_console(

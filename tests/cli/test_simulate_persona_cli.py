@@ -112,6 +112,15 @@ def test_persona_options_without_persona_fixtures_are_usage_errors(
     assert message in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    "args", [("--llm", "http://127.0.0.1:9/v1"), ("--calls", "3"), ("--model", "m")]
+)
+def test_persona_options_in_the_console_are_usage_errors(args: tuple[str, ...]) -> None:
+    result = vcall("simulate", "--example-bot", *args)  # no -f: the console, which plays none
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "play persona fixtures: give -f FILE" in result.output
+
+
 def test_a_bad_persona_block_is_one_line_and_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(FEES.replace("budget: 8", "budgett: 8"), encoding="utf-8")
