@@ -66,7 +66,8 @@ class Callback:
 
     def params(self) -> dict[str, str]:
         """The four request parameters, as the platform sends them (SPEC-NOTES §1)."""
-        content = _encode_content(dict(self.content))
+        content = self.content
+        content = _encode_content(content if type(content) is dict else dict(content))
         return {
             "call_id": self.call_id,
             "timestamp": str(self.timestamp_ms),

@@ -196,8 +196,11 @@ def build_context(
     request_content: Mapping[str, object] | None = None,
     previous_settings: Mapping[str, object] | None = None,
     transfer_phase: TransferPhase | None = None,
+    parsed: ParsedBody | None = None,
 ) -> ResponseContext:
-    parsed = parse_body(body)
+    """The context the rules read; ``parsed``: ``body`` already read (``body`` is then unused)."""
+    if parsed is None:
+        parsed = parse_body(body)
     context = ResponseContext(
         stage,
         parsed,

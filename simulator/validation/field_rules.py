@@ -341,12 +341,12 @@ DATA_RULES.rule(FORBIDDEN_CHARACTER_DOUBT, fields=_FORBIDDEN_FIELDS)(_forbidden_
 
 
 @DATA_RULES.rule(SEPARATOR_NOT_COMMA, fields={"action_code"})
-def separator_not_comma(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def separator_not_comma(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     code = context.text("action_code")
-    if code and "\uff0c" in code:
-        found = separator_finding(_path("action_code"), code, SEED_FOLLOWUP)
-        if found:
-            yield found
+    if not code or "\uff0c" not in code:
+        return ()  # every answer that plays something: no generator
+    found = separator_finding(_path("action_code"), code, SEED_FOLLOWUP)
+    return (found,) if found else ()
 
 
 @DATA_RULES.new(

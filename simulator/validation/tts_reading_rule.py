@@ -6,7 +6,7 @@ with no digit or Latin letter costs one regular-expression search)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.spec import ACTIONS, SEED_FOLLOWUP, TTS_VARIABLE_PATTERN
@@ -30,13 +30,17 @@ MAX_DOUBTS = 3
     fields={"action_code"},
     quote="播放的语音文件code,支持多文件播放,多个文件使用英文逗号(,)分隔,支持tts参数",
 )
-def tts_reading_doubt(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def tts_reading_doubt(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     code = context.text("action_code") or ""
     if _FILES_ONLY.fullmatch(code):
-        return  # files and voice ids only (the common answer): nothing is read
+        return ()  # files and voice ids only (the common answer): nothing is read, no generator
     spec = ACTIONS.get(context.action or "")
     if not code or (spec is not None and not spec.plays) or context.tts_params_problem:
-        return
+        return ()
+    return _doubts(context, rule, code)
+
+
+def _doubts(context: ResponseContext, rule: RuleInfo, code: str) -> Iterator[Finding]:
     values = {key: str(value) for key, value in (context.tts_params or {}).items()}
     told = 0
     for index, item in enumerate(part.strip() for part in code.split(",")):
