@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -140,7 +141,10 @@ def test_values_equal_in_python_but_not_to_the_rules_are_never_keyed() -> None:
             None,
         )
         assert key is None
-    assert memo_key(answer(FIRST), Stage.FOLLOWUP, 200, {"x": 1.0}, FIRST, None, None, None) is None
+    odd_headers: dict[str, Any] = {"x": 1.0}  # what a test double might pass
+    assert (
+        memo_key(answer(FIRST), Stage.FOLLOWUP, 200, odd_headers, FIRST, None, None, None) is None
+    )
     assert memo_key(answer(FIRST), Stage.CALLIN, None, None, FIRST, None, {"m": True}, None) is None
     assert memo_key(answer(FIRST), Stage.CALLIN, None, None, None, None, None, None) is None
     twice = answer(FIRST, dynamic_id=FIRST)
