@@ -297,10 +297,12 @@ _ECHOED_TEXTS = tuple(
 def _echoed(context: ResponseContext) -> list[tuple[str, str]]:
     """Each echoed string of the answer, where its action lets it come back at all (``cc_name``
     only with a parallel transfer, seed 001's 并行转接成功后)."""
+    values = context.values  # context.text(name), inlined: this runs for every answer
     return [
         (name, value)
         for name in _ECHOED_TEXTS
-        if (value := context.text(name))
+        if isinstance(value := values.get(name), str)
+        and value
         and (name not in ACTION_FIELDS or context.action in ACTION_FIELDS[name])
     ]
 

@@ -45,18 +45,30 @@ class CleanMemo:
 
     def __init__(self) -> None:
         self._clean: set[MemoKey] = set()
+        self._sizes: set[int] = set()
+        """The body sizes of the answers remembered: a body of another size is not looked up
+        (its key is not even made: an answer with findings costs one set lookup more)."""
+        self.enabled = True
+        """False: nothing is remembered (``benchmarks/validate_bench.py`` times both ways)."""
         on_rules_changed(self.clear)
 
     def clear(self) -> None:
         self._clean.clear()
+        self._sizes.clear()
+
+    def may_have(self, body: bytes) -> bool:
+        return len(body) in self._sizes
 
     def passed(self, key: MemoKey | None) -> bool:
         return key is not None and key in self._clean
 
-    def remember(self, key: MemoKey) -> None:
+    def remember(self, key: MemoKey, body: bytes) -> None:
+        if not self.enabled:
+            return
         if len(self._clean) >= MEMO_LIMIT:
-            self._clean.clear()
+            self.clear()
         self._clean.add(key)
+        self._sizes.add(len(body))
 
 
 def memo_key(

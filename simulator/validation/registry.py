@@ -138,7 +138,7 @@ class RuleSet(Generic[ContextT]):
         self._fields: list[frozenset[str] | None] = []
         """Per rule: the fields it is about (``None``: it always runs)."""
         self._plans: dict[Collection[str], tuple[Registered[ContextT], ...]] = {}
-        self._planned_from = self._rules
+        self._planned_from = self._rule_list
         _RULE_SET_IDS.append(self.rule_ids_now)
 
     @property
@@ -191,15 +191,16 @@ class RuleSet(Generic[ContextT]):
 
     def plan(self, present: Collection[str]) -> tuple[Registered[ContextT], ...]:
         """The rules that can find something when the fields ``present`` are, in order."""
-        if self._planned_from is not self._rules:  # the rule list was replaced: plan afresh
+        rules = self._rule_list  # not the property: this runs for every response
+        if self._planned_from is not rules:  # the rule list was replaced: plan afresh
             self._plans.clear()
-            self._planned_from = self._rules
+            self._planned_from = rules
         key = present if isinstance(present, tuple | frozenset) else tuple(present)
         plan = self._plans.get(key)
         if plan is None:
             plan = tuple(
                 registered
-                for registered, fields in zip(self._rules, self._fields, strict=True)
+                for registered, fields in zip(rules, self._fields, strict=True)
                 if fields is None or not fields.isdisjoint(key)
             )
             if len(self._plans) >= _PLAN_CACHE_LIMIT:
@@ -212,7 +213,7 @@ class RuleSet(Generic[ContextT]):
 
         ``present``: the fields the context has; rules about none of them are skipped.
         """
-        chosen = self._rules if present is None else self.plan(present)
+        chosen = self._rule_list if present is None else self.plan(present)
         findings: list[Finding] = []
         for info, check in chosen:
             start = len(findings)
@@ -220,11 +221,16 @@ class RuleSet(Generic[ContextT]):
                 found = check(context, info)
                 if not found:  # a rule that found nothing may return () (a generator is true)
                     continue
+                if type(found) is tuple and len(found) <= MAX_FINDINGS_PER_RULE:
+                    findings.extend(found)  # one or two findings, as most rules return them
+                    continue
                 # _capped, inlined: it ran for every rule that is a generator (most find nothing)
+                count = 0
                 rest = iter(found)
                 for finding in rest:
                     findings.append(finding)
-                    if len(findings) - start > MAX_FINDINGS_PER_RULE:
+                    count += 1
+                    if count > MAX_FINDINGS_PER_RULE:
                         findings[start:] = _capped(info, itertools.chain(findings[start:], rest))
                         break
             except Exception as error:  # the validator must never raise
