@@ -225,11 +225,9 @@ class RuleSet(Generic[ContextT]):
                     findings.extend(found)  # one or two findings, as most rules return them
                     continue
                 # _capped, inlined: it ran for every rule that is a generator (most find nothing)
-                count = 0
                 rest = iter(found)
-                for finding in rest:
+                for count, finding in enumerate(rest, 1):
                     findings.append(finding)
-                    count += 1
                     if count > MAX_FINDINGS_PER_RULE:
                         findings[start:] = _capped(info, itertools.chain(findings[start:], rest))
                         break

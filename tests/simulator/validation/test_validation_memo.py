@@ -228,4 +228,3 @@ def _body_of(check: object) -> str:
     start = re.search(r"^def ", source, re.MULTILINE)
     assert start is not None
     return source[start.start() :]
-
