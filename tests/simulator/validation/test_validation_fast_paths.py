@@ -57,3 +57,16 @@ def test_the_model_still_notes_a_full_width_comma_and_skips_the_look_on_ascii() 
     notes.clear()
     items = catalog.items("a.wav, b.wav", {}, notes.append)
     assert [item.code for item in items] == ["a.wav", "b.wav"] and notes == []
+
+
+def test_remembered_tts_doubts_follow_the_parameters() -> None:
+    """The doubts are kept per text and parameters: the same template, other values, other
+    doubts (and a large answer, read every time, the same doubts as a small one)."""
+    number = answer(action="play", action_code="您的尾号$n$", action_code_param={"n": "6688"})
+    words = answer(action="play", action_code="您的尾号$n$", action_code_param={"n": "已登记"})
+    for _ in range(2):
+        assert rules(number) == ["tts-reading-doubt"]
+        assert rules(words) == []
+    many = {f"unused{i}": "x" for i in range(40)} | {"n": "6688"}
+    large = answer(action="play", action_code="您的尾号$n$", action_code_param=many)
+    assert "tts-reading-doubt" in rules(large)
