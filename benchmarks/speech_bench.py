@@ -20,7 +20,7 @@ import timeit
 
 from vcall.simulator.spec import Stage
 from vcall.simulator.speech.asr_model import variants
-from vcall.simulator.speech.tts_reading import tts_reading
+from vcall.simulator.speech.tts import tts_reading
 from vcall.simulator.validation.common import _file_piece
 from vcall.simulator.validation.context import DATA_RULES
 from vcall.simulator.validation.validator import validate_response

@@ -1,4 +1,4 @@
-"""Every exit code vcall uses, in one place (documented in the README)."""
+"""Every exit code vcall uses, in one place (documented in docs/output.md, "Exit codes")."""
 
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ class VirtualClock:
     @classmethod
     def factory(cls, epoch_ms: int | None) -> Callable[[], Clock]:
         """One virtual clock per call, its Unix time starting at ``epoch_ms`` (``--epoch``), or
-        at the wall-clock time the call starts: ``timestamp`` is the current time (seed 001,
+        at the wall-clock time the call starts: ``timestamp`` is the current time (the follow-up page,
         "当前时间戳"), so a bot that refuses stale callbacks accepts vcall's."""
         if epoch_ms is not None:
             fixed = epoch_ms

@@ -16,7 +16,7 @@ class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
-    """Information, not a doubt about the answer (advice no seed backs): never fails a run, even
+    """Information, not a doubt about the answer (advice no vendor page backs): never fails a run, even
     a strict one; a run shows it once, not per callback."""
 
 
@@ -24,7 +24,7 @@ class Severity(StrEnum):
 class Finding:
     """One observation by one rule.
 
-    ``rule`` is a stable id (documented in the README), ``path`` a JSON path into the response
+    ``rule`` is a stable id (documented in docs/rules.md), ``path`` a JSON path into the response
     (``data.mute_time``; empty for the body as a whole), ``seed`` the vendor page it comes from.
     """
 

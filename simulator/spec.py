@@ -1,13 +1,14 @@
 """The platform specification as data: the single source of every number and name vcall checks.
 
-Sources are the vendor's reference pages in ``shared/seeds/`` (cited by file name in every entry)
-and our reading of them in ``shared/SPEC-NOTES.md``, which also holds the evidence from real
-traffic (a request captured from the live platform). A fact in no seed cites SPEC-NOTES or the
-vendor page it comes from (``SOURCES``). Where the pages contradict each other or real traffic,
-the entry's ``note`` says which reading vcall takes, and ``READINGS`` lists them all (MuteTime,
-timebreak, begin_time, record_begin_time, parallel_transfer, ...). An out-of-range value is
-judged once, by ``range_outcome``: the validator's finding and the model's note say the same
-words and the model uses the value they name. No other module re-types a number held here.
+Sources are the vendor's public reference pages (cited by title and doc id in every entry) and
+vcall's reading of them in docs/platform.md, which also holds the evidence from real traffic (a
+request captured from the live platform, docs/platform.md "The vendor pages"). A fact on no vendor
+page cites docs/platform.md or the vendor page it comes from (``SOURCES``). Where the pages
+contradict each other or real traffic, the entry's ``note`` says which reading vcall takes, and
+``READINGS`` lists them all (MuteTime, timebreak, begin_time, record_begin_time,
+parallel_transfer, ...). An out-of-range value is judged once, by ``range_outcome``: the
+validator's finding and the model's note say the same words and the model uses the value they
+name. No other module re-types a number held here.
 """
 
 from __future__ import annotations
@@ -18,27 +19,27 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-# --- the seed documents -------------------------------------------------------------------------
+# --- the vendor pages (docs/platform.md, "The vendor pages") --------------------------------------
 
-SEED_CALLBACK_OVERVIEW = "000_d7375703da66d8a3.txt"
+SEED_CALLBACK_OVERVIEW = "智能语音交互呼入回调HTTP接口 (concept_261502)"
 """Inbound callback overview: protocol, the first (callin) request and its response fields."""
-SEED_FOLLOWUP = "001_e406b395c8902673.txt"
+SEED_FOLLOWUP = "智能语音交互呼入回调HTTP接口, 后续呼入 (the follow-up page)"
 """Follow-up callbacks (normal, mute, timebreak, dtmf): content per type, actions, fields."""
-SEED_SMARTCALL = "002_be0875914619bb4d.txt"
+SEED_SMARTCALL = "SmartCall - 发起智能语音交互通话 (API Dyvmsapi SmartCall)"
 """SmartCall API, newest page: parameters, ranges, QPS, forbidden characters, response."""
-SEED_SMARTCALL_OLD = "003_66fa8c66580b70a3.txt"
+SEED_SMARTCALL_OLD = "SmartCall (doc_api_Dyvmsapi_SmartCall)"
 """SmartCall API, older page: same API, the TTS voice list, request examples."""
-SEED_CALLIN = "004_1932a3d3efe8eaa9.txt"
+SEED_CALLIN = "首次呼入回调 (concept_265210)"
 """The first inbound callback (callin) alone: request, response, fields."""
-SPEC_NOTES = "SPEC-NOTES.md"
-"""Our reading of the seeds (choices, not facts, where the seeds are silent or contradict), and
-the evidence from real traffic (a capture from the live platform, SPEC-NOTES §2)."""
-VENDOR_OUTBOUND_CALLBACK = "vendor doc 112703"
+SPEC_NOTES = "vcall docs/platform.md"
+"""vcall's reading of the vendor pages (choices, not facts, where the pages are silent or
+contradict), and the evidence from real traffic (a capture from the live platform)."""
+VENDOR_OUTBOUND_CALLBACK = "智能外呼回调HTTP接口 (vendor doc 112703)"
 """The vendor's outbound callback page (智能语音交互呼出回调HTTP接口; doc 69115 in 2019): lists
 ``content_type`` ``parallel_transfer`` (并行转接状态) with ``transfer_status``, ``fail_cause``,
 ``is_monitor``, ``cc_name``, and says not to answer ``parallel_bridge`` when the request's
-``is_monitor`` is true. Outside the seeds."""
-VENDOR_CCO_CALLBACK = "vendor doc 182025"
+``is_monitor`` is true. Not among the pages vcall keeps a copy of."""
+VENDOR_CCO_CALLBACK = "CCO outbound callback page (vendor doc 182025)"
 """The vendor's CCO outbound callback page: ``begin_time`` in ms for outbound calls."""
 
 SEEDS: Mapping[str, str] = MappingProxyType(
@@ -53,18 +54,18 @@ SEEDS: Mapping[str, str] = MappingProxyType(
 SOURCES: Mapping[str, str] = MappingProxyType(
     {
         **SEEDS,
-        SPEC_NOTES: "our reading of the seeds, and the real-traffic evidence",
+        SPEC_NOTES: "vcall's reading of the vendor pages, and the real-traffic evidence",
         VENDOR_OUTBOUND_CALLBACK: "outbound callback page (parallel_transfer, begin_time in ms)",
         VENDOR_CCO_CALLBACK: "CCO outbound callback page (begin_time in ms)",
     }
 )
-"""Everything a rule or a spec entry may cite: the seeds, SPEC-NOTES and the vendor pages that
-are not seeds (cited where a fact is in no seed)."""
+"""Everything a rule or a spec entry may cite: the vendor pages, vcall's reading (docs/platform.md),
+and the vendor pages cited where a fact is on none of the others."""
 
 
 LENIENT_INTEGER_TEXT = re.compile(r"[+-]?\d{1,12}(?:\.0*)?")
 """A numeric string read as an integer (``"5000"``, ``"5000.0"``), surrounding blanks stripped:
-accepted with a warning by the validator, read the same way by the model (SPEC-NOTES §3)."""
+accepted with a warning by the validator, read the same way by the model (docs/platform.md §3)."""
 LENIENT_BOOLEAN_TEXTS: Mapping[str, bool] = MappingProxyType(
     {"true": True, "false": False, "1": True, "0": False}
 )
@@ -82,7 +83,7 @@ class ValueType(StrEnum):
     OBJECT = "object"
 
 
-# --- delivery of a callback (SPEC-NOTES §1) -----------------------------------------------------
+# --- delivery of a callback (docs/platform.md §1) -------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +103,9 @@ CALLBACK_DELIVERY = Delivery(
     seed=SEED_CALLBACK_OVERVIEW,
 )
 CALL_ID_PATTERN = re.compile(r"^\d+\^\d+$")
-"""The platform's call id shape, e.g. ``100001616500^100001871490`` (seed 000 examples)."""
+"""The platform's call id shape, e.g. ``100001616500^100001871490`` (the callback page examples)."""
 
-# --- callback kinds and their content (SPEC-NOTES §2) -------------------------------------------
+# --- callback kinds and their content (docs/platform.md §2) ---------------------------------------
 
 
 class CallbackKind(StrEnum):
@@ -114,7 +115,7 @@ class CallbackKind(StrEnum):
     DTMF = "dtmf"
     TIMEBREAK = "timebreak"
     PARALLEL_TRANSFER = "parallel_transfer"
-    """The outcome of a parallel transfer (vendor doc 112703; not in the seeds)."""
+    """The outcome of a parallel transfer (vendor doc 112703; not on the callback or SmartCall pages)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +157,11 @@ class BeginTime(StrEnum):
     """How ``begin_time`` (the call start) is written in ``normal`` content."""
 
     SECONDS = "seconds"
-    """Unix seconds, a 10-digit string: what real inbound traffic shows (SPEC-NOTES §2)."""
+    """Unix seconds, a 10-digit string: what real inbound traffic shows (docs/platform.md §2)."""
     MS = "ms"
     """Unix ms, a 13-digit string: the newer outbound pages (vendor docs 112703, 182025)."""
     DATETIME = "datetime"
-    """``2017-06-01 10:00:00`` in China Standard Time: the seeds' example."""
+    """``2017-06-01 10:00:00`` in China Standard Time: the vendor pages' example."""
 
 
 BEGIN_TIME_DEFAULTS = MappingProxyType({"inbound": BeginTime.SECONDS, "outbound": BeginTime.MS})
@@ -208,7 +209,7 @@ CALLBACK_KINDS: Mapping[CallbackKind, CallbackKindSpec] = MappingProxyType(
                     "the account's partner id, undocumented",
                     SPEC_NOTES,
                     example=DEFAULT_PARTNER_ID,
-                    note="in no seed: real traffic carries it (a 15-digit string, SPEC-NOTES §2); "
+                    note="on no vendor page: real traffic carries it (a 15-digit string, docs/platform.md §2); "
                     "vcall sends it so a bot that rejects unknown fields fails here",
                 ),
             ),
@@ -261,8 +262,8 @@ CALLBACK_KINDS: Mapping[CallbackKind, CallbackKindSpec] = MappingProxyType(
                     "call start time",
                     SEED_FOLLOWUP,
                     example="1659885710",
-                    note="the table says seconds, the seed's example is 2017-06-01 10:00:00, real "
-                    "traffic sends Unix seconds as a 10-digit string (SPEC-NOTES §2) and the newer "
+                    note="the table says seconds, the page's example is 2017-06-01 10:00:00, real "
+                    "traffic sends Unix seconds as a 10-digit string (docs/platform.md §2) and the newer "
                     "outbound pages say ms (vendor docs 112703, 182025): vcall sends seconds "
                     "inbound, ms outbound, and lets a fixture or --begin-time choose (BeginTime)",
                 ),
@@ -289,7 +290,7 @@ CALLBACK_KINDS: Mapping[CallbackKind, CallbackKindSpec] = MappingProxyType(
                     "recording start",
                     SEED_FOLLOWUP,
                     unit="unix-ms",
-                    note="typed Long in the table; real traffic sends a string (SPEC-NOTES §2), "
+                    note="typed Long in the table; real traffic sends a string (docs/platform.md §2), "
                     "as every other content value",
                 ),
                 _content(
@@ -431,13 +432,13 @@ TRANSFER_STATUSES = (TRANSFER_SUCCESS, TRANSFER_FAIL)
 DEFAULT_TRANSFER_FAIL_CAUSE = "transfer fail."
 """The page's example ``fail_cause``."""
 DTMF_NO_INPUT = "noInputTimeout"
-"""``dtmf_digits`` value when no key came in time (seed 001)."""
+"""``dtmf_digits`` value when no key came in time (the follow-up page)."""
 EARLY_MEDIA_CODE = "early_media"
-"""``current_media_code`` value marking an early-media message (seed 001)."""
+"""``current_media_code`` value marking an early-media message (the follow-up page)."""
 CALLER_ROLE = "B"
-"""``role`` of the caller in a normal callback (seed 001 example)."""
+"""``role`` of the caller in a normal callback (the follow-up page example)."""
 
-# --- response stages and actions (SPEC-NOTES §3) ------------------------------------------------
+# --- response stages and actions (docs/platform.md §3) --------------------------------------------
 
 
 class Stage(StrEnum):
@@ -542,9 +543,9 @@ STAGE_ACTIONS: Mapping[Stage, frozenset[str]] = MappingProxyType(
     }
 )
 SILENT_ACTIONS = frozenset({"hangup", "donothing", "break", "continue", "parallel_bridge"})
-"""Actions for which an empty ``action_code`` is sensible (SPEC-NOTES §3: warn, don't fail)."""
+"""Actions for which an empty ``action_code`` is sensible (docs/platform.md §3: warn, don't fail)."""
 
-# --- response envelope and fields (SPEC-NOTES §3) -----------------------------------------------
+# --- response envelope and fields (docs/platform.md §3) -------------------------------------------
 
 
 class ResultValue(StrEnum):
@@ -642,11 +643,11 @@ class ResponseField:
     unit: str = ""
     choices: tuple[str, ...] = ()
     forbidden_chars: bool = False
-    """Whether SPEC-NOTES §4's forbidden characters apply to this value."""
+    """Whether docs/platform.md §4's forbidden characters apply to this value."""
     first_setting_only: bool = False
     """Only the first setting in a call counts (later ones are ignored by the platform)."""
     seed_string: bool = False
-    """A number the seed's table types String (``"120"``): a numeric string is what the page
+    """A number the page's table types String (``"120"``): a numeric string is what the page
     asks for, so it is read without a warning (a plain number is fine too)."""
     note: str = ""
 
@@ -659,9 +660,9 @@ def _field(
 
 _I, _B = ValueType.INTEGER, ValueType.BOOLEAN
 MUTE_TIME_RANGE = ValueRange(1000, 20000, fallback=10000)
-"""Seed 001: "取值范围为1000~20000，超过这个范围默认10000"; seed 002 the same for MuteTime."""
+"""The follow-up page: "取值范围为1000~20000，超过这个范围默认10000"; the SmartCall page the same for MuteTime."""
 PAUSE_TIME_RANGE = ValueRange(300, 1200, fallback=800)
-"""Seed 002: PauseTime 300~1200, "如果指定值不在参数范围中，则该参数默认取值为 800"."""
+"""The SmartCall page: PauseTime 300~1200, "如果指定值不在参数范围中，则该参数默认取值为 800"."""
 SESSION_TIMEOUT_RANGE = ValueRange(
     1,
     3600,
@@ -669,20 +670,20 @@ SESSION_TIMEOUT_RANGE = ValueRange(
     fallback_note="assumed: no positive limit means the longest call",
     cap_high=True,
 )
-"""Seed 002: "通话时长最长 3600 秒": a longer one is capped; 0 or less is vcall's assumption."""
+"""The SmartCall page: "通话时长最长 3600 秒": a longer one is capped; 0 or less is vcall's assumption."""
 DTMF_MAX_NUMBERS_RANGE = ValueRange(1, 50)
-"""Seed 001: 1~50, nothing said about other values: the model ignores them (no digit limit)."""
+"""The follow-up page: 1~50, nothing said about other values: the model ignores them (no digit limit)."""
 DTMF_NONIN_OVERTIME_RANGE = ValueRange(
-    3, 60, fallback=3, fallback_note="assumed: the seed gives only the default"
+    3, 60, fallback=3, fallback_note="assumed: the follow-up page gives only the default"
 )
 SMARTCALL_TIME_BREAK_RANGE = ValueRange(
     1,
     None,
     fallback=0,
-    fallback_note="off: seed 002 says 不设置或者为 0，不生效; seed 003 requires > 0",
+    fallback_note="off: the SmartCall page says 不设置或者为 0，不生效; the older SmartCall page requires > 0",
 )
-"""SmartCall's ``ActionCodeTimeBreak`` keeps seed 003's "取值必须大于0" as its range; outside it the
-opening has no time break (seed 002), so a warning, not an error."""
+"""SmartCall's ``ActionCodeTimeBreak`` keeps the older SmartCall page's "取值必须大于0" as its range; outside it the
+opening has no time break (the SmartCall page), so a warning, not an error."""
 TTS_VOLUME_RANGE = ValueRange(0, 100)
 TTS_SPEED_RANGE = ValueRange(-200, 200)
 DTMF_END_CHARACTERS = ("*", "#", "")
@@ -709,15 +710,15 @@ TTS_VOICES: Mapping[str, str] = MappingProxyType(
         "ninger": "宁儿 standard female",
         "xiaobei": "小北 young female",
         "yina": "伊娜 Zhejiang-accented female",
-        "xiaoyan": "小燕: the seeds' own example (000, 004) and seed 003's stated default "
-        "(默认为xiaoyan), though not in seed 003's list",
+        "xiaoyan": "小燕: the callback and callin pages' own example and the older SmartCall page's stated default "
+        "(默认为xiaoyan), though not in the older SmartCall page's list",
     }
 )
-"""The voices the vendor documents: seed 003's list, and ``xiaoyan``, which seeds 000/004 use in
-their example and seed 003 names as the default. Seed 002 points to a longer list elsewhere:
+"""The voices the vendor documents: the older SmartCall page's list, and ``xiaoyan``, which the callback and callin pages use in
+their example and the older SmartCall page names as the default. The SmartCall page points to a longer list elsewhere:
 unknown → warning."""
 DEFAULT_TTS_VOICE = "xiaoyun"
-"""Seed 002 says xiaoyun; seed 003 says xiaoyan, which is not in its own list."""
+"""The SmartCall page says xiaoyun; the older SmartCall page says xiaoyan, which is not in its own list."""
 
 RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
     {
@@ -746,7 +747,7 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 "values of the $name$ variables of action_code",
                 SEED_FOLLOWUP,
                 forbidden_chars=True,
-                note="typed Integer in seed 000, String in seed 001, example is a JSON object",
+                note="typed Integer in the callback page, String in the follow-up page, example is a JSON object",
             ),
             _field(
                 "action_break",
@@ -768,7 +769,7 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 "caller speech this long interrupts playback (timebreak); only when > 0",
                 SEED_FOLLOWUP,
                 unit="ms",
-                note="seed 001: 取值大于0时生效; seed 002: 不设置或者为 0，不生效: 0 or less is off, "
+                note="the follow-up page: 取值大于0时生效; the SmartCall page: 不设置或者为 0，不生效: 0 or less is off, "
                 "not invalid",
             ),
             _field(
@@ -779,8 +780,8 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 unit="ms",
                 range=MUTE_TIME_RANGE,
                 default=MUTE_TIME_RANGE.fallback,
-                note="seed 002 words MuteTime as silence before the call ends; seed 001 sends a "
-                "mute callback: vcall follows seed 001 (READINGS['mute_time'])",
+                note="the SmartCall page words MuteTime as silence before the call ends; the follow-up page sends a "
+                "mute callback: vcall follows the follow-up page (READINGS['mute_time'])",
             ),
             _field(
                 "pause_time",
@@ -791,7 +792,7 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 range=PAUSE_TIME_RANGE,
                 default=PAUSE_TIME_RANGE.fallback,
                 first_setting_only=True,
-                note="range and fallback from the SmartCall page (seed 002); only the first setting counts",
+                note="range and fallback from the SmartCall page; only the first setting counts",
             ),
             _field(
                 "dynamic_id",
@@ -848,8 +849,8 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
                 unit="s",
                 range=SESSION_TIMEOUT_RANGE,
                 seed_string=True,
-                note="typed String in the table, a number in the example; at most 3600 s per seed "
-                "002 (a longer one is capped)",
+                note="typed String in the table, a number in the example; at most 3600 s per the "
+                "SmartCall page (a longer one is capped)",
             ),
             _field("asr_model_id", _S, "custom ASR model id", SEED_CALLIN, stages=_CALLIN_ONLY),
             _field(
@@ -900,28 +901,28 @@ RESPONSE_FIELDS: Mapping[str, ResponseField] = MappingProxyType(
             _field(
                 "extend",
                 _S,
-                "appears in the seed's follow-up response example only; undocumented",
+                "appears in the follow-up page's response example only; undocumented",
                 SEED_FOLLOWUP,
             ),
         )
     }
 )
 TTS_CONF_FIELDS = ("tts_style", "tts_volume", "tts_speed")
-"""Fields that should accompany ``tts_conf: true`` (seeds 000, 004)."""
+"""Fields that should accompany ``tts_conf: true`` (the callback and callin pages)."""
 TTS_VARIABLE_PATTERN = re.compile(r"\$([^$,]+)\$")
 """A TTS variable inside ``action_code`` / ``VoiceCode``: ``$name$``."""
 PLAY_CODE_SEPARATOR = ","
-"""What separates the items of ``action_code`` / ``VoiceCode``: the English comma only (seed 001:
-多个文件使用英文逗号(,)分隔; seed 002: 之间用英文逗号(,)分隔)."""
+"""What separates the items of ``action_code`` / ``VoiceCode``: the English comma only (the follow-up page:
+多个文件使用英文逗号(,)分隔; the SmartCall page: 之间用英文逗号(,)分隔)."""
 LOOKALIKE_SEPARATORS: Mapping[str, str] = MappingProxyType({"\uff0c": "a full-width comma"})
 """Characters an input method types for ``,`` (``，``, U+FF0C): not separators. The platform looks
-for one file whose name holds them (SPEC-NOTES §7), and the model plays such an item as one file
+for one file whose name holds them (docs/platform.md §7), and the model plays such an item as one file
 of that whole name (READINGS['separators'])."""
 
-# --- forbidden characters (SPEC-NOTES §4) -------------------------------------------------------
+# --- forbidden characters (docs/platform.md §4) ---------------------------------------------------
 
 FORBIDDEN_CHARACTERS = frozenset('@=:"${}^*¥')
-"""Seed 002: these must not appear in SmartCall callbacks."""
+"""The SmartCall page: these must not appear in SmartCall callbacks."""
 FORBIDDEN_CHARACTERS_SEED = SEED_SMARTCALL
 
 
@@ -933,10 +934,10 @@ ECHOED_FIELDS: Mapping[str, frozenset[CallbackKind]] = MappingProxyType(
     }
 )
 """Answer fields whose value the platform writes back, whole and under the same name, into the
-content of later callbacks of these kinds: ``dynamic_id`` (seed 001: 在下次回调地址中带回) and a
+content of later callbacks of these kinds: ``dynamic_id`` (the follow-up page: 在下次回调地址中带回) and a
 parallel transfer's ``cc_name`` and ``is_monitor`` (the ``parallel_transfer`` callback, vendor
-doc 112703). The model echoes exactly these; the validator grades the string ones under seed
-002's forbidden characters as errors (SPEC-NOTES §7: echoed values alike)."""
+doc 112703). The model echoes exactly these; the validator grades the string ones under the
+SmartCall page's forbidden characters as errors (docs/platform.md §7: echoed values alike)."""
 
 
 def echoed_into(kind: CallbackKind) -> tuple[str, ...]:
@@ -945,7 +946,7 @@ def echoed_into(kind: CallbackKind) -> tuple[str, ...]:
 
 
 class ForbiddenGrade(StrEnum):
-    """How surely seed 002's forbidden-character rule bites a value (SPEC-NOTES §4, a choice)."""
+    """How surely the SmartCall page's forbidden-character rule bites a value (docs/platform.md §4, a choice)."""
 
     ECHOED = "echoed"
     """The value comes back inside a later callback's content: an error."""
@@ -991,10 +992,10 @@ FORBIDDEN_CHARACTER_GRADES: Mapping[str, tuple[ForbiddenGrade, str]] = MappingPr
         ),
     }
 )
-"""Where seed 002's characters are checked, how surely, and the doubt a warning names (every
+"""Where the SmartCall page's characters are checked, how surely, and the doubt a warning names (every
 string in ``ECHOED_FIELDS`` is an error, as ``DynamicId``). Never for
 ``call_id``, the JSON syntax, ``$name$`` variables or URL syntax (scheme ``://``, ``user@``,
-``host:port``, the query string of a network file, which seed 002 explicitly allows)."""
+``host:port``, the query string of a network file, which the SmartCall page explicitly allows)."""
 
 # --- phone numbers ------------------------------------------------------------------------------
 
@@ -1005,14 +1006,14 @@ MAINLAND_NUMBER_PATTERN = re.compile(
 PLAUSIBLE_NUMBER_PATTERN = re.compile(r"^\+?\d{3,20}$")
 """Any dialable number: digits, an optional leading +."""
 
-# --- SmartCall (SPEC-NOTES §5) ------------------------------------------------------------------
+# --- SmartCall (docs/platform.md §5) --------------------------------------------------------------
 
 SMARTCALL_ENDPOINT = "dyvmsapi.aliyuncs.com"
 SMARTCALL_API_VERSION = "2017-05-25"
 SMARTCALL_ACTION = "SmartCall"
 SMARTCALL_PRODUCT = "dyvms"
 SMARTCALL_QPS_LIMIT = 1000
-"""Calls per second per user (seed 002)."""
+"""Calls per second per user (the SmartCall page)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1087,8 +1088,8 @@ SMARTCALL_PARAMS: Mapping[str, SmartCallParam] = MappingProxyType(
             _param(
                 "MuteTime",
                 _I,
-                "silence before a mute callback (seed 002 says before the call ends; vcall follows "
-                "seed 001's mute callback)",
+                "silence before a mute callback (the SmartCall page says before the call ends; vcall follows "
+                "the follow-up page's mute callback)",
                 range=MUTE_TIME_RANGE,
                 default=10000,
                 unit="ms",
@@ -1110,8 +1111,8 @@ SMARTCALL_PARAMS: Mapping[str, SmartCallParam] = MappingProxyType(
             _param(
                 "ActionCodeTimeBreak",
                 _I,
-                "caller speech this long interrupts the opening; must be > 0 (seed 003), 0 or "
-                "unset: off (seed 002)",
+                "caller speech this long interrupts the opening; must be > 0 (the older SmartCall page), 0 or "
+                "unset: off (the SmartCall page)",
                 range=SMARTCALL_TIME_BREAK_RANGE,
                 unit="ms",
             ),
@@ -1195,7 +1196,7 @@ SMARTCALL_ERROR_CODES: Mapping[str, ApiErrorCode] = MappingProxyType(
                 "platform error: the call may have been placed; check before placing it again",
                 500,
             ),
-            # Gateway codes of the RPC API, outside the seeds (public vendor error-code pages):
+            # Gateway codes of the RPC API, outside the vendor pages above (public vendor error-code pages):
             ApiErrorCode(
                 "InvalidAction.NotFound", "the API name is wrong: SmartCall is the action", 404
             ),
@@ -1222,11 +1223,11 @@ SMARTCALL_ERROR_CODES: Mapping[str, ApiErrorCode] = MappingProxyType(
 )
 
 SMARTCALL_REQUEST_TIME_TOLERANCE_S = 15 * 60
-"""Outside the seeds (RPC signature docs): a request's ``Timestamp`` (V1) or ``x-acs-date`` (V3)
+"""Outside the vendor pages above (RPC signature docs): a request's ``Timestamp`` (V1) or ``x-acs-date`` (V3)
 more than 15 minutes from the platform's clock is ``InvalidTimeStamp.Expired``; a
 ``SignatureNonce`` may not be used again within that time (``SignatureNonceUsed``)."""
 
-# --- credentials (outside the seeds: official CLI and SDKs) ------------------------------------
+# --- credentials (outside the vendor pages above: official CLI and SDKs) --------------------------
 
 ENV_ACCESS_KEY_ID = "ALIBABA_CLOUD_ACCESS_KEY_ID"
 ENV_ACCESS_KEY_SECRET = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
@@ -1234,64 +1235,64 @@ ENV_SECURITY_TOKEN = "ALIBABA_CLOUD_SECURITY_TOKEN"
 ENV_PROFILE = "ALIBABA_CLOUD_PROFILE"
 PROFILE_FILE = "~/.aliyun/config.json"
 
-# --- platform behaviour the simulator models (SPEC-NOTES §6) -----------------------------------
+# --- platform behaviour the simulator models (docs/platform.md §6) --------------------------------
 
 READINGS: Mapping[str, str] = MappingProxyType(
     {
-        "mute_time": "seed 002 words MuteTime as how long the caller is silent before the call "
-        "ends (用户多久不说话通话结束); seed 001 sends a mute callback after mute_time and lets "
-        "the bot decide. vcall follows seed 001: a mute callback, and the call goes on until the "
+        "mute_time": "the SmartCall page words MuteTime as how long the caller is silent before the call "
+        "ends (用户多久不说话通话结束); the follow-up page sends a mute callback after mute_time and lets "
+        "the bot decide. vcall follows the follow-up page: a mute callback, and the call goes on until the "
         "bot hangs up or session_timeout.",
-        "timebreak": "seed 002 (ActionCodeTimeBreak): the caller's continuous speech interrupts "
-        "the current playback (用户持续说话可以打断当前播放); seed 001 names the callback "
+        "timebreak": "the SmartCall page (ActionCodeTimeBreak): the caller's continuous speech interrupts "
+        "the current playback (用户持续说话可以打断当前播放); the follow-up page names the callback "
         "按时长打断消息. The model stops the playback when the timebreak fires; the bot's answer "
         "decides what comes next.",
-        "begin_time": "the seeds' table says seconds and their example is a date-time; real "
+        "begin_time": "the vendor pages' table says seconds and their example is a date-time; real "
         "traffic sends Unix seconds (inbound); vendor docs 112703/182025 say ms (outbound). "
         "Default: seconds inbound, ms outbound; a fixture (call.begin_time) or --begin-time "
         "chooses seconds, ms or datetime.",
-        "record_begin_time": "typed Long in seed 001; real traffic sends a string, as every "
+        "record_begin_time": "typed Long in the follow-up page; real traffic sends a string, as every "
         "content value: vcall sends strings only.",
-        "parallel_transfer": "seed 001 lists the action only; the outbound callback page (vendor "
+        "parallel_transfer": "the follow-up page lists the action only; the outbound callback page (vendor "
         "doc 112703, doc 69115 in 2019) lists a parallel_transfer callback with transfer_status. "
         "vcall sends it once the transfer's prompt has played; on success the caller is with the "
         "agent after the bot's answer (parallel_bridge bridges at once), on fail the call goes "
         "on with the bot.",
-        "action_code_time_break": "seed 001: effective when > 0; seed 002: unset or 0 is off. 0 "
-        "or less is off in an answer; SmartCall's ActionCodeTimeBreak keeps seed 003's > 0 as "
+        "action_code_time_break": "the follow-up page: effective when > 0; the SmartCall page: unset or 0 is off. 0 "
+        "or less is off in an answer; SmartCall's ActionCodeTimeBreak keeps the older SmartCall page's > 0 as "
         "its range (outside: a warning, the opening has no time break).",
         "answer": "the callin table marks action_code optional (可选): an answer without one "
         "plays nothing until the caller speaks (a warning).",
-        "number": "seed 001: number is valid when the action is transfer; parallel_transfer "
+        "number": "the follow-up page: number is valid when the action is transfer; parallel_transfer "
         "does not need it.",
         "asr_base_id": "the callin table lists no allowed values; SmartCall's AsrBaseId lists "
         "two. Outside those two: a warning in an answer, an error for AsrBaseId.",
         "separators": "items of action_code / VoiceCode are separated by the English comma only "
-        "(seed 001: 多个文件使用英文逗号(,)分隔; seed 002: 之间用英文逗号(,)分隔). A full-width ， is "
+        "(the follow-up page: 多个文件使用英文逗号(,)分隔; the SmartCall page: 之间用英文逗号(,)分隔). A full-width ， is "
         "not a separator: where the pieces it joins are files, ids, URLs or $name$ (a list was "
         "meant), the platform looks for one file of the whole name (an error; a warning between "
         "$name$ variables only, whose text is spoken), and the model plays that item as one file "
         "of that name. Prose (您好，这里是…) is no list and is left alone.",
-        "parallel_bridge": "seed 001 lists it as 并行桥接命令; the vendor's pages describe bridging "
+        "parallel_bridge": "the follow-up page lists it as 并行桥接命令; the vendor's pages describe bridging "
         "the callee with the agent a parallel transfer reached. With no parallel transfer in the "
         "call, or after a parallel_transfer callback with transfer_status fail, there is no agent "
         "to bridge: the validator flags it (an error), and the model does nothing (the call goes "
         "on with the bot, noted), since the platform cannot carry out the bridge and documents no "
         "other effect. While a transfer is pending, or after success, it bridges at once.",
-        "result_fail": "a result: fail answer carries no action (seed 001's 调用失败 example has "
+        "result_fail": "a result: fail answer carries no action (the follow-up page's 调用失败 example has "
         "data: {}): the model acts on nothing in it, and leftover data fields are one warning "
         "(fail-data-ignored), never an error.",
-        "http_status": "no seed names a status. 200 is what real receivers send; another 2xx "
+        "http_status": "no vendor page names a status. 200 is what real receivers send; another 2xx "
         "with a valid body is a warning (how the platform treats it is undocumented; the model "
         "acts on the body), any other status an error (the model acts on nothing).",
-        "content_type": "no seed names the answer's Content-Type: a non-JSON one is information "
+        "content_type": "no vendor page names the answer's Content-Type: a non-JSON one is information "
         "(severity info), not a warning.",
-        "tts_style": "xiaoyan is documented: seeds 000/004 use it in their example and seed 003 "
-        "says 默认为xiaoyan, though its list lacks it. SmartCall's default stays seed 002's "
+        "tts_style": "xiaoyan is documented: the callback and callin pages use it in their example and the older SmartCall page "
+        "says 默认为xiaoyan, though its list lacks it. SmartCall's default stays the SmartCall page's "
         "xiaoyun.",
     }
 )
-"""Where the seeds contradict each other or real traffic, and the reading vcall keeps."""
+"""Where the vendor pages contradict each other or real traffic, and the reading vcall keeps."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1334,7 +1335,7 @@ ACTION_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
         "cc_name": frozenset({"parallel_transfer", "parallel_bridge"}),
     }
 )
-"""Response fields that take effect only with these actions (seed 001: ``number`` "转接手机号码，
+"""Response fields that take effect only with these actions (the follow-up page: ``number`` "转接手机号码，
 action设为transfer时有效" -- transfer only, not parallel_transfer, ``dtmf_*`` "specific to the dtmf command", ``transfer_playfile``,
 ``is_monitor`` and ``cc_name`` "after a parallel transfer succeeds")."""
 
@@ -1353,5 +1354,5 @@ SMARTCALL_COMMON_PARAMS = frozenset(
         "Timestamp",
     }
 )
-"""RPC parameters every SmartCall request carries besides its own (seed 003 lists ``Action``; the
-signature ones per SPEC-NOTES §5, V1 signing): not SmartCall parameters, never "unknown"."""
+"""RPC parameters every SmartCall request carries besides its own (the older SmartCall page lists ``Action``; the
+signature ones per docs/platform.md §5, V1 signing): not SmartCall parameters, never "unknown"."""

@@ -78,6 +78,15 @@ def test_wheel_ships_data_files(wheel_names: list[str]) -> None:
     )
 
 
+def test_wheel_ships_the_platform_page_the_code_cites(wheel_path: Path) -> None:
+    """Findings cite "vcall docs/platform.md §N": pip users have it as vcall/docs/platform.md."""
+    with zipfile.ZipFile(wheel_path) as archive:
+        docs = sorted(name for name in archive.namelist() if name.startswith("vcall/docs/"))
+        assert docs == ["vcall/docs/platform.md"]
+        shipped = archive.read("vcall/docs/platform.md").decode("utf-8")
+    assert shipped == (ROOT / "docs" / "platform.md").read_text(encoding="utf-8")
+
+
 def test_console_script_points_at_the_cli(wheel_path: Path) -> None:
     with zipfile.ZipFile(wheel_path) as archive:
         entry = next(

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
+from vcall.cli.optional_value import optional_values
 from vcall.cli.render.output import output_console
 from vcall.cli.render.progress import explore_plan, explore_status, live_progress
 from vcall.cli.report_paths import check_report_paths
@@ -33,6 +34,8 @@ if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first o
     from vcall.simulator.fixture import CallSettings
     from vcall.simulator.properties import Property
 
+ASR_VARIANTS = 10
+"""``--asr-robustness`` without K: the variants played per move."""
 GRAPH_FORMATS = {
     ".mmd": "mermaid",
     ".mermaid": "mermaid",
@@ -116,15 +119,17 @@ def explore_command(
         None, "--report-junit", help="JUnit XML: one test case per problem and per property."
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the exploration too."),
-    asr_robustness: int = typer.Option(
-        0,
-        "--asr-robustness",
-        min=0,
-        max=200,
-        metavar="K",
-        help="Replay each move the crawl made by speech under K ASR variants (e.g. 20) and "
-        "report how often the bot still routes the same way.",
-    ),
+    asr_robustness: Annotated[
+        int,
+        typer.Option(
+            "--asr-robustness",
+            min=0,
+            max=200,
+            metavar="[K]",
+            help=f"Replay each move the crawl made by speech under K ASR variants (alone: "
+            f"{ASR_VARIANTS}) and report how often the bot still routes the same way.",
+        ),
+    ] = 0,
     min_robustness: float | None = typer.Option(
         None,
         "--min-robustness",
@@ -164,7 +169,7 @@ def explore_command(
             }
         )
         if min_robustness is not None and not asr_robustness:
-            raise UsageError("--min-robustness needs --asr-robustness K (the variants to play)")
+            raise UsageError("--min-robustness needs --asr-robustness (the variants to play)")
         max_time_s = parse_duration(max_time, what="--max-time") / 1000
         epoch_ms = epoch_option(epoch)
         console.print(explore_plan(concurrency, max_time_s), markup=False, highlight=False)
@@ -304,4 +309,5 @@ def _exit_code(result: ExploreResult, strict: bool = False) -> ExitCode:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("explore", epilog=EPILOG)(explore_command)
+    command = optional_values({"--asr-robustness": str(ASR_VARIANTS)})
+    app.command("explore", epilog=EPILOG, cls=command)(explore_command)

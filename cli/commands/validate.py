@@ -30,7 +30,7 @@ class OutputFormat(StrEnum):
 HELP = (
     "Check a response body your endpoint returns, without running a call.\n\n"
     "Reads FILE, or stdin when FILE is [bold]-[/] or absent and a body is piped in. Every "
-    "problem is a finding with a stable rule id (see the README's rule table).\n\n"
+    "problem is a finding with a stable rule id (see docs/rules.md).\n\n"
     "Exit status: 0 no errors (warnings allowed unless [bold]--strict[/]), 1 errors found, "
     "2 usage error."
 )

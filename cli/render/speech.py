@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from vcall.simulator.speech.robustness import Robustness
+from vcall.simulator.explore import Robustness
 
 MAX_BROKEN_SHOWN = 3
 """Breaking variants listed per transition (the smallest changes first)."""

@@ -26,7 +26,7 @@ from vcall.simulator.replay import (
     WrongPath,
     wrong_path,
 )
-from vcall.simulator.speech import heard_as, named_changes
+from vcall.simulator.speech import heard_as
 from vcall.simulator.text_safety import neutralize_controls
 from vcall.simulator.transport import Exchange
 
@@ -167,6 +167,8 @@ class TranscriptPrinter:
         )
         written = _written(scenario, turn)
         if written:  # ASR realism changed the words: show what the fixture wrote too
+            from vcall.simulator.speech import named_changes  # the ASR model: loaded when used
+
             changes = named_changes(written, str(callback.content.get("words", "")))
             named = f" (asr: {'; '.join(changes)})" if changes else ""
             self.console.print(f"  {'':8} [dim]  written “{_safe(written)}”{_safe(named)}[/]")
@@ -303,7 +305,7 @@ def summary_line(run: RunResult) -> str:
     infos = [
         f"[cyan]info[/] [dim]{finding.rule}[/]: {escape(finding.message)} ({count} answer(s))\n"
         for finding, count in info_once(f for call in run.calls for f in call.findings)
-    ]  # information (no seed backs it): one line per run, never one per callback
+    ]  # information (no vendor page backs it): one line per run, never one per callback
     return "".join(infos) + (
         f"[{colour}]{run.passed} passed, {run.failed} failed[/]{state} · {len(run.calls)} call(s), "
         f"{simulated:.1f} s of calls in {run.wall_ms / 1000:.2f} s{_error_counts(run)}"

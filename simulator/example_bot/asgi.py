@@ -3,7 +3,7 @@
 It reads the four parameters (``call_id``, ``timestamp``, ``content_type``, ``content``) from a
 form-encoded body *and* from the query string, with any method and any path, and answers with
 ``{"result": "success", "msg": "成功", "data": {...}}`` as ``application/json; charset=utf-8``.
-Missing or garbled parameters get HTTP 400 with a ``fail`` envelope (SPEC-NOTES §1, §3).
+Missing or garbled parameters get HTTP 400 with a ``fail`` envelope (docs/platform.md §1, §3).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class BadCallback(ValueError):
 
 
 def read_params(query: bytes, body: bytes, content_type: str) -> dict[str, str]:
-    """Request parameters from the query string and a form body (the body wins), as SPEC-NOTES §1
+    """Request parameters from the query string and a form body (the body wins), as docs/platform.md §1
     advises: the vendor says POST but shows every example as a query string."""
     try:
         params = dict(parse_qsl(query.decode("utf-8"), keep_blank_values=True))
@@ -37,7 +37,7 @@ def read_params(query: bytes, body: bytes, content_type: str) -> dict[str, str]:
 
 
 def parse_callback(params: Mapping[str, str]) -> tuple[str, CallbackKind, dict[str, Any]]:
-    """``call_id``, kind and content of a callback; all four parameters are required (seed 000)."""
+    """``call_id``, kind and content of a callback; all four parameters are required (the callback page)."""
     missing = [name for name in CALLBACK_DELIVERY.params if not params.get(name)]
     if missing:
         raise BadCallback(f"missing parameter: {', '.join(missing)}")

@@ -1,12 +1,12 @@
 """The example bot's dialogue: one callback in, the ``data`` of the answer out. No HTTP here.
 
-Every answer follows SPEC-NOTES §3: an action allowed at its stage, an ``action_code`` even for
+Every answer follows docs/platform.md §3: an action allowed at its stage, an ``action_code`` even for
 silent actions (empty there), numbers as JSON numbers, booleans as JSON booleans. TTS text travels
 as a ``$text$`` variable whose value is in ``action_code_param``; no value the platform carries
-back or speaks contains a forbidden character (SPEC-NOTES §4).
+back or speaks contains a forbidden character (docs/platform.md §4).
 
 The bot is stateless: where the caller is in the dialogue travels in ``dynamic_id``, which the
-platform echoes back in the next callback (SPEC-NOTES §6.6): ``menu``, ``order``, ``notice``,
+platform echoes back in the next callback (docs/platform.md §6.6): ``menu``, ``order``, ``notice``,
 ``mute1``/``mute2``, ``dtmf-main``/``dtmf-retry``, ``survey``, ``transfer``, ``call-centre``,
 ``goodbye``.
 
@@ -44,7 +44,7 @@ CALL_SETTINGS: Mapping[str, Any] = {
     "asr_base_id": "customer_service_8k",
 }
 """Call-wide settings: ``session_timeout`` and the rest count only in the answer to ``callin``
-(seed 004), ``pause_time`` only in the first setting; ``tts_conf`` true comes with all three
+(the callin page), ``pause_time`` only in the first setting; ``tts_conf`` true comes with all three
 ``tts_*`` values."""
 
 BACKCHANNELS = frozenset({"嗯", "嗯嗯", "好", "好的", "对", "对的", "哦"})
@@ -71,7 +71,7 @@ def _tts(text: str, then: str = "") -> Answer:
     """Speak ``text`` through the ``$text$`` variable, optionally followed by a file.
 
     ``action_code`` lists media separated by ``,``; each ``$name$`` needs a value in
-    ``action_code_param``, sent as a JSON string holding an object (seed 001's type and example).
+    ``action_code_param``, sent as a JSON string holding an object (the follow-up page's type and example).
     """
     code = f"${TTS_VARIABLE}$" + (f",{then}" if then else "")
     return {
@@ -85,7 +85,7 @@ def _prompt(
 ) -> Answer:
     """An answer that plays something; ``mute_time`` applies to the silence after this playback.
 
-    ``action_code_time_break`` only counts when ``action_code_break`` is true (seed 001), so a
+    ``action_code_time_break`` only counts when ``action_code_break`` is true (the follow-up page), so a
     non-breakable playback does not carry it.
     """
     answer: Answer = {"action": action, **media, "dynamic_id": state, "mute_time": MUTE_TIME_MS}
@@ -97,7 +97,7 @@ def _prompt(
 
 def _silent(action: str, state: str) -> Answer:
     """``break``/``continue``/``donothing`` play nothing: ``action_code`` is present but empty
-    (seed 001 marks it required), and ``dynamic_id`` is kept."""
+    (the follow-up page marks it required), and ``dynamic_id`` is kept."""
     return {"action": action, "action_code": "", "dynamic_id": state}
 
 
@@ -122,7 +122,7 @@ def transfer_to_agent() -> Answer:
 def transfer_to_call_centre() -> Answer:
     """``parallel_transfer``: the call centre is dialled while the hold prompt plays; the platform
     reports the outcome in a ``parallel_transfer`` callback (vendor doc 112703). No ``number``:
-    seed 001 makes it valid for ``transfer`` only."""
+    the follow-up page makes it valid for ``transfer`` only."""
     return {
         **_prompt("parallel_transfer", "call-centre", _tts(TEXT_CALL_CENTRE)),
         "cc_name": CALL_CENTRE,
@@ -244,5 +244,5 @@ def answer_callback(kind: CallbackKind, content: Mapping[str, Any]) -> Answer:
         return on_dtmf(content, state)
     if kind is CallbackKind.PARALLEL_TRANSFER:
         return on_parallel_transfer(content)
-    # timebreak: the platform has stopped our playback (seed 002); listen for the sentence
+    # timebreak: the platform has stopped our playback (the SmartCall page); listen for the sentence
     return _silent("donothing", state)

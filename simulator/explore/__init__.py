@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from vcall.simulator.lazy_face import lazy_names
 
 if TYPE_CHECKING:
+    from vcall.simulator.explore.asr_robustness import Robustness
     from vcall.simulator.explore.check import CheckConfig, CheckResult, Verdict
     from vcall.simulator.explore.check import check as run_check
     from vcall.simulator.explore.check_report import (
@@ -56,6 +57,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "Limits": ("crawler", "Limits"),
     "MAX_ALSO_LISTED": ("problems", "MAX_ALSO_LISTED"),
     "Recurring": ("check_summary", "Recurring"),
+    "Robustness": ("asr_robustness", "Robustness"),
     "Verdict": ("check", "Verdict"),
     "check_headline": ("check_report", "check_headline"),
     "check_html": ("check_report", "check_html"),
@@ -97,6 +99,7 @@ __all__ = [
     "Identity",
     "Limits",
     "Recurring",
+    "Robustness",
     "Verdict",
     "check_headline",
     "check_html",

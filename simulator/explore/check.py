@@ -195,7 +195,7 @@ class CheckResult:
         return f"{'; '.join(reasons)}: {DIRECTION_SERVICES}, so those behaviours are not failed"
 
     def placement_note(self) -> str:
-        """What the verdicts say about where the bot reads its parameters (SPEC-NOTES §1)."""
+        """What the verdicts say about where the bot reads its parameters (docs/platform.md §1)."""
         unanswered = [p for p in self.placements if self._answers(p) == (False, True)]
         if not unanswered:
             return ""
@@ -210,7 +210,7 @@ class CheckResult:
             f"the bot answers only with the parameters in the {', '.join(answering)} "
             f"placement, never in the {missing} one: the platform documents POST with "
             "the parameters as request parameters, and real traffic sends them form-encoded "
-            "in the body (SPEC-NOTES §1): read both (placement-one-sided)"
+            "in the body (docs/platform.md §1): read both (placement-one-sided)"
         )
 
     def _answers(self, placement: Placement) -> tuple[bool, bool]:
@@ -310,7 +310,7 @@ async def _check(
 
 def _as_written(scenarios: Sequence[Scenario]) -> dict[str, Scenario]:
     """The ``asr-noise`` behaviours' calls with their sentences as written, by the noisy name."""
-    from vcall.simulator.speech.check_noise import NOISE_TAG, as_written
+    from vcall.simulator.explore.check_noise import NOISE_TAG, as_written
 
     twins = {s.name: as_written(s) for s in scenarios if NOISE_TAG in s.tags}
     return {name: twin for name, twin in twins.items() if twin is not None}
@@ -326,7 +326,7 @@ def _noise_notes(
     only for that and leave the run."""
     if not written:
         return list(finished)
-    from vcall.simulator.speech.check_noise import understood_note
+    from vcall.simulator.explore.check_noise import understood_note
 
     twins = {twin.name: name for name, twin in written.items()}
     calls = {call.scenario.name: call for call in finished}
@@ -339,7 +339,7 @@ def _noise_notes(
 
 
 def _as_written_name(event: CallStarted | CallFinished) -> bool:
-    from vcall.simulator.speech.check_noise import AS_WRITTEN
+    from vcall.simulator.explore.check_noise import AS_WRITTEN
 
     scenario = event.scenario if isinstance(event, CallStarted) else event.result.scenario
     return scenario.name.endswith(AS_WRITTEN) or f"{AS_WRITTEN} [" in scenario.name

@@ -33,7 +33,7 @@ from vcall.simulator.transport import Placement
 
 
 def check_to_dict(result: CheckResult) -> dict[str, Any]:
-    """The ``check`` part of the JSON report (see the README, "Reading vcall's output")."""
+    """The ``check`` part of the JSON report (see docs/output.md, "check")."""
     recurring = recurring_findings(result)
     found = wrong_path_of(result)
     tally = counts(result)

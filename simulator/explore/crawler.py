@@ -322,7 +322,7 @@ class Crawler:
                 self.crawl.problem_runs[id(problem)] = digest.run
 
     def _fold_hangup(self, node: Node) -> list[Node]:
-        """The caller hangs up: the platform sends the bot nothing more (SPEC-NOTES §6), so the
+        """The caller hangs up: the platform sends the bot nothing more (docs/platform.md §6), so the
         transition is the model's, recorded without placing a call."""
         explored = self.crawl.map
         ended = end_state(EndReason.CALLER_HANGUP)

@@ -214,6 +214,6 @@ def _properties_html(result: ExploreResult) -> str:
 
 
 def _robustness_html(result: ExploreResult) -> str:
-    from vcall.simulator.speech.robustness import robustness_html  # stands on explore: when used
+    from vcall.simulator.explore.asr_robustness import robustness_html  # when used
 
     return robustness_html(result.robustness)

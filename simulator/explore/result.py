@@ -14,8 +14,8 @@ from vcall.simulator.explore.problems import Caution, Problem
 from vcall.simulator.replay import WrongPath
 
 if TYPE_CHECKING:  # the properties read explore's map: never imported at import time here
+    from vcall.simulator.explore.asr_robustness import Robustness
     from vcall.simulator.properties.model import PropertyOutcome
-    from vcall.simulator.speech.robustness import Robustness
 
 OUT_OF_MEMORY = "out of memory"
 """Why a crawl stopped early when memory ran out (``Crawl.stopped``)."""

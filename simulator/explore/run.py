@@ -300,9 +300,10 @@ async def _runs(
 async def asr_robustness(
     driver: PathDriver, config: ExploreConfig, result: ExploreResult, deadline: float
 ) -> None:
-    """``--asr-robustness K`` (``vcall.simulator.speech``); ``--save``: a fixture per break."""
-    from vcall.simulator.speech.robustness import measure
-    from vcall.simulator.speech.saving import save_broken_variants
+    """``--asr-robustness K`` (``asr_robustness``, on ``vcall.simulator.speech``'s ASR model);
+    ``--save``: a fixture per break."""
+    from vcall.simulator.explore.asr_robustness import measure
+    from vcall.simulator.explore.asr_saving import save_broken_variants
 
     async def play(paths: dict[int, tuple[Move, ...]]) -> dict[int, PathRun]:
         return await _runs(driver, paths, config.limits.concurrency, deadline)

@@ -27,10 +27,11 @@ from vcall.simulator.spec import (
     PLATFORM_DEFAULTS,
     RESPONSE_FIELDS,
     SESSION_TIMEOUT_RANGE,
-    TTS_VARIABLE_PATTERN,
     CallbackKind,
     ValueType,
 )
+from vcall.simulator.speech import fill_tts as fill_tts  # re-exported: live's face and tests
+from vcall.simulator.speech import spoken_items as spoken_items
 
 NOT_SETTINGS = frozenset({"call_id", "action", "action_code", "action_code_param", "number"})
 """Response fields shown on their own; every other known field is a setting."""
@@ -53,16 +54,6 @@ def tts_values(data: Mapping[str, object] | None) -> dict[str, str]:
     if not data:
         return {}
     return to_params(data.get("action_code_param")) or {}
-
-
-def fill_tts(code: str, values: Mapping[str, str]) -> str:
-    """``$text$`` -> its value; a variable without one stays as written."""
-    return TTS_VARIABLE_PATTERN.sub(lambda match: values.get(match.group(1), match.group(0)), code)
-
-
-def spoken_items(action_code: str, values: Mapping[str, str]) -> tuple[str, ...]:
-    """What an ``action_code`` plays, item by item, with its TTS variables filled in."""
-    return tuple(fill_tts(code.strip(), values) for code in action_code.split(",") if code.strip())
 
 
 # --- the call's status ------------------------------------------------------------------------

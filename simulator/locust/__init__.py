@@ -1,4 +1,4 @@
-"""vcall calls as Locust users (``pip install 'vcall[locust]'``); see README "Beyond one machine".
+"""vcall calls as Locust users (``pip install 'vcall[locust]'``); see docs/load.md (Locust).
 
 - ``bridge``: vcall's asyncio loop on a native thread, calls handed across from gevent greenlets;
 - ``calls``: the calls of one Locust process, reported to Locust's statistics and vcall's;

@@ -6,7 +6,7 @@ sends the answer's ``data`` back into the generator. There is no I/O, no asyncio
 time is an integer number of ms since call start (an "offset"); Unix timestamps are
 ``start_epoch_ms + offset``. Same inputs, same callbacks.
 
-The behaviour follows SPEC-NOTES §6. Where the seeds are silent, these are vcall's choices:
+The behaviour follows docs/platform.md §6. Where the vendor pages are silent, these are vcall's choices:
 
 - Discrete events. Timers (playback end, mute, dtmf no-input, session timeout, timebreak, sentence
   end) and the caller's actions run in time order; at one instant: session timeout, playback end,
@@ -20,7 +20,7 @@ The behaviour follows SPEC-NOTES §6. Where the seeds are silent, these are vcal
 - ``say`` over a playback barges in at once (as ``barge_in`` with ``after`` 0); ``barge_in``
   starts ``after`` into the current playback, or ``after`` from now when nothing plays. Over a
   breakable playback with ``action_code_time_break`` > 0 (0 or less is off), speech lasting that
-  long STOPS the playback (and what was queued after it) and gives a ``timebreak`` (seed 002:
+  long STOPS the playback (and what was queued after it) and gives a ``timebreak`` (the SmartCall page:
   用户持续说话可以打断当前播放); the answer decides what comes next. Shorter speech, or speech
   without a time break, never stops a playback. The sentence still gives its ``normal`` afterwards.
 - A new playback interrupts the current one only if the current is breakable

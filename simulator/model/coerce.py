@@ -1,7 +1,7 @@
 """Lenient reading of response fields and SmartCall parameters.
 
 The platform accepts numbers sent as numeric strings and booleans sent as ``"true"`` / ``"True"``
-(SPEC-NOTES §3, §5); the model reads them the same way. A value it cannot read is ignored with
+(docs/platform.md §3, §5); the model reads them the same way. A value it cannot read is ignored with
 a note, as the platform would ignore it.
 """
 

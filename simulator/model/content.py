@@ -1,6 +1,6 @@
-"""The content object of each callback kind (SPEC-NOTES §2), filled from the model's state.
+"""The content object of each callback kind (docs/platform.md §2), filled from the model's state.
 
-Every value is a string, as real traffic shows (``record_begin_time`` included, though seed 001
+Every value is a string, as real traffic shows (``record_begin_time`` included, though the follow-up page
 types it Long). Offsets are ms since the call start; Unix times are ms. ``begin_time`` (the call
 start) is Unix seconds on an inbound call and Unix ms on an outbound one (real traffic; vendor
 docs 112703, 182025) unless the fixture or ``--begin-time`` chooses (``spec.BeginTime``).
@@ -28,7 +28,7 @@ ContentDict = dict[str, str | int]
 @functools.lru_cache(maxsize=4096)
 def begin_time_text(epoch_ms: int, style: BeginTime = BeginTime.DATETIME) -> str:
     """The call start as ``style`` writes it: ``1659885710``, ``1659885710000`` or
-    ``2017-06-01 10:00:00`` (China Standard Time, the seeds' example)."""
+    ``2017-06-01 10:00:00`` (China Standard Time, the vendor pages' example)."""
     if style is BeginTime.SECONDS:
         return str(epoch_ms // 1000)
     if style is BeginTime.MS:

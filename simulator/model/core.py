@@ -1,6 +1,6 @@
 """The mutable state of one simulated call and the primitive operations on it.
 
-Playback rules (SPEC-NOTES §6.2, §6.5): a new playback interrupts the current one only if the
+Playback rules (docs/platform.md §6.2, §6.5): a new playback interrupts the current one only if the
 current one is breakable (``action_code_break``) and the new action's ``action_break`` is true;
 otherwise it is queued after it, with a note. An interrupting playback also drops the queue.
 """
@@ -178,7 +178,7 @@ class CallCore:
             self._stop_current("break")
 
     def stop_for_timebreak(self) -> None:
-        """The caller talked over a breakable playback long enough: it stops (seed 002,
+        """The caller talked over a breakable playback long enough: it stops (the SmartCall page,
         ActionCodeTimeBreak: 用户持续说话可以打断当前播放), and what was queued after it with it."""
         current = self.playing
         if current is None:

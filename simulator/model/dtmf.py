@@ -1,4 +1,4 @@
-"""Key collection after an action ``dtmf`` (SPEC-NOTES §6.4).
+"""Key collection after an action ``dtmf`` (docs/platform.md §6.4).
 
 Collection starts with the action; keys pressed while its prompt plays count. It ends at
 ``dtmf_max_numbers`` digits (absent: no limit), at ``dtmf_end_character`` (absent or empty: none;

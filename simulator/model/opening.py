@@ -29,7 +29,7 @@ def answer_outbound(core: CallCore) -> None:
     code = reader.text("VoiceCode") or ""
     items = core.catalog.items(code, reader.params("VoiceCodeParam"), core.note)
     time_break = reader.integer("ActionCodeTimeBreak")
-    if time_break is not None:  # seed 003's > 0; outside it: off, as the validator says
+    if time_break is not None:  # older SmartCall page: > 0; else off, as the validator says
         time_break = within("ActionCodeTimeBreak", time_break, core.note)
     playback = core.new_playback(
         OPENING_ACTION,

@@ -2,7 +2,7 @@
 
 An ``action_code`` is a comma-separated list of items: media files, voice ids, or TTS items
 holding ``$name$`` variables whose text comes from ``action_code_param``. Only the English comma
-separates (seeds 001, 002): ``a.wav，b.wav`` is one file of that whole name (a note). An item's duration comes
+separates (the follow-up and SmartCall pages): ``a.wav，b.wav`` is one file of that whole name (a note). An item's duration comes
 from the scenario's ``media`` table (by the item as written, then by its TTS text), else it is
 estimated: TTS text by length (``tts_ms_per_char``), files and voice ids by ``file_duration_ms``.
 """

@@ -1,4 +1,4 @@
-"""Applying an endpoint's answer: settings first, then the action (SPEC-NOTES §3, §6.5).
+"""Applying an endpoint's answer: settings first, then the action (docs/platform.md §3, §6.5).
 
 ``answer`` / ``play`` play ``action_code``; ``dtmf`` plays its prompt and starts key collection;
 ``hangup`` and ``transfer`` play their ``action_code`` (if any), then end the call, and no
@@ -169,7 +169,7 @@ def _playback(core: CallCore, reader: FieldReader, action: str) -> Playback:
     items = core.catalog.items(code, reader.params("action_code_param"), core.note)
     time_break = reader.integer("action_code_time_break") or 0
     if time_break < 0:
-        core.note(f"action_code_time_break {time_break}: 0 or less is off (seeds 001, 002)")
+        core.note(f"action_code_time_break {time_break}: 0 or less is off (docs/platform.md §3)")
     return core.new_playback(
         action,
         items,

@@ -19,7 +19,7 @@ invalid JSON). That is vcall's choice: the platform is assumed to treat such an 
 """
 
 CALLER_IDENTITY = "id2"
-"""``identity`` of the caller in every ``normal`` callback: the seed's example value (seed 001)."""
+"""``identity`` of the caller in every ``normal`` callback: the follow-up page's example value."""
 
 Content = Mapping[str, str | int]
 _CONTENT_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
@@ -65,7 +65,7 @@ class Callback:
     bridge); ``None`` when unknown (a callback vcall did not model, e.g. one tapped)."""
 
     def params(self) -> dict[str, str]:
-        """The four request parameters, as the platform sends them (SPEC-NOTES §1)."""
+        """The four request parameters, as the platform sends them (docs/platform.md §1)."""
         content = self.content  # a dict as the model builds it: encoded without a copy
         encoded = _encode_content(content if type(content) is dict else dict(content))
         return {

@@ -1,9 +1,9 @@
 """The call ids of one run: every call gets its own, seeded or not.
 
 A run that builds several contexts (``vcall check``'s crawl and its two placement runs) shares
-one :class:`CallIds`, so a bot that refuses a second ``callin`` with an id it has seen (seed 001:
+one :class:`CallIds`, so a bot that refuses a second ``callin`` with an id it has seen (the follow-up page:
 ``call_id`` is "这通呼叫的唯一ID", the call's unique id) is never sent one. The id keeps the
-platform's shape, two 12-digit numbers joined by ``^`` (seed 001: ``100001616500^100001871490``);
+platform's shape, two 12-digit numbers joined by ``^`` (the follow-up page: ``100001616500^100001871490``);
 the second number counts the run's calls from a drawn start, so no two ids of one run are equal,
 and the same seed gives the same ids in the same order.
 """

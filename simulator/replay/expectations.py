@@ -13,7 +13,7 @@ from vcall.simulator.spec import CallbackKind
 
 _MISSING = object()
 SOURCE = "fixture"
-"""Expectation findings come from the fixture, not from a seed page."""
+"""Expectation findings come from the fixture, not from a vendor page."""
 
 
 def check_expectation(

@@ -1,7 +1,7 @@
 """``--check-placement``: does the endpoint take the parameters in the form body *and* the query?
 
-Seed 000 says POST, yet every example puts the four parameters in the query string; the platform's
-placement is not documented (SPEC-NOTES §1). Before a run, vcall sends the first callback of the
+The callback page says POST, yet every example puts the four parameters in the query string; the platform's
+placement is not documented (docs/platform.md §1). Before a run, vcall sends the first callback of the
 first scenario both ways, on throwaway calls, and checks both answers.
 """
 

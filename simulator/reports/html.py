@@ -16,6 +16,7 @@ from pathlib import Path
 from vcall.simulator import __version__
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.findings import Finding, Severity
+from vcall.simulator.model import to_params
 from vcall.simulator.replay import CallResult, RunResult, Turn
 from vcall.simulator.report_page import FONT_CSS, PAGE_CSS
 from vcall.simulator.reports.html_timeline import COLOURS, clock, timeline_svg, turn_state
@@ -321,7 +322,9 @@ def _answer(turn: Turn) -> str:
 
 def _heard_as(turn: Turn) -> str:
     """What the caller hears of the answer, when the TTS front end reads it otherwise."""
-    reading = heard_as_answer(turn.data)
+    data = turn.data or {}
+    values = to_params(data.get("action_code_param")) or {}
+    reading = heard_as_answer(str(data.get("action_code") or ""), values)
     return f"<div class='heard'>heard as “{_e(reading)}”</div>" if reading else ""
 
 

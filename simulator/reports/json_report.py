@@ -1,4 +1,4 @@
-"""The JSON report: a stable, documented shape of a run (see the README)."""
+"""The JSON report: a stable, documented shape of a run (see docs/output.md and docs/ci.md)."""
 
 from __future__ import annotations
 

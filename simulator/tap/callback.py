@@ -1,7 +1,7 @@
 """A request the platform sent to tap, read as a callback (without changing what is forwarded).
 
 The four parameters (``call_id``, ``timestamp``, ``content_type``, ``content``) may travel in the
-query string or in a form-encoded body (SPEC-NOTES §1); both are read, the body winning. Content
+query string or in a form-encoded body (docs/platform.md §1); both are read, the body winning. Content
 values are taken as the platform sends them (strings) or as vcall's model sends them (numbers,
 dates): readers here accept both. A request that is not a callback is *malformed*: it is still
 forwarded as received, but not grouped into a call.

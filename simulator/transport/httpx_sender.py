@@ -1,7 +1,7 @@
 """Delivery of one callback over httpx: an in-process ASGI/WSGI app's transport, or a URL
 through a proxy.
 
-The platform sends ``call_id``, ``timestamp``, ``content_type`` and ``content`` by POST (seed 000).
+The platform sends ``call_id``, ``timestamp``, ``content_type`` and ``content`` by POST (the callback page).
 vcall puts them form-encoded in the body by default, or in the query string (``--params query``).
 
 ``timeout_s`` bounds the whole round trip (connect, send, every interim ``100 Continue``, the

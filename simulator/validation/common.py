@@ -7,7 +7,6 @@ thing the same way.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from vcall.simulator.findings import Finding, Severity
@@ -29,6 +28,7 @@ from vcall.simulator.spec import (
     OutOfRange,
     range_outcome,
 )
+from vcall.simulator.speech import file_piece as _file_piece
 from vcall.simulator.validation.registry import VCALL_CHOICE, RuleInfo, capped, define
 from vcall.simulator.validation.values import (
     Typed,
@@ -161,7 +161,7 @@ FORBIDDEN_CHARACTER = define(
 FORBIDDEN_CHARACTER_DOUBT = define(
     "forbidden-character-doubt",
     Severity.WARNING,
-    "a file name (action_code, VoiceCode), a spoken TTS value or OutId contains one of seed 002's "
+    "a file name (action_code, VoiceCode), a spoken TTS value or OutId contains one of the SmartCall page's "
     "characters: it may reach a callback or a template (the message names the doubt); URL "
     "syntax and $name$ never count",
     FORBIDDEN_CHARACTERS_SEED,
@@ -267,12 +267,12 @@ def forbidden_finding(
     more = f" and {total - 5} more" if total > 5 else ""
     if grade is ForbiddenGrade.ECHOED:
         message = (
-            f"{path} contains forbidden {listed}{more}: {why}, and seed 002 forbids "
+            f"{path} contains forbidden {listed}{more}: {why}, and the SmartCall page forbids "
             '@ = : " $ { } ^ * ¥ in callbacks'
         )
         rule = FORBIDDEN_CHARACTER
     else:
-        message = f"{path} contains {listed}{more}, which seed 002 forbids in callbacks: {why}"
+        message = f"{path} contains {listed}{more}, which SmartCall forbids in callbacks: {why}"
         rule = FORBIDDEN_CHARACTER_DOUBT
     return rule.at(path, message, actual=safe_text(text), seed=seed)
 
@@ -360,24 +360,13 @@ def _pieces(item: str) -> list[str]:
     return item.split(PLAY_CODE_SEPARATOR)
 
 
-_CODE_PIECE = re.compile(r"[\x21-\x7e]+|.*\.(?:wav|mp3|pcm|amr|m4a|ogg|aac|wma)", re.IGNORECASE)
-"""A meant item that reads as a file, a voice id or a URL: printable ASCII without blanks, or a
-name with an audio extension (``欢迎.wav``). Prose (``您好，这里是…``) is not one."""
-
-
-def _file_piece(piece: str) -> bool:
-    """A meant item that is a file, voice id or URL (no ``$name$`` variable)."""
-    piece = piece.strip()
-    return bool(_CODE_PIECE.fullmatch(piece)) and not TTS_VARIABLE_PATTERN.search(piece)
-
-
 def _variable_piece(piece: str) -> bool:
     return TTS_VARIABLE_PATTERN.fullmatch(piece.strip()) is not None
 
 
 def separator_finding(path: str, code: str, seed: str) -> Finding | None:
-    """A look-alike of ``,`` in a play code (``a.wav，b.wav``): not a separator (seed 001: 英文逗号;
-    seed 002 for VoiceCode), so its item is one file of the whole name, which the platform cannot
+    """A look-alike of ``,`` in a play code (``a.wav，b.wav``): not a separator (the follow-up page: 英文逗号;
+    the SmartCall page for VoiceCode), so its item is one file of the whole name, which the platform cannot
     find (an error). Between ``$name$`` variables only (``$a$，$b$``) it is one TTS item whose
     text holds a comma (a warning)."""
     found = [(code.find(char), char) for char in LOOKALIKE_SEPARATORS if char in code]

@@ -233,5 +233,5 @@ ENVELOPE_RULES: RuleSet[ResponseContext] = RuleSet("envelope")
 DATA_RULES: RuleSet[ResponseContext] = RuleSet("data")
 """Rules on ``data``; they run when ``data`` is an object and ``result`` is not ``fail``."""
 FAIL_DATA_RULES: RuleSet[ResponseContext] = RuleSet("fail-data")
-"""The one rule on the ``data`` of a ``result: fail`` answer, which carries no action (seed 001's
+"""The one rule on the ``data`` of a ``result: fail`` answer, which carries no action (the follow-up page's
 调用失败 example: ``data: {}``): whatever is left in it is one warning, never an error."""

@@ -1,7 +1,7 @@
 """Rules on ``data``: the call id, the action, and what each action needs.
 
 They run on a ``result: success`` answer only; a ``result: fail`` answer carries no action and
-gets the one rule ``fail-data-ignored`` (seed 001's 调用失败 example has ``data: {}``).
+gets the one rule ``fail-data-ignored`` (the follow-up page's 调用失败 example has ``data: {}``).
 """
 
 from __future__ import annotations
@@ -281,7 +281,7 @@ def field_ignored_for_action(context: ResponseContext, rule: RuleInfo) -> Iterat
     "transfer-number-unusual",
     Severity.WARNING,
     "a transfer number is not plain digits with an optional leading + (0571-26880000, "
-    "138 0013 8000): seed 001 gives only an example (13711111111), so vcall doubts it without "
+    "138 0013 8000): the follow-up page gives only an example (13711111111), so vcall doubts it without "
     "calling it an error",
     SPEC_NOTES,
     fields={"number"},
@@ -370,7 +370,7 @@ def parallel_bridge_nothing(context: ResponseContext, rule: RuleInfo) -> Iterato
     )
     yield rule.at(
         "data.action",
-        f"parallel_bridge, but {why}: there is no agent to bridge the caller to (seed 001: "
+        f"parallel_bridge, but {why}: there is no agent to bridge the caller to (the follow-up page: "
         "并行桥接命令 bridges the agent a parallel transfer reached); vcall's model does nothing "
         "and the call goes on",
         expected="parallel_transfer first, and its callback's transfer_status success",
@@ -397,7 +397,7 @@ def fail_data_ignored(context: ResponseContext, rule: RuleInfo) -> Iterator[Find
     yield rule.at(
         "data",
         f'result is "fail": the platform takes no action from it, so data\'s {listed} '
-        f"{'is' if len(leftover) == 1 else 'are'} ignored (seed 001's 调用失败 example sends "
+        f"{'is' if len(leftover) == 1 else 'are'} ignored (the follow-up page's 调用失败 example sends "
         "data: {})",
         expected="data: {} (or only call_id)",
         actual=listed,

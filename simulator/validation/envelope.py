@@ -34,7 +34,7 @@ _RESULTS = tuple(result.value for result in ResultValue)
 @BODY_RULES.new(
     "http-status",
     Severity.ERROR,
-    "the HTTP status is not 2xx (an error); another 2xx than 200 is a warning: no seed names a "
+    "the HTTP status is not 2xx (an error); another 2xx than 200 is a warning: no vendor page names a "
     "status, and 200 is what real receivers send",
     SPEC_NOTES,
     quote="another 2xx is a doubt (warning)",
@@ -74,7 +74,7 @@ def _content_type(context: ResponseContext) -> str | None:
 @BODY_RULES.new(
     "content-type-not-json",
     Severity.INFO,
-    "the Content-Type is not JSON: information only (no seed names one; the platform parses the "
+    "the Content-Type is not JSON: information only (no vendor page names one; the platform parses the "
     "body anyway); a run shows it once",
     SPEC_NOTES,
     quote="Content-Type advice is information, not a per-callback warning",
@@ -91,7 +91,7 @@ def content_type_not_json(context: ResponseContext, rule: RuleInfo) -> Iterable[
         rule.at(
             "",
             f"Content-Type is {shown_value}: the platform reads the body as JSON whatever the "
-            "header says (no seed names a Content-Type); application/json is the common choice",
+            "header says (no vendor page names a Content-Type); application/json is the common choice",
             expected="application/json",
             actual=shown_value,
         ),

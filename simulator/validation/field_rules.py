@@ -272,7 +272,7 @@ def _tts_matching(context: ResponseContext) -> Iterator[Finding]:
                 severity=Severity.WARNING,
                 message=f"{finding.message}; action {spec.name} plays nothing, so nothing is "
                 "left unspoken"
-                + (" (seed 001: donothing 不做任何处理)" if spec.name == "donothing" else ""),
+                + (" (follow-up page: donothing 不做任何处理)" if spec.name == "donothing" else ""),
             )
         yield finding
 
@@ -296,7 +296,7 @@ _ECHOED_TEXTS = tuple(
 
 def _echoed(context: ResponseContext) -> list[tuple[str, str]]:
     """Each echoed string of the answer, where its action lets it come back at all (``cc_name``
-    only with a parallel transfer, seed 001's 并行转接成功后)."""
+    only with a parallel transfer, the follow-up page's 并行转接成功后)."""
     values = context.values  # context.text(name), inlined: this runs for every answer
     return [
         (name, value)

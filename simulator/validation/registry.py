@@ -66,11 +66,11 @@ VCALL_CHOICE = (
     "configurable and documented."
 )
 """The quote of a rule that is vcall's own choice (a limit, a JSON nicety), not a platform fact:
-SPEC-NOTES' words for such choices."""
+docs/platform.md's words for such choices."""
 
 _RULES: dict[str, RuleInfo] = {}
 RULES: Mapping[str, RuleInfo] = MappingProxyType(_RULES)
-"""Every rule id vcall can report, in registration order (documented in the README)."""
+"""Every rule id vcall can report, in registration order (documented in docs/rules.md)."""
 
 
 def define(
@@ -299,8 +299,8 @@ def safe_message(message: str, limit: int = 300) -> str:
 
 
 def rules_markdown() -> str:
-    """The README table of every rule: id, severity, description, seed."""
-    lines = ["| rule | severity | what it means | seed |", "| --- | --- | --- | --- |"]
+    """The table of every rule in docs/rules.md: id, severity, description, source."""
+    lines = ["| rule | severity | what it means | source |", "| --- | --- | --- | --- |"]
     ordered = [rule_id for ids in _RULE_SET_IDS for rule_id in ids()]
     for info in (_RULES[rule_id] for rule_id in dict.fromkeys([*ordered, *_RULES])):
         description = info.description.replace("|", "\\|")

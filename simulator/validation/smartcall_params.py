@@ -1,4 +1,4 @@
-"""``check_smartcall_params``: the SmartCall API parameters (seeds 002, 003) as rules.
+"""``check_smartcall_params``: the SmartCall API parameters (the SmartCall pages) as rules.
 
 Parameters travel in a query string, so strings are their normal form: ``"5000"`` for an integer
 and ``"True"`` / ``"true"`` for a boolean are fine here (unlike in a callback response).
@@ -251,7 +251,7 @@ def _forbidden_characters(context: ParamsContext, seed: str) -> Iterator[Finding
 
 def _forbidden_rule(context: ParamsContext, rule: RuleInfo) -> Iterator[Finding]:
     """``DynamicId`` comes back in callbacks (error); file names, TTS values and ``OutId``
-    are doubtful (warning): SPEC-NOTES §4."""
+    are doubtful (warning): docs/platform.md §4."""
     return (found for found in _forbidden_characters(context, rule.seed) if found.rule == rule.id)
 
 
@@ -261,7 +261,7 @@ SMARTCALL_RULES.rule(FORBIDDEN_CHARACTER_DOUBT)(_forbidden_rule)
 
 @SMARTCALL_RULES.rule(SEPARATOR_NOT_COMMA)
 def voice_code_separator(context: ParamsContext, rule: RuleInfo) -> Iterator[Finding]:
-    """Seed 002: VoiceCode's items 之间用英文逗号(,)分隔."""
+    """The SmartCall page: VoiceCode's items 之间用英文逗号(,)分隔."""
     code = context.text(_PLAY_CODE)
     found = separator_finding(_PLAY_CODE, code, SEED_SMARTCALL) if code else None
     if found:

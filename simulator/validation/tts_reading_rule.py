@@ -1,6 +1,6 @@
 """``tts-reading-doubt``: the answer's TTS text, as the caller will hear it, likely is not what
 was meant (an order number read as a quantity, a web address spelled out, ``5/6`` read as a
-fraction). The reading comes from :mod:`vcall.simulator.speech.tts_reading` (cached; a text
+fraction). The reading comes from :mod:`vcall.simulator.speech` (cached; a text
 with no digit or Latin letter costs one regular-expression search)."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from functools import lru_cache
 
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.spec import ACTIONS, SEED_FOLLOWUP, TTS_VARIABLE_PATTERN
-from vcall.simulator.speech.tts_reading import tts_reading
-from vcall.simulator.validation.common import _file_piece
+from vcall.simulator.speech import file_piece as _file_piece
+from vcall.simulator.speech import tts_reading
 from vcall.simulator.validation.context import DATA_RULES, ResponseContext
 from vcall.simulator.validation.registry import RuleInfo
 

@@ -227,7 +227,7 @@ def blank_play_code_syntax(code: str) -> str:
     """``action_code``/``VoiceCode`` with what is syntax blanked out, positions kept (so a
     forbidden character found in it is one of ``code`` at the same position): ``$name$``
     variables, and in a network file's URL the scheme's ``://``, the authority (``user@``,
-    ``host:port``), the query string and the fragment (seed 002 allows URLs). Spans, not sets of
+    ``host:port``), the query string and the fragment (the SmartCall page allows URLs). Spans, not sets of
     positions: a 1 MiB code of variables costs milliseconds."""
     spans = sorted(_syntax_spans(code))
     if not spans:

@@ -55,7 +55,7 @@ def test_json_output_has_the_stable_shape() -> None:
         "severity": "error",
         "path": "data.call_id",
         "message": f'data.call_id "{CALL_ID}" is not the request\'s call_id "1^2"',
-        "seed": "001_e406b395c8902673.txt",
+        "seed": "智能语音交互呼入回调HTTP接口, 后续呼入 (the follow-up page)",
         "expected": "1^2",
         "actual": CALL_ID,
     }

@@ -64,7 +64,7 @@ def test_dtmf_nonin_overtime_sets_the_timeout_and_out_of_range_falls_back() -> N
     assert dtmf_callbacks(odd) == [(PROMPT_ENDS + 3000, DTMF_NO_INPUT)]
     assert (
         "dtmf_nonin_overtime 100 is outside 3–60: the platform uses 3 "
-        "(assumed: the seed gives only the default)"
+        "(assumed: the follow-up page gives only the default)"
     ) in odd.messages()
 
 

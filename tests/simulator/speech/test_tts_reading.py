@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vcall.simulator.speech.numbers import cardinal, digit_by_digit
-from vcall.simulator.speech.tts_reading import tts_reading
+from vcall.simulator.speech.tts import tts_reading
 
 
 @pytest.mark.parametrize(

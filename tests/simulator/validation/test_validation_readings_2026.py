@@ -8,10 +8,10 @@ check that every rule's quote is on the page the rule cites.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from response_builders import CALL_ID, Case, callin, encode, envelope, followup, only, params, raw
+from seed_files import page_text, shared
 
 from vcall.simulator.findings import Severity
 from vcall.simulator.model import Callback
@@ -22,8 +22,6 @@ from vcall.simulator.spec import (
     SEED_CALLIN,
     SEED_FOLLOWUP,
     SEED_SMARTCALL,
-    SEEDS,
-    SPEC_NOTES,
     CallbackKind,
     Stage,
     TransferPhase,
@@ -266,40 +264,25 @@ def test_201_with_a_broken_body_keeps_the_body_error_apart() -> None:
 # --- every rule's quote is on the page it cites ---------------------------------------------
 
 
-def _shared() -> Path | None:
-    """``shared/`` beside the repository or above it (worktrees sit one level deeper)."""
-    root = Path(__file__).resolve().parents[3]
-    for parent in root.parents:
-        if (parent / "shared" / "seeds").is_dir():
-            return parent / "shared"
-    return None
-
-
-SHARED = _shared()
+SHARED = shared()
 needs_shared = pytest.mark.skipif(SHARED is None, reason="shared/seeds is not beside the repo")
 
 
 def _page(source: str) -> str | None:
-    assert SHARED is not None
-    if source in SEEDS:
-        return (SHARED / "seeds" / source).read_text(encoding="utf-8")
-    if source == SPEC_NOTES:
-        return (SHARED / SPEC_NOTES).read_text(encoding="utf-8")
-    return None  # a vendor page that is not stored: its quote cannot be checked here
+    return page_text(source)  # None: a vendor page with no stored copy, its quote unchecked
 
 
 def _words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@needs_shared
 @pytest.mark.parametrize("rule_id", RULES)
 def test_every_rule_quotes_the_page_it_cites(rule_id: str) -> None:
     info = RULES[rule_id]
     assert info.quote, f"{rule_id} has no quote of {info.seed}"
     page = _page(info.seed)
     if page is None:
-        pytest.skip(f"{info.seed} is not among the stored pages")
+        pytest.skip(f"no copy of {info.seed} is at hand")
     assert _words(info.quote) in _words(page), f"{rule_id}: {info.quote!r} is not in {info.seed}"
 
 

@@ -1,4 +1,4 @@
-"""The rule registry: stable ids, documented severities, seeds that exist, the README table."""
+"""The rule registry: stable ids, documented severities, seeds that exist, the table in docs/rules.md."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from vcall.simulator.spec import SOURCES, SPEC_NOTES
 from vcall.simulator.validation import RULES, rules_markdown
 from vcall.simulator.validation.registry import define
 
-README = Path(__file__).resolve().parents[3] / "README.md"
+RULES_PAGE = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
 KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -36,7 +36,7 @@ def test_markdown_table_has_a_row_per_rule() -> None:
     assert rows[0].startswith("| `http-status` | error |")
 
 
-def test_readme_documents_every_rule() -> None:
-    text = README.read_text(encoding="utf-8")
+def test_the_rules_page_documents_every_rule() -> None:
+    text = RULES_PAGE.read_text(encoding="utf-8")
     missing = [rule_id for rule_id in RULES if f"`{rule_id}`" not in text]
-    assert not missing, f"README.md lacks rules: {missing}"
+    assert not missing, f"docs/rules.md lacks rules: {missing}"

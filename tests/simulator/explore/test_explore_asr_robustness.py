@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from speech_bots import json_bot
+from menu_bot import bot_from as json_bot
 
 from vcall.simulator.asgi import App
 from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore

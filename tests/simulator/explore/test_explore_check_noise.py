@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from speech_bots import json_bot
+from menu_bot import bot_from as json_bot
 
 from vcall.simulator.asgi import App
 from vcall.simulator.explore.check import CheckConfig, Verdict, check
+from vcall.simulator.explore.check_noise import as_written
 from vcall.simulator.fixture.loader import parse_fixture
 from vcall.simulator.fixture.scenario import Say
 from vcall.simulator.replay.targets import app_target
 from vcall.simulator.spec import CallbackKind
-from vcall.simulator.speech.check_noise import as_written
 from vcall.simulator.transport import Placement
 
 NAME = "request-through-asr-noise"

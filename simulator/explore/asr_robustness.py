@@ -1,7 +1,7 @@
 """Routing robustness: does the bot still route a sentence the same way once ASR has been at it?
 
 For each transition the crawl reached by speech (state --say X--> next state), the move is
-played again under K variants of X (:func:`~vcall.simulator.speech.asr_model.variants`) and the
+played again under K variants of X (:func:`vcall.simulator.speech.variants`) and the
 state the bot goes to is compared with the one X led to. A variant that leads elsewhere breaks
 the transition; it is shrunk to the smallest change that still breaks it (one change of the
 variant, when one alone does). The score is the share of variants that kept their route.
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from vcall.simulator.explore.driver import PathRun
 from vcall.simulator.explore.graph import ExploreMap, Node
 from vcall.simulator.explore.moves import Move, MoveKind, say_move
-from vcall.simulator.speech.asr_model import Variant, apply, variants
+from vcall.simulator.speech import Variant, apply, variants
 from vcall.simulator.text_safety import neutralize_controls
 
 MAX_TRANSITIONS = 60

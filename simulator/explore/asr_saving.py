@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from vcall.simulator.explore.asr_robustness import Broken, TransitionRobustness
 from vcall.simulator.explore.driver import PathRun
 from vcall.simulator.explore.saving import _document, _slug, _write
-from vcall.simulator.speech.robustness import Broken, TransitionRobustness
 
 TAG = "asr-robustness"
 
