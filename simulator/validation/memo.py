@@ -73,6 +73,7 @@ class CleanMemo:
 
 def memo_key(
     body: bytes,
+    parsed: ParsedBody,
     stage: Stage,
     status: int | None,
     headers: Mapping[str, str] | None,
@@ -84,12 +85,12 @@ def memo_key(
     """What the rules can see of this answer, or ``None`` when it is not one to remember.
 
     The body is keyed as bytes with its one occurrence of the call id cut out, and where it
-    was: two such bodies are the same text around it. :func:`is_echo` must then hold of the
-    parsed body too, which makes that occurrence ``data.call_id`` itself (written any other
+    was: two such bodies are the same text around it. :func:`is_echo` holds of the parsed body
+    too (``parsed`` is ``body`` read), which makes that occurrence ``data.call_id`` itself (written any other
     way, ``data.call_id`` would decode to the same text in both bodies, and could not equal
     both call ids).
     """
-    if call_id is None:
+    if call_id is None or not is_echo(parsed, call_id):
         return None
     echoed = call_id.encode("utf-8", "surrogatepass")
     at = body.find(echoed) if echoed else -1

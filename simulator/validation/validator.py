@@ -8,7 +8,7 @@ from typing import Any
 
 from vcall.simulator.findings import Finding, Severity, has_errors
 from vcall.simulator.spec import Stage, TransferPhase
-from vcall.simulator.validation.body import ParsedBody, parse_body
+from vcall.simulator.validation.body import parse_body
 from vcall.simulator.validation.context import (
     BODY_RULES,
     DATA_RULES,
@@ -16,7 +16,7 @@ from vcall.simulator.validation.context import (
     FAIL_DATA_RULES,
     build_context,
 )
-from vcall.simulator.validation.memo import CleanMemo, MemoKey, is_echo, memo_key
+from vcall.simulator.validation.memo import CleanMemo, memo_key
 from vcall.simulator.validation.registry import INTERNAL_ERROR
 
 # These modules register their rules in the rule sets on import.
@@ -91,8 +91,8 @@ def validate_response(
         parsed = parse_body(body)
         key = None
         if CLEAN_ANSWERS.may_have(body):  # every rule passed this very answer before? (memo.py)
-            key = _memo_key(body, parsed, stage, status, headers, call_id, request_content,
-                            previous_settings, transfer_phase)  # fmt: skip
+            key = memo_key(body, parsed, stage, status, headers, call_id, request_content,
+                           previous_settings, transfer_phase)  # fmt: skip
             if CLEAN_ANSWERS.passed(key):
                 envelope: dict[str, Any] = parsed.value  # type: ignore[assignment]
                 return ValidationResult((), envelope["data"], envelope)
@@ -120,26 +120,8 @@ def validate_response(
             findings.extend(DATA_RULES.run(context, context.facts))
     if not findings and CLEAN_ANSWERS.enabled:
         if key is None:
-            key = _memo_key(body, parsed, stage, status, headers, call_id, request_content,
-                            previous_settings, transfer_phase)  # fmt: skip
+            key = memo_key(body, parsed, stage, status, headers, call_id, request_content,
+                           previous_settings, transfer_phase)  # fmt: skip
         if key is not None:
             CLEAN_ANSWERS.remember(key, body)
     return ValidationResult(tuple(findings), context.data, context.envelope)
-
-
-def _memo_key(
-    body: bytes,
-    parsed: ParsedBody,
-    stage: Stage,
-    status: int | None,
-    headers: Mapping[str, str] | None,
-    call_id: str | None,
-    request_content: Mapping[str, object] | None,
-    previous_settings: Mapping[str, object] | None,
-    transfer_phase: TransferPhase | None,
-) -> MemoKey | None:
-    """The memo's key of this answer, when it is one to remember (``memo.py``)."""
-    if not is_echo(parsed, call_id):
-        return None
-    inputs = (request_content, previous_settings, transfer_phase)
-    return memo_key(body, stage, status, headers, call_id, *inputs)

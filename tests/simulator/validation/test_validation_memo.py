@@ -17,6 +17,7 @@ import pytest
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.spec import Stage, TransferPhase
 from vcall.simulator.validation import validate_response
+from vcall.simulator.validation.body import parse_body
 from vcall.simulator.validation.context import (
     BODY_RULES,
     DATA_RULES,
@@ -53,7 +54,7 @@ def test_a_remembered_answer_is_passed_again_with_its_own_data() -> None:
         answer(FIRST, action="play", action_code="a.wav"), Stage.FOLLOWUP, call_id=FIRST
     )
     body = answer(SECOND, action="play", action_code="a.wav")
-    key = memo_key(body, Stage.FOLLOWUP, None, None, SECOND, None, None, None)
+    key = memo_key(body, parse_body(body), Stage.FOLLOWUP, None, None, SECOND, None, None, None)
     assert first.findings == () and CLEAN_ANSWERS.passed(key)
     second = validate_response(body, Stage.FOLLOWUP, call_id=SECOND)
     assert second.findings == () and second.data is not None and second.envelope is not None
@@ -64,7 +65,7 @@ def test_an_answer_with_findings_is_never_remembered() -> None:
     body = answer(FIRST, action="play", action_code="a.wav", mute_time="soon")
     result = validate_response(body, Stage.FOLLOWUP, call_id=FIRST)
     assert result.findings
-    key = memo_key(body, Stage.FOLLOWUP, None, None, FIRST, None, None, None)
+    key = memo_key(body, parse_body(body), Stage.FOLLOWUP, None, None, FIRST, None, None, None)
     assert not CLEAN_ANSWERS.passed(key)
 
 
@@ -129,26 +130,34 @@ def test_the_transfer_phase_the_status_and_the_headers_are_part_of_the_key() -> 
 
 def test_values_equal_in_python_but_not_to_the_rules_are_never_keyed() -> None:
     """``1 == True``: a key holding either would stand for both, so neither is remembered."""
-    for value in (True, 1.0, b"x"):
-        key = memo_key(
-            answer(FIRST, action="hangup", action_code="bye.wav"),
+    body = answer(FIRST, action="hangup", action_code="bye.wav")
+    parsed = parse_body(body)
+
+    def key(**inputs: Any) -> object:
+        given: dict[str, Any] = {"status": None, "headers": None, "call_id": FIRST}
+        given |= {"request_content": None, "previous_settings": None} | inputs
+        return memo_key(
+            body,
+            parsed,
             Stage.FOLLOWUP,
-            None,
-            None,
-            FIRST,
-            {"is_playing": value},
-            None,
+            given["status"],
+            given["headers"],
+            given["call_id"],
+            given["request_content"],
+            given["previous_settings"],
             None,
         )
-        assert key is None
-    odd_headers: dict[str, Any] = {"x": 1.0}  # what a test double might pass
-    assert (
-        memo_key(answer(FIRST), Stage.FOLLOWUP, 200, odd_headers, FIRST, None, None, None) is None
-    )
-    assert memo_key(answer(FIRST), Stage.CALLIN, None, None, FIRST, None, {"m": True}, None) is None
-    assert memo_key(answer(FIRST), Stage.CALLIN, None, None, None, None, None, None) is None
-    twice = answer(FIRST, dynamic_id=FIRST)
-    assert memo_key(twice, Stage.FOLLOWUP, None, None, FIRST, None, None, None) is None
+
+    assert key() is not None
+    for value in (True, 1.0, b"x"):
+        assert key(request_content={"is_playing": value}) is None
+        assert key(headers={"x": value}) is None
+        assert key(previous_settings={"mute_time": value}) is None
+    assert key(status=200.0) is None
+    assert key(call_id=None) is None
+    twice = answer(FIRST, action="hangup", action_code=FIRST)  # the id twice: which is the echo?
+    no_echo = parse_body(twice)
+    assert memo_key(twice, no_echo, Stage.FOLLOWUP, None, None, FIRST, None, None, None) is None
 
 
 def test_a_new_rule_set_forgets_what_was_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
