@@ -49,7 +49,8 @@ class CleanMemo:
         """The body sizes of the answers remembered: a body of another size is not looked up
         (its key is not even made: an answer with findings costs one set lookup more)."""
         self.enabled = True
-        """False: nothing is remembered (``benchmarks/validate_bench.py`` times both ways)."""
+        """False: nothing is remembered or recalled (``benchmarks/validate_bench.py`` times both
+        ways)."""
         on_rules_changed(self.clear)
 
     def clear(self) -> None:
@@ -57,7 +58,7 @@ class CleanMemo:
         self._sizes.clear()
 
     def may_have(self, body: bytes) -> bool:
-        return len(body) in self._sizes
+        return self.enabled and len(body) in self._sizes
 
     def passed(self, key: MemoKey | None) -> bool:
         return key is not None and key in self._clean
