@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 import typer
 
@@ -104,19 +104,19 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    version: bool = typer.Option(
-        False,
-        "--version",
-        "-V",
-        callback=_version,
-        is_eager=True,
-        help="Show the version and exit.",
-    ),
-    no_color: bool = typer.Option(
-        False,
-        "--no-color",
-        help="No colours in the output, on a terminal too (as the NO_COLOR variable).",
-    ),
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+    no_color: Annotated[
+        bool,
+        typer.Option(
+            "--no-color",
+            help="No colours in the output, on a terminal too (as the NO_COLOR variable).",
+        ),
+    ] = False,
 ) -> None:
     """vcall plays the platform's part: it sends callbacks to your endpoint and checks every answer."""
     if no_color:

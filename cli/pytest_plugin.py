@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from vcall.simulator.findings import Finding
     from vcall.simulator.fixture import Scenario
-    from vcall.simulator.replay import CallResult, SimulationConfig, Target, Turn
+    from vcall.simulator.replay import CallResult, PersonaPlayer, SimulationConfig, Target, Turn
 
 FIXTURE_SUFFIXES = (".yaml", ".yml", ".json")
 """As ``vcall.simulator.fixture.loader.FIXTURE_SUFFIXES`` (a test keeps them equal), repeated
@@ -164,12 +164,21 @@ def run_one(
     from vcall.simulator.replay import simulate
 
     loaded, resolved = _scenario(scenario), _target(target)
+    player = _persona_player()
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return simulate([loaded], resolved, config).calls[0]
+        return simulate([loaded], resolved, config, persona_player=player).calls[0]
     with ThreadPoolExecutor(1, thread_name_prefix="vcall") as pool:
-        return pool.submit(simulate, [loaded], resolved, config).result().calls[0]
+        played = pool.submit(simulate, [loaded], resolved, config, persona_player=player)
+        return played.result().calls[0]
+
+
+def _persona_player() -> PersonaPlayer:
+    """Fixtures with a ``persona:`` block play with the rule-based brain (offline, seeded)."""
+    from vcall.simulator.persona import FixturePersonas
+
+    return FixturePersonas()
 
 
 def _scenario(source: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
@@ -412,7 +421,9 @@ class VcallItem(pytest.Item):
             raise self.problem or VcallError(f"{self.path}: no call to play")
         strict = bool(self.config.getoption("--vcall-strict"))
         config = _config(strict, {"seed": _next_seed(self.config, self)})
-        [call] = simulate([self.scenario], self._target(), config).calls
+        [call] = simulate(
+            [self.scenario], self._target(), config, persona_player=_persona_player()
+        ).calls
         _record(self.config, self.nodeid, call)
         self.user_properties.extend(call_properties(call).items())
         if call.failed(strict):

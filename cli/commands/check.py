@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
+from vcall.cli.commands.epoch_option import EpochOption, epoch_option
 from vcall.cli.commands.explore import Params
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
 from vcall.cli.render.progress import check_plan, check_status, live_progress
-from vcall.cli.report_paths import check_report_paths
+from vcall.cli.report_formats import CHECK_REPORTS
+from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore import CheckProgress  # a lazy face: only the counters load
-from vcall.simulator.fixture.durations import parse_duration  # light, before the plan line
+from vcall.simulator.fixture import parse_duration  # a lazy face: only durations loads
 
 if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
     from vcall.simulator.explore import CheckResult
@@ -36,48 +36,63 @@ EPILOG = """\
 
 
 def check_command(
-    target: str | None = typer.Argument(
-        None, help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."
-    ),
-    example_bot: bool = typer.Option(
-        False, "--example-bot", help="Check the built-in example bot."
-    ),
-    params: Params | None = typer.Option(
-        None,
-        "--params",
-        help="Only this placement of the parameters (default: both, form and query).",
-    ),
-    timeout: str = typer.Option(
-        "10s", "--timeout", help="Per callback; no answer in time is an error."
-    ),
-    latency_budget: str | None = typer.Option(
-        None, "--latency-budget", help="Per callback; a slower answer is a warning, e.g. 300ms."
-    ),
-    concurrency: int = typer.Option(
-        8, "--concurrency", "-c", min=1, max=1000, help="Behaviours played side by side."
-    ),
-    strict: bool = typer.Option(False, "--strict", help="Warnings fail the behaviour too."),
-    seed: int | None = typer.Option(None, "--seed", help="Seed for call ids (repeatable runs)."),
-    epoch: str | None = EPOCH_OPTION,
-    inbound_only: bool = typer.Option(
-        False, "--inbound-only", help="The bot serves inbound calls only: outbound not offered."
-    ),
-    outbound_only: bool = typer.Option(
-        False, "--outbound-only", help="The bot serves outbound calls only: inbound not offered."
-    ),
-    report: Path | None = typer.Option(None, "--report", help="Write a JUnit XML report here."),
-    report_json: Path | None = typer.Option(
-        None, "--report-json", help="Write a JSON report here."
-    ),
-    report_html: Path | None = typer.Option(
-        None, "--report-html", help="Write a self-contained HTML report (timelines) here."
-    ),
-    verbose: bool = typer.Option(
-        False,
-        "--verbose",
-        "-v",
-        help="Show an in-process app's own output (prints, logs, tracebacks) per behaviour.",
-    ),
+    target: Annotated[
+        str | None,
+        typer.Argument(help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."),
+    ] = None,
+    example_bot: Annotated[
+        bool, typer.Option("--example-bot", help="Check the built-in example bot.")
+    ] = False,
+    params: Annotated[
+        Params | None,
+        typer.Option(
+            "--params",
+            help="Only this placement of the parameters (default: both, form and query).",
+        ),
+    ] = None,
+    timeout: Annotated[
+        str, typer.Option("--timeout", help="Per callback; no answer in time is an error.")
+    ] = "10s",
+    latency_budget: Annotated[
+        str | None,
+        typer.Option(
+            "--latency-budget", help="Per callback; a slower answer is a warning, e.g. 300ms."
+        ),
+    ] = None,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            "--concurrency", "-c", min=1, max=1000, help="Behaviours played side by side."
+        ),
+    ] = 8,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings fail the behaviour too.")
+    ] = False,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed for call ids (repeatable runs).")
+    ] = None,
+    epoch: EpochOption = None,
+    inbound_only: Annotated[
+        bool,
+        typer.Option(
+            "--inbound-only", help="The bot serves inbound calls only: outbound not offered."
+        ),
+    ] = False,
+    outbound_only: Annotated[
+        bool,
+        typer.Option(
+            "--outbound-only", help="The bot serves outbound calls only: inbound not offered."
+        ),
+    ] = False,
+    reports: Reports[CheckResult] = NO_REPORTS,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Show an in-process app's own output (prints, logs, tracebacks) per behaviour.",
+        ),
+    ] = False,
 ) -> None:
     """Run a built-in suite of generic caller behaviours; spec rules only, no fixtures needed."""
     console = output_console()
@@ -89,9 +104,7 @@ def check_command(
         placements = (params.value,) if params else ("form", "query")
         epoch_ms = epoch_option(epoch)
         only = _only(inbound_only, outbound_only)
-        check_report_paths(
-            {"--report": report, "--report-json": report_json, "--report-html": report_html}
-        )
+        reports.check()
         console.print(check_plan(concurrency, len(placements)), markup=False, highlight=False)
         from vcall.cli.commands.targeting import chosen_target, one_line_if_unreachable
         from vcall.cli.render.check import print_check
@@ -114,7 +127,7 @@ def check_command(
         status = live_progress(console, lambda: check_status(progress))
         with one_line_if_unreachable(resolved), status:
             result = check(resolved, config, progress)
-        _write_reports(result, report, report_json, report_html)
+        reports.write(result)
         print_check(console, result, verbose=verbose)
     raise typer.Exit(_exit_code(result))
 
@@ -129,30 +142,6 @@ def _only(inbound_only: bool, outbound_only: bool) -> Direction | None:
     return Direction.OUTBOUND if outbound_only else None
 
 
-def _write_reports(
-    result: CheckResult, junit: Path | None, json_path: Path | None, html_path: Path | None
-) -> None:
-    from vcall.simulator.explore import (
-        check_headline,
-        check_html,
-        check_json_extra,
-        write_check_junit,
-    )
-    from vcall.simulator.reports import write_html_report, write_json_report
-
-    try:
-        if junit is not None:
-            write_check_junit(result, junit)
-        if json_path is not None:
-            write_json_report(result.run, json_path, check_json_extra(result))
-        if html_path is not None:
-            write_html_report(
-                result.run, html_path, "vcall check", check_html(result), check_headline(result)
-            )
-    except OSError as error:
-        raise UsageError(f"cannot write report: {error}") from None
-
-
 def _exit_code(result: CheckResult) -> ExitCode:
     if result.run.interrupted:
         return ExitCode.INTERRUPTED
@@ -162,4 +151,4 @@ def _exit_code(result: CheckResult) -> ExitCode:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("check", epilog=EPILOG)(check_command)
+    app.command("check", epilog=EPILOG)(CHECK_REPORTS.command(check_command))

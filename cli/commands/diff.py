@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
-from vcall.cli.report_paths import check_report_paths
+from vcall.cli.report_formats import DIFF_REPORTS
+from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore import Identity
 from vcall.simulator.fixture import parse_duration
@@ -44,45 +45,51 @@ problems) · 2 usage errors · 3 a target unreachable · 130 interrupted
 
 
 def diff_command(
-    old: str = typer.Argument(..., help="The released version: a target or a saved map (.json)."),
-    new: str = typer.Argument(..., help="The version under review: a target or a saved map."),
-    ignore: list[str] | None = typer.Option(
-        None, "--ignore", help="An answer field expected to change (mute_time, ...); repeat."
-    ),
-    fail_on: FailOn = typer.Option(
-        FailOn.CHANGES, "--fail-on", help="changes: any change fails; problems: only new problems."
-    ),
-    say_file: Path | None = typer.Option(
-        None, "--say-file", help="What the caller says: one line each (default: a built-in bank)."
-    ),
-    identity: Identity = typer.Option(
-        Identity.NORMAL, "--identity", help="How states are told apart (as vcall explore)."
-    ),
-    max_depth: int = typer.Option(8, "--max-depth", min=1, max=50, help="Caller moves per path."),
-    max_calls: int = typer.Option(5000, "--max-calls", min=1, help="Calls per version."),
-    max_time: str = typer.Option("2m", "--max-time", help="Wall-clock budget per version."),
-    concurrency: int = typer.Option(
-        8, "--concurrency", "-c", min=1, max=1000, help="Calls side by side."
-    ),
-    seed: int = typer.Option(0, "--seed", help="Seed for call ids (the same for both)."),
-    timeout: str = typer.Option("10s", "--timeout", help="Per callback."),
-    save: Path | None = typer.Option(
-        None, "--save", help="Write one fixture per changed path in DIR (NEW's answers)."
-    ),
-    report_json: Path | None = typer.Option(None, "--report-json", help="The changes as JSON."),
-    report_html: Path | None = typer.Option(
-        None, "--report-html", help="Both maps side by side, changed states highlighted."
-    ),
-    report_md: Path | None = typer.Option(
-        None, "--report-md", help="A Markdown summary for a pull-request comment."
-    ),
+    old: Annotated[
+        str, typer.Argument(help="The released version: a target or a saved map (.json).")
+    ],
+    new: Annotated[str, typer.Argument(help="The version under review: a target or a saved map.")],
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore", help="An answer field expected to change (mute_time, ...); repeat."
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option("--fail-on", help="changes: any change fails; problems: only new problems."),
+    ] = FailOn.CHANGES,
+    say_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--say-file", help="What the caller says: one line each (default: a built-in bank)."
+        ),
+    ] = None,
+    identity: Annotated[
+        Identity, typer.Option("--identity", help="How states are told apart (as vcall explore).")
+    ] = Identity.NORMAL,
+    max_depth: Annotated[
+        int, typer.Option("--max-depth", min=1, max=50, help="Caller moves per path.")
+    ] = 8,
+    max_calls: Annotated[int, typer.Option("--max-calls", min=1, help="Calls per version.")] = 5000,
+    max_time: Annotated[
+        str, typer.Option("--max-time", help="Wall-clock budget per version.")
+    ] = "2m",
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, max=1000, help="Calls side by side.")
+    ] = 8,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for call ids (the same for both).")] = 0,
+    timeout: Annotated[str, typer.Option("--timeout", help="Per callback.")] = "10s",
+    save: Annotated[
+        Path | None,
+        typer.Option("--save", help="Write one fixture per changed path in DIR (NEW's answers)."),
+    ] = None,
+    reports: Reports[DiffResult] = NO_REPORTS,
 ) -> None:
     """What changed between two versions of a bot: states, answers, routes, problems."""
     console = output_console()
     with handled_errors():
-        check_report_paths(
-            {"--report-json": report_json, "--report-html": report_html, "--report-md": report_md}
-        )
+        reports.check()
         from vcall.cli.render.diff import print_diff
         from vcall.simulator.diff import DiffConfig
         from vcall.simulator.explore import ExploreConfig, Limits, read_say_file
@@ -110,7 +117,7 @@ def diff_command(
         if save is not None and not isinstance(after, Target):
             raise UsageError("--save: NEW must be a target (a saved map cannot be played)")
         result = _diffed(before, after, config)
-        _write(result, report_json, report_html, report_md)
+        reports.write(result)
         print_diff(console, result)
     raise typer.Exit(ExitCode.FAILED if result.failed(fail_on.value) else ExitCode.OK)
 
@@ -148,21 +155,5 @@ def _source(text: str, which: str) -> Source:
     return resolve_target(text)
 
 
-def _write(
-    result: DiffResult, report_json: Path | None, report_html: Path | None, report_md: Path | None
-) -> None:
-    from vcall.simulator.diff import write_diff_html, write_diff_json, write_diff_markdown
-
-    try:
-        if report_json is not None:
-            write_diff_json(result, report_json)
-        if report_html is not None:
-            write_diff_html(result, report_html)
-        if report_md is not None:
-            write_diff_markdown(result, report_md)
-    except OSError as error:
-        raise UsageError(f"cannot write report: {error}") from None
-
-
 def register(app: typer.Typer) -> None:
-    app.command("diff", epilog=EPILOG)(diff_command)
+    app.command("diff", epilog=EPILOG)(DIFF_REPORTS.command(diff_command))

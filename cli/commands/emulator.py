@@ -27,7 +27,7 @@ from vcall.simulator.emulator import (
     base_url,
     bind_socket,
     make_local_credentials,
-    serve,
+    serve_app,
     write_credentials_env,
 )
 from vcall.simulator.errors import NoCredentialsError
@@ -193,7 +193,7 @@ def _serve(
     sock = bind_socket(host, port)
     _print_banner(console, base_url(sock), emulator.config, banner)
     until = emulator.calls.wait_finished(max_calls) if max_calls else None
-    asyncio.run(serve(emulator, sock, until=until, bounds=said_by(console.out)))
+    asyncio.run(serve_app(emulator, sock, until=until, bounds=said_by(console.out)))
     run = emulator.calls.run_result()
     _print_summary(console, run)
     return run

@@ -3,14 +3,19 @@ import until it is parsed, so a command's first output is not held up)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-EPOCH_OPTION = typer.Option(
-    None,
-    "--epoch",
-    help="Start every call's clock here (Unix ms or ISO date-time, e.g. 2025-11-21T12:40:00) "
-    "for byte-identical runs; default: the wall-clock time each call starts.",
-)
+EpochOption = Annotated[
+    str | None,
+    typer.Option(
+        "--epoch",
+        help="Start every call's clock here (Unix ms or ISO date-time, e.g. 2025-11-21T12:40:00) "
+        "for byte-identical runs; default: the wall-clock time each call starts.",
+    ),
+]
+"""``epoch: EpochOption = None``."""
 
 
 def epoch_option(value: str | None) -> int | None:

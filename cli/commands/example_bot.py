@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from vcall.cli.errors import handled_errors
 from vcall.cli.render.output import output_console
-from vcall.simulator.emulator import base_url, bind_socket, serve
+from vcall.simulator.emulator import base_url, bind_socket, serve_app
 from vcall.simulator.example_bot import app as example_bot_app
 from vcall.simulator.server_bounds import said_by
 
@@ -45,7 +45,7 @@ def example_bot_command(
         url = base_url(sock) + CALLBACK_PATH
         console.print(f"example bot listening · callback URL: [bold]{escape(url)}[/]")
         console.print("[dim]any path answers; Ctrl-C stops it[/]")
-        asyncio.run(serve(example_bot_app, sock, bounds=said_by(console.out)))
+        asyncio.run(serve_app(example_bot_app, sock, bounds=said_by(console.out)))
 
 
 def register(app: typer.Typer) -> None:

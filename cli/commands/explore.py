@@ -9,16 +9,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
+from vcall.cli.commands.epoch_option import EpochOption, epoch_option
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.optional_value import optional_values
 from vcall.cli.render.output import output_console
 from vcall.cli.render.progress import explore_plan, explore_status, live_progress
-from vcall.cli.report_paths import check_report_paths
+from vcall.cli.report_formats import EXPLORE_REPORTS
+from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore import ExploreProgress, Identity  # a lazy face: both are light
-from vcall.simulator.fixture.durations import parse_duration
+from vcall.simulator.fixture import parse_duration  # a lazy face: only durations loads
 
 
 class Params(StrEnum):
@@ -61,64 +62,77 @@ violated (or warnings, with
 
 
 def explore_command(
-    target: str | None = typer.Argument(
-        None, help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."
-    ),
-    example_bot: bool = typer.Option(
-        False, "--example-bot", help="Explore the built-in example bot."
-    ),
-    say_file: Path | None = typer.Option(
-        None, "--say-file", help="What the caller says: one line each (default: a built-in bank)."
-    ),
-    identity: Identity = typer.Option(
-        Identity.NORMAL,
-        "--identity",
-        help="How states are told apart: coarse (action and files), normal (+ TTS text with "
-        "numbers and dates masked, + dynamic_id), fine (no masking).",
-    ),
-    max_depth: int = typer.Option(8, "--max-depth", min=1, max=50, help="Caller moves per path."),
-    max_calls: int = typer.Option(5000, "--max-calls", min=1, help="Calls in all."),
-    max_time: str = typer.Option("2m", "--max-time", help="Wall-clock budget, e.g. 30s."),
-    concurrency: int = typer.Option(
-        8, "--concurrency", "-c", min=1, max=1000, help="Calls side by side."
-    ),
-    seed: int = typer.Option(
-        0, "--seed", help="Seed for call ids: the same seed gives the same map."
-    ),
-    epoch: str | None = EPOCH_OPTION,
-    params: Params = typer.Option(Params.FORM, "--params", help="Where the parameters go."),
-    timeout: str = typer.Option(
-        "10s", "--timeout", help="Per callback; no answer in time is a problem."
-    ),
-    orgcallee: str | None = typer.Option(
-        None, "--orgcallee", help="Explore forwarded calls (the number first dialled)."
-    ),
-    outbound: bool = typer.Option(
-        False, "--outbound", help="Explore outbound calls (SmartCall-style start, no callin)."
-    ),
-    smartcall: list[str] | None = typer.Option(
-        None, "--smartcall", help="Outbound: NAME=VALUE, e.g. VoiceCode=hi.wav; repeat."
-    ),
-    no_shrink: bool = typer.Option(
-        False, "--no-shrink", help="Report the first path found, unshrunk."
-    ),
-    save: Path | None = typer.Option(None, "--save", help="Write one fixture per problem in DIR."),
-    save_paths: Path | None = typer.Option(
-        None, "--save-paths", help="Write one fixture per state's path in DIR."
-    ),
-    report_json: Path | None = typer.Option(
-        None, "--report-json", help="The map and problems as JSON."
-    ),
-    report_html: Path | None = typer.Option(
-        None, "--report-html", help="A self-contained HTML report with the map drawn."
-    ),
-    graph: Path | None = typer.Option(
-        None, "--graph", help="The map as Mermaid (.mmd) or DOT (.dot, .gv)."
-    ),
-    report_junit: Path | None = typer.Option(
-        None, "--report-junit", help="JUnit XML: one test case per problem and per property."
-    ),
-    strict: bool = typer.Option(False, "--strict", help="Warnings fail the exploration too."),
+    target: Annotated[
+        str | None,
+        typer.Argument(help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."),
+    ] = None,
+    example_bot: Annotated[
+        bool, typer.Option("--example-bot", help="Explore the built-in example bot.")
+    ] = False,
+    say_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--say-file", help="What the caller says: one line each (default: a built-in bank)."
+        ),
+    ] = None,
+    identity: Annotated[
+        Identity,
+        typer.Option(
+            "--identity",
+            help="How states are told apart: coarse (action and files), normal (+ TTS text with "
+            "numbers and dates masked, + dynamic_id), fine (no masking).",
+        ),
+    ] = Identity.NORMAL,
+    max_depth: Annotated[
+        int, typer.Option("--max-depth", min=1, max=50, help="Caller moves per path.")
+    ] = 8,
+    max_calls: Annotated[int, typer.Option("--max-calls", min=1, help="Calls in all.")] = 5000,
+    max_time: Annotated[
+        str, typer.Option("--max-time", help="Wall-clock budget, e.g. 30s.")
+    ] = "2m",
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, max=1000, help="Calls side by side.")
+    ] = 8,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed for call ids: the same seed gives the same map.")
+    ] = 0,
+    epoch: EpochOption = None,
+    params: Annotated[
+        Params, typer.Option("--params", help="Where the parameters go.")
+    ] = Params.FORM,
+    timeout: Annotated[
+        str, typer.Option("--timeout", help="Per callback; no answer in time is a problem.")
+    ] = "10s",
+    orgcallee: Annotated[
+        str | None,
+        typer.Option("--orgcallee", help="Explore forwarded calls (the number first dialled)."),
+    ] = None,
+    outbound: Annotated[
+        bool,
+        typer.Option(
+            "--outbound", help="Explore outbound calls (SmartCall-style start, no callin)."
+        ),
+    ] = False,
+    smartcall: Annotated[
+        list[str] | None,
+        typer.Option("--smartcall", help="Outbound: NAME=VALUE, e.g. VoiceCode=hi.wav; repeat."),
+    ] = None,
+    no_shrink: Annotated[
+        bool, typer.Option("--no-shrink", help="Report the first path found, unshrunk.")
+    ] = False,
+    save: Annotated[
+        Path | None, typer.Option("--save", help="Write one fixture per problem in DIR.")
+    ] = None,
+    save_paths: Annotated[
+        Path | None, typer.Option("--save-paths", help="Write one fixture per state's path in DIR.")
+    ] = None,
+    reports: Reports[ExploreResult] = NO_REPORTS,
+    graph: Annotated[
+        Path | None, typer.Option("--graph", help="The map as Mermaid (.mmd) or DOT (.dot, .gv).")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings fail the exploration too.")
+    ] = False,
     asr_robustness: Annotated[
         int,
         typer.Option(
@@ -130,44 +144,51 @@ def explore_command(
             f"{ASR_VARIANTS}) and report how often the bot still routes the same way.",
         ),
     ] = 0,
-    min_robustness: float | None = typer.Option(
-        None,
-        "--min-robustness",
-        min=0.0,
-        max=1.0,
-        help="With --asr-robustness: fail the run when the score is below this (e.g. 0.9).",
-    ),
-    properties: Path | None = typer.Option(
-        None, "--properties", help="Team-written dialogue properties (YAML) to check too."
-    ),
-    no_property: list[str] | None = typer.Option(
-        None,
-        "--no-property",
-        help="Switch a built-in property off: call-can-end, silence-ends, no-repeat "
-        "(repeat, or NAME,NAME; 'all' for every one).",
-    ),
-    with_property: list[str] | None = typer.Option(
-        None, "--property", help="Switch an opt-in property on: agent-on-request, goodbye-ends."
-    ),
-    max_silences: int = typer.Option(
-        3, "--max-silences", min=1, max=20, help="silence-ends: silences before the bot ends it."
-    ),
-    max_repeats: int = typer.Option(
-        3, "--max-repeats", min=1, max=20, help="no-repeat: plays of one prompt in a row."
-    ),
+    min_robustness: Annotated[
+        float | None,
+        typer.Option(
+            "--min-robustness",
+            min=0.0,
+            max=1.0,
+            help="With --asr-robustness: fail the run when the score is below this (e.g. 0.9).",
+        ),
+    ] = None,
+    properties: Annotated[
+        Path | None,
+        typer.Option("--properties", help="Team-written dialogue properties (YAML) to check too."),
+    ] = None,
+    no_property: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--no-property",
+            help="Switch a built-in property off: call-can-end, silence-ends, no-repeat "
+            "(repeat, or NAME,NAME; 'all' for every one).",
+        ),
+    ] = None,
+    with_property: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--property", help="Switch an opt-in property on: agent-on-request, goodbye-ends."
+        ),
+    ] = None,
+    max_silences: Annotated[
+        int,
+        typer.Option(
+            "--max-silences", min=1, max=20, help="silence-ends: silences before the bot ends it."
+        ),
+    ] = 3,
+    max_repeats: Annotated[
+        int,
+        typer.Option(
+            "--max-repeats", min=1, max=20, help="no-repeat: plays of one prompt in a row."
+        ),
+    ] = 3,
 ) -> None:
     """Crawl the bot's dialogue (no fixtures needed): map every state, report and shrink problems."""
     console = output_console()
     with handled_errors():
         graph_format = _graph_format(graph)
-        check_report_paths(
-            {
-                "--report-json": report_json,
-                "--report-html": report_html,
-                "--graph": graph,
-                "--report-junit": report_junit,
-            }
-        )
+        reports.check(also={"--graph": graph})
         if min_robustness is not None and not asr_robustness:
             raise UsageError("--min-robustness needs --asr-robustness (the variants to play)")
         max_time_s = parse_duration(max_time, what="--max-time") / 1000
@@ -209,8 +230,8 @@ def explore_command(
         status = live_progress(console, lambda: explore_status(progress))
         with one_line_if_unreachable(resolved), status:
             result = explore(resolved, config, progress)
-        _write(result, report_json, report_html, graph, graph_format)
-        _write_junit(result, report_junit)
+        reports.write(result)
+        _write_graph(result, graph, graph_format)
         print_explore(console, result, strict)
     raise typer.Exit(_exit_code(result, strict))
 
@@ -268,34 +289,13 @@ def _graph_format(graph: Path | None) -> str:
     return found
 
 
-def _write(
-    result: ExploreResult,
-    report_json: Path | None,
-    report_html: Path | None,
-    graph: Path | None,
-    graph_format: str,
-) -> None:
-    from vcall.simulator.explore import write_explore_html, write_explore_json, write_graph
-
-    try:
-        if report_json is not None:
-            write_explore_json(result, report_json)
-        if report_html is not None:
-            write_explore_html(result, report_html)
-        if graph is not None:
-            write_graph(result, graph, graph_format)
-    except OSError as error:
-        raise UsageError(f"cannot write report: {error}") from None
-
-
-def _write_junit(result: ExploreResult, path: Path | None) -> None:
-    if path is None:
+def _write_graph(result: ExploreResult, graph: Path | None, graph_format: str) -> None:
+    if graph is None:
         return
-    from vcall.simulator.properties import write_explore_junit
+    from vcall.simulator.explore import write_graph
 
-    problems = [(f"{i}. {p.kind.value}", p.summary) for i, p in enumerate(result.problems, 1)]
     try:
-        write_explore_junit(result.target, problems, result.properties, path)
+        write_graph(result, graph, graph_format)
     except OSError as error:
         raise UsageError(f"cannot write report: {error}") from None
 
@@ -310,4 +310,4 @@ def _exit_code(result: ExploreResult, strict: bool = False) -> ExitCode:
 
 def register(app: typer.Typer) -> None:
     command = optional_values({"--asr-robustness": str(ASR_VARIANTS)})
-    app.command("explore", epilog=EPILOG, cls=command)(explore_command)
+    app.command("explore", epilog=EPILOG, cls=command)(EXPLORE_REPORTS.command(explore_command))

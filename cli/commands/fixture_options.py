@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from vcall.simulator.fixture import LoadOptions, parse_asr_option
 
-SEED_OPTION = typer.Option(
-    None, "--seed", help="Seed for call ids, variants: random and ASR noise (repeatable runs)."
-)
-ASR_OPTION = typer.Option(
-    None,
-    "--asr",
-    help="ASR realism for fixtures without asr: of their own: on, off, or "
-    "fillers=0.3,homophones=0.2,digits=mixed,punctuation=drop,seed=7 (also confusions=P, "
-    "itn=keep|written|spoken, truncation=P).",
-)
+SeedOption = Annotated[
+    int | None,
+    typer.Option(
+        "--seed", help="Seed for call ids, variants: random and ASR noise (repeatable runs)."
+    ),
+]
+AsrOption = Annotated[
+    str | None,
+    typer.Option(
+        "--asr",
+        help="ASR realism for fixtures without asr: of their own: on, off, or "
+        "fillers=0.3,homophones=0.2,digits=mixed,punctuation=drop,seed=7 (also confusions=P, "
+        "itn=keep|written|spoken, truncation=P).",
+    ),
+]
 
-OUTSIDE_PATHS_OPTION = typer.Option(
-    False,
-    "--allow-outside-paths",
-    help="Let include:, data: and say_file: read files outside the fixture's folder "
-    "(also VCALL_ALLOW_OUTSIDE_PATHS=1).",
-)
+OutsidePathsOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-outside-paths",
+        help="Let include:, data: and say_file: read files outside the fixture's folder "
+        "(also VCALL_ALLOW_OUTSIDE_PATHS=1).",
+    ),
+]
 
 
 def load_options(seed: int | None, asr: str | None, allow_outside: bool = False) -> LoadOptions:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -32,8 +34,8 @@ Nothing is run and nothing is contacted: fast enough for a pre-commit hook.
 
 @fixtures_app.command("check", epilog=EPILOG)
 def check_command(
-    paths: list[str] = typer.Argument(..., help="Fixture files, directories or globs."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems."),
+    paths: Annotated[list[str], typer.Argument(help="Fixture files, directories or globs.")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
 ) -> None:
     """Check fixture files: schema, unknown keys (with suggestions), steps that can never run."""
     console = output_console()

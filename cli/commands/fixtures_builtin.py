@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -42,8 +43,8 @@ def list_command() -> None:
 
 
 def copy_command(
-    directory: Path = typer.Argument(..., metavar="DIR", help="Where to copy them (created)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite files already there."),
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Where to copy them (created).")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files already there.")] = False,
 ) -> None:
     """Copy the shipped fixtures into DIR, to edit into your own bot's tests."""
     from vcall.cli.errors import handled_errors

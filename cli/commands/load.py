@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.live import Live
 
-from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
+from vcall.cli.commands.epoch_option import EpochOption, epoch_option
 from vcall.cli.commands.fixture_options import (
-    ASR_OPTION,
-    OUTSIDE_PATHS_OPTION,
-    SEED_OPTION,
+    AsrOption,
+    OutsidePathsOption,
+    SeedOption,
     load_options,
 )
 from vcall.cli.commands.targeting import chosen_target, run_on_fast_loop
@@ -33,7 +34,8 @@ from vcall.cli.render.load import (
 )
 from vcall.cli.render.output import output_console, print_table
 from vcall.cli.render.transcript import unreachable_message
-from vcall.cli.report_paths import check_report_paths
+from vcall.cli.report_formats import LOAD_REPORTS, JudgedLoad
+from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.simulator.errors import EndpointUnreachableError, UsageError
 from vcall.simulator.fixture import load_scenarios, parse_duration
 from vcall.simulator.load import (
@@ -45,10 +47,7 @@ from vcall.simulator.load import (
     estimate_load,
     parse_fraction,
     parse_ramp,
-    run_load,
-    write_load_html,
-    write_load_report,
-    write_series_csv,
+    run_load_to_outcome,
 )
 from vcall.simulator.replay import Target
 from vcall.simulator.transport import Placement
@@ -71,81 +70,97 @@ Exit codes: 0 ok · 1 a threshold breached, a call stopped on an exception, or a
 
 
 def load_command(
-    target: str | None = typer.Argument(
-        None, help="Endpoint URL or an in-process app as module:attr."
-    ),
-    fixture: list[str] = typer.Option(
-        ..., "--fixture", "-f", metavar="PATH", help="Fixture file, directory or glob; repeatable."
-    ),
-    example_bot: bool = typer.Option(
-        False, "--example-bot", help="Target the built-in example bot in-process."
-    ),
-    calls: int | None = typer.Option(None, "--calls", "-n", help="Number of calls to run."),
-    duration: str | None = typer.Option(
-        None, "--duration", metavar="DURATION", help="Run for this long, e.g. 5m."
-    ),
-    concurrency: int = typer.Option(10, "--concurrency", "-c", help="Calls in progress at once."),
-    rate: str | None = typer.Option(
-        None, "--rate", metavar="RATE", help="New calls per second, e.g. 20/s."
-    ),
-    ramp: str | None = typer.Option(
-        None,
-        "--ramp",
-        metavar="RAMP",
-        help="Arrival rate over time, e.g. 0:10/s,5m:200/s,10m:200/s.",
-    ),
-    fast: bool = typer.Option(
-        False,
-        "--as-fast-as-possible",
-        help="Send each call's callbacks back to back (default: --realtime).",
-    ),
-    realtime: bool = typer.Option(
-        True, "--realtime", help="Pace each call on the wall clock (the default)."
-    ),
-    weight: list[str] | None = typer.Option(
-        None, "--weight", metavar="STEM=N", help="FIXTURE=N: relative weight (file stem)."
-    ),
-    params: Placement = typer.Option(
-        Placement.FORM, "--params", help="form body (default) or query string."
-    ),
-    timeout: str = typer.Option(
-        "10s", "--timeout", metavar="DURATION", help="Per callback; no answer in time is an error."
-    ),
-    max_p99: str | None = typer.Option(
-        None,
-        "--max-p99",
-        metavar="DURATION",
-        help="Fail if the p99 latency is over this, e.g. 300ms.",
-    ),
-    max_error_rate: str | None = typer.Option(
-        None, "--max-error-rate", metavar="RATE", help="Fail over this rate, e.g. 0.1%."
-    ),
-    max_violations: int | None = typer.Option(
-        None,
-        "--max-violations",
-        help="Fail over this many spec violations (the fixtures' expectation misses are "
-        "counted apart).",
-    ),
-    spec_only: bool = typer.Option(
-        False,
-        "--spec-only",
-        help="Check answers against the spec only; ignore the fixtures' expectations "
-        "(answer, expect, end): for running the shipped fixtures against your own bot.",
-    ),
-    report_json: Path | None = typer.Option(
-        None, "--report-json", help="Write the summary as JSON here."
-    ),
-    report_csv: Path | None = typer.Option(
-        None, "--report-csv", help="Write callbacks/s, p50/p99, errors per second as CSV here."
-    ),
-    report_html: Path | None = typer.Option(
-        None, "--report-html", help="Write an HTML report with charts over time here."
-    ),
-    seed: int | None = SEED_OPTION,
-    epoch: str | None = EPOCH_OPTION,
-    asr: str | None = ASR_OPTION,
-    allow_outside_paths: bool = OUTSIDE_PATHS_OPTION,
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No live display; summary only."),
+    target: Annotated[
+        str | None, typer.Argument(help="Endpoint URL or an in-process app as module:attr.")
+    ] = None,
+    *,  # keyword-only from here: --fixture is required yet follows TARGET, which has a default
+    fixture: Annotated[
+        list[str],
+        typer.Option(
+            "--fixture", "-f", metavar="PATH", help="Fixture file, directory or glob; repeatable."
+        ),
+    ],
+    example_bot: Annotated[
+        bool, typer.Option("--example-bot", help="Target the built-in example bot in-process.")
+    ] = False,
+    calls: Annotated[
+        int | None, typer.Option("--calls", "-n", help="Number of calls to run.")
+    ] = None,
+    duration: Annotated[
+        str | None,
+        typer.Option("--duration", metavar="DURATION", help="Run for this long, e.g. 5m."),
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", help="Calls in progress at once.")
+    ] = 10,
+    rate: Annotated[
+        str | None, typer.Option("--rate", metavar="RATE", help="New calls per second, e.g. 20/s.")
+    ] = None,
+    ramp: Annotated[
+        str | None,
+        typer.Option(
+            "--ramp", metavar="RAMP", help="Arrival rate over time, e.g. 0:10/s,5m:200/s,10m:200/s."
+        ),
+    ] = None,
+    fast: Annotated[
+        bool,
+        typer.Option(
+            "--as-fast-as-possible",
+            help="Send each call's callbacks back to back (default: --realtime).",
+        ),
+    ] = False,
+    realtime: Annotated[
+        bool, typer.Option("--realtime", help="Pace each call on the wall clock (the default).")
+    ] = True,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option("--weight", metavar="STEM=N", help="FIXTURE=N: relative weight (file stem)."),
+    ] = None,
+    params: Annotated[
+        Placement, typer.Option("--params", help="form body (default) or query string.")
+    ] = Placement.FORM,
+    timeout: Annotated[
+        str,
+        typer.Option(
+            "--timeout", metavar="DURATION", help="Per callback; no answer in time is an error."
+        ),
+    ] = "10s",
+    max_p99: Annotated[
+        str | None,
+        typer.Option(
+            "--max-p99",
+            metavar="DURATION",
+            help="Fail if the p99 latency is over this, e.g. 300ms.",
+        ),
+    ] = None,
+    max_error_rate: Annotated[
+        str | None,
+        typer.Option("--max-error-rate", metavar="RATE", help="Fail over this rate, e.g. 0.1%."),
+    ] = None,
+    max_violations: Annotated[
+        int | None,
+        typer.Option(
+            "--max-violations",
+            help="Fail over this many spec violations (the fixtures' expectation misses are "
+            "counted apart).",
+        ),
+    ] = None,
+    spec_only: Annotated[
+        bool,
+        typer.Option(
+            "--spec-only",
+            help="Check answers against the spec only; ignore the fixtures' expectations "
+            "(answer, expect, end): for running the shipped fixtures against your own bot.",
+        ),
+    ] = False,
+    reports: Reports[JudgedLoad] = NO_REPORTS,
+    seed: SeedOption = None,
+    epoch: EpochOption = None,
+    asr: AsrOption = None,
+    allow_outside_paths: OutsidePathsOption = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No live display; summary only.")
+    ] = False,
 ) -> None:
     """Run many complete, validated calls at once and report latency percentiles and violations."""
     console = output_console()
@@ -165,9 +180,7 @@ def load_command(
             ramp=parse_ramp(ramp) if ramp else None,
             spec_only=spec_only,
         ).checked()
-        check_report_paths(
-            {"--report-json": report_json, "--report-csv": report_csv, "--report-html": report_html}
-        )
+        reports.check()
         thresholds = Thresholds(
             max_p99_ms=parse_duration(max_p99, what="--max-p99") if max_p99 else None,
             max_error_rate=parse_fraction(max_error_rate) if max_error_rate else None,
@@ -179,41 +192,20 @@ def load_command(
             for line in plan_lines(config, estimate_load(scenarios, config)):
                 console.print(line)
         result = _run(scenarios, resolved, config, console, quiet)
-        if _never_reached(result):  # one line, not tables of "could not connect"
+        if result.unreachable:  # one line, not tables of "could not connect"
             raise EndpointUnreachableError(unreachable_message(resolved.url))
         breaches = check_thresholds(result.stats, thresholds)
         _print_summary(console, result, breaches)
-        try:
-            if report_json is not None:
-                write_load_report(result, report_json, breaches)
-            if report_csv is not None:
-                write_series_csv(result.series, report_csv)
-            if report_html is not None:
-                write_load_html(result, report_html, breaches)
-        except OSError as error:
-            raise UsageError(f"cannot write report: {error}") from None
+        reports.write(JudgedLoad(result, breaches))
     raise typer.Exit(_exit_code(result, bool(breaches)))
 
 
 def _run(
     scenarios: list[Any], target: Target, config: LoadConfig, console: Console, quiet: bool
 ) -> LoadResult:
-    holder: list[LoadRun] = []
-    started = time.perf_counter()
-    coroutine = run_load(scenarios, target, config, holder=holder)
-    try:
-        if quiet:
-            return run_on_fast_loop(coroutine)
-        if not console.is_terminal:
-            return run_on_fast_loop(_with_progress_lines(coroutine, holder, console))
-        return run_on_fast_loop(_with_live(coroutine, holder, console))
-    except KeyboardInterrupt:
-        stats = holder[0].stats if holder else None
-        if stats is None:
-            raise
-        wall_ms = (time.perf_counter() - started) * 1000
-        series = holder[0].series.rows
-        return LoadResult(stats, config, wall_ms, interrupted=True, series=series)
+    shown = _with_live if console.is_terminal else _with_progress_lines
+    watch = None if quiet else functools.partial(shown, console=console)
+    return run_load_to_outcome(scenarios, target, config, run_on_fast_loop, watch)
 
 
 async def _with_live(
@@ -283,15 +275,6 @@ def _print_summary(console: Console, result: LoadResult, breaches: list[Any]) ->
         console.print(line)
 
 
-def _never_reached(result: LoadResult) -> bool:
-    """Every call's first callback found nothing listening, and so the call was abandoned (each
-    counts an ``endpoint-unreachable`` for its turn and one for the call)."""
-    stats = result.stats
-    refused = stats.errors.get("endpoint-unreachable", 0)
-    calls = stats.calls_done
-    return calls > 0 and stats.callbacks == calls and refused == 2 * calls
-
-
 def _exit_code(result: LoadResult, breached: bool) -> ExitCode:
     if result.interrupted:
         return ExitCode.INTERRUPTED
@@ -299,4 +282,4 @@ def _exit_code(result: LoadResult, breached: bool) -> ExitCode:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("load", epilog=EPILOG)(load_command)
+    app.command("load", epilog=EPILOG)(LOAD_REPORTS.command(load_command))

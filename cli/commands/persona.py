@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from vcall.cli.commands.persona_options import (
+    LLM_RETRIES_DEFAULT,
+    LLM_TIMEOUT_DEFAULT,
+    MAX_TOKENS_DEFAULT,
+    CallsOption,
+    LlmOption,
+    LlmRetriesOption,
+    LlmTimeoutOption,
+    MaxTokensOption,
+    ModelOption,
+    brains,
+)
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
-from vcall.cli.report_paths import check_report_paths
+from vcall.cli.report_formats import PERSONA_REPORTS
+from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.simulator.errors import UsageError
 
 if TYPE_CHECKING:
-    from vcall.simulator.persona import (
-        Brain,
-        BrainFactory,
-        JudgeFn,
-        Persona,
-        PersonaOutcome,
-        PersonaRun,
-    )
+    from vcall.simulator.persona import Persona, PersonaOutcome, PersonaRun
 
 EPILOG = """\
 [bold]Examples[/]
@@ -41,59 +46,82 @@ errors · 3 endpoint unreachable · 130 interrupted (the calls so far printed)
 
 
 def persona_command(
-    target: str | None = typer.Argument(
-        None, help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."
-    ),
-    example_bot: bool = typer.Option(False, "--example-bot", help="Call the built-in example bot."),
-    goal: str | None = typer.Option(None, "--goal", help="The caller's goal, in its own words."),
-    persona_files: list[Path] | None = typer.Option(
-        None, "--persona", help="A persona file (YAML/JSON; personas: [...] for several); repeat."
-    ),
-    say: str | None = typer.Option(None, "--say", help="With --goal: the goal's key phrase."),
-    fact: list[str] | None = typer.Option(
-        None, "--fact", help="With --goal: NAME=VALUE the caller knows (phone=138...); repeat."
-    ),
-    hears: list[str] | None = typer.Option(
-        None,
-        "--hears",
-        help="With --goal: FILE=WORDS a media file says (menu.wav=查快递请按1); repeat.",
-    ),
-    style: str = typer.Option(
-        "patient",
-        "--style",
-        help="With --goal: patient, impatient, elderly, talks-over or fragments.",
-    ),
-    asr: str | None = typer.Option(
-        None, "--asr", help="With --goal: ASR realism, on or fillers=0.3,digits=mixed,..."
-    ),
-    budget: int = typer.Option(12, "--budget", min=1, max=200, help="With --goal: caller turns."),
-    calls: int = typer.Option(1, "--calls", min=1, max=1000, help="Seeds per persona."),
-    seed: int = typer.Option(0, "--seed", help="With --goal: the first seed."),
-    llm: str | None = typer.Option(
-        None, "--llm", help="An OpenAI-compatible API's base URL (key: VCALL_LLM_API_KEY)."
-    ),
-    model: str | None = typer.Option(None, "--model", help="With --llm: the model name."),
-    llm_timeout: str = typer.Option("20s", "--llm-timeout", help="Per LLM request attempt."),
-    llm_retries: int = typer.Option(2, "--llm-retries", min=0, max=5, help="Retries per request."),
-    max_tokens: int = typer.Option(200, "--max-tokens", min=16, max=4096, help="Per LLM answer."),
-    save: Path | None = typer.Option(
-        None, "--save", help="Write each call as an ordinary fixture in DIR."
-    ),
-    replay: Path | None = typer.Option(
-        None, "--replay", help="Reuse the calls saved in DIR while the bot's answers match."
-    ),
-    report_json: Path | None = typer.Option(None, "--report-json", help="The outcome as JSON."),
-    transcript: bool = typer.Option(
-        False, "--transcript", help="Show every call's transcript (a missed goal's always shows)."
-    ),
-    timeout: str = typer.Option("10s", "--timeout", help="Per callback."),
+    target: Annotated[
+        str | None,
+        typer.Argument(help="Endpoint URL or an in-process ASGI/WSGI app as module:attr."),
+    ] = None,
+    example_bot: Annotated[
+        bool, typer.Option("--example-bot", help="Call the built-in example bot.")
+    ] = False,
+    goal: Annotated[
+        str | None, typer.Option("--goal", help="The caller's goal, in its own words.")
+    ] = None,
+    persona_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--persona", help="A persona file (YAML/JSON; personas: [...] for several); repeat."
+        ),
+    ] = None,
+    say: Annotated[
+        str | None, typer.Option("--say", help="With --goal: the goal's key phrase.")
+    ] = None,
+    fact: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fact", help="With --goal: NAME=VALUE the caller knows (phone=138...); repeat."
+        ),
+    ] = None,
+    hears: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--hears",
+            help="With --goal: FILE=WORDS a media file says (menu.wav=查快递请按1); repeat.",
+        ),
+    ] = None,
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style", help="With --goal: patient, impatient, elderly, talks-over or fragments."
+        ),
+    ] = "patient",
+    asr: Annotated[
+        str | None,
+        typer.Option("--asr", help="With --goal: ASR realism, on or fillers=0.3,digits=mixed,..."),
+    ] = None,
+    budget: Annotated[
+        int, typer.Option("--budget", min=1, max=200, help="With --goal: caller turns.")
+    ] = 12,
+    calls: CallsOption = 1,
+    seed: Annotated[int, typer.Option("--seed", help="With --goal: the first seed.")] = 0,
+    llm: LlmOption = None,
+    model: ModelOption = None,
+    llm_timeout: LlmTimeoutOption = LLM_TIMEOUT_DEFAULT,
+    llm_retries: LlmRetriesOption = LLM_RETRIES_DEFAULT,
+    max_tokens: MaxTokensOption = MAX_TOKENS_DEFAULT,
+    save: Annotated[
+        Path | None, typer.Option("--save", help="Write each call as an ordinary fixture in DIR.")
+    ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option(
+            "--replay", help="Reuse the calls saved in DIR while the bot's answers match."
+        ),
+    ] = None,
+    reports: Reports[PersonaRun] = NO_REPORTS,
+    transcript: Annotated[
+        bool,
+        typer.Option(
+            "--transcript", help="Show every call's transcript (a missed goal's always shows)."
+        ),
+    ] = False,
+    timeout: Annotated[str, typer.Option("--timeout", help="Per callback.")] = "10s",
 ) -> None:
     """Callers with a goal: each pursues it on the platform model; goal met or not, and where it
     got stuck."""
     console = output_console()
     done: list[PersonaOutcome] = []
     with handled_errors():
-        check_report_paths({"--report-json": report_json})
+        reports.check()
         from vcall.simulator.fixture import parse_duration
 
         personas = _personas(
@@ -114,19 +142,13 @@ def persona_command(
             replay_dir=replay,
         )
         resolved = chosen_target(target, example_bot)
-        brain_for, judge = _brains(llm, model, llm_timeout_s, llm_retries, max_tokens)
+        brain_for, judge = brains(llm, model, llm_timeout_s, llm_retries, max_tokens)
         try:
             with one_line_if_unreachable(resolved):
                 run = asyncio.run(run_personas(personas, resolved, config, brain_for, judge, done))
         except KeyboardInterrupt:
             run = _interrupted(done, resolved.label)
-        if report_json is not None:
-            from vcall.simulator.persona import write_persona_json
-
-            try:
-                write_persona_json(run, report_json)
-            except OSError as error:
-                raise UsageError(f"cannot write report: {error}") from None
+        reports.write(run)
         if run.unreachable and not run.met:  # one line, as simulate says it
             from vcall.cli.render.transcript import unreachable_message
             from vcall.simulator.errors import EndpointUnreachableError
@@ -190,28 +212,6 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
     return pairs
 
 
-def _brains(
-    llm: str | None, model: str | None, timeout_s: float, retries: int, max_tokens: int
-) -> tuple[BrainFactory, JudgeFn | None]:
-    from vcall.simulator.persona import RuleBrain
-
-    if llm is None:
-        if model:
-            raise UsageError("--model goes with --llm URL")
-        return RuleBrain, None
-    from vcall.simulator.persona import LlmBrain, LlmClient, LlmJudge, llm_config
-
-    config = llm_config(
-        llm, model or "", os.environ, timeout_s=timeout_s, retries=retries, max_tokens=max_tokens
-    )
-    client = LlmClient(config)
-
-    def brain_for(_seed: int) -> Brain:
-        return LlmBrain(client)
-
-    return brain_for, LlmJudge(client)
-
-
 def _interrupted(done: list[PersonaOutcome], target: str) -> PersonaRun:
     from vcall.simulator.persona import PersonaRun, Usage
 
@@ -229,4 +229,4 @@ def _exit_code(run: PersonaRun) -> ExitCode:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("persona", epilog=EPILOG)(persona_command)
+    app.command("persona", epilog=EPILOG)(PERSONA_REPORTS.command(persona_command))

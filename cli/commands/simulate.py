@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from vcall.cli.commands.epoch_option import EPOCH_OPTION, epoch_option
+from vcall.cli.commands.epoch_option import EpochOption, epoch_option
 from vcall.cli.commands.fixture_options import (
-    ASR_OPTION,
-    OUTSIDE_PATHS_OPTION,
-    SEED_OPTION,
+    AsrOption,
+    OutsidePathsOption,
+    SeedOption,
     load_options,
+)
+from vcall.cli.commands.persona_options import (
+    LLM_RETRIES_DEFAULT,
+    LLM_TIMEOUT_DEFAULT,
+    MAX_TOKENS_DEFAULT,
+    CallsOption,
+    LlmOption,
+    LlmRetriesOption,
+    LlmTimeoutOption,
+    MaxTokensOption,
+    ModelOption,
+    brains,
+    persona_plan,
+    print_goal_rate,
 )
 from vcall.cli.commands.targeting import chosen_target
 from vcall.cli.errors import handled_errors
@@ -28,15 +43,19 @@ from vcall.cli.render.transcript import (
     unreachable_line,
     wrong_path_of_run,
 )
+from vcall.cli.report_formats import RUN_REPORTS, CoveredRun
+from vcall.cli.report_options import NO_REPORTS, Reports
 from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore import Coverage, coverage_html, coverage_of, load_map
+from vcall.simulator.explore import coverage_of, load_map
 from vcall.simulator.fixture import load_scenarios_setting_aside, parse_duration
 from vcall.simulator.properties import Property, run_with_properties
 from vcall.simulator.replay import RunResult, SimulationConfig, Target, simulate
-from vcall.simulator.reports import write_html_report, write_json_report, write_junit_report
 from vcall.simulator.spec import BeginTime
 from vcall.simulator.transport import Placement
+
+if TYPE_CHECKING:
+    from vcall.simulator.persona import FixturePersonas
 
 CONSOLE = "Console (no --fixture: you play the caller)"
 EPILOG = """\
@@ -63,126 +82,157 @@ EPILOG = """\
 
 
 def simulate_command(
-    target: str | None = typer.Argument(
-        None,
-        help="Endpoint URL (http://127.0.0.1:8080/callback) or an in-process ASGI/WSGI app as module:attr.",
-    ),
-    fixture: list[str] | None = typer.Option(
-        None,
-        "--fixture",
-        "-f",
-        metavar="PATH",
-        help="Fixture file, directory or glob; repeat for more.",
-    ),
-    example_bot: bool = typer.Option(
-        False, "--example-bot", help="Target the built-in example bot in-process."
-    ),
-    concurrency: int = typer.Option(
-        1, "--concurrency", "-c", min=1, max=1000, help="Calls run side by side."
-    ),
-    params: Placement = typer.Option(
-        Placement.FORM,
-        "--params",
-        help="Where the four parameters go: form body (default) or query string.",
-    ),
-    check_placement: bool = typer.Option(
-        False,
-        "--check-placement",
-        help="Send the first callback both ways; report an endpoint that takes only one.",
-    ),
-    timeout: str = typer.Option(
-        "10s",
-        "--timeout",
-        metavar="DURATION",
-        help="Per callback; no answer in time is an error (vcall's choice).",
-    ),
-    latency_budget: str | None = typer.Option(
-        None,
-        "--latency-budget",
-        metavar="DURATION",
-        help="Per callback; a slower answer is a warning (vcall's choice), e.g. 300ms.",
-    ),
-    realtime: bool = typer.Option(
-        False, "--realtime", help="Pace calls on the wall clock instead of a virtual clock."
-    ),
-    report: Path | None = typer.Option(None, "--report", help="Write a JUnit XML report here."),
-    report_json: Path | None = typer.Option(
-        None, "--report-json", help="Write a JSON report here."
-    ),
-    report_html: Path | None = typer.Option(
-        None, "--report-html", help="Write a self-contained HTML report (timelines) here."
-    ),
-    coverage: str | None = typer.Option(
-        None,
-        "--coverage",
-        help="MAP.json from vcall explore --report-json (or 'exercised', no map): what the "
-        "fixtures reached and missed.",
-    ),
-    strict: bool = typer.Option(False, "--strict", help="Warnings fail the call too."),
-    spec_only: bool = typer.Option(
-        False,
-        "--spec-only",
-        help="Check answers against the spec only; ignore the fixtures' expectations "
-        "(answer, expect, end): for running the shipped fixtures against your own bot.",
-    ),
-    seed: int | None = SEED_OPTION,
-    epoch: str | None = EPOCH_OPTION,
-    asr: str | None = ASR_OPTION,
-    allow_outside_paths: bool = OUTSIDE_PATHS_OPTION,
-    update_expectations: bool = typer.Option(
-        False,
-        "--update-expectations",
-        help="Rewrite each fixture's failing expectations from the answers observed (in place; "
-        "prints a diff).",
-    ),
-    dry_run: bool = typer.Option(
-        False, "--dry-run", help="With --update-expectations: print the diff, write nothing."
-    ),
-    begin_time: BeginTime | None = typer.Option(
-        None,
-        "--begin-time",
-        help="How normal callbacks write begin_time: seconds | ms | datetime (default: seconds "
-        "inbound, ms outbound, or the fixture's call.begin_time).",
-    ),
-    verbose: bool = typer.Option(
-        False, "--verbose", "-v", help="Also show the platform model's notes."
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary."),
-    outbound: bool = typer.Option(
-        False,
-        "--outbound",
-        help="An outbound call (SmartCall-style start).",
-        rich_help_panel=CONSOLE,
-    ),
-    caller: str | None = typer.Option(
-        None, "--caller", help="Calling number.", rich_help_panel=CONSOLE
-    ),
-    callee: str | None = typer.Option(
-        None, "--callee", help="Called number.", rich_help_panel=CONSOLE
-    ),
-    orgcallee: str | None = typer.Option(
-        None,
-        "--orgcallee",
-        help="Inbound: the number first dialled (forwarding).",
-        rich_help_panel=CONSOLE,
-    ),
-    smartcall: list[str] | None = typer.Option(
-        None,
-        "--smartcall",
-        help="Outbound: NAME=VALUE, e.g. VoiceCode=hi.wav; repeat.",
-        rich_help_panel=CONSOLE,
-    ),
-    record: Path | None = typer.Option(
-        None,
-        "--record",
-        help="Write each call to FILE as it goes (FILE-2.yaml...).",
-        rich_help_panel=CONSOLE,
-    ),
-    properties: Path | None = typer.Option(
-        None,
-        "--properties",
-        help="Dialogue properties (YAML, as for vcall explore) checked on each played call.",
-    ),
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            help="Endpoint URL (http://127.0.0.1:8080/callback) or an in-process ASGI/WSGI app as module:attr."
+        ),
+    ] = None,
+    fixture: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fixture",
+            "-f",
+            metavar="PATH",
+            help="Fixture file, directory or glob; repeat for more.",
+        ),
+    ] = None,
+    example_bot: Annotated[
+        bool, typer.Option("--example-bot", help="Target the built-in example bot in-process.")
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, max=1000, help="Calls run side by side.")
+    ] = 1,
+    params: Annotated[
+        Placement,
+        typer.Option(
+            "--params", help="Where the four parameters go: form body (default) or query string."
+        ),
+    ] = Placement.FORM,
+    check_placement: Annotated[
+        bool,
+        typer.Option(
+            "--check-placement",
+            help="Send the first callback both ways; report an endpoint that takes only one.",
+        ),
+    ] = False,
+    timeout: Annotated[
+        str,
+        typer.Option(
+            "--timeout",
+            metavar="DURATION",
+            help="Per callback; no answer in time is an error (vcall's choice).",
+        ),
+    ] = "10s",
+    latency_budget: Annotated[
+        str | None,
+        typer.Option(
+            "--latency-budget",
+            metavar="DURATION",
+            help="Per callback; a slower answer is a warning (vcall's choice), e.g. 300ms.",
+        ),
+    ] = None,
+    realtime: Annotated[
+        bool,
+        typer.Option("--realtime", help="Pace calls on the wall clock instead of a virtual clock."),
+    ] = False,
+    reports: Reports[CoveredRun] = NO_REPORTS,
+    coverage: Annotated[
+        str | None,
+        typer.Option(
+            "--coverage",
+            help="MAP.json from vcall explore --report-json (or 'exercised', no map): what the "
+            "fixtures reached and missed.",
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the call too.")] = False,
+    spec_only: Annotated[
+        bool,
+        typer.Option(
+            "--spec-only",
+            help="Check answers against the spec only; ignore the fixtures' expectations "
+            "(answer, expect, end): for running the shipped fixtures against your own bot.",
+        ),
+    ] = False,
+    seed: SeedOption = None,
+    epoch: EpochOption = None,
+    asr: AsrOption = None,
+    allow_outside_paths: OutsidePathsOption = False,
+    update_expectations: Annotated[
+        bool,
+        typer.Option(
+            "--update-expectations",
+            help="Rewrite each fixture's failing expectations from the answers observed (in place; "
+            "prints a diff).",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="With --update-expectations: print the diff, write nothing."
+        ),
+    ] = False,
+    begin_time: Annotated[
+        BeginTime | None,
+        typer.Option(
+            "--begin-time",
+            help="How normal callbacks write begin_time: seconds | ms | datetime (default: seconds "
+            "inbound, ms outbound, or the fixture's call.begin_time).",
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also show the platform model's notes.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
+    outbound: Annotated[
+        bool,
+        typer.Option(
+            "--outbound", help="An outbound call (SmartCall-style start).", rich_help_panel=CONSOLE
+        ),
+    ] = False,
+    caller: Annotated[
+        str | None, typer.Option("--caller", help="Calling number.", rich_help_panel=CONSOLE)
+    ] = None,
+    callee: Annotated[
+        str | None, typer.Option("--callee", help="Called number.", rich_help_panel=CONSOLE)
+    ] = None,
+    orgcallee: Annotated[
+        str | None,
+        typer.Option(
+            "--orgcallee",
+            help="Inbound: the number first dialled (forwarding).",
+            rich_help_panel=CONSOLE,
+        ),
+    ] = None,
+    smartcall: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--smartcall",
+            help="Outbound: NAME=VALUE, e.g. VoiceCode=hi.wav; repeat.",
+            rich_help_panel=CONSOLE,
+        ),
+    ] = None,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record",
+            help="Write each call to FILE as it goes (FILE-2.yaml...).",
+            rich_help_panel=CONSOLE,
+        ),
+    ] = None,
+    properties: Annotated[
+        Path | None,
+        typer.Option(
+            "--properties",
+            help="Dialogue properties (YAML, as for vcall explore) checked on each played call.",
+        ),
+    ] = None,
+    calls: CallsOption = 1,
+    llm: LlmOption = None,
+    model: ModelOption = None,
+    llm_timeout: LlmTimeoutOption = LLM_TIMEOUT_DEFAULT,
+    llm_retries: LlmRetriesOption = LLM_RETRIES_DEFAULT,
+    max_tokens: MaxTokensOption = MAX_TOKENS_DEFAULT,
 ) -> None:
     """Replay caller scenarios against an endpoint and check every answer against the spec."""
     console = output_console()
@@ -214,9 +264,7 @@ def simulate_command(
             raise UsageError("--dry-run goes with --update-expectations")
         if spec_only and update_expectations:
             raise UsageError("--spec-only ignores the expectations --update-expectations rewrites")
-        check_report_paths(
-            {"--report": report, "--report-json": report_json, "--report-html": report_html}
-        )
+        reports.check()
         saved_map = load_map(coverage) if coverage else None
         options = load_options(seed, asr, allow_outside_paths)
         if spec_only and not quiet:
@@ -232,12 +280,17 @@ def simulate_command(
         scenarios, bad_files = load_scenarios_setting_aside(fixture, options=options)
         for bad in bad_files:  # said, and the others replayed: the exit code is still 2
             console.print(f"error: {bad} (this file is not replayed)", markup=False)
-        run = run_with_properties(simulate(scenarios, resolved, config, sink=printer), checked)
+        llm_s = parse_duration(llm_timeout, what="--llm-timeout") / 1000
+        scenarios, personas = persona_plan(
+            scenarios, calls, brains(llm, model, llm_s, llm_retries, max_tokens)
+        )
+        played = simulate(scenarios, resolved, config, sink=printer, persona_player=personas)
+        run = run_with_properties(played, checked)
         if wrong_path_of_run(run) is None:
             printer.release()
         covered = coverage_of(run, saved_map) if coverage else None
-        _write_reports(run, report, report_json, report_html, covered)
-        _print_summary(console, run, check_placement, resolved)
+        reports.write(CoveredRun(run, covered))
+        _print_summary(console, run, check_placement, resolved, personas)
         if covered is not None and not run.unreachable:
             print_coverage(console, covered)
         if update_expectations and not run.unreachable:
@@ -295,7 +348,13 @@ def _optional_ms(text: str | None, what: str) -> int | None:
     return parse_duration(text, what=what) if text else None
 
 
-def _print_summary(console: Console, run: RunResult, check_placement: bool, target: Target) -> None:
+def _print_summary(
+    console: Console,
+    run: RunResult,
+    check_placement: bool,
+    target: Target,
+    personas: FixturePersonas | None = None,
+) -> None:
     found = wrong_path_of_run(run)
     if found is not None:  # one line, not a transcript and a table of identical 404s
         console.print(f"[bold red]{escape(found.line)}[/] · {run.failed} call(s) failed")
@@ -311,25 +370,8 @@ def _print_summary(console: Console, run: RunResult, check_placement: bool, targ
     if check_placement:
         console.print(placement_line(run.placement))
     console.print(summary_line(run))
-
-
-def _write_reports(
-    run: RunResult,
-    junit: Path | None,
-    json_path: Path | None,
-    html_path: Path | None = None,
-    covered: Coverage | None = None,
-) -> None:
-    extra = {"coverage": covered.to_dict()} if covered else None
-    try:
-        if junit is not None:
-            write_junit_report(run, junit)
-        if json_path is not None:
-            write_json_report(run, json_path, extra)
-        if html_path is not None:
-            write_html_report(run, html_path, extra_html=coverage_html(covered) if covered else "")
-    except OSError as error:
-        raise UsageError(f"cannot write report: {error}") from None
+    if personas is not None:
+        print_goal_rate(console, run, personas)
 
 
 def _exit_code(run: RunResult) -> ExitCode:
@@ -341,4 +383,4 @@ def _exit_code(run: RunResult) -> ExitCode:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("simulate", epilog=EPILOG)(simulate_command)
+    app.command("simulate", epilog=EPILOG)(RUN_REPORTS.command(simulate_command))

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console
 from rich.progress import Progress
 
@@ -36,9 +35,9 @@ from vcall.cli.render.smartcall import (
 )
 from vcall.simulator import spec
 from vcall.simulator.bounded_read import TooLargeError, read_bounded
-from vcall.simulator.errors import InputNotFoundError, UsageError, VcallError
+from vcall.simulator.errors import FixtureError, InputNotFoundError, UsageError, VcallError
 from vcall.simulator.findings import Finding, has_errors
-from vcall.simulator.fixture import check_int_length
+from vcall.simulator.safe_yaml import PARAMS_BOUNDS, safe_load
 from vcall.simulator.smartcall import (
     DEFAULT_ENDPOINT,
     DEFAULT_QPS,
@@ -228,38 +227,6 @@ def command_signature() -> inspect.Signature:
 
 MAX_PARAMS_FILE_BYTES = 1024 * 1024
 """vcall's choice: a parameters file is a few lines; a larger one is refused before it is read."""
-MAX_PARAMS_DEPTH = 32
-"""vcall's choice: SmartCall parameters nest a level or two (``VoiceCodeParam``)."""
-
-
-class _ParamsLoader(yaml.SafeLoader):
-    """Safe YAML without aliases (a billion-laughs bomb) and without deep nesting."""
-
-    _depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-        if self.check_event(yaml.AliasEvent):
-            raise _params_problem(mark, "aliases (*name) are not allowed")
-        self._depth += 1
-        try:
-            if self._depth > MAX_PARAMS_DEPTH:
-                raise _params_problem(mark, f"nested more than {MAX_PARAMS_DEPTH} levels deep")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-def _construct_params_int(loader: _ParamsLoader, node: yaml.ScalarNode) -> int:
-    check_int_length(node)
-    return int(loader.construct_yaml_int(node))
-
-
-_ParamsLoader.add_constructor("tag:yaml.org,2002:int", _construct_params_int)
-
-
-def _params_problem(mark: Any, problem: str) -> yaml.MarkedYAMLError:
-    return yaml.MarkedYAMLError(problem=problem, problem_mark=mark)
 
 
 def load_params_file(path: Path) -> dict[str, object]:
@@ -275,12 +242,9 @@ def load_params_file(path: Path) -> dict[str, object]:
     except UnicodeDecodeError as error:
         raise InputNotFoundError(f"{path}: cannot read ({error})") from None
     try:
-        document = yaml.load(text, Loader=_ParamsLoader)  # a SafeLoader
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "invalid YAML/JSON"
-        raise UsageError(f"{path}{where}: {problem}") from None
+        document = safe_load(text, str(path), PARAMS_BOUNDS)
+    except FixtureError as error:
+        raise UsageError(str(error)) from None
     if document is None:
         return {}
     if not isinstance(document, dict):

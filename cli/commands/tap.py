@@ -19,7 +19,7 @@ from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.render.output import output_console
 from vcall.cli.render.tap import summary
-from vcall.simulator.emulator import base_url, bind_socket, serve
+from vcall.simulator.emulator import base_url, bind_socket, serve_app
 from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture import parse_duration
 from vcall.simulator.properties import load_properties
@@ -332,7 +332,7 @@ def _serve_until_stopped(app: TapApp, sock: socket.socket) -> None:
     previous = signal.signal(signal.SIGTERM, _terminated)
     raise_file_limit()
     try:
-        run_on_fast_loop(serve(app, sock, bounds=app.bounds))
+        run_on_fast_loop(serve_app(app, sock, bounds=app.bounds))
     except _Terminated:
         pass
     finally:

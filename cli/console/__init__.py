@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-import yaml
 from prompt_toolkit import PromptSession
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
@@ -26,9 +25,10 @@ from vcall.cli.console.lines import LineSource, PromptLines, StreamLines
 from vcall.cli.console.session import ConsoleOptions, ConsoleSession
 from vcall.cli.console.toolbar import toolbar_fragments
 from vcall.cli.exit_codes import ExitCode
-from vcall.simulator.errors import UsageError
+from vcall.simulator.errors import FixtureError, UsageError
 from vcall.simulator.fixture import CallSettings, Direction
 from vcall.simulator.live import CallStatus
+from vcall.simulator.safe_yaml import PARAMS_BOUNDS, safe_load
 from vcall.simulator.spec import SMARTCALL_PARAMS
 
 __all__ = [
@@ -97,8 +97,8 @@ def parse_smartcall(pairs: Sequence[str]) -> dict[str, object]:
 
 def _typed(value: str) -> object:
     try:
-        parsed = yaml.safe_load(value)
-    except yaml.YAMLError:
+        parsed = safe_load(value, "--smartcall", PARAMS_BOUNDS)
+    except FixtureError:
         return value
     if isinstance(parsed, bool | int):
         return parsed

@@ -50,7 +50,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("quit", "", "leave the console (Ctrl-D too)"),
 )
 COMMAND_NAMES = tuple(spec.name for spec in COMMANDS)
-MOVES = ("silence", "press", "bargein", "wait", "hangup")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol, TextIO
 
 from prompt_toolkit import PromptSession
-from prompt_toolkit.formatted_text import StyleAndTextTuples
 from rich.console import Console
 from rich.text import Text
-
-Toolbar = Callable[[], StyleAndTextTuples]
 
 
 class LineSource(Protocol):

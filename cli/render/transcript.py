@@ -24,7 +24,7 @@ from vcall.simulator.replay import (
     Turn,
     TurnDone,
     WrongPath,
-    wrong_path,
+    find_wrong_path,
 )
 from vcall.simulator.speech import heard_as
 from vcall.simulator.text_safety import neutralize_controls
@@ -187,7 +187,7 @@ class TranscriptPrinter:
 
 def wrong_path_of_run(run: RunResult) -> WrongPath | None:
     """Every callback of the run got HTTP 404/405 (see :mod:`vcall.simulator.replay.wrong_path`)."""
-    return wrong_path(turn.exchange for call in run.calls for turn in call.turns)
+    return find_wrong_path(turn.exchange for call in run.calls for turn in call.turns)
 
 
 def _looks_like_wrong_path(turn: Turn) -> bool:

@@ -19,7 +19,7 @@ from vcall.simulator.emulator.local_keys import (
     make_local_credentials,
     write_credentials_env,
 )
-from vcall.simulator.emulator.serve import base_url, bind_socket, serve
+from vcall.simulator.emulator.serve import base_url, bind_socket, serve_app
 
 __all__ = [
     "SOURCE_LOCAL",
@@ -38,6 +38,6 @@ __all__ = [
     "build_call_scenario",
     "make_local_credentials",
     "polite_callee_steps",
-    "serve",
+    "serve_app",
     "write_credentials_env",
 ]

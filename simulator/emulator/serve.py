@@ -23,7 +23,7 @@ import uvicorn
 from vcall.simulator.errors import UsageError
 from vcall.simulator.server_bounds import GRACE_S, ServerBounds, guarded_protocol
 
-__all__ = ["GRACE_S", "ServerBounds", "ServerThread", "base_url", "bind_socket", "serve"]
+__all__ = ["GRACE_S", "ServerBounds", "ServerThread", "base_url", "bind_socket", "serve_app"]
 
 LOG_LEVEL = "warning"
 
@@ -83,7 +83,7 @@ def _server(app: Any, bounds: ServerBounds | None) -> uvicorn.Server:
     return _Server(config)
 
 
-async def serve(
+async def serve_app(
     app: Any,
     sock: socket.socket,
     *,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from vcall.simulator.explore.check import BehaviourResult, CheckResult, Verdict
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.replay import CallResult, WrongPath, wrong_path
+from vcall.simulator.replay import CallResult, WrongPath, find_wrong_path
 from vcall.simulator.transport import Placement
 
 MIN_RECURRING_CALLS = 3
@@ -272,4 +272,4 @@ def row_detail(
 
 def wrong_path_of(result: CheckResult) -> WrongPath | None:
     """Every callback of the check got HTTP 404/405: one line says so, not a table."""
-    return wrong_path(turn.exchange for call in result.run.calls for turn in call.turns)
+    return find_wrong_path(turn.exchange for call in result.run.calls for turn in call.turns)

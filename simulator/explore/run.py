@@ -34,7 +34,7 @@ from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixt
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.fixture import CallSettings, EndReason
-from vcall.simulator.replay import SimulationConfig, Target, run_context, wrong_path
+from vcall.simulator.replay import SimulationConfig, Target, find_wrong_path, run_context
 from vcall.simulator.transport import Sender
 
 if TYPE_CHECKING:  # properties read explore's map: imported when used, never at import time
@@ -105,7 +105,7 @@ async def _explore(
     crawler = Crawler(driver, lines, config.limits, deadline=crawl_deadline, progress=progress)
     crawl = await crawler.run()
     problems = list(crawl.book.problems)
-    wrong = None if crawl.answered else wrong_path(t.exchange for t in crawl.asked)
+    wrong = None if crawl.answered else find_wrong_path(t.exchange for t in crawl.asked)
     if wrong is not None:  # one line says it all: nothing else is worth reading
         progress.phase = "done"
         result = ExploreResult(target.label, crawl, [], wrong_path=wrong)

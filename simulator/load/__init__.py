@@ -3,6 +3,7 @@
 from vcall.simulator.load.estimate import LoadEstimate, estimate_load
 from vcall.simulator.load.histogram import Histogram
 from vcall.simulator.load.html_report import write_load_html
+from vcall.simulator.load.outcome import partial_result, run_load_to_outcome
 from vcall.simulator.load.ramp import parse_ramp
 from vcall.simulator.load.report import write_load_report
 from vcall.simulator.load.runner import (
@@ -32,7 +33,9 @@ __all__ = [
     "estimate_load",
     "parse_fraction",
     "parse_ramp",
+    "partial_result",
     "run_load",
+    "run_load_to_outcome",
     "write_load_html",
     "write_load_report",
     "write_series_csv",

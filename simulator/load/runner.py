@@ -123,6 +123,16 @@ class LoadResult:
     def callbacks_per_s(self) -> float:
         return self.stats.callbacks / (self.wall_ms / 1000) if self.wall_ms > 0 else 0.0
 
+    @property
+    def unreachable(self) -> bool:
+        """The endpoint was never reached: every call's first callback found nothing listening
+        and the call was abandoned (each counts an ``endpoint-unreachable`` for its turn and one
+        for the call)."""
+        stats = self.stats
+        calls = stats.calls_done
+        refused = stats.errors.get("endpoint-unreachable", 0)
+        return calls > 0 and stats.callbacks == calls and refused == 2 * calls
+
 
 def scenario_cycle(scenarios: Sequence[Scenario], weights: Mapping[str, int]) -> Iterator[Scenario]:
     """Scenarios in a repeating, smoothly interleaved order honouring their weights."""

@@ -275,20 +275,8 @@ class CallCore:
 
     # --- silence and mute ------------------------------------------------------------------
 
-    def is_idle(self) -> bool:
-        """Nothing plays, nobody speaks, no sentence or key collection pending, call up."""
-        busy = (
-            self.playing
-            or self.speech
-            or self.sentence
-            or self.dtmf
-            or self.closing
-            or self.transfer
-        )
-        return self.answered and not self.ended and not busy
-
     def refresh_idle(self) -> None:
-        busy = (  # is_idle, inlined: this runs several times per event
+        busy = (  # nothing plays, nobody speaks, nothing pending (runs several times per event)
             self.playing
             or self.speech
             or self.sentence

@@ -13,7 +13,7 @@ playback; ``continue`` and ``donothing`` change nothing. Before an outbound call
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from vcall.simulator.fixture import ENDING_ACTIONS, EndReason
 from vcall.simulator.model.coerce import FieldReader, is_mapping, within
@@ -33,7 +33,6 @@ from vcall.simulator.spec import (
     echoed_into,
 )
 
-ActionHandler = Callable[[CallCore, FieldReader], None]
 SILENT_ENDINGS = frozenset({"parallel_bridge"})
 _TRANSFERS = frozenset({"transfer"})
 _KEEP = frozenset({"continue", "donothing"})

@@ -2,6 +2,14 @@
 
 from vcall.simulator.persona.brain import Act, Brain, BrainError, Decision, Line, Usage, View
 from vcall.simulator.persona.caller import PersonaCall, play_persona
+from vcall.simulator.persona.fixtures import (
+    GOAL_MET,
+    GOAL_NOT_MET,
+    FixturePersonas,
+    GoalRate,
+    goal_rate,
+    persona_seeds,
+)
 from vcall.simulator.persona.hearing import Heard, KeyOption, key_options, prompt_text
 from vcall.simulator.persona.judge import Verdict, judge_call
 from vcall.simulator.persona.llm import LlmBrain, LlmClient, LlmJudge, llm_config
@@ -19,11 +27,15 @@ from vcall.simulator.persona.run import (
 )
 
 __all__ = [
+    "GOAL_MET",
+    "GOAL_NOT_MET",
     "Act",
     "Brain",
     "BrainError",
     "BrainFactory",
     "Decision",
+    "FixturePersonas",
+    "GoalRate",
     "Heard",
     "JudgeFn",
     "KeyOption",
@@ -42,12 +54,14 @@ __all__ = [
     "Usage",
     "Verdict",
     "View",
+    "goal_rate",
     "judge_call",
     "key_options",
     "key_phrase",
     "llm_config",
     "load_personas",
     "parse_personas",
+    "persona_seeds",
     "play_persona",
     "prompt_text",
     "run_personas",

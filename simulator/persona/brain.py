@@ -90,6 +90,24 @@ class Usage:
         self.completion_tokens += other.completion_tokens
 
 
+class Spending:
+    """What the brains of a run spent: each meter counted once, however many calls share it (an
+    LLM's brains and judge share their client's), read after the judges have judged."""
+
+    def __init__(self) -> None:
+        self._meters: dict[int, Usage] = {}
+
+    def watch(self, usage: Usage) -> None:
+        self._meters.setdefault(id(usage), usage)
+
+    @property
+    def total(self) -> Usage:
+        total = Usage()
+        for usage in self._meters.values():
+            total.add(usage)
+        return total
+
+
 class BrainError(VcallError):
     """A brain could not decide (an LLM unreachable, too slow, or answering nonsense)."""
 

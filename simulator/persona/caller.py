@@ -88,7 +88,9 @@ class _Call:
         )
 
     async def play(self, action: Action) -> list[Turn]:
-        step = Step(action, index=len(self.steps))
+        return await self.play_step(Step(action, index=len(self.steps)))
+
+    async def play_step(self, step: Step) -> list[Turn]:
         self.steps.append(step)
         turns = await self.runner.play(step)
         self.hear(turns)
@@ -109,12 +111,22 @@ async def play_persona(
     index: int = 0,
     seed: int | None = None,
     replay: Scenario | None = None,
+    scenario: Scenario | None = None,
 ) -> PersonaCall:
-    """Play one call of ``persona`` against the context's target; ``replay``: a saved call of it."""
+    """Play one call of ``persona`` against the context's target; ``replay``: a saved call of it;
+    ``scenario``: the fixture the persona comes from (its ``persona:`` block), whose scripted
+    steps are played first and whose expectations are checked as ``vcall simulate`` checks them.
+    """
     seed = persona.seed if seed is None else seed
-    scenario = Scenario(name=persona.name, steps=(), call=persona.call, tags=("persona",))
+    if scenario is None:
+        scenario = Scenario(name=persona.name, steps=(), call=persona.call, tags=("persona",))
     call = _Call(persona, seed, CallRunner(ctx, scenario, index))
     call.hear(await call.runner.begin())
+    for step in scenario.steps:  # the fixture's scripted opening, as written
+        if call.runner.ended:
+            break
+        call.note(_decision_of(step.action, "scripted"), [step.action])
+        await call.play_step(step)
     source = ReplaySource(replay) if replay is not None else None
     if source is not None:
         source.start(call.runner.turns)
@@ -227,16 +239,16 @@ def _recognised(words: str, persona: Persona, turn: int, seed: int) -> str:
     return transcribe(words, persona.asr.with_seed(seed), key=f"{persona.name}|{turn}")
 
 
-def _decision_of(action: Action) -> Decision:
+def _decision_of(action: Action, why: str = "saved") -> Decision:
     """A saved step as the decision it records (the brain's view stays whole)."""
     if isinstance(action, Say):
-        return Decision(Act.SAY, action.intended or action.words, why="saved")
+        return Decision(Act.SAY, action.intended or action.words, why=why)
     if isinstance(action, BargeIn):
-        return Decision(Act.SAY, action.words, why="saved")
+        return Decision(Act.SAY, action.words, why=why)
     if isinstance(action, Press):
-        return Decision(Act.PRESS, action.digits, why="saved")
+        return Decision(Act.PRESS, action.digits, why=why)
     if isinstance(action, Silence):
-        return Decision(Act.SILENCE, seconds=action.duration_ms / 1000, why="saved")
+        return Decision(Act.SILENCE, seconds=action.duration_ms / 1000, why=why)
     if isinstance(action, Hangup):
-        return Decision(Act.HANGUP, why="saved")
-    return Decision(Act.WAIT, why="saved")
+        return Decision(Act.HANGUP, why=why)
+    return Decision(Act.WAIT, why=why)

@@ -13,7 +13,7 @@ from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.loader import load_scenario
 from vcall.simulator.fixture.scenario import Scenario
 from vcall.simulator.live.recording import CallRecording, fixture_text
-from vcall.simulator.persona.brain import Brain, Usage
+from vcall.simulator.persona.brain import Brain, Spending, Usage
 from vcall.simulator.persona.caller import PersonaCall, play_persona
 from vcall.simulator.persona.judge import Verdict, judge_call
 from vcall.simulator.persona.model import Persona
@@ -97,7 +97,7 @@ async def run_personas(
     """Each persona, ``config.calls`` seeds each, one call at a time (an LLM is asked in turn)."""
     started = time.perf_counter()
     outcomes: list[PersonaOutcome] = done if done is not None else []
-    usage = Usage()
+    spent = Spending()
     name = ""
     async with open_client(target, config.simulation) as http:
         ctx = run_context(http, target, config.simulation)
@@ -112,15 +112,15 @@ async def run_personas(
                 call = await play_persona(
                     ctx, persona, brain, index=index, seed=seed, replay=replay
                 )
-                usage.add(brain.usage)
+                spent.watch(brain.usage)
                 verdict = judge_call(call)
                 if judge is not None:
                     verdict = await judge(call, verdict)
                 saved = _save(config.save_dir, call, target) if config.save_dir else None
                 outcomes.append(PersonaOutcome(call, verdict, saved, replay_path))
                 if call.result.unreachable:  # the next calls would only find the same
-                    return _finished(outcomes, target, name, usage, started)
-    return _finished(outcomes, target, name, usage, started)
+                    return _finished(outcomes, target, name, spent.total, started)
+    return _finished(outcomes, target, name, spent.total, started)
 
 
 def _finished(

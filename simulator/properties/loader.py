@@ -27,7 +27,6 @@ from typing import Any
 
 from vcall.simulator.errors import FixtureError, InputNotFoundError
 from vcall.simulator.fixture.scenario import Match, MatchKind
-from vcall.simulator.fixture.yaml_lines import LineDict, LineList, load_yaml
 from vcall.simulator.properties.model import (
     ANY,
     DEFAULT_WITHIN,
@@ -37,6 +36,7 @@ from vcall.simulator.properties.model import (
     Property,
     Selector,
 )
+from vcall.simulator.safe_yaml import LineDict, LineList, read_text, safe_load
 
 PROPERTY_KEYS = ("name", "in", "when", "then", "never", "reachable")
 FORMS = ("then", "never", "reachable")
@@ -54,20 +54,15 @@ def schema_text() -> str:
 
 
 def load_properties(path: Path | str) -> tuple[Property, ...]:
-    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        text = read_text(path)
+    except InputNotFoundError:
         raise InputNotFoundError(f"--properties {path}: no such file") from None
-    except UnicodeDecodeError:
-        raise FixtureError("not UTF-8 text", file=str(path)) from None
-    except OSError as error:
-        raise InputNotFoundError(f"--properties {path}: {error.strerror or error}") from None
     return parse_properties(text, str(path))
 
 
 def parse_properties(text: str, file: str) -> tuple[Property, ...]:
-    document = load_yaml(text, file)
+    document = safe_load(text, file)
     if not isinstance(document, LineDict) or not isinstance(document.get("properties"), LineList):
         line = document.line if isinstance(document, LineDict) else 1
         raise FixtureError("expected 'properties:' with a list of properties", file=file, line=line)

@@ -7,10 +7,12 @@ from vcall.simulator.replay.delivery import (
 )
 from vcall.simulator.replay.engine import (
     CALL_CRASHED,
+    PERSONA_NOT_PLAYED,
     CallFinished,
     CallRunner,
     CallStarted,
     Event,
+    PersonaPlayer,
     RunContext,
     SimulationConfig,
     TurnDone,
@@ -30,11 +32,12 @@ from vcall.simulator.replay.results import (
     is_fixture_expectation,
 )
 from vcall.simulator.replay.targets import EXAMPLE_BOT, Target, app_target, resolve_target
-from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, wrong_path
+from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, find_wrong_path
 
 __all__ = [
     "CALL_CRASHED",
     "EXAMPLE_BOT",
+    "PERSONA_NOT_PLAYED",
     "WRONG_PATH_STATUSES",
     "CallFinished",
     "CallIds",
@@ -43,6 +46,7 @@ __all__ = [
     "CallStarted",
     "Event",
     "Observed",
+    "PersonaPlayer",
     "PlacementReport",
     "RunContext",
     "RunResult",
@@ -54,6 +58,7 @@ __all__ = [
     "app_target",
     "check_match",
     "delivery_findings",
+    "find_wrong_path",
     "is_fixture_expectation",
     "lookup",
     "open_client",
@@ -63,5 +68,4 @@ __all__ = [
     "run_scenarios",
     "simulate",
     "validate_answer",
-    "wrong_path",
 ]

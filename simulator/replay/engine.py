@@ -19,7 +19,7 @@ import httpx
 
 from vcall.simulator.clock import Clock, VirtualClock, WallClock
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.fixture import EndReason, Expectation, React, Scenario, Step
+from vcall.simulator.fixture import EndReason, Expectation, React, Scenario, Step, persona_of
 from vcall.simulator.model import Callback, CallSession, CallState
 from vcall.simulator.replay.answers import validate_answer
 from vcall.simulator.replay.call_ids import CallIds
@@ -82,6 +82,11 @@ class CallFinished:
 
 Event = CallStarted | TurnDone | CallFinished
 EventSink = Callable[[Event], None]
+PersonaPlayer = Callable[["RunContext", Scenario, int], Awaitable["CallResult"]]
+"""Plays a fixture with a ``persona:`` block as one call and judges its goal (given by
+``vcall.simulator.persona``, a feature above the engine: ``vcall simulate`` passes it)."""
+PERSONA_NOT_PLAYED = "persona-not-played"
+EXPECT_END = "expect-end"
 
 
 def _ignore(_event: Event) -> None:
@@ -104,6 +109,8 @@ class RunContext:
     retain_turns: bool = True
     """False for load runs: turns go to the sink and are not kept in the ``CallResult``, and
     the model keeps no timeline."""
+    persona_player: PersonaPlayer | None = None
+    """Plays the fixtures with a ``persona:`` block; ``None``: their scripted steps only."""
 
     def __post_init__(self) -> None:
         if self.sender is None:
@@ -195,6 +202,9 @@ class CallRunner:
         """The latest answered callback: what reactive steps look at."""
         self.captures = Captures(scenario)
         self.observed: list[Observed] = []
+        self.scripted_only = False
+        """A ``persona:`` fixture played without its persona: ``end`` says so (see
+        :func:`_persona_skipped`) before anyone hears of the call."""
 
     def _start_epoch_ms(self) -> int:
         """The call's Unix time at its start: ``--epoch``, else the fixture's
@@ -273,6 +283,8 @@ class CallRunner:
         state = self.session.state
         self._check_ending(self.played, state)
         result = self._result((time.perf_counter() - self.started) * 1000, state)
+        if self.scripted_only:
+            result = _persona_skipped(result)
         self.ctx.sink(CallFinished(self.index, result))
         return result
 
@@ -381,9 +393,7 @@ class CallRunner:
             actual = state.end_reason.value if state.end_reason else "still up"
             message = f"the call should end by {expected.value}, but it ended by {actual}"
             self.findings.append(
-                Finding(
-                    "expect-end", Severity.ERROR, "", message, "fixture", expected.value, actual
-                )
+                Finding(EXPECT_END, Severity.ERROR, "", message, "fixture", expected.value, actual)
             )
 
     def _result(self, wall_ms: float, state: CallState) -> CallResult:
@@ -419,12 +429,27 @@ async def run_call(ctx: RunContext, scenario: Scenario, index: int) -> CallResul
     """
     runner: CallRunner | None = None
     try:
+        if ctx.persona_player is not None and persona_of(scenario) is not None:
+            return await ctx.persona_player(ctx, scenario, index)
         runner = CallRunner(ctx, scenario, index)
+        runner.scripted_only = persona_of(scenario) is not None
         return await runner.run()
     except Exception as error:
         result = _crashed(ctx, scenario, runner, error)
         ctx.sink(CallFinished(index, result))
         return result
+
+
+def _persona_skipped(result: CallResult) -> CallResult:
+    """A persona fixture where nothing plays its persona (a load run, the emulator): its
+    scripted steps were played, and the result says the goal was not pursued."""
+    message = (
+        "the fixture's persona: block was not played here (vcall simulate and vcall persona "
+        "play it); only its scripted steps were, and its end: was not checked"
+    )
+    note = Finding(PERSONA_NOT_PLAYED, Severity.INFO, "", message, "fixture")
+    kept = tuple(f for f in result.call_findings if f.rule != EXPECT_END)  # the persona's end
+    return dataclasses.replace(result, call_findings=(*kept, note))
 
 
 def _crashed(
@@ -515,13 +540,15 @@ async def run_scenarios(
     clock_factory: Callable[[], Clock] | None = None,
     ids: CallIds | None = None,
     sender: Sender | None = None,
+    persona_player: PersonaPlayer | None = None,
 ) -> RunResult:
     """Run every scenario as one call, ``config.concurrency`` at a time; results in input order.
 
     ``collected`` receives each call as it finishes (what an interrupted run still has);
     ``clock_factory`` replaces the clock ``config.realtime`` picks (tests pass a fake wall clock);
     ``ids``: the call ids of a larger run this one is part of (``vcall check``);
-    ``sender`` replaces httpx (``explore`` and ``check`` pass the load path's client).
+    ``sender`` replaces httpx (``explore`` and ``check`` pass the load path's client);
+    ``persona_player`` plays the fixtures with a ``persona:`` block.
     A ``KeyboardInterrupt`` raised inside a call stops the run: the result is marked interrupted.
     """
     started = time.perf_counter()
@@ -529,6 +556,7 @@ async def run_scenarios(
     async with _client_for(target, config, client) as http:
         ctx = _context(http, target, config, sink, clock_factory, ids)
         ctx.sender = sender or ctx.sender
+        ctx.persona_player = persona_player
         placement = await _check_placement(ctx, scenarios) if config.check_placement else None
         interrupted = await _run_calls(ctx, scenarios, finished, collected)
     ordered = tuple(result for _, result in sorted(finished, key=lambda item: item[0]))
@@ -677,8 +705,11 @@ def simulate(
     target: Target,
     config: SimulationConfig,
     sink: EventSink = _ignore,
+    persona_player: PersonaPlayer | None = None,
 ) -> RunResult:
-    """Run the scenarios to completion; Ctrl-C returns what was done so far, marked interrupted."""
+    """Run the scenarios to completion; Ctrl-C returns what was done so far, marked interrupted.
+    ``persona_player`` plays the fixtures with a ``persona:`` block (``vcall.simulator.persona``
+    gives one)."""
     collected: list[CallResult] = []
     outcome: list[RunResult] = []
     started = time.perf_counter()
@@ -688,7 +719,14 @@ def simulate(
         # formats its main task's repr (result included) when it restores the SIGINT handler,
         # and the repr of a whole run costs O(run size).
         outcome.append(
-            await run_scenarios(scenarios, target, config, sink=sink, collected=collected)
+            await run_scenarios(
+                scenarios,
+                target,
+                config,
+                sink=sink,
+                collected=collected,
+                persona_player=persona_player,
+            )
         )
 
     try:

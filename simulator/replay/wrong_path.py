@@ -40,11 +40,11 @@ class WrongPath:
 def every_answer_status(exchanges: Iterable[Exchange]) -> int | None:
     """The status (404 or 405) when every exchange got one of them, the most frequent first;
     None when there was none, or any exchange got anything else (another status, no answer)."""
-    found = wrong_path(exchanges)
+    found = find_wrong_path(exchanges)
     return found.status if found is not None else None
 
 
-def wrong_path(exchanges: Iterable[Exchange]) -> WrongPath | None:
+def find_wrong_path(exchanges: Iterable[Exchange]) -> WrongPath | None:
     """What :func:`every_answer_status` says, with the method and path vcall sent, for the line."""
     counts: Counter[int] = Counter()
     first: Exchange | None = None
@@ -60,4 +60,4 @@ def wrong_path(exchanges: Iterable[Exchange]) -> WrongPath | None:
     return WrongPath(status, tuple(sorted(counts)), first.method, path, sum(counts.values()))
 
 
-__all__ = ("WRONG_PATH_STATUSES", "WrongPath", "every_answer_status", "wrong_path")
+__all__ = ("WRONG_PATH_STATUSES", "WrongPath", "every_answer_status", "find_wrong_path")

@@ -7,7 +7,6 @@ running ``vcall init`` twice, or in a repository that has some of these files, i
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -116,10 +115,3 @@ def write_project(folder: Path, planned: tuple[PlannedFile, ...]) -> ScaffoldRes
             raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
         written.append(item.path)
     return ScaffoldResult(folder, tuple(written), tuple(kept))
-
-
-def relative_to_cwd(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
+from pipe_lines import output_lines
 from typer.testing import CliRunner
 
 from vcall.cli.app import app
@@ -150,9 +151,8 @@ def test_half_given_credentials_are_still_a_one_line_usage_error() -> None:
 
 
 def _hint_of(process: subprocess.Popen[str]) -> tuple[str, list[str]]:
-    assert process.stdout is not None
     seen = []
-    for line in process.stdout:
+    for line in output_lines(process):
         seen.append(line)
         if line.strip().startswith("try: "):
             return line.strip().removeprefix("try: "), seen
@@ -238,7 +238,7 @@ def test_example_bot_serves_the_bot_and_prints_the_callback_url(
         served.update(app=app_to_serve, port=sock.getsockname()[1])
         sock.close()
 
-    monkeypatch.setattr(example_bot_cli, "serve", fake_serve)
+    monkeypatch.setattr(example_bot_cli, "serve_app", fake_serve)
     result = runner.invoke(app, ["example-bot", "--port", "0"])
     assert result.exit_code == 0
     assert served["app"] is example_bot_app

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pipe_lines import output_lines
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -135,7 +136,7 @@ def start_tap(bot_url: str, save: Path, *extra: str) -> tuple[subprocess.Popen[s
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment
     )
     assert process.stdout is not None
-    for line in process.stdout:
+    for line in output_lines(process):
         found = re.search(r"listening on (http://\S+)", line)
         if found:
             return process, found[1] + "/callback"
@@ -304,8 +305,7 @@ def followup(call_id: str) -> dict[str, Any]:
 
 
 def banner_line(process: subprocess.Popen[str], starts: str) -> str:
-    assert process.stdout is not None
-    for line in process.stdout:
+    for line in output_lines(process):
         if line.strip().startswith(starts):
             return line.strip()
     raise AssertionError(f"no banner line {starts!r}")

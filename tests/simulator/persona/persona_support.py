@@ -82,6 +82,16 @@ def billing_dialogue(kind: CallbackKind, content: Mapping[str, Any]) -> dict[str
 
 WEATHER = bot_from(weather_dialogue)
 BILLING = bot_from(billing_dialogue)
+FEES_FIXTURE = """\
+name: 查本月话费
+call: {caller: '13912345678'}
+persona:
+  goal: 查询本月话费，然后挂机
+  facts: {phone: '13912345678'}
+  budget: 8
+  success: {heard: 本月话费为}
+"""
+"""A fixture with a persona: block whose goal the billing line serves and the weather line never."""
 
 
 def target(app: App = example_app, label: str = "bot") -> Target:

@@ -13,6 +13,8 @@ from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.persona.brain import BrainError, View
 from vcall.simulator.persona.llm import LlmBrain, LlmClient, LlmConfig, LlmJudge, llm_config
 from vcall.simulator.persona.model import Persona
+from vcall.simulator.persona.run import PersonaConfig
+from vcall.simulator.replay.engine import SimulationConfig
 
 KEY = "sk-test-0123456789abcdef"
 AGENT = Persona("agent", "我要找人工客服", facts={"phone": "13900001111"})
@@ -40,6 +42,18 @@ def test_the_llm_drives_the_call_with_the_apis_request_shape() -> None:
     assert fake.headers[0]["authorization"] == f"Bearer {KEY}"
     assert client.usage.requests == len(fake.requests)
     assert client.usage.total == 110 * len(fake.requests)
+
+
+def test_a_runs_tokens_count_each_request_once_over_several_calls() -> None:
+    """The brains of every call share one client: its meter is counted once, not once a call."""
+    with fake_llm([action(action="say", words="帮我转人工客服")]) as fake:
+        client = _client(fake.url)
+        config = PersonaConfig(SimulationConfig(seed=1), calls=3)
+        played = run([AGENT], brain=lambda _seed: LlmBrain(client), config=config)
+    assert len(played.outcomes) == 3
+    assert len(fake.requests) >= 3  # one decision a call at least
+    assert played.usage.requests == len(fake.requests)  # counted once each (was summed per call)
+    assert played.usage.total == 110 * len(fake.requests)
 
 
 def test_the_transcript_so_far_reaches_the_llm() -> None:
