@@ -11,13 +11,15 @@ from typing import Any
 
 def lazy_names(package: str, where: Mapping[str, tuple[str, str]]) -> Callable[[str], Any]:
     """The package's module ``__getattr__``: ``where`` maps each public name to the module of
-    ``package`` that defines it and its name there; a name found is kept in the package."""
+    ``package`` that defines it (or a module's full name, for a name another package defines)
+    and its name there; a name found is kept in the package."""
 
     def __getattr__(name: str) -> Any:
         found = where.get(name)
         if found is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{package}.{found[0]}"), found[1])
+        module = found[0] if "." in found[0] else f"{package}.{found[0]}"
+        value = getattr(importlib.import_module(module), found[1])
         setattr(sys.modules[package], name, value)
         return value
 

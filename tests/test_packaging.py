@@ -106,4 +106,4 @@ def test_python_m_vcall_prints_version() -> None:
 def test_wheel_ships_the_check_suite_and_the_caller_lines(wheel_names: list[str]) -> None:
     suite = [n for n in wheel_names if n.startswith("vcall/simulator/explore/data/suite/")]
     assert len([n for n in suite if n.endswith(".yaml")]) == 23
-    assert "vcall/simulator/explore/data/caller_lines.txt" in wheel_names
+    assert "vcall/simulator/dialogue_map/data/caller_lines.txt" in wheel_names

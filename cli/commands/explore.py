@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vcall.cli.commands.epoch_option import EpochOption, epoch_option
+from vcall.cli.commands.property_options import AgentKeys, AgentPhrases, GoodbyePhrases, phrases
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
 from vcall.cli.optional_value import optional_values
@@ -33,7 +34,7 @@ class Params(StrEnum):
 if TYPE_CHECKING:  # the rest is imported once the plan line is out (the first output, fast)
     from vcall.simulator.explore import ExploreResult
     from vcall.simulator.fixture import CallSettings
-    from vcall.simulator.properties import Property
+    from vcall.simulator.properties import Phrases, Property
 
 ASR_VARIANTS = 10
 """``--asr-robustness`` without K: the variants played per move."""
@@ -183,6 +184,9 @@ def explore_command(
             "--max-repeats", min=1, max=20, help="no-repeat: plays of one prompt in a row."
         ),
     ] = 3,
+    agent_phrase: AgentPhrases = None,
+    agent_key: AgentKeys = None,
+    goodbye_phrase: GoodbyePhrases = None,
 ) -> None:
     """Crawl the bot's dialogue (no fixtures needed): map every state, report and shrink problems."""
     console = output_console()
@@ -222,7 +226,12 @@ def explore_command(
             asr_robustness=asr_robustness,
             min_robustness=min_robustness,
             properties=_properties(
-                properties, no_property or (), with_property or (), max_silences, max_repeats
+                properties,
+                no_property or (),
+                with_property or (),
+                max_silences,
+                max_repeats,
+                phrases(agent_phrase, agent_key, goodbye_phrase),
             ),
         )
         resolved = chosen_target(target, example_bot)
@@ -242,8 +251,9 @@ def _properties(
     on: Sequence[str],
     max_silences: int,
     max_repeats: int,
+    given: Phrases,
 ) -> tuple[Property, ...]:
-    """The built-ins left on, then the file's properties."""
+    """The built-ins left on (and those the phrases given switch on), then the file's."""
     from vcall.simulator.properties import (
         BUILTIN_NAMES,
         BuiltinOptions,
@@ -261,7 +271,7 @@ def _properties(
         max_silences=max_silences,
         max_repeats=max_repeats,
     )
-    found = builtin_properties(options)
+    found = builtin_properties(given.apply(options))
     if path is not None:
         found = (*found, *load_properties(path))
     return found

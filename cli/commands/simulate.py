@@ -30,6 +30,7 @@ from vcall.cli.commands.persona_options import (
     persona_plan,
     print_goal_rate,
 )
+from vcall.cli.commands.property_options import AgentKeys, AgentPhrases, GoodbyePhrases, phrases
 from vcall.cli.commands.targeting import chosen_target
 from vcall.cli.errors import handled_errors
 from vcall.cli.exit_codes import ExitCode
@@ -49,7 +50,7 @@ from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore import coverage_of, load_map
 from vcall.simulator.fixture import load_scenarios_setting_aside, parse_duration
-from vcall.simulator.properties import Property, run_with_properties
+from vcall.simulator.properties import Property, reachable_outcomes, run_with_properties
 from vcall.simulator.replay import RunResult, SimulationConfig, Target, simulate
 from vcall.simulator.spec import BeginTime
 from vcall.simulator.transport import Placement
@@ -227,6 +228,9 @@ def simulate_command(
             help="Dialogue properties (YAML, as for vcall explore) checked on each played call.",
         ),
     ] = None,
+    agent_phrase: AgentPhrases = None,
+    agent_key: AgentKeys = None,
+    goodbye_phrase: GoodbyePhrases = None,
     calls: CallsOption = 1,
     llm: LlmOption = None,
     model: ModelOption = None,
@@ -273,7 +277,10 @@ def simulate_command(
                 "expectations (answer, expect, end) are not",
                 markup=False,
             )
-        checked = _properties(properties)
+        checked = (
+            *_properties(properties),
+            *phrases(agent_phrase, agent_key, goodbye_phrase).properties(),
+        )
         printer = TranscriptPrinter(
             console, live=concurrency == 1, verbose=verbose, quiet=quiet, hold_wrong_path=True
         )
@@ -291,11 +298,22 @@ def simulate_command(
         covered = coverage_of(run, saved_map) if coverage else None
         reports.write(CoveredRun(run, covered))
         _print_summary(console, run, check_placement, resolved, personas)
+        _print_run_properties(console, run, checked)
         if covered is not None and not run.unreachable:
             print_coverage(console, covered)
         if update_expectations and not run.unreachable:
             update_fixture_expectations(console, run, dry_run=dry_run)
     raise typer.Exit(ExitCode.USAGE if bad_files and not run.interrupted else _exit_code(run))
+
+
+def _print_run_properties(console: Console, run: RunResult, checked: tuple[Property, ...]) -> None:
+    """The properties each call broke (added after its transcript was printed), then
+    ``reachable``, judged once over the run's calls (a call cannot break it)."""
+    from vcall.cli.render.properties import call_property_lines, run_property_lines
+
+    lines = [*call_property_lines(run), *run_property_lines(reachable_outcomes(run, checked))]
+    for line in lines:
+        console.print(line, markup=False, highlight=False)
 
 
 def _properties(path: Path | None) -> tuple[Property, ...]:

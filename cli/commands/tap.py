@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from vcall.cli.commands.property_options import AgentKeys, AgentPhrases, GoodbyePhrases, phrases
 from vcall.cli.commands.tap_ops import LogFormat, Operations, operations, reopen_logs_on_sighup
 from vcall.cli.commands.targeting import run_on_fast_loop
 from vcall.cli.errors import handled_errors
@@ -153,6 +154,9 @@ def tap_command(
             help="Dialogue properties (YAML, as for vcall explore) checked on each call.",
         ),
     ] = None,
+    agent_phrase: AgentPhrases = None,
+    agent_key: AgentKeys = None,
+    goodbye_phrase: GoodbyePhrases = None,
     save_max_files: Annotated[
         int,
         typer.Option("--save-max-files", help="Fixtures --save writes in one run at most."),
@@ -241,6 +245,7 @@ def tap_command(
             ops.stop()
         if app is not None:
             console.print(summary(app.observer.counts, app.bounds.counts))
+            _print_run_properties(console, app)
             if app.shadow is not None:
                 from vcall.cli.render.shadow import shadow_summary
 
@@ -261,7 +266,10 @@ def tap_command(
             save_max_files=save_max_files,
             save_max_bytes=save_max_bytes,
             timeout_s=parse_duration(timeout, what="--timeout") / 1000,
-            properties=load_properties(properties) if properties is not None else (),
+            properties=(
+                *(load_properties(properties) if properties is not None else ()),
+                *phrases(agent_phrase, agent_key, goodbye_phrase).properties(),
+            ),
         )
         address, port = _address(listen, host)
         sock = bind_socket(address, port)
@@ -294,6 +302,15 @@ def tap_command(
             _serve_until_stopped(app, sock)
         done()
     raise typer.Exit(ExitCode.OK)
+
+
+def _print_run_properties(console: Console, app: TapApp) -> None:
+    """``--properties``: ``reachable`` over the calls tapped (a call cannot break it)."""
+    if app.observer.checker is not None:
+        from vcall.cli.render.properties import run_property_lines
+
+        for line in run_property_lines(app.observer.checker.reachable_outcomes()):
+            console.print(line, markup=False, highlight=False)
 
 
 def _shadow(

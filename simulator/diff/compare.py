@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from vcall.simulator.dialogue_map import mask
 from vcall.simulator.diff.sides import State
-from vcall.simulator.explore.identity import mask
 
 ALWAYS_IGNORED = frozenset({"dynamic_id", "call_id"})
 SPOKEN = re.compile(r"\$([^$]*)\$")

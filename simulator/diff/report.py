@@ -10,12 +10,19 @@ from typing import Any
 
 import vcall
 from vcall.simulator.atomic import write_atomic
+from vcall.simulator.dialogue_map import (
+    Edge,
+    ExploreMap,
+    Identity,
+    Move,
+    MoveKind,
+    Node,
+    Situation,
+    StateKey,
+)
 from vcall.simulator.diff.align import Change
 from vcall.simulator.diff.run import DiffResult
 from vcall.simulator.diff.sides import Side, State
-from vcall.simulator.explore.graph import Edge, ExploreMap, Node
-from vcall.simulator.explore.identity import Identity, StateKey
-from vcall.simulator.explore.moves import Move, MoveKind, Situation
 from vcall.simulator.explore.report import _CSS
 from vcall.simulator.explore.svg import map_svg
 

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vcall.simulator.dialogue_map import Identity
 from vcall.simulator.diff.align import PROBLEM_KINDS, Change, ChangeKind, align
 from vcall.simulator.diff.sides import Side, read_side, side_from_result
-from vcall.simulator.explore.identity import Identity
 from vcall.simulator.explore.run import ExploreConfig, explore
 from vcall.simulator.replay.targets import Target
 

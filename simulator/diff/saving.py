@@ -10,11 +10,17 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vcall.simulator.dialogue_map import (
+    ExploreMap,
+    Move,
+    Node,
+    builtin_lines,
+    moves_for,
+    path_document,
+    write_fixture,
+)
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore.driver import PathDriver
-from vcall.simulator.explore.graph import ExploreMap, Node
-from vcall.simulator.explore.moves import Move, builtin_lines, moves_for
-from vcall.simulator.explore.saving import _document, _write
 from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.replay.engine import run_context
 
@@ -57,14 +63,14 @@ def save_changes(directory: Path, result: DiffResult, config: ExploreConfig) -> 
             for index, (noun, labels, moves) in enumerate(wanted, start=1):
                 run = await driver.run(moves)
                 name = f"{index:02d}-{_slug(noun)}"
-                document = _document(run, name, explored.target)
+                document = path_document(run, name, explored.target)
                 shown = " → ".join(labels) or "(the call's start)"
                 document["description"] = (
                     f"Written by vcall diff: {noun} at {shown}. The expectations are the new "
                     "version's answers: review them, then keep this as a regression test."
                 )
                 document["tags"] = [*document.get("tags", []), DIFF_TAG]
-                written.append(_write(directory, name, document, f"diff: {noun}"))
+                written.append(write_fixture(directory, name, document, f"diff: {noun}"))
         return written
 
     outcome: list[list[Path]] = []

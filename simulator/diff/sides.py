@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vcall.simulator.dialogue_map import MAP_FORMAT, MAP_FORMATS_READ
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.graph import MAP_FORMAT, MAP_FORMATS_READ
 
 if TYPE_CHECKING:
     from vcall.simulator.explore.run import ExploreResult

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from vcall.simulator.lazy_face import lazy_names
 
 if TYPE_CHECKING:
+    from vcall.simulator.dialogue_map.identity import Identity
+    from vcall.simulator.dialogue_map.moves import read_say_file
     from vcall.simulator.explore.asr_robustness import Robustness
     from vcall.simulator.explore.check import CheckConfig, CheckResult, Verdict
     from vcall.simulator.explore.check import check as run_check
@@ -35,8 +37,6 @@ if TYPE_CHECKING:
     )
     from vcall.simulator.explore.coverage import Coverage, coverage_html, coverage_of, load_map
     from vcall.simulator.explore.crawler import Limits
-    from vcall.simulator.explore.identity import Identity
-    from vcall.simulator.explore.moves import read_say_file
     from vcall.simulator.explore.problems import MAX_ALSO_LISTED, Caution
     from vcall.simulator.explore.progress import CheckProgress, ExploreProgress
     from vcall.simulator.explore.report import write_explore_html, write_explore_json, write_graph
@@ -53,7 +53,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "ExploreConfig": ("run", "ExploreConfig"),
     "ExploreProgress": ("progress", "ExploreProgress"),
     "ExploreResult": ("result", "ExploreResult"),
-    "Identity": ("identity", "Identity"),
+    "Identity": ("vcall.simulator.dialogue_map.identity", "Identity"),
     "Limits": ("crawler", "Limits"),
     "MAX_ALSO_LISTED": ("problems", "MAX_ALSO_LISTED"),
     "Recurring": ("check_summary", "Recurring"),
@@ -68,7 +68,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "explore": ("run", "explore"),
     "finding_text": ("check_summary", "finding_text"),
     "load_map": ("coverage", "load_map"),
-    "read_say_file": ("moves", "read_say_file"),
+    "read_say_file": ("vcall.simulator.dialogue_map.moves", "read_say_file"),
     "recurring_findings": ("check_summary", "recurring_findings"),
     "row_detail": ("check_summary", "row_detail"),
     "row_finding_parts": ("check_summary", "row_finding_parts"),

@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from vcall.simulator.explore.driver import PathRun
-from vcall.simulator.explore.graph import ExploreMap, Node
-from vcall.simulator.explore.moves import Move, MoveKind, say_move
+from vcall.simulator.dialogue_map import ExploreMap, Move, MoveKind, Node, PathRun, say_move
 from vcall.simulator.speech import Variant, apply, variants
 from vcall.simulator.text_safety import neutralize_controls
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from vcall.simulator.dialogue_map import PathRun, path_document, slug, write_fixture
 from vcall.simulator.explore.asr_robustness import Broken, TransitionRobustness
-from vcall.simulator.explore.driver import PathRun
-from vcall.simulator.explore.saving import _document, _slug, _write
 
 TAG = "asr-robustness"
 
@@ -25,8 +24,8 @@ def save_broken_variants(
     """``found``: each broken variant with the run of its transition's sentence as written."""
     written = []
     for index, (transition, broken, run) in enumerate(found, start=1):
-        name = f"asr-{index:02d}-{transition.source}-{_slug(broken.smallest.changes[0].kind)}"
-        document = _document(run, name, target)
+        name = f"asr-{index:02d}-{transition.source}-{slug(broken.smallest.changes[0].kind)}"
+        document = path_document(run, name, target)
         heard = broken.smallest.text
         if not _replace_last_say(document, transition.words, heard):
             continue
@@ -38,7 +37,9 @@ def save_broken_variants(
             "the sentence as said: the fixture fails while the variant is routed elsewhere."
         )
         document["tags"] = [*document.get("tags", []), TAG]
-        written.append(_write(directory, name, document, f"ASR variant {broken.smallest.label}"))
+        written.append(
+            write_fixture(directory, name, document, f"ASR variant {broken.smallest.label}")
+        )
     return written
 
 

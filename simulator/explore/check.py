@@ -22,10 +22,9 @@ from enum import StrEnum
 
 import httpx
 
+from vcall.simulator.dialogue_map import NO_ANSWER, ExploreMap, Move, builtin_lines, usable_data
 from vcall.simulator.explore.crawler import Crawl, Crawler, Limits
-from vcall.simulator.explore.driver import NO_ANSWER, PathDriver, usable_data
-from vcall.simulator.explore.graph import ExploreMap
-from vcall.simulator.explore.moves import Move, builtin_lines
+from vcall.simulator.explore.driver import PathDriver
 from vcall.simulator.explore.progress import CheckProgress, ExploreProgress
 from vcall.simulator.explore.suite import (
     NEED_WORDS,

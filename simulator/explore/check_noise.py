@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from vcall.simulator.explore.driver import usable_data
-from vcall.simulator.explore.identity import Identity, state_of
+from vcall.simulator.dialogue_map import Identity, state_of, usable_data
 from vcall.simulator.fixture.scenario import Say, Scenario
 from vcall.simulator.replay.results import CallResult
 from vcall.simulator.spec import CallbackKind

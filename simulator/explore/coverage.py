@@ -20,16 +20,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.driver import (
+from vcall.simulator.dialogue_map import (
     BOT_ENDINGS,
-    NO_ANSWER_STATE,
     OPENING,
+    Identity,
+    SavedMap,
+    SavedState,
+    StateKey,
     end_state,
+    is_no_change,
+    read_map,
+    state_of,
     usable_data,
 )
-from vcall.simulator.explore.graph import SavedMap, SavedState, read_map
-from vcall.simulator.explore.identity import Identity, StateKey, is_no_change, state_of
+from vcall.simulator.errors import UsageError
+from vcall.simulator.explore.driver import NO_ANSWER_STATE
 from vcall.simulator.fixture import EndReason
 from vcall.simulator.replay import CallResult, RunResult
 from vcall.simulator.spec import ACTIONS, RESPONSE_FIELDS, CallbackKind

@@ -21,11 +21,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vcall.simulator.dialogue_map import (
+    HANGUP,
+    ExploreMap,
+    Move,
+    Node,
+    PathRun,
+    Situation,
+    StateKey,
+    end_state,
+    moves_for,
+    usable_data,
+)
 from vcall.simulator.errors import EndpointUnreachableError
-from vcall.simulator.explore.driver import PathDriver, PathRun, end_state, usable_data
-from vcall.simulator.explore.graph import ExploreMap, Node
-from vcall.simulator.explore.identity import StateKey
-from vcall.simulator.explore.moves import HANGUP, Move, Situation, moves_for
+from vcall.simulator.explore.driver import PathDriver
 from vcall.simulator.explore.problems import ProblemBook, unanswered
 from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.findings import Finding

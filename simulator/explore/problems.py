@@ -13,10 +13,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from vcall.simulator.explore.driver import ENDED, PathRun
-from vcall.simulator.explore.graph import Edge, ExploreMap, Node
-from vcall.simulator.explore.identity import StateKey
-from vcall.simulator.explore.moves import HANGUP, INPUT_KINDS, Move
+from vcall.simulator.dialogue_map import (
+    ENDED,
+    HANGUP,
+    INPUT_KINDS,
+    Edge,
+    ExploreMap,
+    Move,
+    Node,
+    PathRun,
+    StateKey,
+)
 from vcall.simulator.findings import Finding
 from vcall.simulator.replay import Turn
 from vcall.simulator.spec import CallbackKind

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from vcall.simulator import __version__
 from vcall.simulator.atomic import write_atomic
-from vcall.simulator.explore.graph import to_dot, to_mermaid
+from vcall.simulator.dialogue_map import to_dot, to_mermaid
 from vcall.simulator.explore.svg import map_svg
+from vcall.simulator.properties import outcome_dict, properties_section
 from vcall.simulator.report_page import FONT_CSS
 from vcall.simulator.text_safety import json_text, neutralize_controls
 
@@ -202,14 +203,10 @@ def write_explore_html(result: ExploreResult, path: Path | str) -> None:
 
 
 def _properties_json(result: ExploreResult) -> list[Any]:
-    from vcall.simulator.properties.model import outcome_dict  # (see run.py: imported when used)
-
     return [outcome_dict(outcome) for outcome in result.properties]
 
 
 def _properties_html(result: ExploreResult) -> str:
-    from vcall.simulator.properties.html import properties_section
-
     return properties_section(result.properties, result.map)
 
 

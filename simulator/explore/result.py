@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vcall.simulator.dialogue_map import ExploreMap, PathRun
 from vcall.simulator.explore.crawler import Crawl
-from vcall.simulator.explore.driver import PathRun
-from vcall.simulator.explore.graph import ExploreMap
 from vcall.simulator.explore.problems import Caution, Problem
 from vcall.simulator.replay import WrongPath
 
-if TYPE_CHECKING:  # the properties read explore's map: never imported at import time here
+if TYPE_CHECKING:  # a type only: the face's ExploreResult stays light to import
     from vcall.simulator.explore.asr_robustness import Robustness
     from vcall.simulator.properties.model import PropertyOutcome
 

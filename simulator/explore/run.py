@@ -10,18 +10,24 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import httpx
 
+from vcall.simulator.dialogue_map import (
+    ExploreMap,
+    Identity,
+    Move,
+    Node,
+    PathRun,
+    builtin_lines,
+    say_move,
+    until_session_timeout,
+)
 from vcall.simulator.explore.crawler import Crawler, Limits
-from vcall.simulator.explore.driver import PathDriver, PathRun
-from vcall.simulator.explore.graph import ExploreMap, Node
-from vcall.simulator.explore.identity import Identity
-from vcall.simulator.explore.moves import Move, builtin_lines, say_move, until_session_timeout
+from vcall.simulator.explore.driver import PathDriver
 from vcall.simulator.explore.problems import (
     Problem,
     ProblemKind,
@@ -34,11 +40,17 @@ from vcall.simulator.explore.saving import save_path_fixtures, save_problem_fixt
 from vcall.simulator.explore.shrink import MAX_TRIES, shrink
 from vcall.simulator.explore.transport import open_transport, run_fast
 from vcall.simulator.fixture import CallSettings, EndReason
+from vcall.simulator.properties import (
+    Property,
+    PropertyOutcome,
+    Verdict,
+    check_explored,
+    extra_lines,
+    fixture_path,
+    save_property_fixtures,
+)
 from vcall.simulator.replay import SimulationConfig, Target, find_wrong_path, run_context
 from vcall.simulator.transport import Sender
-
-if TYPE_CHECKING:  # properties read explore's map: imported when used, never at import time
-    from vcall.simulator.properties.model import Property
 
 NEVER_ENDING = frozenset({ProblemKind.DEAD_END, ProblemKind.LOOP})
 CRAWL_SHARE = 0.7
@@ -91,8 +103,6 @@ async def _explore(
     simulation: SimulationConfig,
     progress: ExploreProgress,
 ) -> ExploreResult:
-    from vcall.simulator.properties.model import PropertyOutcome, Verdict, extra_lines
-
     ctx = run_context(http, target, simulation, sender=sender)
     driver = PathDriver(ctx, config.settings, config.identity)
     driver.progress = progress
@@ -250,9 +260,6 @@ async def _check_properties(
     deadline: float,
     progress: ExploreProgress,
 ) -> None:
-    from vcall.simulator.properties.explore import check_explored
-    from vcall.simulator.properties.saving import fixture_path, save_property_fixtures
-
     if not config.properties:
         return
     progress.phase = "checking properties"
@@ -261,8 +268,20 @@ async def _check_properties(
     async def play(paths: dict[int, tuple[Move, ...]]) -> dict[int, PathRun]:
         return await _runs(driver, paths, config.limits.concurrency, deadline)
 
+    async def shrinker(
+        path: tuple[Move, ...], holds: Callable[[tuple[Move, ...]], Awaitable[bool]]
+    ) -> tuple[Move, ...]:
+        return await shrink(
+            path, holds, config.shrink_tries, lambda: time.perf_counter() > deadline
+        )
+
     outcomes, runs = await check_explored(
-        result.map, config.properties, lines, result.crawl.stopped, play
+        result.map,
+        config.properties,
+        lines,
+        result.crawl.stopped,
+        play,
+        shrinker if config.shrink else None,
     )
     result.properties, result.property_runs = outcomes, runs
     result.property_wall_s = time.perf_counter() - started

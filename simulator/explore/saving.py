@@ -9,25 +9,19 @@ bot (``end: bot_hangup``), which it is not.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vcall.simulator.atomic import write_atomic
-from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.driver import PathRun
-from vcall.simulator.fixture import EndReason, document_yaml
-from vcall.simulator.live import CallRecording, fixture_document
+from vcall.simulator.dialogue_map import EXPLORE_TAG, PathRun, path_document, slug, write_fixture
+from vcall.simulator.fixture import EndReason
 
 if TYPE_CHECKING:
     from vcall.simulator.explore.problems import Problem
     from vcall.simulator.explore.result import ExploreResult
 
-EXPLORE_TAG = "explore"
 NEVER_ENDING = ("dead-end", "loop")
 NO_ANSWER = "no-answer"
-SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def save_problem_fixtures(directory: Path, result: ExploreResult) -> list[Path]:
@@ -38,9 +32,9 @@ def save_problem_fixtures(directory: Path, result: ExploreResult) -> list[Path]:
             continue
         name = f"{index + 1:02d}-{problem.kind.value}"
         if problem.finding is not None:
-            name += f"-{_slug(problem.finding.rule)}"
+            name += f"-{slug(problem.finding.rule)}"
         document = problem_document(problem, run, name, result.target)
-        written.append(_write(directory, name, document, problem.title))
+        written.append(write_fixture(directory, name, document, problem.title))
     return written
 
 
@@ -50,18 +44,18 @@ def save_path_fixtures(
     written = []
     for node, run in zip(result.map.nodes.values(), runs, strict=True):
         name = f"path-{node.id}"
-        document = _document(run, name, result.target)
+        document = path_document(run, name, result.target)
         moves = " → ".join(move.label for move in node.path) or "(the call's start)"
         document["description"] = (
             f"Found by vcall explore against {result.target}: reaches {node.id} "
             f"({node.key.label}) by {moves}. The expectations are the answers observed: review them."
         )
-        written.append(_write(directory, name, document, f"state {node.id}"))
+        written.append(write_fixture(directory, name, document, f"state {node.id}"))
     return written
 
 
 def problem_document(problem: Problem, run: PathRun, name: str, target: str) -> dict[str, Any]:
-    document = _document(run, name, target)
+    document = path_document(run, name, target)
     moves = " → ".join(move.label for move in problem.path) or "(the call's start)"
     text = (
         f"Found by vcall explore against {target}: {problem.summary}. Caller moves: {moves}. "
@@ -79,34 +73,3 @@ def problem_document(problem: Problem, run: PathRun, name: str, target: str) -> 
     document["description"] = text
     document["tags"] = [*document.get("tags", []), EXPLORE_TAG, problem.kind.value]
     return document
-
-
-def _document(run: PathRun, name: str, target: str) -> dict[str, Any]:
-    result = run.result
-    recording = CallRecording(
-        settings=result.scenario.call,
-        steps=run.steps,
-        turns=result.turns,
-        call_id=result.call_id,
-        end_reason=result.end_reason,
-        target=target,
-    )
-    return fixture_document(recording, name)
-
-
-def _write(directory: Path, name: str, document: dict[str, Any], what: str) -> Path:
-    header = (
-        f"# Written by vcall explore ({what}).\n"
-        "# Replay it: vcall simulate TARGET --fixture THIS_FILE\n"
-    )
-    path = directory / f"{name}.yaml"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, document_yaml(document, header))
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-    return path
-
-
-def _slug(text: str) -> str:
-    return SLUG.sub("-", text.lower()).strip("-")[:40] or "problem"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 
-from vcall.simulator.explore.moves import Move
+from vcall.simulator.dialogue_map import Move
 
 Path = tuple[Move, ...]
 Holds = Callable[[Path], Awaitable[bool]]

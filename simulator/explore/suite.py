@@ -15,9 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-from vcall.simulator.explore.driver import flatten
-from vcall.simulator.explore.graph import ExploreMap, Node
-from vcall.simulator.explore.moves import Move, Situation
+from vcall.simulator.dialogue_map import ExploreMap, Move, Node, Situation, flatten
 from vcall.simulator.fixture import Direction, Say, Scenario, load_scenarios
 
 NEEDS: Mapping[str, Callable[[Situation], bool]] = {

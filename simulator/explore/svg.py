@@ -17,9 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape as escape_html
 
-from vcall.simulator.explore.driver import ENDED
-from vcall.simulator.explore.graph import Edge, ExploreMap, Node
-from vcall.simulator.explore.moves import HANGUP
+from vcall.simulator.dialogue_map import ENDED, HANGUP, Edge, ExploreMap, Node
 from vcall.simulator.text_safety import neutralize_controls
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from vcall.simulator.explore.driver import usable_data
+from vcall.simulator.dialogue_map import usable_data
 from vcall.simulator.replay.results import Turn
 
 VARIABLE = re.compile(r"\$([A-Za-z0-9_]+)\$")

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from vcall.simulator.explore.driver import usable_data
+from vcall.simulator.dialogue_map import usable_data
 from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.persona.caller import PersonaCall
 from vcall.simulator.persona.hearing import HANDOVER_ACTIONS, Heard

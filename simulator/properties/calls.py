@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vcall.simulator.explore.identity import state_of
+from vcall.simulator.dialogue_map import state_of
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.fixture.scenario import EndReason
 from vcall.simulator.properties.model import ENDING_ACTIONS, Kind, MoveKind, Property
@@ -46,7 +46,8 @@ def is_input(turn: Turn) -> bool:
     return kind is CallbackKind.DTMF and not is_silence(turn)
 
 
-def _answer(turn: Turn) -> dict[str, object] | None:
+def usable_answer(turn: Turn) -> dict[str, object] | None:
+    """The answer's ``data`` when the platform would act on it (HTTP 2xx, ``success``)."""
     status = turn.exchange.status
     if (
         status is None
@@ -86,7 +87,7 @@ def repeat_violation(turns: Sequence[Turn], limit: int) -> str:
     last = ""
     run = 0
     for turn in turns:
-        data = _answer(turn)
+        data = usable_answer(turn)
         if data is None or data.get("action") in NO_CHANGE or not data.get("action_code"):
             continue
         prompt = _prompt(data)
@@ -108,7 +109,7 @@ class CallViolation:
 
 def check_call(result: CallResult, properties: Sequence[Property]) -> list[CallViolation]:
     """The properties ``result`` breaks. ``reachable`` is a claim about every path: a single
-    call cannot break it and it is not checked here."""
+    call cannot break it; it is judged once per run over all its calls (:mod:`.reach`)."""
     return check_turns(result.turns, result.end_reason, properties)
 
 
@@ -160,10 +161,10 @@ def _when_then(turns: Sequence[Turn], prop: Property) -> str:
         in_state = (state is None and prop.where.any) or (
             state is not None and prop.where.test(state)
         )
-        data = _answer(turn)
+        data = usable_answer(turn)
         if in_state and _asked(turn, prop):
             following = turns[index : index + prop.within]
-            if any((_answer(t) or {}).get("action") in prop.actions for t in following):
+            if any((usable_answer(t) or {}).get("action") in prop.actions for t in following):
                 return ""
             if len(following) == prop.within or index + len(following) == len(turns):
                 wanted = " or ".join(sorted(prop.actions))
@@ -176,7 +177,7 @@ def _when_then(turns: Sequence[Turn], prop: Property) -> str:
 def _never(turns: Sequence[Turn], prop: Property) -> str:
     state = None
     for turn in turns:
-        data = _answer(turn)
+        data = usable_answer(turn)
         if data is None or data.get("action") in NO_CHANGE:
             continue
         answered = state_of(data)

@@ -17,9 +17,18 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from vcall.simulator.explore.driver import ENDED, PathRun
-from vcall.simulator.explore.graph import Edge, ExploreMap, Node
-from vcall.simulator.explore.moves import MARGIN_MS, Move, MoveKind, Situation, moves_for
+from vcall.simulator.dialogue_map import (
+    ENDED,
+    MARGIN_MS,
+    Edge,
+    ExploreMap,
+    Move,
+    MoveKind,
+    Node,
+    PathRun,
+    Situation,
+    moves_for,
+)
 from vcall.simulator.fixture.scenario import Silence, Wait
 from vcall.simulator.properties.calls import repeat_violation, silence_violation
 from vcall.simulator.properties.model import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from vcall.simulator.explore.graph import ExploreMap
+from vcall.simulator.dialogue_map import ExploreMap
 from vcall.simulator.properties.model import PropertyOutcome, Verdict
 
 VIOLATING = "#7b1fa2"
@@ -15,6 +15,8 @@ CLASSES = {Verdict.HOLDS: "", Verdict.VIOLATED: "problem", Verdict.NOT_CHECKED: 
 
 def path_states(outcome: PropertyOutcome, explored: ExploreMap) -> list[str]:
     """The states the counterexample passes through, from the call's start."""
+    if outcome.through:
+        return list(outcome.through)
     by_path = {tuple(m.label for m in node.path): node.id for node in explored.nodes.values()}
     labels = [move.label for move in outcome.path]
     found = [
@@ -35,6 +37,7 @@ def properties_section(outcomes: Sequence[PropertyOutcome], explored: ExploreMap
             violating.update(outcome.states)
             on_path.update(path_states(outcome, explored))
         moves = " → ".join(m.label for m in outcome.path)
+        moves += " (shrunk)" if outcome.shrunk else ""
         states = ", ".join(outcome.states)
         rows.append(
             f"<tr><td>{escape(prop.name)}<br><small>{escape(prop.describe())}</small></td>"

@@ -10,7 +10,8 @@ from typing import Any
 from vcall.simulator.findings import Finding
 from vcall.simulator.model import Callback
 from vcall.simulator.properties.calls import as_findings, check_turns
-from vcall.simulator.properties.model import Property
+from vcall.simulator.properties.model import Property, PropertyOutcome
+from vcall.simulator.properties.reach import ReachTracker
 from vcall.simulator.replay import Turn
 from vcall.simulator.spec import CallbackKind
 from vcall.simulator.transport import Exchange
@@ -22,6 +23,8 @@ class LiveChecker:
     def __init__(self, properties: Sequence[Property]) -> None:
         self.properties = tuple(properties)
         self._calls: dict[str, list[Turn]] = {}
+        self.reach = ReachTracker.of(self.properties)
+        """``reachable``: judged over all the calls closed so far (one verdict per run)."""
 
     def note(
         self,
@@ -44,4 +47,9 @@ class LiveChecker:
     def close(self, call_id: str) -> tuple[Finding, ...]:
         """The call is over: the findings of the properties it broke (and it is forgotten)."""
         turns = self._calls.pop(call_id, [])
+        self.reach.note(call_id, turns)
         return as_findings(check_turns(turns, None, self.properties)) if turns else ()
+
+    def reachable_outcomes(self) -> list[PropertyOutcome]:
+        """Each ``reachable`` property over the calls closed so far (tap's summary)."""
+        return self.reach.outcomes()

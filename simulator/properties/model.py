@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.identity import StateKey
-from vcall.simulator.explore.moves import (
+from vcall.simulator.dialogue_map import (
     Move,
     Situation,
+    StateKey,
     key_move,
     no_input_move,
     say_move,
     silence_move,
 )
+from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.scenario import Match
 from vcall.simulator.replay.expectations import check_match
 
@@ -167,6 +167,10 @@ class PropertyOutcome:
     undecided: tuple[str, ...] = ()
     """States the crawl's bound left undecided."""
     saved: str = ""
+    shrunk: bool = False
+    """Whether ``path`` was shrunk (fewer moves, words or silence) from the first found."""
+    through: tuple[str, ...] = ()
+    """The map's states a shrunk ``path`` passes through (its moves are not the map's)."""
 
     @builtins.property
     def violated(self) -> bool:
@@ -226,6 +230,55 @@ def builtin_properties(options: BuiltinOptions = BuiltinOptions()) -> tuple[Prop
     return tuple(made[name]() for name in wanted)
 
 
+KEY_CHARS = "0123456789*#"
+
+
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    """The opt-in properties' words and keys given on the command line (``--agent-phrase``,
+    ``--agent-key``, ``--goodbye-phrase``): what is given replaces that property's defaults and
+    switches it on. ``UsageError`` for an empty phrase or a key that is not one of 0-9 * #."""
+
+    agent_words: tuple[str, ...] = ()
+    agent_keys: tuple[str, ...] = ()
+    goodbye_words: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for option, words in (
+            ("--agent-phrase", self.agent_words),
+            ("--goodbye-phrase", self.goodbye_words),
+        ):
+            if any(not word.strip() for word in words):
+                raise UsageError(f"{option}: a phrase cannot be empty")
+        for key in self.agent_keys:
+            if len(key) != 1 or key not in KEY_CHARS:
+                raise UsageError(f"--agent-key: one key, 0-9, * or #, got {key!r}")
+
+    def switched_on(self) -> frozenset[str]:
+        on = {"agent-on-request"} if self.agent_words or self.agent_keys else set()
+        return frozenset({*on, *(["goodbye-ends"] if self.goodbye_words else [])})
+
+    def apply(self, options: BuiltinOptions) -> BuiltinOptions:
+        """``options`` with these phrases' properties on, checking these words and keys."""
+        on = self.switched_on()
+        if not on:
+            return options
+        options = replace(options, on=options.on | on)
+        if "agent-on-request" in on:
+            words, keys = tuple(self.agent_words), tuple(self.agent_keys)
+            options = replace(options, agent_words=words, agent_keys=keys)
+        if "goodbye-ends" in on:
+            options = replace(options, goodbye_words=tuple(self.goodbye_words))
+        return options
+
+    def properties(self) -> tuple[Property, ...]:
+        """Only the opt-in properties these phrases switch on (``simulate``, ``tap``: they
+        check no built-in otherwise)."""
+        if not self.switched_on():
+            return ()
+        return builtin_properties(self.apply(BuiltinOptions(off=frozenset(BUILTIN_ON))))
+
+
 def _moves(words: Iterable[str], keys: Iterable[str]) -> tuple[CallerMove, ...]:
     return (
         *(CallerMove(MoveKind.SAY, word) for word in words),
@@ -253,6 +306,7 @@ def outcome_dict(outcome: PropertyOutcome) -> Mapping[str, Any]:
         "verdict": outcome.verdict.value,
         "states": list(outcome.states),
         "moves": [move.label for move in outcome.path],
+        "shrunk": outcome.shrunk,
         "reason": outcome.reason,
         "undecided_states": list(outcome.undecided),
         "saved": outcome.saved or None,

@@ -21,13 +21,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from vcall.simulator.explore.driver import PathRun
-from vcall.simulator.explore.graph import ExploreMap
-from vcall.simulator.explore.moves import Move
-from vcall.simulator.explore.saving import EXPLORE_TAG, _document, _write
+from vcall.simulator.dialogue_map import (
+    EXPLORE_TAG,
+    ExploreMap,
+    Move,
+    PathRun,
+    path_document,
+    write_fixture,
+)
 from vcall.simulator.fixture.scenario import EndReason, MatchKind
 from vcall.simulator.properties.checker import silent_until
 from vcall.simulator.properties.model import Kind, PropertyOutcome
+from vcall.simulator.properties.shrinking import tail_length
 
 PROPERTY_TAG = "property"
 ENDS = (
@@ -42,15 +47,15 @@ SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def fixture_path(outcome: PropertyOutcome, explored: ExploreMap) -> tuple[Move, ...] | None:
-    """The moves the property's fixture plays (``None``: no fixture for it)."""
+    """The moves the property's fixture plays (``None``: no fixture for it): the counterexample
+    (shrunk), except that ``no-repeat``'s repeated moves become one long silence."""
     prop = outcome.property
     node = explored.by_id().get(outcome.states[0]) if outcome.states else None
     if not outcome.violated or node is None or prop.kind is Kind.REACHABLE:
         return None
-    if prop.kind is Kind.CAN_END:
-        return node.path
-    if prop.kind in (Kind.SILENCE_ENDS, Kind.NO_REPEAT):
-        return (*node.path, silent_until(node.situation, prop.limit))
+    if prop.kind is Kind.NO_REPEAT:
+        reach = outcome.path[: len(outcome.path) - tail_length(outcome)]
+        return (*reach, silent_until(node.situation, prop.limit))
     return outcome.path
 
 
@@ -63,7 +68,7 @@ def save_property_fixtures(
         if run is None or not outcome.violated:
             continue
         name = f"property-{index + 1:02d}-{_slug(outcome.property.name, index)}"
-        path = _write(directory, name, property_document(outcome, run, name, target), name)
+        path = write_fixture(directory, name, property_document(outcome, run, name, target), name)
         outcome.saved = str(path)
         written.append(path)
     return written
@@ -73,7 +78,7 @@ def property_document(
     outcome: PropertyOutcome, run: PathRun, name: str, target: str
 ) -> dict[str, Any]:
     prop = outcome.property
-    document = _document(run, name, target)
+    document = path_document(run, name, target)
     document.pop("answer", None)
     document.pop("end", None)
     steps: list[dict[str, Any]] = document["steps"]

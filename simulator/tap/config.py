@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vcall.simulator.errors import UsageError
-from vcall.simulator.properties.model import Property
+from vcall.simulator.properties import Property
 
 DEFAULT_IDLE_S = 120.0
 """No callback for this long: the call is taken as over (the platform sends no hang-up callback;

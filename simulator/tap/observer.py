@@ -21,7 +21,7 @@ from typing import Any
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.load import Histogram
 from vcall.simulator.model import Callback
-from vcall.simulator.properties.live import LiveChecker
+from vcall.simulator.properties import LiveChecker
 from vcall.simulator.replay import delivery_findings, validate_answer
 from vcall.simulator.spec import SPEC_NOTES, CallbackKind
 from vcall.simulator.tap.callback import MalformedCallback, ReceivedCallback, read_callback

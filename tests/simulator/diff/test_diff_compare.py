@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from vcall.simulator.dialogue_map.graph import ANSWER_TEXT_MAX, kept_answer
 from vcall.simulator.diff.compare import field_changes, ignored, state_fields
 from vcall.simulator.diff.sides import State
-from vcall.simulator.explore.graph import ANSWER_TEXT_MAX, kept_answer
 
 
 def state(answer: dict[str, object] | None, plays: tuple[str, ...] = ("您好",)) -> State:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from vcall.simulator.explore.moves import builtin_lines
+from vcall.simulator.dialogue_map.moves import builtin_lines
 from vcall.simulator.explore.suite import builtin_suite
 from vcall.simulator.fixture.loader import LoadOptions, load_scenarios
 from vcall.simulator.fixture.scenario import Scenario

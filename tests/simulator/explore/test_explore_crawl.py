@@ -175,7 +175,7 @@ def test_an_outbound_call_starts_at_the_opening() -> None:
 
 
 def test_a_coarser_identity_gives_fewer_states(example_map: ExploreResult) -> None:
-    from vcall.simulator.explore.identity import Identity
+    from vcall.simulator.dialogue_map.identity import Identity
 
     coarse = explore(resolve_target(EXAMPLE_BOT), ExploreConfig(identity=Identity.COARSE))
     assert len(coarse.map.nodes) < len(example_map.map.nodes)

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from menu_bot import PLANTED, menu_bot
 
-from vcall.simulator.explore.graph import read_map, to_dot, to_mermaid
+from vcall.simulator.dialogue_map.graph import read_map, to_dot, to_mermaid
 from vcall.simulator.explore.report import explore_html, explore_to_dict
 from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore
 from vcall.simulator.explore.svg import map_svg

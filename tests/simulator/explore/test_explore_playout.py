@@ -12,6 +12,7 @@ import pytest
 from menu_bot import PLANTED, menu_bot, play
 
 from vcall.simulator.asgi import App, Receive, Scope, Send, read_body
+from vcall.simulator.dialogue_map.moves import Move, MoveKind
 from vcall.simulator.example_bot.asgi import parse_callback, read_params
 from vcall.simulator.explore.crawler import Limits
 from vcall.simulator.explore.driver import (
@@ -21,7 +22,6 @@ from vcall.simulator.explore.driver import (
     is_periodic,
     periods_needed,
 )
-from vcall.simulator.explore.moves import Move, MoveKind
 from vcall.simulator.explore.problems import ProblemKind
 from vcall.simulator.explore.progress import ExploreProgress
 from vcall.simulator.explore.run import ExploreConfig, ExploreResult, explore

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from vcall.simulator.explore.moves import HANGUP, key_move, say_move
+from vcall.simulator.dialogue_map.moves import HANGUP, key_move, say_move
 from vcall.simulator.explore.shrink import Path, shrink
 from vcall.simulator.fixture.scenario import Say, Silence
 

@@ -1,5 +1,6 @@
 """Properties checked over an exploration: each built-in and each team-written form violated by
-one bot and holding on a correct one, with the shortest counterexample."""
+one bot and holding on a correct one, with the shortest counterexample (the fewest moves; the
+shrinking that follows is switched off here and tested in test_properties_shrinking.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ ALL_BUILTINS = builtin_properties(
 
 def _explore(properties: tuple[Property, ...], **faults: Any) -> ExploreResult:
     target = app_target("bot", bot_from(menu_bot(**faults)))
-    return explore(target, ExploreConfig(lines=LINES, properties=properties))
+    return explore(target, ExploreConfig(lines=LINES, properties=properties, shrink=False))
 
 
 def _outcome(result: ExploreResult, name: str) -> PropertyOutcome:
@@ -183,3 +184,57 @@ def test_a_bot_that_hangs_up_on_the_first_silence_holds_without_a_call_played() 
     silence = _outcome(result, "silence-ends")
     assert silence.verdict is Verdict.HOLDS, silence
     assert silence.reason == "the first silence ends the call"
+
+
+def _key_menu(*, reprompt_forever: bool) -> Any:
+    """A key menu: no key re-offers it once (``keys_again``), then the bot hangs up; any key
+    says goodbye. ``reprompt_forever``: it re-offers ``keys_again`` for ever instead."""
+    from props_bots import GOODBYE, GREETING
+
+    def menu(state: str) -> dict[str, Any]:
+        return {
+            "action": "dtmf",
+            "action_code": "key_menu.wav",
+            "dynamic_id": state,
+            "dtmf_max_numbers": 1,
+            "dtmf_end_character": "",
+            "dtmf_nonin_overtime": 5,
+        }
+
+    def dialogue(kind: Any, content: Any) -> dict[str, Any]:
+        state = str(content.get("dynamic_id") or "")
+        if kind.value == "callin":
+            return GREETING
+        if state == "start":
+            return menu("keys")
+        if kind.value != "dtmf":
+            return {"action": "continue", "dynamic_id": state}
+        if content.get("dtmf_digits") != "noInputTimeout":
+            return GOODBYE
+        if state == "keys" or reprompt_forever:
+            return menu("keys_again")
+        return GOODBYE
+
+    return dialogue
+
+
+@pytest.mark.parametrize("reprompt_forever", [False, True])
+def test_silence_ends_counts_key_no_input_at_a_key_menu(reprompt_forever: bool) -> None:
+    target = app_target("bot", bot_from(_key_menu(reprompt_forever=reprompt_forever)))
+    config = ExploreConfig(lines=LINES, properties=ALL_BUILTINS[:2], shrink=False)
+    outcome = _outcome(explore(target, config), "silence-ends")
+    if not reprompt_forever:
+        assert outcome.verdict is Verdict.HOLDS, outcome
+        return
+    assert outcome.verdict is Verdict.VIOLATED
+    assert outcome.reason.startswith("the caller stayed silent 4 times")
+
+
+def test_a_reachable_property_holds_where_every_such_state_leads_there() -> None:
+    """From the complaint branch, any words lead back to the main menu."""
+    text = (
+        "properties:\n  - name: 投诉后能回主菜单\n    in: {action_code: {contains: complaint}}\n"
+        "    reachable: {action_code: {contains: menu_root}}\n"
+    )
+    outcome = _explore(parse_properties(text, "p.yaml")).properties[0]
+    assert outcome.verdict is Verdict.HOLDS, outcome

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.moves import (
+from vcall.simulator.dialogue_map.moves import (
     KEYS,
     MoveKind,
     Situation,
@@ -15,6 +14,7 @@ from vcall.simulator.explore.moves import (
     moves_for,
     read_say_file,
 )
+from vcall.simulator.errors import UsageError
 from vcall.simulator.fixture.scenario import BargeIn, Press, Silence
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from vcall.simulator.explore.identity import KNOWN_TEXT_MAX, Identity, state_of
+from vcall.simulator.dialogue_map.identity import KNOWN_TEXT_MAX, Identity, state_of
 
 
 def _menu(text: str, dynamic_id: str = "m1") -> dict[str, object]:

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from vcall.simulator.explore.identity import Identity, StateKey
-from vcall.simulator.explore.moves import Move, Situation
+from vcall.simulator.dialogue_map.identity import Identity, StateKey
+from vcall.simulator.dialogue_map.moves import Move, Situation
 from vcall.simulator.text_safety import neutralize_controls
 
 MAP_FORMAT = "vcall-explore-map/2"

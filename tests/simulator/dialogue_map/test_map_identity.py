@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from vcall.simulator.explore.identity import Identity, StateKey, is_no_change, mask, state_of
+from vcall.simulator.dialogue_map.identity import Identity, StateKey, is_no_change, mask, state_of
 
 
 def _play(text: str, dynamic_id: str = "order") -> dict[str, object]:
