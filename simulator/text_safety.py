@@ -28,6 +28,8 @@ def neutralize_controls(text: str, *, keep_newlines: bool = False) -> str:
     """``text`` with every C0/C1 control character (and the bidirectional overrides that
     reorder what is shown) replaced by its visible escape. With ``keep_newlines``, ``\\n`` and
     ``\\t`` stay as they are; ``\\r`` never does."""
+    if text.isprintable():  # the common text: no Cc/Cf/Zl/Zp character, nothing to show
+        return text
     pattern = _CONTROL if keep_newlines else _CONTROL_NO_NEWLINES
     return pattern.sub(_escape, text)
 

@@ -66,12 +66,13 @@ class Callback:
 
     def params(self) -> dict[str, str]:
         """The four request parameters, as the platform sends them (docs/platform.md §1)."""
-        content = _encode_content(dict(self.content))
+        content = self.content  # a dict as the model builds it: encoded without a copy
+        encoded = _encode_content(content if type(content) is dict else dict(content))
         return {
             "call_id": self.call_id,
             "timestamp": str(self.timestamp_ms),
             "content_type": str(self.kind),  # StrEnum: its value, without the slow descriptor
-            "content": content,
+            "content": encoded,
         }
 
 

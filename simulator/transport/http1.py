@@ -49,7 +49,9 @@ class RawResponse:
     """``encoding``: a response came, but its body cannot be decoded (``detail`` says why)."""
     detail: str = ""
     header_list: tuple[tuple[str, str], ...] = ()
-    """Every header as it came (lower-case names), repeats kept (two ``Set-Cookie``)."""
+    """Every header as it came (lower-case names), repeats kept (two ``Set-Cookie``); empty when
+    no header repeats: ``headers`` then holds each as it came, in order (built only then: a load
+    run reads every answer's headers, and hardly any repeats one)."""
 
 
 class _Stop(Exception):
@@ -161,11 +163,12 @@ class Connection(asyncio.Protocol):
         self._raw_headers.append((name, value))
 
     def on_headers_complete(self) -> None:
-        headers = self._headers = _header_dict(self._raw_headers)
-        self._header_list = tuple(
-            (name.decode("latin-1").lower(), value.decode("latin-1"))
-            for name, value in self._raw_headers
-        )
+        raw = self._raw_headers
+        headers = self._headers = _header_dict(raw)
+        if len(headers) != len(raw):  # a repeated header: only then is the list not the dict's
+            self._header_list = tuple(
+                (name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in raw
+            )
         self._raw_headers = []
         parser = self.parser
         if self._head_only and parser is not None and parser.get_status_code() >= 200:

@@ -196,7 +196,7 @@ def parse_body(body: bytes) -> ParsedBody:
         return ParsedBody(size, not_utf8=problem)
     bom = text.startswith(_BOM)
     text = text.removeprefix(_BOM)
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(), without copying the body
         return ParsedBody(size, empty=True, bom=bom)
     if exceeds_depth(text, MAX_JSON_DEPTH):
         return ParsedBody(size, bom=bom, too_deep=True)

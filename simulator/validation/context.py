@@ -127,15 +127,15 @@ class ResponseContext:
         return self.values.get(name)
 
     def text(self, name: str) -> str | None:
-        value = self.value(name)
+        value = self.values.get(name)  # self.value(name), inlined: rules call these a lot
         return value if isinstance(value, str) else None
 
     def integer(self, name: str) -> int | None:
-        value = self.value(name)
+        value = self.values.get(name)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def flag(self, name: str) -> bool | None:
-        value = self.value(name)
+        value = self.values.get(name)
         return value if isinstance(value, bool) else None
 
 
@@ -196,8 +196,11 @@ def build_context(
     request_content: Mapping[str, object] | None = None,
     previous_settings: Mapping[str, object] | None = None,
     transfer_phase: TransferPhase | None = None,
+    parsed: ParsedBody | None = None,
 ) -> ResponseContext:
-    parsed = parse_body(body)
+    """The context the rules read; ``parsed``: ``body`` already read (``body`` is then unused)."""
+    if parsed is None:
+        parsed = parse_body(body)
     context = ResponseContext(
         stage,
         parsed,

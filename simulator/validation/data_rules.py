@@ -225,11 +225,12 @@ def action_code_absent(context: ResponseContext, rule: RuleInfo) -> Iterator[Fin
     fields={blank_fact("number")},
     quote="转接手机号码,action设为transfer时有效",
 )
-def transfer_number_missing(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def transfer_number_missing(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     assert context.data is not None
     spec = _action_spec(context)
     if spec and "number" in spec.requires and is_blank(context.data.get("number")):
-        yield rule.at("data.number", f"action {spec.name} needs a number to transfer to")
+        return (rule.at("data.number", f"action {spec.name} needs a number to transfer to"),)
+    return ()  # runs on every answer (no number is a blank number): no generator
 
 
 @DATA_RULES.new(

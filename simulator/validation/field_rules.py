@@ -297,10 +297,12 @@ _ECHOED_TEXTS = tuple(
 def _echoed(context: ResponseContext) -> list[tuple[str, str]]:
     """Each echoed string of the answer, where its action lets it come back at all (``cc_name``
     only with a parallel transfer, the follow-up page's 并行转接成功后)."""
+    values = context.values  # context.text(name), inlined: this runs for every answer
     return [
         (name, value)
         for name in _ECHOED_TEXTS
-        if (value := context.text(name))
+        if isinstance(value := values.get(name), str)
+        and value
         and (name not in ACTION_FIELDS or context.action in ACTION_FIELDS[name])
     ]
 
@@ -341,12 +343,12 @@ DATA_RULES.rule(FORBIDDEN_CHARACTER_DOUBT, fields=_FORBIDDEN_FIELDS)(_forbidden_
 
 
 @DATA_RULES.rule(SEPARATOR_NOT_COMMA, fields={"action_code"})
-def separator_not_comma(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def separator_not_comma(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     code = context.text("action_code")
-    if code and "\uff0c" in code:
-        found = separator_finding(_path("action_code"), code, SEED_FOLLOWUP)
-        if found:
-            yield found
+    if not code or "\uff0c" not in code:
+        return ()  # every answer that plays something: no generator
+    found = separator_finding(_path("action_code"), code, SEED_FOLLOWUP)
+    return (found,) if found else ()
 
 
 @DATA_RULES.new(

@@ -17,6 +17,7 @@ unknown keys costs a fraction of a second to validate and to show.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -111,6 +112,20 @@ def suggestions_wanted() -> bool:
 
 
 Registered = tuple[RuleInfo, CheckFunction[ContextT]]
+_LISTENERS: list[Callable[[], None]] = []
+
+
+def on_rules_changed(listener: Callable[[], None]) -> None:
+    """Call ``listener`` whenever a rule is registered or a rule set's list is replaced (what
+    remembers verdicts must forget them then)."""
+    _LISTENERS.append(listener)
+
+
+def _rules_changed() -> None:
+    for listener in _LISTENERS:
+        listener()
+
+
 _PLAN_CACHE_LIMIT = 1024
 
 
@@ -119,12 +134,22 @@ class RuleSet(Generic[ContextT]):
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._rules: list[Registered[ContextT]] = []
+        self._rule_list: list[Registered[ContextT]] = []
         self._fields: list[frozenset[str] | None] = []
         """Per rule: the fields it is about (``None``: it always runs)."""
         self._plans: dict[Collection[str], tuple[Registered[ContextT], ...]] = {}
-        self._planned_from = self._rules
+        self._planned_from = self._rule_list
         _RULE_SET_IDS.append(self.rule_ids_now)
+
+    @property
+    def _rules(self) -> list[Registered[ContextT]]:
+        return self._rule_list
+
+    @_rules.setter
+    def _rules(self, rules: list[Registered[ContextT]]) -> None:
+        """Replacing the rule list (tests do) is a change :func:`on_rules_changed` hears of."""
+        self._rule_list = rules
+        _rules_changed()
 
     def rule_ids_now(self) -> tuple[str, ...]:
         return self.rule_ids
@@ -141,6 +166,7 @@ class RuleSet(Generic[ContextT]):
             self._rules.append((info, check))
             self._fields.append(None if fields is None else frozenset(fields))
             self._plans.clear()
+            _rules_changed()
             return check
 
         return register
@@ -165,15 +191,16 @@ class RuleSet(Generic[ContextT]):
 
     def plan(self, present: Collection[str]) -> tuple[Registered[ContextT], ...]:
         """The rules that can find something when the fields ``present`` are, in order."""
-        if self._planned_from is not self._rules:  # the rule list was replaced: plan afresh
+        rules = self._rule_list  # not the property: this runs for every response
+        if self._planned_from is not rules:  # the rule list was replaced: plan afresh
             self._plans.clear()
-            self._planned_from = self._rules
+            self._planned_from = rules
         key = present if isinstance(present, tuple | frozenset) else tuple(present)
         plan = self._plans.get(key)
         if plan is None:
             plan = tuple(
                 registered
-                for registered, fields in zip(self._rules, self._fields, strict=True)
+                for registered, fields in zip(rules, self._fields, strict=True)
                 if fields is None or not fields.isdisjoint(key)
             )
             if len(self._plans) >= _PLAN_CACHE_LIMIT:
@@ -186,14 +213,26 @@ class RuleSet(Generic[ContextT]):
 
         ``present``: the fields the context has; rules about none of them are skipped.
         """
-        chosen = self._rules if present is None else self.plan(present)
+        chosen = self._rule_list if present is None else self.plan(present)
         findings: list[Finding] = []
         for info, check in chosen:
+            start = len(findings)
             try:
                 found = check(context, info)
-                if found:  # a rule that found nothing may return () (a generator is always true)
-                    findings.extend(_capped(info, found))
+                if not found:  # a rule that found nothing may return () (a generator is true)
+                    continue
+                if type(found) is tuple and len(found) <= MAX_FINDINGS_PER_RULE:
+                    findings.extend(found)  # one or two findings, as most rules return them
+                    continue
+                # _capped, inlined: it ran for every rule that is a generator (most find nothing)
+                rest = iter(found)
+                for count, finding in enumerate(rest, 1):
+                    findings.append(finding)
+                    if count > MAX_FINDINGS_PER_RULE:
+                        findings[start:] = _capped(info, itertools.chain(findings[start:], rest))
+                        break
             except Exception as error:  # the validator must never raise
+                del findings[start:]  # as before: a rule that raises reports nothing else
                 message = f"rule {info.id} failed: {type(error).__name__}: {error}"
                 findings.append(INTERNAL_ERROR.at("", safe_message(message)))
         return findings

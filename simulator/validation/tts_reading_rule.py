@@ -6,7 +6,8 @@ with no digit or Latin letter costs one regular-expression search)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
+from functools import lru_cache
 
 from vcall.simulator.findings import Finding, Severity
 from vcall.simulator.spec import ACTIONS, SEED_FOLLOWUP, TTS_VARIABLE_PATTERN
@@ -30,24 +31,44 @@ MAX_DOUBTS = 3
     fields={"action_code"},
     quote="播放的语音文件code,支持多文件播放,多个文件使用英文逗号(,)分隔,支持tts参数",
 )
-def tts_reading_doubt(context: ResponseContext, rule: RuleInfo) -> Iterator[Finding]:
+def tts_reading_doubt(context: ResponseContext, rule: RuleInfo) -> Iterable[Finding]:
     code = context.text("action_code") or ""
     if _FILES_ONLY.fullmatch(code):
-        return  # files and voice ids only (the common answer): nothing is read
+        return ()  # files and voice ids only (the common answer): nothing is read, no generator
     spec = ACTIONS.get(context.action or "")
     if not code or (spec is not None and not spec.plays) or context.tts_params_problem:
-        return
-    values = {key: str(value) for key, value in (context.tts_params or {}).items()}
-    told = 0
+        return ()
+    return _doubts(context, rule, code)
+
+
+def _doubts(context: ResponseContext, rule: RuleInfo, code: str) -> Iterable[Finding]:
+    values = tuple((key, str(value)) for key, value in (context.tts_params or {}).items())
+    if len(code) <= _CACHED_CODE_CHARS and len(values) <= _CACHED_PARAMS:
+        return _told(rule, code, values)  # a bot repeats its prompts: found once per text
+    return _told.__wrapped__(rule, code, values)
+
+
+_CACHED_CODE_CHARS = 1024
+_CACHED_PARAMS = 16
+"""Answers larger than this are read every time (the cache holds at most 1,024 small ones)."""
+
+
+@lru_cache(maxsize=1024)
+def _told(rule: RuleInfo, code: str, params: tuple[tuple[str, str], ...]) -> tuple[Finding, ...]:
+    """The findings of ``code`` with ``params`` filled in (findings are immutable: shared)."""
+    values = dict(params)
+    found: list[Finding] = []
     for index, item in enumerate(part.strip() for part in code.split(",")):
         if not item or _file_piece(item):  # a file or voice id: nothing is read
             continue
         text = TTS_VARIABLE_PATTERN.sub(lambda m: values.get(m.group(1), ""), item)
         for doubt in tts_reading(text).doubts:
-            if told == MAX_DOUBTS:
-                return
-            told += 1
-            yield rule.at(
-                f"data.action_code[{index}]",
-                f"the caller hears {doubt.written!r} as “{doubt.heard}”: {doubt.why}",
+            if len(found) == MAX_DOUBTS:
+                return tuple(found)
+            found.append(
+                rule.at(
+                    f"data.action_code[{index}]",
+                    f"the caller hears {doubt.written!r} as “{doubt.heard}”: {doubt.why}",
+                )
             )
+    return tuple(found)

@@ -8,6 +8,7 @@ from typing import Any
 
 from vcall.simulator.findings import Finding, Severity, has_errors
 from vcall.simulator.spec import Stage, TransferPhase
+from vcall.simulator.validation.body import parse_body
 from vcall.simulator.validation.context import (
     BODY_RULES,
     DATA_RULES,
@@ -15,11 +16,16 @@ from vcall.simulator.validation.context import (
     FAIL_DATA_RULES,
     build_context,
 )
+from vcall.simulator.validation.memo import CleanMemo, memo_key
 from vcall.simulator.validation.registry import INTERNAL_ERROR
 
 # These modules register their rules in the rule sets on import.
 from vcall.simulator.validation import envelope, data_rules, field_rules  # noqa: F401  isort: skip
 from vcall.simulator.validation import tts_reading_rule  # noqa: F401  isort: skip
+
+
+CLEAN_ANSWERS = CleanMemo()
+"""Answers every rule passed, known again without running them (``memo.py``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +86,26 @@ def validate_response(
     findings. The ``data`` of a ``result: fail`` answer gets one rule (``fail-data-ignored``).
     """
     try:
+        stage = stage if type(stage) is Stage else Stage(stage)
+        body = _as_bytes(body)
+        parsed = parse_body(body)
+        key = None
+        if CLEAN_ANSWERS.may_have(body):  # every rule passed this very answer before? (memo.py)
+            key = memo_key(body, parsed, stage, status, headers, call_id, request_content,
+                           previous_settings, transfer_phase)  # fmt: skip
+            if CLEAN_ANSWERS.passed(key):
+                envelope: dict[str, Any] = parsed.value  # type: ignore[assignment]
+                return ValidationResult((), envelope["data"], envelope)
         context = build_context(
-            _as_bytes(body),
-            stage if type(stage) is Stage else Stage(stage),
+            b"",
+            stage,
             status=status,
             headers=headers,
             call_id=call_id,
             request_content=request_content,
             previous_settings=previous_settings,
             transfer_phase=transfer_phase,
+            parsed=parsed,
         )
     except Exception as error:  # the validator must never raise
         message = f"reading the response failed: {type(error).__name__}: {error}"[:300]
@@ -101,4 +118,10 @@ def validate_response(
             findings.extend(FAIL_DATA_RULES.run(context))
         else:
             findings.extend(DATA_RULES.run(context, context.facts))
+    if not findings and CLEAN_ANSWERS.enabled:
+        if key is None:
+            key = memo_key(body, parsed, stage, status, headers, call_id, request_content,
+                           previous_settings, transfer_phase)  # fmt: skip
+        if key is not None:
+            CLEAN_ANSWERS.remember(key, body)
     return ValidationResult(tuple(findings), context.data, context.envelope)

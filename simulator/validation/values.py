@@ -82,7 +82,10 @@ def describe(value: object) -> str:
 def safe_text(text: str, limit: int = 80) -> str:
     """``text`` printable anywhere: lone surrogates and control characters escaped (a bot's
     ``ESC`` must not retitle the terminal that shows a finding), cut to ``limit`` characters."""
-    cleaned = neutralize_controls(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+    if text.isprintable():  # no control, format, separator or surrogate character: as it is
+        cleaned = text
+    else:
+        cleaned = neutralize_controls(text.encode("utf-8", "backslashreplace").decode("utf-8"))
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 

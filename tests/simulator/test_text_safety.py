@@ -17,3 +17,19 @@ def test_plain_text_and_chinese_are_unchanged() -> None:
 def test_newlines_kept_only_when_asked() -> None:
     assert neutralize_controls("a\nb\tc") == "a\\x0ab\\x09c"
     assert neutralize_controls("a\nb\tc\r", keep_newlines=True) == "a\nb\tc\\x0d"
+
+
+def test_the_printable_fast_path_skips_nothing_that_is_escaped() -> None:
+    """``neutralize_controls`` returns a printable text as it is: every character it escapes,
+    with or without newlines kept, must be one ``str.isprintable`` refuses."""
+    for code in range(0x110000):
+        char = chr(code)
+        if char.isprintable():
+            assert neutralize_controls(char) == char, hex(code)
+            assert neutralize_controls(char, keep_newlines=True) == char, hex(code)
+
+
+def test_a_control_in_printable_company_is_still_escaped() -> None:
+    for hostile in ("您好\x1b[2J", "abc\u2066def", "a\u2028b", "x\x85y"):
+        assert not has_controls(neutralize_controls(hostile))
+        assert neutralize_controls(hostile) != hostile
