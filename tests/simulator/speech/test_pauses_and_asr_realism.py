@@ -8,6 +8,7 @@ from vcall.simulator.errors import FixtureError
 from vcall.simulator.fixture.asr import AsrConfig, AsrConfigError, asr_config, transcribe
 from vcall.simulator.fixture.loader import parse_fixture
 from vcall.simulator.fixture.scenario import Say
+from vcall.simulator.fixture.writer import step_mapping
 from vcall.simulator.speech.asr_model import named_changes
 
 
@@ -33,6 +34,16 @@ def test_a_pause_inside_a_say_is_two_sentences_and_the_expectation_goes_last() -
 def test_a_pause_with_nothing_on_one_side_is_an_error_with_its_line() -> None:
     with pytest.raises(FixtureError, match=r"f.yaml:3.*pause mark"):
         _steps('name: p\nsteps:\n  - say: "|话费"\n')
+
+
+def test_a_doubled_mark_is_a_bar_the_caller_says_and_the_writer_doubles_it() -> None:
+    steps = _steps('name: p\nsteps:\n  - say: "A||B 型号"\n  - say: "A|||B"\n')
+    assert [s.action.words for s in steps if isinstance(s.action, Say)] == ["A|B 型号", "A|", "B"]
+    said = Say("ASR 写了 | 一个竖线", None)  # as tap records it
+    written = step_mapping(said)
+    assert written == {"say": "ASR 写了 || 一个竖线"}
+    (again,) = _steps(f"name: p\nsteps:\n  - say: {written['say']!r}\n")
+    assert again.action == said
 
 
 def test_asr_applies_to_each_part_and_remembers_what_was_written() -> None:

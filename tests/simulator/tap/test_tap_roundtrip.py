@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from vcall.simulator.asgi import Receive, Scope, Send, read_body
 from vcall.simulator.fixture.loader import load_scenario
+from vcall.simulator.fixture.scenario import Say
 from vcall.simulator.replay.engine import SimulationConfig, simulate
 from vcall.simulator.replay.targets import app_target
 from vcall.simulator.tap import TapConfig, TapProblem
@@ -64,7 +65,7 @@ def form(call_id: str, kind: str, content: dict[str, Any], at_ms: int) -> bytes:
 words = st.one_of(
     st.just(""),
     st.just(" "),
-    st.sampled_from(["我想查一下快递", "嗯", "喂？", "138 1234 5678", "幺三八"]),
+    st.sampled_from(["我想查一下快递", "嗯", "喂？", "138 1234 5678", "幺三八", "型号 A|B", "|"]),
     st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),  # type: ignore[arg-type]
 )
 transfer_status = st.sampled_from(["success", "fail", "FAIL", "Success", "SUCCESS", "Fail"])
@@ -112,6 +113,12 @@ def test_what_tap_records_loads_and_replays_green_against_the_same_bot(
     result = simulate([scenario], app_target("bot", bot), SimulationConfig())
     problems = [f"{f.rule}: {f.message}" for call in result.calls for f in call.findings]
     assert result.passed == 1, (path.read_text(encoding="utf-8"), problems)
+
+
+def test_a_bar_the_asr_wrote_is_recorded_as_words_not_as_a_pause(tmp_path: Path) -> None:
+    path = record(tmp_path, [("normal", {"words": "型号 A|B"}), ("normal", {"words": "|"})], "FAIL")
+    said = [s.action for s in load_scenario(path).steps if isinstance(s.action, Say)]
+    assert [a.words for a in said][:2] == ["型号 A|B", "|"]
 
 
 def test_an_empty_recognition_is_written_and_loaded_as_an_empty_say(tmp_path: Path) -> None:
