@@ -23,8 +23,7 @@ from vcall.simulator.dialogue_map import (
 from vcall.simulator.diff.align import Change
 from vcall.simulator.diff.run import DiffResult
 from vcall.simulator.diff.sides import Side, State
-from vcall.simulator.explore.report import _CSS
-from vcall.simulator.explore.svg import map_svg
+from vcall.simulator.explore import EXPLORE_CSS, map_svg
 
 REPORT_VERSION = 1
 START = "(the call's start)"
@@ -138,7 +137,7 @@ def diff_html(result: DiffResult) -> str:
         [
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
-            f"<title>vcall diff</title><style>{_CSS}{_DIFF_CSS}</style></head><body>",
+            f"<title>vcall diff</title><style>{EXPLORE_CSS}{_DIFF_CSS}</style></head><body>",
             f'<header><h1>vcall diff</h1><span class="meta">{escape(result.old.label)} → '
             f"{escape(result.new.label)}</span>",
             f'<span class="verdict {"pass" if ok else "fail"}">{verdict}</span></header><main>',

@@ -18,8 +18,8 @@ from pathlib import Path
 from vcall.simulator.dialogue_map import Identity
 from vcall.simulator.diff.align import PROBLEM_KINDS, Change, ChangeKind, align
 from vcall.simulator.diff.sides import Side, read_side, side_from_result
-from vcall.simulator.explore.run import ExploreConfig, explore
-from vcall.simulator.replay.targets import Target
+from vcall.simulator.explore import ExploreConfig, explore
+from vcall.simulator.replay import Target
 
 Source = Target | Path
 """A version: a target to explore, or the path of a saved explore report."""

@@ -20,13 +20,12 @@ from vcall.simulator.dialogue_map import (
     write_fixture,
 )
 from vcall.simulator.errors import UsageError
-from vcall.simulator.explore.driver import PathDriver
-from vcall.simulator.explore.transport import open_transport, run_fast
-from vcall.simulator.replay.engine import run_context
+from vcall.simulator.explore import PathDriver, open_transport, run_fast
+from vcall.simulator.replay import run_context
 
 if TYPE_CHECKING:
     from vcall.simulator.diff.run import DiffResult
-    from vcall.simulator.explore.run import ExploreConfig
+    from vcall.simulator.explore import ExploreConfig
 
 SLUG = re.compile(r"[^a-z0-9]+")
 DIFF_TAG = "diff"

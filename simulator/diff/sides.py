@@ -17,8 +17,8 @@ from vcall.simulator.dialogue_map import MAP_FORMAT, MAP_FORMATS_READ
 from vcall.simulator.errors import UsageError
 
 if TYPE_CHECKING:
-    from vcall.simulator.explore.run import ExploreResult
-    from vcall.simulator.replay.targets import Target
+    from vcall.simulator.explore import ExploreResult
+    from vcall.simulator.replay import Target
 
 PROBLEM_SECTIONS: tuple[str, ...] = ("problems",)
 """The lists of problems a report holds, each compared between versions. The hook for
@@ -103,7 +103,7 @@ class Side:
 
 
 def side_from_result(result: ExploreResult, target: Target | None = None) -> Side:
-    from vcall.simulator.explore.report import explore_to_dict
+    from vcall.simulator.explore import explore_to_dict
 
     side = side_from_document(explore_to_dict(result), result.target)
     side.result = result

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 from vcall.simulator.lazy_face import lazy_names
 
 if TYPE_CHECKING:
-    from vcall.simulator.dialogue_map.identity import Identity
-    from vcall.simulator.dialogue_map.moves import read_say_file
+    from vcall.simulator.dialogue_map import Identity, read_say_file
     from vcall.simulator.explore.asr_robustness import Robustness
     from vcall.simulator.explore.check import CheckConfig, CheckResult, Verdict
     from vcall.simulator.explore.check import check as run_check
@@ -37,12 +36,20 @@ if TYPE_CHECKING:
     )
     from vcall.simulator.explore.coverage import Coverage, coverage_html, coverage_of, load_map
     from vcall.simulator.explore.crawler import Limits
+    from vcall.simulator.explore.driver import PathDriver
     from vcall.simulator.explore.problems import MAX_ALSO_LISTED, Caution
     from vcall.simulator.explore.progress import CheckProgress, ExploreProgress
-    from vcall.simulator.explore.report import write_explore_html, write_explore_json, write_graph
+    from vcall.simulator.explore.report import (
+        EXPLORE_CSS,
+        explore_to_dict,
+        write_explore_html,
+        write_explore_json,
+        write_graph,
+    )
     from vcall.simulator.explore.result import ExploreResult
     from vcall.simulator.explore.run import ExploreConfig, explore
-    from vcall.simulator.explore.transport import run_fast
+    from vcall.simulator.explore.svg import map_svg
+    from vcall.simulator.explore.transport import open_transport, run_fast
 
 _WHERE: dict[str, tuple[str, str]] = {
     "Caution": ("problems", "Caution"),
@@ -50,12 +57,14 @@ _WHERE: dict[str, tuple[str, str]] = {
     "CheckProgress": ("progress", "CheckProgress"),
     "CheckResult": ("check", "CheckResult"),
     "Coverage": ("coverage", "Coverage"),
+    "EXPLORE_CSS": ("report", "EXPLORE_CSS"),
     "ExploreConfig": ("run", "ExploreConfig"),
     "ExploreProgress": ("progress", "ExploreProgress"),
     "ExploreResult": ("result", "ExploreResult"),
-    "Identity": ("vcall.simulator.dialogue_map.identity", "Identity"),
+    "Identity": ("vcall.simulator.dialogue_map", "Identity"),
     "Limits": ("crawler", "Limits"),
     "MAX_ALSO_LISTED": ("problems", "MAX_ALSO_LISTED"),
+    "PathDriver": ("driver", "PathDriver"),
     "Recurring": ("check_summary", "Recurring"),
     "Robustness": ("asr_robustness", "Robustness"),
     "Verdict": ("check", "Verdict"),
@@ -66,9 +75,12 @@ _WHERE: dict[str, tuple[str, str]] = {
     "coverage_html": ("coverage", "coverage_html"),
     "coverage_of": ("coverage", "coverage_of"),
     "explore": ("run", "explore"),
+    "explore_to_dict": ("report", "explore_to_dict"),
     "finding_text": ("check_summary", "finding_text"),
     "load_map": ("coverage", "load_map"),
-    "read_say_file": ("vcall.simulator.dialogue_map.moves", "read_say_file"),
+    "map_svg": ("svg", "map_svg"),
+    "open_transport": ("transport", "open_transport"),
+    "read_say_file": ("vcall.simulator.dialogue_map", "read_say_file"),
     "recurring_findings": ("check_summary", "recurring_findings"),
     "row_detail": ("check_summary", "row_detail"),
     "row_finding_parts": ("check_summary", "row_finding_parts"),
@@ -87,6 +99,7 @@ __getattr__ = lazy_names(__name__, _WHERE)
 
 
 __all__ = [
+    "EXPLORE_CSS",
     "MAX_ALSO_LISTED",
     "Caution",
     "CheckConfig",
@@ -98,6 +111,7 @@ __all__ = [
     "ExploreResult",
     "Identity",
     "Limits",
+    "PathDriver",
     "Recurring",
     "Robustness",
     "Verdict",
@@ -108,8 +122,11 @@ __all__ = [
     "coverage_html",
     "coverage_of",
     "explore",
+    "explore_to_dict",
     "finding_text",
     "load_map",
+    "map_svg",
+    "open_transport",
     "read_say_file",
     "recurring_findings",
     "row_detail",

@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 
 from vcall.simulator.dialogue_map import Identity, state_of, usable_data
-from vcall.simulator.fixture.scenario import Say, Scenario
-from vcall.simulator.replay.results import CallResult
+from vcall.simulator.fixture import Say, Scenario
+from vcall.simulator.replay import CallResult
 from vcall.simulator.spec import CallbackKind
 from vcall.simulator.text_safety import neutralize_controls
 

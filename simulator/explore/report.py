@@ -90,7 +90,7 @@ def write_graph(result: ExploreResult, path: Path | str, graph_format: str) -> N
     write_atomic(path, text)
 
 
-_CSS = """
+EXPLORE_CSS = """
 body{font-size:14px;line-height:1.45;margin:0;background:#f4f5f7;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:16px 28px;display:flex;gap:18px;align-items:center}
 header h1{margin:0;font-size:20px}header .meta{opacity:.75;font-size:13px}
@@ -126,7 +126,7 @@ def explore_html(result: ExploreResult) -> str:
         [
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
-            f"<title>vcall explore: {escape(result.target)}</title><style>{_CSS}{FONT_CSS}</style></head><body>",
+            f"<title>vcall explore: {escape(result.target)}</title><style>{EXPLORE_CSS}{FONT_CSS}</style></head><body>",
             f'<header><h1>vcall explore</h1><span class="meta">{meta}</span>',
             f'<span class="verdict {"pass" if ok else "fail"}">{verdict}</span></header><main>',
             _problems_section(result),

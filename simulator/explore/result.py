@@ -14,7 +14,7 @@ from vcall.simulator.replay import WrongPath
 
 if TYPE_CHECKING:  # a type only: the face's ExploreResult stays light to import
     from vcall.simulator.explore.asr_robustness import Robustness
-    from vcall.simulator.properties.model import PropertyOutcome
+    from vcall.simulator.properties import PropertyOutcome
 
 OUT_OF_MEMORY = "out of memory"
 """Why a crawl stopped early when memory ran out (``Crawl.stopped``)."""

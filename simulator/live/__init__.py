@@ -7,6 +7,7 @@ from vcall.simulator.live.recording import (
     DOLLAR_VARIABLE,
     CallRecording,
     fixture_document,
+    fixture_text,
     redact_target,
     save_fixture,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "barge_in",
     "call_status",
     "fixture_document",
+    "fixture_text",
     "held_settings",
     "no_mute_reason",
     "redact_target",

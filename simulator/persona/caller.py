@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vcall.simulator.fixture.asr import transcribe
-from vcall.simulator.fixture.scenario import (
+from vcall.simulator.fixture import (
     Action,
     BargeIn,
     Hangup,
@@ -21,14 +20,14 @@ from vcall.simulator.fixture.scenario import (
     Silence,
     Step,
     Wait,
+    transcribe,
 )
 from vcall.simulator.persona.brain import Act, Brain, BrainError, Decision, Line, View
 from vcall.simulator.persona.hearing import Heard, heard_of
 from vcall.simulator.persona.model import Persona, Style
 from vcall.simulator.persona.replaying import ReplaySource
 from vcall.simulator.persona.rules import fragment
-from vcall.simulator.replay.engine import CallRunner, RunContext
-from vcall.simulator.replay.results import CallResult, Turn
+from vcall.simulator.replay import CallResult, CallRunner, RunContext, Turn
 from vcall.simulator.spec import PlatformDefaults
 
 MS_PER_CHAR = PlatformDefaults().caller_ms_per_char

@@ -21,8 +21,15 @@ from vcall.simulator.persona.caller import play_persona
 from vcall.simulator.persona.judge import Verdict, judge_call
 from vcall.simulator.persona.rules import RuleBrain
 from vcall.simulator.persona.run import BrainFactory, JudgeFn, PersonaOutcome
-from vcall.simulator.replay.engine import CallFinished, Event, EventSink, RunContext
-from vcall.simulator.replay.results import FIXTURE_SOURCE, CallResult, RunResult
+from vcall.simulator.replay import (
+    FIXTURE_SOURCE,
+    CallFinished,
+    CallResult,
+    Event,
+    EventSink,
+    RunContext,
+    RunResult,
+)
 
 GOAL_MET = "persona-goal-met"
 GOAL_NOT_MET = "persona-goal-not-met"

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from vcall.simulator.dialogue_map import usable_data
-from vcall.simulator.replay.results import Turn
+from vcall.simulator.replay import Turn
 
 VARIABLE = re.compile(r"\$([A-Za-z0-9_]+)\$")
 CLAUSE = re.compile(r"[^，。,；;！!？?\n]+")

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from vcall.simulator.dialogue_map import usable_data
-from vcall.simulator.fixture.scenario import EndReason
+from vcall.simulator.fixture import EndReason
 from vcall.simulator.persona.caller import PersonaCall
 from vcall.simulator.persona.hearing import HANDOVER_ACTIONS, Heard
 from vcall.simulator.persona.model import SuccessMatcher

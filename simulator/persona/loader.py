@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from vcall.simulator.errors import FixtureError, InputNotFoundError
-from vcall.simulator.fixture.loader import load_fixture
-from vcall.simulator.fixture.persona import Persona, parse_persona, persona_of
+from vcall.simulator.fixture import Persona, load_fixture, parse_persona, persona_of
 from vcall.simulator.safe_yaml import LineDict, LineList, read_text, safe_load
 
 MAX_FILE_BYTES = 1024 * 1024

@@ -8,7 +8,7 @@ fixture or command-line options. The brains (``rules.py``, ``llm.py``) decide wh
 
 from __future__ import annotations
 
-from vcall.simulator.fixture.persona import (
+from vcall.simulator.fixture import (
     DEFAULT_BUDGET,
     EMPTY,
     MAX_BUDGET,

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vcall.simulator.fixture.scenario import Expectation, Scenario, Step
-from vcall.simulator.replay.expectations import check_expectation
-from vcall.simulator.replay.results import Turn
+from vcall.simulator.fixture import Expectation, Scenario, Step
+from vcall.simulator.replay import Turn, check_expectation
 
 
 class ReplaySource:

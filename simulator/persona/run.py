@@ -10,15 +10,13 @@ from pathlib import Path
 
 from vcall.simulator.atomic import write_atomic
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture.loader import load_scenario
-from vcall.simulator.fixture.scenario import Scenario
-from vcall.simulator.live.recording import CallRecording, fixture_text
+from vcall.simulator.fixture import Scenario, load_scenario
+from vcall.simulator.live import CallRecording, fixture_text
 from vcall.simulator.persona.brain import Brain, Spending, Usage
 from vcall.simulator.persona.caller import PersonaCall, play_persona
 from vcall.simulator.persona.judge import Verdict, judge_call
 from vcall.simulator.persona.model import Persona
-from vcall.simulator.replay.engine import SimulationConfig, open_client, run_context
-from vcall.simulator.replay.targets import Target
+from vcall.simulator.replay import SimulationConfig, Target, open_client, run_context
 
 SLUG = re.compile(r"[^\w.-]+")
 BrainFactory = Callable[[int], Brain]

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from vcall.simulator.dialogue_map import state_of
 from vcall.simulator.findings import Finding, Severity
-from vcall.simulator.fixture.scenario import EndReason
+from vcall.simulator.fixture import EndReason
 from vcall.simulator.properties.model import ENDING_ACTIONS, Kind, MoveKind, Property
-from vcall.simulator.replay.results import CallResult, RunResult, Turn
+from vcall.simulator.replay import CallResult, RunResult, Turn
 from vcall.simulator.spec import DTMF_NO_INPUT, CallbackKind
 
 NO_CHANGE = frozenset({"continue", "donothing"})

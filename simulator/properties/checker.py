@@ -29,7 +29,7 @@ from vcall.simulator.dialogue_map import (
     Situation,
     moves_for,
 )
-from vcall.simulator.fixture.scenario import Silence, Wait
+from vcall.simulator.fixture import Silence, Wait
 from vcall.simulator.properties.calls import repeat_violation, silence_violation
 from vcall.simulator.properties.model import (
     ENDING_ACTIONS,

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from vcall.simulator.errors import FixtureError, InputNotFoundError
-from vcall.simulator.fixture.scenario import Match, MatchKind
+from vcall.simulator.fixture import Match, MatchKind
 from vcall.simulator.properties.model import (
     ANY,
     DEFAULT_WITHIN,

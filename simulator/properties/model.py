@@ -24,8 +24,8 @@ from vcall.simulator.dialogue_map import (
     silence_move,
 )
 from vcall.simulator.errors import UsageError
-from vcall.simulator.fixture.scenario import Match
-from vcall.simulator.replay.expectations import check_match
+from vcall.simulator.fixture import Match
+from vcall.simulator.replay import check_match
 
 ENDING_ACTIONS = frozenset({"hangup", "transfer", "parallel_transfer", "parallel_bridge"})
 """Answers with which the bot ends the call (hangs up or hands it over)."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from vcall.simulator.dialogue_map import state_of
 from vcall.simulator.properties.calls import NO_CHANGE, usable_answer
 from vcall.simulator.properties.model import Kind, Property, PropertyOutcome, Verdict
-from vcall.simulator.replay.results import RunResult, Turn
+from vcall.simulator.replay import RunResult, Turn
 
 NOT_REACHED = (
     "no played call reached it — a set of calls cannot prove a state unreachable; run explore"

@@ -29,7 +29,7 @@ from vcall.simulator.dialogue_map import (
     path_document,
     write_fixture,
 )
-from vcall.simulator.fixture.scenario import EndReason, MatchKind
+from vcall.simulator.fixture import EndReason, MatchKind
 from vcall.simulator.properties.checker import silent_until
 from vcall.simulator.properties.model import Kind, PropertyOutcome
 from vcall.simulator.properties.shrinking import tail_length

@@ -12,6 +12,7 @@ from vcall.simulator.replay.engine import (
     CallRunner,
     CallStarted,
     Event,
+    EventSink,
     PersonaPlayer,
     RunContext,
     SimulationConfig,
@@ -22,8 +23,9 @@ from vcall.simulator.replay.engine import (
     run_scenarios,
     simulate,
 )
-from vcall.simulator.replay.expectations import check_match, lookup
+from vcall.simulator.replay.expectations import check_expectation, check_match, lookup
 from vcall.simulator.replay.results import (
+    FIXTURE_SOURCE,
     CallResult,
     Observed,
     PlacementReport,
@@ -37,6 +39,7 @@ from vcall.simulator.replay.wrong_path import WRONG_PATH_STATUSES, WrongPath, fi
 __all__ = [
     "CALL_CRASHED",
     "EXAMPLE_BOT",
+    "FIXTURE_SOURCE",
     "PERSONA_NOT_PLAYED",
     "WRONG_PATH_STATUSES",
     "CallFinished",
@@ -45,6 +48,7 @@ __all__ = [
     "CallRunner",
     "CallStarted",
     "Event",
+    "EventSink",
     "Observed",
     "PersonaPlayer",
     "PlacementReport",
@@ -56,6 +60,7 @@ __all__ = [
     "TurnDone",
     "WrongPath",
     "app_target",
+    "check_expectation",
     "check_match",
     "delivery_findings",
     "find_wrong_path",

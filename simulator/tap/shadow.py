@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vcall.simulator.load.histogram import Histogram
+from vcall.simulator.load import Histogram
 from vcall.simulator.tap.callback import MalformedCallback, read_callback
 from vcall.simulator.tap.forward import BotAnswer, Forwarder
 
