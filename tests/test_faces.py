@@ -3,7 +3,8 @@
 A module imports `vcall.simulator.<pkg>.<module>` only if it lives inside `<pkg>` itself;
 every other module imports `vcall.simulator.<pkg>` (the face). Imports inside functions and
 under `TYPE_CHECKING` count too. The base modules (`spec.py`, `errors.py`, ...) are public as
-modules. The CLI is held to the same rule by import-linter (pyproject.toml); import-linter has
+modules. Inside a package, a module imports its siblings, never a name from its own face (the
+face imports it: a cycle). The CLI is held to the same rule by import-linter (pyproject.toml); import-linter has
 no contract that says "only from its own package" without one contract per package, so this
 test is the enforcement for the simulator.
 """
@@ -76,10 +77,37 @@ def face_violations(root: Path, prefix: str = PREFIX) -> list[str]:
     return problems
 
 
+def own_face_imports(root: Path, prefix: str = PREFIX) -> list[str]:
+    """`file:line: name` for every module that takes a name from its own package's face (a cycle:
+    the face imports that module); `from <own package> import <sibling module>` is fine."""
+    problems: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        owner = _owner(path, root)
+        if owner is None or path.name == "__init__.py":
+            continue
+        relative = path.relative_to(root).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == f"{prefix}.{owner}":
+                problems.extend(
+                    f"{relative}:{node.lineno}: {alias.name}"
+                    for alias in node.names
+                    if not _is_module(root, owner, alias.name)
+                )
+    return problems
+
+
 def test_simulator_packages_import_each_other_through_their_faces() -> None:
     problems = face_violations(ROOT / "simulator")
     assert not problems, "imports reaching inside another package (use its face):\n" + "\n".join(
         problems
+    )
+
+
+def test_modules_of_a_package_import_their_siblings_not_their_own_face() -> None:
+    problems = own_face_imports(ROOT / "simulator")
+    assert not problems, "names taken from the module's own face (import the sibling):\n" + (
+        "\n".join(problems)
     )
 
 
@@ -118,6 +146,9 @@ def test_the_scanner_names_each_reach_inside_another_package(tmp_path: Path) -> 
         "beta/user.py:7: pkg.alpha.core",
         "top.py:1: pkg.alpha.core",
     ]
+    assert own_face_imports(tmp_path, prefix="pkg") == []
+    _write(tmp_path, "alpha/late.py", "def f():\n    from pkg.alpha import other, thing\n")
+    assert own_face_imports(tmp_path, prefix="pkg") == ["alpha/late.py:2: thing"]
 
 
 def test_every_exception_still_names_an_import_that_exists() -> None:
