@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from vcall.simulator.explore import CheckResult, Coverage, ExploreResult
     from vcall.simulator.load import Breach, LoadResult
     from vcall.simulator.persona import PersonaRun
+    from vcall.simulator.properties import PropertyOutcome
     from vcall.simulator.replay import RunResult
 
 JUNIT_HELP = "Write a JUnit XML report here."
@@ -41,6 +42,8 @@ class CoveredRun:
 
     run: RunResult
     covered: Coverage | None = None
+    run_properties: tuple[PropertyOutcome, ...] = ()
+    """``--properties``: what is judged once over the run's calls (``reachable``)."""
 
 
 def _run_junit(subject: CoveredRun, path: Path) -> None:
@@ -52,8 +55,14 @@ def _run_junit(subject: CoveredRun, path: Path) -> None:
 def _run_json(subject: CoveredRun, path: Path) -> None:
     from vcall.simulator.reports import write_json_report
 
-    extra = {"coverage": subject.covered.to_dict()} if subject.covered else None
-    write_json_report(subject.run, path, extra)
+    extra: dict[str, object] = {}
+    if subject.covered:
+        extra["coverage"] = subject.covered.to_dict()
+    if subject.run_properties:
+        from vcall.simulator.properties import outcome_dict
+
+        extra["run_properties"] = [outcome_dict(o) for o in subject.run_properties]
+    write_json_report(subject.run, path, extra or None)
 
 
 def _run_html(subject: CoveredRun, path: Path) -> None:

@@ -50,7 +50,12 @@ from vcall.cli.report_paths import check_report_paths
 from vcall.simulator.errors import UsageError
 from vcall.simulator.explore import coverage_of, load_map
 from vcall.simulator.fixture import load_scenarios_setting_aside, parse_duration
-from vcall.simulator.properties import Property, reachable_outcomes, run_with_properties
+from vcall.simulator.properties import (
+    Property,
+    PropertyOutcome,
+    reachable_outcomes,
+    run_with_properties,
+)
 from vcall.simulator.replay import RunResult, SimulationConfig, Target, simulate
 from vcall.simulator.spec import BeginTime
 from vcall.simulator.transport import Placement
@@ -298,9 +303,10 @@ def simulate_command(
         if wrong_path_of_run(run) is None:
             printer.release()
         covered = coverage_of(run, saved_map) if coverage else None
-        reports.write(CoveredRun(run, covered))
+        judged = tuple(reachable_outcomes(run, checked))
+        reports.write(CoveredRun(run, covered, judged))
         _print_summary(console, run, check_placement, resolved, personas)
-        _print_run_properties(console, run, checked)
+        _print_run_properties(console, run, judged)
         if covered is not None and not run.unreachable:
             print_coverage(console, covered)
         if update_expectations and not run.unreachable:
@@ -308,12 +314,14 @@ def simulate_command(
     raise typer.Exit(ExitCode.USAGE if bad_files and not run.interrupted else _exit_code(run))
 
 
-def _print_run_properties(console: Console, run: RunResult, checked: tuple[Property, ...]) -> None:
+def _print_run_properties(
+    console: Console, run: RunResult, judged: tuple[PropertyOutcome, ...]
+) -> None:
     """The properties each call broke (added after its transcript was printed), then
     ``reachable``, judged once over the run's calls (a call cannot break it)."""
     from vcall.cli.render.properties import call_property_lines, run_property_lines
 
-    lines = [*call_property_lines(run), *run_property_lines(reachable_outcomes(run, checked))]
+    lines = [*call_property_lines(run), *run_property_lines(list(judged))]
     for line in lines:
         console.print(line, markup=False, highlight=False)
 

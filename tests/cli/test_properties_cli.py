@@ -131,8 +131,16 @@ def test_simulate_judges_reachable_once_over_the_run(silent_module: str, tmp_pat
         "  - name: 能投诉\n    reachable: {dynamic_id: complaint}\n",
         encoding="utf-8",
     )
-    result = vcall("simulate", silent_module, *fixtures, "--properties", team)
+    report = tmp_path / "run.json"
+    result = vcall(
+        "simulate", silent_module, *fixtures, "--properties", team, "--report-json", report
+    )
     assert result.exit_code == ExitCode.OK, result.output
+    judged = json.loads(report.read_text(encoding="utf-8"))["run_properties"]
+    assert [(p["name"], p["verdict"]) for p in judged] == [
+        ("能查话费", "holds"),
+        ("能投诉", "not checked"),
+    ]
     lines = [line for line in result.output.splitlines() if line.startswith("property ")]
     assert len(lines) == 2, result.output  # once per run, not once per call
     assert lines[0].startswith("property '能查话费'") and ": holds: call " in lines[0]
