@@ -62,6 +62,14 @@ def _run_json(subject: CoveredRun, path: Path) -> None:
         from vcall.simulator.properties import outcome_dict
 
         extra["run_properties"] = [outcome_dict(o) for o in subject.run_properties]
+    from vcall.simulator.fixture import persona_of
+
+    if any(persona_of(call.scenario) is not None for call in subject.run.calls):
+        from vcall.simulator.persona import goal_rate
+
+        rate = goal_rate(subject.run)
+        if rate is not None:
+            extra["persona_goals"] = {"calls": rate.calls, "met": rate.met, "rate": rate.rate}
     write_json_report(subject.run, path, extra or None)
 
 

@@ -63,10 +63,25 @@ def test_a_goal_not_met_fails_the_call_with_exit_1_and_the_reports(
     assert "persona-goal-not-met" in rules
 
 
-def test_calls_n_gives_the_goal_completion_rate_over_seeds(fees: Path) -> None:
-    result = vcall("simulate", BILLING, "-f", fees, "--calls", "3", "--seed", "5", "-q")
+def test_calls_n_gives_the_goal_completion_rate_over_seeds(fees: Path, tmp_path: Path) -> None:
+    report = tmp_path / "run.json"
+    result = vcall(
+        "simulate",
+        BILLING,
+        "-f",
+        fees,
+        "--calls",
+        "3",
+        "--seed",
+        "5",
+        "-q",
+        "--report-json",
+        report,
+    )
     assert result.exit_code == ExitCode.OK, result.output
     assert "persona goals: 3/3 met (100%)" in result.output
+    goals = json.loads(report.read_text(encoding="utf-8"))["persona_goals"]
+    assert goals == {"calls": 3, "met": 3, "rate": 1.0}
     assert "查本月话费 [seed 5]" in result.output and "查本月话费 [seed 7]" in result.output
 
 
