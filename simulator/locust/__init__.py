@@ -9,3 +9,6 @@
 This package's own import pulls in nothing: importing Locust monkey-patches the whole process
 with gevent, so only ``user`` and ``plugin`` (and ``vcall.locust``, which imports them) do.
 """
+
+__all__: list[str] = []
+"""Nothing: the public name is ``vcall.locust.SmartCallUser`` (``cli/_root/locust.py``)."""
