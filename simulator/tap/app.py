@@ -178,7 +178,8 @@ async def _read_limited(receive: Receive, limit: int) -> bytes:
 
 
 async def _answer(send: Send, answer: BotAnswer) -> None:
-    headers = [*answer.headers, (b"content-length", b"%d" % len(answer.body))]
+    length = len(answer.body) if answer.length is None else answer.length
+    headers = [*answer.headers, (b"content-length", b"%d" % length)]
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
     await send({"type": "http.response.body", "body": answer.body})
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -53,6 +53,9 @@ class BotAnswer:
     error: str | None = None
     """``connect``, ``timeout``, ``protocol`` or ``too-large``: then ``status`` is tap's own."""
     detail: str = ""
+    length: int | None = None
+    """The length the answer declares when it differs from ``body``'s: a ``HEAD`` answer's
+    ``Content-Length`` is the length of the ``GET`` (RFC 9110 §9.3.2), with no body."""
 
     @property
     def header_dict(self) -> dict[str, str]:
@@ -107,7 +110,8 @@ class Forwarder:
             for name, value in raw.header_list or tuple(raw.headers.items())
             if name not in ANSWER_DROPPED
         )
-        return BotAnswer(raw.status, kept, raw.body, latency)
+        length = _head_length(raw.headers) if method == "HEAD" else None
+        return BotAnswer(raw.status, kept, raw.body, latency, length=length)
 
     def close(self) -> None:
         self._pool.close()
@@ -127,6 +131,12 @@ class Forwarder:
         lines.append(b"Content-Length: %d\r\n\r\n" % len(body))
         lines.append(body)
         return b"".join(lines)
+
+
+def _head_length(headers: Mapping[str, str]) -> int | None:
+    """A ``HEAD`` answer's declared ``Content-Length``, when it is a plain number."""
+    declared = headers.get("content-length", "").strip()
+    return int(declared) if declared.isdigit() and len(declared) < 19 else None
 
 
 def _failed(kind: str, detail: str, started: float) -> BotAnswer:

@@ -384,6 +384,7 @@ def test_head_is_answered_promptly_not_after_the_timeout() -> None:
         answer = httpx.head(tap_url, timeout=10)
         took = time.monotonic() - started
     assert answer.status_code == 200 and answer.content == b""
+    assert answer.headers["content-length"] == str(len(ANSWER))  # the GET's length, relayed
     assert took < 1.5, took
 
 
