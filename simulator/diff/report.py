@@ -21,7 +21,7 @@ from vcall.simulator.dialogue_map import (
     StateKey,
 )
 from vcall.simulator.diff.align import Change
-from vcall.simulator.diff.run import DiffResult
+from vcall.simulator.diff.result import DiffResult
 from vcall.simulator.diff.sides import Side, State
 from vcall.simulator.explore import EXPLORE_CSS, map_svg
 

@@ -24,7 +24,7 @@ from vcall.simulator.explore import PathDriver, open_transport, run_fast
 from vcall.simulator.replay import run_context
 
 if TYPE_CHECKING:
-    from vcall.simulator.diff.run import DiffResult
+    from vcall.simulator.diff.result import DiffResult
     from vcall.simulator.explore import ExploreConfig
 
 SLUG = re.compile(r"[^a-z0-9]+")
