@@ -155,3 +155,20 @@ def test_every_exception_still_names_an_import_that_exists() -> None:
     for relative, module in EXCEPTIONS:
         text = (ROOT / "simulator" / relative).read_text(encoding="utf-8")
         assert module in text, f"stale exception: {relative} no longer imports {module}"
+
+
+def test_every_name_a_face_exports_is_there() -> None:
+    """A lazy face lists each name three times (its TYPE_CHECKING import, ``_WHERE`` and
+    ``__all__``): a name missing from ``_WHERE``, or pointing at the wrong module, only shows
+    when asked for."""
+    import importlib
+
+    missing = []
+    for package in sorted(_subpackages(ROOT / "simulator")):
+        face = importlib.import_module(f"{PREFIX}.{package}")
+        names = getattr(face, "__all__", [])
+        where = getattr(face, "_WHERE", None)
+        if where is not None and set(where) != set(names):
+            missing.append(f"{package}: _WHERE and __all__ differ by {set(where) ^ set(names)}")
+        missing += [f"{package}.{name}" for name in names if not hasattr(face, name)]
+    assert not missing, missing

@@ -32,6 +32,14 @@ OutsidePathsOption = Annotated[
         "(also VCALL_ALLOW_OUTSIDE_PATHS=1).",
     ),
 ]
+SpecOnlyOption = Annotated[
+    bool,
+    typer.Option(
+        "--spec-only",
+        help="Check answers against the spec only; ignore the fixtures' expectations "
+        "(answer, expect, end): for running the shipped fixtures against your own bot.",
+    ),
+]
 
 
 def load_options(seed: int | None, asr: str | None, allow_outside: bool = False) -> LoadOptions:

@@ -18,6 +18,7 @@ from vcall.cli.commands.fixture_options import (
     AsrOption,
     OutsidePathsOption,
     SeedOption,
+    SpecOnlyOption,
     load_options,
 )
 from vcall.cli.commands.targeting import chosen_target, run_on_fast_loop
@@ -145,14 +146,7 @@ def load_command(
             "counted apart).",
         ),
     ] = None,
-    spec_only: Annotated[
-        bool,
-        typer.Option(
-            "--spec-only",
-            help="Check answers against the spec only; ignore the fixtures' expectations "
-            "(answer, expect, end): for running the shipped fixtures against your own bot.",
-        ),
-    ] = False,
+    spec_only: SpecOnlyOption = False,
     reports: Reports[JudgedLoad] = NO_REPORTS,
     seed: SeedOption = None,
     epoch: EpochOption = None,

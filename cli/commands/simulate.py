@@ -14,6 +14,7 @@ from vcall.cli.commands.fixture_options import (
     AsrOption,
     OutsidePathsOption,
     SeedOption,
+    SpecOnlyOption,
     load_options,
 )
 from vcall.cli.commands.persona_options import (
@@ -152,14 +153,7 @@ def simulate_command(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the call too.")] = False,
-    spec_only: Annotated[
-        bool,
-        typer.Option(
-            "--spec-only",
-            help="Check answers against the spec only; ignore the fixtures' expectations "
-            "(answer, expect, end): for running the shipped fixtures against your own bot.",
-        ),
-    ] = False,
+    spec_only: SpecOnlyOption = False,
     seed: SeedOption = None,
     epoch: EpochOption = None,
     asr: AsrOption = None,

@@ -36,17 +36,14 @@ def load_personas(path: str | Path) -> list[Persona]:
         text = read_text(path, MAX_FILE_BYTES)
     except InputNotFoundError:
         raise InputNotFoundError(f"cannot read persona file {path}: no such file") from None
-    if _is_fixture(text, str(path)):
+    document = safe_load(text, str(path))
+    if _is_fixture(document):
         return _fixture_personas(path)
-    return parse_personas(text, str(path))
+    return personas_of(document, str(path))
 
 
-def _is_fixture(text: str, file: str) -> bool:
+def _is_fixture(document: Any) -> bool:
     """A fixture with a ``persona:`` block (not a persona file)."""
-    try:
-        document = safe_load(text, file)
-    except FixtureError:
-        return False  # the persona file's own reading says what is wrong
     return isinstance(document, LineDict) and "persona" in document and "goal" not in document
 
 
@@ -69,7 +66,11 @@ def _fixture_personas(path: str | Path) -> list[Persona]:
 
 
 def parse_personas(text: str, file: str = "<persona>") -> list[Persona]:
-    document = safe_load(text, file)
+    return personas_of(safe_load(text, file), file)
+
+
+def personas_of(document: Any, file: str) -> list[Persona]:
+    """The personas of a persona file's parsed document."""
     if not isinstance(document, LineDict):
         raise FixtureError(
             "a persona file is a mapping (goal: ...), or personas: [...]", file=file, line=1

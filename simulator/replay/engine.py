@@ -178,7 +178,9 @@ class RunContext:
 class CallRunner:
     """Plays one scenario as one call."""
 
-    def __init__(self, ctx: RunContext, scenario: Scenario, index: int) -> None:
+    def __init__(
+        self, ctx: RunContext, scenario: Scenario, index: int, *, scripted_only: bool = False
+    ) -> None:
         self.ctx = ctx
         self.scenario = scenario
         self.index = index
@@ -202,7 +204,7 @@ class CallRunner:
         """The latest answered callback: what reactive steps look at."""
         self.captures = Captures(scenario)
         self.observed: list[Observed] = []
-        self.scripted_only = False
+        self.scripted_only = scripted_only
         """A ``persona:`` fixture played without its persona: ``end`` says so (see
         :func:`_persona_skipped`) before anyone hears of the call."""
 
@@ -431,8 +433,7 @@ async def run_call(ctx: RunContext, scenario: Scenario, index: int) -> CallResul
     try:
         if ctx.persona_player is not None and persona_of(scenario) is not None:
             return await ctx.persona_player(ctx, scenario, index)
-        runner = CallRunner(ctx, scenario, index)
-        runner.scripted_only = persona_of(scenario) is not None
+        runner = CallRunner(ctx, scenario, index, scripted_only=persona_of(scenario) is not None)
         return await runner.run()
     except Exception as error:
         result = _crashed(ctx, scenario, runner, error)
